@@ -1,0 +1,93 @@
+/* companies-application-actions.c: the actions of the application ("app.")
+ * and the keyboard accelerators.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-application-actions"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "companies-application-private.h"
+#include "companies-preferences-window.h"
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *application = user_data;
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (application));
+
+  /* Closing the windows (which keeps their size) ends the application,
+   * right away or, when a sync runs, as soon as it finished. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  CompaniesApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  CompaniesPreferencesWindow *preferences;
+
+  preferences = companies_preferences_window_new (self, parent);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  CompaniesApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *authors[] = { "The Companies authors", NULL };
+
+  gtk_show_about_dialog (parent,
+                         "program-name", _("Companies"),
+                         "logo-icon-name", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "comments", _("Keep a shared list of companies, online or not"),
+                         "authors", authors,
+                         /* Translators: put your names here, one a line. */
+                         "translator-credits", _("translator-credits"),
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         NULL);
+}
+
+static const GActionEntry app_entries[] = {
+  { .name = "quit", .activate = quit_action },
+  { .name = "preferences", .activate = preferences_action },
+  { .name = "about", .activate = about_action },
+};
+
+static const struct {
+  const char *action;
+  const char *accels[3];
+} accels[] = {
+  { "app.quit", { "<Control>q", NULL } },
+  { "app.preferences", { "<Control>comma", NULL } },
+  { "win.new", { "<Control>n", NULL } },
+  { "win.sync", { "<Control>r", "F5", NULL } },
+  { "win.search", { "<Control>f", NULL } },
+  { "window.close", { "<Control>w", NULL } },
+};
+
+void
+_companies_application_actions_init (CompaniesApplication *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self),
+                                   app_entries,
+                                   G_N_ELEMENTS (app_entries),
+                                   self);
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self),
+                                           accels[i].action,
+                                           accels[i].accels);
+}

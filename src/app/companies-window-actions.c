@@ -1,0 +1,226 @@
+/* companies-window-actions.c: the actions of the main window ("win.").
+ *
+ * Every change goes through a ForSync action of the store.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-window-actions"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "companies-window-private.h"
+
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  companies_window_edit_company (COMPANIES_WINDOW (widget), NULL);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CompaniesWindow *self = COMPANIES_WINDOW (widget);
+  CompaniesCompany *company = _companies_window_get_selected (self);
+
+  if (company != NULL)
+    companies_window_edit_company (self, company);
+}
+
+static void
+delete_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CompaniesWindow *self = COMPANIES_WINDOW (widget);
+  CompaniesCompany *company = _companies_window_get_selected (self);
+  g_autoptr(CompaniesCompany) deleted = NULL;
+  g_autoptr(GError) error = NULL;
+  guint position;
+  gint64 version;
+
+  if (company == NULL || self->store == NULL)
+    return;
+
+  position = gtk_single_selection_get_selected (self->selection);
+  deleted = companies_company_copy (company);
+
+  version = _companies_window_begin_write (self);
+  if (!companies_local_store_delete_for_sync (self->store, companies_company_get_uuid (deleted), &error))
+    {
+      _companies_window_show_error (self, error->message);
+      return;
+    }
+
+  companies_company_list_remove (self->companies, companies_company_get_uuid (deleted));
+  _companies_window_end_write (self, version, NULL);
+
+  /* Keep the keyboard where it was: the next row takes the selection. */
+  if (position < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+    gtk_single_selection_set_selected (self->selection, position);
+  else if (position > 0)
+    gtk_single_selection_set_selected (self->selection, position - 1);
+
+  _companies_window_show_undo (self, deleted);
+}
+
+static void
+undo_delete_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CompaniesWindow *self = COMPANIES_WINDOW (widget);
+  g_autoptr(CompaniesCompany) deleted = NULL;
+  g_autoptr(CompaniesCompany) restored = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 version;
+
+  if (self->deleted_company == NULL || self->store == NULL)
+    return;
+
+  deleted = g_object_ref (self->deleted_company);
+  _companies_window_hide_undo (self);
+
+  version = _companies_window_begin_write (self);
+  restored = companies_local_store_undelete_for_sync (self->store, deleted, &error);
+  if (restored == NULL)
+    {
+      _companies_window_show_error (self, error->message);
+      return;
+    }
+
+  _companies_window_end_write (self, version, restored);
+  _companies_window_select (self,
+                            companies_company_list_lookup (self->companies,
+                                                           companies_company_get_uuid (restored)));
+}
+
+static void
+hide_undo_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  _companies_window_hide_undo (COMPANIES_WINDOW (widget));
+}
+
+static void
+sync_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CompaniesWindow *self = COMPANIES_WINDOW (widget);
+
+  if (self->store != NULL)
+    companies_sync_scheduler_sync_now (self->scheduler);
+}
+
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CompaniesWindow *self = COMPANIES_WINDOW (widget);
+
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+static CompaniesOverwrittenNotice *
+get_overwritten (CompaniesWindow *self)
+{
+  if (self->overwritten == NULL || self->overwritten->len == 0)
+    return NULL;
+
+  return g_ptr_array_index (self->overwritten, 0);
+}
+
+static void
+dismiss_overwritten (CompaniesWindow            *self,
+                     CompaniesOverwrittenNotice *notice)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!companies_local_store_dismiss_overwritten (self->store, notice->notice_id, &error))
+    _companies_window_show_error (self, error->message);
+
+  _companies_window_reload_overwritten (self);
+}
+
+static void
+restore_overwritten_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  CompaniesWindow *self = COMPANIES_WINDOW (widget);
+  CompaniesOverwrittenNotice *notice = get_overwritten (self);
+  const char *values[COMPANIES_N_FIELDS] = { NULL };
+  g_autoptr(CompaniesCompany) restored = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 version;
+
+  if (notice == NULL || self->store == NULL)
+    return;
+
+  /* Restoring is an ordinary local edit of that one field. */
+  values[notice->field] = notice->value;
+
+  version = _companies_window_begin_write (self);
+  restored = companies_local_store_update_for_sync (self->store,
+                                                    notice->uuid,
+                                                    COMPANIES_FIELD_BIT (notice->field),
+                                                    values,
+                                                    &error);
+  if (restored == NULL)
+    _companies_window_show_error (self, error->message);
+  else
+    _companies_window_end_write (self, version, restored);
+
+  dismiss_overwritten (self, notice);
+}
+
+static void
+dismiss_overwritten_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  CompaniesWindow *self = COMPANIES_WINDOW (widget);
+  CompaniesOverwrittenNotice *notice = get_overwritten (self);
+
+  if (notice != NULL && self->store != NULL)
+    dismiss_overwritten (self, notice);
+}
+
+void
+_companies_window_update_actions (CompaniesWindow *self)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  gboolean has_store = self->store != NULL;
+  gboolean has_selection = has_store && _companies_window_get_selected (self) != NULL;
+
+  gtk_widget_action_set_enabled (widget, "win.new", has_store);
+  gtk_widget_action_set_enabled (widget, "win.edit", has_selection);
+  gtk_widget_action_set_enabled (widget, "win.delete", has_selection);
+  gtk_widget_action_set_enabled (widget, "win.undo-delete", has_store && self->deleted_company != NULL);
+  gtk_widget_action_set_enabled (widget, "win.sync", has_store);
+  gtk_widget_action_set_enabled (widget, "win.restore-overwritten", has_store && get_overwritten (self) != NULL);
+  gtk_widget_action_set_enabled (widget, "win.dismiss-overwritten", has_store && get_overwritten (self) != NULL);
+}
+
+void
+_companies_window_class_actions_init (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "win.edit", NULL, edit_action);
+  gtk_widget_class_install_action (widget_class, "win.delete", NULL, delete_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-delete", NULL, undo_delete_action);
+  gtk_widget_class_install_action (widget_class, "win.hide-undo", NULL, hide_undo_action);
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.restore-overwritten", NULL, restore_overwritten_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-overwritten", NULL, dismiss_overwritten_action);
+}

@@ -1,0 +1,32 @@
+/* companies-window.h: the main window, the list of companies.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "companies-application.h"
+#include "companies-company.h"
+
+G_BEGIN_DECLS
+
+#define COMPANIES_TYPE_WINDOW (companies_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (CompaniesWindow, companies_window, COMPANIES, WINDOW, GtkApplicationWindow)
+
+CompaniesWindow *companies_window_new                (CompaniesApplication *application);
+
+/* The model the column view shows (sorted, filtered), and the selection. */
+GListModel      *companies_window_get_visible_model  (CompaniesWindow      *self);
+GtkSingleSelection *companies_window_get_selection   (CompaniesWindow      *self);
+/* TRUE once the first read of the store has reached the list. */
+gboolean         companies_window_get_loaded         (CompaniesWindow      *self);
+
+/* Opens the editor on @company, or on a new company when NULL. */
+void             companies_window_edit_company       (CompaniesWindow      *self,
+                                                      CompaniesCompany     *company);
+/* The editor open now, or NULL. */
+GtkWindow       *companies_window_get_editor         (CompaniesWindow      *self);
+
+G_END_DECLS

@@ -1,0 +1,633 @@
+/* companies-cli-commands.c: the commands of companies-cli, each a thin
+ * layer over the local store's ForSync actions and the sync client.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-cli"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "companies-cli.h"
+#include "companies-error.h"
+#include "companies-local-store.h"
+#include "companies-sync-client.h"
+
+/* One option a field, named as on the wire with dashes. */
+static const struct
+{
+  CompaniesField  field;
+  const char     *option;
+  const char     *description;
+  const char     *arg_description;
+} field_options[COMPANIES_N_FIELDS] = {
+  { COMPANIES_FIELD_NAME, "name", N_("The name (at most 200 characters; add needs one)"), N_("NAME") },
+  { COMPANIES_FIELD_ADDRESS, "address", N_("The street address (at most 500 characters)"), N_("ADDRESS") },
+  { COMPANIES_FIELD_CITY, "city", N_("The city (at most 100 characters)"), N_("CITY") },
+  { COMPANIES_FIELD_POSTAL_CODE, "postal-code", N_("The postal code (at most 20 characters)"), N_("CODE") },
+  { COMPANIES_FIELD_COUNTRY, "country", N_("The country (at most 100 characters)"), N_("COUNTRY") },
+  { COMPANIES_FIELD_PHONE, "phone", N_("The phone number (at most 50 characters)"), N_("PHONE") },
+  { COMPANIES_FIELD_EMAIL, "email", N_("The e-mail address (empty, or one @ with text on both sides)"), N_("ADDRESS") },
+  { COMPANIES_FIELD_WEBSITE, "website", N_("The website (at most 500 characters)"), N_("URL") },
+  { COMPANIES_FIELD_NOTES, "notes", N_("Notes (at most 10000 characters)"), N_("TEXT") },
+};
+
+/* The field options of add and update, as given and then as UTF-8. */
+typedef struct
+{
+  char *raw[COMPANIES_N_FIELDS];
+  char *values[COMPANIES_N_FIELDS];
+  guint mask;
+} FieldArgs;
+
+static void
+field_args_clear (FieldArgs *fa)
+{
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      g_clear_pointer (&fa->raw[i], g_free);
+      g_clear_pointer (&fa->values[i], g_free);
+    }
+  fa->mask = 0;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FieldArgs, field_args_clear)
+
+static const char *
+field_option (CompaniesField field)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (field_options); i++)
+    {
+      if (field_options[i].field == field)
+        return field_options[i].option;
+    }
+
+  return "?";
+}
+
+/* The field options (raw bytes: FILENAME, so that no locale conversion
+ * happens behind our back) followed by @extra. Free with g_free (). */
+static GOptionEntry *
+field_args_make_entries (FieldArgs          *fa,
+                         const GOptionEntry *extra)
+{
+  GOptionEntry *entries;
+  guint n_extra = 0;
+  guint n = 0;
+
+  while (extra != NULL && extra[n_extra].long_name != NULL)
+    n_extra++;
+
+  entries = g_new0 (GOptionEntry, G_N_ELEMENTS (field_options) + n_extra + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (field_options); i++)
+    {
+      GOptionEntry *entry = &entries[n++];
+
+      entry->long_name = field_options[i].option;
+      entry->arg = G_OPTION_ARG_FILENAME;
+      entry->arg_data = &fa->raw[field_options[i].field];
+      entry->description = field_options[i].description;
+      entry->arg_description = field_options[i].arg_description;
+    }
+  for (guint i = 0; i < n_extra; i++)
+    entries[n++] = extra[i];
+
+  return entries;
+}
+
+/* Turns the given options into UTF-8 values and a mask. */
+static CliExitStatus
+field_args_convert (FieldArgs *fa)
+{
+  fa->mask = 0;
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (fa->raw[i] == NULL)
+        continue;
+
+      g_clear_pointer (&fa->values[i], g_free);
+      fa->values[i] = cli_arg_to_utf8 (fa->raw[i], &error);
+      if (fa->values[i] == NULL)
+        {
+          cli_error ("--%s: %s", field_option (i), error->message);
+          return CLI_EXIT_FAILED;
+        }
+      fa->mask |= COMPANIES_FIELD_BIT (i);
+    }
+
+  return CLI_EXIT_OK;
+}
+
+static CliExitStatus
+field_args_validate (FieldArgs *fa)
+{
+  g_autoptr(GError) error = NULL;
+  CompaniesField field = COMPANIES_FIELD_NAME;
+
+  if (!companies_fields_validate ((const char * const *) fa->values, fa->mask, &field, &error))
+    {
+      cli_error ("--%s: %s", field_option (field), error->message);
+      return CLI_EXIT_FAILED;
+    }
+
+  return CLI_EXIT_OK;
+}
+
+/* A REF (server id or uuid) as UTF-8. */
+static char *
+convert_ref (const char *arg)
+{
+  g_autoptr(GError) error = NULL;
+  char *ref;
+
+  ref = cli_arg_to_utf8 (arg, &error);
+  if (ref == NULL)
+    cli_error (_("REF: %s"), error->message);
+
+  return ref;
+}
+
+static CompaniesLocalStore *
+open_store (CliContext *cli)
+{
+  g_autoptr(GError) error = NULL;
+  CompaniesLocalStore *store;
+
+  store = companies_local_store_open (cli->database_path, &error);
+  if (store == NULL)
+    {
+      g_autofree char *shown = g_filename_display_name (cli->database_path);
+
+      cli_error (_("Could not open the database “%s”: %s"), shown, error->message);
+    }
+
+  return store;
+}
+
+/* Reports a failed store action; the data stayed as it was. */
+static CliExitStatus
+report_store_error (const char *ref,
+                    GError     *error)
+{
+  if (ref != NULL && g_error_matches (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_NOT_FOUND))
+    {
+      g_autofree char *shown = cli_sanitize (ref);
+
+      cli_error (_("No company has the id or uuid “%s” (see “companies-cli list”)"), shown);
+    }
+  else
+    cli_error ("%s", error->message);
+
+  return CLI_EXIT_FAILED;
+}
+
+/* Exactly one positional argument, the REF. */
+static CliExitStatus
+take_ref (const char  *command,
+          GPtrArray   *positional,
+          char       **out_ref)
+{
+  if (positional->len == 0)
+    {
+      cli_usage_error (command, _("Name the company: give its server id or its uuid"));
+      return CLI_EXIT_USAGE;
+    }
+  if (positional->len > 1)
+    {
+      g_autofree char *shown = cli_sanitize (g_ptr_array_index (positional, 1));
+
+      cli_usage_error (command, _("Unexpected argument “%s”"), shown);
+      return CLI_EXIT_USAGE;
+    }
+
+  *out_ref = convert_ref (g_ptr_array_index (positional, 0));
+  return *out_ref != NULL ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+}
+
+CliExitStatus
+cli_command_list (CliContext   *cli,
+                  char       ***args)
+{
+  g_autoptr(CompaniesLocalStore) store = NULL;
+  g_autoptr(GPtrArray) companies = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gboolean json = FALSE;
+  gboolean all = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array with every field and the sync state"), NULL },
+    { "all", 'a', 0, G_OPTION_ARG_NONE, &all, N_("Also list companies deleted here and not yet synced"), NULL },
+    { NULL }
+  };
+  CliExitStatus status;
+
+  status = cli_parse_command (cli, "list", "", _("List the companies, sorted by name."),
+                              entries, args, NULL);
+  if (status == CLI_EXIT_OK)
+    status = cli_context_resolve (cli, FALSE);
+  if (status != CLI_EXIT_OK)
+    return status;
+
+  store = open_store (cli);
+  if (store == NULL)
+    return CLI_EXIT_FAILED;
+
+  companies = companies_local_store_list (store, all, &error);
+  if (companies == NULL)
+    {
+      cli_error ("%s", error->message);
+      return CLI_EXIT_FAILED;
+    }
+
+  if (json)
+    text = cli_format_companies_json (companies);
+  else
+    text = cli_format_table (companies);
+
+  return cli_write_stdout (text) ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+}
+
+CliExitStatus
+cli_command_add (CliContext   *cli,
+                 char       ***args)
+{
+  g_auto(FieldArgs) fa = { 0 };
+  g_autofree GOptionEntry *entries = NULL;
+  g_autoptr(CompaniesLocalStore) store = NULL;
+  g_autoptr(CompaniesCompany) company = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  CliExitStatus status;
+
+  entries = field_args_make_entries (&fa, NULL);
+  status = cli_parse_command (cli, "add", _("--name NAME [FIELD…]"),
+                              _("Add a company and print its uuid. "
+                                "It goes to the server at the next sync."),
+                              entries, args, NULL);
+  if (status == CLI_EXIT_OK)
+    status = cli_context_resolve (cli, FALSE);
+  if (status != CLI_EXIT_OK)
+    return status;
+
+  if (fa.raw[COMPANIES_FIELD_NAME] == NULL)
+    {
+      cli_usage_error ("add", _("A company needs a name: give --name NAME"));
+      return CLI_EXIT_USAGE;
+    }
+
+  status = field_args_convert (&fa);
+  if (status != CLI_EXIT_OK)
+    return status;
+
+  /* Every field is set: the ones not given are empty. */
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      if (fa.values[i] == NULL)
+        fa.values[i] = g_strdup ("");
+    }
+  fa.mask = COMPANIES_ALL_FIELDS;
+
+  status = field_args_validate (&fa);
+  if (status != CLI_EXIT_OK)
+    return status;
+
+  store = open_store (cli);
+  if (store == NULL)
+    return CLI_EXIT_FAILED;
+
+  company = companies_local_store_create_for_sync (store, (const char * const *) fa.values, &error);
+  if (company == NULL)
+    return report_store_error (NULL, error);
+
+  line = g_strdup_printf ("%s\n", companies_company_get_uuid (company));
+  return cli_write_stdout (line) ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+}
+
+CliExitStatus
+cli_command_update (CliContext   *cli,
+                    char       ***args)
+{
+  g_auto(FieldArgs) fa = { 0 };
+  g_autofree GOptionEntry *entries = NULL;
+  g_autoptr(CompaniesLocalStore) store = NULL;
+  g_autoptr(CompaniesCompany) company = NULL;
+  g_autoptr(GPtrArray) positional = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ref = NULL;
+  CliExitStatus status;
+
+  entries = field_args_make_entries (&fa, NULL);
+  status = cli_parse_command (cli, "update", _("REF FIELD…"),
+                              _("Change the given fields of a company; the others keep their value. "
+                                "REF is the company’s server id or its uuid. "
+                                "An empty value clears an optional field."),
+                              entries, args, &positional);
+  if (status == CLI_EXIT_OK)
+    status = cli_context_resolve (cli, FALSE);
+  if (status == CLI_EXIT_OK)
+    status = take_ref ("update", positional, &ref);
+  if (status != CLI_EXIT_OK)
+    return status;
+
+  status = field_args_convert (&fa);
+  if (status != CLI_EXIT_OK)
+    return status;
+
+  if (fa.mask == 0)
+    {
+      cli_usage_error ("update", _("Nothing to change: give at least one field, such as --name NAME"));
+      return CLI_EXIT_USAGE;
+    }
+
+  status = field_args_validate (&fa);
+  if (status != CLI_EXIT_OK)
+    return status;
+
+  store = open_store (cli);
+  if (store == NULL)
+    return CLI_EXIT_FAILED;
+
+  company = companies_local_store_update_for_sync (store, ref, fa.mask,
+                                                   (const char * const *) fa.values,
+                                                   &error);
+  if (company == NULL)
+    return report_store_error (ref, error);
+
+  return CLI_EXIT_OK;
+}
+
+CliExitStatus
+cli_command_delete (CliContext   *cli,
+                    char       ***args)
+{
+  g_autoptr(CompaniesLocalStore) store = NULL;
+  g_autoptr(GPtrArray) positional = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ref = NULL;
+  CliExitStatus status;
+
+  status = cli_parse_command (cli, "delete", _("REF"),
+                              _("Delete a company. REF is its server id or its uuid. "
+                                "A company never synced is removed at once; "
+                                "one from the server is removed there at the next sync."),
+                              NULL, args, &positional);
+  if (status == CLI_EXIT_OK)
+    status = cli_context_resolve (cli, FALSE);
+  if (status == CLI_EXIT_OK)
+    status = take_ref ("delete", positional, &ref);
+  if (status != CLI_EXIT_OK)
+    return status;
+
+  store = open_store (cli);
+  if (store == NULL)
+    return CLI_EXIT_FAILED;
+
+  if (!companies_local_store_delete_for_sync (store, ref, &error))
+    return report_store_error (ref, error);
+
+  return CLI_EXIT_OK;
+}
+
+/* The server's address without any user name or password in it. */
+static char *
+server_for_display (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *text = NULL;
+
+  if (uri != NULL)
+    text = g_uri_to_string_partial (uri, G_URI_HIDE_USERINFO);
+
+  return cli_sanitize (text != NULL ? text : url);
+}
+
+/* The library's messages are fit to show; they mostly name the server
+ * already, and when they do not, the server is added so that a person
+ * knows which one failed. */
+static void
+print_sync_error (const char *url,
+                  GError     *error)
+{
+  g_autofree char *server = server_for_display (url);
+  g_autofree char *message = cli_sanitize (error->message);
+
+  if (strstr (error->message, url) != NULL || strstr (message, server) != NULL)
+    cli_error ("%s", message);
+  else
+    /* Translators: an error message, then the server's address */
+    cli_error (_("%s (server %s)"), message, server);
+}
+
+static CliExitStatus
+report_sync_error (const char *url,
+                   GError     *error)
+{
+  print_sync_error (url, error);
+
+  if (error->domain != COMPANIES_SYNC_ERROR)
+    return CLI_EXIT_FAILED;
+
+  switch ((CompaniesSyncError) error->code)
+    {
+    case COMPANIES_SYNC_ERROR_NETWORK:
+      return CLI_EXIT_NETWORK;
+
+    case COMPANIES_SYNC_ERROR_UNAUTHORIZED:
+      g_printerr ("%s\n", _("Give the right access token with --token-file, --token or COMPANIES_TOKEN."));
+      return CLI_EXIT_UNAUTHORIZED;
+
+    case COMPANIES_SYNC_ERROR_SERVER:
+      return CLI_EXIT_SERVER;
+
+    case COMPANIES_SYNC_ERROR_PROTOCOL:
+      return CLI_EXIT_PROTOCOL;
+
+    case COMPANIES_SYNC_ERROR_STORAGE:
+      return CLI_EXIT_STORAGE;
+
+    default:
+      return CLI_EXIT_FAILED;
+    }
+}
+
+static char *
+format_sync_summary (const CompaniesSyncResult *result)
+{
+  GString *line = g_string_new (NULL);
+
+  /* Translators: the start of the line "Sent 3 changes, received 5 records" */
+  g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "Sent %u change", "Sent %u changes",
+                                             result->sent),
+                          result->sent);
+  g_string_append (line, ", ");
+  g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "received %u record", "received %u records",
+                                             result->received),
+                          result->received);
+  if (result->rejected > 0)
+    {
+      g_string_append (line, ", ");
+      g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE, "%u rejected", "%u rejected",
+                                                 result->rejected),
+                              result->rejected);
+    }
+  if (result->overwritten > 0)
+    {
+      g_string_append (line, ", ");
+      g_string_append_printf (line, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u value from elsewhere overwritten",
+                                                 "%u values from elsewhere overwritten",
+                                                 result->overwritten),
+                              result->overwritten);
+    }
+  g_string_append (line, "\n");
+
+  return g_string_free (line, FALSE);
+}
+
+/* The records the server refused, with their reasons, one a line. */
+static char *
+format_rejected (GPtrArray *rejected)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < rejected->len; i++)
+    {
+      g_autofree char *line = cli_format_rejection (g_ptr_array_index (rejected, i));
+
+      g_string_append_printf (text, "  %s\n", line);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static GPtrArray *
+list_rejected (CompaniesLocalStore  *store,
+               GError              **error)
+{
+  g_autoptr(GPtrArray) companies = NULL;
+  GPtrArray *rejected;
+
+  companies = companies_local_store_list (store, TRUE, error);
+  if (companies == NULL)
+    return NULL;
+
+  rejected = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < companies->len; i++)
+    {
+      CompaniesCompany *company = g_ptr_array_index (companies, i);
+
+      if (companies_company_get_rejection_code (company) != NULL)
+        g_ptr_array_add (rejected, g_object_ref (company));
+    }
+
+  return rejected;
+}
+
+CliExitStatus
+cli_command_sync (CliContext   *cli,
+                  char       ***args)
+{
+  g_autoptr(CompaniesSyncClient) client = NULL;
+  g_autoptr(CompaniesSyncResult) result = NULL;
+  g_autoptr(CompaniesLocalStore) store = NULL;
+  g_autoptr(GPtrArray) rejected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  CliExitStatus status;
+
+  status = cli_parse_command (cli, "sync", "",
+                              _("Send the local changes to the server and receive its changes, "
+                                "until both sides agree. The exit status is 0 only when the sync "
+                                "succeeded."),
+                              NULL, args, NULL);
+  if (status == CLI_EXIT_OK)
+    status = cli_context_resolve (cli, TRUE);
+  if (status != CLI_EXIT_OK)
+    return status;
+
+  client = companies_sync_client_new (cli->database_path, cli->server_url, cli->token);
+  result = companies_sync_client_sync (client, NULL, &error);
+  if (result == NULL)
+    return report_sync_error (cli->server_url, error);
+
+  summary = format_sync_summary (result);
+  if (!cli_write_stdout (summary))
+    return CLI_EXIT_FAILED;
+
+  /* The sync succeeded; the records the server refused are listed with
+   * their reasons so that someone can fix them. */
+  store = companies_local_store_open (cli->database_path, &error);
+  if (store != NULL)
+    rejected = list_rejected (store, &error);
+  if (rejected == NULL)
+    {
+      cli_error (_("Could not list the rejected records: %s"), error->message);
+      return CLI_EXIT_FAILED;
+    }
+
+  if (rejected->len > 0)
+    {
+      g_autofree char *text = format_rejected (rejected);
+      g_autofree char *heading = NULL;
+
+      heading = g_strdup_printf ("%s\n", g_dngettext (GETTEXT_PACKAGE,
+                                                      "The server refused this record:",
+                                                      "The server refused these records:",
+                                                      rejected->len));
+      if (!cli_write_stdout (heading) || !cli_write_stdout (text))
+        return CLI_EXIT_FAILED;
+    }
+
+  return CLI_EXIT_OK;
+}
+
+CliExitStatus
+cli_command_status (CliContext   *cli,
+                    char       ***args)
+{
+  g_autoptr(CompaniesLocalStore) store = NULL;
+  g_autoptr(GPtrArray) overwritten = NULL;
+  g_autoptr(GPtrArray) rejected = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  CompaniesStoreStatus store_status = { 0 };
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON object"), NULL },
+    { NULL }
+  };
+  CliExitStatus status;
+
+  status = cli_parse_command (cli, "status", "",
+                              _("Show what the next sync would send, the records the server "
+                                "refused, and when the last sync succeeded."),
+                              entries, args, NULL);
+  if (status == CLI_EXIT_OK)
+    status = cli_context_resolve (cli, FALSE);
+  if (status != CLI_EXIT_OK)
+    return status;
+
+  store = open_store (cli);
+  if (store == NULL)
+    return CLI_EXIT_FAILED;
+
+  if (!companies_local_store_get_status (store, &store_status, &error) ||
+      (overwritten = companies_local_store_list_overwritten (store, &error)) == NULL ||
+      (rejected = list_rejected (store, &error)) == NULL)
+    {
+      cli_error ("%s", error->message);
+      return CLI_EXIT_FAILED;
+    }
+
+  if (json)
+    text = cli_format_status_json (&store_status, overwritten->len);
+  else
+    text = cli_format_status (cli->database_path, &store_status, overwritten->len, rejected);
+
+  return cli_write_stdout (text) ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+}

@@ -1,0 +1,102 @@
+/* companies-cli.h: what the parts of companies-cli share.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "companies-company.h"
+#include "companies-fields.h"
+#include "companies-local-store.h"
+
+G_BEGIN_DECLS
+
+/* The exit status of companies-cli, documented in its --help. */
+typedef enum
+{
+  CLI_EXIT_OK           = 0,
+  CLI_EXIT_FAILED       = 1, /* data refused, unknown REF, local database error */
+  CLI_EXIT_USAGE        = 2, /* unknown command or option, missing argument */
+  CLI_EXIT_NETWORK      = 3, /* sync: the server could not be reached */
+  CLI_EXIT_UNAUTHORIZED = 4, /* sync: the server refused the token */
+  CLI_EXIT_SERVER       = 5, /* sync: the server failed */
+  CLI_EXIT_PROTOCOL     = 6, /* sync: the server's answer was not understood */
+  CLI_EXIT_STORAGE      = 7, /* sync: the local database failed */
+} CliExitStatus;
+
+/* The global options as given, then resolved against the environment. */
+typedef struct
+{
+  /* as given on the command line (NULL = not given) */
+  char *opt_database;
+  char *opt_server;
+  char *opt_token;
+  char *opt_token_file;
+
+  /* resolved by cli_context_resolve () */
+  char *database_path;
+  char *server_url;
+  char *token;          /* NULL = none; never printed */
+} CliContext;
+
+/* main.c */
+void           cli_context_clear           (CliContext          *cli);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliContext, cli_context_clear)
+GOptionGroup  *cli_context_make_group      (CliContext          *cli);
+CliExitStatus  cli_context_resolve         (CliContext          *cli,
+                                            gboolean             need_server);
+
+/* Parses a command's options and collects its positional arguments.
+ * Returns CLI_EXIT_OK to go on, anything else to stop with that status. */
+CliExitStatus  cli_parse_command           (CliContext          *cli,
+                                            const char          *command,
+                                            const char          *parameter_string,
+                                            const char          *summary,
+                                            const GOptionEntry  *entries,
+                                            char              ***inout_args,
+                                            GPtrArray          **out_positional);
+
+void           cli_error                   (const char          *format,
+                                            ...) G_GNUC_PRINTF (1, 2);
+void           cli_usage_error             (const char          *command,
+                                            const char          *format,
+                                            ...) G_GNUC_PRINTF (2, 3);
+
+/* An argument as UTF-8: taken as is when it is valid UTF-8, else
+ * converted from the locale's character set when that is not UTF-8. */
+char          *cli_arg_to_utf8             (const char          *arg,
+                                            GError             **error);
+
+/* companies-cli-commands.c: each takes the arguments after the command
+ * name (args[0] is the command) and returns the exit status. */
+CliExitStatus  cli_command_list            (CliContext          *cli,
+                                            char              ***args);
+CliExitStatus  cli_command_add             (CliContext          *cli,
+                                            char              ***args);
+CliExitStatus  cli_command_update          (CliContext          *cli,
+                                            char              ***args);
+CliExitStatus  cli_command_delete          (CliContext          *cli,
+                                            char              ***args);
+CliExitStatus  cli_command_sync            (CliContext          *cli,
+                                            char              ***args);
+CliExitStatus  cli_command_status          (CliContext          *cli,
+                                            char              ***args);
+
+/* companies-cli-output.c */
+char          *cli_sanitize                (const char          *text);
+guint          cli_display_width           (const char          *text);
+char          *cli_format_table            (GPtrArray           *companies);
+char          *cli_format_companies_json   (GPtrArray           *companies);
+char          *cli_format_status           (const char          *database_path,
+                                            const CompaniesStoreStatus *status,
+                                            guint                overwritten,
+                                            GPtrArray           *rejected);
+char          *cli_format_status_json      (const CompaniesStoreStatus *status,
+                                            guint                overwritten);
+char          *cli_format_rejection        (CompaniesCompany    *company);
+char          *cli_format_time_iso8601     (gint64               unix_time);
+/* Writes UTF-8 text to stdout as is; FALSE (with a message) on failure. */
+gboolean       cli_write_stdout            (const char          *text);
+
+G_END_DECLS

@@ -1,0 +1,263 @@
+/* companies-fields.c: the user fields of a Company and their rules
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-fields"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "companies-fields.h"
+
+typedef struct
+{
+  const char *name;
+  const char *label;
+  guint       max_length;
+  gboolean    multi_line;
+} FieldInfo;
+
+static const FieldInfo field_info[COMPANIES_N_FIELDS] = {
+  [COMPANIES_FIELD_NAME]        = { "name",        N_("Name"),        200,   FALSE },
+  [COMPANIES_FIELD_ADDRESS]     = { "address",     N_("Address"),     500,   TRUE },
+  [COMPANIES_FIELD_CITY]        = { "city",        N_("City"),        100,   FALSE },
+  [COMPANIES_FIELD_POSTAL_CODE] = { "postal_code", N_("Postal code"), 20,    FALSE },
+  [COMPANIES_FIELD_COUNTRY]     = { "country",     N_("Country"),     100,   FALSE },
+  [COMPANIES_FIELD_PHONE]       = { "phone",       N_("Phone"),       50,    FALSE },
+  [COMPANIES_FIELD_EMAIL]       = { "email",       N_("E-mail"),      254,   FALSE },
+  [COMPANIES_FIELD_WEBSITE]     = { "website",     N_("Website"),     500,   FALSE },
+  [COMPANIES_FIELD_NOTES]       = { "notes",       N_("Notes"),       10000, TRUE },
+};
+
+G_DEFINE_QUARK (companies-validation-error-quark, companies_validation_error)
+
+const char *
+companies_field_get_name (CompaniesField field)
+{
+  if ((guint) field >= COMPANIES_N_FIELDS)
+    return NULL;
+
+  return field_info[field].name;
+}
+
+const char *
+companies_field_get_label (CompaniesField field)
+{
+  g_return_val_if_fail ((guint) field < COMPANIES_N_FIELDS, NULL);
+
+  return g_dgettext (GETTEXT_PACKAGE, field_info[field].label);
+}
+
+gboolean
+companies_field_from_name (const char     *name,
+                           CompaniesField *out_field)
+{
+  if (name == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      if (strcmp (name, field_info[i].name) == 0)
+        {
+          if (out_field != NULL)
+            *out_field = (CompaniesField) i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+guint
+companies_field_get_max_length (CompaniesField field)
+{
+  g_return_val_if_fail ((guint) field < COMPANIES_N_FIELDS, 0);
+
+  return field_info[field].max_length;
+}
+
+static gboolean
+has_forbidden_control (const char *value,
+                       gboolean    multi_line)
+{
+  for (const guchar *p = (const guchar *) value; *p != '\0'; p++)
+    {
+      if (*p >= 0x20)
+        continue;
+      if (multi_line && (*p == '\t' || *p == '\n' || *p == '\r'))
+        continue;
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+is_blank (const char *value)
+{
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (!g_ascii_isspace (*p))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+validate_email (const char  *value,
+                GError     **error)
+{
+  const char *at = NULL;
+  guint n_at = 0;
+
+  if (*value == '\0')
+    return TRUE;
+
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p))
+        {
+          g_set_error_literal (error, COMPANIES_VALIDATION_ERROR,
+                               COMPANIES_VALIDATION_ERROR_INVALID_FIELD,
+                               _("E-mail must not contain white space"));
+          return FALSE;
+        }
+      if (*p == '@')
+        {
+          n_at++;
+          at = p;
+        }
+    }
+
+  if (n_at != 1 || at == value || at[1] == '\0')
+    {
+      g_set_error_literal (error, COMPANIES_VALIDATION_ERROR,
+                           COMPANIES_VALIDATION_ERROR_INVALID_FIELD,
+                           _("E-mail must contain one @ with text on both sides"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+companies_field_validate (CompaniesField   field,
+                          const char      *value,
+                          GError         **error)
+{
+  const FieldInfo *info;
+  g_autofree char *trimmed = NULL;
+  const char *label;
+  glong length;
+
+  g_return_val_if_fail ((guint) field < COMPANIES_N_FIELDS, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  info = &field_info[field];
+  label = g_dgettext (GETTEXT_PACKAGE, info->label);
+
+  if (value == NULL)
+    value = "";
+
+  if (!g_utf8_validate (value, -1, NULL))
+    {
+      /* TRANSLATORS: %s is a field label such as "Postal code" */
+      g_set_error (error, COMPANIES_VALIDATION_ERROR,
+                   COMPANIES_VALIDATION_ERROR_INVALID_FIELD,
+                   _("%s is not valid UTF-8 text"), label);
+      return FALSE;
+    }
+
+  /* The name is checked as it is stored: trimmed. */
+  if (field == COMPANIES_FIELD_NAME)
+    value = trimmed = g_strstrip (g_strdup (value));
+
+  if (has_forbidden_control (value, info->multi_line))
+    {
+      /* TRANSLATORS: %s is a field label such as "Postal code" */
+      g_set_error (error, COMPANIES_VALIDATION_ERROR,
+                   COMPANIES_VALIDATION_ERROR_INVALID_FIELD,
+                   _("%s must not contain control characters"), label);
+      return FALSE;
+    }
+
+  if (field == COMPANIES_FIELD_NAME && *value == '\0')
+    {
+      g_set_error_literal (error, COMPANIES_VALIDATION_ERROR,
+                           COMPANIES_VALIDATION_ERROR_INVALID_FIELD,
+                           _("Name is required"));
+      return FALSE;
+    }
+
+  length = g_utf8_strlen (value, -1);
+  if (length > (glong) info->max_length)
+    {
+      /* TRANSLATORS: %s is a field label such as "Postal code", %u the
+       * largest number of characters it may hold */
+      g_set_error (error, COMPANIES_VALIDATION_ERROR,
+                   COMPANIES_VALIDATION_ERROR_INVALID_FIELD,
+                   _("%s must be at most %u characters"), label, info->max_length);
+      return FALSE;
+    }
+
+  if (field == COMPANIES_FIELD_EMAIL)
+    return validate_email (value, error);
+
+  return TRUE;
+}
+
+gboolean
+companies_fields_validate (const char * const  *values,
+                           guint                mask,
+                           CompaniesField      *out_field,
+                           GError             **error)
+{
+  g_return_val_if_fail (values != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      if ((mask & COMPANIES_FIELD_BIT (i)) == 0)
+        continue;
+
+      if (i == COMPANIES_FIELD_NAME && (values[i] == NULL || is_blank (values[i])))
+        {
+          g_set_error_literal (error, COMPANIES_VALIDATION_ERROR,
+                               values[i] == NULL
+                                 ? COMPANIES_VALIDATION_ERROR_MISSING_FIELD
+                                 : COMPANIES_VALIDATION_ERROR_INVALID_FIELD,
+                               _("Name is required"));
+          if (out_field != NULL)
+            *out_field = COMPANIES_FIELD_NAME;
+          return FALSE;
+        }
+
+      if (!companies_field_validate ((CompaniesField) i, values[i], error))
+        {
+          if (out_field != NULL)
+            *out_field = (CompaniesField) i;
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+char *
+companies_field_normalize (CompaniesField  field,
+                           const char     *value)
+{
+  g_return_val_if_fail ((guint) field < COMPANIES_N_FIELDS, NULL);
+
+  if (value == NULL)
+    return g_strdup ("");
+
+  if (field == COMPANIES_FIELD_NAME)
+    return g_strstrip (g_strdup (value));
+
+  return g_strdup (value);
+}

@@ -1,0 +1,583 @@
+/* companies-local-store-actions.c: the ForSync actions of
+ * CompaniesLocalStore (protocol.md section 2, the seed's wrappers), each
+ * one BEGIN IMMEDIATE transaction, and the row I/O they share with the
+ * sync side.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "companies-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "companies-local-store-private.h"
+
+#define ROW_COLUMNS \
+  "local_id, uuid, id, version, base_version, is_from_server, is_modified, is_active," \
+  " changed_fields, local_seq, snapshot_seen, rejection_code, rejection_field," \
+  " rejection_message, name, address, city, postal_code, country, phone, email," \
+  " website, notes"
+#define ROW_FIRST_VALUE 14
+
+static const char row_by_uuid_sql[] = "SELECT " ROW_COLUMNS " FROM companies WHERE uuid = ?1";
+static const char row_by_id_sql[] = "SELECT " ROW_COLUMNS " FROM companies WHERE id = ?1";
+static const char row_insert_sql[] =
+  "INSERT INTO companies (uuid, id, version, base_version, is_from_server, is_modified,"
+  " is_active, changed_fields, local_seq, snapshot_seen, rejection_code, rejection_field,"
+  " rejection_message, name, address, city, postal_code, country, phone, email, website,"
+  " notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+  " ?17, ?18, ?19, ?20, ?21, ?22)";
+static const char row_update_sql[] =
+  "UPDATE companies SET uuid = ?1, id = ?2, version = ?3, base_version = ?4,"
+  " is_from_server = ?5, is_modified = ?6, is_active = ?7, changed_fields = ?8,"
+  " local_seq = ?9, snapshot_seen = ?10, rejection_code = ?11, rejection_field = ?12,"
+  " rejection_message = ?13, name = ?14, address = ?15, city = ?16, postal_code = ?17,"
+  " country = ?18, phone = ?19, email = ?20, website = ?21, notes = ?22"
+  " WHERE local_id = ?23";
+static const char row_delete_sql[] = "DELETE FROM companies WHERE local_id = ?1";
+
+/* --- Rows. --- */
+
+CompaniesStoreRow *
+companies_store_row_new (void)
+{
+  CompaniesStoreRow *row = g_new0 (CompaniesStoreRow, 1);
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    row->values[i] = g_strdup ("");
+  row->is_active = TRUE;
+
+  return row;
+}
+
+void
+companies_store_row_free (CompaniesStoreRow *row)
+{
+  if (row == NULL)
+    return;
+
+  g_free (row->uuid);
+  g_free (row->rejection_code);
+  g_free (row->rejection_field);
+  g_free (row->rejection_message);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    g_free (row->values[i]);
+  g_free (row);
+}
+
+void
+companies_store_row_set_rejection (CompaniesStoreRow *row,
+                                   const char        *code,
+                                   const char        *field,
+                                   const char        *message)
+{
+  g_free (row->rejection_code);
+  g_free (row->rejection_field);
+  g_free (row->rejection_message);
+  row->rejection_code = g_strdup (code);
+  row->rejection_field = code != NULL ? g_strdup (field) : NULL;
+  row->rejection_message = code != NULL ? g_strdup (message) : NULL;
+}
+
+CompaniesCompany *
+companies_store_row_to_company (const CompaniesStoreRow *row)
+{
+  CompaniesCompany *company = companies_company_new ();
+
+  companies_company_set_uuid (company, row->uuid);
+  companies_company_set_id (company, row->id);
+  companies_company_set_version (company, row->version);
+  companies_company_set_is_from_server (company, row->is_from_server);
+  companies_company_set_is_modified (company, row->is_modified);
+  companies_company_set_is_active (company, row->is_active);
+  companies_company_set_changed_fields (company, row->changed_fields);
+  if (row->rejection_code != NULL)
+    companies_company_set_rejection (company, row->rejection_code,
+                                     row->rejection_field, row->rejection_message);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    companies_company_set_field (company, i, row->values[i]);
+
+  return company;
+}
+
+static char *
+dup_column (sqlite3_stmt *stmt,
+            int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return NULL;
+
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+gboolean
+companies_local_store_load_row (CompaniesLocalStore *self,
+                                const char          *uuid,
+                                gint64               id,
+                                CompaniesStoreRow  **out_row,
+                                GError             **error)
+{
+  g_autoptr(CompaniesStmt) stmt = NULL;
+  CompaniesStoreRow *row;
+  int rc;
+
+  *out_row = NULL;
+
+  stmt = companies_local_store_prepare (self, uuid != NULL ? row_by_uuid_sql : row_by_id_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  if (uuid != NULL)
+    sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_int64 (stmt, 1, id);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return companies_local_store_set_error (self, rc, error);
+
+  row = g_new0 (CompaniesStoreRow, 1);
+  row->local_id = sqlite3_column_int64 (stmt, 0);
+  row->uuid = dup_column (stmt, 1);
+  row->id = sqlite3_column_int64 (stmt, 2);
+  row->version = sqlite3_column_int64 (stmt, 3);
+  row->base_version = sqlite3_column_int64 (stmt, 4);
+  row->is_from_server = sqlite3_column_int (stmt, 5) != 0;
+  row->is_modified = sqlite3_column_int (stmt, 6) != 0;
+  row->is_active = sqlite3_column_int (stmt, 7) != 0;
+  row->changed_fields = (guint) sqlite3_column_int64 (stmt, 8) & COMPANIES_ALL_FIELDS;
+  row->local_seq = sqlite3_column_int64 (stmt, 9);
+  row->snapshot_seen = sqlite3_column_int (stmt, 10) != 0;
+  row->rejection_code = dup_column (stmt, 11);
+  row->rejection_field = dup_column (stmt, 12);
+  row->rejection_message = dup_column (stmt, 13);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      row->values[i] = dup_column (stmt, ROW_FIRST_VALUE + i);
+      if (row->values[i] == NULL)
+        row->values[i] = g_strdup ("");
+    }
+
+  *out_row = row;
+  return TRUE;
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           index,
+                   const char   *value)
+{
+  if (value != NULL)
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+gboolean
+companies_local_store_save_row (CompaniesLocalStore *self,
+                                CompaniesStoreRow   *row,
+                                GError             **error)
+{
+  g_autoptr(CompaniesStmt) stmt = NULL;
+
+  stmt = companies_local_store_prepare (self, row->local_id == 0 ? row_insert_sql : row_update_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, row->uuid, -1, SQLITE_STATIC);
+  if (row->id > 0)
+    sqlite3_bind_int64 (stmt, 2, row->id);
+  else
+    sqlite3_bind_null (stmt, 2);
+  sqlite3_bind_int64 (stmt, 3, row->version);
+  sqlite3_bind_int64 (stmt, 4, row->base_version);
+  sqlite3_bind_int (stmt, 5, row->is_from_server ? 1 : 0);
+  sqlite3_bind_int (stmt, 6, row->is_modified ? 1 : 0);
+  sqlite3_bind_int (stmt, 7, row->is_active ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 8, row->changed_fields & COMPANIES_ALL_FIELDS);
+  sqlite3_bind_int64 (stmt, 9, row->local_seq);
+  sqlite3_bind_int (stmt, 10, row->snapshot_seen ? 1 : 0);
+  bind_text_or_null (stmt, 11, row->rejection_code);
+  bind_text_or_null (stmt, 12, row->rejection_field);
+  bind_text_or_null (stmt, 13, row->rejection_message);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    sqlite3_bind_text (stmt, 14 + i, row->values[i] != NULL ? row->values[i] : "", -1, SQLITE_STATIC);
+  if (row->local_id != 0)
+    sqlite3_bind_int64 (stmt, 23, row->local_id);
+
+  if (!companies_local_store_step_done (self, stmt, error))
+    return FALSE;
+
+  if (row->local_id == 0)
+    row->local_id = sqlite3_last_insert_rowid (companies_local_store_get_db (self));
+
+  return TRUE;
+}
+
+gboolean
+companies_local_store_remove_row (CompaniesLocalStore *self,
+                                  gint64               local_id,
+                                  GError             **error)
+{
+  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, row_delete_sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  return companies_local_store_step_done (self, stmt, error);
+}
+
+gboolean
+companies_local_store_next_local_seq (CompaniesLocalStore *self,
+                                      gint64              *out_seq,
+                                      GError             **error)
+{
+  gint64 counter = 0;
+
+  if (!companies_local_store_get_state_int (self, COMPANIES_STATE_CHANGE_COUNTER, &counter, error) ||
+      !companies_local_store_set_state_int (self, COMPANIES_STATE_CHANGE_COUNTER, counter + 1, error))
+    return FALSE;
+
+  *out_seq = counter + 1;
+  return TRUE;
+}
+
+/* --- The ForSync actions. --- */
+
+static gboolean
+validate_values (const char * const *values,
+                 guint               mask,
+                 const char         *out_values[COMPANIES_N_FIELDS],
+                 GError            **error)
+{
+  /* A NULL optional field means "", a NULL name stays NULL so that
+   * validation says it is missing. */
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    out_values[i] = values != NULL && values[i] != NULL ? values[i] :
+                    i == COMPANIES_FIELD_NAME ? NULL : "";
+
+  return companies_fields_validate (out_values, mask, NULL, error);
+}
+
+static void
+set_not_found (const char  *ref,
+               GError     **error)
+{
+  g_set_error (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_NOT_FOUND,
+               _("No company has the id or uuid “%s”"), ref != NULL ? ref : "");
+}
+
+/* Loads the active row named by @ref, inside the caller's transaction. */
+static gboolean
+load_active_row (CompaniesLocalStore *self,
+                 const char          *ref,
+                 CompaniesStoreRow  **out_row,
+                 GError             **error)
+{
+  g_autofree char *uuid = NULL;
+  gint64 id = 0;
+
+  if (!companies_local_store_parse_ref (ref, &uuid, &id, error) ||
+      !companies_local_store_load_row (self, uuid, id, out_row, error))
+    return FALSE;
+
+  if (*out_row == NULL || !(*out_row)->is_active)
+    {
+      g_clear_pointer (out_row, companies_store_row_free);
+      set_not_found (ref, error);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* A local change: the next local_seq, and the rejection is cleared. */
+static gboolean
+mark_changed (CompaniesLocalStore *self,
+              CompaniesStoreRow   *row,
+              GError             **error)
+{
+  companies_store_row_set_rejection (row, NULL, NULL, NULL);
+  return companies_local_store_next_local_seq (self, &row->local_seq, error);
+}
+
+static CompaniesCompany *
+create_in_transaction (CompaniesLocalStore *self,
+                       const char * const  *values,
+                       GError             **error)
+{
+  g_autoptr(CompaniesStoreRow) row = companies_store_row_new ();
+
+  row->uuid = g_uuid_string_random ();
+  row->is_from_server = FALSE;
+  row->is_modified = TRUE;
+  row->is_active = TRUE;
+  row->changed_fields = COMPANIES_ALL_FIELDS;
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      g_free (row->values[i]);
+      row->values[i] = companies_field_normalize (i, values[i]);
+    }
+
+  if (!mark_changed (self, row, error) ||
+      !companies_local_store_save_row (self, row, error))
+    return NULL;
+
+  return companies_store_row_to_company (row);
+}
+
+CompaniesCompany *
+companies_local_store_create_for_sync (CompaniesLocalStore  *self,
+                                       const char * const   *values,
+                                       GError              **error)
+{
+  const char *checked[COMPANIES_N_FIELDS];
+  g_autoptr(CompaniesCompany) company = NULL;
+
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!validate_values (values, COMPANIES_ALL_FIELDS, checked, error))
+    return NULL;
+
+  if (!companies_local_store_begin (self, TRUE, error))
+    return NULL;
+
+  company = create_in_transaction (self, checked, error);
+  if (company == NULL || !companies_local_store_commit (self, error))
+    {
+      companies_local_store_rollback (self);
+      return NULL;
+    }
+
+  return g_steal_pointer (&company);
+}
+
+/* The update of UpdateLocalCompanyForSync, inside a transaction. Sets
+ * *out_changed to FALSE when no value differs (then nothing is written). */
+static CompaniesCompany *
+update_in_transaction (CompaniesLocalStore *self,
+                       const char          *ref,
+                       guint                mask,
+                       const char * const  *values,
+                       gboolean            *out_changed,
+                       GError             **error)
+{
+  g_autoptr(CompaniesStoreRow) row = NULL;
+  guint differing = 0;
+
+  *out_changed = FALSE;
+
+  if (!load_active_row (self, ref, &row, error))
+    return NULL;
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      g_autofree char *value = NULL;
+
+      if ((mask & COMPANIES_FIELD_BIT (i)) == 0)
+        continue;
+
+      value = companies_field_normalize (i, values[i]);
+      if (g_strcmp0 (value, row->values[i]) != 0)
+        {
+          g_free (row->values[i]);
+          row->values[i] = g_steal_pointer (&value);
+          differing |= COMPANIES_FIELD_BIT (i);
+        }
+    }
+
+  if (differing == 0)
+    return companies_store_row_to_company (row);
+
+  /* The pending change set begins now: remember which server version it
+   * starts from (the wire's base_version). */
+  if (row->changed_fields == 0)
+    row->base_version = row->version;
+  row->changed_fields |= differing;
+  row->is_modified = TRUE;
+
+  if (!mark_changed (self, row, error) ||
+      !companies_local_store_save_row (self, row, error))
+    return NULL;
+
+  *out_changed = TRUE;
+  return companies_store_row_to_company (row);
+}
+
+CompaniesCompany *
+companies_local_store_update_for_sync (CompaniesLocalStore  *self,
+                                       const char           *ref,
+                                       guint                 mask,
+                                       const char * const   *values,
+                                       GError              **error)
+{
+  const char *checked[COMPANIES_N_FIELDS];
+  g_autoptr(CompaniesCompany) company = NULL;
+  gboolean changed = FALSE;
+
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  mask &= COMPANIES_ALL_FIELDS;
+  if (!validate_values (values, mask, checked, error))
+    return NULL;
+
+  if (!companies_local_store_begin (self, TRUE, error))
+    return NULL;
+
+  company = update_in_transaction (self, ref, mask, checked, &changed, error);
+  if (company == NULL)
+    {
+      companies_local_store_rollback (self);
+      return NULL;
+    }
+
+  if (!changed)
+    {
+      /* Nothing to write: end the transaction without counting a commit. */
+      companies_local_store_rollback (self);
+      return g_steal_pointer (&company);
+    }
+
+  if (!companies_local_store_commit (self, error))
+    return NULL;
+
+  return g_steal_pointer (&company);
+}
+
+CompaniesCompany *
+companies_local_store_create_or_update_for_sync (CompaniesLocalStore  *self,
+                                                 CompaniesCompany     *company,
+                                                 GError              **error)
+{
+  const char *uuid;
+  g_autoptr(CompaniesStoreRow) existing = NULL;
+  g_autofree char *lower = NULL;
+
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (COMPANIES_IS_COMPANY (company), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  uuid = companies_company_get_uuid (company);
+  if (uuid != NULL)
+    lower = g_ascii_strdown (uuid, -1);
+
+  if (lower != NULL && companies_uuid_is_valid (lower))
+    {
+      if (!companies_local_store_load_row (self, lower, 0, &existing, error))
+        return NULL;
+    }
+
+  if (existing != NULL)
+    return companies_local_store_update_for_sync (self, lower, COMPANIES_ALL_FIELDS,
+                                                  companies_company_get_fields (company),
+                                                  error);
+
+  return companies_local_store_create_for_sync (self, companies_company_get_fields (company), error);
+}
+
+gboolean
+companies_local_store_delete_for_sync (CompaniesLocalStore  *self,
+                                       const char           *ref,
+                                       GError              **error)
+{
+  g_autoptr(CompaniesStoreRow) row = NULL;
+
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!companies_local_store_begin (self, TRUE, error))
+    return FALSE;
+
+  if (!load_active_row (self, ref, &row, error))
+    goto failed;
+
+  if (!row->is_from_server)
+    {
+      /* Never on the server: nothing to tell it, the row goes at once. */
+      if (!companies_local_store_remove_row (self, row->local_id, error))
+        goto failed;
+    }
+  else
+    {
+      row->is_active = FALSE;
+      if (!mark_changed (self, row, error) ||
+          !companies_local_store_save_row (self, row, error))
+        goto failed;
+    }
+
+  return companies_local_store_commit (self, error);
+
+failed:
+  companies_local_store_rollback (self);
+  return FALSE;
+}
+
+CompaniesCompany *
+companies_local_store_undelete_for_sync (CompaniesLocalStore  *self,
+                                         CompaniesCompany     *deleted,
+                                         GError              **error)
+{
+  g_autoptr(CompaniesStoreRow) row = NULL;
+  g_autoptr(CompaniesCompany) company = NULL;
+  const char *checked[COMPANIES_N_FIELDS];
+  g_autofree char *uuid = NULL;
+
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (COMPANIES_IS_COMPANY (deleted), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (companies_company_get_uuid (deleted) != NULL)
+    uuid = g_ascii_strdown (companies_company_get_uuid (deleted), -1);
+
+  if (!companies_local_store_begin (self, TRUE, error))
+    return NULL;
+
+  if (uuid != NULL && companies_uuid_is_valid (uuid) &&
+      !companies_local_store_load_row (self, uuid, 0, &row, error))
+    goto failed;
+
+  if (row != NULL && row->is_active)
+    {
+      /* Nothing to undo. */
+      companies_local_store_rollback (self);
+      return companies_store_row_to_company (row);
+    }
+
+  if (row != NULL)
+    {
+      /* Still held as deleted: the delete was never sent, so undoing it
+       * leaves only the field changes (if any) pending. */
+      row->is_active = TRUE;
+      row->is_modified = row->changed_fields != 0 || !row->is_from_server;
+      if (!mark_changed (self, row, error) ||
+          !companies_local_store_save_row (self, row, error))
+        goto failed;
+      company = companies_store_row_to_company (row);
+    }
+  else
+    {
+      /* Already gone: a new record with the same values. */
+      if (!validate_values (companies_company_get_fields (deleted),
+                            COMPANIES_ALL_FIELDS, checked, error))
+        goto failed;
+      company = create_in_transaction (self, checked, error);
+      if (company == NULL)
+        goto failed;
+    }
+
+  if (!companies_local_store_commit (self, error))
+    return NULL;
+
+  return g_steal_pointer (&company);
+
+failed:
+  companies_local_store_rollback (self);
+  return NULL;
+}

@@ -1,0 +1,666 @@
+/* companies-local-store-sync.c: the sync side of CompaniesLocalStore:
+ * building a push batch from the seed's three filters and applying one
+ * server response in one transaction, with the in-flight rule of
+ * protocol.md section 3 and the snapshot marks of a reset.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "companies-store"
+
+#include "config.h"
+
+#include "companies-local-store-private.h"
+
+#define PUSH_COLUMNS \
+  "SELECT uuid, id, base_version, changed_fields, local_seq, name, address, city," \
+  " postal_code, country, phone, email, website, notes FROM companies "
+#define PUSH_FIRST_VALUE 5
+
+/* The seed's filters exactly (so their partial indexes apply), less the
+ * rejected rows and the changes made after the sync began. */
+static const char push_added_sql[] =
+  PUSH_COLUMNS "WHERE is_from_server = 0 AND is_active = 1"
+  " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
+static const char push_updated_sql[] =
+  PUSH_COLUMNS "WHERE is_modified = 1 AND is_from_server = 1 AND is_active = 1"
+  " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
+static const char push_deleted_sql[] =
+  PUSH_COLUMNS "WHERE is_active = 0 AND is_from_server = 1"
+  " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
+
+static const char clear_marks_sql[] =
+  "UPDATE companies SET snapshot_seen = 0 WHERE snapshot_seen = 1";
+/* The end of a snapshot: from-server records it did not contain and that
+ * hold no local change (IsModified = False and IsActive = True). */
+static const char remove_unseen_sql[] =
+  "DELETE FROM companies WHERE is_from_server = 1 AND snapshot_seen = 0"
+  " AND is_modified = 0 AND is_active = 1";
+static const char insert_notice_sql[] =
+  "INSERT INTO overwritten (uuid, id, company_name, field, value, version, received_time)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+
+gboolean
+companies_local_store_get_change_counter (CompaniesLocalStore *self,
+                                          gint64              *out_value,
+                                          GError             **error)
+{
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
+
+  return companies_local_store_get_state_int (self, COMPANIES_STATE_CHANGE_COUNTER, out_value, error);
+}
+
+gboolean
+companies_local_store_dup_cursor (CompaniesLocalStore *self,
+                                  char               **out_cursor,
+                                  GError             **error)
+{
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
+
+  return companies_local_store_get_state_text (self, COMPANIES_STATE_CURSOR, out_cursor, error);
+}
+
+gboolean
+companies_local_store_forget_cursor (CompaniesLocalStore  *self,
+                                     GError              **error)
+{
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
+
+  if (!companies_local_store_begin (self, TRUE, error))
+    return FALSE;
+
+  if (!companies_local_store_set_state_text (self, COMPANIES_STATE_CURSOR, NULL, error) ||
+      !companies_local_store_set_state_int (self, COMPANIES_STATE_SNAPSHOT_ACTIVE, 0, error))
+    {
+      companies_local_store_rollback (self);
+      return FALSE;
+    }
+
+  return companies_local_store_commit (self, error);
+}
+
+gboolean
+companies_local_store_set_last_sync_time (CompaniesLocalStore *self,
+                                          gint64               unix_time,
+                                          GError             **error)
+{
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
+
+  if (!companies_local_store_begin (self, TRUE, error))
+    return FALSE;
+
+  if (!companies_local_store_set_state_int (self, COMPANIES_STATE_LAST_SYNC_TIME, unix_time, error))
+    {
+      companies_local_store_rollback (self);
+      return FALSE;
+    }
+
+  return companies_local_store_commit (self, error);
+}
+
+/* --- Building a push. --- */
+
+void
+companies_push_batch_free (CompaniesPushBatch *batch)
+{
+  if (batch == NULL)
+    return;
+
+  g_clear_pointer (&batch->pushed, g_hash_table_unref);
+  g_clear_pointer (&batch->request, companies_sync_request_free);
+  g_free (batch);
+}
+
+char *
+companies_push_batch_key (CompaniesChangeKind  kind,
+                          const char          *uuid)
+{
+  return g_strdup_printf ("%d:%s", (int) kind, uuid);
+}
+
+static gboolean
+collect_changes (CompaniesLocalStore *self,
+                 CompaniesPushBatch  *batch,
+                 CompaniesChangeKind  kind,
+                 const char          *sql,
+                 gint64               max_local_seq,
+                 guint                max_changes,
+                 GHashTable          *exclude,
+                 GError             **error)
+{
+  g_autoptr(CompaniesStmt) stmt = NULL;
+  GPtrArray *list;
+  int rc = SQLITE_DONE;
+
+  if (batch->n_changes >= max_changes)
+    return TRUE;
+
+  stmt = companies_local_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  switch (kind)
+    {
+    case COMPANIES_CHANGE_ADD:
+      list = batch->request->added;
+      break;
+    case COMPANIES_CHANGE_UPDATE:
+      list = batch->request->updated;
+      break;
+    case COMPANIES_CHANGE_DELETE:
+    default:
+      list = batch->request->deleted;
+      break;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, max_local_seq);
+  while (batch->n_changes < max_changes && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *uuid = (const char *) sqlite3_column_text (stmt, 0);
+      CompaniesChange *change;
+      CompaniesPushedRecord *pushed;
+
+      if (exclude != NULL)
+        {
+          g_autofree char *key = companies_push_batch_key (kind, uuid);
+
+          if (g_hash_table_contains (exclude, key))
+            continue;
+        }
+
+      change = companies_change_new (kind);
+      switch (kind)
+        {
+        case COMPANIES_CHANGE_ADD:
+          change->uuid = g_strdup (uuid);
+          change->field_mask = COMPANIES_ALL_FIELDS;
+          break;
+        case COMPANIES_CHANGE_UPDATE:
+          change->id = sqlite3_column_int64 (stmt, 1);
+          change->base_version = sqlite3_column_int64 (stmt, 2);
+          change->field_mask = (guint) sqlite3_column_int64 (stmt, 3) & COMPANIES_ALL_FIELDS;
+          break;
+        case COMPANIES_CHANGE_DELETE:
+        default:
+          change->id = sqlite3_column_int64 (stmt, 1);
+          break;
+        }
+
+      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+        if (change->field_mask & COMPANIES_FIELD_BIT (i))
+          {
+            const char *value = (const char *) sqlite3_column_text (stmt, PUSH_FIRST_VALUE + i);
+
+            change->values[i] = g_strdup (value != NULL ? value : "");
+          }
+
+      pushed = g_new0 (CompaniesPushedRecord, 1);
+      pushed->kind = kind;
+      pushed->local_seq = sqlite3_column_int64 (stmt, 4);
+      pushed->change = change;
+      g_hash_table_replace (batch->pushed, g_strdup (uuid), pushed);
+
+      g_ptr_array_add (list, change);
+      batch->n_changes++;
+    }
+
+  if (batch->n_changes < max_changes && rc != SQLITE_DONE)
+    return companies_local_store_set_error (self, rc, error);
+
+  return TRUE;
+}
+
+CompaniesPushBatch *
+companies_local_store_build_push_batch (CompaniesLocalStore *self,
+                                        gint64               max_local_seq,
+                                        guint                max_changes,
+                                        GHashTable          *exclude,
+                                        GError             **error)
+{
+  g_autoptr(CompaniesPushBatch) batch = NULL;
+
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  batch = g_new0 (CompaniesPushBatch, 1);
+  batch->pushed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  batch->request = companies_sync_request_new ();
+  batch->request->protocol = COMPANIES_PROTOCOL_VERSION;
+  batch->request->client_id = g_strdup (companies_local_store_get_client_id (self));
+  batch->request->limit = COMPANIES_DEFAULT_LIMIT;
+
+  /* A read transaction, so that the three lists and the cursor are one
+   * consistent snapshot of the file. */
+  if (!companies_local_store_begin (self, FALSE, error))
+    return NULL;
+
+  if (!companies_local_store_dup_cursor (self, &batch->request->cursor, error) ||
+      !collect_changes (self, batch, COMPANIES_CHANGE_ADD, push_added_sql,
+                        max_local_seq, max_changes, exclude, error) ||
+      !collect_changes (self, batch, COMPANIES_CHANGE_UPDATE, push_updated_sql,
+                        max_local_seq, max_changes, exclude, error) ||
+      !collect_changes (self, batch, COMPANIES_CHANGE_DELETE, push_deleted_sql,
+                        max_local_seq, max_changes, exclude, error))
+    {
+      companies_local_store_rollback (self);
+      return NULL;
+    }
+
+  /* Nothing was written: end the read without counting a commit. */
+  companies_local_store_rollback (self);
+
+  return g_steal_pointer (&batch);
+}
+
+/* --- Applying a response. --- */
+
+static const CompaniesPushedRecord *
+find_pushed (const CompaniesPushBatch *batch,
+             const char               *uuid)
+{
+  if (batch == NULL || uuid == NULL)
+    return NULL;
+
+  return g_hash_table_lookup (batch->pushed, uuid);
+}
+
+/* The record is no longer the server's (its id means nothing there): it
+ * becomes a local addition again, same uuid, so that no edit is lost. */
+static void
+make_local_addition (CompaniesStoreRow *row)
+{
+  row->is_from_server = FALSE;
+  row->id = 0;
+  row->version = 0;
+  row->base_version = 0;
+  row->changed_fields = COMPANIES_ALL_FIELDS;
+  row->is_modified = TRUE;
+  companies_store_row_set_rejection (row, NULL, NULL, NULL);
+}
+
+static gboolean
+apply_rejected (CompaniesLocalStore       *self,
+                const CompaniesPushBatch  *batch,
+                const CompaniesRejected   *rejected,
+                CompaniesApplyStats       *stats,
+                GError                   **error)
+{
+  g_autoptr(CompaniesStoreRow) row = NULL;
+  const CompaniesPushedRecord *pushed;
+
+  if (rejected->uuid == NULL && rejected->id <= 0)
+    return TRUE;
+
+  if (!companies_local_store_load_row (self, rejected->uuid, rejected->id, &row, error))
+    return FALSE;
+  /* An update is named by its id; the server may not know the uuid. */
+  if (row == NULL && rejected->uuid != NULL && rejected->id > 0 &&
+      !companies_local_store_load_row (self, NULL, rejected->id, &row, error))
+    return FALSE;
+  if (row == NULL)
+    return TRUE;
+
+  pushed = find_pushed (batch, row->uuid);
+
+  if (g_strcmp0 (rejected->code, COMPANIES_REJECT_NOT_FOUND) == 0)
+    {
+      /* The server has no trace of the id (its database was replaced, or
+       * the tombstone expired): whatever happened locally since, the id
+       * is dead. */
+      if (!row->is_from_server)
+        return TRUE;
+
+      stats->rejected++;
+      if (!row->is_active)
+        return companies_local_store_remove_row (self, row->local_id, error);
+
+      make_local_addition (row);
+      return companies_local_store_save_row (self, row, error);
+    }
+
+  /* Changed since it was pushed: the new values may be fine; the next
+   * sync sends them. */
+  if (pushed == NULL || pushed->local_seq != row->local_seq)
+    return TRUE;
+
+  stats->rejected++;
+  companies_store_row_set_rejection (row, rejected->code, rejected->field,
+                                     rejected->message != NULL ? rejected->message : "");
+  return companies_local_store_save_row (self, row, error);
+}
+
+static gboolean
+apply_tombstone (CompaniesLocalStore    *self,
+                 const CompaniesRecord  *record,
+                 GError                **error)
+{
+  g_autoptr(CompaniesStoreRow) row = NULL;
+
+  if (!companies_local_store_load_row (self, record->uuid, record->id, &row, error))
+    return FALSE;
+
+  /* Deletes win, whatever the local state. */
+  if (row == NULL)
+    return TRUE;
+
+  return companies_local_store_remove_row (self, row->local_id, error);
+}
+
+/* Another row holds the server id that @record now names: it came from
+ * another server database. */
+static gboolean
+evict_stale_id (CompaniesLocalStore    *self,
+                const CompaniesRecord  *record,
+                GError                **error)
+{
+  g_autoptr(CompaniesStoreRow) stale = NULL;
+
+  if (!companies_local_store_load_row (self, NULL, record->id, &stale, error))
+    return FALSE;
+  if (stale == NULL || g_strcmp0 (stale->uuid, record->uuid) == 0)
+    return TRUE;
+
+  if (!stale->is_active || !stale->is_modified)
+    return companies_local_store_remove_row (self, stale->local_id, error);
+
+  make_local_addition (stale);
+  return companies_local_store_save_row (self, stale, error);
+}
+
+static void
+take_value (CompaniesStoreRow     *row,
+            const CompaniesRecord *record,
+            guint                  field)
+{
+  g_free (row->values[field]);
+  row->values[field] = g_strdup (record->values[field] != NULL ? record->values[field] : "");
+}
+
+static gboolean
+apply_company (CompaniesLocalStore       *self,
+               const CompaniesPushBatch  *batch,
+               const CompaniesRecord     *record,
+               gboolean                   snapshot_active,
+               GError                   **error)
+{
+  g_autoptr(CompaniesStoreRow) row = NULL;
+  const CompaniesPushedRecord *pushed;
+
+  if (record->uuid == NULL || record->id <= 0)
+    return TRUE;
+
+  if (!companies_local_store_load_row (self, record->uuid, 0, &row, error))
+    return FALSE;
+
+  if ((row == NULL || row->id != record->id) &&
+      !evict_stale_id (self, record, error))
+    return FALSE;
+
+  if (row == NULL)
+    {
+      row = companies_store_row_new ();
+      row->uuid = g_strdup (record->uuid);
+      row->base_version = record->version;
+      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+        take_value (row, record, i);
+
+      /* Pushed as an addition and deleted here while the request was
+       * out (a never-synced row goes at once): the server now has it, so
+       * the delete must reach the server with the next sync. */
+      pushed = find_pushed (batch, record->uuid);
+      if (pushed != NULL && pushed->kind == COMPANIES_CHANGE_ADD)
+        {
+          row->is_active = FALSE;
+          if (!companies_local_store_next_local_seq (self, &row->local_seq, error))
+            return FALSE;
+        }
+    }
+  else if ((pushed = find_pushed (batch, row->uuid)) != NULL &&
+           pushed->local_seq == row->local_seq &&
+           row->rejection_code == NULL)
+    {
+      /* Pushed a delete that is still pending: removed after the pass. */
+      if (pushed->kind == COMPANIES_CHANGE_DELETE)
+        return TRUE;
+
+      /* Pushed and not changed since: the server's state is ours. */
+      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+        take_value (row, record, i);
+      row->changed_fields = 0;
+      row->is_modified = FALSE;
+      row->is_active = TRUE;
+      row->base_version = record->version;
+    }
+  else
+    {
+      /* Changed since it was pushed, or holding changes that were not
+       * pushed (made after the sync began, or rejected): the fields in
+       * the changed set keep their local values and stay pending; the
+       * others take the server's. */
+      guint keep = row->changed_fields;
+
+      if (pushed != NULL && row->rejection_code == NULL)
+        {
+          /* Our push reached the server; a field whose local value is
+           * still the one we pushed is no longer a local change. */
+          for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+            if ((pushed->change->field_mask & COMPANIES_FIELD_BIT (i)) != 0 &&
+                g_strcmp0 (pushed->change->values[i], row->values[i]) == 0)
+              keep &= ~COMPANIES_FIELD_BIT (i);
+          row->base_version = record->version;
+        }
+      else if (!row->is_from_server)
+        {
+          row->base_version = record->version;
+        }
+
+      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+        if ((keep & COMPANIES_FIELD_BIT (i)) == 0)
+          take_value (row, record, i);
+      row->changed_fields = keep;
+      row->is_modified = keep != 0;
+    }
+
+  row->is_from_server = TRUE;
+  row->id = record->id;
+  row->version = record->version;
+  if (snapshot_active)
+    row->snapshot_seen = TRUE;
+
+  return companies_local_store_save_row (self, row, error);
+}
+
+static gboolean
+apply_overwritten (CompaniesLocalStore         *self,
+                   const CompaniesOverwritten  *overwritten,
+                   GError                     **error)
+{
+  g_autoptr(CompaniesStoreRow) row = NULL;
+  g_autoptr(CompaniesStmt) stmt = NULL;
+  const char *field_name = companies_field_get_name (overwritten->field);
+
+  if (field_name == NULL)
+    return TRUE;
+
+  if (!companies_local_store_load_row (self, NULL, overwritten->id, &row, error))
+    return FALSE;
+
+  stmt = companies_local_store_prepare (self, insert_notice_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  if (row != NULL)
+    sqlite3_bind_text (stmt, 1, row->uuid, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 1);
+  sqlite3_bind_int64 (stmt, 2, overwritten->id);
+  sqlite3_bind_text (stmt, 3, row != NULL ? row->values[COMPANIES_FIELD_NAME] : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, field_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, overwritten->value != NULL ? overwritten->value : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, overwritten->version);
+  sqlite3_bind_int64 (stmt, 7, g_get_real_time () / G_USEC_PER_SEC);
+
+  return companies_local_store_step_done (self, stmt, error);
+}
+
+/* Records sent as deleted are removed once the response arrives, unless
+ * they changed since (an undo of the delete). */
+static gboolean
+remove_pushed_deletes (CompaniesLocalStore       *self,
+                       const CompaniesPushBatch  *batch,
+                       GError                   **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (batch == NULL)
+    return TRUE;
+
+  g_hash_table_iter_init (&iter, batch->pushed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const CompaniesPushedRecord *pushed = value;
+      g_autoptr(CompaniesStoreRow) row = NULL;
+
+      if (pushed->kind != COMPANIES_CHANGE_DELETE)
+        continue;
+
+      if (!companies_local_store_load_row (self, key, 0, &row, error))
+        return FALSE;
+
+      if (row != NULL && !row->is_active && row->local_seq == pushed->local_seq &&
+          !companies_local_store_remove_row (self, row->local_id, error))
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+exec_sql (CompaniesLocalStore *self,
+          const char          *sql,
+          GError             **error)
+{
+  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, sql, error);
+
+  return stmt != NULL && companies_local_store_step_done (self, stmt, error);
+}
+
+static gboolean
+apply_in_transaction (CompaniesLocalStore         *self,
+                      const CompaniesPushBatch    *batch,
+                      const CompaniesSyncResponse *response,
+                      CompaniesApplyStats         *stats,
+                      GError                     **error)
+{
+  g_autofree char *stored_cursor = NULL;
+  const char *request_cursor;
+  gint64 snapshot_active = 0;
+
+  if (!companies_local_store_get_state_int (self, COMPANIES_STATE_SNAPSHOT_ACTIVE, &snapshot_active, error) ||
+      !companies_local_store_dup_cursor (self, &stored_cursor, error))
+    return FALSE;
+
+  request_cursor = batch != NULL ? batch->request->cursor : stored_cursor;
+
+  if (response->reset)
+    {
+      /* The first page of a snapshot: nothing seen yet. Later pages (the
+       * request carried the cursor of a reset page) keep the marks. */
+      if (!snapshot_active || request_cursor == NULL)
+        {
+          if (!exec_sql (self, clear_marks_sql, error))
+            return FALSE;
+          snapshot_active = 1;
+        }
+    }
+  else if (snapshot_active)
+    {
+      /* The server ended the sequence without a last reset page: forget
+       * it rather than remove anything. */
+      if (!exec_sql (self, clear_marks_sql, error))
+        return FALSE;
+      snapshot_active = 0;
+    }
+
+  for (guint i = 0; response->rejected != NULL && i < response->rejected->len; i++)
+    if (!apply_rejected (self, batch, g_ptr_array_index (response->rejected, i), stats, error))
+      return FALSE;
+
+  for (guint i = 0; response->deleted != NULL && i < response->deleted->len; i++)
+    {
+      if (!apply_tombstone (self, g_ptr_array_index (response->deleted, i), error))
+        return FALSE;
+      stats->received++;
+    }
+
+  for (guint i = 0; response->companies != NULL && i < response->companies->len; i++)
+    {
+      if (!apply_company (self, batch, g_ptr_array_index (response->companies, i),
+                          snapshot_active != 0, error))
+        return FALSE;
+      stats->received++;
+    }
+
+  for (guint i = 0; response->overwritten != NULL && i < response->overwritten->len; i++)
+    {
+      if (!apply_overwritten (self, g_ptr_array_index (response->overwritten, i), error))
+        return FALSE;
+      stats->overwritten++;
+    }
+
+  if (!remove_pushed_deletes (self, batch, error))
+    return FALSE;
+
+  if (response->reset && !response->has_more)
+    {
+      if (!exec_sql (self, remove_unseen_sql, error))
+        return FALSE;
+      stats->removed = (guint) sqlite3_changes (companies_local_store_get_db (self));
+      if (!exec_sql (self, clear_marks_sql, error))
+        return FALSE;
+      snapshot_active = 0;
+    }
+
+  if (!companies_local_store_set_state_int (self, COMPANIES_STATE_SNAPSHOT_ACTIVE, snapshot_active, error) ||
+      !companies_local_store_set_state_text (self, COMPANIES_STATE_CURSOR, response->cursor, error))
+    return FALSE;
+
+  if (!response->has_more &&
+      !companies_local_store_set_state_int (self, COMPANIES_STATE_LAST_SYNC_TIME,
+                                            g_get_real_time () / G_USEC_PER_SEC, error))
+    return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+companies_local_store_apply_response (CompaniesLocalStore         *self,
+                                      const CompaniesPushBatch    *batch,
+                                      const CompaniesSyncResponse *response,
+                                      CompaniesApplyStats         *out_stats,
+                                      GError                     **error)
+{
+  CompaniesApplyStats stats = { 0, };
+
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
+  g_return_val_if_fail (response != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!companies_local_store_begin (self, TRUE, error))
+    return FALSE;
+
+  if (!apply_in_transaction (self, batch, response, &stats, error))
+    {
+      companies_local_store_rollback (self);
+      return FALSE;
+    }
+
+  if (!companies_local_store_commit (self, error))
+    return FALSE;
+
+  if (out_stats != NULL)
+    *out_stats = stats;
+
+  return TRUE;
+}

@@ -1,0 +1,149 @@
+/* companies-local-store.h: the client's SQLite store (the seed's
+ * LocalCompany table) and its ForSync actions, the only way to change it.
+ *
+ * One CompaniesLocalStore owns one sqlite3 connection and is used from one
+ * thread. The app uses one on the main thread; the sync worker opens its
+ * own. Several connections and processes (the app and companies-cli) may
+ * share one file: WAL, a busy timeout, and BEGIN IMMEDIATE for every write.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "companies-company.h"
+#include "companies-error.h"
+#include "companies-fields.h"
+
+G_BEGIN_DECLS
+
+#define COMPANIES_TYPE_LOCAL_STORE (companies_local_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (CompaniesLocalStore, companies_local_store, COMPANIES, LOCAL_STORE, GObject)
+
+/* What a sync would send now, and how the last one went. */
+typedef struct
+{
+  guint   pending_added;    /* the seed's "added" filter */
+  guint   pending_updated;  /* the seed's "updated" filter */
+  guint   pending_deleted;  /* the seed's "deleted" filter */
+  guint   rejected;         /* records the server refused, until edited */
+  guint   active;           /* records a person sees (IsActive) */
+  gint64  last_sync_time;   /* unix seconds of the last successful sync, 0 = never */
+  gboolean has_cursor;      /* the store holds server data */
+} CompaniesStoreStatus;
+
+/* A value that a push of ours replaced although we had not seen it:
+ * the server's "overwritten" list, kept until dismissed. */
+typedef struct
+{
+  gint64          notice_id;   /* local key, for dismissing */
+  char           *uuid;
+  gint64          id;
+  char           *company_name;
+  CompaniesField  field;
+  char           *value;       /* the value from elsewhere that we replaced */
+  gint64          version;
+} CompaniesOverwrittenNotice;
+
+void companies_overwritten_notice_free (CompaniesOverwrittenNotice *notice);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesOverwrittenNotice, companies_overwritten_notice_free)
+
+/* The default database file: $XDG_DATA_HOME/companies/companies.db
+ * (g_get_user_data_dir ()), shared by the app and the CLI. */
+char                *companies_local_store_get_default_path  (void);
+
+/* Opens (creating it and its folder if needed) and migrates the schema
+ * (PRAGMA user_version). Errors are COMPANIES_STORE_ERROR. */
+CompaniesLocalStore *companies_local_store_open              (const char           *path,
+                                                              GError              **error);
+const char          *companies_local_store_get_path          (CompaniesLocalStore  *self);
+/* The installation's uuid, made at creation, stable across runs. */
+const char          *companies_local_store_get_client_id     (CompaniesLocalStore  *self);
+
+/* --- The ForSync actions: each one transaction, validated with
+ *     companies_fields_validate () first (COMPANIES_VALIDATION_ERROR). --- */
+
+/* The seed's CreateOrUpdateLocalCompanyForSync. When @company's uuid names
+ * a stored record, every field of @company is written over it as an update
+ * (only the fields whose value differs join the changed set). Otherwise a
+ * new record is created with a new uuid (IsFromServer=False,
+ * IsModified=True, IsActive=True). Returns the stored record. */
+CompaniesCompany    *companies_local_store_create_or_update_for_sync
+                                                             (CompaniesLocalStore  *self,
+                                                              CompaniesCompany     *company,
+                                                              GError              **error);
+
+/* Creates a record from @values (indexed by CompaniesField, NULL = "").
+ * Returns the stored record with its new uuid. */
+CompaniesCompany    *companies_local_store_create_for_sync   (CompaniesLocalStore  *self,
+                                                              const char * const   *values,
+                                                              GError              **error);
+
+/* The seed's UpdateLocalCompanyForSync: writes the fields in @mask from
+ * @values; those whose value differs join the changed set, IsModified=True,
+ * the rejection (if any) is cleared. @ref is a uuid or a server id in
+ * decimal. Unknown or deleted: COMPANIES_STORE_ERROR_NOT_FOUND. */
+CompaniesCompany    *companies_local_store_update_for_sync   (CompaniesLocalStore  *self,
+                                                              const char           *ref,
+                                                              guint                 mask,
+                                                              const char * const   *values,
+                                                              GError              **error);
+
+/* The seed's DeleteLocalCompanyForSync: a from-server record gets
+ * IsActive=False (kept until the server confirms); a record never synced
+ * is removed at once. */
+gboolean             companies_local_store_delete_for_sync   (CompaniesLocalStore  *self,
+                                                              const char           *ref,
+                                                              GError              **error);
+
+/* Undo of a delete, for the app's "Undo" notice: a record still held as
+ * deleted becomes active again; one already gone (never synced, or removed
+ * after the server confirmed) is created anew from @deleted's values with
+ * a new uuid. Returns the stored record. */
+CompaniesCompany    *companies_local_store_undelete_for_sync (CompaniesLocalStore  *self,
+                                                              CompaniesCompany     *deleted,
+                                                              GError              **error);
+
+/* --- Reads. --- */
+
+/* Every active record, sorted by name (collated case-insensitively), or
+ * with @include_deleted also the locally deleted ones. */
+GPtrArray           *companies_local_store_list              (CompaniesLocalStore  *self,
+                                                              gboolean              include_deleted,
+                                                              GError              **error);
+/* By uuid or decimal server id; NULL with COMPANIES_STORE_ERROR_NOT_FOUND. */
+CompaniesCompany    *companies_local_store_lookup            (CompaniesLocalStore  *self,
+                                                              const char           *ref,
+                                                              GError              **error);
+
+/* The seed's three filters, exactly:
+ *   added:   IsFromServer = False and IsActive = True
+ *   updated: IsModified = True and IsFromServer = True and IsActive = True
+ *   deleted: IsActive = False and IsFromServer = True */
+GPtrArray           *companies_local_store_list_added        (CompaniesLocalStore  *self,
+                                                              GError              **error);
+GPtrArray           *companies_local_store_list_updated      (CompaniesLocalStore  *self,
+                                                              GError              **error);
+GPtrArray           *companies_local_store_list_deleted      (CompaniesLocalStore  *self,
+                                                              GError              **error);
+
+gboolean             companies_local_store_get_status        (CompaniesLocalStore  *self,
+                                                              CompaniesStoreStatus *out_status,
+                                                              GError              **error);
+
+/* Notices of values overwritten by our pushes (newest first). */
+GPtrArray           *companies_local_store_list_overwritten  (CompaniesLocalStore  *self,
+                                                              GError              **error);
+gboolean             companies_local_store_dismiss_overwritten
+                                                             (CompaniesLocalStore  *self,
+                                                              gint64                notice_id,
+                                                              GError              **error);
+
+/* A number that changes whenever any connection commits a change to the
+ * file (PRAGMA data_version plus this connection's own writes): lets the
+ * app see that the CLI or the sync worker wrote something. */
+gint64               companies_local_store_get_data_version  (CompaniesLocalStore  *self);
+
+G_END_DECLS

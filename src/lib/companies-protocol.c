@@ -1,0 +1,480 @@
+/* companies-protocol.c: the wire format of protocol.md, version 1: the
+ * plain structures and the encoders (the decoders are in
+ * companies-protocol-decode.c).
+ *
+ * Encoding writes compact JSON straight into a GString: pages of thousands
+ * of records would cost far more as a JsonNode tree.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-protocol"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "companies-protocol.h"
+
+G_DEFINE_QUARK (companies-protocol-error-quark, companies_protocol_error)
+
+const char *
+companies_protocol_error_code_name (CompaniesProtocolError code)
+{
+  switch (code)
+    {
+    case COMPANIES_PROTOCOL_ERROR_INVALID_JSON:
+      return "invalid_json";
+    case COMPANIES_PROTOCOL_ERROR_INVALID_REQUEST:
+      return "invalid_request";
+    case COMPANIES_PROTOCOL_ERROR_UNSUPPORTED_PROTOCOL:
+      return "unsupported_protocol";
+    case COMPANIES_PROTOCOL_ERROR_TOO_LARGE:
+      return "too_large";
+    default:
+      return "invalid_request";
+    }
+}
+
+guint
+companies_protocol_error_status (CompaniesProtocolError code)
+{
+  return code == COMPANIES_PROTOCOL_ERROR_TOO_LARGE ? 413 : 400;
+}
+
+/* --- Plain structures --- */
+
+CompaniesChange *
+companies_change_new (CompaniesChangeKind kind)
+{
+  CompaniesChange *change = g_new0 (CompaniesChange, 1);
+
+  change->kind = kind;
+  return change;
+}
+
+void
+companies_change_free (CompaniesChange *change)
+{
+  if (change == NULL)
+    return;
+
+  g_free (change->uuid);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    g_free (change->values[i]);
+  g_free (change->reject_code);
+  g_free (change->reject_field);
+  g_free (change->reject_message);
+  g_free (change);
+}
+
+CompaniesSyncRequest *
+companies_sync_request_new (void)
+{
+  CompaniesSyncRequest *request = g_new0 (CompaniesSyncRequest, 1);
+
+  request->protocol = COMPANIES_PROTOCOL_VERSION;
+  request->limit = COMPANIES_DEFAULT_LIMIT;
+  request->added = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_change_free);
+  request->updated = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_change_free);
+  request->deleted = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_change_free);
+  return request;
+}
+
+void
+companies_sync_request_free (CompaniesSyncRequest *request)
+{
+  if (request == NULL)
+    return;
+
+  g_free (request->client_id);
+  g_free (request->cursor);
+  g_clear_pointer (&request->added, g_ptr_array_unref);
+  g_clear_pointer (&request->updated, g_ptr_array_unref);
+  g_clear_pointer (&request->deleted, g_ptr_array_unref);
+  g_free (request);
+}
+
+CompaniesRecord *
+companies_record_new (void)
+{
+  return g_new0 (CompaniesRecord, 1);
+}
+
+void
+companies_record_free (CompaniesRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->uuid);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    g_free (record->values[i]);
+  g_free (record);
+}
+
+CompaniesRejected *
+companies_rejected_new (void)
+{
+  return g_new0 (CompaniesRejected, 1);
+}
+
+void
+companies_rejected_free (CompaniesRejected *rejected)
+{
+  if (rejected == NULL)
+    return;
+
+  g_free (rejected->uuid);
+  g_free (rejected->code);
+  g_free (rejected->field);
+  g_free (rejected->message);
+  g_free (rejected);
+}
+
+CompaniesOverwritten *
+companies_overwritten_new (void)
+{
+  return g_new0 (CompaniesOverwritten, 1);
+}
+
+void
+companies_overwritten_free (CompaniesOverwritten *overwritten)
+{
+  if (overwritten == NULL)
+    return;
+
+  g_free (overwritten->value);
+  g_free (overwritten);
+}
+
+CompaniesSyncResponse *
+companies_sync_response_new (void)
+{
+  CompaniesSyncResponse *response = g_new0 (CompaniesSyncResponse, 1);
+
+  response->protocol = COMPANIES_PROTOCOL_VERSION;
+  response->companies = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_record_free);
+  response->deleted = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_record_free);
+  response->rejected = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_rejected_free);
+  response->overwritten = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_overwritten_free);
+  return response;
+}
+
+void
+companies_sync_response_free (CompaniesSyncResponse *response)
+{
+  if (response == NULL)
+    return;
+
+  g_free (response->cursor);
+  g_clear_pointer (&response->companies, g_ptr_array_unref);
+  g_clear_pointer (&response->deleted, g_ptr_array_unref);
+  g_clear_pointer (&response->rejected, g_ptr_array_unref);
+  g_clear_pointer (&response->overwritten, g_ptr_array_unref);
+  g_free (response);
+}
+
+gboolean
+companies_uuid_is_valid (const char *uuid)
+{
+  if (uuid == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < 36; i++)
+    {
+      char c = uuid[i];
+
+      if (i == 8 || i == 13 || i == 18 || i == 23)
+        {
+          if (c != '-')
+            return FALSE;
+        }
+      else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+        {
+          return FALSE;
+        }
+    }
+
+  return uuid[36] == '\0';
+}
+
+/* --- Encoding --- */
+
+static void
+append_string (GString    *out,
+               const char *str)
+{
+  g_autofree char *valid = NULL;
+  const char *run;
+  const char *p;
+
+  if (str == NULL)
+    {
+      g_string_append_len (out, "null", 4);
+      return;
+    }
+
+  if (!g_utf8_validate (str, -1, NULL))
+    str = valid = g_utf8_make_valid (str, -1);
+
+  g_string_append_c (out, '"');
+  run = str;
+  for (p = str; *p != '\0'; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c >= 0x20 && c != '"' && c != '\\')
+        continue;
+
+      g_string_append_len (out, run, p - run);
+      run = p + 1;
+      switch (c)
+        {
+        case '"':
+          g_string_append_len (out, "\\\"", 2);
+          break;
+        case '\\':
+          g_string_append_len (out, "\\\\", 2);
+          break;
+        case '\n':
+          g_string_append_len (out, "\\n", 2);
+          break;
+        case '\r':
+          g_string_append_len (out, "\\r", 2);
+          break;
+        case '\t':
+          g_string_append_len (out, "\\t", 2);
+          break;
+        default:
+          g_string_append_printf (out, "\\u%04x", c);
+          break;
+        }
+    }
+  g_string_append_len (out, run, p - run);
+  g_string_append_c (out, '"');
+}
+
+static void
+append_int (GString *out,
+            gint64   value)
+{
+  char buffer[24];
+
+  g_snprintf (buffer, sizeof buffer, "%" G_GINT64_FORMAT, value);
+  g_string_append (out, buffer);
+}
+
+/* Appends ,"name": (or "name": for the first member). */
+static void
+append_key (GString    *out,
+            gboolean   *first,
+            const char *name)
+{
+  if (!*first)
+    g_string_append_c (out, ',');
+  *first = FALSE;
+  g_string_append_c (out, '"');
+  g_string_append (out, name);
+  g_string_append (out, "\":");
+}
+
+static void
+append_fields (GString            *out,
+               const char * const *values,
+               guint               mask)
+{
+  gboolean first = TRUE;
+
+  g_string_append_c (out, '{');
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      if ((mask & COMPANIES_FIELD_BIT (i)) == 0)
+        continue;
+      append_key (out, &first, companies_field_get_name (i));
+      append_string (out, values[i] != NULL ? values[i] : "");
+    }
+  g_string_append_c (out, '}');
+}
+
+GBytes *
+companies_sync_request_encode (const CompaniesSyncRequest *request)
+{
+  GString *out;
+  gboolean first = TRUE;
+
+  g_return_val_if_fail (request != NULL, NULL);
+
+  out = g_string_sized_new (256);
+  g_string_append_c (out, '{');
+  append_key (out, &first, "protocol");
+  append_int (out, request->protocol);
+  append_key (out, &first, "client_id");
+  append_string (out, request->client_id);
+  append_key (out, &first, "cursor");
+  append_string (out, request->cursor);
+  if (request->limit != 0)
+    {
+      append_key (out, &first, "limit");
+      append_int (out, request->limit);
+    }
+
+  append_key (out, &first, "added");
+  g_string_append_c (out, '[');
+  for (guint i = 0; request->added != NULL && i < request->added->len; i++)
+    {
+      const CompaniesChange *change = g_ptr_array_index (request->added, i);
+
+      g_string_append (out, i > 0 ? ",{\"uuid\":" : "{\"uuid\":");
+      append_string (out, change->uuid);
+      g_string_append (out, ",\"fields\":");
+      append_fields (out, (const char * const *) change->values, change->field_mask);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
+
+  append_key (out, &first, "updated");
+  g_string_append_c (out, '[');
+  for (guint i = 0; request->updated != NULL && i < request->updated->len; i++)
+    {
+      const CompaniesChange *change = g_ptr_array_index (request->updated, i);
+
+      g_string_append (out, i > 0 ? ",{\"id\":" : "{\"id\":");
+      append_int (out, change->id);
+      g_string_append (out, ",\"base_version\":");
+      append_int (out, change->base_version);
+      g_string_append (out, ",\"fields\":");
+      append_fields (out, (const char * const *) change->values, change->field_mask);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
+
+  append_key (out, &first, "deleted");
+  g_string_append_c (out, '[');
+  for (guint i = 0; request->deleted != NULL && i < request->deleted->len; i++)
+    {
+      const CompaniesChange *change = g_ptr_array_index (request->deleted, i);
+
+      g_string_append (out, i > 0 ? ",{\"id\":" : "{\"id\":");
+      append_int (out, change->id);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "]}");
+
+  return g_string_free_to_bytes (out);
+}
+
+static void
+append_record_head (GString               *out,
+                    const CompaniesRecord *record)
+{
+  g_string_append (out, "{\"id\":");
+  append_int (out, record->id);
+  g_string_append (out, ",\"uuid\":");
+  append_string (out, record->uuid);
+  g_string_append (out, ",\"version\":");
+  append_int (out, record->version);
+}
+
+GBytes *
+companies_sync_response_encode (const CompaniesSyncResponse *response)
+{
+  GString *out;
+  guint n_companies;
+
+  g_return_val_if_fail (response != NULL, NULL);
+
+  n_companies = response->companies != NULL ? response->companies->len : 0;
+  out = g_string_sized_new (256 + 320 * (gsize) n_companies);
+
+  g_string_append (out, "{\"protocol\":");
+  append_int (out, response->protocol);
+  g_string_append (out, ",\"cursor\":");
+  append_string (out, response->cursor != NULL ? response->cursor : "");
+  g_string_append (out, response->has_more ? ",\"has_more\":true" : ",\"has_more\":false");
+  g_string_append (out, response->reset ? ",\"reset\":true" : ",\"reset\":false");
+
+  g_string_append (out, ",\"companies\":[");
+  for (guint i = 0; i < n_companies; i++)
+    {
+      const CompaniesRecord *record = g_ptr_array_index (response->companies, i);
+
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_record_head (out, record);
+      for (guint f = 0; f < COMPANIES_N_FIELDS; f++)
+        {
+          g_string_append (out, ",\"");
+          g_string_append (out, companies_field_get_name (f));
+          g_string_append (out, "\":");
+          append_string (out, record->values[f] != NULL ? record->values[f] : "");
+        }
+      g_string_append_c (out, '}');
+    }
+
+  g_string_append (out, "],\"deleted\":[");
+  for (guint i = 0; response->deleted != NULL && i < response->deleted->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      append_record_head (out, g_ptr_array_index (response->deleted, i));
+      g_string_append_c (out, '}');
+    }
+
+  g_string_append (out, "],\"rejected\":[");
+  for (guint i = 0; response->rejected != NULL && i < response->rejected->len; i++)
+    {
+      const CompaniesRejected *rejected = g_ptr_array_index (response->rejected, i);
+
+      g_string_append (out, i > 0 ? ",{\"uuid\":" : "{\"uuid\":");
+      append_string (out, rejected->uuid);
+      g_string_append (out, ",\"id\":");
+      if (rejected->id != 0)
+        append_int (out, rejected->id);
+      else
+        g_string_append (out, "null");
+      g_string_append (out, ",\"code\":");
+      append_string (out, rejected->code != NULL ? rejected->code : "");
+      g_string_append (out, ",\"field\":");
+      append_string (out, rejected->field);
+      g_string_append (out, ",\"message\":");
+      append_string (out, rejected->message != NULL ? rejected->message : "");
+      g_string_append_c (out, '}');
+    }
+
+  g_string_append (out, "],\"overwritten\":[");
+  for (guint i = 0; response->overwritten != NULL && i < response->overwritten->len; i++)
+    {
+      const CompaniesOverwritten *overwritten = g_ptr_array_index (response->overwritten, i);
+
+      g_string_append (out, i > 0 ? ",{\"id\":" : "{\"id\":");
+      append_int (out, overwritten->id);
+      g_string_append (out, ",\"field\":");
+      append_string (out, companies_field_get_name (overwritten->field));
+      g_string_append (out, ",\"value\":");
+      append_string (out, overwritten->value != NULL ? overwritten->value : "");
+      g_string_append (out, ",\"version\":");
+      append_int (out, overwritten->version);
+      g_string_append_c (out, '}');
+    }
+  g_string_append (out, "]}");
+
+  return g_string_free_to_bytes (out);
+}
+
+GBytes *
+companies_error_body_encode (const char *code,
+                             const char *message,
+                             const char *path)
+{
+  GString *out = g_string_sized_new (128);
+
+  g_string_append (out, "{\"error\":{\"code\":");
+  append_string (out, code != NULL ? code : "");
+  g_string_append (out, ",\"message\":");
+  append_string (out, message != NULL ? message : "");
+  g_string_append (out, ",\"path\":");
+  append_string (out, path != NULL && *path != '\0' ? path : NULL);
+  g_string_append (out, "}}");
+
+  return g_string_free_to_bytes (out);
+}

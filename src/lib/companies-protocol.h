@@ -1,0 +1,177 @@
+/* companies-protocol.h: the wire format of protocol.md, version 1, as plain
+ * C structures with JSON encoders and strict decoders. Used by both ends:
+ * the client encodes requests and decodes responses, the server decodes
+ * requests and encodes responses. No I/O here.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "companies-fields.h"
+
+G_BEGIN_DECLS
+
+#define COMPANIES_PROTOCOL_VERSION        1
+#define COMPANIES_SYNC_PATH               "/v1/companies/sync"
+#define COMPANIES_HEALTH_PATH             "/v1/health"
+#define COMPANIES_DEFAULT_LIMIT           5000
+#define COMPANIES_MAX_LIMIT               10000
+#define COMPANIES_MAX_CHANGES             10000
+#define COMPANIES_DEFAULT_MAX_BODY        (32 * 1024 * 1024)
+
+#define COMPANIES_PROTOCOL_ERROR (companies_protocol_error_quark ())
+
+/* Why a whole request (or response) was refused: the error codes of
+ * protocol.md section 4 that concern the envelope. */
+typedef enum
+{
+  COMPANIES_PROTOCOL_ERROR_INVALID_JSON,         /* 400 invalid_json */
+  COMPANIES_PROTOCOL_ERROR_INVALID_REQUEST,      /* 400 invalid_request */
+  COMPANIES_PROTOCOL_ERROR_UNSUPPORTED_PROTOCOL, /* 400 unsupported_protocol */
+  COMPANIES_PROTOCOL_ERROR_TOO_LARGE,            /* 413 too_large */
+} CompaniesProtocolError;
+
+GQuark      companies_protocol_error_quark     (void);
+/* The wire code ("invalid_json", …) and HTTP status of a protocol error. */
+const char *companies_protocol_error_code_name (CompaniesProtocolError code);
+guint       companies_protocol_error_status    (CompaniesProtocolError code);
+
+/* One entry of the request's added, updated or deleted list. */
+typedef enum
+{
+  COMPANIES_CHANGE_ADD,
+  COMPANIES_CHANGE_UPDATE,
+  COMPANIES_CHANGE_DELETE,
+} CompaniesChangeKind;
+
+typedef struct
+{
+  CompaniesChangeKind kind;
+  char   *uuid;                        /* ADD: the idempotency key */
+  gint64  id;                          /* UPDATE, DELETE: the server id */
+  gint64  base_version;                /* UPDATE */
+  guint   field_mask;                  /* ADD, UPDATE: the fields present */
+  char   *values[COMPANIES_N_FIELDS];  /* only those in field_mask are set */
+
+  /* Set by the decoder when the record breaks a rule of protocol.md
+   * section 1 (or names an unknown field, or an add lacks a name): the
+   * record must not be applied and goes into the response's rejected
+   * list. NULL for a valid record. */
+  char   *reject_code;                 /* COMPANIES_REJECT_* */
+  char   *reject_field;                /* the field's wire name, or NULL */
+  char   *reject_message;
+} CompaniesChange;
+
+CompaniesChange *companies_change_new  (CompaniesChangeKind kind);
+void             companies_change_free (CompaniesChange    *change);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesChange, companies_change_free)
+
+typedef struct
+{
+  gint64     protocol;
+  char      *client_id;
+  char      *cursor;    /* NULL: the client holds no server data */
+  guint      limit;     /* 1..COMPANIES_MAX_LIMIT; the decoder fills the default */
+  GPtrArray *added;     /* of CompaniesChange, never NULL */
+  GPtrArray *updated;
+  GPtrArray *deleted;
+} CompaniesSyncRequest;
+
+CompaniesSyncRequest *companies_sync_request_new    (void);
+void                  companies_sync_request_free   (CompaniesSyncRequest *request);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesSyncRequest, companies_sync_request_free)
+
+GBytes               *companies_sync_request_encode (const CompaniesSyncRequest *request);
+
+/* Strict decoding of a request body. Envelope faults (not JSON, not UTF-8
+ * JSON, wrong types anywhere, a malformed uuid, unknown top-level members,
+ * limit out of range, more than COMPANIES_MAX_CHANGES changes, nesting
+ * deeper than the format has) fail the whole request with a
+ * COMPANIES_PROTOCOL_ERROR; *out_path (if not NULL) then names the place,
+ * e.g. "added[2].fields". Rule violations inside one record's "fields"
+ * (section 1: length, e-mail, unknown field name, a missing or blank name
+ * in an add, invalid UTF-8 in a value) do not fail the request: they set
+ * that change's reject_* members. */
+CompaniesSyncRequest *companies_sync_request_decode (const char  *data,
+                                                     gsize        length,
+                                                     char       **out_path,
+                                                     GError     **error);
+
+/* A company (all fields) or, with values all NULL, a tombstone. */
+typedef struct
+{
+  gint64  id;
+  char   *uuid;
+  gint64  version;
+  char   *values[COMPANIES_N_FIELDS];
+} CompaniesRecord;
+
+CompaniesRecord *companies_record_new  (void);
+void             companies_record_free (CompaniesRecord *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesRecord, companies_record_free)
+
+typedef struct
+{
+  char   *uuid;     /* NULL when unknown */
+  gint64  id;       /* 0 encodes as null */
+  char   *code;     /* COMPANIES_REJECT_* */
+  char   *field;    /* a field's wire name, or NULL */
+  char   *message;
+} CompaniesRejected;
+
+CompaniesRejected *companies_rejected_new  (void);
+void               companies_rejected_free (CompaniesRejected *rejected);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesRejected, companies_rejected_free)
+
+typedef struct
+{
+  gint64          id;
+  CompaniesField  field;
+  char           *value;    /* the value that this request's update replaced */
+  gint64          version;  /* the version that value was written at */
+} CompaniesOverwritten;
+
+CompaniesOverwritten *companies_overwritten_new  (void);
+void                  companies_overwritten_free (CompaniesOverwritten *overwritten);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesOverwritten, companies_overwritten_free)
+
+typedef struct
+{
+  gint64     protocol;
+  char      *cursor;
+  gboolean   has_more;
+  gboolean   reset;
+  GPtrArray *companies;    /* of CompaniesRecord, all values set */
+  GPtrArray *deleted;      /* of CompaniesRecord, values NULL */
+  GPtrArray *rejected;     /* of CompaniesRejected */
+  GPtrArray *overwritten;  /* of CompaniesOverwritten */
+} CompaniesSyncResponse;
+
+CompaniesSyncResponse *companies_sync_response_new    (void);
+void                   companies_sync_response_free   (CompaniesSyncResponse *response);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesSyncResponse, companies_sync_response_free)
+
+GBytes                *companies_sync_response_encode (const CompaniesSyncResponse *response);
+/* Strict: a response that is not what protocol.md says fails with
+ * COMPANIES_PROTOCOL_ERROR_INVALID_JSON or _INVALID_REQUEST. */
+CompaniesSyncResponse *companies_sync_response_decode (const char  *data,
+                                                       gsize        length,
+                                                       GError     **error);
+
+/* {"error": {"code": …, "message": …, "path": …}}; path may be NULL. */
+GBytes   *companies_error_body_encode (const char  *code,
+                                       const char  *message,
+                                       const char  *path);
+/* Reads an error body; FALSE when @data is not one. */
+gboolean  companies_error_body_decode (const char  *data,
+                                       gsize        length,
+                                       char       **out_code,
+                                       char       **out_message,
+                                       char       **out_path);
+
+/* TRUE for a lower-case RFC 4122 uuid string (8-4-4-4-12 hex digits). */
+gboolean  companies_uuid_is_valid     (const char  *uuid);
+
+G_END_DECLS

@@ -1,0 +1,74 @@
+/* companies-sync-client.h: runs the sync of protocol.md against a server,
+ * in a worker thread that owns its own SQLite connection and SoupSession.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "companies-error.h"
+
+G_BEGIN_DECLS
+
+/* What one completed sync did. */
+typedef struct
+{
+  guint    requests;     /* HTTP round trips */
+  guint    sent;         /* changes pushed (added + updated + deleted) */
+  guint    received;     /* companies and tombstones pulled */
+  guint    rejected;     /* records the server refused */
+  guint    overwritten;  /* values our pushes replaced unseen */
+  gboolean reset;        /* the server sent a full snapshot */
+} CompaniesSyncResult;
+
+GType                companies_sync_result_get_type (void) G_GNUC_CONST;
+#define COMPANIES_TYPE_SYNC_RESULT (companies_sync_result_get_type ())
+CompaniesSyncResult *companies_sync_result_copy     (const CompaniesSyncResult *result);
+void                 companies_sync_result_free     (CompaniesSyncResult       *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesSyncResult, companies_sync_result_free)
+
+#define COMPANIES_TYPE_SYNC_CLIENT (companies_sync_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (CompaniesSyncClient, companies_sync_client, COMPANIES, SYNC_CLIENT, GObject)
+
+/* Properties: "database-path" (construct-only), "server-url" (e.g.
+ * "http://127.0.0.1:8080", no trailing path), "token" (NULL = none; never
+ * logged), "is-syncing" (read-only, notified on the main context).
+ *
+ * Signal "progress" (guint sent, guint received): emitted in the thread
+ * default main context of the caller of sync_async while a sync runs,
+ * after each round trip. */
+
+CompaniesSyncClient *companies_sync_client_new            (const char           *database_path,
+                                                           const char           *server_url,
+                                                           const char           *token);
+
+const char          *companies_sync_client_get_server_url (CompaniesSyncClient  *self);
+void                 companies_sync_client_set_server_url (CompaniesSyncClient  *self,
+                                                           const char           *server_url);
+void                 companies_sync_client_set_token      (CompaniesSyncClient  *self,
+                                                           const char           *token);
+gboolean             companies_sync_client_get_is_syncing (CompaniesSyncClient  *self);
+
+/* Pushes every pending change (in requests of at most 1000 changes) and
+ * pulls until has_more is false, applying each response in one local
+ * transaction. One sync at a time per database, across processes too; a
+ * sync asked for while one runs is done right after it, and every caller
+ * that asked meanwhile completes with that next run. Errors:
+ * COMPANIES_SYNC_ERROR, or G_IO_ERROR_CANCELLED. */
+void                 companies_sync_client_sync_async     (CompaniesSyncClient  *self,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+CompaniesSyncResult *companies_sync_client_sync_finish    (CompaniesSyncClient  *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
+
+/* Runs one whole sync in the calling thread (the CLI and tests use it;
+ * sync_async runs this in its worker). Same errors. */
+CompaniesSyncResult *companies_sync_client_sync           (CompaniesSyncClient  *self,
+                                                           GCancellable         *cancellable,
+                                                           GError              **error);
+
+G_END_DECLS

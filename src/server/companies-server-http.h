@@ -1,0 +1,35 @@
+/* companies-server-http.h: the HTTP face of companies-server
+ * (protocol.md sections 3 to 6) on a SoupServer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "companies-server-tokens.h"
+#include "companies-server-worker.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CompaniesServerHttp CompaniesServerHttp;
+
+/* @worker is borrowed and must outlive the result; @tokens is taken (NULL:
+ * no authentication, only for a loopback address). */
+CompaniesServerHttp *companies_server_http_new          (CompaniesServerWorker  *worker,
+                                                         CompaniesServerTokens  *tokens,
+                                                         gsize                   max_body_bytes);
+/* Listens on @address:@port (0 picks a free port) and returns the URL it
+ * listens on, "http://127.0.0.1:8080" or "http://[::1]:8080". */
+char                *companies_server_http_listen       (CompaniesServerHttp    *self,
+                                                         GInetAddress           *address,
+                                                         guint16                 port,
+                                                         GError                **error);
+/* Calls @func once no sync request is being served (at once if none is). */
+void                 companies_server_http_when_idle    (CompaniesServerHttp    *self,
+                                                         GSourceFunc             func,
+                                                         gpointer                user_data);
+/* Closes every connection and frees the server. */
+void                 companies_server_http_free         (CompaniesServerHttp    *self);
+
+G_END_DECLS

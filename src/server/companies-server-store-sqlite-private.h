@@ -1,0 +1,24 @@
+/* companies-server-store-sqlite-private.h: shared by the files of the
+ * SQLite backend only
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+/* Sets @error from the connection's last failure; always returns FALSE. */
+gboolean companies_server_sqlite_set_error      (sqlite3     *db,
+                                                 GError     **error);
+
+/* Checks that the open database is ours (or new and empty), sets the
+ * connection's pragmas, migrates the schema to the current version in one
+ * transaction and reads the database uuid. */
+gboolean companies_server_sqlite_prepare_schema (sqlite3     *db,
+                                                 char       **out_database_uuid,
+                                                 GError     **error);
+
+G_END_DECLS

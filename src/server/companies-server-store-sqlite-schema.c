@@ -1,0 +1,282 @@
+/* companies-server-store-sqlite-schema.c: the schema of the server's SQLite
+ * database and its migrations
+ *
+ * Schema version 1:
+ *
+ *   server_state  one row: the database uuid (made at creation, names this
+ *                 database in cursors), the last version of the server-wide
+ *                 sequence and the purge horizon (the newest version of any
+ *                 purged tombstone).
+ *   company       one row per record, alive or tombstone (deleted_at set):
+ *                 id (AUTOINCREMENT, so that an id is never reused, even
+ *                 after its tombstone was purged), uuid (unique), version
+ *                 (unique, indexed for the page queries), each field and
+ *                 the version at which it was last written (<field>_v).
+ *
+ * PRAGMA application_id marks the file as ours, PRAGMA user_version holds
+ * the schema version; migrations[n] takes version n to n + 1.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "companies-server-store.h"
+#include "companies-server-store-sqlite-private.h"
+
+/* "CoSv": marks the file as a companies-server database. */
+#define APPLICATION_ID   0x436f5376
+#define SCHEMA_VERSION   1
+
+/* Migrations: migrations[n] takes the schema from version n to n + 1. */
+static const char * const migrations[SCHEMA_VERSION] = {
+  "CREATE TABLE server_state ("
+  "  singleton INTEGER PRIMARY KEY CHECK (singleton = 1),"
+  "  database_uuid TEXT NOT NULL,"
+  "  last_version INTEGER NOT NULL DEFAULT 0,"
+  "  purge_horizon INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE company ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  version INTEGER NOT NULL,"
+  "  deleted_at INTEGER,"
+  "  name TEXT NOT NULL DEFAULT '', name_v INTEGER NOT NULL DEFAULT 0,"
+  "  address TEXT NOT NULL DEFAULT '', address_v INTEGER NOT NULL DEFAULT 0,"
+  "  city TEXT NOT NULL DEFAULT '', city_v INTEGER NOT NULL DEFAULT 0,"
+  "  postal_code TEXT NOT NULL DEFAULT '', postal_code_v INTEGER NOT NULL DEFAULT 0,"
+  "  country TEXT NOT NULL DEFAULT '', country_v INTEGER NOT NULL DEFAULT 0,"
+  "  phone TEXT NOT NULL DEFAULT '', phone_v INTEGER NOT NULL DEFAULT 0,"
+  "  email TEXT NOT NULL DEFAULT '', email_v INTEGER NOT NULL DEFAULT 0,"
+  "  website TEXT NOT NULL DEFAULT '', website_v INTEGER NOT NULL DEFAULT 0,"
+  "  notes TEXT NOT NULL DEFAULT '', notes_v INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE UNIQUE INDEX company_by_version ON company (version);"
+  "CREATE INDEX company_tombstones ON company (deleted_at) WHERE deleted_at IS NOT NULL;",
+};
+
+static gboolean
+exec_sql (sqlite3     *db,
+          const char  *sql,
+          GError     **error)
+{
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return companies_server_sqlite_set_error (db, error);
+
+  return TRUE;
+}
+
+/* Reads a pragma (or any one-integer query). */
+static gboolean
+query_int (sqlite3     *db,
+           const char  *sql,
+           gint64      *out_value,
+           GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  *out_value = 0;
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return companies_server_sqlite_set_error (db, error);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_value = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    {
+      companies_server_sqlite_set_error (db, error);
+      sqlite3_finalize (stmt);
+      return FALSE;
+    }
+
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+/* Refuses files that are not ours: another application's database (or the
+ * desktop app's own), or one made by a newer companies-server. */
+static gboolean
+check_identity (sqlite3  *db,
+                GError  **error)
+{
+  gint64 application_id, user_version, n_tables;
+
+  if (!query_int (db, "PRAGMA application_id", &application_id, error) ||
+      !query_int (db, "PRAGMA user_version", &user_version, error) ||
+      !query_int (db, "SELECT count(*) FROM sqlite_master", &n_tables, error))
+    return FALSE;
+
+  if (application_id == 0 && user_version == 0 && n_tables == 0)
+    return TRUE;  /* new and empty */
+
+  if (application_id != APPLICATION_ID)
+    {
+      g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
+                   COMPANIES_SERVER_STORE_ERROR_NOT_OURS,
+                   _("it is not a companies-server database"));
+      return FALSE;
+    }
+
+  if (user_version > SCHEMA_VERSION)
+    {
+      g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
+                   COMPANIES_SERVER_STORE_ERROR_TOO_NEW,
+                   _("it was made by a newer companies-server (schema %d, this one knows %d)"),
+                   (int) user_version, SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Brings the schema to SCHEMA_VERSION in one transaction. */
+static gboolean
+migrate (sqlite3  *db,
+         GError  **error)
+{
+  gint64 user_version;
+
+  if (!exec_sql (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  /* Read again inside the transaction: another process may have migrated. */
+  if (!query_int (db, "PRAGMA user_version", &user_version, error))
+    goto failed;
+
+  for (gint64 v = user_version; v < SCHEMA_VERSION; v++)
+    {
+      if (!exec_sql (db, migrations[v], error))
+        goto failed;
+
+      if (v == 0)
+        {
+          g_autofree char *uuid = g_uuid_string_random ();
+          sqlite3_stmt *stmt = NULL;
+          int rc;
+
+          if (sqlite3_prepare_v2 (db,
+                                  "INSERT INTO server_state (singleton, database_uuid, created_at) "
+                                  "VALUES (1, ?1, ?2)", -1, &stmt, NULL) != SQLITE_OK)
+            {
+              companies_server_sqlite_set_error (db, error);
+              goto failed;
+            }
+          sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+          rc = sqlite3_step (stmt);
+          sqlite3_finalize (stmt);
+          if (rc != SQLITE_DONE)
+            {
+              companies_server_sqlite_set_error (db, error);
+              goto failed;
+            }
+        }
+    }
+
+  if (user_version < SCHEMA_VERSION)
+    {
+      /* Constants of this file, never input. */
+      g_autofree char *sql = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = %d",
+                                              APPLICATION_ID, SCHEMA_VERSION);
+
+      if (!exec_sql (db, sql, error))
+        goto failed;
+    }
+
+  if (!exec_sql (db, "COMMIT", error))
+    goto failed;
+
+  return TRUE;
+
+failed:
+  if (!sqlite3_get_autocommit (db))
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+static gboolean
+read_database_uuid (sqlite3  *db,
+                    char    **out_database_uuid,
+                    GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db,
+                          "SELECT database_uuid FROM server_state WHERE singleton = 1",
+                          -1, &stmt, NULL) != SQLITE_OK)
+    return companies_server_sqlite_set_error (db, error);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_database_uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else if (rc == SQLITE_DONE)
+    g_set_error_literal (error, COMPANIES_SERVER_STORE_ERROR,
+                         COMPANIES_SERVER_STORE_ERROR_NOT_OURS,
+                         _("it lacks its server state"));
+  else
+    companies_server_sqlite_set_error (db, error);
+
+  sqlite3_finalize (stmt);
+  return *out_database_uuid != NULL;
+}
+
+gboolean
+companies_server_sqlite_set_error (sqlite3  *db,
+                                   GError  **error)
+{
+  int code = sqlite3_extended_errcode (db) & 0xff;
+
+  if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+    g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
+                 COMPANIES_SERVER_STORE_ERROR_NOT_OURS,
+                 _("the file is damaged or is not a SQLite database (%s)"),
+                 sqlite3_errmsg (db));
+  else
+    g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
+                 COMPANIES_SERVER_STORE_ERROR_FAILED,
+                 _("database error: %s"), sqlite3_errmsg (db));
+
+  return FALSE;
+}
+
+gboolean
+companies_server_sqlite_prepare_schema (sqlite3  *db,
+                                        char    **out_database_uuid,
+                                        GError  **error)
+{
+  g_autofree char *journal_mode = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  *out_database_uuid = NULL;
+
+  if (!check_identity (db, error))
+    return FALSE;
+
+  /* WAL, and FULL so that an acknowledged sync survives a power cut. */
+  if (sqlite3_prepare_v2 (db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL) != SQLITE_OK)
+    return companies_server_sqlite_set_error (db, error);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    journal_mode = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  if (journal_mode == NULL || g_ascii_strcasecmp (journal_mode, "wal") != 0)
+    {
+      if (journal_mode == NULL)
+        return companies_server_sqlite_set_error (db, error);
+
+      g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
+                   COMPANIES_SERVER_STORE_ERROR_OPEN,
+                   _("it cannot use write-ahead logging (journal mode %s)"),
+                   journal_mode);
+      return FALSE;
+    }
+
+  return exec_sql (db, "PRAGMA synchronous = FULL", error) &&
+         exec_sql (db, "PRAGMA trusted_schema = OFF", error) &&
+         migrate (db, error) &&
+         read_database_uuid (db, out_database_uuid, error);
+}

@@ -1,0 +1,612 @@
+/* companies-server-store-sqlite.c: the server store on a SQLite file
+ *
+ * The schema and its migrations: companies-server-store-sqlite-schema.c.
+ *
+ * WAL with synchronous=FULL (an acknowledged sync survives a power cut),
+ * a busy timeout, and prepared statements made once and reused.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <sqlite3.h>
+
+#include "companies-server-store-sqlite.h"
+#include "companies-server-store-sqlite-private.h"
+
+#define BUSY_TIMEOUT_MS  5000
+
+typedef enum
+{
+  STMT_BEGIN,
+  STMT_COMMIT,
+  STMT_ROLLBACK,
+  STMT_GET_STATE,
+  STMT_NEXT_VERSION,
+  STMT_LOOKUP_ID,
+  STMT_LOOKUP_UUID,
+  STMT_INSERT,
+  STMT_UPDATE,
+  STMT_TOMBSTONE,
+  STMT_LIST_ALL,
+  STMT_LIST_ALIVE,
+  STMT_PURGE_NEWEST,
+  STMT_PURGE_DELETE,
+  STMT_RAISE_HORIZON,
+  N_STMTS
+} StmtId;
+
+/* The field columns follow the order of CompaniesField. */
+#define RECORD_COLUMNS \
+  "id, uuid, version, deleted_at IS NOT NULL, " \
+  "name, name_v, address, address_v, city, city_v, " \
+  "postal_code, postal_code_v, country, country_v, phone, phone_v, " \
+  "email, email_v, website, website_v, notes, notes_v"
+
+#define FIELD_UPDATE(col, n) \
+  col " = coalesce(?" n ", " col "), " \
+  col "_v = CASE WHEN ?" n " IS NULL THEN " col "_v ELSE ?2 END"
+
+static const char * const statement_sql[N_STMTS] = {
+  [STMT_BEGIN] = "BEGIN IMMEDIATE",
+  [STMT_COMMIT] = "COMMIT",
+  [STMT_ROLLBACK] = "ROLLBACK",
+  [STMT_GET_STATE] =
+    "SELECT last_version, purge_horizon FROM server_state WHERE singleton = 1",
+  [STMT_NEXT_VERSION] =
+    "UPDATE server_state SET last_version = last_version + 1 "
+    "WHERE singleton = 1 RETURNING last_version",
+  [STMT_LOOKUP_ID] = "SELECT " RECORD_COLUMNS " FROM company WHERE id = ?1",
+  [STMT_LOOKUP_UUID] = "SELECT " RECORD_COLUMNS " FROM company WHERE uuid = ?1",
+  [STMT_INSERT] =
+    "INSERT INTO company (uuid, version, "
+    "name, name_v, address, address_v, city, city_v, "
+    "postal_code, postal_code_v, country, country_v, phone, phone_v, "
+    "email, email_v, website, website_v, notes, notes_v) "
+    "VALUES (?1, ?2, ?3, ?2, ?4, ?2, ?5, ?2, ?6, ?2, ?7, ?2, ?8, ?2, "
+    "?9, ?2, ?10, ?2, ?11, ?2) RETURNING id",
+  [STMT_UPDATE] =
+    "UPDATE company SET version = ?2, "
+    FIELD_UPDATE ("name", "3") ", "
+    FIELD_UPDATE ("address", "4") ", "
+    FIELD_UPDATE ("city", "5") ", "
+    FIELD_UPDATE ("postal_code", "6") ", "
+    FIELD_UPDATE ("country", "7") ", "
+    FIELD_UPDATE ("phone", "8") ", "
+    FIELD_UPDATE ("email", "9") ", "
+    FIELD_UPDATE ("website", "10") ", "
+    FIELD_UPDATE ("notes", "11") " "
+    "WHERE id = ?1 AND deleted_at IS NULL",
+  [STMT_TOMBSTONE] =
+    "UPDATE company SET version = ?2, deleted_at = ?3, "
+    "name = '', name_v = ?2, address = '', address_v = ?2, city = '', city_v = ?2, "
+    "postal_code = '', postal_code_v = ?2, country = '', country_v = ?2, "
+    "phone = '', phone_v = ?2, email = '', email_v = ?2, "
+    "website = '', website_v = ?2, notes = '', notes_v = ?2 "
+    "WHERE id = ?1 AND deleted_at IS NULL",
+  [STMT_LIST_ALL] =
+    "SELECT " RECORD_COLUMNS " FROM company WHERE version > ?1 "
+    "ORDER BY version LIMIT ?2",
+  [STMT_LIST_ALIVE] =
+    "SELECT " RECORD_COLUMNS " FROM company WHERE version > ?1 "
+    "AND deleted_at IS NULL ORDER BY version LIMIT ?2",
+  [STMT_PURGE_NEWEST] =
+    "SELECT max(version) FROM company WHERE deleted_at IS NOT NULL AND deleted_at <= ?1",
+  [STMT_PURGE_DELETE] =
+    "DELETE FROM company WHERE deleted_at IS NOT NULL AND deleted_at <= ?1",
+  [STMT_RAISE_HORIZON] =
+    "UPDATE server_state SET purge_horizon = max(purge_horizon, ?1) WHERE singleton = 1",
+};
+
+typedef struct
+{
+  CompaniesServerStore  parent;
+  sqlite3              *db;
+  sqlite3_stmt         *stmts[N_STMTS];
+} CompaniesServerStoreSqlite;
+
+static gboolean
+set_sqlite_error (CompaniesServerStoreSqlite  *self,
+                  GError                     **error)
+{
+  return companies_server_sqlite_set_error (self->db, error);
+}
+
+/* Returns the cached statement, reset and with its bindings cleared. */
+static sqlite3_stmt *
+get_stmt (CompaniesServerStoreSqlite  *self,
+          StmtId                       id,
+          GError                     **error)
+{
+  if (self->stmts[id] == NULL)
+    {
+      if (sqlite3_prepare_v3 (self->db, statement_sql[id], -1,
+                              SQLITE_PREPARE_PERSISTENT, &self->stmts[id],
+                              NULL) != SQLITE_OK)
+        {
+          set_sqlite_error (self, error);
+          return NULL;
+        }
+    }
+  else
+    {
+      sqlite3_reset (self->stmts[id]);
+      sqlite3_clear_bindings (self->stmts[id]);
+    }
+
+  return self->stmts[id];
+}
+
+/* Runs a statement that returns no rows (or whose rows are ignored). */
+static gboolean
+run_stmt (CompaniesServerStoreSqlite  *self,
+          sqlite3_stmt                *stmt,
+          GError                     **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    ;
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+exec_simple (CompaniesServerStoreSqlite  *self,
+             StmtId                       id,
+             GError                     **error)
+{
+  sqlite3_stmt *stmt = get_stmt (self, id, error);
+
+  return stmt != NULL && run_stmt (self, stmt, error);
+}
+
+static char *
+dup_column_text (sqlite3_stmt *stmt,
+                 int           column)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, column);
+  int length = sqlite3_column_bytes (stmt, column);
+
+  return g_strndup ((const char *) (text != NULL ? text : (const unsigned char *) ""), length);
+}
+
+static CompaniesServerRecord *
+read_record (sqlite3_stmt *stmt)
+{
+  CompaniesServerRecord *record = companies_server_record_new ();
+
+  record->id = sqlite3_column_int64 (stmt, 0);
+  record->uuid = dup_column_text (stmt, 1);
+  record->version = sqlite3_column_int64 (stmt, 2);
+  record->deleted = sqlite3_column_int (stmt, 3) != 0;
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      if (!record->deleted)
+        record->values[i] = dup_column_text (stmt, 4 + 2 * i);
+      record->field_versions[i] = sqlite3_column_int64 (stmt, 5 + 2 * i);
+    }
+
+  return record;
+}
+
+static gboolean
+bind_text (CompaniesServerStoreSqlite  *self,
+           sqlite3_stmt                *stmt,
+           int                          index,
+           const char                  *text,
+           GError                     **error)
+{
+  int rc;
+
+  if (text == NULL)
+    rc = sqlite3_bind_null (stmt, index);
+  else
+    rc = sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+
+  if (rc != SQLITE_OK)
+    return set_sqlite_error (self, error);
+
+  return TRUE;
+}
+
+static void
+sqlite_close (CompaniesServerStore *store)
+{
+  CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+
+  for (guint i = 0; i < N_STMTS; i++)
+    g_clear_pointer (&self->stmts[i], sqlite3_finalize);
+
+  if (self->db != NULL)
+    {
+      /* Leaves the WAL checkpointed, so the file stands alone. */
+      sqlite3_close (self->db);
+      self->db = NULL;
+    }
+
+  g_free (store->database_uuid);
+  g_free (self);
+}
+
+static gboolean
+sqlite_begin (CompaniesServerStore  *store,
+              GError               **error)
+{
+  return exec_simple ((CompaniesServerStoreSqlite *) store, STMT_BEGIN, error);
+}
+
+static gboolean
+sqlite_commit (CompaniesServerStore  *store,
+               GError               **error)
+{
+  return exec_simple ((CompaniesServerStoreSqlite *) store, STMT_COMMIT, error);
+}
+
+static void
+sqlite_rollback (CompaniesServerStore *store)
+{
+  CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+
+  /* Unfinished statements would keep the transaction's read lock. */
+  for (guint i = 0; i < N_STMTS; i++)
+    if (self->stmts[i] != NULL)
+      sqlite3_reset (self->stmts[i]);
+
+  if (!sqlite3_get_autocommit (self->db))
+    exec_simple (self, STMT_ROLLBACK, NULL);
+}
+
+static gboolean
+sqlite_get_state (CompaniesServerStore       *store,
+                  CompaniesServerStoreState  *out_state,
+                  GError                    **error)
+{
+  CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+  sqlite3_stmt *stmt = get_stmt (self, STMT_GET_STATE, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error_literal (error, COMPANIES_SERVER_STORE_ERROR,
+                             COMPANIES_SERVER_STORE_ERROR_FAILED,
+                             _("The database lacks its server state"));
+      else
+        set_sqlite_error (self, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  out_state->last_version = sqlite3_column_int64 (stmt, 0);
+  out_state->purge_horizon = sqlite3_column_int64 (stmt, 1);
+  sqlite3_reset (stmt);
+
+  return TRUE;
+}
+
+static gboolean
+sqlite_next_version (CompaniesServerStore  *store,
+                     gint64                *out_version,
+                     GError               **error)
+{
+  CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+  sqlite3_stmt *stmt = get_stmt (self, STMT_NEXT_VERSION, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_sqlite_error (self, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  *out_version = sqlite3_column_int64 (stmt, 0);
+  return run_stmt (self, stmt, error);
+}
+
+static gboolean
+lookup (CompaniesServerStoreSqlite  *self,
+        sqlite3_stmt                *stmt,
+        CompaniesServerRecord      **out_record,
+        GError                     **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  *out_record = NULL;
+  if (rc == SQLITE_ROW)
+    *out_record = read_record (stmt);
+  else if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+sqlite_lookup_by_id (CompaniesServerStore   *store,
+                     gint64                  id,
+                     CompaniesServerRecord **out_record,
+                     GError                **error)
+{
+  CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+  sqlite3_stmt *stmt = get_stmt (self, STMT_LOOKUP_ID, error);
+
+  *out_record = NULL;
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  return lookup (self, stmt, out_record, error);
+}
+
+static gboolean
+sqlite_lookup_by_uuid (CompaniesServerStore   *store,
+                       const char             *uuid,
+                       CompaniesServerRecord **out_record,
+                       GError                **error)
+{
+  CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+  sqlite3_stmt *stmt = get_stmt (self, STMT_LOOKUP_UUID, error);
+
+  *out_record = NULL;
+  if (stmt == NULL || !bind_text (self, stmt, 1, uuid, error))
+    return FALSE;
+
+  return lookup (self, stmt, out_record, error);
+}
+
+static gboolean
+sqlite_insert (CompaniesServerStore  *store,
+               const char            *uuid,
+               const char * const    *values,
+               gint64                 version,
+               gint64                *out_id,
+               GError               **error)
+{
+  CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+  sqlite3_stmt *stmt = get_stmt (self, STMT_INSERT, error);
+
+  if (stmt == NULL || !bind_text (self, stmt, 1, uuid, error))
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 2, version);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    if (!bind_text (self, stmt, 3 + i, values[i] != NULL ? values[i] : "", error))
+      return FALSE;
+
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      set_sqlite_error (self, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  *out_id = sqlite3_column_int64 (stmt, 0);
+  return run_stmt (self, stmt, error);
+}
+
+static gboolean
+expect_one_change (CompaniesServerStoreSqlite  *self,
+                   GError                     **error)
+{
+  if (sqlite3_changes (self->db) != 1)
+    {
+      g_set_error_literal (error, COMPANIES_SERVER_STORE_ERROR,
+                           COMPANIES_SERVER_STORE_ERROR_FAILED,
+                           _("The record to change is no longer there"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+sqlite_update_fields (CompaniesServerStore  *store,
+                      gint64                 id,
+                      guint                  mask,
+                      const char * const    *values,
+                      gint64                 version,
+                      GError               **error)
+{
+  CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+  sqlite3_stmt *stmt = get_stmt (self, STMT_UPDATE, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, version);
+  /* A NULL binding leaves the field (and its version) as it is. */
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      const char *value = NULL;
+
+      if (mask & COMPANIES_FIELD_BIT (i))
+        value = values[i] != NULL ? values[i] : "";
+      if (!bind_text (self, stmt, 3 + i, value, error))
+        return FALSE;
+    }
+
+  return run_stmt (self, stmt, error) && expect_one_change (self, error);
+}
+
+static gboolean
+sqlite_tombstone (CompaniesServerStore  *store,
+                  gint64                 id,
+                  gint64                 version,
+                  gint64                 deleted_at,
+                  GError               **error)
+{
+  CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+  sqlite3_stmt *stmt = get_stmt (self, STMT_TOMBSTONE, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, version);
+  sqlite3_bind_int64 (stmt, 3, deleted_at);
+
+  return run_stmt (self, stmt, error) && expect_one_change (self, error);
+}
+
+static gboolean
+sqlite_list_changes (CompaniesServerStore  *store,
+                     gint64                 after_version,
+                     gboolean               alive_only,
+                     guint                  max,
+                     GPtrArray             *records,
+                     GError               **error)
+{
+  CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = get_stmt (self, alive_only ? STMT_LIST_ALIVE : STMT_LIST_ALL, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, after_version);
+  sqlite3_bind_int64 (stmt, 2, max);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (records, read_record (stmt));
+
+  if (rc != SQLITE_DONE)
+    {
+      set_sqlite_error (self, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+static gboolean
+sqlite_purge_tombstones (CompaniesServerStore  *store,
+                         gint64                 deleted_before,
+                         guint                 *out_n_purged,
+                         GError               **error)
+{
+  CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+  sqlite3_stmt *stmt;
+  gint64 newest = 0;
+  int rc;
+
+  *out_n_purged = 0;
+
+  stmt = get_stmt (self, STMT_PURGE_NEWEST, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, deleted_before);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      set_sqlite_error (self, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+  newest = sqlite3_column_int64 (stmt, 0);  /* NULL reads as 0 */
+  sqlite3_reset (stmt);
+
+  if (newest == 0)
+    return TRUE;
+
+  stmt = get_stmt (self, STMT_PURGE_DELETE, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, deleted_before);
+  if (!run_stmt (self, stmt, error))
+    return FALSE;
+  *out_n_purged = sqlite3_changes (self->db);
+
+  stmt = get_stmt (self, STMT_RAISE_HORIZON, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, newest);
+
+  return run_stmt (self, stmt, error);
+}
+
+static const CompaniesServerStoreVTable sqlite_vtable = {
+  .name = "sqlite",
+  .close = sqlite_close,
+  .begin = sqlite_begin,
+  .commit = sqlite_commit,
+  .rollback = sqlite_rollback,
+  .get_state = sqlite_get_state,
+  .next_version = sqlite_next_version,
+  .lookup_by_id = sqlite_lookup_by_id,
+  .lookup_by_uuid = sqlite_lookup_by_uuid,
+  .insert = sqlite_insert,
+  .update_fields = sqlite_update_fields,
+  .tombstone = sqlite_tombstone,
+  .list_changes = sqlite_list_changes,
+  .purge_tombstones = sqlite_purge_tombstones,
+};
+
+CompaniesServerStore *
+companies_server_store_sqlite_open (const char  *path,
+                                    GError     **error)
+{
+  CompaniesServerStoreSqlite *self;
+  g_autoptr(GError) local_error = NULL;
+  sqlite3 *db = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  rc = sqlite3_open_v2 (path, &db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
+                   COMPANIES_SERVER_STORE_ERROR_OPEN,
+                   _("Cannot open the database “%s”: %s"),
+                   path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  self = g_new0 (CompaniesServerStoreSqlite, 1);
+  self->parent.vtable = &sqlite_vtable;
+  self->db = db;
+
+  sqlite3_extended_result_codes (db, 1);
+  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+
+  if (!companies_server_sqlite_prepare_schema (db, &self->parent.database_uuid, &local_error))
+    {
+      g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
+                   local_error->domain == COMPANIES_SERVER_STORE_ERROR ? local_error->code
+                                                                       : COMPANIES_SERVER_STORE_ERROR_OPEN,
+                   _("Cannot use the database “%s”: %s"), path, local_error->message);
+      sqlite_close ((CompaniesServerStore *) self);
+      return NULL;
+    }
+
+  return (CompaniesServerStore *) self;
+}

@@ -1,0 +1,18 @@
+/* companies-server-store-sqlite.h: the server store on a SQLite file
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "companies-server-store.h"
+
+G_BEGIN_DECLS
+
+/* Opens (creating it if needed) the database at @path, migrates its schema
+ * to the current version, and returns a store that must be used from one
+ * thread at a time. Fails with COMPANIES_SERVER_STORE_ERROR and a message
+ * fit to show a person. */
+CompaniesServerStore *companies_server_store_sqlite_open (const char  *path,
+                                                          GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,169 @@
+/* companies-server-store.c: the backend-independent part of the store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-server"
+
+#include "config.h"
+
+#include "companies-server-store.h"
+
+G_DEFINE_QUARK (companies-server-store-error-quark, companies_server_store_error)
+
+CompaniesServerRecord *
+companies_server_record_new (void)
+{
+  return g_new0 (CompaniesServerRecord, 1);
+}
+
+void
+companies_server_record_free (CompaniesServerRecord *record)
+{
+  if (record == NULL)
+    return;
+
+  g_free (record->uuid);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    g_free (record->values[i]);
+  g_free (record);
+}
+
+CompaniesRecord *
+companies_server_record_to_protocol (const CompaniesServerRecord *record)
+{
+  CompaniesRecord *out = companies_record_new ();
+
+  out->id = record->id;
+  out->uuid = g_strdup (record->uuid);
+  out->version = record->version;
+  if (!record->deleted)
+    {
+      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+        out->values[i] = g_strdup (record->values[i] != NULL ? record->values[i] : "");
+    }
+
+  return out;
+}
+
+const char *
+companies_server_store_get_database_uuid (CompaniesServerStore *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->database_uuid;
+}
+
+void
+companies_server_store_close (CompaniesServerStore *self)
+{
+  if (self == NULL)
+    return;
+
+  self->vtable->close (self);
+}
+
+gboolean
+companies_server_store_begin (CompaniesServerStore  *self,
+                              GError               **error)
+{
+  return self->vtable->begin (self, error);
+}
+
+gboolean
+companies_server_store_commit (CompaniesServerStore  *self,
+                               GError               **error)
+{
+  return self->vtable->commit (self, error);
+}
+
+void
+companies_server_store_rollback (CompaniesServerStore *self)
+{
+  self->vtable->rollback (self);
+}
+
+gboolean
+companies_server_store_get_state (CompaniesServerStore       *self,
+                                  CompaniesServerStoreState  *out_state,
+                                  GError                    **error)
+{
+  return self->vtable->get_state (self, out_state, error);
+}
+
+gboolean
+companies_server_store_next_version (CompaniesServerStore  *self,
+                                     gint64                *out_version,
+                                     GError               **error)
+{
+  return self->vtable->next_version (self, out_version, error);
+}
+
+gboolean
+companies_server_store_lookup_by_id (CompaniesServerStore   *self,
+                                     gint64                  id,
+                                     CompaniesServerRecord **out_record,
+                                     GError                **error)
+{
+  return self->vtable->lookup_by_id (self, id, out_record, error);
+}
+
+gboolean
+companies_server_store_lookup_by_uuid (CompaniesServerStore   *self,
+                                       const char             *uuid,
+                                       CompaniesServerRecord **out_record,
+                                       GError                **error)
+{
+  return self->vtable->lookup_by_uuid (self, uuid, out_record, error);
+}
+
+gboolean
+companies_server_store_insert (CompaniesServerStore  *self,
+                               const char            *uuid,
+                               const char * const    *values,
+                               gint64                 version,
+                               gint64                *out_id,
+                               GError               **error)
+{
+  return self->vtable->insert (self, uuid, values, version, out_id, error);
+}
+
+gboolean
+companies_server_store_update_fields (CompaniesServerStore  *self,
+                                      gint64                 id,
+                                      guint                  mask,
+                                      const char * const    *values,
+                                      gint64                 version,
+                                      GError               **error)
+{
+  return self->vtable->update_fields (self, id, mask, values, version, error);
+}
+
+gboolean
+companies_server_store_tombstone (CompaniesServerStore  *self,
+                                  gint64                 id,
+                                  gint64                 version,
+                                  gint64                 deleted_at,
+                                  GError               **error)
+{
+  return self->vtable->tombstone (self, id, version, deleted_at, error);
+}
+
+gboolean
+companies_server_store_list_changes (CompaniesServerStore  *self,
+                                     gint64                 after_version,
+                                     gboolean               alive_only,
+                                     guint                  max,
+                                     GPtrArray             *records,
+                                     GError               **error)
+{
+  return self->vtable->list_changes (self, after_version, alive_only, max, records, error);
+}
+
+gboolean
+companies_server_store_purge_tombstones (CompaniesServerStore  *self,
+                                         gint64                 deleted_before,
+                                         guint                 *out_n_purged,
+                                         GError               **error)
+{
+  return self->vtable->purge_tombstones (self, deleted_before, out_n_purged, error);
+}

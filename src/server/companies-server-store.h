@@ -1,0 +1,193 @@
+/* companies-server-store.h: everything the server's sync needs from a
+ * database, as a small table of functions. The SQLite backend
+ * (companies-server-store-sqlite.c) implements it; a PostgreSQL backend can
+ * slot in beside it without touching the sync logic.
+ *
+ * Every call is made from one thread at a time (the server's worker). The
+ * sync logic brackets its calls with begin () … commit (), or rollback () on
+ * any error, so each request is one transaction.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "companies-fields.h"
+#include "companies-protocol.h"
+
+G_BEGIN_DECLS
+
+#define COMPANIES_SERVER_STORE_ERROR (companies_server_store_error_quark ())
+
+typedef enum
+{
+  COMPANIES_SERVER_STORE_ERROR_OPEN,      /* the database cannot be opened or created */
+  COMPANIES_SERVER_STORE_ERROR_NOT_OURS,  /* not a companies-server database */
+  COMPANIES_SERVER_STORE_ERROR_TOO_NEW,   /* made by a newer companies-server */
+  COMPANIES_SERVER_STORE_ERROR_FAILED,    /* any other storage failure */
+} CompaniesServerStoreError;
+
+GQuark companies_server_store_error_quark (void);
+
+/* One company as the server keeps it: alive, or a tombstone (deleted set,
+ * values all NULL). field_versions[f] is the version at which field f was
+ * last written. */
+typedef struct
+{
+  gint64    id;
+  char     *uuid;
+  gint64    version;
+  gboolean  deleted;
+  char     *values[COMPANIES_N_FIELDS];
+  gint64    field_versions[COMPANIES_N_FIELDS];
+} CompaniesServerRecord;
+
+CompaniesServerRecord *companies_server_record_new         (void);
+void                   companies_server_record_free        (CompaniesServerRecord *record);
+/* The wire form: a company with all fields, or a tombstone. */
+CompaniesRecord       *companies_server_record_to_protocol (const CompaniesServerRecord *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesServerRecord, companies_server_record_free)
+
+typedef struct
+{
+  gint64 last_version;   /* the newest version handed out, 0 for none */
+  gint64 purge_horizon;  /* the newest version of any purged tombstone, 0 for none */
+} CompaniesServerStoreState;
+
+typedef struct _CompaniesServerStore CompaniesServerStore;
+
+typedef struct
+{
+  const char *name;
+
+  void     (*close)            (CompaniesServerStore       *self);
+
+  gboolean (*begin)            (CompaniesServerStore       *self,
+                                GError                    **error);
+  gboolean (*commit)           (CompaniesServerStore       *self,
+                                GError                    **error);
+  void     (*rollback)         (CompaniesServerStore       *self);
+
+  gboolean (*get_state)        (CompaniesServerStore       *self,
+                                CompaniesServerStoreState  *out_state,
+                                GError                    **error);
+  /* Takes the next value of the one server-wide version sequence. */
+  gboolean (*next_version)     (CompaniesServerStore       *self,
+                                gint64                     *out_version,
+                                GError                    **error);
+
+  /* *out_record is NULL (and TRUE is returned) when there is no such record. */
+  gboolean (*lookup_by_id)     (CompaniesServerStore       *self,
+                                gint64                      id,
+                                CompaniesServerRecord     **out_record,
+                                GError                    **error);
+  gboolean (*lookup_by_uuid)   (CompaniesServerStore       *self,
+                                const char                 *uuid,
+                                CompaniesServerRecord     **out_record,
+                                GError                    **error);
+
+  /* A new alive record; every field (NULL meaning "") gets @version as its
+   * field version. Ids are never reused, even after a purge. */
+  gboolean (*insert)           (CompaniesServerStore       *self,
+                                const char                 *uuid,
+                                const char * const         *values,
+                                gint64                      version,
+                                gint64                     *out_id,
+                                GError                    **error);
+  /* Writes the fields in @mask, each with field version @version, and sets
+   * the record's version to @version. */
+  gboolean (*update_fields)    (CompaniesServerStore       *self,
+                                gint64                      id,
+                                guint                       mask,
+                                const char * const         *values,
+                                gint64                      version,
+                                GError                    **error);
+  /* Turns an alive record into a tombstone deleted at @deleted_at (UNIX
+   * seconds); its field values are dropped. */
+  gboolean (*tombstone)        (CompaniesServerStore       *self,
+                                gint64                      id,
+                                gint64                      version,
+                                gint64                      deleted_at,
+                                GError                    **error);
+
+  /* Appends to @records (of CompaniesServerRecord) at most @max records whose
+   * version is greater than @after_version, in version order; tombstones
+   * too unless @alive_only. */
+  gboolean (*list_changes)     (CompaniesServerStore       *self,
+                                gint64                      after_version,
+                                gboolean                    alive_only,
+                                guint                       max,
+                                GPtrArray                  *records,
+                                GError                    **error);
+
+  /* Removes the tombstones deleted at or before @deleted_before (UNIX
+   * seconds) and raises the purge horizon to the newest version among
+   * them. */
+  gboolean (*purge_tombstones) (CompaniesServerStore       *self,
+                                gint64                      deleted_before,
+                                guint                      *out_n_purged,
+                                GError                    **error);
+} CompaniesServerStoreVTable;
+
+/* The common part of every backend; a backend embeds it first. */
+struct _CompaniesServerStore
+{
+  const CompaniesServerStoreVTable *vtable;
+  /* made when the database was created and kept in it: names this database
+   * in cursors */
+  char *database_uuid;
+};
+
+const char *companies_server_store_get_database_uuid (CompaniesServerStore       *self);
+/* Closes the database and frees the store. */
+void        companies_server_store_close             (CompaniesServerStore       *self);
+
+gboolean    companies_server_store_begin             (CompaniesServerStore       *self,
+                                                      GError                    **error);
+gboolean    companies_server_store_commit            (CompaniesServerStore       *self,
+                                                      GError                    **error);
+void        companies_server_store_rollback          (CompaniesServerStore       *self);
+gboolean    companies_server_store_get_state         (CompaniesServerStore       *self,
+                                                      CompaniesServerStoreState  *out_state,
+                                                      GError                    **error);
+gboolean    companies_server_store_next_version      (CompaniesServerStore       *self,
+                                                      gint64                     *out_version,
+                                                      GError                    **error);
+gboolean    companies_server_store_lookup_by_id      (CompaniesServerStore       *self,
+                                                      gint64                      id,
+                                                      CompaniesServerRecord     **out_record,
+                                                      GError                    **error);
+gboolean    companies_server_store_lookup_by_uuid    (CompaniesServerStore       *self,
+                                                      const char                 *uuid,
+                                                      CompaniesServerRecord     **out_record,
+                                                      GError                    **error);
+gboolean    companies_server_store_insert            (CompaniesServerStore       *self,
+                                                      const char                 *uuid,
+                                                      const char * const         *values,
+                                                      gint64                      version,
+                                                      gint64                     *out_id,
+                                                      GError                    **error);
+gboolean    companies_server_store_update_fields     (CompaniesServerStore       *self,
+                                                      gint64                      id,
+                                                      guint                       mask,
+                                                      const char * const         *values,
+                                                      gint64                      version,
+                                                      GError                    **error);
+gboolean    companies_server_store_tombstone         (CompaniesServerStore       *self,
+                                                      gint64                      id,
+                                                      gint64                      version,
+                                                      gint64                      deleted_at,
+                                                      GError                    **error);
+gboolean    companies_server_store_list_changes      (CompaniesServerStore       *self,
+                                                      gint64                      after_version,
+                                                      gboolean                    alive_only,
+                                                      guint                       max,
+                                                      GPtrArray                  *records,
+                                                      GError                    **error);
+gboolean    companies_server_store_purge_tombstones  (CompaniesServerStore       *self,
+                                                      gint64                      deleted_before,
+                                                      guint                      *out_n_purged,
+                                                      GError                    **error);
+
+G_END_DECLS

@@ -1,0 +1,208 @@
+/* companies-server-tokens.c: the bearer tokens a server accepts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-server"
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
+
+#include "companies-server-tokens.h"
+
+#define DIGEST_LENGTH   32            /* SHA-256 */
+#define MAX_FILE_SIZE   (1024 * 1024)
+
+struct _CompaniesServerTokens
+{
+  /* DIGEST_LENGTH bytes per token */
+  GByteArray *digests;
+};
+
+static void
+hash_token (const char *token,
+            gsize       length,
+            guint8      digest[DIGEST_LENGTH])
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  gsize digest_length = DIGEST_LENGTH;
+
+  g_checksum_update (checksum, (const guchar *) token, length);
+  g_checksum_get_digest (checksum, digest, &digest_length);
+  g_assert (digest_length == DIGEST_LENGTH);
+}
+
+static gboolean
+read_private_file (const char  *path,
+                   char       **out_contents,
+                   gsize       *out_length,
+                   GError     **error)
+{
+  g_autofree char *contents = NULL;
+  struct stat st;
+  gsize length = 0;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Cannot open the tokens file “%s”: %s"), path, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("The tokens file “%s” is not a regular file"), path);
+      close (fd);
+      return FALSE;
+    }
+
+  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+                   _("The tokens file “%s” may be read by other users (mode %03o); "
+                     "make it private with “chmod 600 %s”"),
+                   path, (unsigned int) (st.st_mode & 0777), path);
+      close (fd);
+      return FALSE;
+    }
+
+  if (st.st_size > MAX_FILE_SIZE)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("The tokens file “%s” is too large"), path);
+      close (fd);
+      return FALSE;
+    }
+
+  contents = g_malloc0 (MAX_FILE_SIZE + 1);
+  while (length < MAX_FILE_SIZE)
+    {
+      gssize n = read (fd, contents + length, MAX_FILE_SIZE - length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                       _("Cannot read the tokens file “%s”: %s"), path, g_strerror (saved_errno));
+          close (fd);
+          return FALSE;
+        }
+      if (n == 0)
+        break;
+      length += n;
+    }
+  close (fd);
+
+  *out_contents = g_steal_pointer (&contents);
+  *out_length = length;
+  return TRUE;
+}
+
+CompaniesServerTokens *
+companies_server_tokens_load (const char  *path,
+                              GError     **error)
+{
+  g_autoptr(CompaniesServerTokens) self = NULL;
+  char *contents = NULL;
+  char *line, *next;
+  gsize length = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!read_private_file (path, &contents, &length, error))
+    return NULL;
+
+  self = g_new0 (CompaniesServerTokens, 1);
+  self->digests = g_byte_array_new ();
+
+  for (line = contents; line != NULL && *line != '\0'; line = next)
+    {
+      guint8 digest[DIGEST_LENGTH];
+      char *end = strchr (line, '\n');
+
+      next = end != NULL ? end + 1 : NULL;
+      if (end != NULL)
+        *end = '\0';
+
+      g_strstrip (line);
+      if (*line == '\0' || *line == '#')
+        continue;
+
+      hash_token (line, strlen (line), digest);
+      g_byte_array_append (self->digests, digest, DIGEST_LENGTH);
+    }
+
+  /* Keep no clear-text token in memory. */
+  explicit_bzero (contents, MAX_FILE_SIZE + 1);
+  g_free (contents);
+
+  if (self->digests->len == 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("The tokens file “%s” holds no token"), path);
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+gboolean
+companies_server_tokens_check (CompaniesServerTokens *self,
+                               const char            *token)
+{
+  guint8 digest[DIGEST_LENGTH];
+  guint8 found = 0;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  if (token == NULL)
+    return FALSE;
+
+  hash_token (token, strlen (token), digest);
+
+  /* Looks at every byte of every token, whatever matches. */
+  for (guint offset = 0; offset < self->digests->len; offset += DIGEST_LENGTH)
+    {
+      guint8 diff = 0;
+
+      for (guint i = 0; i < DIGEST_LENGTH; i++)
+        diff |= self->digests->data[offset + i] ^ digest[i];
+
+      found |= (guint8) (diff == 0);
+    }
+
+  return found != 0;
+}
+
+guint
+companies_server_tokens_get_count (CompaniesServerTokens *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->digests->len / DIGEST_LENGTH;
+}
+
+void
+companies_server_tokens_free (CompaniesServerTokens *self)
+{
+  if (self == NULL)
+    return;
+
+  g_byte_array_unref (self->digests);
+  g_free (self);
+}

@@ -1,0 +1,27 @@
+/* companies-server-tokens.h: the bearer tokens a server accepts
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct _CompaniesServerTokens CompaniesServerTokens;
+
+/* Reads a tokens file: one token per line, white space around it ignored,
+ * blank lines and lines starting with '#' skipped. Refuses a file that
+ * group or others may access, and a file without any token. Only SHA-256
+ * hashes of the tokens are kept. */
+CompaniesServerTokens *companies_server_tokens_load      (const char            *path,
+                                                          GError               **error);
+/* TRUE when @token is one of the configured tokens; compares against every
+ * token in constant time. */
+gboolean               companies_server_tokens_check     (CompaniesServerTokens *self,
+                                                          const char            *token);
+guint                  companies_server_tokens_get_count (CompaniesServerTokens *self);
+void                   companies_server_tokens_free      (CompaniesServerTokens *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesServerTokens, companies_server_tokens_free)
+
+G_END_DECLS

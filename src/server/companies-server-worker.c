@@ -1,0 +1,235 @@
+/* companies-server-worker.c: the one thread that owns the store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "companies-protocol.h"
+#include "companies-server-sync.h"
+#include "companies-server-worker.h"
+
+#define PURGE_INTERVAL_SECONDS (60 * 60)
+
+struct _CompaniesServerWorker
+{
+  GThread              *thread;
+  GAsyncQueue          *jobs;
+  GMainContext         *main_context;
+  /* owned by the thread while it runs */
+  CompaniesServerStore *store;
+  guint                 tombstone_days;
+  gint64                last_purge;  /* monotonic seconds, 0 = never */
+};
+
+typedef struct
+{
+  CompaniesServerWorker    *worker;
+  gboolean                  quit;
+  GBytes                   *body;
+  CompaniesServerReplyFunc  func;
+  gpointer                  user_data;
+  GDestroyNotify            destroy;
+  CompaniesServerReply      reply;
+} Job;
+
+static void
+job_free (Job *job)
+{
+  g_clear_pointer (&job->body, g_bytes_unref);
+  g_clear_pointer (&job->reply.body, g_bytes_unref);
+  if (job->destroy != NULL)
+    job->destroy (job->user_data);
+  g_free (job);
+}
+
+static gint64
+now_unix (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+purge_if_due (CompaniesServerWorker *self)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_monotonic_time () / G_USEC_PER_SEC;
+  guint n_purged = 0;
+
+  if (self->last_purge != 0 && now - self->last_purge < PURGE_INTERVAL_SECONDS)
+    return;
+
+  self->last_purge = now;
+  if (!companies_server_sync_purge (self->store, self->tombstone_days, now_unix (),
+                                    &n_purged, &error))
+    g_printerr (_("Purging expired tombstones failed: %s\n"), error->message);
+  else if (n_purged > 0)
+    g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                             "Purged %u tombstone older than %u days\n",
+                             "Purged %u tombstones older than %u days\n", n_purged),
+                n_purged, self->tombstone_days);
+}
+
+static void
+set_error_reply (CompaniesServerReply *reply,
+                 guint                 status,
+                 const char           *code,
+                 const char           *message,
+                 const char           *path)
+{
+  reply->status = status;
+  reply->body = companies_error_body_encode (code, message, path);
+}
+
+static void
+handle_sync (CompaniesServerWorker *self,
+             Job                   *job)
+{
+  g_autoptr(CompaniesSyncRequest) request = NULL;
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  gsize length = 0;
+  const char *data = g_bytes_get_data (job->body, &length);
+
+  request = companies_sync_request_decode (data != NULL ? data : "", length, &path, &error);
+  if (request == NULL)
+    {
+      CompaniesProtocolError code = COMPANIES_PROTOCOL_ERROR_INVALID_REQUEST;
+
+      if (error->domain == COMPANIES_PROTOCOL_ERROR)
+        code = error->code;
+      set_error_reply (&job->reply, companies_protocol_error_status (code),
+                       companies_protocol_error_code_name (code), error->message, path);
+      return;
+    }
+
+  job->reply.changes_in = request->added->len + request->updated->len + request->deleted->len;
+
+  purge_if_due (self);
+
+  g_clear_pointer (&path, g_free);
+  response = companies_server_sync_apply (self->store, request, now_unix (), &path, &error);
+  if (response == NULL)
+    {
+      if (error->domain == COMPANIES_PROTOCOL_ERROR)
+        {
+          set_error_reply (&job->reply, companies_protocol_error_status (error->code),
+                           companies_protocol_error_code_name (error->code),
+                           error->message, path);
+          return;
+        }
+
+      /* The details are for the operator, not the client. */
+      g_printerr (_("A sync failed and was rolled back: %s\n"), error->message);
+      set_error_reply (&job->reply, 500, "internal",
+                       _("The server failed to store the changes; nothing was applied. Try again later."),
+                       NULL);
+      return;
+    }
+
+  job->reply.status = 200;
+  job->reply.body = companies_sync_response_encode (response);
+  job->reply.changes_out = response->companies->len + response->deleted->len;
+}
+
+static gboolean
+deliver_reply_cb (gpointer user_data)
+{
+  Job *job = user_data;
+
+  job->func (&job->reply, job->user_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+worker_thread (gpointer user_data)
+{
+  CompaniesServerWorker *self = user_data;
+
+  for (;;)
+    {
+      Job *job = g_async_queue_pop (self->jobs);
+
+      if (job->quit)
+        {
+          job_free (job);
+          break;
+        }
+
+      handle_sync (self, job);
+      g_clear_pointer (&job->body, g_bytes_unref);
+      g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT,
+                                  deliver_reply_cb, job, (GDestroyNotify) job_free);
+    }
+
+  return NULL;
+}
+
+CompaniesServerWorker *
+companies_server_worker_new (CompaniesServerStore *store,
+                             guint                 tombstone_days)
+{
+  CompaniesServerWorker *self;
+
+  g_return_val_if_fail (store != NULL, NULL);
+
+  self = g_new0 (CompaniesServerWorker, 1);
+  self->store = store;
+  self->tombstone_days = tombstone_days;
+  self->jobs = g_async_queue_new ();
+  self->main_context = g_main_context_ref_thread_default ();
+
+  /* The first purge, before any request. */
+  purge_if_due (self);
+
+  self->thread = g_thread_new ("companies-server-worker", worker_thread, self);
+
+  return self;
+}
+
+void
+companies_server_worker_sync (CompaniesServerWorker    *self,
+                              GBytes                   *body,
+                              CompaniesServerReplyFunc  func,
+                              gpointer                  user_data,
+                              GDestroyNotify            destroy)
+{
+  Job *job;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (body != NULL);
+  g_return_if_fail (func != NULL);
+
+  job = g_new0 (Job, 1);
+  job->worker = self;
+  job->body = g_bytes_ref (body);
+  job->func = func;
+  job->user_data = user_data;
+  job->destroy = destroy;
+
+  g_async_queue_push (self->jobs, job);
+}
+
+void
+companies_server_worker_free (CompaniesServerWorker *self)
+{
+  Job *quit;
+
+  if (self == NULL)
+    return;
+
+  quit = g_new0 (Job, 1);
+  quit->quit = TRUE;
+  g_async_queue_push (self->jobs, quit);
+  g_thread_join (self->thread);
+
+  g_clear_pointer (&self->store, companies_server_store_close);
+  g_async_queue_unref (self->jobs);
+  g_main_context_unref (self->main_context);
+  g_free (self);
+}

@@ -1,0 +1,47 @@
+/* companies-server-worker.h: the one thread that owns the store
+ *
+ * The HTTP side stays on the main loop (so GET /v1/health answers while a
+ * big sync is served); every sync request is decoded, applied and encoded
+ * here, one at a time, in arrival order. Replies come back to the main
+ * context the worker was made in.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "companies-server-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint   status;       /* the HTTP status */
+  GBytes *body;         /* application/json */
+  guint   changes_in;   /* added + updated + deleted of the request */
+  guint   changes_out;  /* companies + deleted of the response */
+} CompaniesServerReply;
+
+/* Called in the worker's main context. */
+typedef void (*CompaniesServerReplyFunc) (const CompaniesServerReply *reply,
+                                          gpointer                    user_data);
+
+typedef struct _CompaniesServerWorker CompaniesServerWorker;
+
+/* Takes @store. Tombstones older than @tombstone_days are purged before the
+ * first request and then at most hourly, before a request. */
+CompaniesServerWorker *companies_server_worker_new  (CompaniesServerStore     *store,
+                                                     guint                     tombstone_days);
+/* Queues a sync request body; @func is called with the reply, then
+ * @destroy on @user_data. */
+void                   companies_server_worker_sync (CompaniesServerWorker    *self,
+                                                     GBytes                   *body,
+                                                     CompaniesServerReplyFunc  func,
+                                                     gpointer                  user_data,
+                                                     GDestroyNotify            destroy);
+/* Finishes the queued requests, closes the store and frees the worker.
+ * Replies not yet delivered are dropped. */
+void                   companies_server_worker_free (CompaniesServerWorker    *self);
+
+G_END_DECLS

@@ -1,0 +1,608 @@
+/* e2e-proxy.c: a small HTTP proxy that can drop or hold responses.
+ *
+ * One thread accepts connections; each connection gets a thread of its own
+ * that reads one HTTP/1.1 request, forwards it upstream with a SoupSession
+ * made in that thread, and answers with "Connection: close", so that every
+ * request of the client arrives on a new connection (libsoup never re-sends
+ * a request on a fresh connection, so a dropped response is seen as lost).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "e2e-proxy"
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "e2e-proxy.h"
+
+#define MAX_HEADER_LINES 200
+#define MAX_BODY         (64 * 1024 * 1024)
+#define HOLD_LIMIT_US    (120 * G_TIME_SPAN_SECOND)
+
+struct _E2eProxy
+{
+  GMutex        mutex;
+  GCond         cond;
+
+  char         *upstream_url;
+  char         *url;
+  GSocket      *listener;
+  GCancellable *cancellable;
+  GThread      *accept_thread;
+  GPtrArray    *handlers;        /* of Handler */
+
+  GHashTable   *actions;         /* request number → E2eProxyAction */
+  GArray       *changes;         /* gint per request, index = number - 1 */
+  guint         n_requests;
+  guint         n_answered;
+  guint         n_holds;         /* holds begun */
+  guint         n_releases;      /* releases asked for */
+  gboolean      stopping;
+};
+
+typedef struct
+{
+  E2eProxy          *proxy;
+  GSocketConnection *connection;
+  GThread           *thread;
+} Handler;
+
+static void
+handler_free (Handler *handler)
+{
+  g_clear_pointer (&handler->thread, g_thread_join);
+  g_clear_object (&handler->connection);
+  g_free (handler);
+}
+
+typedef struct
+{
+  char   *method;
+  char   *target;
+  char   *content_type;
+  char   *authorization;
+  GBytes *body;
+} Request;
+
+static void
+request_clear (Request *request)
+{
+  g_clear_pointer (&request->method, g_free);
+  g_clear_pointer (&request->target, g_free);
+  g_clear_pointer (&request->content_type, g_free);
+  g_clear_pointer (&request->authorization, g_free);
+  g_clear_pointer (&request->body, g_bytes_unref);
+}
+
+static gint
+count_changes (GBytes *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  const char * const lists[] = { "added", "updated", "deleted" };
+  JsonObject *object;
+  gsize length = 0;
+  const char *data = g_bytes_get_data (body, &length);
+  gint total = 0;
+
+  if (data == NULL || !json_parser_load_from_data (parser, data, length, NULL))
+    return -1;
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return -1;
+  object = json_node_get_object (json_parser_get_root (parser));
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      JsonNode *node = json_object_get_member (object, lists[i]);
+
+      if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
+        total += (gint) json_array_get_length (json_node_get_array (node));
+    }
+
+  return total;
+}
+
+static char *
+read_line (GDataInputStream *in,
+           GError          **error)
+{
+  gsize length = 0;
+  char *line = g_data_input_stream_read_line (in, &length, NULL, error);
+
+  if (line == NULL && error != NULL && *error == NULL)
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "end of stream");
+
+  return line;
+}
+
+static gboolean
+read_exactly (GDataInputStream *in,
+              GByteArray       *into,
+              gsize             length,
+              GError          **error)
+{
+  gsize old_length = into->len;
+  gsize bytes_read = 0;
+
+  if (length > MAX_BODY || into->len + length > MAX_BODY)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE, "body too large");
+      return FALSE;
+    }
+
+  g_byte_array_set_size (into, old_length + length);
+  if (!g_input_stream_read_all (G_INPUT_STREAM (in), into->data + old_length, length,
+                                &bytes_read, NULL, error))
+    return FALSE;
+  if (bytes_read != length)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT, "short body");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+read_chunked (GDataInputStream *in,
+              GByteArray       *into,
+              GError          **error)
+{
+  for (guint chunks = 0; chunks < 100000; chunks++)
+    {
+      g_autofree char *line = read_line (in, error);
+      guint64 size;
+
+      if (line == NULL)
+        return FALSE;
+      size = g_ascii_strtoull (line, NULL, 16);
+      if (size == 0)
+        {
+          /* trailers, until the empty line */
+          for (guint i = 0; i < MAX_HEADER_LINES; i++)
+            {
+              g_autofree char *trailer = read_line (in, error);
+
+              if (trailer == NULL)
+                return FALSE;
+              if (*trailer == '\0')
+                return TRUE;
+            }
+          return FALSE;
+        }
+      if (!read_exactly (in, into, size, error))
+        return FALSE;
+      g_free (read_line (in, error)); /* the CRLF after the chunk */
+    }
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "too many chunks");
+  return FALSE;
+}
+
+static gboolean
+read_request (GDataInputStream *in,
+              Request          *request,
+              GError          **error)
+{
+  g_autofree char *request_line = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GByteArray) body = g_byte_array_new ();
+  gboolean chunked = FALSE;
+  gint64 content_length = 0;
+  guint i;
+
+  request_line = read_line (in, error);
+  if (request_line == NULL)
+    return FALSE;
+  parts = g_strsplit (request_line, " ", 3);
+  if (g_strv_length (parts) != 3)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "bad request line: %s", request_line);
+      return FALSE;
+    }
+  request->method = g_strdup (parts[0]);
+  request->target = g_strdup (parts[1]);
+
+  for (i = 0; i < MAX_HEADER_LINES; i++)
+    {
+      g_autofree char *line = read_line (in, error);
+      char *colon;
+      char *value;
+
+      if (line == NULL)
+        return FALSE;
+      if (*line == '\0')
+        break;
+      colon = strchr (line, ':');
+      if (colon == NULL)
+        continue;
+      *colon = '\0';
+      value = g_strstrip (colon + 1);
+
+      if (g_ascii_strcasecmp (line, "Content-Length") == 0)
+        content_length = g_ascii_strtoll (value, NULL, 10);
+      else if (g_ascii_strcasecmp (line, "Transfer-Encoding") == 0)
+        chunked = g_ascii_strcasecmp (value, "chunked") == 0;
+      else if (g_ascii_strcasecmp (line, "Content-Type") == 0)
+        request->content_type = g_strdup (value);
+      else if (g_ascii_strcasecmp (line, "Authorization") == 0)
+        request->authorization = g_strdup (value);
+    }
+  if (i == MAX_HEADER_LINES)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "too many headers");
+      return FALSE;
+    }
+
+  if (chunked)
+    {
+      if (!read_chunked (in, body, error))
+        return FALSE;
+    }
+  else if (content_length > 0)
+    {
+      if (!read_exactly (in, body, (gsize) content_length, error))
+        return FALSE;
+    }
+
+  request->body = g_byte_array_free_to_bytes (g_steal_pointer (&body));
+  return TRUE;
+}
+
+/* Sends @request upstream; NULL when the upstream could not be reached. */
+static GBytes *
+forward_request (const char   *upstream_url,
+                 Request      *request,
+                 guint        *out_status,
+                 char        **out_content_type,
+                 char        **out_www_authenticate)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 60,
+                                                                 "max-conns", 4,
+                                                                 NULL);
+  g_autofree char *uri = g_strconcat (upstream_url, request->target, NULL);
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers;
+  GBytes *response;
+
+  message = soup_message_new (request->method, uri);
+  if (message == NULL)
+    return NULL;
+  if (request->authorization != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message),
+                                  "Authorization", request->authorization);
+  if (g_bytes_get_size (request->body) > 0 || request->content_type != NULL)
+    soup_message_set_request_body_from_bytes (message, request->content_type, request->body);
+
+  response = soup_session_send_and_read (session, message, NULL, &error);
+  if (response == NULL)
+    {
+      g_debug ("upstream %s failed: %s", uri, error->message);
+      return NULL;
+    }
+
+  headers = soup_message_get_response_headers (message);
+  *out_status = soup_message_get_status (message);
+  *out_content_type = g_strdup (soup_message_headers_get_one (headers, "Content-Type"));
+  *out_www_authenticate = g_strdup (soup_message_headers_get_one (headers, "WWW-Authenticate"));
+
+  return response;
+}
+
+static void
+write_response (GOutputStream *out,
+                guint          status,
+                const char    *content_type,
+                const char    *www_authenticate,
+                GBytes        *body)
+{
+  g_autoptr(GString) head = g_string_new (NULL);
+  gsize length = 0;
+  const char *data = g_bytes_get_data (body, &length);
+
+  g_string_append_printf (head, "HTTP/1.1 %u %s\r\n", status,
+                          soup_status_get_phrase (status) != NULL ? soup_status_get_phrase (status) : "Unknown");
+  if (content_type != NULL)
+    g_string_append_printf (head, "Content-Type: %s\r\n", content_type);
+  if (www_authenticate != NULL)
+    g_string_append_printf (head, "WWW-Authenticate: %s\r\n", www_authenticate);
+  g_string_append_printf (head, "Content-Length: %" G_GSIZE_FORMAT "\r\n", length);
+  g_string_append (head, "Connection: close\r\n\r\n");
+
+  if (!g_output_stream_write_all (out, head->str, head->len, NULL, NULL, NULL))
+    return;
+  if (length > 0)
+    g_output_stream_write_all (out, data, length, NULL, NULL, NULL);
+  g_output_stream_flush (out, NULL, NULL);
+}
+
+static gpointer
+handler_thread (gpointer data)
+{
+  Handler *handler = data;
+  E2eProxy *self = handler->proxy;
+  GIOStream *stream = G_IO_STREAM (handler->connection);
+  g_autoptr(GDataInputStream) in = g_data_input_stream_new (g_io_stream_get_input_stream (stream));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) response = NULL;
+  g_autofree char *upstream = NULL;
+  g_autofree char *content_type = NULL;
+  g_autofree char *www_authenticate = NULL;
+  Request request = { 0 };
+  E2eProxyAction action;
+  guint number;
+  guint status = 0;
+  gint changes;
+
+  g_filter_input_stream_set_close_base_stream (G_FILTER_INPUT_STREAM (in), FALSE);
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+
+  if (!read_request (in, &request, &error))
+    {
+      g_debug ("no request on a connection: %s", error->message);
+      goto out;
+    }
+
+  changes = count_changes (request.body);
+
+  g_mutex_lock (&self->mutex);
+  number = ++self->n_requests;
+  g_array_append_val (self->changes, changes);
+  action = GPOINTER_TO_UINT (g_hash_table_lookup (self->actions, GUINT_TO_POINTER (number)));
+  upstream = g_strdup (self->upstream_url);
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  response = forward_request (upstream, &request, &status, &content_type, &www_authenticate);
+  if (response == NULL)
+    goto out;   /* upstream unreachable: the client sees a closed connection */
+
+  g_mutex_lock (&self->mutex);
+  self->n_answered++;
+  if (action == E2E_PROXY_HOLD)
+    {
+      guint hold = self->n_holds++;
+      gint64 deadline = g_get_monotonic_time () + HOLD_LIMIT_US;
+
+      g_cond_broadcast (&self->cond);
+      while (self->n_releases <= hold && !self->stopping)
+        if (!g_cond_wait_until (&self->cond, &self->mutex, deadline))
+          break;
+    }
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  if (action == E2E_PROXY_DROP)
+    goto out;
+
+  write_response (g_io_stream_get_output_stream (stream), status,
+                  content_type, www_authenticate, response);
+
+out:
+  request_clear (&request);
+  g_io_stream_close (stream, NULL, NULL);
+  return NULL;
+}
+
+static gpointer
+accept_thread (gpointer data)
+{
+  E2eProxy *self = data;
+
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSocket) socket = g_socket_accept (self->listener, self->cancellable, &error);
+      Handler *handler;
+
+      if (socket == NULL)
+        {
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_debug ("accept failed: %s", error->message);
+          break;
+        }
+
+      /* bounds every read and write of a connection */
+      g_socket_set_timeout (socket, 90);
+      handler = g_new0 (Handler, 1);
+      handler->proxy = self;
+      handler->connection = g_socket_connection_factory_create_connection (socket);
+
+      g_mutex_lock (&self->mutex);
+      handler->thread = g_thread_new ("e2e-proxy-handler", handler_thread, handler);
+      g_ptr_array_add (self->handlers, handler);
+      g_mutex_unlock (&self->mutex);
+    }
+
+  return NULL;
+}
+
+E2eProxy *
+e2e_proxy_new (const char  *upstream_url,
+               GError     **error)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GSocket) listener = NULL;
+  E2eProxy *self;
+
+  listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                           G_SOCKET_PROTOCOL_TCP, error);
+  if (listener == NULL)
+    return NULL;
+  if (!g_socket_bind (listener, address, TRUE, error) || !g_socket_listen (listener, error))
+    return NULL;
+  bound = g_socket_get_local_address (listener, error);
+  if (bound == NULL)
+    return NULL;
+
+  self = g_new0 (E2eProxy, 1);
+  g_mutex_init (&self->mutex);
+  g_cond_init (&self->cond);
+  self->upstream_url = g_strdup (upstream_url);
+  self->url = g_strdup_printf ("http://127.0.0.1:%u",
+                               g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  self->listener = g_steal_pointer (&listener);
+  self->cancellable = g_cancellable_new ();
+  self->handlers = g_ptr_array_new ();
+  self->actions = g_hash_table_new (NULL, NULL);
+  self->changes = g_array_new (FALSE, FALSE, sizeof (gint));
+  self->accept_thread = g_thread_new ("e2e-proxy-accept", accept_thread, self);
+
+  return self;
+}
+
+void
+e2e_proxy_free (E2eProxy *self)
+{
+  g_autoptr(GPtrArray) handlers = NULL;
+
+  if (self == NULL)
+    return;
+
+  g_mutex_lock (&self->mutex);
+  self->stopping = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+
+  g_cancellable_cancel (self->cancellable);
+  g_thread_join (self->accept_thread);
+
+  /* no more handlers start now; wake those still reading a request */
+  handlers = g_steal_pointer (&self->handlers);
+  for (guint i = 0; i < handlers->len; i++)
+    {
+      Handler *handler = g_ptr_array_index (handlers, i);
+
+      g_socket_shutdown (g_socket_connection_get_socket (handler->connection),
+                         TRUE, FALSE, NULL);
+    }
+  g_ptr_array_set_free_func (handlers, (GDestroyNotify) handler_free);
+  g_clear_pointer (&handlers, g_ptr_array_unref);
+
+  g_socket_close (self->listener, NULL);
+  g_object_unref (self->listener);
+  g_object_unref (self->cancellable);
+  g_hash_table_unref (self->actions);
+  g_array_unref (self->changes);
+  g_free (self->upstream_url);
+  g_free (self->url);
+  g_cond_clear (&self->cond);
+  g_mutex_clear (&self->mutex);
+  g_free (self);
+}
+
+const char *
+e2e_proxy_get_url (E2eProxy *self)
+{
+  return self->url;
+}
+
+void
+e2e_proxy_set_upstream (E2eProxy   *self,
+                        const char *upstream_url)
+{
+  g_mutex_lock (&self->mutex);
+  g_free (self->upstream_url);
+  self->upstream_url = g_strdup (upstream_url);
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+e2e_proxy_set_action (E2eProxy       *self,
+                      guint           request_number,
+                      E2eProxyAction  action)
+{
+  g_return_if_fail (request_number > 0);
+
+  g_mutex_lock (&self->mutex);
+  g_hash_table_insert (self->actions, GUINT_TO_POINTER (request_number), GUINT_TO_POINTER (action));
+  g_mutex_unlock (&self->mutex);
+}
+
+guint
+e2e_proxy_get_request_count (E2eProxy *self)
+{
+  guint count;
+
+  g_mutex_lock (&self->mutex);
+  count = self->n_requests;
+  g_mutex_unlock (&self->mutex);
+
+  return count;
+}
+
+gint
+e2e_proxy_get_request_changes (E2eProxy *self,
+                               guint     request_number)
+{
+  gint changes = -1;
+
+  g_mutex_lock (&self->mutex);
+  if (request_number > 0 && request_number <= self->changes->len)
+    changes = g_array_index (self->changes, gint, request_number - 1);
+  g_mutex_unlock (&self->mutex);
+
+  return changes;
+}
+
+guint
+e2e_proxy_get_answered_count (E2eProxy *self)
+{
+  guint count;
+
+  g_mutex_lock (&self->mutex);
+  count = self->n_answered;
+  g_mutex_unlock (&self->mutex);
+
+  return count;
+}
+
+gboolean
+e2e_proxy_wait_requests (E2eProxy *self,
+                         guint     n_requests,
+                         guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
+  gboolean reached;
+
+  g_mutex_lock (&self->mutex);
+  while (self->n_requests < n_requests)
+    if (!g_cond_wait_until (&self->cond, &self->mutex, deadline))
+      break;
+  reached = self->n_requests >= n_requests;
+  g_mutex_unlock (&self->mutex);
+
+  return reached;
+}
+
+gboolean
+e2e_proxy_wait_held (E2eProxy *self,
+                     guint     n_holds,
+                     guint     timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
+  gboolean reached;
+
+  g_mutex_lock (&self->mutex);
+  while (self->n_holds < n_holds)
+    if (!g_cond_wait_until (&self->cond, &self->mutex, deadline))
+      break;
+  reached = self->n_holds >= n_holds;
+  g_mutex_unlock (&self->mutex);
+
+  return reached;
+}
+
+void
+e2e_proxy_release (E2eProxy *self)
+{
+  g_mutex_lock (&self->mutex);
+  self->n_releases++;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}

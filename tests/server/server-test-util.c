@@ -1,0 +1,474 @@
+/* server-test-util.c: helpers of the companies-server tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-test"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "server-test-util.h"
+
+#define EXIT_WAIT_SECONDS 10
+
+static CompaniesTestServer *
+start_process (TestServer         *self,
+               const char * const *extra_args)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  CompaniesTestServer *server;
+
+  if (self->token != NULL)
+    {
+      g_ptr_array_add (args, g_strdup ("--tokens"));
+      g_ptr_array_add (args, g_build_filename (self->dir, "tokens", NULL));
+    }
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (args, g_strdup (extra_args[i]));
+  g_ptr_array_add (args, NULL);
+
+  server = companies_test_server_start (self->db_path,
+                                        (const char * const *) args->pdata,
+                                        &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (server);
+
+  return server;
+}
+
+TestServer *
+test_server_start (gboolean            with_token,
+                   const char * const *extra_args)
+{
+  TestServer *self = g_new0 (TestServer, 1);
+
+  self->dir = companies_test_make_tmpdir ();
+  self->db_path = g_build_filename (self->dir, "server.db", NULL);
+
+  if (with_token)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = g_build_filename (self->dir, "tokens", NULL);
+      g_autofree char *text = NULL;
+      g_autofree char *other = g_uuid_string_random ();
+
+      self->token = g_uuid_string_random ();
+      text = g_strdup_printf ("# tokens of the test\n\n  %s  \n%s\n", other, self->token);
+      g_file_set_contents (path, text, -1, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+    }
+
+  self->server = start_process (self, extra_args);
+
+  return self;
+}
+
+void
+test_server_restart (TestServer         *self,
+                     const char * const *extra_args)
+{
+  companies_test_server_stop (self->server);
+  g_clear_pointer (&self->server, companies_test_server_free);
+  self->server = start_process (self, extra_args);
+}
+
+void
+test_server_crash_restart (TestServer *self)
+{
+  companies_test_server_kill (self->server);
+  g_clear_pointer (&self->server, companies_test_server_free);
+  self->server = start_process (self, NULL);
+}
+
+void
+test_server_replace_database (TestServer *self)
+{
+  static guint n_replaced = 0;
+
+  companies_test_server_stop (self->server);
+  g_clear_pointer (&self->server, companies_test_server_free);
+  g_free (self->db_path);
+  self->db_path = g_strdup_printf ("%s/replaced-%u.db", self->dir, ++n_replaced);
+  self->server = start_process (self, NULL);
+}
+
+void
+test_server_free (TestServer *self)
+{
+  if (self == NULL)
+    return;
+
+  if (self->server != NULL)
+    companies_test_server_stop (self->server);
+  g_clear_pointer (&self->server, companies_test_server_free);
+  companies_test_remove_tree (self->dir);
+  g_free (self->dir);
+  g_free (self->db_path);
+  g_free (self->token);
+  g_free (self);
+}
+
+char *
+test_server_url (TestServer *self,
+                 const char *path)
+{
+  return g_strconcat (companies_test_server_get_url (self->server), path, NULL);
+}
+
+char *
+test_server_file (TestServer *self,
+                  const char *name)
+{
+  return g_build_filename (self->dir, name, NULL);
+}
+
+CompaniesSyncRequest *
+test_request_new (const char *cursor)
+{
+  CompaniesSyncRequest *request = companies_sync_request_new ();
+
+  request->protocol = COMPANIES_PROTOCOL_VERSION;
+  request->client_id = g_uuid_string_random ();
+  request->cursor = g_strdup (cursor);
+
+  return request;
+}
+
+static void
+set_fields (CompaniesChange *change,
+            va_list          args)
+{
+  const char *name;
+
+  while ((name = va_arg (args, const char *)) != NULL)
+    {
+      const char *value = va_arg (args, const char *);
+      CompaniesField field;
+
+      g_assert_true (companies_field_from_name (name, &field));
+      change->field_mask |= COMPANIES_FIELD_BIT (field);
+      g_free (change->values[field]);
+      change->values[field] = g_strdup (value);
+    }
+}
+
+CompaniesChange *
+test_request_add (CompaniesSyncRequest *request,
+                  const char           *uuid,
+                  ...)
+{
+  CompaniesChange *change = companies_change_new (COMPANIES_CHANGE_ADD);
+  va_list args;
+
+  change->uuid = uuid != NULL ? g_strdup (uuid) : g_uuid_string_random ();
+  va_start (args, uuid);
+  set_fields (change, args);
+  va_end (args);
+  g_ptr_array_add (request->added, change);
+
+  return change;
+}
+
+CompaniesChange *
+test_request_update (CompaniesSyncRequest *request,
+                     gint64                id,
+                     gint64                base_version,
+                     ...)
+{
+  CompaniesChange *change = companies_change_new (COMPANIES_CHANGE_UPDATE);
+  va_list args;
+
+  change->id = id;
+  change->base_version = base_version;
+  va_start (args, base_version);
+  set_fields (change, args);
+  va_end (args);
+  g_ptr_array_add (request->updated, change);
+
+  return change;
+}
+
+void
+test_request_delete (CompaniesSyncRequest *request,
+                     gint64                id)
+{
+  CompaniesChange *change = companies_change_new (COMPANIES_CHANGE_DELETE);
+
+  change->id = id;
+  g_ptr_array_add (request->deleted, change);
+}
+
+CompaniesSyncResponse *
+test_sync (TestServer                 *self,
+           const CompaniesSyncRequest *request)
+{
+  g_autoptr(GBytes) body = companies_sync_request_encode (request);
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = test_server_url (self, COMPANIES_SYNC_PATH);
+  CompaniesSyncResponse *response;
+  gsize length = 0;
+  const char *data = g_bytes_get_data (body, &length);
+  guint status = 0;
+
+  reply = companies_test_http ("POST", url, "application/json", self->token,
+                               data, length, &status, &error);
+  g_assert_no_error (error);
+  if (status != 200)
+    g_error ("sync answered %u: %.*s", status,
+             (int) g_bytes_get_size (reply), (const char *) g_bytes_get_data (reply, NULL));
+
+  data = g_bytes_get_data (reply, &length);
+  response = companies_sync_response_decode (data, length, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+  g_assert_cmpint (response->protocol, ==, 1);
+
+  return response;
+}
+
+guint
+test_post_raw (TestServer  *self,
+               const char  *content_type,
+               const char  *token,
+               const char  *body,
+               gssize       length,
+               char       **out_code,
+               char       **out_path)
+{
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = test_server_url (self, COMPANIES_SYNC_PATH);
+  g_autofree char *code = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *path = NULL;
+  guint status = 0;
+
+  reply = companies_test_http ("POST", url, content_type, token, body, length,
+                               &status, &error);
+  g_assert_no_error (error);
+
+  if (status < 200 || status >= 300)
+    {
+      gsize size = 0;
+      const char *data = g_bytes_get_data (reply, &size);
+
+      g_assert_true (companies_error_body_decode (data, size, &code, &message, &path));
+      g_assert_nonnull (code);
+      g_assert_nonnull (message);
+      g_assert_cmpstr (message, !=, "");
+    }
+
+  if (out_code != NULL)
+    *out_code = g_steal_pointer (&code);
+  if (out_path != NULL)
+    *out_path = g_steal_pointer (&path);
+
+  return status;
+}
+
+gint64
+test_cursor_version (const char *cursor)
+{
+  g_auto(GStrv) parts = NULL;
+
+  g_assert_nonnull (cursor);
+  parts = g_strsplit (cursor, ".", -1);
+  g_assert_cmpuint (g_strv_length (parts), >=, 2);
+
+  return g_ascii_strtoll (parts[1], NULL, 10);
+}
+
+GPtrArray *
+test_snapshot (TestServer *self)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_record_free);
+  g_autofree char *cursor = NULL;
+
+  /* Bounded: at most 100 pages. */
+  for (guint page = 0; page < 100; page++)
+    {
+      g_autoptr(CompaniesSyncRequest) request = test_request_new (cursor);
+      g_autoptr(CompaniesSyncResponse) response = NULL;
+
+      request->limit = COMPANIES_MAX_LIMIT;
+      response = test_sync (self, request);
+      g_assert_true (response->reset);
+
+      for (guint i = 0; i < response->companies->len; i++)
+        g_ptr_array_add (records, g_steal_pointer (&response->companies->pdata[i]));
+      g_ptr_array_set_size (response->companies, 0);
+
+      for (guint i = 0; i < response->deleted->len; i++)
+        {
+          CompaniesRecord *deleted = g_ptr_array_index (response->deleted, i);
+
+          for (guint j = 0; j < records->len; j++)
+            if (((CompaniesRecord *) g_ptr_array_index (records, j))->id == deleted->id)
+              g_ptr_array_remove_index (records, j--);
+        }
+
+      g_free (cursor);
+      cursor = g_strdup (response->cursor);
+      if (!response->has_more)
+        return records;
+    }
+
+  g_assert_not_reached ();
+}
+
+gint64
+test_last_version (TestServer *self)
+{
+  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+
+  request->limit = COMPANIES_MAX_LIMIT;
+  response = test_sync (self, request);
+  g_assert_false (response->has_more);
+
+  return test_cursor_version (response->cursor);
+}
+
+CompaniesRecord *
+test_find_company (GPtrArray *records,
+                   gint64     id)
+{
+  for (guint i = 0; i < records->len; i++)
+    {
+      CompaniesRecord *record = g_ptr_array_index (records, i);
+
+      if (record->id == id)
+        return record;
+    }
+
+  return NULL;
+}
+
+CompaniesRecord *
+test_find_company_by_uuid (GPtrArray  *records,
+                           const char *uuid)
+{
+  for (guint i = 0; i < records->len; i++)
+    {
+      CompaniesRecord *record = g_ptr_array_index (records, i);
+
+      if (g_strcmp0 (record->uuid, uuid) == 0)
+        return record;
+    }
+
+  return NULL;
+}
+
+CompaniesRejected *
+test_find_rejected (CompaniesSyncResponse *response,
+                    const char            *uuid,
+                    gint64                 id)
+{
+  for (guint i = 0; i < response->rejected->len; i++)
+    {
+      CompaniesRejected *rejected = g_ptr_array_index (response->rejected, i);
+
+      if ((uuid != NULL && g_strcmp0 (rejected->uuid, uuid) == 0) ||
+          (uuid == NULL && rejected->id == id))
+        return rejected;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  char      *out;
+  char      *err;
+  GError    *error;
+  gboolean   done;
+} Communicate;
+
+static void
+communicated_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  Communicate *c = user_data;
+
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result,
+                                        &c->out, &c->err, &c->error);
+  c->done = TRUE;
+  g_main_loop_quit (c->loop);
+}
+
+static gboolean
+exit_timed_out_cb (gpointer user_data)
+{
+  Communicate *c = user_data;
+
+  g_main_loop_quit (c->loop);
+
+  return G_SOURCE_REMOVE;
+}
+
+int
+test_run_server_to_exit (const char * const  *args,
+                         char               **out_stdout,
+                         char               **out_stderr)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GSource) timeout = NULL;
+  g_autoptr(GError) error = NULL;
+  Communicate c = { NULL, };
+  const char *binary = g_getenv ("COMPANIES_SERVER");
+
+  g_assert_nonnull (binary);
+  g_ptr_array_add (argv, (gpointer) binary);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  g_main_context_push_thread_default (context);
+  c.loop = g_main_loop_new (context, FALSE);
+  timeout = g_timeout_source_new_seconds (EXIT_WAIT_SECONDS);
+  g_source_set_callback (timeout, exit_timed_out_cb, &c, NULL);
+  g_source_attach (timeout, context);
+  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated_cb, &c);
+  g_main_loop_run (c.loop);
+
+  if (!c.done)
+    {
+      /* Still running: the test fails, after cleaning up. */
+      g_subprocess_force_exit (process);
+      while (!c.done)
+        g_main_context_iteration (context, TRUE);
+      g_main_context_pop_thread_default (context);
+      g_error ("companies-server kept running: %s", c.out);
+    }
+
+  g_source_destroy (timeout);
+  g_main_context_pop_thread_default (context);
+  g_main_loop_unref (c.loop);
+  g_assert_no_error (c.error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+
+  if (out_stdout != NULL)
+    *out_stdout = g_steal_pointer (&c.out);
+  if (out_stderr != NULL)
+    *out_stderr = g_steal_pointer (&c.err);
+  g_free (c.out);
+  g_free (c.err);
+
+  return g_subprocess_get_exit_status (process);
+}

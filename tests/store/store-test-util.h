@@ -1,0 +1,95 @@
+/* store-test-util.h: helpers of the store tests: temporary stores, raw
+ * SQLite access for checks the public API cannot make, hand-built server
+ * responses.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "companies-local-store-private.h"
+#include "companies-test-server.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char                *dir;
+  char                *path;
+  CompaniesLocalStore *store;
+} StoreFixture;
+
+void                 store_fixture_set_up      (StoreFixture  *fixture,
+                                                gconstpointer  data);
+void                 store_fixture_tear_down   (StoreFixture  *fixture,
+                                                gconstpointer  data);
+
+typedef const char *TestValues;
+
+/* A values array for the ForSync actions: NULL-padded, name first, then
+ * (field, value) pairs ended by -1. */
+const char         **test_values               (const char    *name,
+                                                ...);
+void                 test_values_free          (const char   **values);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestValues, test_values_free)
+
+CompaniesCompany    *test_create               (CompaniesLocalStore *store,
+                                                const char          *name);
+
+/* A raw connection to @path, for checks and for sabotage. */
+sqlite3             *test_raw_open             (const char    *path);
+gint64               test_raw_int              (sqlite3       *db,
+                                                const char    *sql);
+char                *test_raw_text             (sqlite3       *db,
+                                                const char    *sql);
+void                 test_raw_exec             (sqlite3       *db,
+                                                const char    *sql);
+/* Every column of every row, and the sync_state, as one string: equal
+ * dumps mean an identical store. */
+char                *test_raw_dump             (const char    *path);
+gint64               test_local_seq            (const char    *path,
+                                                const char    *uuid);
+gint64               test_base_version         (const char    *path,
+                                                const char    *uuid);
+
+/* Responses. */
+CompaniesSyncResponse *test_response           (const char    *cursor,
+                                                gboolean       has_more,
+                                                gboolean       reset);
+CompaniesRecord     *test_add_company          (CompaniesSyncResponse *response,
+                                                gint64         id,
+                                                const char    *uuid,
+                                                gint64         version,
+                                                const char    *name);
+void                 test_add_tombstone        (CompaniesSyncResponse *response,
+                                                gint64         id,
+                                                const char    *uuid,
+                                                gint64         version);
+void                 test_add_rejected         (CompaniesSyncResponse *response,
+                                                const char    *uuid,
+                                                gint64         id,
+                                                const char    *code,
+                                                const char    *field,
+                                                const char    *message);
+void                 test_add_overwritten      (CompaniesSyncResponse *response,
+                                                gint64         id,
+                                                CompaniesField field,
+                                                const char    *value,
+                                                gint64         version);
+/* Applies @response with no push batch and asserts success. */
+void                 test_apply                (CompaniesLocalStore   *store,
+                                                CompaniesPushBatch    *batch,
+                                                CompaniesSyncResponse *response);
+/* A record that came from the server: id, version, name; clean. */
+CompaniesCompany    *test_server_record        (CompaniesLocalStore   *store,
+                                                gint64                 id,
+                                                gint64                 version,
+                                                const char            *name);
+CompaniesPushBatch  *test_build_batch          (CompaniesLocalStore   *store,
+                                                GHashTable            *exclude);
+
+/* Sorted uuids of the companies in @companies, joined with ",". */
+char                *test_uuids                (GPtrArray             *companies);
+
+G_END_DECLS

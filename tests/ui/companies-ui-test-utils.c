@@ -1,0 +1,392 @@
+/* companies-ui-test-utils.c: driving the real Companies window in-process.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-ui-test"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "companies-ui-test-utils.h"
+#include <string.h>
+
+static gboolean
+wake_up_cb (gpointer user_data)
+{
+  gboolean *fired = user_data;
+
+  *fired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+companies_ui_iterate (void)
+{
+  gboolean fired = FALSE;
+  guint source;
+
+  /* Bounded: a timer wakes the loop up if nothing else does. */
+  source = g_timeout_add (10, wake_up_cb, &fired);
+  g_main_context_iteration (NULL, TRUE);
+  if (!fired)
+    g_source_remove (source);
+}
+
+/* The system data folders as they were before the isolation. */
+static char **system_data_dirs;
+
+void
+companies_ui_test_init (int    *argc,
+                        char ***argv)
+{
+  /* Icons are loaded through the MIME database: keep the system's
+   * (g_content_type_set_mime_dirs () is meant for this). */
+  g_content_type_set_mime_dirs (NULL);
+  system_data_dirs = g_strdupv ((char **) g_get_system_data_dirs ());
+
+  /* The desktop's proxy settings live in a schema outside the isolated
+   * folders; these tests only talk to 127.0.0.1 anyway. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+}
+
+void
+companies_ui_fixture_init (CompaniesUiFixture *fixture,
+                           gboolean            auto_sync)
+{
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+
+  memset (fixture, 0, sizeof *fixture);
+
+  fixture->tmpdir = companies_test_make_tmpdir ();
+  fixture->server_database = g_build_filename (fixture->tmpdir, "server.db", NULL);
+  fixture->local_database = g_build_filename (fixture->tmpdir, "local.db", NULL);
+
+  fixture->server = companies_test_server_start (fixture->server_database, NULL, &error);
+  g_assert_no_error (error);
+
+  /* The memory backend is shared by the whole process: the app sees it. */
+  settings = g_settings_new (APP_ID);
+  g_settings_set_boolean (settings, "auto-sync", auto_sync);
+  g_settings_set_string (settings, "server-url", companies_test_server_get_url (fixture->server));
+}
+
+void
+companies_ui_fixture_start_app (CompaniesUiFixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_setenv ("COMPANIES_DATABASE", fixture->local_database, TRUE);
+  if (fixture->url_from_settings)
+    g_unsetenv ("COMPANIES_SERVER_URL");
+  else
+    g_setenv ("COMPANIES_SERVER_URL", companies_test_server_get_url (fixture->server), TRUE);
+  g_unsetenv ("COMPANIES_TOKEN");
+
+  fixture->application = companies_application_new ();
+  g_application_set_flags (G_APPLICATION (fixture->application), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (fixture->application), NULL, &error);
+  g_assert_no_error (error);
+
+  /* The icon themes of the system (Adwaita), hidden by the isolation. */
+  for (guint i = 0; system_data_dirs != NULL && system_data_dirs[i] != NULL; i++)
+    {
+      g_autofree char *icons = g_build_filename (system_data_dirs[i], "icons", NULL);
+
+      gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()), icons);
+    }
+
+  g_application_activate (G_APPLICATION (fixture->application));
+
+  fixture->window = COMPANIES_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->application)));
+  g_assert_true (COMPANIES_IS_WINDOW (fixture->window));
+
+  COMPANIES_UI_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)));
+  COMPANIES_UI_WAIT_FOR (companies_window_get_loaded (fixture->window));
+}
+
+gboolean
+companies_ui_is_syncing (CompaniesUiFixture *fixture)
+{
+  return companies_sync_scheduler_get_is_syncing (companies_application_get_scheduler (fixture->application));
+}
+
+void
+companies_ui_fixture_clear (CompaniesUiFixture *fixture)
+{
+  if (fixture->application != NULL)
+    {
+      /* Never leave a sync running into the removal of its files. */
+      COMPANIES_UI_WAIT_FOR (!companies_ui_is_syncing (fixture));
+
+      if (fixture->window != NULL)
+        gtk_window_destroy (GTK_WINDOW (fixture->window));
+      fixture->window = NULL;
+
+      COMPANIES_UI_WAIT_FOR (gtk_application_get_windows (GTK_APPLICATION (fixture->application)) == NULL);
+      g_clear_object (&fixture->application);
+    }
+
+  g_clear_pointer (&fixture->server, companies_test_server_free);
+
+  if (fixture->tmpdir != NULL)
+    companies_test_remove_tree (fixture->tmpdir);
+
+  g_clear_pointer (&fixture->tmpdir, g_free);
+  g_clear_pointer (&fixture->server_database, g_free);
+  g_clear_pointer (&fixture->local_database, g_free);
+}
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                guint         *n_paints)
+{
+  (*n_paints)++;
+}
+
+void
+companies_ui_wait_for_draw (GtkWidget *widget)
+{
+  GdkFrameClock *clock;
+  guint n_paints = 0;
+  gulong handler;
+
+  COMPANIES_UI_WAIT_FOR (gtk_widget_get_mapped (widget));
+
+  clock = gtk_widget_get_frame_clock (widget);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &n_paints);
+
+  /* Two frames: the first may still carry layout work queued by the last. */
+  gtk_widget_queue_draw (widget);
+  COMPANIES_UI_WAIT_FOR (n_paints >= 1);
+  gtk_widget_queue_draw (widget);
+  COMPANIES_UI_WAIT_FOR (n_paints >= 2);
+
+  g_signal_handler_disconnect (clock, handler);
+}
+
+void
+companies_ui_save_screenshot (GtkWidget  *widget,
+                              const char *name)
+{
+  GtkWidget *root = GTK_WIDGET (gtk_widget_get_root (widget));
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *file_name = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer;
+  int width, height;
+
+  companies_ui_wait_for_draw (root);
+
+  width = gtk_widget_get_width (root);
+  height = gtk_widget_get_height (root);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  paintable = gtk_widget_paintable_new (root);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  renderer = gtk_native_get_renderer (GTK_NATIVE (root));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  folder = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                             "screenshots", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0755), ==, 0);
+  file_name = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (folder, file_name, NULL);
+
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Saved %s", path);
+}
+
+void
+companies_ui_sync (CompaniesUiFixture *fixture)
+{
+  CompaniesSyncScheduler *scheduler = companies_application_get_scheduler (fixture->application);
+  const GError *error;
+
+  COMPANIES_UI_WAIT_FOR (!companies_ui_is_syncing (fixture));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.sync", NULL));
+  g_assert_true (companies_ui_is_syncing (fixture));
+  COMPANIES_UI_WAIT_FOR (!companies_ui_is_syncing (fixture));
+
+  error = companies_sync_scheduler_get_last_error (scheduler);
+  g_assert_no_error ((GError *) error);
+}
+
+CompaniesCompany *
+companies_ui_get_row (CompaniesUiFixture *fixture,
+                      guint               position)
+{
+  GListModel *model = companies_window_get_visible_model (fixture->window);
+  g_autoptr(CompaniesCompany) company = g_list_model_get_item (model, position);
+
+  /* The list keeps its own reference. */
+  return company;
+}
+
+guint
+companies_ui_count_rows (CompaniesUiFixture *fixture)
+{
+  return g_list_model_get_n_items (companies_window_get_visible_model (fixture->window));
+}
+
+CompaniesCompany *
+companies_ui_find_row (CompaniesUiFixture *fixture,
+                       const char         *name)
+{
+  guint n_items = companies_ui_count_rows (fixture);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      CompaniesCompany *company = companies_ui_get_row (fixture, i);
+
+      if (g_strcmp0 (companies_company_get_name (company), name) == 0)
+        return company;
+    }
+
+  return NULL;
+}
+
+void
+companies_ui_select_row (CompaniesUiFixture *fixture,
+                         const char         *name)
+{
+  GtkSingleSelection *selection = companies_window_get_selection (fixture->window);
+  guint n_items = companies_ui_count_rows (fixture);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      if (g_strcmp0 (companies_company_get_name (companies_ui_get_row (fixture, i)), name) == 0)
+        {
+          gtk_single_selection_set_selected (selection, i);
+          g_assert_true (gtk_single_selection_get_selected_item (selection) == companies_ui_get_row (fixture, i));
+          return;
+        }
+    }
+
+  g_error ("No row named %s", name);
+}
+
+GtkWidget *
+companies_ui_get_child (CompaniesUiFixture *fixture,
+                        const char         *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (fixture->window), COMPANIES_TYPE_WINDOW, name);
+
+  g_assert_true (GTK_IS_WIDGET (child));
+  return GTK_WIDGET (child);
+}
+
+const char *
+companies_ui_get_status_text (CompaniesUiFixture *fixture)
+{
+  return gtk_label_get_text (GTK_LABEL (companies_ui_get_child (fixture, "status_label")));
+}
+
+const char *
+companies_ui_get_visible_page (CompaniesUiFixture *fixture)
+{
+  return gtk_stack_get_visible_child_name (GTK_STACK (companies_ui_get_child (fixture, "main_stack")));
+}
+
+CompaniesEditorWindow *
+companies_ui_open_editor (CompaniesUiFixture *fixture,
+                          const char         *action)
+{
+  GtkWindow *editor;
+
+  g_assert_null (companies_window_get_editor (fixture->window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), action, NULL));
+
+  editor = companies_window_get_editor (fixture->window);
+  g_assert_true (COMPANIES_IS_EDITOR_WINDOW (editor));
+  COMPANIES_UI_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (editor)));
+
+  return COMPANIES_EDITOR_WINDOW (editor);
+}
+
+void
+companies_ui_editor_set (CompaniesEditorWindow *editor,
+                         CompaniesField         field,
+                         const char            *text)
+{
+  GtkWidget *widget = companies_editor_window_get_field_widget (editor, field);
+
+  gtk_widget_grab_focus (widget);
+
+  if (GTK_IS_TEXT_VIEW (widget))
+    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget)), text, -1);
+  else
+    gtk_editable_set_text (GTK_EDITABLE (widget), text);
+
+  companies_ui_iterate ();
+}
+
+void
+companies_ui_editor_save (CompaniesUiFixture    *fixture,
+                          CompaniesEditorWindow *editor)
+{
+  GtkWidget *save_button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (editor),
+                                                                      COMPANIES_TYPE_EDITOR_WINDOW,
+                                                                      "save_button"));
+
+  g_assert_true (gtk_widget_is_sensitive (save_button));
+  g_assert_true (gtk_widget_activate (save_button));
+  COMPANIES_UI_WAIT_FOR (companies_window_get_editor (fixture->window) == NULL);
+}
+
+GPtrArray *
+companies_ui_fetch_server (CompaniesUiFixture *fixture)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(CompaniesLocalStore) store = NULL;
+  g_autoptr(CompaniesSyncClient) client = NULL;
+  g_autoptr(CompaniesSyncResult) result = NULL;
+  g_autoptr(GPtrArray) companies = NULL;
+  g_autoptr(GError) error = NULL;
+  static guint counter;
+
+  name = g_strdup_printf ("probe-%u.db", ++counter);
+  path = g_build_filename (fixture->tmpdir, name, NULL);
+
+  store = companies_local_store_open (path, &error);
+  g_assert_no_error (error);
+
+  client = companies_sync_client_new (path, companies_test_server_get_url (fixture->server), NULL);
+  result = companies_sync_client_sync (client, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+
+  companies = companies_local_store_list (store, FALSE, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&companies);
+}
+
+CompaniesCompany *
+companies_ui_find_by_uuid (GPtrArray  *companies,
+                           const char *uuid)
+{
+  for (guint i = 0; i < companies->len; i++)
+    {
+      CompaniesCompany *company = g_ptr_array_index (companies, i);
+
+      if (g_strcmp0 (companies_company_get_uuid (company), uuid) == 0)
+        return company;
+    }
+
+  return NULL;
+}
