@@ -1,10 +1,17 @@
 /* companies-company-list.c: the companies the window shows.
  *
- * A GListStore of CompaniesCompany plus an index by uuid. A refresh after
- * a sync keeps every unchanged row's object, updates changed rows in
- * place and re-announces them (so that sorting and filtering see the new
- * values), removes and appends the rest: one items-changed per run of
- * touched rows, or a single one for the whole tail when runs are many.
+ * A GListModel of CompaniesCompany over an array (the pattern of
+ * gnome-text-editor's editor-search-model.c), plus an index by uuid. Reading the
+ * store happens in a worker thread, which also compares what it read with
+ * what the list held (by a signature of each row, kept from the last
+ * update) and prepares the search and sort keys of the rows that changed:
+ * after a sync that changed 100 rows of 100,000, the main thread touches
+ * those 100. Changed rows keep their object, updated in place: their cells
+ * follow. Only when a change touches what orders or filters the rows now
+ * (companies_company_list_set_watched ()) is the row re-announced, so
+ * that sorting and filtering see it. Rows that went are removed and new
+ * ones appended: one items-changed per run of touched rows, or a single
+ * one for the whole tail when runs are many.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,29 +19,52 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "companies-company-list.h"
 #include "companies-local-store.h"
-#include "companies-search-filter.h"
+#include "companies-row-key.h"
 
-/* Past this many runs of touched rows, one splice of the whole tail is
- * cheaper for the models downstream than many small ones. */
-#define MAX_RUNS 32
+/* Past this many runs of touched rows, one splice of the whole tail costs
+ * the models downstream less than many small ones: each costs the sort
+ * model a pass over its rows, and GTK 4.8's list view binds its visible
+ * rows again. */
+#define MAX_RUNS 16
+
+struct _CompaniesListUpdate
+{
+  GPtrArray  *added;       /* CompaniesCompany not listed before */
+  GPtrArray  *changed;     /* CompaniesCompany whose values changed */
+  GPtrArray  *removed;     /* uuids no longer there */
+  GHashTable *signatures;  /* uuid → signature of every company read */
+  guint       n_companies;
+};
 
 struct _CompaniesCompanyList
 {
   GObject     parent_instance;
 
-  GListStore *store;
-  GHashTable *by_uuid;   /* uuid → CompaniesCompany (a reference) */
+  GPtrArray  *items;       /* CompaniesCompany, the model's order */
+  GHashTable *by_uuid;     /* uuid → CompaniesCompany (a reference) */
+  /* The signatures of the last update applied. Never changed once made:
+   * the loader's worker reads it. */
+  GHashTable *signatures;
+
+  /* See companies_company_list_set_watched () */
+  guint       watched_fields;
+  gboolean    watch_state;
 };
 
-G_DEFINE_FINAL_TYPE (CompaniesCompanyList, companies_company_list, G_TYPE_OBJECT)
+static void companies_company_list_model_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CompaniesCompanyList, companies_company_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, companies_company_list_model_init))
 
 typedef struct
 {
   guint      start;
   guint      n_removed;
-  GPtrArray *additions;  /* the changed companies of the run, re-added */
+  GPtrArray *additions;    /* the changed companies of the run, re-added */
 } Run;
 
 static void
@@ -44,6 +74,222 @@ run_clear (gpointer data)
 
   g_clear_pointer (&run->additions, g_ptr_array_unref);
 }
+
+/* --- The GListModel: an array, so that the sort and filter models
+ *     above, which ask for rows in any order, get each one at once (a
+ *     GListStore walks a tree for every row asked out of order). --- */
+
+static GType
+companies_company_list_get_item_type (GListModel *model)
+{
+  return COMPANIES_TYPE_COMPANY;
+}
+
+static guint
+companies_company_list_model_get_n_items (GListModel *model)
+{
+  return ((CompaniesCompanyList *) model)->items->len;
+}
+
+static gpointer
+companies_company_list_get_item (GListModel *model,
+                                 guint       position)
+{
+  CompaniesCompanyList *self = (CompaniesCompanyList *) model;
+
+  if (position >= self->items->len)
+    return NULL;
+
+  return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+static void
+companies_company_list_model_init (GListModelInterface *iface)
+{
+  iface->get_item_type = companies_company_list_get_item_type;
+  iface->get_n_items = companies_company_list_model_get_n_items;
+  iface->get_item = companies_company_list_get_item;
+}
+
+/* Replaces @n_removed rows at @position by @additions, with one signal.
+ * The additions may be rows removed by the same call. */
+static void
+splice (CompaniesCompanyList *self,
+        guint                 position,
+        guint                 n_removed,
+        gpointer             *additions,
+        guint                 n_added)
+{
+  guint old_len = self->items->len;
+
+  g_assert (position + n_removed <= old_len);
+
+  /* Take the new references before the old ones go. */
+  for (guint i = 0; i < n_added; i++)
+    g_object_ref (additions[i]);
+
+  if (n_removed > 0)
+    g_ptr_array_remove_range (self->items, position, n_removed);
+
+  if (n_added > 0)
+    {
+      guint len = self->items->len;
+
+      g_ptr_array_set_size (self->items, len + n_added);
+      memmove (self->items->pdata + position + n_added,
+               self->items->pdata + position,
+               (len - position) * sizeof (gpointer));
+      memcpy (self->items->pdata + position, additions, n_added * sizeof (gpointer));
+    }
+
+  g_list_model_items_changed (G_LIST_MODEL (self), position, n_removed, n_added);
+}
+
+static gboolean
+find_position (CompaniesCompanyList *self,
+               CompaniesCompany     *company,
+               guint                *out_position)
+{
+  return g_ptr_array_find (self->items, company, out_position);
+}
+
+/* --- Updates --- */
+
+void
+companies_list_update_free (CompaniesListUpdate *update)
+{
+  if (update == NULL)
+    return;
+
+  g_clear_pointer (&update->added, g_ptr_array_unref);
+  g_clear_pointer (&update->changed, g_ptr_array_unref);
+  g_clear_pointer (&update->removed, g_ptr_array_unref);
+  g_clear_pointer (&update->signatures, g_hash_table_unref);
+  g_free (update);
+}
+
+guint
+companies_list_update_get_n_companies (CompaniesListUpdate *update)
+{
+  g_return_val_if_fail (update != NULL, 0);
+
+  return update->n_companies;
+}
+
+static inline guint64
+hash_bytes (guint64     hash,
+            const char *data,
+            gsize       length)
+{
+  /* FNV-1a, 64 bits. */
+  for (gsize i = 0; i < length; i++)
+    {
+      hash ^= (guchar) data[i];
+      hash *= G_GUINT64_CONSTANT (0x100000001b3);
+    }
+
+  return hash;
+}
+
+static inline guint64
+hash_string (guint64     hash,
+             const char *string)
+{
+  /* The terminating NUL too, so that "ab","c" differs from "a","bc". */
+  return string != NULL ? hash_bytes (hash, string, strlen (string) + 1) : hash_bytes (hash, "\xff", 1);
+}
+
+static inline guint64
+hash_int (guint64 hash,
+          gint64  value)
+{
+  return hash_bytes (hash, (const char *) &value, sizeof value);
+}
+
+/* Everything companies_company_equal () compares, in one number. */
+static gsize
+get_signature (CompaniesCompany *company)
+{
+  guint64 hash = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    hash = hash_string (hash, companies_company_get_field (company, i));
+
+  hash = hash_int (hash, companies_company_get_id (company));
+  hash = hash_int (hash, companies_company_get_version (company));
+  hash = hash_int (hash, (companies_company_get_is_from_server (company) << 0) |
+                         (companies_company_get_is_modified (company) << 1) |
+                         (companies_company_get_is_active (company) << 2));
+  hash = hash_int (hash, companies_company_get_changed_fields (company));
+  hash = hash_string (hash, companies_company_get_rejection_code (company));
+  hash = hash_string (hash, companies_company_get_rejection_field (company));
+  hash = hash_string (hash, companies_company_get_rejection_message (company));
+
+  return (gsize) hash;
+}
+
+/* Compares @companies (every active company, in store order) with
+ * @previous; touches no list, so it runs in any thread. */
+static CompaniesListUpdate *
+compute_update (GPtrArray    *companies,
+                GHashTable   *previous,
+                GCancellable *cancellable)
+{
+  g_autoptr(CompaniesListUpdate) update = g_new0 (CompaniesListUpdate, 1);
+  guint n_known = 0;
+
+  update->added = g_ptr_array_new_with_free_func (g_object_unref);
+  update->changed = g_ptr_array_new_with_free_func (g_object_unref);
+  update->removed = g_ptr_array_new_with_free_func (g_free);
+  update->signatures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  update->n_companies = companies->len;
+
+  for (guint i = 0; i < companies->len; i++)
+    {
+      CompaniesCompany *company = g_ptr_array_index (companies, i);
+      const char *uuid = companies_company_get_uuid (company);
+      gsize signature = get_signature (company);
+      gpointer known;
+
+      if (i % 4096 == 0 && g_cancellable_is_cancelled (cancellable))
+        return NULL;
+
+      g_hash_table_insert (update->signatures, g_strdup (uuid), GSIZE_TO_POINTER (signature));
+
+      if (previous == NULL || !g_hash_table_lookup_extended (previous, uuid, NULL, &known))
+        {
+          companies_row_key_prepare (company);
+          g_ptr_array_add (update->added, g_object_ref (company));
+          continue;
+        }
+
+      n_known++;
+
+      if (GPOINTER_TO_SIZE (known) != signature)
+        {
+          companies_row_key_prepare (company);
+          g_ptr_array_add (update->changed, g_object_ref (company));
+        }
+    }
+
+  /* Every previous row still there: none went. */
+  if (previous != NULL && n_known < g_hash_table_size (previous))
+    {
+      GHashTableIter iter;
+      gpointer uuid;
+
+      g_hash_table_iter_init (&iter, previous);
+      while (g_hash_table_iter_next (&iter, &uuid, NULL))
+        {
+          if (!g_hash_table_contains (update->signatures, uuid))
+            g_ptr_array_add (update->removed, g_strdup (uuid));
+        }
+    }
+
+  return g_steal_pointer (&update);
+}
+
+/* --- The list --- */
 
 static void
 update_in_place (CompaniesCompany *target,
@@ -65,7 +311,7 @@ update_in_place (CompaniesCompany *target,
                                    companies_company_get_rejection_field (source),
                                    companies_company_get_rejection_message (source));
 
-  companies_search_filter_invalidate (target);
+  companies_row_key_transfer (target, source);
 
   g_object_thaw_notify (G_OBJECT (target));
 }
@@ -76,7 +322,8 @@ companies_company_list_dispose (GObject *object)
   CompaniesCompanyList *self = (CompaniesCompanyList *) object;
 
   g_clear_pointer (&self->by_uuid, g_hash_table_unref);
-  g_clear_object (&self->store);
+  g_clear_pointer (&self->signatures, g_hash_table_unref);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
 
   G_OBJECT_CLASS (companies_company_list_parent_class)->dispose (object);
 }
@@ -92,8 +339,41 @@ companies_company_list_class_init (CompaniesCompanyListClass *klass)
 static void
 companies_company_list_init (CompaniesCompanyList *self)
 {
-  self->store = g_list_store_new (COMPANIES_TYPE_COMPANY);
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_uuid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->watched_fields = COMPANIES_ALL_FIELDS;
+  self->watch_state = TRUE;
+}
+
+void
+companies_company_list_set_watched (CompaniesCompanyList *self,
+                                    guint                 field_mask,
+                                    gboolean              watch_state)
+{
+  g_return_if_fail (COMPANIES_IS_COMPANY_LIST (self));
+
+  self->watched_fields = field_mask;
+  self->watch_state = !!watch_state;
+}
+
+/* Whether the models downstream must hear of @old becoming @company. */
+static gboolean
+must_announce (CompaniesCompanyList *self,
+               CompaniesCompany     *old,
+               CompaniesCompany     *company)
+{
+  if (self->watch_state &&
+      companies_company_get_sync_state (old) != companies_company_get_sync_state (company))
+    return TRUE;
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      if ((self->watched_fields & COMPANIES_FIELD_BIT (i)) != 0 &&
+          g_strcmp0 (companies_company_get_field (old, i), companies_company_get_field (company, i)) != 0)
+        return TRUE;
+    }
+
+  return FALSE;
 }
 
 CompaniesCompanyList *
@@ -107,7 +387,7 @@ companies_company_list_get_model (CompaniesCompanyList *self)
 {
   g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), NULL);
 
-  return G_LIST_MODEL (self->store);
+  return G_LIST_MODEL (self);
 }
 
 guint
@@ -115,7 +395,7 @@ companies_company_list_get_n_items (CompaniesCompanyList *self)
 {
   g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), 0);
 
-  return g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  return self->items->len;
 }
 
 CompaniesCompany *
@@ -151,122 +431,61 @@ splice_tail (CompaniesCompanyList *self,
 
   for (guint pos = first; pos < n_old; pos++)
     {
-      CompaniesCompany *item = g_list_model_get_item (G_LIST_MODEL (self->store), pos);
+      CompaniesCompany *item = g_ptr_array_index (self->items, pos);
 
-      if (gone != NULL && g_hash_table_contains (gone, item))
-        g_object_unref (item);
-      else
-        g_ptr_array_add (tail, item);
+      if (gone == NULL || !g_hash_table_contains (gone, item))
+        g_ptr_array_add (tail, g_object_ref (item));
     }
 
   for (guint i = 0; i < added->len; i++)
     g_ptr_array_add (tail, g_object_ref (g_ptr_array_index (added, i)));
 
-  g_list_store_splice (self->store, first, n_old - first, tail->pdata, tail->len);
+  splice (self, first, n_old - first, tail->pdata, tail->len);
 }
 
-guint
-companies_company_list_refresh (CompaniesCompanyList *self,
-                                GPtrArray            *fresh)
+/* Announces the rows of @changed (updated in place), removes those of
+ * @gone and appends @added, in the fewest signals. */
+static guint
+apply_changes (CompaniesCompanyList *self,
+               GHashTable           *changed,
+               GHashTable           *gone,
+               GPtrArray            *added)
 {
-  g_autoptr(GHashTable) changed = NULL;
-  g_autoptr(GHashTable) fresh_uuids = NULL;
-  g_autoptr(GHashTable) gone = NULL;
-  g_autoptr(GPtrArray) added = NULL;
   g_autoptr(GArray) runs = NULL;
-  guint n_old, kept = 0, n_changed_seen = 0, n_signals = 0;
+  guint n_old = self->items->len;
+  guint n_touched = (changed != NULL ? g_hash_table_size (changed) : 0) +
+                    (gone != NULL ? g_hash_table_size (gone) : 0);
+  guint n_seen = 0, n_signals = 0;
 
-  g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), 0);
-  g_return_val_if_fail (fresh != NULL, 0);
-
-  n_old = g_list_model_get_n_items (G_LIST_MODEL (self->store));
-  added = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint i = 0; i < fresh->len; i++)
-    {
-      CompaniesCompany *company = g_ptr_array_index (fresh, i);
-      CompaniesCompany *old = g_hash_table_lookup (self->by_uuid, companies_company_get_uuid (company));
-
-      if (old == NULL)
-        {
-          g_ptr_array_add (added, g_object_ref (company));
-          continue;
-        }
-
-      kept++;
-
-      if (!companies_company_equal (old, company))
-        {
-          update_in_place (old, company);
-          if (changed == NULL)
-            changed = g_hash_table_new (NULL, NULL);
-          g_hash_table_add (changed, old);
-        }
-    }
-
-  if (kept == n_old && changed == NULL && added->len == 0)
-    return 0;
-
-  if (kept < n_old)
-    {
-      fresh_uuids = g_hash_table_new (g_str_hash, g_str_equal);
-      for (guint i = 0; i < fresh->len; i++)
-        g_hash_table_add (fresh_uuids, (gpointer) companies_company_get_uuid (g_ptr_array_index (fresh, i)));
-      gone = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
-    }
-
-  /* Find the runs of rows that went or changed. */
   runs = g_array_new (FALSE, TRUE, sizeof (Run));
   g_array_set_clear_func (runs, run_clear);
 
-  if (changed != NULL || gone != NULL)
+  /* One pass over the rows finds where the touched ones are. */
+  for (guint pos = 0; pos < n_old && n_seen < n_touched; pos++)
     {
-      guint n_changed = changed != NULL ? g_hash_table_size (changed) : 0;
+      CompaniesCompany *item = g_ptr_array_index (self->items, pos);
+      gboolean is_gone = gone != NULL && g_hash_table_contains (gone, item);
+      gboolean is_changed = !is_gone && changed != NULL && g_hash_table_contains (changed, item);
+      Run *run;
 
-      for (guint pos = 0; pos < n_old; pos++)
+      if (!is_gone && !is_changed)
+        continue;
+
+      n_seen++;
+
+      run = runs->len > 0 ? &g_array_index (runs, Run, runs->len - 1) : NULL;
+      if (run == NULL || run->start + run->n_removed != pos)
         {
-          g_autoptr(CompaniesCompany) item = NULL;
-          gboolean is_gone, is_changed;
-          Run *run;
+          Run new_run = { pos, 0, g_ptr_array_new_with_free_func (g_object_unref) };
 
-          /* Without removals, stop after the last changed row. */
-          if (gone == NULL && n_changed_seen == n_changed)
-            break;
-
-          item = g_list_model_get_item (G_LIST_MODEL (self->store), pos);
-          is_gone = fresh_uuids != NULL &&
-                    !g_hash_table_contains (fresh_uuids, companies_company_get_uuid (item));
-          is_changed = !is_gone && changed != NULL && g_hash_table_contains (changed, item);
-
-          if (!is_gone && !is_changed)
-            continue;
-
-          run = runs->len > 0 ? &g_array_index (runs, Run, runs->len - 1) : NULL;
-          if (run == NULL || run->start + run->n_removed != pos)
-            {
-              Run new_run = { pos, 0, g_ptr_array_new_with_free_func (g_object_unref) };
-
-              g_array_append_val (runs, new_run);
-              run = &g_array_index (runs, Run, runs->len - 1);
-            }
-
-          run->n_removed++;
-
-          if (is_changed)
-            {
-              g_ptr_array_add (run->additions, g_object_ref (item));
-              n_changed_seen++;
-            }
-          else
-            {
-              g_hash_table_add (gone, g_object_ref (item));
-              g_hash_table_remove (self->by_uuid, companies_company_get_uuid (item));
-            }
+          g_array_append_val (runs, new_run);
+          run = &g_array_index (runs, Run, runs->len - 1);
         }
-    }
 
-  for (guint i = 0; i < added->len; i++)
-    index_company (self, g_ptr_array_index (added, i));
+      run->n_removed++;
+      if (is_changed)
+        g_ptr_array_add (run->additions, g_object_ref (item));
+    }
 
   if (runs->len > MAX_RUNS)
     {
@@ -277,7 +496,7 @@ companies_company_list_refresh (CompaniesCompanyList *self,
   /* Append first: the runs all lie before the old end. */
   if (added->len > 0)
     {
-      g_list_store_splice (self->store, n_old, 0, added->pdata, added->len);
+      splice (self, n_old, 0, added->pdata, added->len);
       n_signals++;
     }
 
@@ -285,12 +504,101 @@ companies_company_list_refresh (CompaniesCompanyList *self,
     {
       Run *run = &g_array_index (runs, Run, i - 1);
 
-      g_list_store_splice (self->store, run->start, run->n_removed,
-                           run->additions->pdata, run->additions->len);
+      splice (self, run->start, run->n_removed,
+              run->additions->pdata, run->additions->len);
       n_signals++;
     }
 
   return n_signals;
+}
+
+/* A company read from the store: updated in place, or to be added. */
+static void
+merge_company (CompaniesCompanyList  *self,
+               CompaniesCompany      *company,
+               GHashTable           **changed,
+               GPtrArray             *added)
+{
+  CompaniesCompany *old = g_hash_table_lookup (self->by_uuid, companies_company_get_uuid (company));
+  gboolean announce;
+
+  if (old == NULL)
+    {
+      index_company (self, company);
+      g_ptr_array_add (added, g_object_ref (company));
+      return;
+    }
+
+  /* Already listed (the app wrote it itself): maybe nothing to do. */
+  if (companies_company_equal (old, company))
+    return;
+
+  announce = must_announce (self, old, company);
+  update_in_place (old, company);
+
+  if (announce)
+    {
+      if (*changed == NULL)
+        *changed = g_hash_table_new (NULL, NULL);
+      g_hash_table_add (*changed, old);
+    }
+}
+
+guint
+companies_company_list_apply (CompaniesCompanyList *self,
+                              CompaniesListUpdate  *update)
+{
+  g_autoptr(GHashTable) changed = NULL;
+  g_autoptr(GHashTable) gone = NULL;
+  g_autoptr(GPtrArray) added = NULL;
+  guint n_signals = 0;
+
+  g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), 0);
+  g_return_val_if_fail (update != NULL, 0);
+
+  added = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < update->changed->len; i++)
+    merge_company (self, g_ptr_array_index (update->changed, i), &changed, added);
+  for (guint i = 0; i < update->added->len; i++)
+    merge_company (self, g_ptr_array_index (update->added, i), &changed, added);
+
+  for (guint i = 0; i < update->removed->len; i++)
+    {
+      const char *uuid = g_ptr_array_index (update->removed, i);
+      CompaniesCompany *old = g_hash_table_lookup (self->by_uuid, uuid);
+
+      /* Not listed: the app removed it itself. */
+      if (old == NULL)
+        continue;
+
+      if (gone == NULL)
+        gone = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
+      g_hash_table_add (gone, g_object_ref (old));
+      g_hash_table_remove (self->by_uuid, uuid);
+    }
+
+  if (changed != NULL || gone != NULL || added->len > 0)
+    n_signals = apply_changes (self, changed, gone, added);
+
+  g_clear_pointer (&self->signatures, g_hash_table_unref);
+  self->signatures = g_hash_table_ref (update->signatures);
+
+  return n_signals;
+}
+
+guint
+companies_company_list_refresh (CompaniesCompanyList *self,
+                                GPtrArray            *companies)
+{
+  g_autoptr(CompaniesListUpdate) update = NULL;
+
+  g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), 0);
+  g_return_val_if_fail (companies != NULL, 0);
+
+  update = compute_update (companies, self->signatures, NULL);
+
+  return companies_company_list_apply (self, update);
 }
 
 void
@@ -314,7 +622,7 @@ companies_company_list_upsert (CompaniesCompanyList *self,
   if (old == NULL)
     {
       index_company (self, company);
-      g_list_store_append (self->store, company);
+      splice (self, self->items->len, 0, (gpointer *) &company, 1);
       return;
     }
 
@@ -323,12 +631,8 @@ companies_company_list_upsert (CompaniesCompanyList *self,
 
   update_in_place (old, company);
 
-  if (g_list_store_find (self->store, old, &position))
-    {
-      g_autoptr(CompaniesCompany) keep = g_object_ref (old);
-
-      g_list_store_splice (self->store, position, 1, (gpointer *) &keep, 1);
-    }
+  if (find_position (self, old, &position))
+    splice (self, position, 1, (gpointer *) &old, 1);
 }
 
 void
@@ -344,10 +648,28 @@ companies_company_list_remove (CompaniesCompanyList *self,
   if (old == NULL)
     return;
 
-  if (g_list_store_find (self->store, old, &position))
-    g_list_store_remove (self->store, position);
+  if (find_position (self, old, &position))
+    splice (self, position, 1, NULL, 0);
 
   g_hash_table_remove (self->by_uuid, uuid);
+}
+
+/* --- Reading the store in a worker thread --- */
+
+typedef struct
+{
+  char       *path;
+  GHashTable *previous;
+} LoadData;
+
+static void
+load_data_free (gpointer data)
+{
+  LoadData *load = data;
+
+  g_free (load->path);
+  g_clear_pointer (&load->previous, g_hash_table_unref);
+  g_free (load);
 }
 
 static void
@@ -356,56 +678,77 @@ load_thread (GTask        *task,
              gpointer      task_data,
              GCancellable *cancellable)
 {
-  const char *path = task_data;
+  LoadData *load = task_data;
   g_autoptr(CompaniesLocalStore) store = NULL;
   g_autoptr(GPtrArray) companies = NULL;
+  CompaniesListUpdate *update;
   GError *error = NULL;
+  gint64 opened, started, listed;
 
-  store = companies_local_store_open (path, &error);
+  opened = g_get_monotonic_time ();
+  store = companies_local_store_open (load->path, &error);
   if (store == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
 
+  started = g_get_monotonic_time ();
   companies = companies_local_store_list (store, FALSE, &error);
   if (companies == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
+  listed = g_get_monotonic_time ();
 
-  for (guint i = 0; i < companies->len; i++)
+  update = compute_update (companies, load->previous, cancellable);
+  if (update == NULL)
     {
-      if (g_task_return_error_if_cancelled (task))
-        return;
-      companies_search_filter_prepare (g_ptr_array_index (companies, i));
+      g_task_return_error_if_cancelled (task);
+      return;
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&companies), (GDestroyNotify) g_ptr_array_unref);
+  g_debug ("Opened the store in %.1f ms, listed %u companies in %.1f ms, compared them in %.1f ms: %u new, %u changed, %u gone",
+           (started - opened) / 1000.0,
+           companies->len,
+           (listed - started) / 1000.0,
+           (g_get_monotonic_time () - listed) / 1000.0,
+           update->added->len, update->changed->len, update->removed->len);
+
+  g_task_return_pointer (task, update, (GDestroyNotify) companies_list_update_free);
 }
 
 void
-companies_company_list_load_async (const char          *path,
-                                   GCancellable        *cancellable,
-                                   GAsyncReadyCallback  callback,
-                                   gpointer             user_data)
+companies_company_list_load_async (CompaniesCompanyList *self,
+                                   const char           *path,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data)
 {
   g_autoptr(GTask) task = NULL;
+  LoadData *load;
 
+  g_return_if_fail (COMPANIES_IS_COMPANY_LIST (self));
   g_return_if_fail (path != NULL);
 
-  task = g_task_new (NULL, cancellable, callback, user_data);
+  load = g_new0 (LoadData, 1);
+  load->path = g_strdup (path);
+  if (self->signatures != NULL)
+    load->previous = g_hash_table_ref (self->signatures);
+
+  task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, companies_company_list_load_async);
-  g_task_set_task_data (task, g_strdup (path), g_free);
+  g_task_set_task_data (task, load, load_data_free);
   g_task_run_in_thread (task, load_thread);
 }
 
-GPtrArray *
-companies_company_list_load_finish (GAsyncResult  *result,
-                                    GError       **error)
+CompaniesListUpdate *
+companies_company_list_load_finish (CompaniesCompanyList  *self,
+                                    GAsyncResult          *result,
+                                    GError               **error)
 {
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

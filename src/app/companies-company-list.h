@@ -1,5 +1,5 @@
 /* companies-company-list.h: the companies the window shows, as a
- * GListStore of CompaniesCompany kept in step with the local store.
+ * GListModel of CompaniesCompany kept in step with the local store.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -15,36 +15,61 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CompaniesCompanyList, companies_company_list, COMPANIES, COMPANY_LIST, GObject)
 
+/* What a read of the store found changed since the last one applied. */
+typedef struct _CompaniesListUpdate CompaniesListUpdate;
+
+void                  companies_list_update_free         (CompaniesListUpdate  *update);
+guint                 companies_list_update_get_n_companies
+                                                         (CompaniesListUpdate  *update);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesListUpdate, companies_list_update_free)
+
 CompaniesCompanyList *companies_company_list_new         (void);
-/* The GListStore of CompaniesCompany (transfer none). */
+/* @self as a GListModel of CompaniesCompany (transfer none). */
 GListModel           *companies_company_list_get_model   (CompaniesCompanyList *self);
 guint                 companies_company_list_get_n_items (CompaniesCompanyList *self);
 CompaniesCompany     *companies_company_list_lookup      (CompaniesCompanyList *self,
                                                           const char           *uuid);
 
-/* Brings the list in line with @fresh (every active company, as read from
- * the store) with the fewest changes: a company whose uuid is already
- * listed stays the same object (updated in place when its values
+/* Reads every active company of the database at @path in a worker thread
+ * (with its own store connection) and compares it there with what the
+ * list held at the last applied update: the main thread then only deals
+ * with what changed. */
+void                  companies_company_list_load_async  (CompaniesCompanyList *self,
+                                                          const char           *path,
+                                                          GCancellable         *cancellable,
+                                                          GAsyncReadyCallback   callback,
+                                                          gpointer              user_data);
+CompaniesListUpdate  *companies_company_list_load_finish (CompaniesCompanyList *self,
+                                                          GAsyncResult         *result,
+                                                          GError              **error);
+
+/* Brings the list in line with @update with the fewest changes: a company
+ * already listed stays the same object (updated in place when its values
  * changed), so the selection, the scroll position and open editors keep
  * it; rows that changed, went or came are announced in as few
- * items-changed signals as their runs need, never one a row for a big
- * refresh. Returns the number of items-changed emitted. */
+ * items-changed as their runs need, never one a row for a big refresh.
+ * Returns the number of items-changed emitted. */
+guint                 companies_company_list_apply       (CompaniesCompanyList *self,
+                                                          CompaniesListUpdate  *update);
+
+/* The same from a full list of every active company (in store order),
+ * compared on the calling thread. */
 guint                 companies_company_list_refresh     (CompaniesCompanyList *self,
-                                                          GPtrArray            *fresh);
+                                                          GPtrArray            *companies);
+
+/* What decides the rows' order and whether they pass the search: a row
+ * whose update leaves these alone is updated in place without an
+ * items-changed (its cells follow its properties), so a refresh after a
+ * sync that only changed rows' sync state costs no model work. By
+ * default every listed field and the sync state are watched. */
+void                  companies_company_list_set_watched (CompaniesCompanyList *self,
+                                                          guint                 field_mask,
+                                                          gboolean              watch_state);
 
 /* One company written by the app itself: updated in place, or added. */
 void                  companies_company_list_upsert      (CompaniesCompanyList *self,
                                                           CompaniesCompany     *company);
 void                  companies_company_list_remove      (CompaniesCompanyList *self,
                                                           const char           *uuid);
-
-/* Reads every active company of the database at @path in a worker thread
- * (with its own store connection), preparing their search keys there. */
-void                  companies_company_list_load_async  (const char           *path,
-                                                          GCancellable         *cancellable,
-                                                          GAsyncReadyCallback   callback,
-                                                          gpointer              user_data);
-GPtrArray            *companies_company_list_load_finish (GAsyncResult         *result,
-                                                          GError              **error);
 
 G_END_DECLS

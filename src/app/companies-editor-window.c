@@ -82,10 +82,14 @@ set_field_text (CompaniesEditorWindow *self,
 static void
 show_banner (CompaniesEditorWindow *self,
              const char            *icon_name,
-             const char            *text)
+             const char            *text,
+             gboolean               use_markup)
 {
   gtk_image_set_from_icon_name (self->banner_icon, icon_name);
-  gtk_label_set_text (self->banner_label, text);
+  if (use_markup)
+    gtk_label_set_markup (self->banner_label, text);
+  else
+    gtk_label_set_text (self->banner_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->banner), text != NULL);
 }
 
@@ -212,7 +216,7 @@ save_action (GtkWidget  *widget,
     {
       self->touched[failed_field] = TRUE;
       validate_field (self, failed_field);
-      show_banner (self, "dialog-warning-symbolic", error->message);
+      show_banner (self, "dialog-warning-symbolic", error->message, FALSE);
       goto out;
     }
 
@@ -231,9 +235,9 @@ save_action (GtkWidget  *widget,
     {
       if (g_error_matches (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_NOT_FOUND))
         show_banner (self, "dialog-error-symbolic",
-                     _("This company was deleted meanwhile: it cannot be saved."));
+                     _("This company was deleted meanwhile: it cannot be saved."), FALSE);
       else
-        show_banner (self, "dialog-error-symbolic", error->message);
+        show_banner (self, "dialog-error-symbolic", error->message, FALSE);
       goto out;
     }
 
@@ -420,6 +424,7 @@ companies_editor_window_new (GtkWindow           *parent,
                              CompaniesCompany    *company)
 {
   CompaniesEditorWindow *self;
+  CompaniesField focus = COMPANIES_FIELD_NAME;
 
   g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
   g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (store), NULL);
@@ -449,22 +454,27 @@ companies_editor_window_new (GtkWindow           *parent,
       g_autofree char *text = NULL;
       CompaniesField field;
 
-      /* Translators: %s is the server's reason, e.g. "city is too long". */
-      g_autofree char *reason = g_strdup_printf (_("The server refused this company: %s"),
-                                                 message != NULL ? message : _("no reason given"));
+      g_autofree char *escaped = g_markup_escape_text (message != NULL ? message : "", -1);
 
-      text = g_strconcat (reason, "\n", _("Correct it and save to sync it again."), NULL);
-      show_banner (self, "dialog-warning-symbolic", text);
+      text = g_strdup_printf ("<b>%s</b>\n%s\n%s",
+                              _("The server refused this company"),
+                              escaped,
+                              _("Correct it and save to sync it again."));
+      show_banner (self, "dialog-warning-symbolic", text, TRUE);
 
       if (field_name != NULL && companies_field_from_name (field_name, &field))
-        self->touched[field] = TRUE;
+        {
+          self->touched[field] = TRUE;
+          focus = field;
+        }
     }
 
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     validate_field (self, i);
   update_save (self);
 
-  gtk_widget_grab_focus (self->field_widgets[COMPANIES_FIELD_NAME]);
+  /* The field to correct, or the name. */
+  gtk_widget_grab_focus (self->field_widgets[focus]);
 
   return self;
 }

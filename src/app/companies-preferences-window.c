@@ -48,6 +48,26 @@ is_server_url (const char *text)
 }
 
 static void
+set_message (GtkLabel   *label,
+             const char *text,
+             gboolean    is_error)
+{
+  gtk_label_set_text (label, text);
+  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
+
+  if (is_error)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (label), "error");
+      gtk_widget_remove_css_class (GTK_WIDGET (label), "dim-label");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (label), "dim-label");
+    }
+}
+
+static void
 server_url_changed_cb (CompaniesPreferencesWindow *self,
                        GtkEntry                   *entry)
 {
@@ -59,17 +79,13 @@ server_url_changed_cb (CompaniesPreferencesWindow *self,
 
   if (!is_server_url (text))
     {
-      gtk_label_set_text (self->server_url_message,
-                          _("Enter an address such as http://127.0.0.1:8080"));
-      gtk_widget_add_css_class (GTK_WIDGET (self->server_url_message), "error");
-      gtk_widget_remove_css_class (GTK_WIDGET (self->server_url_message), "dim-label");
+      set_message (self->server_url_message,
+                   _("Enter an address such as http://127.0.0.1:8080"), TRUE);
       gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
       return;
     }
 
-  gtk_label_set_text (self->server_url_message, "");
-  gtk_widget_remove_css_class (GTK_WIDGET (self->server_url_message), "error");
-  gtk_widget_add_css_class (GTK_WIDGET (self->server_url_message), "dim-label");
+  set_message (self->server_url_message, NULL, FALSE);
   gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
 
   settings = companies_application_get_settings (self->application);
@@ -90,8 +106,7 @@ save_token (CompaniesPreferencesWindow *self)
 
   if (!companies_application_save_token (self->application, token, &error))
     {
-      gtk_label_set_text (self->token_message, error->message);
-      gtk_widget_add_css_class (GTK_WIDGET (self->token_message), "error");
+      set_message (self->token_message, error->message, TRUE);
       return;
     }
 
@@ -187,8 +202,8 @@ companies_preferences_window_new (CompaniesApplication *application,
   if (companies_application_get_server_url_overridden (application))
     {
       gtk_widget_set_sensitive (GTK_WIDGET (self->server_url_entry), FALSE);
-      gtk_label_set_text (self->server_url_message,
-                          _("Set by COMPANIES_SERVER_URL for this session"));
+      set_message (self->server_url_message,
+                   _("Set by COMPANIES_SERVER_URL for this session"), FALSE);
     }
 
   self->saved_token = companies_application_dup_token (application);
@@ -198,7 +213,7 @@ companies_preferences_window_new (CompaniesApplication *application,
   if (companies_application_get_token_overridden (application))
     {
       gtk_widget_set_sensitive (GTK_WIDGET (self->token_entry), FALSE);
-      gtk_label_set_text (self->token_message, _("Set by COMPANIES_TOKEN for this session"));
+      set_message (self->token_message, _("Set by COMPANIES_TOKEN for this session"), FALSE);
     }
 
   g_settings_bind (settings, "auto-sync", self->auto_sync_switch, "active", G_SETTINGS_BIND_DEFAULT);

@@ -1,7 +1,8 @@
 /* companies-search-filter.c: the search of the companies list.
  *
  * Each row is folded once (NFD, combining marks dropped, case folded) into
- * one key kept on the company; a keystroke then costs one strstr () a row.
+ * one key kept on the company (CompaniesRowKey); a keystroke then costs
+ * one strstr () a row.
  * When the text grows, the filter says so (GTK_FILTER_CHANGE_MORE_STRICT)
  * and GtkFilterListModel only looks again at the rows that matched.
  *
@@ -13,20 +14,8 @@
 
 #include <string.h>
 
+#include "companies-row-key.h"
 #include "companies-search-filter.h"
-
-/* The fields searched. */
-static const CompaniesField searched_fields[] = {
-  COMPANIES_FIELD_NAME,
-  COMPANIES_FIELD_CITY,
-  COMPANIES_FIELD_COUNTRY,
-  COMPANIES_FIELD_EMAIL,
-  COMPANIES_FIELD_PHONE,
-};
-
-/* Between the fields of a key: no search text holds it, so a match never
- * spans two fields. */
-#define KEY_SEPARATOR '\x1f'
 
 struct _CompaniesSearchFilter
 {
@@ -46,110 +35,6 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static GQuark
-search_key_quark (void)
-{
-  static gsize quark;
-
-  if (g_once_init_enter (&quark))
-    g_once_init_leave (&quark, g_quark_from_static_string ("companies-search-key"));
-
-  return (GQuark) quark;
-}
-
-static void
-append_folded (GString    *out,
-               const char *text)
-{
-  g_autofree char *decomposed = NULL;
-  g_autofree char *casefolded = NULL;
-  GString *stripped;
-
-  if (text == NULL || *text == '\0')
-    return;
-
-  decomposed = g_utf8_normalize (text, -1, G_NORMALIZE_NFD);
-  if (decomposed == NULL)
-    return;
-
-  stripped = g_string_sized_new (strlen (decomposed));
-  for (const char *p = decomposed; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      GUnicodeType type = g_unichar_type (c);
-
-      if (type == G_UNICODE_NON_SPACING_MARK ||
-          type == G_UNICODE_SPACING_MARK ||
-          type == G_UNICODE_ENCLOSING_MARK ||
-          c == (gunichar) KEY_SEPARATOR)
-        continue;
-
-      g_string_append_unichar (stripped, c);
-    }
-
-  casefolded = g_utf8_casefold (stripped->str, stripped->len);
-  g_string_free (stripped, TRUE);
-
-  g_string_append (out, casefolded);
-}
-
-char *
-companies_search_fold (const char *text)
-{
-  GString *out = g_string_new (NULL);
-
-  append_folded (out, text);
-
-  return g_string_free (out, FALSE);
-}
-
-static char *
-make_key (CompaniesCompany *company)
-{
-  GString *key = g_string_new (NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (searched_fields); i++)
-    {
-      if (i > 0)
-        g_string_append_c (key, KEY_SEPARATOR);
-      append_folded (key, companies_company_get_field (company, searched_fields[i]));
-    }
-
-  return g_string_free (key, FALSE);
-}
-
-static const char *
-get_key (CompaniesCompany *company)
-{
-  const char *key = g_object_get_qdata (G_OBJECT (company), search_key_quark ());
-
-  if (key == NULL)
-    {
-      char *made = make_key (company);
-
-      g_object_set_qdata_full (G_OBJECT (company), search_key_quark (), made, g_free);
-      key = made;
-    }
-
-  return key;
-}
-
-void
-companies_search_filter_prepare (CompaniesCompany *company)
-{
-  g_return_if_fail (COMPANIES_IS_COMPANY (company));
-
-  get_key (company);
-}
-
-void
-companies_search_filter_invalidate (CompaniesCompany *company)
-{
-  g_return_if_fail (COMPANIES_IS_COMPANY (company));
-
-  g_object_set_qdata (G_OBJECT (company), search_key_quark (), NULL);
-}
-
 static gboolean
 companies_search_filter_match (GtkFilter *filter,
                                gpointer   item)
@@ -162,7 +47,7 @@ companies_search_filter_match (GtkFilter *filter,
   if (!COMPANIES_IS_COMPANY (item))
     return FALSE;
 
-  return strstr (get_key (item), self->folded) != NULL;
+  return strstr (companies_row_key_get_text (item), self->folded) != NULL;
 }
 
 static GtkFilterMatch
@@ -281,7 +166,7 @@ companies_search_filter_set_text (CompaniesSearchFilter *self,
   self->text = g_strdup (text);
 
   stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
-  folded = companies_search_fold (stripped);
+  folded = companies_fold (stripped);
   if (*folded == '\0')
     g_clear_pointer (&folded, g_free);
 

@@ -7,7 +7,6 @@
 
 #include <gtk/gtk.h>
 
-#include "companies-company.h"
 
 G_BEGIN_DECLS
 
@@ -21,16 +20,5 @@ CompaniesSearchFilter *companies_search_filter_new         (void);
 const char            *companies_search_filter_get_text    (CompaniesSearchFilter *self);
 void                   companies_search_filter_set_text    (CompaniesSearchFilter *self,
                                                             const char            *text);
-
-/* The folded form used for matching: decomposed (NFD), combining marks
- * dropped, case folded. "São Paulo" → "sao paulo". */
-char                  *companies_search_fold               (const char            *text);
-
-/* Computes and caches the search key of @company. Touches no widget: the
- * list loader calls it in its worker thread, before the company is shared,
- * so that the first keystroke does not fold every row. */
-void                   companies_search_filter_prepare     (CompaniesCompany      *company);
-/* Drops the cached key after @company's fields changed. */
-void                   companies_search_filter_invalidate  (CompaniesCompany      *company);
 
 G_END_DECLS

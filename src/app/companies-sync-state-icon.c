@@ -78,7 +78,6 @@ static void
 update (CompaniesSyncStateIcon *self)
 {
   CompaniesSyncState state = COMPANIES_SYNC_STATE_SYNCED;
-  g_autofree char *description = NULL;
   const char *icon_name;
 
   if (self->company != NULL)
@@ -93,14 +92,37 @@ update (CompaniesSyncStateIcon *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->image), "warning");
 
-  if (icon_name != NULL)
-    description = companies_sync_state_describe (self->company);
+  if (self->company != NULL)
+    {
+      g_autofree char *description = companies_sync_state_describe (self->company);
 
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), description);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  description != NULL ? description : _("Synced"),
-                                  -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, description,
+                                      -1);
+    }
+}
+
+/* The sentence is made when the pointer rests on the icon: setting a
+ * tooltip on every row as the list scrolls or refreshes would make GTK
+ * ask the display server where the pointer is, each time. */
+static gboolean
+companies_sync_state_icon_query_tooltip (GtkWidget  *widget,
+                                         int         x,
+                                         int         y,
+                                         gboolean    keyboard_mode,
+                                         GtkTooltip *tooltip)
+{
+  CompaniesSyncStateIcon *self = (CompaniesSyncStateIcon *) widget;
+  g_autofree char *description = NULL;
+
+  if (self->company == NULL ||
+      companies_company_get_sync_state (self->company) == COMPANIES_SYNC_STATE_SYNCED)
+    return FALSE;
+
+  description = companies_sync_state_describe (self->company);
+  gtk_tooltip_set_text (tooltip, description);
+
+  return TRUE;
 }
 
 static void
@@ -183,6 +205,8 @@ companies_sync_state_icon_class_init (CompaniesSyncStateIconClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  widget_class->query_tooltip = companies_sync_state_icon_query_tooltip;
+
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "sync-state");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -194,6 +218,7 @@ companies_sync_state_icon_init (CompaniesSyncStateIcon *self)
   self->image = GTK_IMAGE (gtk_image_new ());
   gtk_widget_set_halign (GTK_WIDGET (self->image), GTK_ALIGN_CENTER);
   gtk_widget_set_parent (GTK_WIDGET (self->image), GTK_WIDGET (self));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   update (self);
 }
 

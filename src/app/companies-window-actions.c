@@ -8,8 +8,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "companies-window-private.h"
 
 static void
@@ -195,20 +193,43 @@ dismiss_overwritten_action (GtkWidget  *widget,
     dismiss_overwritten (self, notice);
 }
 
+/* Sets an action's state only when it changes: telling GTK costs a walk
+ * over every widget that watches actions, and the selection notifies at
+ * every refresh that moves rows above it. */
+static void
+set_enabled (CompaniesWindow *self,
+             guint            bit,
+             const char      *action_name,
+             gboolean         enabled)
+{
+  guint mask = 1u << bit;
+
+  if (((self->enabled_actions & mask) != 0) == enabled && (self->known_actions & mask) != 0)
+    return;
+
+  self->known_actions |= mask;
+  if (enabled)
+    self->enabled_actions |= mask;
+  else
+    self->enabled_actions &= ~mask;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), action_name, enabled);
+}
+
 void
 _companies_window_update_actions (CompaniesWindow *self)
 {
-  GtkWidget *widget = GTK_WIDGET (self);
   gboolean has_store = self->store != NULL;
   gboolean has_selection = has_store && _companies_window_get_selected (self) != NULL;
+  gboolean has_overwritten = has_store && get_overwritten (self) != NULL;
 
-  gtk_widget_action_set_enabled (widget, "win.new", has_store);
-  gtk_widget_action_set_enabled (widget, "win.edit", has_selection);
-  gtk_widget_action_set_enabled (widget, "win.delete", has_selection);
-  gtk_widget_action_set_enabled (widget, "win.undo-delete", has_store && self->deleted_company != NULL);
-  gtk_widget_action_set_enabled (widget, "win.sync", has_store);
-  gtk_widget_action_set_enabled (widget, "win.restore-overwritten", has_store && get_overwritten (self) != NULL);
-  gtk_widget_action_set_enabled (widget, "win.dismiss-overwritten", has_store && get_overwritten (self) != NULL);
+  set_enabled (self, 0, "win.new", has_store);
+  set_enabled (self, 1, "win.edit", has_selection);
+  set_enabled (self, 2, "win.delete", has_selection);
+  set_enabled (self, 3, "win.undo-delete", has_store && self->deleted_company != NULL);
+  set_enabled (self, 4, "win.sync", has_store);
+  set_enabled (self, 5, "win.restore-overwritten", has_overwritten);
+  set_enabled (self, 6, "win.dismiss-overwritten", has_overwritten);
 }
 
 void

@@ -62,6 +62,7 @@ struct _CompaniesWindow
   /* Keeping the list in step with the database file */
   gint64                  known_data_version;
   gint64                  loading_data_version;
+  gint64                  loading_started;
   guint                   data_version_source;
 
   guint                   status_source;
@@ -71,6 +72,10 @@ struct _CompaniesWindow
   CompaniesCompany       *deleted_company;
   /* CompaniesOverwrittenNotice, newest first */
   GPtrArray              *overwritten;
+
+  /* The win. actions' enabled state as last set, by bit */
+  guint                   known_actions;
+  guint                   enabled_actions;
 
   guint                   loaded : 1;
   guint                   loading : 1;
@@ -91,6 +96,9 @@ void     _companies_window_select               (CompaniesWindow  *self,
                                                  CompaniesCompany *company);
 void     _companies_window_show_error           (CompaniesWindow  *self,
                                                  const char       *message);
+
+/* companies-window-columns.c */
+void     _companies_window_columns_init         (CompaniesWindow  *self);
 
 /* companies-window-actions.c */
 void     _companies_window_class_actions_init   (GtkWidgetClass   *widget_class);

@@ -18,6 +18,16 @@
 /* How long the "Company deleted · Undo" notification stays. */
 #define UNDO_TIMEOUT_SECONDS 10
 
+/* Setting a tooltip makes GTK ask the display server where the pointer
+ * is: only when it changes. */
+static void
+set_tooltip (GtkWidget  *widget,
+             const char *text)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
 void
 _companies_window_update_status (CompaniesWindow *self)
 {
@@ -28,8 +38,7 @@ _companies_window_update_status (CompaniesWindow *self)
 
   gtk_stack_set_visible_child_name (self->sync_button_stack, syncing ? "syncing" : "idle");
   gtk_spinner_set_spinning (self->sync_spinner, syncing);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button),
-                               syncing ? _("Syncing…") : _("Sync Now"));
+  set_tooltip (GTK_WIDGET (self->sync_button), syncing ? _("Syncing…") : _("Sync Now"));
 
   if (self->store == NULL)
     {
@@ -49,7 +58,7 @@ _companies_window_update_status (CompaniesWindow *self)
                                        syncing,
                                        g_get_real_time () / G_USEC_PER_SEC);
   gtk_label_set_text (self->status_label, text);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_label), text);
+  set_tooltip (GTK_WIDGET (self->status_label), text);
 
   if (status.rejected > 0)
     {
@@ -162,6 +171,20 @@ show_overwritten (CompaniesWindow *self)
      * elsewhere, “+351 22 111 1111”." */
     markup = g_strdup_printf (_("<b>%s</b> of <b>%s</b>: your change replaced a newer value from elsewhere, “%s”."),
                               field, company, value);
+
+  if (self->overwritten->len > 1)
+    {
+      guint n_more = self->overwritten->len - 1;
+      g_autofree char *more = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                            "%u more after this one.",
+                                                            "%u more after this one.",
+                                                            n_more),
+                                               n_more);
+      g_autofree char *both = g_strconcat (markup, " ", more, NULL);
+
+      g_free (markup);
+      markup = g_steal_pointer (&both);
+    }
 
   gtk_label_set_markup (self->overwritten_label, markup);
   gtk_info_bar_set_revealed (self->overwritten_bar, TRUE);

@@ -450,6 +450,11 @@ report_sync_error (const char *url,
     case COMPANIES_SYNC_ERROR_STORAGE:
       return CLI_EXIT_STORAGE;
 
+    case COMPANIES_SYNC_ERROR_CERTIFICATE:
+      g_printerr ("%s\n", _("For a server with a private certificate authority, give its "
+                            "certificate with --ca-file or COMPANIES_CA_FILE."));
+      return CLI_EXIT_NETWORK;
+
     default:
       return CLI_EXIT_FAILED;
     }
@@ -551,6 +556,8 @@ cli_command_sync (CliContext   *cli,
     return status;
 
   client = companies_sync_client_new (cli->database_path, cli->server_url, cli->token);
+  if (cli->opt_ca_file != NULL)
+    companies_sync_client_set_tls_ca_file (client, cli->opt_ca_file);
   result = companies_sync_client_sync (client, NULL, &error);
   if (result == NULL)
     return report_sync_error (cli->server_url, error);

@@ -33,6 +33,7 @@ typedef struct
   char *opt_server;
   char *opt_token;
   char *opt_token_file;
+  char *opt_ca_file;
 
   /* resolved by cli_context_resolve () */
   char *database_path;

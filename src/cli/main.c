@@ -95,20 +95,25 @@ cli_arg_to_utf8 (const char  *arg,
   return NULL;
 }
 
+static void
+clear_secret (char **secret)
+{
+  if (*secret != NULL)
+    memset (*secret, 0, strlen (*secret));
+  g_clear_pointer (secret, g_free);
+}
+
 void
 cli_context_clear (CliContext *cli)
 {
   g_clear_pointer (&cli->opt_database, g_free);
   g_clear_pointer (&cli->opt_server, g_free);
-  g_clear_pointer (&cli->opt_token, g_free);
+  clear_secret (&cli->opt_token);
   g_clear_pointer (&cli->opt_token_file, g_free);
+  g_clear_pointer (&cli->opt_ca_file, g_free);
   g_clear_pointer (&cli->database_path, g_free);
   g_clear_pointer (&cli->server_url, g_free);
-  if (cli->token != NULL)
-    {
-      memset (cli->token, 0, strlen (cli->token));
-      g_clear_pointer (&cli->token, g_free);
-    }
+  clear_secret (&cli->token);
 }
 
 GOptionGroup *
@@ -123,6 +128,9 @@ cli_context_make_group (CliContext *cli)
       N_("The access token (default: $COMPANIES_TOKEN); others can see it in the process list"), N_("TOKEN") },
     { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->opt_token_file,
       N_("Read the access token from the first line of FILE"), N_("FILE") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->opt_ca_file,
+      N_("Trust the certificate authorities in FILE (PEM) instead of the system’s "
+         "(default: $COMPANIES_CA_FILE)"), N_("FILE") },
     { NULL }
   };
   GOptionGroup *group;
@@ -247,7 +255,7 @@ cli_context_resolve (CliContext *cli,
       return CLI_EXIT_USAGE;
     }
 
-  g_clear_pointer (&cli->token, g_free);
+  clear_secret (&cli->token);
   if (cli->opt_token_file != NULL)
     {
       g_autoptr(GError) error = NULL;
@@ -270,7 +278,7 @@ cli_context_resolve (CliContext *cli,
     cli->token = g_strdup (value);
 
   if (cli->token != NULL && cli->token[0] == '\0')
-    g_clear_pointer (&cli->token, g_free);
+    clear_secret (&cli->token);
 
   if (cli->token != NULL && !token_is_sendable (cli->token))
     {

@@ -20,6 +20,7 @@ typedef enum
   COMPANIES_SYNC_ERROR_SERVER,        /* 5xx: the server failed */
   COMPANIES_SYNC_ERROR_PROTOCOL,      /* other 4xx, or a malformed response */
   COMPANIES_SYNC_ERROR_STORAGE,       /* the local database failed */
+  COMPANIES_SYNC_ERROR_CERTIFICATE,   /* the server's TLS certificate is not trusted */
 } CompaniesSyncError;
 
 #define COMPANIES_STORE_ERROR (companies_store_error_quark ())

@@ -29,8 +29,10 @@ static const char row_insert_sql[] =
   " rejection_message, name, address, city, postal_code, country, phone, email, website,"
   " notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
   " ?17, ?18, ?19, ?20, ?21, ?22)";
+/* Never the uuid (it never changes, and leaving it out spares its index;
+ * ?1 is bound but unused). */
 static const char row_update_sql[] =
-  "UPDATE companies SET uuid = ?1, id = ?2, version = ?3, base_version = ?4,"
+  "UPDATE companies SET id = ?2, version = ?3, base_version = ?4,"
   " is_from_server = ?5, is_modified = ?6, is_active = ?7, changed_fields = ?8,"
   " local_seq = ?9, snapshot_seen = ?10, rejection_code = ?11, rejection_field = ?12,"
   " rejection_message = ?13, name = ?14, address = ?15, city = ?16, postal_code = ?17,"
@@ -151,7 +153,7 @@ companies_local_store_load_row (CompaniesLocalStore *self,
   row->is_active = sqlite3_column_int (stmt, 7) != 0;
   row->changed_fields = (guint) sqlite3_column_int64 (stmt, 8) & COMPANIES_ALL_FIELDS;
   row->local_seq = sqlite3_column_int64 (stmt, 9);
-  row->snapshot_seen = sqlite3_column_int (stmt, 10) != 0;
+  row->snapshot_seen = sqlite3_column_int64 (stmt, 10);
   row->rejection_code = dup_column (stmt, 11);
   row->rejection_field = dup_column (stmt, 12);
   row->rejection_message = dup_column (stmt, 13);
@@ -200,7 +202,7 @@ companies_local_store_save_row (CompaniesLocalStore *self,
   sqlite3_bind_int (stmt, 7, row->is_active ? 1 : 0);
   sqlite3_bind_int64 (stmt, 8, row->changed_fields & COMPANIES_ALL_FIELDS);
   sqlite3_bind_int64 (stmt, 9, row->local_seq);
-  sqlite3_bind_int (stmt, 10, row->snapshot_seen ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 10, row->snapshot_seen);
   bind_text_or_null (stmt, 11, row->rejection_code);
   bind_text_or_null (stmt, 12, row->rejection_field);
   bind_text_or_null (stmt, 13, row->rejection_message);
@@ -356,6 +358,97 @@ companies_local_store_create_for_sync (CompaniesLocalStore  *self,
     }
 
   return g_steal_pointer (&company);
+}
+
+/* Inserts one imported row: what create_in_transaction () stores, bound
+ * straight from the caller's values (already validated). */
+static gboolean
+insert_imported (CompaniesLocalStore *self,
+                 CompaniesStmt       *stmt,
+                 const char * const  *values,
+                 gint64               local_seq,
+                 GError             **error)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *name = companies_field_normalize (COMPANIES_FIELD_NAME,
+                                                     values[COMPANIES_FIELD_NAME]);
+
+  sqlite3_reset (stmt);
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_null (stmt, 2);
+  sqlite3_bind_int64 (stmt, 3, 0);
+  sqlite3_bind_int64 (stmt, 4, 0);
+  sqlite3_bind_int (stmt, 5, 0);
+  sqlite3_bind_int (stmt, 6, 1);
+  sqlite3_bind_int (stmt, 7, 1);
+  sqlite3_bind_int64 (stmt, 8, COMPANIES_ALL_FIELDS);
+  sqlite3_bind_int64 (stmt, 9, local_seq);
+  sqlite3_bind_int (stmt, 10, 0);
+  sqlite3_bind_null (stmt, 11);
+  sqlite3_bind_null (stmt, 12);
+  sqlite3_bind_null (stmt, 13);
+  sqlite3_bind_text (stmt, 14, name, -1, SQLITE_STATIC);
+  for (guint i = 1; i < COMPANIES_N_FIELDS; i++)
+    sqlite3_bind_text (stmt, 14 + i, values[i] != NULL ? values[i] : "", -1, SQLITE_STATIC);
+
+  return companies_local_store_step_done (self, stmt, error);
+}
+
+gboolean
+companies_local_store_import_for_sync (CompaniesLocalStore  *self,
+                                       GPtrArray            *values_rows,
+                                       GError              **error)
+{
+  g_autoptr(CompaniesStmt) stmt = NULL;
+  gint64 counter = 0;
+
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
+  g_return_val_if_fail (values_rows != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* Everything is checked before anything is written. */
+  for (guint r = 0; r < values_rows->len; r++)
+    {
+      const char *checked[COMPANIES_N_FIELDS];
+
+      if (!validate_values (g_ptr_array_index (values_rows, r), COMPANIES_ALL_FIELDS,
+                            checked, error))
+        {
+          /* TRANSLATORS: %u is a row number of an import, %s why it failed */
+          g_prefix_error (error, _("Row %u: "), r + 1);
+          return FALSE;
+        }
+    }
+
+  if (values_rows->len == 0)
+    return TRUE;
+
+  if (!companies_local_store_begin (self, TRUE, error))
+    return FALSE;
+
+  if (!companies_local_store_get_state_int (self, COMPANIES_STATE_CHANGE_COUNTER, &counter, error) ||
+      (stmt = companies_local_store_prepare (self, row_insert_sql, error)) == NULL)
+    goto failed;
+
+  for (guint r = 0; r < values_rows->len; r++)
+    {
+      const char *checked[COMPANIES_N_FIELDS];
+
+      /* Validated above; this only maps NULL to "". */
+      validate_values (g_ptr_array_index (values_rows, r), 0, checked, NULL);
+      if (!insert_imported (self, stmt, checked, counter + 1 + r, error))
+        goto failed;
+    }
+
+  if (!companies_local_store_set_state_int (self, COMPANIES_STATE_CHANGE_COUNTER,
+                                            counter + values_rows->len, error))
+    goto failed;
+
+  return companies_local_store_commit (self, error);
+
+failed:
+  companies_local_store_rollback (self);
+  return FALSE;
 }
 
 /* The update of UpdateLocalCompanyForSync, inside a transaction. Sets

@@ -106,7 +106,7 @@ typedef struct
   gboolean  is_active;
   guint     changed_fields;
   gint64    local_seq;
-  gboolean  snapshot_seen;
+  gint64    snapshot_seen;      /* the snapshot generation that listed it, 0 = none */
   char     *rejection_code;
   char     *rejection_field;
   char     *rejection_message;

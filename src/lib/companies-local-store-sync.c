@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "companies-local-store-private.h"
+#include "companies-test-hooks.h"
 
 #define PUSH_COLUMNS \
   "SELECT uuid, id, base_version, changed_fields, local_seq, name, address, city," \
@@ -29,13 +30,28 @@ static const char push_deleted_sql[] =
   PUSH_COLUMNS "WHERE is_active = 0 AND is_from_server = 1"
   " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
 
-static const char clear_marks_sql[] =
-  "UPDATE companies SET snapshot_seen = 0 WHERE snapshot_seen = 1";
+/* Snapshot marks are generations: each snapshot takes the next number
+ * (kept under this sync_state key) and marks the rows it lists with it,
+ * so that nothing has to be cleared before or after one (a full-table
+ * UPDATE at 100,000 records). The numbers start at 2: 1 is the mark of
+ * builds that cleared, which a snapshot they left unfinished still uses;
+ * no new row enters the partial index on snapshot_seen = 1. */
+#define STATE_SNAPSHOT_GENERATION "snapshot_generation"
+#define FIRST_SNAPSHOT_GENERATION 2
+
 /* The end of a snapshot: from-server records it did not contain and that
  * hold no local change (IsModified = False and IsActive = True). */
 static const char remove_unseen_sql[] =
-  "DELETE FROM companies WHERE is_from_server = 1 AND snapshot_seen = 0"
+  "DELETE FROM companies WHERE is_from_server = 1 AND snapshot_seen <> ?1"
   " AND is_modified = 0 AND is_active = 1";
+/* A row whose values a response leaves as they are: only its sync state
+ * changes, which spares the uuid, name and value columns (and their
+ * indexes) a rewrite. */
+static const char update_state_sql[] =
+  "UPDATE companies SET id = ?1, version = ?2, base_version = ?3, is_from_server = ?4,"
+  " is_modified = ?5, is_active = ?6, changed_fields = ?7, local_seq = ?8,"
+  " snapshot_seen = ?9, rejection_code = ?10, rejection_field = ?11,"
+  " rejection_message = ?12 WHERE local_id = ?13";
 static const char insert_notice_sql[] =
   "INSERT INTO overwritten (uuid, id, company_name, field, value, version, received_time)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -367,24 +383,74 @@ evict_stale_id (CompaniesLocalStore    *self,
   return companies_local_store_save_row (self, stale, error);
 }
 
-static void
+/* Returns whether the value changed. */
+static gboolean
 take_value (CompaniesStoreRow     *row,
             const CompaniesRecord *record,
             guint                  field)
 {
+  const char *value = record->values[field] != NULL ? record->values[field] : "";
+
+  if (g_strcmp0 (row->values[field], value) == 0)
+    return FALSE;
+
   g_free (row->values[field]);
-  row->values[field] = g_strdup (record->values[field] != NULL ? record->values[field] : "");
+  row->values[field] = g_strdup (value);
+  return TRUE;
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           index,
+                   const char   *value)
+{
+  if (value != NULL)
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+/* Saves a stored row whose values did not change. */
+static gboolean
+save_row_state (CompaniesLocalStore  *self,
+                CompaniesStoreRow    *row,
+                GError              **error)
+{
+  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, update_state_sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  if (row->id > 0)
+    sqlite3_bind_int64 (stmt, 1, row->id);
+  else
+    sqlite3_bind_null (stmt, 1);
+  sqlite3_bind_int64 (stmt, 2, row->version);
+  sqlite3_bind_int64 (stmt, 3, row->base_version);
+  sqlite3_bind_int (stmt, 4, row->is_from_server ? 1 : 0);
+  sqlite3_bind_int (stmt, 5, row->is_modified ? 1 : 0);
+  sqlite3_bind_int (stmt, 6, row->is_active ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 7, row->changed_fields & COMPANIES_ALL_FIELDS);
+  sqlite3_bind_int64 (stmt, 8, row->local_seq);
+  sqlite3_bind_int64 (stmt, 9, row->snapshot_seen);
+  bind_text_or_null (stmt, 10, row->rejection_code);
+  bind_text_or_null (stmt, 11, row->rejection_field);
+  bind_text_or_null (stmt, 12, row->rejection_message);
+  sqlite3_bind_int64 (stmt, 13, row->local_id);
+
+  return companies_local_store_step_done (self, stmt, error);
 }
 
 static gboolean
 apply_company (CompaniesLocalStore       *self,
                const CompaniesPushBatch  *batch,
                const CompaniesRecord     *record,
-               gboolean                   snapshot_active,
+               gint64                     snapshot_generation,
                GError                   **error)
 {
   g_autoptr(CompaniesStoreRow) row = NULL;
   const CompaniesPushedRecord *pushed;
+  gboolean values_changed = FALSE;
 
   if (record->uuid == NULL || record->id <= 0)
     return TRUE;
@@ -425,7 +491,7 @@ apply_company (CompaniesLocalStore       *self,
 
       /* Pushed and not changed since: the server's state is ours. */
       for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-        take_value (row, record, i);
+        values_changed |= take_value (row, record, i);
       row->changed_fields = 0;
       row->is_modified = FALSE;
       row->is_active = TRUE;
@@ -456,7 +522,7 @@ apply_company (CompaniesLocalStore       *self,
 
       for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
         if ((keep & COMPANIES_FIELD_BIT (i)) == 0)
-          take_value (row, record, i);
+          values_changed |= take_value (row, record, i);
       row->changed_fields = keep;
       row->is_modified = keep != 0;
     }
@@ -464,8 +530,11 @@ apply_company (CompaniesLocalStore       *self,
   row->is_from_server = TRUE;
   row->id = record->id;
   row->version = record->version;
-  if (snapshot_active)
-    row->snapshot_seen = TRUE;
+  if (snapshot_generation != 0)
+    row->snapshot_seen = snapshot_generation;
+
+  if (row->local_id != 0 && !values_changed)
+    return save_row_state (self, row, error);
 
   return companies_local_store_save_row (self, row, error);
 }
@@ -537,16 +606,6 @@ remove_pushed_deletes (CompaniesLocalStore       *self,
 }
 
 static gboolean
-exec_sql (CompaniesLocalStore *self,
-          const char          *sql,
-          GError             **error)
-{
-  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, sql, error);
-
-  return stmt != NULL && companies_local_store_step_done (self, stmt, error);
-}
-
-static gboolean
 apply_in_transaction (CompaniesLocalStore         *self,
                       const CompaniesPushBatch    *batch,
                       const CompaniesSyncResponse *response,
@@ -555,6 +614,7 @@ apply_in_transaction (CompaniesLocalStore         *self,
 {
   g_autofree char *stored_cursor = NULL;
   const char *request_cursor;
+  /* The generation of the snapshot in progress, 0 = none. */
   gint64 snapshot_active = 0;
 
   if (!companies_local_store_get_state_int (self, COMPANIES_STATE_SNAPSHOT_ACTIVE, &snapshot_active, error) ||
@@ -565,21 +625,26 @@ apply_in_transaction (CompaniesLocalStore         *self,
 
   if (response->reset)
     {
-      /* The first page of a snapshot: nothing seen yet. Later pages (the
-       * request carried the cursor of a reset page) keep the marks. */
+      /* The first page of a snapshot: nothing seen yet (a new
+       * generation). Later pages (the request carried the cursor of a
+       * reset page) keep the marks. */
       if (!snapshot_active || request_cursor == NULL)
         {
-          if (!exec_sql (self, clear_marks_sql, error))
+          gint64 last_generation = 0;
+
+          if (!companies_local_store_get_state_int (self, STATE_SNAPSHOT_GENERATION,
+                                                    &last_generation, error))
             return FALSE;
-          snapshot_active = 1;
+          snapshot_active = MAX (last_generation + 1, FIRST_SNAPSHOT_GENERATION);
+          if (!companies_local_store_set_state_int (self, STATE_SNAPSHOT_GENERATION,
+                                                    snapshot_active, error))
+            return FALSE;
         }
     }
   else if (snapshot_active)
     {
       /* The server ended the sequence without a last reset page: forget
        * it rather than remove anything. */
-      if (!exec_sql (self, clear_marks_sql, error))
-        return FALSE;
       snapshot_active = 0;
     }
 
@@ -597,9 +662,10 @@ apply_in_transaction (CompaniesLocalStore         *self,
   for (guint i = 0; response->companies != NULL && i < response->companies->len; i++)
     {
       if (!apply_company (self, batch, g_ptr_array_index (response->companies, i),
-                          snapshot_active != 0, error))
+                          snapshot_active, error))
         return FALSE;
       stats->received++;
+      if (i + 1 == (response->companies->len + 1) / 2) companies_test_hook ("mid-apply");
     }
 
   for (guint i = 0; response->overwritten != NULL && i < response->overwritten->len; i++)
@@ -614,11 +680,14 @@ apply_in_transaction (CompaniesLocalStore         *self,
 
   if (response->reset && !response->has_more)
     {
-      if (!exec_sql (self, remove_unseen_sql, error))
+      g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, remove_unseen_sql, error);
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, snapshot_active);
+      if (!companies_local_store_step_done (self, stmt, error))
         return FALSE;
       stats->removed = (guint) sqlite3_changes (companies_local_store_get_db (self));
-      if (!exec_sql (self, clear_marks_sql, error))
-        return FALSE;
       snapshot_active = 0;
     }
 

@@ -81,6 +81,17 @@ CompaniesCompany    *companies_local_store_create_for_sync   (CompaniesLocalStor
                                                               const char * const   *values,
                                                               GError              **error);
 
+/* A bulk import (a file of companies, say): each element of @values_rows
+ * (a values array as for companies_local_store_create_for_sync ()) becomes
+ * a new record exactly as that action makes one (new uuid,
+ * IsFromServer=False, IsModified=True, IsActive=True), all in ONE
+ * transaction. Every row is validated first: one invalid row fails the
+ * whole import with its COMPANIES_VALIDATION_ERROR (the message names the
+ * row, counted from 1) and nothing is written. */
+gboolean             companies_local_store_import_for_sync   (CompaniesLocalStore  *self,
+                                                              GPtrArray            *values_rows,
+                                                              GError              **error);
+
 /* The seed's UpdateLocalCompanyForSync: writes the fields in @mask from
  * @values; those whose value differs join the changed set, IsModified=True,
  * the rejection (if any) is cleared. @ref is a uuid or a server id in

@@ -1,9 +1,10 @@
 /* companies-protocol-json.c: the JSON helpers of the strict decoders, and
  * the error body decoder.
  *
- * Before json-glib sees a body, a byte scan refuses invalid UTF-8, nesting
- * deeper than the format has (so that hostile input cannot make the parser
- * recurse deeply) and the escape \u0000 (which would cut a C string short).
+ * Before the tokenizer sees a body, a byte scan refuses invalid UTF-8,
+ * nesting deeper than the format has (so that hostile input cannot make
+ * the parser recurse deeply) and the escape \u0000 (which would cut a C
+ * string short).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -53,7 +54,7 @@ escape_unit (const char *data,
   return unit;
 }
 
-/* Refuses what json-glib should not see: invalid UTF-8 (or a NUL byte),
+/* Refuses what the decoders must not see: invalid UTF-8 (or a NUL byte),
  * nesting deeper than MAX_DEPTH, the escape \u0000 in any string, lone
  * surrogate escapes (\ud800 without a low surrogate after it), raw
  * control characters in strings, and what json-glib would accept although
@@ -174,85 +175,39 @@ prescan (const char  *data,
   return TRUE;
 }
 
-JsonParser *
-companies_json_parse (const char  *data,
-                      gsize        length,
-                      JsonNode   **out_root,
-                      GError     **error)
+gboolean
+companies_json_scan (const char        *data,
+                     gsize              length,
+                     CompaniesJsonDoc  *doc,
+                     GError           **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
-  JsonNode *root;
+  gsize offset = 0;
+  gsize i;
 
   if (data == NULL)
     data = "";
 
   if (!prescan (data, length, error))
-    return NULL;
+    return FALSE;
 
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))
-    {
-      /* json-glib quotes the input, maybe cut inside a character. */
-      g_autofree char *detail = g_utf8_make_valid (local_error->message, -1);
-
-      g_set_error (error, COMPANIES_PROTOCOL_ERROR,
-                   COMPANIES_PROTOCOL_ERROR_INVALID_JSON,
-                   _("The body is not valid JSON: %s"), detail);
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  if (root == NULL)
+  for (i = 0; i < length && g_ascii_isspace (data[i]); i++)
+    ;
+  if (i == length)
     {
       g_set_error_literal (error, COMPANIES_PROTOCOL_ERROR,
                            COMPANIES_PROTOCOL_ERROR_INVALID_JSON,
                            _("The body is empty"));
-      return NULL;
+      return FALSE;
     }
 
-  *out_root = root;
-  return g_steal_pointer (&parser);
-}
+  if (!companies_json_doc_init (doc, data, length, MAX_DEPTH, &offset))
+    {
+      g_set_error (error, COMPANIES_PROTOCOL_ERROR, COMPANIES_PROTOCOL_ERROR_INVALID_JSON,
+                   _("The body is not valid JSON (at byte %" G_GSIZE_FORMAT ")"), offset);
+      return FALSE;
+    }
 
-gboolean
-companies_json_get_int (JsonNode *node,
-                        gint64   *out_value)
-{
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-
-  *out_value = json_node_get_int (node);
   return TRUE;
-}
-
-gboolean
-companies_json_get_bool (JsonNode *node,
-                         gboolean *out_value)
-{
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return FALSE;
-
-  *out_value = json_node_get_boolean (node);
-  return TRUE;
-}
-
-const char *
-companies_json_get_string (JsonNode *node)
-{
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-gboolean
-companies_json_is_null (JsonNode *node)
-{
-  return node == NULL || JSON_NODE_TYPE (node) == JSON_NODE_NULL;
 }
 
 /* Appends a member name from the input, made safe to echo: valid UTF-8,
@@ -329,70 +284,72 @@ companies_json_fail (GError                   **error,
                                         place, member, sub_member, message);
 }
 
-/* Fails on a member not in @allowed (NULL-terminated). */
 gboolean
-companies_json_check_members (JsonObject                *object,
-                              const char * const        *allowed,
-                              const CompaniesJsonPlace  *place,
-                              char                     **out_path,
-                              GError                   **error)
+companies_json_check_object (const CompaniesJsonDoc    *doc,
+                             guint                      token,
+                             const CompaniesJsonPlace  *place,
+                             char                     **out_path,
+                             GError                   **error)
 {
-  JsonObjectIter iter;
-  const char *name;
-  JsonNode *node;
-  guint n_known = 0;
-
-  /* Fast path: as many members as known ones present. */
-  for (guint i = 0; allowed[i] != NULL; i++)
-    n_known += json_object_has_member (object, allowed[i]) ? 1 : 0;
-  if (json_object_get_size (object) == n_known)
+  if (companies_json_doc_kind (doc, token) == COMPANIES_JSON_OBJECT)
     return TRUE;
 
-  json_object_iter_init (&iter, object);
-  while (json_object_iter_next (&iter, &name, &node))
+  return companies_json_fail (error, out_path, place, NULL, NULL, _("Must be an object"));
+}
+
+gboolean
+companies_json_collect_members (const CompaniesJsonDoc    *doc,
+                                guint                      object,
+                                const char * const        *names,
+                                guint                     *slots,
+                                const CompaniesJsonPlace  *place,
+                                char                     **out_path,
+                                GError                   **error)
+{
+  const CompaniesJsonToken *t = &doc->tokens[object];
+  guint n_names = g_strv_length ((char **) names);
+  guint key = object + 1;
+
+  memset (slots, 0, n_names * sizeof (guint));
+
+  for (guint m = 0; m < t->count; m++)
     {
-      if (!g_strv_contains (allowed, name))
-        return companies_json_fail (error, out_path, place, name, NULL,
-                                    _("Unknown member"));
+      guint value = key + 1;
+      guint n;
+
+      for (n = 0; n < n_names; n++)
+        if (companies_json_doc_string_equals (doc, key, names[n]))
+          break;
+
+      if (n == n_names)
+        {
+          g_autofree char *name = companies_json_doc_dup_string (doc, key);
+
+          return companies_json_fail (error, out_path, place, name, NULL,
+                                      _("Unknown member"));
+        }
+
+      slots[n] = value;
+      key = doc->tokens[value].next;
     }
 
   return TRUE;
 }
 
-JsonObject *
-companies_json_get_object_member (JsonObject                *object,
-                                  const char                *member,
-                                  const CompaniesJsonPlace  *place,
-                                  char                     **out_path,
-                                  GError                   **error)
-{
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_OBJECT)
-    {
-      companies_json_fail (error, out_path, place, member, NULL,
-                           node == NULL ? _("A required member is missing") : _("Must be an object"));
-      return NULL;
-    }
-
-  return json_node_get_object (node);
-}
-
 gboolean
-companies_json_get_int_member (JsonObject                *object,
-                               const char                *member,
-                               gint64                     minimum,
-                               gint64                    *out_value,
-                               const CompaniesJsonPlace  *place,
-                               char                     **out_path,
-                               GError                   **error)
+companies_json_member_int (const CompaniesJsonDoc    *doc,
+                           guint                      token,
+                           const char                *member,
+                           gint64                     minimum,
+                           gint64                    *out_value,
+                           const CompaniesJsonPlace  *place,
+                           char                     **out_path,
+                           GError                   **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
-
-  if (node == NULL)
+  if (token == COMPANIES_JSON_MISSING)
     return companies_json_fail (error, out_path, place, member, NULL,
                                 _("A required member is missing"));
-  if (!companies_json_get_int (node, out_value))
+  if (!companies_json_doc_get_int (doc, token, out_value))
     return companies_json_fail (error, out_path, place, member, NULL,
                                 _("Must be an integer"));
   if (*out_value < minimum)
@@ -402,48 +359,59 @@ companies_json_get_int_member (JsonObject                *object,
   return TRUE;
 }
 
-const char *
-companies_json_get_uuid_member (JsonObject                *object,
-                                const char                *member,
-                                const CompaniesJsonPlace  *place,
-                                char                     **out_path,
-                                GError                   **error)
+char *
+companies_json_member_string (const CompaniesJsonDoc    *doc,
+                              guint                      token,
+                              const char                *member,
+                              gboolean                   nullable,
+                              gboolean                  *out_ok,
+                              const CompaniesJsonPlace  *place,
+                              char                     **out_path,
+                              GError                   **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
-  const char *value = companies_json_get_string (node);
+  *out_ok = TRUE;
 
-  if (node == NULL)
-    companies_json_fail (error, out_path, place, member, NULL,
-                         _("A required member is missing"));
-  else if (value == NULL || !companies_uuid_is_valid (value))
-    companies_json_fail (error, out_path, place, member, NULL,
-                         _("Must be a lower-case UUID"));
-  else
-    return value;
+  if (token != COMPANIES_JSON_MISSING && companies_json_doc_kind (doc, token) == COMPANIES_JSON_STRING)
+    return companies_json_doc_dup_string (doc, token);
 
+  if (nullable && (token == COMPANIES_JSON_MISSING ||
+                   companies_json_doc_kind (doc, token) == COMPANIES_JSON_NULL))
+    return NULL;
+
+  *out_ok = FALSE;
+  companies_json_fail (error, out_path, place, member, NULL,
+                       token == COMPANIES_JSON_MISSING ? _("A required member is missing") : _("Must be a string"));
   return NULL;
 }
 
-const char *
-companies_json_get_string_member (JsonObject                *object,
-                                  const char                *member,
-                                  gboolean                   nullable,
-                                  const CompaniesJsonPlace  *place,
-                                  char                     **out_path,
-                                  GError                   **error)
+char *
+companies_json_member_uuid (const CompaniesJsonDoc    *doc,
+                            guint                      token,
+                            const char                *member,
+                            const CompaniesJsonPlace  *place,
+                            char                     **out_path,
+                            GError                   **error)
 {
-  JsonNode *node = json_object_get_member (object, member);
-  const char *value = companies_json_get_string (node);
+  g_autofree char *uuid = NULL;
 
-  if (value != NULL)
-    return value;
+  if (token == COMPANIES_JSON_MISSING)
+    {
+      companies_json_fail (error, out_path, place, member, NULL,
+                           _("A required member is missing"));
+      return NULL;
+    }
 
-  if (nullable && companies_json_is_null (node))
-    return NULL;
+  if (companies_json_doc_kind (doc, token) == COMPANIES_JSON_STRING)
+    uuid = companies_json_doc_dup_string (doc, token);
 
-  companies_json_fail (error, out_path, place, member, NULL,
-                       node == NULL ? _("A required member is missing") : _("Must be a string"));
-  return NULL;
+  if (!companies_uuid_is_valid (uuid))
+    {
+      companies_json_fail (error, out_path, place, member, NULL,
+                           _("Must be a lower-case UUID"));
+      return NULL;
+    }
+
+  return g_steal_pointer (&uuid);
 }
 
 /* --- Error bodies --- */
@@ -455,37 +423,49 @@ companies_error_body_decode (const char  *data,
                              char       **out_message,
                              char       **out_path)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  JsonNode *root_node = NULL;
-  JsonNode *node;
-  JsonObject *object;
-  const char *code;
-  const char *message;
-  const char *path = NULL;
+  CompaniesJsonDoc doc;
+  g_autofree char *code = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *path = NULL;
+  gboolean ok = FALSE;
+  guint error_token;
+  guint token;
 
-  parser = companies_json_parse (data, length, &root_node, NULL);
-  if (parser == NULL || JSON_NODE_TYPE (root_node) != JSON_NODE_OBJECT)
+  if (!companies_json_scan (data, length, &doc, NULL))
     return FALSE;
 
-  node = json_object_get_member (json_node_get_object (root_node), "error");
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_OBJECT)
-    return FALSE;
-  object = json_node_get_object (node);
+  error_token = companies_json_doc_member (&doc, 0, "error");
+  if (error_token == COMPANIES_JSON_MISSING ||
+      companies_json_doc_kind (&doc, error_token) != COMPANIES_JSON_OBJECT)
+    goto out;
 
-  code = companies_json_get_string (json_object_get_member (object, "code"));
-  message = companies_json_get_string (json_object_get_member (object, "message"));
-  node = json_object_get_member (object, "path");
-  if (code == NULL || message == NULL)
-    return FALSE;
-  if (!companies_json_is_null (node) && (path = companies_json_get_string (node)) == NULL)
-    return FALSE;
+  token = companies_json_doc_member (&doc, error_token, "code");
+  if (token == COMPANIES_JSON_MISSING || companies_json_doc_kind (&doc, token) != COMPANIES_JSON_STRING)
+    goto out;
+  code = companies_json_doc_dup_string (&doc, token);
 
+  token = companies_json_doc_member (&doc, error_token, "message");
+  if (token == COMPANIES_JSON_MISSING || companies_json_doc_kind (&doc, token) != COMPANIES_JSON_STRING)
+    goto out;
+  message = companies_json_doc_dup_string (&doc, token);
+
+  token = companies_json_doc_member (&doc, error_token, "path");
+  if (token != COMPANIES_JSON_MISSING && companies_json_doc_kind (&doc, token) != COMPANIES_JSON_NULL)
+    {
+      if (companies_json_doc_kind (&doc, token) != COMPANIES_JSON_STRING)
+        goto out;
+      path = companies_json_doc_dup_string (&doc, token);
+    }
+
+  ok = TRUE;
   if (out_code != NULL)
-    *out_code = g_strdup (code);
+    *out_code = g_steal_pointer (&code);
   if (out_message != NULL)
-    *out_message = g_strdup (message);
+    *out_message = g_steal_pointer (&message);
   if (out_path != NULL)
-    *out_path = path != NULL && *path != '\0' ? g_strdup (path) : NULL;
+    *out_path = path != NULL && *path != '\0' ? g_steal_pointer (&path) : NULL;
 
-  return TRUE;
+out:
+  companies_json_doc_clear (&doc);
+  return ok;
 }

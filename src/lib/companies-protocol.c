@@ -198,7 +198,33 @@ companies_uuid_is_valid (const char *uuid)
   return uuid[36] == '\0';
 }
 
-/* --- Encoding --- */
+/* --- Encoding ---
+ *
+ * The servers's pages of 5000 companies are made here: the helpers append
+ * to the GString's buffer directly while it has room (measured: with a
+ * function call, a strlen and a printf per piece, encoding was a quarter
+ * of the server's time serving a snapshot). */
+
+/* Appends @n bytes. */
+static inline void
+append_bytes (GString    *out,
+              const char *bytes,
+              gsize       n)
+{
+  if (out->len + n < out->allocated_len)
+    {
+      memcpy (out->str + out->len, bytes, n);
+      out->len += n;
+      out->str[out->len] = '\0';
+    }
+  else
+    {
+      g_string_append_len (out, bytes, (gssize) n);
+    }
+}
+
+/* Appends a string literal. */
+#define APPEND_LITERAL(out, literal) append_bytes ((out), "" literal, sizeof (literal) - 1)
 
 static void
 append_string (GString    *out,
@@ -210,7 +236,7 @@ append_string (GString    *out,
 
   if (str == NULL)
     {
-      g_string_append_len (out, "null", 4);
+      APPEND_LITERAL (out, "null");
       return;
     }
 
@@ -222,35 +248,37 @@ append_string (GString    *out,
   for (p = str; *p != '\0'; p++)
     {
       guchar c = (guchar) *p;
+      char escape[8];
 
-      if (c >= 0x20 && c != '"' && c != '\\')
+      if (G_LIKELY (c >= 0x20 && c != '"' && c != '\\'))
         continue;
 
-      g_string_append_len (out, run, p - run);
+      append_bytes (out, run, p - run);
       run = p + 1;
       switch (c)
         {
         case '"':
-          g_string_append_len (out, "\\\"", 2);
+          APPEND_LITERAL (out, "\\\"");
           break;
         case '\\':
-          g_string_append_len (out, "\\\\", 2);
+          APPEND_LITERAL (out, "\\\\");
           break;
         case '\n':
-          g_string_append_len (out, "\\n", 2);
+          APPEND_LITERAL (out, "\\n");
           break;
         case '\r':
-          g_string_append_len (out, "\\r", 2);
+          APPEND_LITERAL (out, "\\r");
           break;
         case '\t':
-          g_string_append_len (out, "\\t", 2);
+          APPEND_LITERAL (out, "\\t");
           break;
         default:
-          g_string_append_printf (out, "\\u%04x", c);
+          g_snprintf (escape, sizeof escape, "\\u%04x", c);
+          append_bytes (out, escape, 6);
           break;
         }
     }
-  g_string_append_len (out, run, p - run);
+  append_bytes (out, run, p - run);
   g_string_append_c (out, '"');
 }
 
@@ -259,9 +287,20 @@ append_int (GString *out,
             gint64   value)
 {
   char buffer[24];
+  char *end = buffer + sizeof buffer;
+  char *p = end;
+  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
 
-  g_snprintf (buffer, sizeof buffer, "%" G_GINT64_FORMAT, value);
-  g_string_append (out, buffer);
+  do
+    {
+      *--p = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude != 0);
+  if (value < 0)
+    *--p = '-';
+
+  append_bytes (out, p, end - p);
 }
 
 /* Appends ,"name": (or "name": for the first member). */
@@ -274,8 +313,8 @@ append_key (GString    *out,
     g_string_append_c (out, ',');
   *first = FALSE;
   g_string_append_c (out, '"');
-  g_string_append (out, name);
-  g_string_append (out, "\":");
+  append_bytes (out, name, strlen (name));
+  APPEND_LITERAL (out, "\":");
 }
 
 static void
@@ -367,13 +406,25 @@ static void
 append_record_head (GString               *out,
                     const CompaniesRecord *record)
 {
-  g_string_append (out, "{\"id\":");
+  APPEND_LITERAL (out, "{\"id\":");
   append_int (out, record->id);
-  g_string_append (out, ",\"uuid\":");
+  APPEND_LITERAL (out, ",\"uuid\":");
   append_string (out, record->uuid);
-  g_string_append (out, ",\"version\":");
+  APPEND_LITERAL (out, ",\"version\":");
   append_int (out, record->version);
 }
+
+/* ,"name": and the like, for each field of a company. */
+static const struct
+{
+  const char *text;
+  gsize       length;
+} record_keys[COMPANIES_N_FIELDS] = {
+#define KEY(name) { ",\"" name "\":", sizeof (",\"" name "\":") - 1 }
+  KEY ("name"), KEY ("address"), KEY ("city"), KEY ("postal_code"), KEY ("country"),
+  KEY ("phone"), KEY ("email"), KEY ("website"), KEY ("notes"),
+#undef KEY
+};
 
 GBytes *
 companies_sync_response_encode (const CompaniesSyncResponse *response)
@@ -384,7 +435,7 @@ companies_sync_response_encode (const CompaniesSyncResponse *response)
   g_return_val_if_fail (response != NULL, NULL);
 
   n_companies = response->companies != NULL ? response->companies->len : 0;
-  out = g_string_sized_new (256 + 320 * (gsize) n_companies);
+  out = g_string_sized_new (256 + 400 * (gsize) n_companies);
 
   g_string_append (out, "{\"protocol\":");
   append_int (out, response->protocol);
@@ -403,9 +454,7 @@ companies_sync_response_encode (const CompaniesSyncResponse *response)
       append_record_head (out, record);
       for (guint f = 0; f < COMPANIES_N_FIELDS; f++)
         {
-          g_string_append (out, ",\"");
-          g_string_append (out, companies_field_get_name (f));
-          g_string_append (out, "\":");
+          append_bytes (out, record_keys[f].text, record_keys[f].length);
           append_string (out, record->values[f] != NULL ? record->values[f] : "");
         }
       g_string_append_c (out, '}');

@@ -21,9 +21,10 @@ struct _CompaniesSyncClient
 
   char      *database_path;
 
-  GMutex     lock;          /* guards server_url and token */
+  GMutex     lock;          /* guards server_url, token and tls_ca_file */
   char      *server_url;
   char      *token;
+  char      *tls_ca_file;
 
   /* Main-context state of sync_async. */
   struct _SyncRun *run;     /* the run in progress, or NULL */
@@ -41,6 +42,7 @@ enum {
   PROP_SERVER_URL,
   PROP_TOKEN,
   PROP_IS_SYNCING,
+  PROP_TLS_CA_FILE,
   N_PROPS
 };
 
@@ -75,7 +77,16 @@ sync_config_new (CompaniesSyncClient *self)
   config->database_path = g_strdup (self->database_path);
   config->server_url = g_strdup (self->server_url);
   config->token = g_strdup (self->token);
+  config->tls_ca_file = g_strdup (self->tls_ca_file);
   g_mutex_unlock (&self->lock);
+
+  if (config->tls_ca_file == NULL)
+    {
+      const char *ca_file = g_getenv ("COMPANIES_CA_FILE");
+
+      if (ca_file != NULL && *ca_file != '\0')
+        config->tls_ca_file = g_strdup (ca_file);
+    }
 
   return config;
 }
@@ -466,6 +477,36 @@ companies_sync_client_set_token (CompaniesSyncClient *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
 }
 
+const char *
+companies_sync_client_get_tls_ca_file (CompaniesSyncClient *self)
+{
+  g_return_val_if_fail (COMPANIES_IS_SYNC_CLIENT (self), NULL);
+
+  /* Written on the main thread only; the worker reads a copy. */
+  return self->tls_ca_file;
+}
+
+void
+companies_sync_client_set_tls_ca_file (CompaniesSyncClient *self,
+                                       const char          *ca_file)
+{
+  gboolean changed;
+
+  g_return_if_fail (COMPANIES_IS_SYNC_CLIENT (self));
+
+  g_mutex_lock (&self->lock);
+  changed = g_strcmp0 (self->tls_ca_file, ca_file) != 0;
+  if (changed)
+    {
+      g_free (self->tls_ca_file);
+      self->tls_ca_file = g_strdup (ca_file);
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TLS_CA_FILE]);
+}
+
 gboolean
 companies_sync_client_get_is_syncing (CompaniesSyncClient *self)
 {
@@ -496,6 +537,9 @@ companies_sync_client_get_property (GObject    *object,
     case PROP_IS_SYNCING:
       g_value_set_boolean (value, self->run != NULL);
       break;
+    case PROP_TLS_CA_FILE:
+      g_value_set_string (value, self->tls_ca_file);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -520,6 +564,9 @@ companies_sync_client_set_property (GObject      *object,
     case PROP_TOKEN:
       companies_sync_client_set_token (self, g_value_get_string (value));
       break;
+    case PROP_TLS_CA_FILE:
+      companies_sync_client_set_tls_ca_file (self, g_value_get_string (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -536,6 +583,7 @@ companies_sync_client_finalize (GObject *object)
   g_free (self->database_path);
   g_free (self->server_url);
   g_free (self->token);
+  g_free (self->tls_ca_file);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (companies_sync_client_parent_class)->finalize (object);
@@ -562,6 +610,11 @@ companies_sync_client_class_init (CompaniesSyncClientClass *klass)
   properties[PROP_IS_SYNCING] =
     g_param_spec_boolean ("is-syncing", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* A PEM file of certificate authorities trusted instead of the system's
+   * (NULL: $COMPANIES_CA_FILE when set, else the system's). */
+  properties[PROP_TLS_CA_FILE] =
+    g_param_spec_string ("tls-ca-file", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**

@@ -34,7 +34,10 @@ G_DECLARE_FINAL_TYPE (CompaniesSyncClient, companies_sync_client, COMPANIES, SYN
 
 /* Properties: "database-path" (construct-only), "server-url" (e.g.
  * "http://127.0.0.1:8080", no trailing path), "token" (NULL = none; never
- * logged), "is-syncing" (read-only, notified on the main context).
+ * logged), "is-syncing" (read-only, notified on the main context),
+ * "tls-ca-file" (a PEM file of the certificate authorities to trust for
+ * https, instead of the system's; NULL = $COMPANIES_CA_FILE when set,
+ * else the system's trust).
  *
  * Signal "progress" (guint sent, guint received): emitted in the thread
  * default main context of the caller of sync_async while a sync runs,
@@ -50,6 +53,13 @@ void                 companies_sync_client_set_server_url (CompaniesSyncClient  
 void                 companies_sync_client_set_token      (CompaniesSyncClient  *self,
                                                            const char           *token);
 gboolean             companies_sync_client_get_is_syncing (CompaniesSyncClient  *self);
+const char          *companies_sync_client_get_tls_ca_file (CompaniesSyncClient *self);
+/* For private deployments and tests: trust the certificate authorities of
+ * @ca_file (PEM) instead of the system's. Used from the next sync on; a
+ * file that cannot be read fails that sync with
+ * COMPANIES_SYNC_ERROR_CERTIFICATE. */
+void                 companies_sync_client_set_tls_ca_file (CompaniesSyncClient *self,
+                                                            const char          *ca_file);
 
 /* Pushes every pending change (in requests of at most 1000 changes) and
  * pulls until has_more is false, applying each response in one local

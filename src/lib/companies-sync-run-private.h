@@ -18,6 +18,7 @@ typedef struct
   char *database_path;
   char *server_url;
   char *token;         /* NULL: no Authorization header */
+  char *tls_ca_file;   /* NULL: the system's certificate authorities */
 } CompaniesSyncConfig;
 
 void companies_sync_config_free (CompaniesSyncConfig *config);

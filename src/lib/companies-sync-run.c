@@ -22,6 +22,7 @@
 
 #include "companies-local-store-private.h"
 #include "companies-sync-run-private.h"
+#include "companies-test-hooks.h"
 
 /* At most this many changes a request (the brief's batch size). */
 #define PUSH_BATCH_SIZE        1000
@@ -43,6 +44,7 @@ companies_sync_config_free (CompaniesSyncConfig *config)
   g_free (config->database_path);
   g_free (config->server_url);
   g_free (config->token);
+  g_free (config->tls_ca_file);
   g_free (config);
 }
 
@@ -184,6 +186,10 @@ post_request (SoupSession                *session,
     {
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
+      else if (g_error_matches (local_error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+        g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_CERTIFICATE,
+                     _("The server’s certificate is not trusted; nothing was sent to %s"),
+                     config->server_url);
       else
         g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_NETWORK,
                      _("Could not reach the server at %s: %s"),
@@ -238,6 +244,39 @@ post_request (SoupSession                *session,
   return response;
 }
 
+/* A session of its own for the run; with a CA file, trusting only it. */
+static SoupSession *
+make_session (const CompaniesSyncConfig  *config,
+              GError                    **error)
+{
+  g_autofree char *user_agent = g_strconcat ("Companies/", PACKAGE_VERSION, NULL);
+  g_autoptr(GTlsDatabase) database = NULL;
+  SoupSession *session;
+
+  if (config->tls_ca_file != NULL)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      database = g_tls_file_database_new (config->tls_ca_file, &local_error);
+      if (database == NULL)
+        {
+          g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_CERTIFICATE,
+                       _("Could not read the certificate authorities in “%s”: %s"),
+                       config->tls_ca_file, local_error->message);
+          return NULL;
+        }
+    }
+
+  session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_SECONDS,
+                                           "idle-timeout", HTTP_TIMEOUT_SECONDS,
+                                           "user-agent", user_agent,
+                                           NULL);
+  if (database != NULL)
+    soup_session_set_tls_database (session, database);
+
+  return session;
+}
+
 static gboolean
 storage_error (GError  *store_error,
                GError **error)
@@ -260,7 +299,6 @@ companies_sync_run (const CompaniesSyncConfig  *config,
   g_autoptr(GHashTable) exclude = NULL;
   g_autoptr(GError) store_error = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *user_agent = NULL;
   CompaniesSyncResult result = { 0, };
   gboolean need_pull = TRUE;
   gboolean forgot_cursor = FALSE;
@@ -269,6 +307,10 @@ companies_sync_run (const CompaniesSyncConfig  *config,
 
   url = build_sync_url (config->server_url, error);
   if (url == NULL)
+    return NULL;
+
+  session = make_session (config, error);
+  if (session == NULL)
     return NULL;
 
   lock_fd = take_sync_lock (config->database_path, cancellable, error);
@@ -284,11 +326,6 @@ companies_sync_run (const CompaniesSyncConfig  *config,
       return NULL;
     }
 
-  user_agent = g_strconcat ("Companies/", PACKAGE_VERSION, NULL);
-  session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_SECONDS,
-                                           "idle-timeout", HTTP_TIMEOUT_SECONDS,
-                                           "user-agent", user_agent,
-                                           NULL);
   exclude = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   /* Records changed after this point wait for the next sync: the one
@@ -354,11 +391,15 @@ companies_sync_run (const CompaniesSyncConfig  *config,
           goto failed;
         }
 
+      companies_test_hook ("after-send");
+
       if (!companies_local_store_apply_response (store, batch, response, &stats, &store_error))
         {
           storage_error (g_steal_pointer (&store_error), error);
           goto failed;
         }
+
+      companies_test_hook ("after-apply");
 
       g_hash_table_iter_init (&iter, batch->pushed);
       while (g_hash_table_iter_next (&iter, &key, &value))

@@ -7,6 +7,15 @@
  * database, and resumed when its reply comes back, so the main loop stays
  * free for GET /v1/health and for reading other requests.
  *
+ * Bodies: a declared length over the limit is refused (413) from the
+ * headers, and the body is not kept; a chunked body is counted as it
+ * comes, and once over the limit it is no longer kept either. So at most
+ * the limit is ever held in memory. A refused body is still read and
+ * dropped, because an HTTP/1.1 client reads the answer only once it has
+ * sent its body; but any body that goes on past twice the limit has its
+ * connection closed. Connection limits and timeouts:
+ * companies-server-limits.c.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "companies-server"
@@ -20,20 +29,26 @@
 
 #include "companies-protocol.h"
 #include "companies-server-http.h"
+#include "companies-server-limits.h"
+#include "companies-server-listener.h"
 
 #define REQUEST_INFO_KEY "companies-server-request-info"
 #define HEALTH_BODY      "{\"status\":\"ok\",\"protocol\":1}"
 
 struct _CompaniesServerHttp
 {
-  SoupServer            *server;
-  CompaniesServerWorker *worker;     /* borrowed */
-  CompaniesServerTokens *tokens;     /* NULL: no authentication */
-  gsize                  max_body_bytes;
+  SoupServer              *server;
+  CompaniesServerWorker   *worker;          /* borrowed */
+  CompaniesServerTokens   *tokens;          /* NULL: no authentication */
+  CompaniesServerLimits   *limits;
+  CompaniesServerListener *listener;
+  gsize                    max_body_bytes;
+  guint64                  max_read_bytes;  /* read (and dropped) past the limit */
+  GTlsCertificate         *tls_certificate; /* NULL: plain HTTP */
 
-  guint                  in_flight;  /* sync requests handed to the worker */
-  GSourceFunc            idle_func;
-  gpointer               idle_data;
+  guint                    in_flight;       /* sync requests handed to the worker */
+  GSourceFunc              idle_func;
+  gpointer                 idle_data;
 };
 
 /* What the log line needs, kept on each message. */
@@ -42,6 +57,7 @@ typedef struct
   CompaniesServerHttp *http;
   gint64               started;      /* monotonic µs */
   guint64              received;     /* body bytes so far */
+  gboolean             dropped;      /* the connection was closed */
   guint                changes_in;
   guint                changes_out;
   gboolean             in_worker;
@@ -159,6 +175,13 @@ got_chunk_cb (SoupServerMessage *msg,
   info->received += g_bytes_get_size (chunk);
   if (info->received > self->max_body_bytes && soup_server_message_get_status (msg) == 0)
     respond_too_large (self, msg);
+
+  if (info->received > self->max_read_bytes && !info->dropped)
+    {
+      info->dropped = TRUE;
+      companies_server_limits_drop (self->limits, msg,
+                                    _("its request body went on past twice the limit"));
+    }
 }
 
 static void
@@ -214,8 +237,6 @@ early_handler_cb (SoupServer        *server,
       respond_too_large (self, msg);
       return;
     }
-
-  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), self);
 }
 
 static void
@@ -278,20 +299,10 @@ message_finished_cb (SoupServerMessage *msg,
 {
   RequestInfo *info = user_data;
   CompaniesServerHttp *self = info->http;
-  GUri *uri = soup_server_message_get_uri (msg);
-  gint64 elapsed = g_get_monotonic_time () - info->started;
 
   if (info->finished)
     return;
   info->finished = TRUE;
-
-  /* One line a request; never a header, so never a token. */
-  g_printerr ("%s %s %u in=%u out=%u %" G_GINT64_FORMAT " ms\n",
-              soup_server_message_get_method (msg),
-              uri != NULL ? g_uri_get_path (uri) : "-",
-              soup_server_message_get_status (msg),
-              info->changes_in, info->changes_out,
-              elapsed / 1000);
 
   if (info->in_worker)
     {
@@ -306,6 +317,49 @@ message_finished_cb (SoupServerMessage *msg,
     }
 }
 
+/* One line a request, once it is answered or its connection is gone
+ * ("aborted"); never a header, so never a token. libsoup reports only
+ * requests whose request line arrived: a connection closed before that is
+ * logged by the limits. */
+static void
+log_request (SoupServerMessage *msg,
+             gboolean           aborted)
+{
+  RequestInfo *info = get_info (msg);
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autofree char *status = NULL;
+
+  if (info == NULL)
+    return;
+
+  if (aborted)
+    status = g_strdup ("aborted");
+  else
+    status = g_strdup_printf ("%u", soup_server_message_get_status (msg));
+
+  g_printerr ("%s %s %s in=%u out=%u %" G_GINT64_FORMAT " ms\n",
+              soup_server_message_get_method (msg),
+              uri != NULL ? g_uri_get_path (uri) : "-",
+              status, info->changes_in, info->changes_out,
+              (g_get_monotonic_time () - info->started) / 1000);
+}
+
+static void
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  log_request (msg, FALSE);
+}
+
+static void
+request_aborted_cb (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    gpointer           user_data)
+{
+  log_request (msg, TRUE);
+}
+
 static void
 request_started_cb (SoupServer        *server,
                     SoupServerMessage *msg,
@@ -317,26 +371,40 @@ request_started_cb (SoupServer        *server,
   info->started = g_get_monotonic_time ();
   g_object_set_data_full (G_OBJECT (msg), REQUEST_INFO_KEY, info, g_free);
   g_signal_connect (msg, "finished", G_CALLBACK (message_finished_cb), info);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), info->http);
 }
 
 CompaniesServerHttp *
-companies_server_http_new (CompaniesServerWorker *worker,
-                           CompaniesServerTokens *tokens,
-                           gsize                  max_body_bytes)
+companies_server_http_new (CompaniesServerWorker            *worker,
+                           CompaniesServerTokens            *tokens,
+                           const CompaniesServerHttpOptions *options)
 {
   CompaniesServerHttp *self;
 
   g_return_val_if_fail (worker != NULL, NULL);
-  g_return_val_if_fail (max_body_bytes > 0, NULL);
+  g_return_val_if_fail (options != NULL, NULL);
+  g_return_val_if_fail (options->max_body_bytes > 0, NULL);
 
   self = g_new0 (CompaniesServerHttp, 1);
   self->worker = worker;
   self->tokens = tokens;
-  self->max_body_bytes = max_body_bytes;
+  self->max_body_bytes = options->max_body_bytes;
+  if ((guint64) options->max_body_bytes > G_MAXUINT64 / 2)
+    self->max_read_bytes = G_MAXUINT64;
+  else
+    self->max_read_bytes = 2 * (guint64) options->max_body_bytes;
+  if (options->tls_certificate != NULL)
+    self->tls_certificate = g_object_ref (options->tls_certificate);
   self->server = soup_server_new ("server-header", "companies-server/" PACKAGE_VERSION " ",
                                   NULL);
+  self->limits = companies_server_limits_new (self->server,
+                                              options->max_connections,
+                                              options->idle_timeout,
+                                              options->request_timeout);
 
   g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
+  g_signal_connect (self->server, "request-finished", G_CALLBACK (request_finished_cb), self);
+  g_signal_connect (self->server, "request-aborted", G_CALLBACK (request_aborted_cb), self);
   soup_server_add_early_handler (self->server, NULL, early_handler_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, handler_cb, self, NULL);
 
@@ -349,37 +417,26 @@ companies_server_http_listen (CompaniesServerHttp  *self,
                               guint16               port,
                               GError              **error)
 {
-  g_autoptr(GSocketAddress) socket_address = NULL;
-  g_autoptr(GSocketAddress) local_address = NULL;
   g_autofree char *host = NULL;
-  GSList *listeners;
+  const char *scheme = self->tls_certificate != NULL ? "https" : "http";
 
   g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self->listener == NULL, NULL);
   g_return_val_if_fail (G_IS_INET_ADDRESS (address), NULL);
 
-  socket_address = g_inet_socket_address_new (address, port);
-  if (!soup_server_listen (self->server, socket_address, 0, error))
+  self->listener = companies_server_listener_new (self->server, self->limits,
+                                                  self->tls_certificate,
+                                                  address, port, error);
+  if (self->listener == NULL)
     return NULL;
 
-  listeners = soup_server_get_listeners (self->server);
-  if (listeners != NULL)
-    local_address = g_socket_get_local_address (listeners->data, error);
-  g_slist_free (listeners);
-  if (local_address == NULL)
-    {
-      if (error != NULL && *error == NULL)
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                             _("The server has no listening socket"));
-      return NULL;
-    }
-
-  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local_address));
+  port = companies_server_listener_get_port (self->listener);
   host = g_inet_address_to_string (address);
 
   if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
-    return g_strdup_printf ("http://[%s]:%u", host, port);
+    return g_strdup_printf ("%s://[%s]:%u", scheme, host, port);
   else
-    return g_strdup_printf ("http://%s:%u", host, port);
+    return g_strdup_printf ("%s://%s:%u", scheme, host, port);
 }
 
 void
@@ -406,8 +463,11 @@ companies_server_http_free (CompaniesServerHttp *self)
   if (self == NULL)
     return;
 
+  g_clear_pointer (&self->listener, companies_server_listener_free);
   soup_server_disconnect (self->server);
+  g_clear_pointer (&self->limits, companies_server_limits_free);
   g_clear_object (&self->server);
+  g_clear_object (&self->tls_certificate);
   g_clear_pointer (&self->tokens, companies_server_tokens_free);
   g_free (self);
 }

@@ -14,22 +14,33 @@ G_BEGIN_DECLS
 
 typedef struct _CompaniesServerHttp CompaniesServerHttp;
 
+typedef struct
+{
+  gsize            max_body_bytes;
+  guint            max_connections;
+  guint            idle_timeout;      /* seconds */
+  guint            request_timeout;   /* seconds */
+  GTlsCertificate *tls_certificate;   /* NULL: plain HTTP */
+} CompaniesServerHttpOptions;
+
 /* @worker is borrowed and must outlive the result; @tokens is taken (NULL:
- * no authentication, only for a loopback address). */
-CompaniesServerHttp *companies_server_http_new          (CompaniesServerWorker  *worker,
-                                                         CompaniesServerTokens  *tokens,
-                                                         gsize                   max_body_bytes);
+ * no authentication, only for a loopback address). See
+ * companies-server-limits.h for the connection limits. */
+CompaniesServerHttp *companies_server_http_new          (CompaniesServerWorker            *worker,
+                                                         CompaniesServerTokens            *tokens,
+                                                         const CompaniesServerHttpOptions *options);
 /* Listens on @address:@port (0 picks a free port) and returns the URL it
- * listens on, "http://127.0.0.1:8080" or "http://[::1]:8080". */
-char                *companies_server_http_listen       (CompaniesServerHttp    *self,
-                                                         GInetAddress           *address,
-                                                         guint16                 port,
-                                                         GError                **error);
+ * listens on, "http://127.0.0.1:8080" or "http://[::1]:8080" ("https://"
+ * with a TLS certificate). */
+char                *companies_server_http_listen       (CompaniesServerHttp              *self,
+                                                         GInetAddress                     *address,
+                                                         guint16                           port,
+                                                         GError                          **error);
 /* Calls @func once no sync request is being served (at once if none is). */
-void                 companies_server_http_when_idle    (CompaniesServerHttp    *self,
-                                                         GSourceFunc             func,
-                                                         gpointer                user_data);
+void                 companies_server_http_when_idle    (CompaniesServerHttp              *self,
+                                                         GSourceFunc                       func,
+                                                         gpointer                          user_data);
 /* Closes every connection and frees the server. */
-void                 companies_server_http_free         (CompaniesServerHttp    *self);
+void                 companies_server_http_free         (CompaniesServerHttp              *self);
 
 G_END_DECLS

@@ -231,7 +231,11 @@ companies_server_sqlite_set_error (sqlite3  *db,
 {
   int code = sqlite3_extended_errcode (db) & 0xff;
 
-  if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+  if (code == SQLITE_FULL)
+    g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
+                 COMPANIES_SERVER_STORE_ERROR_FULL,
+                 _("the disk is full (%s)"), sqlite3_errmsg (db));
+  else if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
     g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
                  COMPANIES_SERVER_STORE_ERROR_NOT_OURS,
                  _("the file is damaged or is not a SQLite database (%s)"),

@@ -3,7 +3,9 @@
  * The schema and its migrations: companies-server-store-sqlite-schema.c.
  *
  * WAL with synchronous=FULL (an acknowledged sync survives a power cut),
- * a busy timeout, and prepared statements made once and reused.
+ * a busy timeout, and prepared statements made once and reused. Every
+ * statement is a constant of this file (or of the schema's); input only
+ * ever reaches SQLite as bound parameters.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +18,7 @@
 
 #include "companies-server-store-sqlite.h"
 #include "companies-server-store-sqlite-private.h"
+#include "companies-server-test-hooks.h"
 
 #define BUSY_TIMEOUT_MS  5000
 
@@ -567,6 +570,28 @@ static const CompaniesServerStoreVTable sqlite_vtable = {
   .purge_tombstones = sqlite_purge_tombstones,
 };
 
+/* Test-only (companies-server-test-hooks.h): a database capped at a few
+ * pages behaves as on a full disk. */
+static gboolean
+apply_test_page_cap (CompaniesServerStoreSqlite  *self,
+                     GError                     **error)
+{
+  g_autofree char *sql = NULL;
+  gint64 pages;
+
+  if (!companies_server_test_hook_max_page_count (&pages))
+    return TRUE;
+
+  /* A number parsed from the variable, never its text: PRAGMA takes no
+   * bound parameters. */
+  sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, pages);
+  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error);
+
+  g_printerr ("Test hook: the database is capped at %" G_GINT64_FORMAT " pages\n", pages);
+  return TRUE;
+}
+
 CompaniesServerStore *
 companies_server_store_sqlite_open (const char  *path,
                                     GError     **error)
@@ -603,6 +628,14 @@ companies_server_store_sqlite_open (const char  *path,
       g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
                    local_error->domain == COMPANIES_SERVER_STORE_ERROR ? local_error->code
                                                                        : COMPANIES_SERVER_STORE_ERROR_OPEN,
+                   _("Cannot use the database “%s”: %s"), path, local_error->message);
+      sqlite_close ((CompaniesServerStore *) self);
+      return NULL;
+    }
+
+  if (!apply_test_page_cap (self, &local_error))
+    {
+      g_set_error (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_OPEN,
                    _("Cannot use the database “%s”: %s"), path, local_error->message);
       sqlite_close ((CompaniesServerStore *) self);
       return NULL;

@@ -26,6 +26,7 @@ typedef enum
   COMPANIES_SERVER_STORE_ERROR_NOT_OURS,  /* not a companies-server database */
   COMPANIES_SERVER_STORE_ERROR_TOO_NEW,   /* made by a newer companies-server */
   COMPANIES_SERVER_STORE_ERROR_FAILED,    /* any other storage failure */
+  COMPANIES_SERVER_STORE_ERROR_FULL,      /* no room left (disk full, size cap) */
 } CompaniesServerStoreError;
 
 GQuark companies_server_store_error_quark (void);

@@ -29,6 +29,7 @@
 
 #include "companies-server-cursor.h"
 #include "companies-server-sync.h"
+#include "companies-server-test-hooks.h"
 
 #define SECONDS_PER_DAY (24 * 60 * 60)
 
@@ -353,6 +354,7 @@ apply_in_transaction (SyncContext                 *ctx,
   gboolean first_snapshot_page = FALSE;
   gint64 after_version = 0;
   gint64 cursor_version = 0;
+  guint n_total, n_applied = 0;
   guint limit;
 
   if (!companies_server_store_get_state (ctx->store, &before, error))
@@ -376,17 +378,28 @@ apply_in_transaction (SyncContext                 *ctx,
 
   ctx->response->reset = first_snapshot_page || (cursor != NULL && cursor->in_snapshot);
 
+  n_total = request->added->len + request->updated->len + request->deleted->len;
+
   for (guint i = 0; i < request->added->len; i++)
-    if (!apply_add (ctx, g_ptr_array_index (request->added, i), error))
-      return FALSE;
+    {
+      if (!apply_add (ctx, g_ptr_array_index (request->added, i), error))
+        return FALSE;
+      companies_server_test_hook_applied (++n_applied, n_total);
+    }
 
   for (guint i = 0; i < request->updated->len; i++)
-    if (!apply_update (ctx, g_ptr_array_index (request->updated, i), error))
-      return FALSE;
+    {
+      if (!apply_update (ctx, g_ptr_array_index (request->updated, i), error))
+        return FALSE;
+      companies_server_test_hook_applied (++n_applied, n_total);
+    }
 
   for (guint i = 0; i < request->deleted->len; i++)
-    if (!apply_delete (ctx, g_ptr_array_index (request->deleted, i), error))
-      return FALSE;
+    {
+      if (!apply_delete (ctx, g_ptr_array_index (request->deleted, i), error))
+        return FALSE;
+      companies_server_test_hook_applied (++n_applied, n_total);
+    }
 
   if (!companies_server_store_get_state (ctx->store, &after, error))
     return FALSE;

@@ -1,5 +1,12 @@
 /* companies-server-tokens.c: the bearer tokens a server accepts
  *
+ * A line of the tokens file is either "sha256:<64 hex digits>", optionally
+ * followed by white space and a "# comment" (what `companies-server
+ * add-token` writes: the token itself is never stored), or a token in
+ * clear (older files: the whole line, trimmed, is the token; it is hashed
+ * as it is read). Only the SHA-256 digests are kept in memory; neither
+ * tokens nor digests are ever logged.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "companies-server"
@@ -19,6 +26,7 @@
 
 #define DIGEST_LENGTH   32            /* SHA-256 */
 #define MAX_FILE_SIZE   (1024 * 1024)
+#define HASH_PREFIX     "sha256:"
 
 struct _CompaniesServerTokens
 {
@@ -113,6 +121,35 @@ read_private_file (const char  *path,
   return TRUE;
 }
 
+/* "sha256:<64 hex digits>", then nothing or white space and a comment. */
+static gboolean
+parse_hash_line (const char *line,
+                 guint8      digest[DIGEST_LENGTH])
+{
+  const char *hex = line + strlen (HASH_PREFIX);
+  const char *rest = hex + 2 * DIGEST_LENGTH;
+
+  for (guint i = 0; i < 2 * DIGEST_LENGTH; i++)
+    if (!g_ascii_isxdigit (hex[i]))
+      return FALSE;
+
+  if (*rest != '\0')
+    {
+      if (!g_ascii_isspace (*rest))
+        return FALSE;
+      while (g_ascii_isspace (*rest))
+        rest++;
+      if (*rest != '#')
+        return FALSE;
+    }
+
+  for (guint i = 0; i < DIGEST_LENGTH; i++)
+    digest[i] = (guint8) (g_ascii_xdigit_value (hex[2 * i]) << 4 |
+                          g_ascii_xdigit_value (hex[2 * i + 1]));
+
+  return TRUE;
+}
+
 CompaniesServerTokens *
 companies_server_tokens_load (const char  *path,
                               GError     **error)
@@ -121,6 +158,7 @@ companies_server_tokens_load (const char  *path,
   char *contents = NULL;
   char *line, *next;
   gsize length = 0;
+  guint line_number = 0;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -138,13 +176,31 @@ companies_server_tokens_load (const char  *path,
       next = end != NULL ? end + 1 : NULL;
       if (end != NULL)
         *end = '\0';
+      line_number++;
 
       g_strstrip (line);
       if (*line == '\0' || *line == '#')
         continue;
 
-      hash_token (line, strlen (line), digest);
+      if (g_str_has_prefix (line, HASH_PREFIX))
+        {
+          /* The line is not quoted: it could be a token typed by mistake. */
+          if (!parse_hash_line (line, digest))
+            {
+              g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                           _("Line %u of the tokens file “%s” starts with “%s” but does "
+                             "not hold 64 hexadecimal digits"),
+                           line_number, path, HASH_PREFIX);
+              explicit_bzero (contents, MAX_FILE_SIZE + 1);
+              g_free (contents);
+              return NULL;
+            }
+        }
+      else
+        hash_token (line, strlen (line), digest);
+
       g_byte_array_append (self->digests, digest, DIGEST_LENGTH);
+      explicit_bzero (digest, sizeof digest);
     }
 
   /* Keep no clear-text token in memory. */

@@ -10,10 +10,11 @@ G_BEGIN_DECLS
 
 typedef struct _CompaniesServerTokens CompaniesServerTokens;
 
-/* Reads a tokens file: one token per line, white space around it ignored,
- * blank lines and lines starting with '#' skipped. Refuses a file that
- * group or others may access, and a file without any token. Only SHA-256
- * hashes of the tokens are kept. */
+/* Reads a tokens file: one token a line, either as "sha256:<hex digest>"
+ * (optionally followed by " # comment") or in clear (white space around it
+ * ignored); blank lines and lines starting with '#' skipped. Refuses a
+ * file that group or others may access, a malformed sha256: line, and a
+ * file without any token. Only SHA-256 hashes of the tokens are kept. */
 CompaniesServerTokens *companies_server_tokens_load      (const char            *path,
                                                           GError               **error);
 /* TRUE when @token is one of the configured tokens; compares against every

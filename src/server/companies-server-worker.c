@@ -125,9 +125,15 @@ handle_sync (CompaniesServerWorker *self,
 
       /* The details are for the operator, not the client. */
       g_printerr (_("A sync failed and was rolled back: %s\n"), error->message);
-      set_error_reply (&job->reply, 500, "internal",
-                       _("The server failed to store the changes; nothing was applied. Try again later."),
-                       NULL);
+      if (g_error_matches (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_FULL))
+        set_error_reply (&job->reply, 500, "internal",
+                         _("The server has no room left to store the changes; nothing was "
+                           "applied. Try again later."),
+                         NULL);
+      else
+        set_error_reply (&job->reply, 500, "internal",
+                         _("The server failed to store the changes; nothing was applied. Try again later."),
+                         NULL);
       return;
     }
 

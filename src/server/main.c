@@ -2,18 +2,26 @@
  *
  *   companies-server [--address ADDR] [--port PORT] [--database FILE]
  *                    [--tokens FILE] [--tombstone-days N]
- *                    [--max-body-bytes N] [--version]
+ *                    [--tls-certificate FILE --tls-key FILE]
+ *                    [--max-body-bytes N] [--max-connections N]
+ *                    [--idle-timeout SECONDS] [--request-timeout SECONDS]
+ *                    [--version]
+ *   companies-server add-token --tokens FILE [--comment TEXT]
  *
- * Prints "Listening on http://ADDR:PORT" on stdout once it listens; logs go
- * to stderr. Exit status: 0 after SIGINT/SIGTERM, 1 when it cannot start
- * (database, tokens, address in use, non-loopback address without tokens),
- * 2 for bad options.
+ * Prints "Listening on http://ADDR:PORT" (https:// with TLS) on stdout
+ * once it listens; logs go to stderr. Exit status: 0 after SIGINT/SIGTERM,
+ * 1 when it cannot start (database, tokens, certificate, address in use,
+ * non-loopback address without tokens, too few file descriptors), 2 for
+ * bad options.
  *
  * --tombstone-days N: deleted records are remembered N days (default 90),
  * so that clients can learn of the delete; a client whose cursor is older
  * than a purged tombstone gets a reset. Tombstones are purged at start and
  * then at most hourly, before a request. 0 purges every tombstone at each
  * purge (meant for tests).
+ *
+ * --max-connections, --idle-timeout, --request-timeout: see
+ * companies-server-limits.c. add-token: companies-server-add-token.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,6 +32,8 @@
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
 
 #include <gio/gio.h>
 #include <glib-unix.h>
@@ -31,8 +41,11 @@
 #include <glib/gstdio.h>
 
 #include "companies-protocol.h"
+#include "companies-server-add-token.h"
 #include "companies-server-http.h"
+#include "companies-server-limits.h"
 #include "companies-server-store-sqlite.h"
+#include "companies-server-tls.h"
 #include "companies-server-tokens.h"
 #include "companies-server-worker.h"
 
@@ -40,6 +53,10 @@
 #define DEFAULT_PORT           8080
 #define DEFAULT_TOMBSTONE_DAYS 90
 #define MAX_TOMBSTONE_DAYS     36500
+#define MAX_TIMEOUT_SECONDS    86400
+#define MAX_CONNECTIONS        100000
+/* Descriptors besides the connections: database, WAL, listener, pipes. */
+#define SPARE_DESCRIPTORS      64
 /* How long a signal waits for the request in flight before leaving anyway. */
 #define SHUTDOWN_GRACE_SECONDS 30
 
@@ -103,6 +120,38 @@ parse_address (const char *text)
   return g_inet_address_new_from_string (text);
 }
 
+/* Each connection takes a file descriptor: make sure they can all be
+ * open at once (libsoup stops accepting for good when accept () fails). */
+static gboolean
+ensure_descriptors (guint    max_connections,
+                    GError **error)
+{
+  rlim_t needed = (rlim_t) max_connections + SPARE_DESCRIPTORS;
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) != 0)
+    return TRUE;
+
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed)
+    {
+      limit.rlim_cur = (limit.rlim_max == RLIM_INFINITY || limit.rlim_max >= needed)
+                       ? needed : limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+      getrlimit (RLIMIT_NOFILE, &limit);
+    }
+
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < needed)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TOO_MANY_OPEN_FILES,
+                   _("--max-connections %u needs %u open files, but this process may open "
+                     "only %u (see “ulimit -n”)"),
+                   max_connections, (guint) needed, (guint) limit.rlim_cur);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static int
 bad_options (GOptionContext *context,
              const char     *message)
@@ -120,6 +169,9 @@ main (int   argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(GInetAddress) address = NULL;
   g_autoptr(CompaniesServerTokens) tokens = NULL;
+  g_autoptr(GTlsCertificate) tls_certificate = NULL;
+  g_autofree char *tls_certificate_path = NULL;
+  g_autofree char *tls_key_path = NULL;
   g_autofree char *address_text = NULL;
   g_autofree char *database_path = NULL;
   g_autofree char *tokens_path = NULL;
@@ -131,6 +183,10 @@ main (int   argc,
   gint port = DEFAULT_PORT;
   gint tombstone_days = DEFAULT_TOMBSTONE_DAYS;
   gint64 max_body_bytes = COMPANIES_DEFAULT_MAX_BODY;
+  gint max_connections = COMPANIES_SERVER_DEFAULT_MAX_CONNECTIONS;
+  gint idle_timeout = COMPANIES_SERVER_DEFAULT_IDLE_TIMEOUT;
+  gint request_timeout = COMPANIES_SERVER_DEFAULT_REQUEST_TIMEOUT;
+  CompaniesServerHttpOptions http_options = { 0, };
   guint sigint_id, sigterm_id;
 
   const GOptionEntry entries[] = {
@@ -144,8 +200,21 @@ main (int   argc,
       N_("Accept only the bearer tokens in this file, one a line"), N_("FILE") },
     { "tombstone-days", 0, 0, G_OPTION_ARG_INT, &tombstone_days,
       N_("Days to remember deleted records (default 90)"), N_("N") },
+    { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &tls_certificate_path,
+      N_("Serve HTTPS with this PEM certificate (chain); needs --tls-key"), N_("FILE") },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key_path,
+      N_("The PEM private key of --tls-certificate"), N_("FILE") },
     { "max-body-bytes", 0, 0, G_OPTION_ARG_INT64, &max_body_bytes,
       N_("Largest request body accepted (default 32 MiB)"), N_("N") },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
+      N_("Connections served at once; more are closed at once (default 256)"), N_("N") },
+    { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
+      N_("Close a connection that sends nothing this long while its request is "
+         "awaited (default 60)"), N_("SECONDS") },
+    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout,
+      N_("Close a connection whose request has not fully arrived this long after it "
+         "connected, or that has not taken its answer this long after it started "
+         "(default 30)"), N_("SECONDS") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &show_version,
       N_("Show the version and exit"), NULL },
     { NULL }
@@ -157,8 +226,24 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("companies-server");
 
+  if (argc > 1 && strcmp (argv[1], "add-token") == 0)
+    return companies_server_add_token_main (argc - 1, argv + 1);
+
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("The sync server of Companies."));
+  g_option_context_set_description (context,
+                                    _("Commands:\n"
+                                      "  add-token --tokens FILE [--comment TEXT]\n"
+                                      "      Make a new access token: it is printed once, and only "
+                                      "its SHA-256\n"
+                                      "      hash is appended to FILE (made private if missing). "
+                                      "Restart the\n"
+                                      "      server to accept it.\n"
+                                      "\n"
+                                      "A tokens file holds one token a line: “sha256:<hex>” "
+                                      "lines (what\n"
+                                      "add-token writes) or tokens in clear; it must not be "
+                                      "readable by others.\n"));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -178,6 +263,14 @@ main (int   argc,
     return bad_options (context, _("The tombstone days must be between 0 and 36500"));
   if (max_body_bytes < 1 || (guint64) max_body_bytes > G_MAXSIZE)
     return bad_options (context, _("The largest body must be at least one byte"));
+
+  if (max_connections < 1 || max_connections > MAX_CONNECTIONS)
+    return bad_options (context, _("The connections must be between 1 and 100000"));
+  if (idle_timeout < 1 || idle_timeout > MAX_TIMEOUT_SECONDS ||
+      request_timeout < 1 || request_timeout > MAX_TIMEOUT_SECONDS)
+    return bad_options (context, _("The timeouts must be between 1 and 86400 seconds"));
+  if ((tls_certificate_path == NULL) != (tls_key_path == NULL))
+    return bad_options (context, _("--tls-certificate and --tls-key go together"));
 
   address = parse_address (address_text != NULL ? address_text : "127.0.0.1");
   if (address == NULL)
@@ -209,6 +302,27 @@ main (int   argc,
                     "machine only\n"));
     }
 
+  if (tls_certificate_path != NULL)
+    {
+      tls_certificate = companies_server_tls_load (tls_certificate_path, tls_key_path, &error);
+      if (tls_certificate == NULL)
+        {
+          g_printerr ("%s: %s\n", g_get_prgname (), error->message);
+          return EXIT_FAILURE;
+        }
+    }
+  else if (tokens != NULL && !g_inet_address_get_is_loopback (address))
+    {
+      g_printerr (_("Warning: without --tls-certificate the access tokens travel in clear "
+                    "over the network; anyone on the way can read and reuse them\n"));
+    }
+
+  if (!ensure_descriptors (max_connections, &error))
+    {
+      g_printerr ("%s: %s\n", g_get_prgname (), error->message);
+      return EXIT_FAILURE;
+    }
+
   if (database_path == NULL)
     {
       database_path = default_database_path (&error);
@@ -228,7 +342,12 @@ main (int   argc,
 
   worker = companies_server_worker_new (store, tombstone_days);
   state.loop = g_main_loop_new (NULL, FALSE);
-  state.http = companies_server_http_new (worker, g_steal_pointer (&tokens), max_body_bytes);
+  http_options.max_body_bytes = max_body_bytes;
+  http_options.max_connections = max_connections;
+  http_options.idle_timeout = idle_timeout;
+  http_options.request_timeout = request_timeout;
+  http_options.tls_certificate = tls_certificate;
+  state.http = companies_server_http_new (worker, g_steal_pointer (&tokens), &http_options);
 
   url = companies_server_http_listen (state.http, address, port, &error);
   if (url == NULL)
@@ -240,13 +359,14 @@ main (int   argc,
       return EXIT_FAILURE;
     }
 
+  /* Before the line below: whoever reads it may signal us at once. */
+  sigint_id = g_unix_signal_add (SIGINT, signal_received_cb, &state);
+  sigterm_id = g_unix_signal_add (SIGTERM, signal_received_cb, &state);
+
   g_printerr (_("Database: %s\n"), database_path);
   /* Tests and scripts wait for exactly this line. */
   g_print ("Listening on %s\n", url);
   fflush (stdout);
-
-  sigint_id = g_unix_signal_add (SIGINT, signal_received_cb, &state);
-  sigterm_id = g_unix_signal_add (SIGTERM, signal_received_cb, &state);
 
   g_main_loop_run (state.loop);
 

@@ -499,6 +499,47 @@ test_status_human (CliFixture    *f,
   g_assert_true (g_regex_match_simple ("^Companies: +2$", status, G_REGEX_MULTILINE, 0));
 }
 
+static void
+test_not_a_database (CliFixture    *f,
+                     gconstpointer  data)
+{
+  const char *contents = "This is not a Companies database.\n";
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *commands[][4] = {
+    { "list", NULL },
+    { "status", NULL },
+    { "add", "--name", "X", NULL },
+    { "delete", "1", NULL },
+  };
+
+  g_file_set_contents (f->db, contents, -1, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+      g_auto(CliRun) run = { 0 };
+
+      g_ptr_array_add (argv, (gpointer) "--database");
+      g_ptr_array_add (argv, f->db);
+      for (guint j = 0; commands[i][j] != NULL; j++)
+        g_ptr_array_add (argv, (gpointer) commands[i][j]);
+      g_ptr_array_add (argv, NULL);
+
+      cli_runv (f, NULL, (const char * const *) argv->pdata, &run);
+      g_assert_cmpint (run.status, ==, 1);
+      g_assert_true (g_str_has_prefix (run.err, "companies-cli: "));
+      g_assert_nonnull (strstr (run.err, f->db));
+      g_assert_cmpstr (run.out, ==, "");
+    }
+
+  /* The file is left as it was. */
+  g_file_get_contents (f->db, &after, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (after, ==, contents);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -518,6 +559,7 @@ main (int    argc,
   ADD ("/cli/database-precedence", test_database_precedence);
   ADD ("/cli/help-version", test_help_version);
   ADD ("/cli/status-human", test_status_human);
+  ADD ("/cli/not-a-database", test_not_a_database);
 
 #undef ADD
 

@@ -209,6 +209,14 @@ companies_test_server_get_port (CompaniesTestServer *server)
   return server->port;
 }
 
+GPid
+companies_test_server_get_pid (CompaniesTestServer *server)
+{
+  const char *identifier = g_subprocess_get_identifier (server->process);
+
+  return identifier != NULL ? (GPid) g_ascii_strtoll (identifier, NULL, 10) : 0;
+}
+
 char *
 companies_test_server_get_log (CompaniesTestServer *server)
 {

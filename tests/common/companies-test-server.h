@@ -19,6 +19,8 @@ CompaniesTestServer *companies_test_server_start    (const char          *databa
                                                      GError             **error);
 const char          *companies_test_server_get_url  (CompaniesTestServer *server);
 guint16              companies_test_server_get_port (CompaniesTestServer *server);
+/* The process id while the server runs, 0 once it exited. */
+GPid                 companies_test_server_get_pid  (CompaniesTestServer *server);
 /* The process' stderr so far (its log lines), for assertions. */
 char                *companies_test_server_get_log  (CompaniesTestServer *server);
 /* SIGTERM and wait; asserts a clean exit. */

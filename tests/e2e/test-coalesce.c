@@ -6,17 +6,17 @@
 
 #define G_LOG_DOMAIN "test-coalesce"
 
+#include "companies-test-proxy.h"
 #include "e2e-helpers.h"
-#include "e2e-proxy.h"
 
 #define HOLD_TIMEOUT_MS 20000
 #define SYNC_TIMEOUT_MS 30000
 
 typedef struct
 {
-  E2eWorld   world;
-  E2eProxy  *proxy;
-  E2eClient *a;
+  E2eWorld            world;
+  CompaniesTestProxy *proxy;
+  E2eClient          *a;
 } Fixture;
 
 static void
@@ -26,9 +26,9 @@ fixture_setup (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   e2e_world_setup (&fixture->world, NULL);
-  fixture->proxy = e2e_proxy_new (e2e_world_url (&fixture->world), &error);
+  fixture->proxy = companies_test_proxy_new (e2e_world_url (&fixture->world), &error);
   g_assert_no_error (error);
-  fixture->a = e2e_client_new (&fixture->world, "a", e2e_proxy_get_url (fixture->proxy), NULL);
+  fixture->a = e2e_client_new (&fixture->world, "a", companies_test_proxy_get_url (fixture->proxy), NULL);
 }
 
 static void
@@ -36,7 +36,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_clear_pointer (&fixture->a, e2e_client_free);
-  g_clear_pointer (&fixture->proxy, e2e_proxy_free);
+  g_clear_pointer (&fixture->proxy, companies_test_proxy_free);
   e2e_world_teardown (&fixture->world, NULL);
 }
 
@@ -73,7 +73,7 @@ test_three_quick_calls (Fixture       *fixture,
       g_assert_nonnull (calls[i].result);
     }
   /* each run here is a single round trip */
-  requests = e2e_proxy_get_request_count (fixture->proxy);
+  requests = companies_test_proxy_get_request_count (fixture->proxy);
   g_test_message ("three calls made %u requests", requests);
   g_assert_cmpuint (requests, >=, 1);
   g_assert_cmpuint (requests, <=, 2);
@@ -106,9 +106,9 @@ test_calls_during_a_run (Fixture       *fixture,
 
   g_signal_connect (a->client, "notify::is-syncing", G_CALLBACK (is_syncing_notified_cb), &notifications);
 
-  e2e_proxy_set_action (fixture->proxy, 1, E2E_PROXY_HOLD);
+  companies_test_proxy_set_action (fixture->proxy, 1, COMPANIES_TEST_PROXY_HOLD);
   e2e_sync_async_start (a->client, &calls[0]);
-  g_assert_true (e2e_proxy_wait_held (fixture->proxy, 1, HOLD_TIMEOUT_MS));
+  g_assert_true (companies_test_proxy_wait_held (fixture->proxy, 1, HOLD_TIMEOUT_MS));
 
   bolt = e2e_add (a->store, "Bolt", "Braga", NULL);
   e2e_sync_async_start (a->client, &calls[1]);
@@ -116,7 +116,7 @@ test_calls_during_a_run (Fixture       *fixture,
   g_assert_false (calls[0].done);
   g_assert_true (companies_sync_client_get_is_syncing (a->client));
 
-  e2e_proxy_release (fixture->proxy);
+  companies_test_proxy_release (fixture->proxy);
   e2e_async_wait (pointers, 3, SYNC_TIMEOUT_MS);
 
   for (guint i = 0; i < 3; i++)
@@ -124,9 +124,9 @@ test_calls_during_a_run (Fixture       *fixture,
       g_assert_no_error (calls[i].error);
       g_assert_nonnull (calls[i].result);
     }
-  g_assert_cmpuint (e2e_proxy_get_request_count (fixture->proxy), ==, 2);
-  g_assert_cmpint (e2e_proxy_get_request_changes (fixture->proxy, 1), ==, 1);
-  g_assert_cmpint (e2e_proxy_get_request_changes (fixture->proxy, 2), ==, 1);
+  g_assert_cmpuint (companies_test_proxy_get_request_count (fixture->proxy), ==, 2);
+  g_assert_cmpint (companies_test_proxy_get_request_changes (fixture->proxy, 1), ==, 1);
+  g_assert_cmpint (companies_test_proxy_get_request_changes (fixture->proxy, 2), ==, 1);
   g_assert_cmpuint (calls[0].result->sent, ==, 1);
   g_assert_cmpuint (calls[1].result->sent, ==, 1);
   g_assert_cmpuint (calls[2].result->sent, ==, 1);
@@ -152,24 +152,24 @@ test_two_sync_clients_one_database (Fixture       *fixture,
                                     gconstpointer  data)
 {
   E2eClient *a = fixture->a;
-  g_autoptr(CompaniesSyncClient) other = companies_sync_client_new (a->path, e2e_proxy_get_url (fixture->proxy), NULL);
+  g_autoptr(CompaniesSyncClient) other = companies_sync_client_new (a->path, companies_test_proxy_get_url (fixture->proxy), NULL);
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
   g_autoptr(GHashTable) server = NULL;
   E2eAsyncSync calls[2];
   E2eAsyncSync *pointers[] = { &calls[0], &calls[1] };
 
-  e2e_proxy_set_action (fixture->proxy, 1, E2E_PROXY_HOLD);
+  companies_test_proxy_set_action (fixture->proxy, 1, COMPANIES_TEST_PROXY_HOLD);
   e2e_sync_async_start (a->client, &calls[0]);
-  g_assert_true (e2e_proxy_wait_held (fixture->proxy, 1, HOLD_TIMEOUT_MS));
+  g_assert_true (companies_test_proxy_wait_held (fixture->proxy, 1, HOLD_TIMEOUT_MS));
   e2e_sync_async_start (other, &calls[1]);
 
   /* a check that something does NOT happen needs a window: no request of
    * the second sync may reach the server while the first one holds the
    * database's sync lock */
-  g_assert_false (e2e_proxy_wait_requests (fixture->proxy, 2, 500));
+  g_assert_false (companies_test_proxy_wait_requests (fixture->proxy, 2, 500));
   g_assert_false (calls[1].done);
 
-  e2e_proxy_release (fixture->proxy);
+  companies_test_proxy_release (fixture->proxy);
   e2e_async_wait (pointers, 2, SYNC_TIMEOUT_MS);
   for (guint i = 0; i < 2; i++)
     {
@@ -178,8 +178,8 @@ test_two_sync_clients_one_database (Fixture       *fixture,
     }
   g_assert_cmpuint (calls[0].result->sent, ==, 1);
   g_assert_cmpuint (calls[1].result->sent, ==, 0);
-  g_assert_cmpuint (e2e_proxy_get_request_count (fixture->proxy), ==, 2);
-  g_assert_cmpint (e2e_proxy_get_request_changes (fixture->proxy, 2), ==, 0);
+  g_assert_cmpuint (companies_test_proxy_get_request_count (fixture->proxy), ==, 2);
+  g_assert_cmpint (companies_test_proxy_get_request_changes (fixture->proxy, 2), ==, 0);
 
   server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
   g_assert_cmpuint (g_hash_table_size (server), ==, 1);

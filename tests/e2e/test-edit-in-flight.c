@@ -8,20 +8,20 @@
 
 #define G_LOG_DOMAIN "test-edit-in-flight"
 
+#include "companies-test-proxy.h"
 #include "e2e-helpers.h"
-#include "e2e-proxy.h"
 
 #define HOLD_TIMEOUT_MS 20000
 #define SYNC_TIMEOUT_MS 30000
 
 typedef struct
 {
-  E2eWorld   world;
-  E2eProxy  *proxy;
-  E2eClient *client;
+  E2eWorld             world;
+  CompaniesTestProxy  *proxy;
+  E2eClient           *client;
   /* a second connection to the client's file, for the edits in flight */
   CompaniesLocalStore *other;
-  guint      n_holds;
+  guint                n_holds;
 } Fixture;
 
 static void
@@ -31,9 +31,9 @@ fixture_setup (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   e2e_world_setup (&fixture->world, NULL);
-  fixture->proxy = e2e_proxy_new (e2e_world_url (&fixture->world), &error);
+  fixture->proxy = companies_test_proxy_new (e2e_world_url (&fixture->world), &error);
   g_assert_no_error (error);
-  fixture->client = e2e_client_new (&fixture->world, "a", e2e_proxy_get_url (fixture->proxy), NULL);
+  fixture->client = e2e_client_new (&fixture->world, "a", companies_test_proxy_get_url (fixture->proxy), NULL);
   fixture->other = companies_local_store_open (fixture->client->path, &error);
   g_assert_no_error (error);
 }
@@ -44,7 +44,7 @@ fixture_teardown (Fixture       *fixture,
 {
   g_clear_object (&fixture->other);
   g_clear_pointer (&fixture->client, e2e_client_free);
-  g_clear_pointer (&fixture->proxy, e2e_proxy_free);
+  g_clear_pointer (&fixture->proxy, companies_test_proxy_free);
   e2e_world_teardown (&fixture->world, NULL);
 }
 
@@ -54,11 +54,11 @@ static void
 start_held_sync (Fixture      *fixture,
                  E2eAsyncSync *call)
 {
-  guint next = e2e_proxy_get_request_count (fixture->proxy) + 1;
+  guint next = companies_test_proxy_get_request_count (fixture->proxy) + 1;
 
-  e2e_proxy_set_action (fixture->proxy, next, E2E_PROXY_HOLD);
+  companies_test_proxy_set_action (fixture->proxy, next, COMPANIES_TEST_PROXY_HOLD);
   e2e_sync_async_start (fixture->client->client, call);
-  g_assert_true (e2e_proxy_wait_held (fixture->proxy, ++fixture->n_holds, HOLD_TIMEOUT_MS));
+  g_assert_true (companies_test_proxy_wait_held (fixture->proxy, ++fixture->n_holds, HOLD_TIMEOUT_MS));
   g_assert_false (call->done);
 }
 
@@ -68,7 +68,7 @@ finish_held_sync (Fixture      *fixture,
 {
   E2eAsyncSync *calls[] = { call };
 
-  e2e_proxy_release (fixture->proxy);
+  companies_test_proxy_release (fixture->proxy);
   e2e_async_wait (calls, 1, SYNC_TIMEOUT_MS);
   g_assert_no_error (call->error);
   g_assert_nonnull (call->result);

@@ -6,8 +6,8 @@
 
 #define G_LOG_DOMAIN "test-pages"
 
+#include "companies-test-proxy.h"
 #include "e2e-helpers.h"
-#include "e2e-proxy.h"
 
 #define N_RECORDS       12000
 #define MAX_BATCH       1000
@@ -51,7 +51,7 @@ test_twelve_thousand (E2eWorld      *world,
                       gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(E2eProxy) proxy = e2e_proxy_new (e2e_world_url (world), &error);
+  g_autoptr(CompaniesTestProxy) proxy = companies_test_proxy_new (e2e_world_url (world), &error);
   g_autoptr(E2eClient) a = NULL;
   g_autoptr(E2eClient) b = NULL;
   g_autoptr(CompaniesSyncResult) result = NULL;
@@ -68,8 +68,8 @@ test_twelve_thousand (E2eWorld      *world,
   gint64 start;
 
   g_assert_no_error (error);
-  a = e2e_client_new (world, "a", e2e_proxy_get_url (proxy), NULL);
-  b = e2e_client_new (world, "b", e2e_proxy_get_url (proxy), NULL);
+  a = e2e_client_new (world, "a", companies_test_proxy_get_url (proxy), NULL);
+  b = e2e_client_new (world, "b", companies_test_proxy_get_url (proxy), NULL);
 
   start = g_get_monotonic_time ();
   for (guint i = 0; i < N_RECORDS; i++)
@@ -90,10 +90,10 @@ test_twelve_thousand (E2eWorld      *world,
   g_assert_cmpuint (result->sent, ==, N_RECORDS);
   g_assert_cmpuint (result->rejected, ==, 0);
   g_assert_cmpuint (result->requests, >=, N_RECORDS / MAX_BATCH);
-  g_assert_cmpuint (result->requests, ==, e2e_proxy_get_request_count (proxy));
+  g_assert_cmpuint (result->requests, ==, companies_test_proxy_get_request_count (proxy));
   for (guint i = 1; i <= result->requests; i++)
     {
-      gint changes = e2e_proxy_get_request_changes (proxy, i);
+      gint changes = companies_test_proxy_get_request_changes (proxy, i);
 
       g_assert_cmpint (changes, >=, 0);
       g_assert_cmpint (changes, <=, MAX_BATCH);
@@ -105,7 +105,7 @@ test_twelve_thousand (E2eWorld      *world,
 
   /* pull: at least three pages, progress reported on the main thread */
   g_signal_connect (b->client, "progress", G_CALLBACK (progress_cb), &progress);
-  first_request = e2e_proxy_get_request_count (proxy) + 1;
+  first_request = companies_test_proxy_get_request_count (proxy) + 1;
   start = g_get_monotonic_time ();
   e2e_sync_async_start (b->client, &call);
   e2e_async_wait (calls, 1, SYNC_TIMEOUT_MS);
@@ -117,10 +117,10 @@ test_twelve_thousand (E2eWorld      *world,
   g_assert_cmpuint (call.result->received, ==, N_RECORDS);
   g_assert_cmpuint (call.result->sent, ==, 0);
   g_assert_cmpuint (call.result->requests, >=, 3);
-  last_request = e2e_proxy_get_request_count (proxy);
+  last_request = companies_test_proxy_get_request_count (proxy);
   g_assert_cmpuint (last_request - first_request + 1, ==, call.result->requests);
   for (guint i = first_request; i <= last_request; i++)
-    g_assert_cmpint (e2e_proxy_get_request_changes (proxy, i), ==, 0);
+    g_assert_cmpint (companies_test_proxy_get_request_changes (proxy, i), ==, 0);
 
   g_assert_cmpuint (progress.emissions, >=, 3);
   g_assert_true (progress.monotonic);

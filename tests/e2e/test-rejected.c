@@ -13,14 +13,14 @@
 
 #include <sqlite3.h>
 
+#include "companies-test-proxy.h"
 #include "e2e-helpers.h"
-#include "e2e-proxy.h"
 
 typedef struct
 {
-  E2eWorld   world;
-  E2eProxy  *proxy;
-  E2eClient *a;
+  E2eWorld            world;
+  CompaniesTestProxy *proxy;
+  E2eClient          *a;
 } Fixture;
 
 static void
@@ -30,9 +30,9 @@ fixture_setup (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
 
   e2e_world_setup (&fixture->world, NULL);
-  fixture->proxy = e2e_proxy_new (e2e_world_url (&fixture->world), &error);
+  fixture->proxy = companies_test_proxy_new (e2e_world_url (&fixture->world), &error);
   g_assert_no_error (error);
-  fixture->a = e2e_client_new (&fixture->world, "a", e2e_proxy_get_url (fixture->proxy), NULL);
+  fixture->a = e2e_client_new (&fixture->world, "a", companies_test_proxy_get_url (fixture->proxy), NULL);
 }
 
 static void
@@ -40,7 +40,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_clear_pointer (&fixture->a, e2e_client_free);
-  g_clear_pointer (&fixture->proxy, e2e_proxy_free);
+  g_clear_pointer (&fixture->proxy, companies_test_proxy_free);
   e2e_world_teardown (&fixture->world, NULL);
 }
 
@@ -113,15 +113,15 @@ inject_value (const char *path,
 
 /* The changes sent in the requests made since @first (1-based). */
 static gint
-changes_since (E2eProxy *proxy,
-               guint     first)
+changes_since (CompaniesTestProxy *proxy,
+               guint               first)
 {
-  guint last = e2e_proxy_get_request_count (proxy);
+  guint last = companies_test_proxy_get_request_count (proxy);
   gint total = 0;
 
   g_assert_cmpuint (last, >=, first);
   for (guint i = first; i <= last; i++)
-    total += e2e_proxy_get_request_changes (proxy, i);
+    total += companies_test_proxy_get_request_changes (proxy, i);
 
   return total;
 }
@@ -185,7 +185,7 @@ test_rejected_add (Fixture       *fixture,
   g_clear_pointer (&server, g_hash_table_unref);
 
   /* not sent again while unchanged */
-  first = e2e_proxy_get_request_count (fixture->proxy) + 1;
+  first = companies_test_proxy_get_request_count (fixture->proxy) + 1;
   result = e2e_sync_ok (a);
   g_assert_cmpuint (result->sent, ==, 0);
   g_assert_cmpint (changes_since (fixture->proxy, first), ==, 0);
@@ -202,7 +202,7 @@ test_rejected_add (Fixture       *fixture,
   g_clear_object (&after);
   g_assert_cmpuint (e2e_status (a->store).rejected, ==, 0);
 
-  first = e2e_proxy_get_request_count (fixture->proxy) + 1;
+  first = companies_test_proxy_get_request_count (fixture->proxy) + 1;
   result = e2e_sync_ok (a);
   g_assert_cmpuint (result->sent, ==, 1);
   g_assert_cmpuint (result->rejected, ==, 0);
@@ -257,7 +257,7 @@ test_rejected_update (Fixture       *fixture,
   g_assert_cmpstr (record->values[COMPANIES_FIELD_CITY], ==, "Lisboa");
   g_clear_pointer (&server, g_hash_table_unref);
 
-  first = e2e_proxy_get_request_count (fixture->proxy) + 1;
+  first = companies_test_proxy_get_request_count (fixture->proxy) + 1;
   result = e2e_sync_ok (a);
   g_assert_cmpuint (result->sent, ==, 0);
   g_assert_cmpint (changes_since (fixture->proxy, first), ==, 0);

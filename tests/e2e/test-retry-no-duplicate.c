@@ -7,8 +7,8 @@
 
 #define G_LOG_DOMAIN "test-retry-no-duplicate"
 
+#include "companies-test-proxy.h"
 #include "e2e-helpers.h"
-#include "e2e-proxy.h"
 
 static void
 assert_lost_response_error (GError *error)
@@ -44,7 +44,7 @@ test_lost_add_response (E2eWorld      *world,
                         gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(E2eProxy) proxy = e2e_proxy_new (e2e_world_url (world), &error);
+  g_autoptr(CompaniesTestProxy) proxy = companies_test_proxy_new (e2e_world_url (world), &error);
   g_autoptr(E2eClient) a = NULL;
   g_autoptr(CompaniesSyncResult) result = NULL;
   g_autoptr(GHashTable) server = NULL;
@@ -53,7 +53,7 @@ test_lost_add_response (E2eWorld      *world,
   char *uuids[3];
 
   g_assert_no_error (error);
-  a = e2e_client_new (world, "a", e2e_proxy_get_url (proxy), NULL);
+  a = e2e_client_new (world, "a", companies_test_proxy_get_url (proxy), NULL);
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(CompaniesCompany) company = e2e_add (a->store, names[i], "Porto", NULL);
@@ -61,14 +61,14 @@ test_lost_add_response (E2eWorld      *world,
       uuids[i] = g_strdup (companies_company_get_uuid (company));
     }
 
-  e2e_proxy_set_action (proxy, 1, E2E_PROXY_DROP);
+  companies_test_proxy_set_action (proxy, 1, COMPANIES_TEST_PROXY_DROP);
   result = e2e_sync (a, &error);
   g_assert_null (result);
   assert_lost_response_error (error);
   g_clear_error (&error);
-  g_assert_cmpuint (e2e_proxy_get_request_count (proxy), ==, 1);
-  g_assert_cmpuint (e2e_proxy_get_answered_count (proxy), ==, 1);
-  g_assert_cmpint (e2e_proxy_get_request_changes (proxy, 1), ==, 3);
+  g_assert_cmpuint (companies_test_proxy_get_request_count (proxy), ==, 1);
+  g_assert_cmpuint (companies_test_proxy_get_answered_count (proxy), ==, 1);
+  g_assert_cmpint (companies_test_proxy_get_request_changes (proxy, 1), ==, 3);
 
   /* the server committed; the client does not know it */
   server = e2e_server_records (e2e_world_url (world), NULL);
@@ -82,7 +82,7 @@ test_lost_add_response (E2eWorld      *world,
   result = e2e_sync_ok (a);
   g_assert_cmpuint (result->sent, ==, 3);
   g_assert_cmpuint (result->rejected, ==, 0);
-  g_assert_cmpuint (e2e_proxy_get_request_changes (proxy, 2), ==, 3);
+  g_assert_cmpuint (companies_test_proxy_get_request_changes (proxy, 2), ==, 3);
 
   server = e2e_server_records (e2e_world_url (world), NULL);
   g_assert_cmpuint (g_hash_table_size (server), ==, 3);
@@ -100,7 +100,7 @@ test_lost_update_and_delete_response (E2eWorld      *world,
                                       gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(E2eProxy) proxy = e2e_proxy_new (e2e_world_url (world), &error);
+  g_autoptr(CompaniesTestProxy) proxy = companies_test_proxy_new (e2e_world_url (world), &error);
   g_autoptr(E2eClient) a = NULL;
   g_autoptr(CompaniesCompany) kept = NULL;
   g_autoptr(CompaniesCompany) gone = NULL;
@@ -111,7 +111,7 @@ test_lost_update_and_delete_response (E2eWorld      *world,
   guint before;
 
   g_assert_no_error (error);
-  a = e2e_client_new (world, "a", e2e_proxy_get_url (proxy), NULL);
+  a = e2e_client_new (world, "a", companies_test_proxy_get_url (proxy), NULL);
   kept = e2e_add (a->store, "Kept", "Porto", "+351 22 000 0000");
   gone = e2e_add (a->store, "Gone", "Porto", NULL);
   result = e2e_sync_ok (a);
@@ -121,14 +121,14 @@ test_lost_update_and_delete_response (E2eWorld      *world,
                            COMPANIES_FIELD_PHONE, "+351 22 999 9999"));
   e2e_delete (a->store, companies_company_get_uuid (gone));
 
-  before = e2e_proxy_get_request_count (proxy);
-  e2e_proxy_set_action (proxy, before + 1, E2E_PROXY_DROP);
+  before = companies_test_proxy_get_request_count (proxy);
+  companies_test_proxy_set_action (proxy, before + 1, COMPANIES_TEST_PROXY_DROP);
   result = e2e_sync (a, &error);
   g_assert_null (result);
   assert_lost_response_error (error);
   g_clear_error (&error);
-  g_assert_cmpuint (e2e_proxy_get_answered_count (proxy), ==, before + 1);
-  g_assert_cmpint (e2e_proxy_get_request_changes (proxy, before + 1), ==, 2);
+  g_assert_cmpuint (companies_test_proxy_get_answered_count (proxy), ==, before + 1);
+  g_assert_cmpint (companies_test_proxy_get_request_changes (proxy, before + 1), ==, 2);
 
   /* still pending locally */
   {
@@ -163,7 +163,7 @@ test_lost_second_batch (E2eWorld      *world,
                         gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(E2eProxy) proxy = e2e_proxy_new (e2e_world_url (world), &error);
+  g_autoptr(CompaniesTestProxy) proxy = companies_test_proxy_new (e2e_world_url (world), &error);
   g_autoptr(E2eClient) a = NULL;
   g_autoptr(CompaniesSyncResult) result = NULL;
   g_autoptr(GHashTable) server = NULL;
@@ -171,7 +171,7 @@ test_lost_second_batch (E2eWorld      *world,
   guint n;
 
   g_assert_no_error (error);
-  a = e2e_client_new (world, "a", e2e_proxy_get_url (proxy), NULL);
+  a = e2e_client_new (world, "a", companies_test_proxy_get_url (proxy), NULL);
   for (guint i = 0; i < 1500; i++)
     {
       g_autofree char *name = g_strdup_printf ("Batch company %04u", i);
@@ -179,14 +179,14 @@ test_lost_second_batch (E2eWorld      *world,
       g_object_unref (e2e_add (a->store, name, "Coimbra", NULL));
     }
 
-  e2e_proxy_set_action (proxy, 2, E2E_PROXY_DROP);
+  companies_test_proxy_set_action (proxy, 2, COMPANIES_TEST_PROXY_DROP);
   result = e2e_sync (a, &error);
   g_assert_null (result);
   assert_lost_response_error (error);
   g_clear_error (&error);
-  g_assert_cmpuint (e2e_proxy_get_request_count (proxy), ==, 2);
-  g_assert_cmpint (e2e_proxy_get_request_changes (proxy, 1), ==, 1000);
-  g_assert_cmpint (e2e_proxy_get_request_changes (proxy, 2), ==, 500);
+  g_assert_cmpuint (companies_test_proxy_get_request_count (proxy), ==, 2);
+  g_assert_cmpint (companies_test_proxy_get_request_changes (proxy, 1), ==, 1000);
+  g_assert_cmpint (companies_test_proxy_get_request_changes (proxy, 2), ==, 500);
 
   /* the first batch was applied locally, the second was not */
   status = e2e_status (a->store);
@@ -194,9 +194,9 @@ test_lost_second_batch (E2eWorld      *world,
 
   result = e2e_sync_ok (a);
   g_assert_cmpuint (result->sent, ==, 500);
-  n = e2e_proxy_get_request_count (proxy);
+  n = companies_test_proxy_get_request_count (proxy);
   for (guint i = 1; i <= n; i++)
-    g_assert_cmpint (e2e_proxy_get_request_changes (proxy, i), <=, 1000);
+    g_assert_cmpint (companies_test_proxy_get_request_changes (proxy, i), <=, 1000);
 
   server = e2e_server_records (e2e_world_url (world), NULL);
   g_assert_cmpuint (g_hash_table_size (server), ==, 1500);
@@ -212,7 +212,7 @@ test_cancelled_in_flight (E2eWorld      *world,
                           gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(E2eProxy) proxy = e2e_proxy_new (e2e_world_url (world), &error);
+  g_autoptr(CompaniesTestProxy) proxy = companies_test_proxy_new (e2e_world_url (world), &error);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(E2eClient) a = NULL;
   g_autoptr(CompaniesSyncResult) result = NULL;
@@ -221,13 +221,13 @@ test_cancelled_in_flight (E2eWorld      *world,
   E2eAsyncSync *calls[] = { &call };
 
   g_assert_no_error (error);
-  a = e2e_client_new (world, "a", e2e_proxy_get_url (proxy), NULL);
+  a = e2e_client_new (world, "a", companies_test_proxy_get_url (proxy), NULL);
   g_object_unref (e2e_add (a->store, "Acme", "Porto", NULL));
   g_object_unref (e2e_add (a->store, "Bolt", "Braga", NULL));
 
-  e2e_proxy_set_action (proxy, 1, E2E_PROXY_HOLD);
+  companies_test_proxy_set_action (proxy, 1, COMPANIES_TEST_PROXY_HOLD);
   e2e_sync_async_start_cancellable (a->client, cancellable, &call);
-  g_assert_true (e2e_proxy_wait_held (proxy, 1, 20000));
+  g_assert_true (companies_test_proxy_wait_held (proxy, 1, 20000));
   g_cancellable_cancel (cancellable);
   /* completes while the proxy still holds the response */
   e2e_async_wait (calls, 1, 10000);
@@ -237,7 +237,7 @@ test_cancelled_in_flight (E2eWorld      *world,
   /* the run behind it stops too, still before the response comes */
   e2e_wait_not_syncing (a->client, 10000);
   g_assert_cmpuint (e2e_status (a->store).pending_added, ==, 2);
-  e2e_proxy_release (proxy);
+  companies_test_proxy_release (proxy);
 
   server = e2e_server_records (e2e_world_url (world), NULL);
   g_assert_cmpuint (g_hash_table_size (server), ==, 2);

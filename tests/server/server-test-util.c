@@ -112,6 +112,25 @@ test_server_free (TestServer *self)
   g_free (self);
 }
 
+void
+test_server_wait_for_log (TestServer *self,
+                          const char *text)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *log = companies_test_server_get_log (self->server);
+
+      if (strstr (log, text) != NULL)
+        return;
+      if (g_get_monotonic_time () > deadline)
+        g_error ("the server log lacks “%s”:\n%s", text, log);
+
+      g_usleep (10 * 1000);  /* polling the log, with a deadline */
+    }
+}
+
 char *
 test_server_url (TestServer *self,
                  const char *path)

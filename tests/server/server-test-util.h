@@ -80,6 +80,12 @@ CompaniesRejected     *test_find_rejected       (CompaniesSyncResponse *response
                                                  const char          *uuid,
                                                  gint64               id);
 
+/* Waits (at most 10 s) until the server's log holds @text: the log is read
+ * from its stderr by a thread, so a line may lag behind the answers. Fails
+ * the test, showing the log, when it never comes. */
+void                   test_server_wait_for_log (TestServer          *self,
+                                                 const char          *text);
+
 /* Runs $COMPANIES_SERVER with @args (NULL-terminated), expecting it to exit
  * within 10 s; returns its exit status, and its stdout and stderr. */
 int                    test_run_server_to_exit  (const char * const  *args,

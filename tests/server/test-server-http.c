@@ -392,10 +392,11 @@ test_internal_error (void)
 static void
 test_log_lines (void)
 {
-  g_autofree char *log = companies_test_server_get_log (locked_server->server);
+  g_autofree char *log = NULL;
 
-  g_assert_nonnull (strstr (log, "POST /v1/companies/sync 401"));
-  g_assert_nonnull (strstr (log, "GET /v1/health 200"));
+  test_server_wait_for_log (locked_server, "POST /v1/companies/sync 401");
+  test_server_wait_for_log (locked_server, "GET /v1/health 200");
+  log = companies_test_server_get_log (locked_server->server);
   g_assert_nonnull (strstr (log, " ms\n"));
   /* never a token */
   g_assert_null (strstr (log, locked_server->token));

@@ -53,11 +53,13 @@ companies_ui_test_init (int    *argc,
 }
 
 void
-companies_ui_fixture_init (CompaniesUiFixture *fixture,
-                           gboolean            auto_sync)
+companies_ui_fixture_init_with_token (CompaniesUiFixture *fixture,
+                                      gboolean            auto_sync,
+                                      const char         *token)
 {
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *tokens_path = NULL;
 
   memset (fixture, 0, sizeof *fixture);
 
@@ -65,7 +67,24 @@ companies_ui_fixture_init (CompaniesUiFixture *fixture,
   fixture->server_database = g_build_filename (fixture->tmpdir, "server.db", NULL);
   fixture->local_database = g_build_filename (fixture->tmpdir, "local.db", NULL);
 
-  fixture->server = companies_test_server_start (fixture->server_database, NULL, &error);
+  if (token != NULL)
+    {
+      /* What `companies-server add-token` writes: the digest only. */
+      g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+      g_autofree char *line = g_strdup_printf ("sha256:%s # UI test\n", digest);
+      const char *args[] = { "--tokens", NULL, NULL };
+
+      tokens_path = g_build_filename (fixture->tmpdir, "tokens", NULL);
+      g_file_set_contents_full (tokens_path, line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
+      g_assert_no_error (error);
+
+      args[1] = tokens_path;
+      fixture->server = companies_test_server_start (fixture->server_database, args, &error);
+    }
+  else
+    {
+      fixture->server = companies_test_server_start (fixture->server_database, NULL, &error);
+    }
   g_assert_no_error (error);
 
   /* The memory backend is shared by the whole process: the app sees it. */
@@ -75,9 +94,18 @@ companies_ui_fixture_init (CompaniesUiFixture *fixture,
 }
 
 void
+companies_ui_fixture_init (CompaniesUiFixture *fixture,
+                           gboolean            auto_sync)
+{
+  companies_ui_fixture_init_with_token (fixture, auto_sync, NULL);
+}
+
+void
 companies_ui_fixture_start_app (CompaniesUiFixture *fixture)
 {
   g_autoptr(GError) error = NULL;
+  g_autofree char *app_icons = NULL;
+  GtkIconTheme *theme;
 
   g_setenv ("COMPANIES_DATABASE", fixture->local_database, TRUE);
   if (fixture->url_from_settings)
@@ -91,13 +119,21 @@ companies_ui_fixture_start_app (CompaniesUiFixture *fixture)
   g_application_register (G_APPLICATION (fixture->application), NULL, &error);
   g_assert_no_error (error);
 
-  /* The icon themes of the system (Adwaita), hidden by the isolation. */
+  /* Pages, revealers and buttons switch at once: what a test asserts is
+   * what its screenshot shows. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  /* The icon themes of the system (Adwaita), hidden by the isolation, and
+   * the app's own icon from the source tree (not installed here). */
+  theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
   for (guint i = 0; system_data_dirs != NULL && system_data_dirs[i] != NULL; i++)
     {
       g_autofree char *icons = g_build_filename (system_data_dirs[i], "icons", NULL);
 
-      gtk_icon_theme_add_search_path (gtk_icon_theme_get_for_display (gdk_display_get_default ()), icons);
+      gtk_icon_theme_add_search_path (theme, icons);
     }
+  app_icons = g_test_build_filename (G_TEST_DIST, "..", "data", "icons", NULL);
+  gtk_icon_theme_add_search_path (theme, app_icons);
 
   g_application_activate (G_APPLICATION (fixture->application));
 

@@ -44,6 +44,10 @@ void              companies_ui_test_init              (int                *argc,
  * sync off unless @auto_sync, so that a test decides when syncs run. */
 void              companies_ui_fixture_init           (CompaniesUiFixture *fixture,
                                                        gboolean            auto_sync);
+/* The same with a server that accepts only @token (a bearer token). */
+void              companies_ui_fixture_init_with_token (CompaniesUiFixture *fixture,
+                                                        gboolean            auto_sync,
+                                                        const char         *token);
 /* Creates the application and its window (COMPANIES_DATABASE and
  * COMPANIES_SERVER_URL point at the fixture's) and waits for the list. */
 void              companies_ui_fixture_start_app      (CompaniesUiFixture *fixture);

@@ -52,8 +52,13 @@ test_add_sync_edit_delete (void)
   companies_ui_save_screenshot (GTK_WIDGET (fixture.window), "edit-2-added-pending");
 
   /* Sync: clean, with a server id, and the server holds it. The row is
-   * still the same object (refreshed in place), still selected. */
-  companies_ui_sync (&fixture);
+   * still the same object (refreshed in place), still selected. While it
+   * runs, the Sync button is a spinner. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.sync", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (companies_ui_get_child (&fixture, "sync_button_stack"))), ==, "syncing");
+  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (companies_ui_get_child (&fixture, "sync_spinner"))));
+  COMPANIES_UI_WAIT_FOR (!companies_ui_is_syncing (&fixture));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (companies_ui_get_child (&fixture, "sync_button_stack"))), ==, "idle");
   COMPANIES_UI_WAIT_FOR (companies_company_get_sync_state (row) == COMPANIES_SYNC_STATE_SYNCED);
   g_assert_true (companies_ui_get_row (&fixture, 0) == row);
   g_assert_true (gtk_single_selection_get_selected_item (selection) == row);
@@ -71,7 +76,17 @@ test_add_sync_edit_delete (void)
   g_assert_cmpstr (companies_company_get_field (held, COMPANIES_FIELD_CITY), ==, "Porto");
   g_clear_pointer (&server, g_ptr_array_unref);
 
-  /* Edit the selected row (Enter): pending change, then synced. */
+  /* Enter or a double click on a row (the column view's "activate")
+   * opens it; Escape closes without a change. */
+  g_signal_emit_by_name (companies_ui_get_child (&fixture, "column_view"), "activate", 0);
+  editor = COMPANIES_EDITOR_WINDOW (companies_window_get_editor (fixture.window));
+  g_assert_nonnull (editor);
+  g_assert_cmpstr (companies_editor_window_get_uuid (editor), ==, uuid);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "window.close", NULL));
+  COMPANIES_UI_WAIT_FOR (companies_window_get_editor (fixture.window) == NULL);
+  g_assert_cmpint (companies_company_get_sync_state (row), ==, COMPANIES_SYNC_STATE_SYNCED);
+
+  /* Edit the selected row: pending change, then synced. */
   editor = companies_ui_open_editor (&fixture, "win.edit");
   g_assert_cmpstr (companies_editor_window_get_uuid (editor), ==, uuid);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (companies_editor_window_get_field_widget (editor, COMPANIES_FIELD_CITY))), ==, "Porto");

@@ -1,15 +1,18 @@
-/* e2e-proxy.c: a small HTTP proxy that can drop or hold responses.
+/* companies-test-proxy.c: a small HTTP proxy that can drop or hold
+ * responses.
  *
  * One thread accepts connections; each connection gets a thread of its own
  * that reads one HTTP/1.1 request, forwards it upstream with a SoupSession
  * made in that thread, and answers with "Connection: close", so that every
  * request of the client arrives on a new connection (libsoup never re-sends
  * a request on a fresh connection, so a dropped response is seen as lost).
+ * Finished connection threads are joined as new connections arrive, so a
+ * long run does not pile them up.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "e2e-proxy"
+#define G_LOG_DOMAIN "companies-test-proxy"
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
@@ -17,13 +20,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "e2e-proxy.h"
+#include "companies-test-proxy.h"
 
 #define MAX_HEADER_LINES 200
 #define MAX_BODY         (64 * 1024 * 1024)
 #define HOLD_LIMIT_US    (120 * G_TIME_SPAN_SECOND)
 
-struct _E2eProxy
+struct _CompaniesTestProxy
 {
   GMutex        mutex;
   GCond         cond;
@@ -35,21 +38,41 @@ struct _E2eProxy
   GThread      *accept_thread;
   GPtrArray    *handlers;        /* of Handler */
 
-  GHashTable   *actions;         /* request number → E2eProxyAction */
+  GHashTable   *actions;         /* request number → CompaniesTestProxyAction */
   GArray       *changes;         /* gint per request, index = number - 1 */
   guint         n_requests;
   guint         n_answered;
   guint         n_holds;         /* holds begun */
   guint         n_releases;      /* releases asked for */
   gboolean      stopping;
+
+  gboolean      recording;
+  GHashTable   *exchanges;       /* request number → Exchange, while recording */
 };
 
 typedef struct
 {
-  E2eProxy          *proxy;
-  GSocketConnection *connection;
-  GThread           *thread;
+  CompaniesTestProxy *proxy;
+  GSocketConnection  *connection;
+  GThread            *thread;
+  gboolean            done;      /* the thread returns; guarded by the mutex */
 } Handler;
+
+/* One recorded request and the upstream's answer. */
+typedef struct
+{
+  GBytes *request;
+  guint   status;                /* 0: the upstream did not answer */
+  GBytes *response;
+} Exchange;
+
+static void
+exchange_free (Exchange *exchange)
+{
+  g_clear_pointer (&exchange->request, g_bytes_unref);
+  g_clear_pointer (&exchange->response, g_bytes_unref);
+  g_free (exchange);
+}
 
 static void
 handler_free (Handler *handler)
@@ -57,6 +80,27 @@ handler_free (Handler *handler)
   g_clear_pointer (&handler->thread, g_thread_join);
   g_clear_object (&handler->connection);
   g_free (handler);
+}
+
+/* Joins the connection threads that finished. Called with the mutex held;
+ * a finished thread only returns, so joining it does not wait long. */
+static void
+reap_finished_handlers (CompaniesTestProxy *self)
+{
+  guint i = 0;
+
+  while (i < self->handlers->len)
+    {
+      Handler *handler = g_ptr_array_index (self->handlers, i);
+
+      if (handler->done)
+        {
+          g_ptr_array_remove_index_fast (self->handlers, i);
+          handler_free (handler);
+        }
+      else
+        i++;
+    }
 }
 
 typedef struct
@@ -323,7 +367,7 @@ static gpointer
 handler_thread (gpointer data)
 {
   Handler *handler = data;
-  E2eProxy *self = handler->proxy;
+  CompaniesTestProxy *self = handler->proxy;
   GIOStream *stream = G_IO_STREAM (handler->connection);
   g_autoptr(GDataInputStream) in = g_data_input_stream_new (g_io_stream_get_input_stream (stream));
   g_autoptr(GError) error = NULL;
@@ -332,7 +376,8 @@ handler_thread (gpointer data)
   g_autofree char *content_type = NULL;
   g_autofree char *www_authenticate = NULL;
   Request request = { 0 };
-  E2eProxyAction action;
+  CompaniesTestProxyAction action;
+  Exchange *exchange;
   guint number;
   guint status = 0;
   gint changes;
@@ -351,6 +396,12 @@ handler_thread (gpointer data)
   g_mutex_lock (&self->mutex);
   number = ++self->n_requests;
   g_array_append_val (self->changes, changes);
+  if (self->recording)
+    {
+      exchange = g_new0 (Exchange, 1);
+      exchange->request = g_bytes_ref (request.body);
+      g_hash_table_insert (self->exchanges, GUINT_TO_POINTER (number), exchange);
+    }
   action = GPOINTER_TO_UINT (g_hash_table_lookup (self->actions, GUINT_TO_POINTER (number)));
   upstream = g_strdup (self->upstream_url);
   g_cond_broadcast (&self->cond);
@@ -362,7 +413,14 @@ handler_thread (gpointer data)
 
   g_mutex_lock (&self->mutex);
   self->n_answered++;
-  if (action == E2E_PROXY_HOLD)
+  /* Kept before the client can see anything of the answer. */
+  exchange = g_hash_table_lookup (self->exchanges, GUINT_TO_POINTER (number));
+  if (exchange != NULL)
+    {
+      exchange->status = status;
+      exchange->response = g_bytes_ref (response);
+    }
+  if (action == COMPANIES_TEST_PROXY_HOLD)
     {
       guint hold = self->n_holds++;
       gint64 deadline = g_get_monotonic_time () + HOLD_LIMIT_US;
@@ -375,7 +433,7 @@ handler_thread (gpointer data)
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->mutex);
 
-  if (action == E2E_PROXY_DROP)
+  if (action == COMPANIES_TEST_PROXY_DROP)
     goto out;
 
   write_response (g_io_stream_get_output_stream (stream), status,
@@ -384,13 +442,18 @@ handler_thread (gpointer data)
 out:
   request_clear (&request);
   g_io_stream_close (stream, NULL, NULL);
+
+  g_mutex_lock (&self->mutex);
+  handler->done = TRUE;
+  g_mutex_unlock (&self->mutex);
+
   return NULL;
 }
 
 static gpointer
 accept_thread (gpointer data)
 {
-  E2eProxy *self = data;
+  CompaniesTestProxy *self = data;
 
   for (;;)
     {
@@ -412,7 +475,8 @@ accept_thread (gpointer data)
       handler->connection = g_socket_connection_factory_create_connection (socket);
 
       g_mutex_lock (&self->mutex);
-      handler->thread = g_thread_new ("e2e-proxy-handler", handler_thread, handler);
+      reap_finished_handlers (self);
+      handler->thread = g_thread_new ("test-proxy-handler", handler_thread, handler);
       g_ptr_array_add (self->handlers, handler);
       g_mutex_unlock (&self->mutex);
     }
@@ -420,15 +484,15 @@ accept_thread (gpointer data)
   return NULL;
 }
 
-E2eProxy *
-e2e_proxy_new (const char  *upstream_url,
-               GError     **error)
+CompaniesTestProxy *
+companies_test_proxy_new (const char  *upstream_url,
+                          GError     **error)
 {
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
   g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GSocket) listener = NULL;
-  E2eProxy *self;
+  CompaniesTestProxy *self;
 
   listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
                            G_SOCKET_PROTOCOL_TCP, error);
@@ -440,7 +504,7 @@ e2e_proxy_new (const char  *upstream_url,
   if (bound == NULL)
     return NULL;
 
-  self = g_new0 (E2eProxy, 1);
+  self = g_new0 (CompaniesTestProxy, 1);
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   self->upstream_url = g_strdup (upstream_url);
@@ -451,13 +515,14 @@ e2e_proxy_new (const char  *upstream_url,
   self->handlers = g_ptr_array_new ();
   self->actions = g_hash_table_new (NULL, NULL);
   self->changes = g_array_new (FALSE, FALSE, sizeof (gint));
-  self->accept_thread = g_thread_new ("e2e-proxy-accept", accept_thread, self);
+  self->exchanges = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) exchange_free);
+  self->accept_thread = g_thread_new ("test-proxy-accept", accept_thread, self);
 
   return self;
 }
 
 void
-e2e_proxy_free (E2eProxy *self)
+companies_test_proxy_free (CompaniesTestProxy *self)
 {
   g_autoptr(GPtrArray) handlers = NULL;
 
@@ -489,6 +554,7 @@ e2e_proxy_free (E2eProxy *self)
   g_object_unref (self->cancellable);
   g_hash_table_unref (self->actions);
   g_array_unref (self->changes);
+  g_hash_table_unref (self->exchanges);
   g_free (self->upstream_url);
   g_free (self->url);
   g_cond_clear (&self->cond);
@@ -497,14 +563,14 @@ e2e_proxy_free (E2eProxy *self)
 }
 
 const char *
-e2e_proxy_get_url (E2eProxy *self)
+companies_test_proxy_get_url (CompaniesTestProxy *self)
 {
   return self->url;
 }
 
 void
-e2e_proxy_set_upstream (E2eProxy   *self,
-                        const char *upstream_url)
+companies_test_proxy_set_upstream (CompaniesTestProxy *self,
+                                   const char         *upstream_url)
 {
   g_mutex_lock (&self->mutex);
   g_free (self->upstream_url);
@@ -513,9 +579,9 @@ e2e_proxy_set_upstream (E2eProxy   *self,
 }
 
 void
-e2e_proxy_set_action (E2eProxy       *self,
-                      guint           request_number,
-                      E2eProxyAction  action)
+companies_test_proxy_set_action (CompaniesTestProxy       *self,
+                                 guint                     request_number,
+                                 CompaniesTestProxyAction  action)
 {
   g_return_if_fail (request_number > 0);
 
@@ -525,7 +591,7 @@ e2e_proxy_set_action (E2eProxy       *self,
 }
 
 guint
-e2e_proxy_get_request_count (E2eProxy *self)
+companies_test_proxy_get_request_count (CompaniesTestProxy *self)
 {
   guint count;
 
@@ -537,8 +603,8 @@ e2e_proxy_get_request_count (E2eProxy *self)
 }
 
 gint
-e2e_proxy_get_request_changes (E2eProxy *self,
-                               guint     request_number)
+companies_test_proxy_get_request_changes (CompaniesTestProxy *self,
+                                          guint               request_number)
 {
   gint changes = -1;
 
@@ -551,7 +617,7 @@ e2e_proxy_get_request_changes (E2eProxy *self,
 }
 
 guint
-e2e_proxy_get_answered_count (E2eProxy *self)
+companies_test_proxy_get_answered_count (CompaniesTestProxy *self)
 {
   guint count;
 
@@ -563,9 +629,9 @@ e2e_proxy_get_answered_count (E2eProxy *self)
 }
 
 gboolean
-e2e_proxy_wait_requests (E2eProxy *self,
-                         guint     n_requests,
-                         guint     timeout_ms)
+companies_test_proxy_wait_requests (CompaniesTestProxy *self,
+                                    guint               n_requests,
+                                    guint               timeout_ms)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
   gboolean reached;
@@ -581,9 +647,9 @@ e2e_proxy_wait_requests (E2eProxy *self,
 }
 
 gboolean
-e2e_proxy_wait_held (E2eProxy *self,
-                     guint     n_holds,
-                     guint     timeout_ms)
+companies_test_proxy_wait_held (CompaniesTestProxy *self,
+                                guint               n_holds,
+                                guint               timeout_ms)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
   gboolean reached;
@@ -599,10 +665,46 @@ e2e_proxy_wait_held (E2eProxy *self,
 }
 
 void
-e2e_proxy_release (E2eProxy *self)
+companies_test_proxy_release (CompaniesTestProxy *self)
 {
   g_mutex_lock (&self->mutex);
   self->n_releases++;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->mutex);
+}
+
+void
+companies_test_proxy_set_recording (CompaniesTestProxy *self,
+                                    gboolean            recording)
+{
+  g_mutex_lock (&self->mutex);
+  self->recording = recording;
+  g_mutex_unlock (&self->mutex);
+}
+
+gboolean
+companies_test_proxy_take_exchange (CompaniesTestProxy  *self,
+                                    guint                request_number,
+                                    GBytes             **out_request,
+                                    guint               *out_status,
+                                    GBytes             **out_response)
+{
+  gpointer key = GUINT_TO_POINTER (request_number);
+  Exchange *exchange;
+
+  g_mutex_lock (&self->mutex);
+  exchange = g_hash_table_lookup (self->exchanges, key);
+  if (exchange != NULL)
+    g_hash_table_steal (self->exchanges, key);
+  g_mutex_unlock (&self->mutex);
+
+  if (exchange == NULL)
+    return FALSE;
+
+  *out_request = g_steal_pointer (&exchange->request);
+  *out_status = exchange->status;
+  *out_response = g_steal_pointer (&exchange->response);
+  exchange_free (exchange);
+
+  return TRUE;
 }

@@ -1,0 +1,283 @@
+/* bench-app.c: the app's figures of issue 4, measured on the real window
+ * in-process under Xvfb (driven like the UI tests, through
+ * tests/ui/companies-ui-test-utils.h), with --records local companies:
+ *
+ *  - start: from creating the application to the first frame painted
+ *    after the list is loaded (GTK is initialised before: not timed);
+ *  - a search keystroke over the whole list: from the text changing to
+ *    the first frame painted after the filtered list changed, and from
+ *    the entry's "search-changed" (after GtkSearchEntry's delay) to that
+ *    frame;
+ *  - a refresh after 100 rows changed in the file (as a sync changes
+ *    them): the longest main-loop iteration while the window takes it in
+ *    (what blocks the UI), and whether the selection and scroll stay.
+ *
+ * companies-bench runs it once per run and puts its "BENCH-APP" line in
+ * its table; run alone it prints that line.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-bench-app"
+
+#include "config.h"
+
+#include <stdio.h>
+
+#include "companies-ui-test-utils.h"
+
+#include "bench-data.h"
+
+#define N_CHANGED      100
+#define WAIT_SECONDS   120
+
+static int records = 100000;
+
+static gint64 painted_at;
+static gint64 search_changed_at;
+static gint64 filtered_at;
+
+static void
+after_paint_cb (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  painted_at = g_get_monotonic_time ();
+}
+
+static void
+filtered_cb (GListModel *model,
+             guint       position,
+             guint       removed,
+             guint       added,
+             gpointer    user_data)
+{
+  filtered_at = g_get_monotonic_time ();
+}
+
+static gboolean
+search_changed_hook (GSignalInvocationHint *hint,
+                     guint                  n_params,
+                     const GValue          *params,
+                     gpointer               user_data)
+{
+  search_changed_at = g_get_monotonic_time ();
+  return TRUE;
+}
+
+/* Iterates until @done returns TRUE; returns the longest iteration in
+ * microseconds. */
+static gint64
+iterate_until (gboolean (*done) (gpointer data),
+               gpointer   data,
+               const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  gint64 longest = 0;
+
+  while (!done (data))
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      if (start > deadline)
+        g_error ("Timed out waiting for %s", what);
+      companies_ui_iterate ();
+      longest = MAX (longest, g_get_monotonic_time () - start);
+    }
+
+  return longest;
+}
+
+static gboolean
+painted_since (gpointer data)
+{
+  return painted_at > *(gint64 *) data;
+}
+
+typedef struct
+{
+  GtkFilterListModel *filter;
+  gint64              typed_at;
+} SearchWait;
+
+static gboolean
+search_shown (gpointer data)
+{
+  SearchWait *wait = data;
+
+  /* The app may filter later than search-changed: wait for the list to
+   * change, to have no filtering pending, and for a frame after that. */
+  return search_changed_at > wait->typed_at &&
+         filtered_at > search_changed_at &&
+         gtk_filter_list_model_get_pending (wait->filter) == 0 &&
+         painted_at > filtered_at;
+}
+
+typedef struct
+{
+  CompaniesCompany **rows;
+  const char        *value;
+} RefreshWait;
+
+static gboolean
+refresh_shown (gpointer data)
+{
+  RefreshWait *wait = data;
+
+  for (guint i = 0; i < N_CHANGED; i++)
+    if (g_strcmp0 (companies_company_get_field (wait->rows[i], COMPANIES_FIELD_PHONE), wait->value) != 0)
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+import_companies (const char *path)
+{
+  g_autoptr(CompaniesLocalStore) store = NULL;
+  g_autoptr(GPtrArray) rows = bench_company_rows ((guint) records);
+  g_autoptr(GError) error = NULL;
+
+  store = companies_local_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (companies_local_store_import_for_sync (store, rows, &error));
+  g_assert_no_error (error);
+}
+
+/* Types @character at the end of the search entry's text (a keystroke,
+ * not a replacement of the text: emptying the entry makes it report at
+ * once); returns the milliseconds from the keystroke, and (in
+ * *out_changed_ms) from search-changed, to the frame that shows the
+ * result. */
+static double
+type_key (CompaniesUiFixture *fixture,
+          GtkFilterListModel *filter,
+          const char         *character,
+          double             *out_changed_ms)
+{
+  GtkEditable *entry = GTK_EDITABLE (companies_ui_get_child (fixture, "search_entry"));
+  SearchWait wait = { filter, 0 };
+  int position = (int) g_utf8_strlen (gtk_editable_get_text (entry), -1);
+
+  wait.typed_at = g_get_monotonic_time ();
+  gtk_editable_insert_text (entry, character, -1, &position);
+  iterate_until (search_shown, &wait, "the search result");
+
+  *out_changed_ms = (painted_at - search_changed_at) / 1000.0;
+  return (painted_at - wait.typed_at) / 1000.0;
+}
+
+static void
+bench_app (void)
+{
+  CompaniesUiFixture fixture;
+  CompaniesCompany *changed_rows[N_CHANGED];
+  RefreshWait refresh = { changed_rows, "+1 555 0100" };
+  g_autoptr(CompaniesLocalStore) other = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkSingleSelection *selection;
+  GtkFilterListModel *filter;
+  GtkAdjustment *vadjustment;
+  GdkFrameClock *clock;
+  CompaniesCompany *selected;
+  gulong hook;
+  guint n_shown;
+  gint64 started, loaded;
+  double start_ms, keystroke_ms, changed_ms, refine_ms, refine_changed_ms, refresh_ms, scrolled_to;
+  gboolean kept;
+
+  companies_ui_fixture_init (&fixture, FALSE);
+  import_companies (fixture.local_database);
+
+  /* Start: the application, its window, the list read, a frame. */
+  started = g_get_monotonic_time ();
+  companies_ui_fixture_start_app (&fixture);
+  loaded = g_get_monotonic_time ();
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (fixture.window));
+  g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+  iterate_until (painted_since, &loaded, "the first frame");
+  start_ms = (painted_at - started) / 1000.0;
+  g_assert_cmpuint (companies_ui_count_rows (&fixture), ==, (guint) records);
+
+  /* A keystroke over the whole list, then one that narrows it. */
+  selection = companies_window_get_selection (fixture.window);
+  filter = GTK_FILTER_LIST_MODEL (gtk_single_selection_get_model (selection));
+  hook = g_signal_add_emission_hook (g_signal_lookup ("search-changed", GTK_TYPE_SEARCH_ENTRY), 0,
+                                     search_changed_hook, NULL, NULL);
+  g_signal_connect (filter, "items-changed", G_CALLBACK (filtered_cb), NULL);
+  /* Ctrl+F, as a person opens the search. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.search", NULL));
+  keystroke_ms = type_key (&fixture, filter, "z", &changed_ms);
+  refine_ms = type_key (&fixture, filter, "ü", &refine_changed_ms);
+  n_shown = companies_ui_count_rows (&fixture);
+  g_assert_cmpuint (n_shown, >, 0);
+  g_assert_cmpuint (n_shown, <, (guint) records);
+  /* Escape: the search closes, everything shows again. */
+  gtk_search_bar_set_search_mode (GTK_SEARCH_BAR (companies_ui_get_child (&fixture, "search_bar")), FALSE);
+  while (companies_ui_count_rows (&fixture) != (guint) records)
+    companies_ui_iterate ();
+  g_signal_remove_emission_hook (g_signal_lookup ("search-changed", GTK_TYPE_SEARCH_ENTRY), hook);
+  g_signal_handlers_disconnect_by_func (filter, filtered_cb, NULL);
+
+  /* A refresh: scrolled halfway with a row selected there, 100 rows
+   * spread over the list change in the file. */
+  vadjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (companies_ui_get_child (&fixture, "scrolled_window")));
+  companies_ui_wait_for_draw (GTK_WIDGET (fixture.window));
+  gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment) / 2);
+  companies_ui_wait_for_draw (GTK_WIDGET (fixture.window));
+  scrolled_to = gtk_adjustment_get_value (vadjustment);
+  gtk_single_selection_set_selected (selection, (guint) records / 2);
+  selected = gtk_single_selection_get_selected_item (selection);
+
+  other = companies_local_store_open (fixture.local_database, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < N_CHANGED; i++)
+    {
+      const char *values[COMPANIES_N_FIELDS] = { NULL };
+      g_autoptr(CompaniesCompany) updated = NULL;
+
+      changed_rows[i] = companies_ui_get_row (&fixture, i * ((guint) records / N_CHANGED) + 7);
+      values[COMPANIES_FIELD_PHONE] = refresh.value;
+      updated = companies_local_store_update_for_sync (other, companies_company_get_uuid (changed_rows[i]),
+                                                       COMPANIES_FIELD_BIT (COMPANIES_FIELD_PHONE),
+                                                       values, &error);
+      g_assert_no_error (error);
+    }
+
+  refresh_ms = iterate_until (refresh_shown, &refresh, "the refresh") / 1000.0;
+  companies_ui_wait_for_draw (GTK_WIDGET (fixture.window));
+  kept = gtk_single_selection_get_selected_item (selection) == selected &&
+         gtk_single_selection_get_selected (selection) == (guint) records / 2 &&
+         G_APPROX_VALUE (gtk_adjustment_get_value (vadjustment), scrolled_to, 0.5);
+
+  printf ("BENCH-APP %.1f %.1f %.1f %.1f %.1f %.1f %d %u\n",
+          start_ms, keystroke_ms, changed_ms, refine_ms, refine_changed_ms, refresh_ms, kept, n_shown);
+  fflush (stdout);
+
+  g_signal_handlers_disconnect_by_func (clock, after_paint_cb, NULL);
+  g_clear_object (&other);
+  companies_ui_fixture_clear (&fixture);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  const GOptionEntry entries[] = {
+    { "records", 'n', 0, G_OPTION_ARG_INT, &records, "Local companies (100000)", "N" },
+    { NULL }
+  };
+
+  companies_ui_test_init (&argc, &argv);
+
+  context = g_option_context_new ("— the app's figures of the Companies benchmark");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) || records < N_CHANGED * 2)
+    {
+      g_printerr ("%s\n", error != NULL ? error->message : "--records must be at least 200");
+      return 2;
+    }
+
+  g_test_add_func ("/bench/app", bench_app);
+  return g_test_run ();
+}

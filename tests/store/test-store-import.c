@@ -1,0 +1,212 @@
+/* test-store-import.c: companies_local_store_import_for_sync (), the bulk
+ * import: every row becomes a record exactly as the ForSync create makes
+ * one, all in one transaction, and one invalid row changes nothing.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-store"
+
+#include "config.h"
+
+#include "store-test-util.h"
+
+#define N_ROWS 2500
+
+static GPtrArray *
+make_rows (guint n)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+
+  for (guint i = 0; i < n; i++)
+    {
+      char **values = g_new0 (char *, COMPANIES_N_FIELDS + 1);
+
+      /* The name gets blanks around it (stored trimmed); one optional
+       * field is left NULL (stored as ""). */
+      values[COMPANIES_FIELD_NAME] = g_strdup_printf ("  Import %05u Ærø  ", i);
+      values[COMPANIES_FIELD_CITY] = g_strdup_printf ("City %u", i % 7);
+      values[COMPANIES_FIELD_EMAIL] = g_strdup_printf ("info%u@example.com", i);
+      values[COMPANIES_FIELD_NOTES] = i % 2 == 0 ? g_strdup ("Line one\nLine two") : NULL;
+      g_ptr_array_add (rows, values);
+    }
+
+  return rows;
+}
+
+static void
+test_import_flags (StoreFixture  *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = make_rows (N_ROWS);
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GHashTable) uuids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(CompaniesCompany) before = test_create (fixture->store, "Made before");
+  g_autoptr(CompaniesCompany) after = NULL;
+  CompaniesStoreStatus status = { 0, };
+  gint64 counter_before = 0;
+  gint64 counter_after = 0;
+  sqlite3 *db;
+
+  g_assert_true (companies_local_store_get_change_counter (fixture->store, &counter_before, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (companies_local_store_import_for_sync (fixture->store, rows, &error));
+  g_assert_no_error (error);
+
+  /* The seed's "added" filter holds every imported record and the one
+   * made before. */
+  added = companies_local_store_list_added (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (added->len, ==, N_ROWS + 1);
+
+  all = companies_local_store_list (fixture->store, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, N_ROWS + 1);
+  for (guint i = 0; i < all->len; i++)
+    {
+      CompaniesCompany *company = g_ptr_array_index (all, i);
+      const char *uuid = companies_company_get_uuid (company);
+
+      g_assert_true (companies_uuid_is_valid (uuid));
+      g_assert_false (g_hash_table_contains (uuids, uuid));
+      g_hash_table_add (uuids, (gpointer) uuid);
+      g_assert_false (companies_company_get_is_from_server (company));
+      g_assert_true (companies_company_get_is_modified (company));
+      g_assert_true (companies_company_get_is_active (company));
+      g_assert_cmpint (companies_company_get_id (company), ==, 0);
+      g_assert_cmpint (companies_company_get_version (company), ==, 0);
+      g_assert_cmpuint (companies_company_get_changed_fields (company), ==, COMPANIES_ALL_FIELDS);
+    }
+
+  g_assert_true (companies_local_store_get_status (fixture->store, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (status.pending_added, ==, N_ROWS + 1);
+  g_assert_cmpuint (status.pending_updated, ==, 0);
+  g_assert_cmpuint (status.pending_deleted, ==, 0);
+  g_assert_cmpuint (status.active, ==, N_ROWS + 1);
+
+  /* Each record took its own local_seq from the one counter. */
+  g_assert_true (companies_local_store_get_change_counter (fixture->store, &counter_after, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (counter_after, ==, counter_before + N_ROWS);
+  db = test_raw_open (fixture->path);
+  g_assert_cmpint (test_raw_int (db, "SELECT count(DISTINCT local_seq) FROM companies"), ==, N_ROWS + 1);
+  g_assert_cmpint (test_raw_int (db, "SELECT max(local_seq) FROM companies"), ==, counter_after);
+  g_assert_cmpint (test_raw_int (db, "SELECT count(*) FROM companies WHERE name = 'Import 00042 Ærø'"
+                                     " AND city = 'City 0' AND email = 'info42@example.com'"
+                                     " AND notes = 'Line one' || char(10) || 'Line two'"
+                                     " AND address = '' AND rejection_code IS NULL"), ==, 1);
+  g_assert_cmpint (test_raw_int (db, "SELECT count(*) FROM companies WHERE name = 'Import 00043 Ærø'"
+                                     " AND notes = ''"), ==, 1);
+  sqlite3_close (db);
+
+  /* The store goes on as usual: a later change takes the next value. */
+  after = test_create (fixture->store, "Made after");
+  g_assert_cmpint (test_local_seq (fixture->path, companies_company_get_uuid (after)), ==,
+                   counter_after + 1);
+
+  /* A push takes them in batches, oldest change first. */
+  {
+    g_autoptr(CompaniesPushBatch) batch = test_build_batch (fixture->store, NULL);
+
+    g_assert_cmpuint (batch->n_changes, ==, 1000);
+    g_assert_cmpuint (batch->request->added->len, ==, 1000);
+    g_assert_cmpstr (((CompaniesChange *) g_ptr_array_index (batch->request->added, 0))->uuid, ==,
+                     companies_company_get_uuid (before));
+  }
+}
+
+static void
+test_import_invalid_row (StoreFixture  *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = make_rows (100);
+  g_autoptr(CompaniesCompany) existing = test_create (fixture->store, "Already here");
+  g_autofree char *dump_before = test_raw_dump (fixture->path);
+  g_autofree char *dump_after = NULL;
+  char **bad;
+
+  /* Row 64 (counted from 1) has an e-mail without '@'. */
+  bad = g_ptr_array_index (rows, 63);
+  g_free (bad[COMPANIES_FIELD_EMAIL]);
+  bad[COMPANIES_FIELD_EMAIL] = g_strdup ("not an address");
+
+  g_assert_false (companies_local_store_import_for_sync (fixture->store, rows, &error));
+  g_assert_error (error, COMPANIES_VALIDATION_ERROR, COMPANIES_VALIDATION_ERROR_INVALID_FIELD);
+  g_assert_true (g_str_has_prefix (error->message, "Row 64: "));
+  g_clear_error (&error);
+
+  dump_after = test_raw_dump (fixture->path);
+  g_assert_cmpstr (dump_after, ==, dump_before);
+
+  /* A blank name is refused too. */
+  g_free (bad[COMPANIES_FIELD_EMAIL]);
+  bad[COMPANIES_FIELD_EMAIL] = g_strdup ("");
+  bad = g_ptr_array_index (rows, 0);
+  g_free (bad[COMPANIES_FIELD_NAME]);
+  bad[COMPANIES_FIELD_NAME] = g_strdup ("   ");
+  g_assert_false (companies_local_store_import_for_sync (fixture->store, rows, &error));
+  g_assert_error (error, COMPANIES_VALIDATION_ERROR, COMPANIES_VALIDATION_ERROR_INVALID_FIELD);
+  g_assert_true (g_str_has_prefix (error->message, "Row 1: "));
+  g_clear_error (&error);
+
+  g_clear_pointer (&dump_after, g_free);
+  dump_after = test_raw_dump (fixture->path);
+  g_assert_cmpstr (dump_after, ==, dump_before);
+}
+
+/* A failure while writing (forced by a trigger on the last row) rolls the
+ * whole import back. */
+static void
+test_import_atomic (StoreFixture  *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = make_rows (300);
+  g_autofree char *dump_before = NULL;
+  g_autofree char *dump_after = NULL;
+  sqlite3 *db;
+
+  db = test_raw_open (fixture->path);
+  test_raw_exec (db,
+                 "CREATE TRIGGER sabotage BEFORE INSERT ON companies"
+                 " WHEN NEW.name = 'Import 00299 Ærø'"
+                 " BEGIN SELECT RAISE (ABORT, 'sabotage'); END");
+  sqlite3_close (db);
+  dump_before = test_raw_dump (fixture->path);
+
+  g_assert_false (companies_local_store_import_for_sync (fixture->store, rows, &error));
+  g_assert_error (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+
+  dump_after = test_raw_dump (fixture->path);
+  g_assert_cmpstr (dump_after, ==, dump_before);
+
+  /* An empty import is fine and writes nothing. */
+  g_ptr_array_set_size (rows, 0);
+  g_assert_true (companies_local_store_import_for_sync (fixture->store, rows, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&dump_after, g_free);
+  dump_after = test_raw_dump (fixture->path);
+  g_assert_cmpstr (dump_after, ==, dump_before);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/store/import/flags", StoreFixture, NULL,
+              store_fixture_set_up, test_import_flags, store_fixture_tear_down);
+  g_test_add ("/store/import/invalid-row", StoreFixture, NULL,
+              store_fixture_set_up, test_import_invalid_row, store_fixture_tear_down);
+  g_test_add ("/store/import/atomic", StoreFixture, NULL,
+              store_fixture_set_up, test_import_atomic, store_fixture_tear_down);
+
+  return g_test_run ();
+}

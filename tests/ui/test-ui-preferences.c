@@ -1,0 +1,155 @@
+/* test-ui-preferences.c: Preferences (server address, access token in a
+ * file only the user can read, automatic sync), the keyboard shortcuts
+ * window and About.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-ui-preferences"
+
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "companies-preferences-window.h"
+#include "companies-ui-test-utils.h"
+
+static GtkWindow *
+find_window (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+  guint n_items = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+get_child (GtkWindow  *window,
+           const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), COMPANIES_TYPE_PREFERENCES_WINDOW, name));
+}
+
+static void
+test_preferences (void)
+{
+  CompaniesUiFixture fixture;
+  GtkWindow *preferences, *shortcuts, *about;
+  g_autoptr(GSettings) settings = NULL;
+  g_autofree char *token_path = NULL;
+  g_autofree char *token_dir = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *changed = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf info;
+
+  companies_ui_fixture_init (&fixture, FALSE);
+  fixture.url_from_settings = TRUE;
+  companies_ui_fixture_start_app (&fixture);
+  settings = g_settings_new (APP_ID);
+
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (fixture.application), "preferences"));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture.application), "preferences", NULL);
+  COMPANIES_UI_WAIT_FOR ((preferences = find_window (COMPANIES_TYPE_PREFERENCES_WINDOW)) != NULL);
+  COMPANIES_UI_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (preferences)));
+  g_assert_true (gtk_window_get_transient_for (preferences) == GTK_WINDOW (fixture.window));
+
+  /* The address shown is the one in use; a wrong one is refused. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (get_child (preferences, "server_url_entry"))), ==,
+                   companies_test_server_get_url (fixture.server));
+  gtk_editable_set_text (GTK_EDITABLE (get_child (preferences, "server_url_entry")), "not a url");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (get_child (preferences, "server_url_message"))), !=, "");
+  kept = g_settings_get_string (settings, "server-url");
+  g_assert_cmpstr (kept, ==, companies_test_server_get_url (fixture.server));
+  gtk_editable_set_text (GTK_EDITABLE (get_child (preferences, "server_url_entry")), "https://companies.example.com");
+  changed = g_settings_get_string (settings, "server-url");
+  g_assert_cmpstr (changed, ==, "https://companies.example.com");
+
+  /* Automatic sync follows the switch. */
+  gtk_switch_set_active (GTK_SWITCH (get_child (preferences, "auto_sync_switch")), TRUE);
+  g_assert_true (g_settings_get_boolean (settings, "auto-sync"));
+  gtk_switch_set_active (GTK_SWITCH (get_child (preferences, "auto_sync_switch")), FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "auto-sync"));
+  g_assert_false (companies_sync_scheduler_get_auto_sync (companies_application_get_scheduler (fixture.application)));
+
+  /* The token: in its own file, readable by the user alone. */
+  gtk_editable_set_text (GTK_EDITABLE (get_child (preferences, "token_entry")), "s3cret-token");
+  companies_ui_save_screenshot (GTK_WIDGET (preferences), "preferences-1-window");
+  gtk_window_close (preferences);
+  COMPANIES_UI_WAIT_FOR (find_window (COMPANIES_TYPE_PREFERENCES_WINDOW) == NULL);
+
+  token_path = companies_application_get_token_path ();
+  g_assert_true (g_file_get_contents (token_path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (contents, ==, "s3cret-token");
+  g_assert_cmpint (g_stat (token_path, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0600);
+  token_dir = g_path_get_dirname (token_path);
+  g_assert_cmpint (g_stat (token_dir, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0700);
+  {
+    g_autofree char *token = companies_application_dup_token (fixture.application);
+
+    g_assert_cmpstr (token, ==, "s3cret-token");
+  }
+
+  /* The keyboard accelerators of issue 3. */
+  {
+    static const struct {
+      const char *action;
+      const char *accel;
+    } accels[] = {
+      { "win.new", "<Control>n" },
+      { "win.sync", "<Control>r" },
+      { "win.search", "<Control>f" },
+      { "app.preferences", "<Control>comma" },
+      { "app.quit", "<Control>q" },
+      { "win.show-help-overlay", "<Control>question" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+      {
+        g_auto(GStrv) set = gtk_application_get_accels_for_action (GTK_APPLICATION (fixture.application),
+                                                                   accels[i].action);
+
+        g_assert_nonnull (set);
+        g_assert_cmpstr (set[0], ==, accels[i].accel);
+      }
+  }
+
+  /* Keyboard shortcuts (Ctrl+?) and About. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.show-help-overlay", NULL));
+  COMPANIES_UI_WAIT_FOR ((shortcuts = find_window (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL);
+  companies_ui_save_screenshot (GTK_WIDGET (shortcuts), "preferences-2-shortcuts");
+  gtk_window_close (shortcuts);
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture.application), "about", NULL);
+  COMPANIES_UI_WAIT_FOR ((about = find_window (GTK_TYPE_ABOUT_DIALOG)) != NULL);
+  g_assert_cmpstr (gtk_about_dialog_get_logo_icon_name (GTK_ABOUT_DIALOG (about)), ==, APP_ID);
+  g_assert_cmpstr (gtk_about_dialog_get_version (GTK_ABOUT_DIALOG (about)), ==, PACKAGE_VERSION);
+  companies_ui_save_screenshot (GTK_WIDGET (about), "preferences-3-about");
+  gtk_window_destroy (about);
+
+  companies_ui_fixture_clear (&fixture);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  companies_ui_test_init (&argc, &argv);
+
+  g_test_add_func ("/ui/preferences/settings-token-shortcuts-about", test_preferences);
+
+  return g_test_run ();
+}
