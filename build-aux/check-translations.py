@@ -68,7 +68,8 @@ def msgfmt_check(po_path, label):
         problems.append(f"{label}: no translated message")
     for kind in ("fuzzy", "untranslated"):
         if counts.get(kind, 0):
-            problems.append(f"{label}: {counts[kind]} {kind} messages")
+            n = counts[kind]
+            problems.append(f"{label}: {n} {kind} message{'' if n == 1 else 's'}")
     return problems
 
 

@@ -18,8 +18,9 @@
   "local_id, uuid, id, version, base_version, is_from_server, is_modified, is_active," \
   " changed_fields, local_seq, snapshot_seen, rejection_code, rejection_field," \
   " rejection_message, name, address, city, postal_code, country, phone, email," \
-  " website, notes"
+  " website, notes, add_sent, sent_changed"
 #define ROW_FIRST_VALUE 14
+#define ROW_ADD_SENT    (ROW_FIRST_VALUE + COMPANIES_N_FIELDS)
 
 static const char row_by_uuid_sql[] = "SELECT " ROW_COLUMNS " FROM companies WHERE uuid = ?1";
 static const char row_by_id_sql[] = "SELECT " ROW_COLUMNS " FROM companies WHERE id = ?1";
@@ -27,8 +28,8 @@ static const char row_insert_sql[] =
   "INSERT INTO companies (uuid, id, version, base_version, is_from_server, is_modified,"
   " is_active, changed_fields, local_seq, snapshot_seen, rejection_code, rejection_field,"
   " rejection_message, name, address, city, postal_code, country, phone, email, website,"
-  " notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
-  " ?17, ?18, ?19, ?20, ?21, ?22)";
+  " notes, add_sent, sent_changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+  " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
 /* Never the uuid (it never changes, and leaving it out spares its index;
  * ?1 is bound but unused). */
 static const char row_update_sql[] =
@@ -36,8 +37,8 @@ static const char row_update_sql[] =
   " is_from_server = ?5, is_modified = ?6, is_active = ?7, changed_fields = ?8,"
   " local_seq = ?9, snapshot_seen = ?10, rejection_code = ?11, rejection_field = ?12,"
   " rejection_message = ?13, name = ?14, address = ?15, city = ?16, postal_code = ?17,"
-  " country = ?18, phone = ?19, email = ?20, website = ?21, notes = ?22"
-  " WHERE local_id = ?23";
+  " country = ?18, phone = ?19, email = ?20, website = ?21, notes = ?22,"
+  " add_sent = ?23, sent_changed = ?24 WHERE local_id = ?25";
 static const char row_delete_sql[] = "DELETE FROM companies WHERE local_id = ?1";
 
 /* --- Rows. --- */
@@ -151,6 +152,8 @@ companies_local_store_load_row (CompaniesLocalStore *self,
   row->is_from_server = sqlite3_column_int (stmt, 5) != 0;
   row->is_modified = sqlite3_column_int (stmt, 6) != 0;
   row->is_active = sqlite3_column_int (stmt, 7) != 0;
+  row->add_sent = sqlite3_column_int (stmt, ROW_ADD_SENT) != 0;
+  row->sent_changed = (guint) sqlite3_column_int64 (stmt, ROW_ADD_SENT + 1) & COMPANIES_ALL_FIELDS;
   row->changed_fields = (guint) sqlite3_column_int64 (stmt, 8) & COMPANIES_ALL_FIELDS;
   row->local_seq = sqlite3_column_int64 (stmt, 9);
   row->snapshot_seen = sqlite3_column_int64 (stmt, 10);
@@ -208,8 +211,10 @@ companies_local_store_save_row (CompaniesLocalStore *self,
   bind_text_or_null (stmt, 13, row->rejection_message);
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     sqlite3_bind_text (stmt, 14 + i, row->values[i] != NULL ? row->values[i] : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 23, row->add_sent ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 24, row->sent_changed & COMPANIES_ALL_FIELDS);
   if (row->local_id != 0)
-    sqlite3_bind_int64 (stmt, 23, row->local_id);
+    sqlite3_bind_int64 (stmt, 25, row->local_id);
 
   if (!companies_local_store_step_done (self, stmt, error))
     return FALSE;
@@ -390,6 +395,8 @@ insert_imported (CompaniesLocalStore *self,
   sqlite3_bind_text (stmt, 14, name, -1, SQLITE_STATIC);
   for (guint i = 1; i < COMPANIES_N_FIELDS; i++)
     sqlite3_bind_text (stmt, 14 + i, values[i] != NULL ? values[i] : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 23, 0);
+  sqlite3_bind_int64 (stmt, 24, 0);
 
   return companies_local_store_step_done (self, stmt, error);
 }
@@ -494,6 +501,10 @@ update_in_transaction (CompaniesLocalStore *self,
     row->base_version = row->version;
   row->changed_fields |= differing;
   row->is_modified = TRUE;
+  /* An addition the server may hold as first sent: what a retry of it
+   * cannot bring there. */
+  if (!row->is_from_server && row->add_sent)
+    row->sent_changed |= differing;
 
   if (!mark_changed (self, row, error) ||
       !companies_local_store_save_row (self, row, error))
@@ -591,14 +602,23 @@ companies_local_store_delete_for_sync (CompaniesLocalStore  *self,
   if (!load_active_row (self, ref, &row, error))
     goto failed;
 
-  if (!row->is_from_server)
+  if (!row->is_from_server && !row->add_sent)
     {
-      /* Never on the server: nothing to tell it, the row goes at once. */
+      /* Never sent: the server cannot have it; nothing to tell it, the
+       * row goes at once. */
       if (!companies_local_store_remove_row (self, row->local_id, error))
         goto failed;
     }
   else
     {
+      /* On the server, or maybe: an addition already sent whose response
+       * was lost may have been created there. Such a row is kept as
+       * deleted (IsActive=False, IsFromServer=False); the next sync sends
+       * its addition again, which the server answers with the record it
+       * holds (creating it if the first push never arrived: adds are
+       * idempotent by uuid), so that the row learns its id; then it is an
+       * ordinary local delete, sent in the same sync
+       * (companies-local-store-sync.c). */
       row->is_active = FALSE;
       if (!mark_changed (self, row, error) ||
           !companies_local_store_save_row (self, row, error))

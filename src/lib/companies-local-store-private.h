@@ -14,8 +14,9 @@
 
 G_BEGIN_DECLS
 
-/* The schema version this build writes (PRAGMA user_version). */
-#define COMPANIES_LOCAL_STORE_SCHEMA_VERSION 1
+/* The schema version this build writes (PRAGMA user_version). Version 2
+ * adds the add_sent and sent_changed columns (see CompaniesStoreRow). */
+#define COMPANIES_LOCAL_STORE_SCHEMA_VERSION 2
 
 /* The columns every read selects, in the order
  * companies_local_store_company_from_row () expects. */
@@ -104,6 +105,17 @@ typedef struct
   gboolean  is_from_server;
   gboolean  is_modified;
   gboolean  is_active;
+  /* A local addition (not IsFromServer) already sent to the server at
+   * least once: the server may hold it even though no response said so
+   * (a lost response, a crash), as first sent. sent_changed holds the
+   * fields changed here after that first send, which a retried addition
+   * cannot bring to the server (it returns the record it holds). A delete
+   * of such a row keeps it (IsActive=False) until the server's id is known
+   * and the delete has reached the server. Both are meaningless once
+   * IsFromServer. changed_fields keeps its meaning: every field, for an
+   * addition. */
+  gboolean  add_sent;
+  guint     sent_changed;
   guint     changed_fields;
   gint64    local_seq;
   gint64    snapshot_seen;      /* the snapshot generation that listed it, 0 = none */
@@ -169,6 +181,7 @@ typedef struct
   CompaniesChangeKind  kind;
   gint64               local_seq;
   CompaniesChange     *change;   /* owned by the batch's request */
+  gboolean             first_send;  /* an addition this batch marked add_sent */
 } CompaniesPushedRecord;
 
 /* A request ready to send: the pending changes (the seed's three filters,
@@ -192,13 +205,26 @@ char               *companies_push_batch_key           (CompaniesChangeKind  kin
 /* Builds a batch of at most @max_changes pending changes whose local_seq
  * is at most @max_local_seq, leaving out the records whose key (see
  * companies_push_batch_key ()) is in @exclude (may be NULL). The request's
- * lists may all be empty; it always carries the cursor and client id. */
+ * lists may all be empty; it always carries the cursor and client id.
+ * Additions sent for the first time are marked add_sent (see
+ * CompaniesStoreRow) in a transaction of their own before it returns:
+ * from then on the server may hold them. */
 CompaniesPushBatch *companies_local_store_build_push_batch
                                                        (CompaniesLocalStore *self,
                                                         gint64               max_local_seq,
                                                         guint                max_changes,
                                                         GHashTable          *exclude,
                                                         GError             **error);
+
+/* The request of @batch surely never reached the server, or the server
+ * applied none of it (it answered an error status): the additions that
+ * @batch marked add_sent are marked unsent again (as if never built),
+ * and those deleted here meanwhile are removed, in one transaction. Not
+ * for a failure that leaves it unknown (a lost response). */
+gboolean            companies_local_store_unmark_adds_sent
+                                                       (CompaniesLocalStore       *self,
+                                                        const CompaniesPushBatch  *batch,
+                                                        GError                   **error);
 
 /* What applying one response did. */
 typedef struct

@@ -28,11 +28,14 @@ static const char list_updated_sql[] =
   SELECT_COMPANY "WHERE is_modified = 1 AND is_from_server = 1 AND is_active = 1" BY_NAME;
 static const char list_deleted_sql[] =
   SELECT_COMPANY "WHERE is_active = 0 AND is_from_server = 1" BY_NAME;
+/* Deletions pending: the seed's filter, plus the additions already sent
+ * and then deleted, whose delete waits for their id (see
+ * companies_local_store_delete_for_sync ()): every inactive row. */
 static const char status_sql[] =
   "SELECT"
   " (SELECT count(*) FROM companies WHERE is_from_server = 0 AND is_active = 1),"
   " (SELECT count(*) FROM companies WHERE is_modified = 1 AND is_from_server = 1 AND is_active = 1),"
-  " (SELECT count(*) FROM companies WHERE is_active = 0 AND is_from_server = 1),"
+  " (SELECT count(*) FROM companies WHERE is_active = 0),"
   " (SELECT count(*) FROM companies WHERE rejection_code IS NOT NULL),"
   " (SELECT count(*) FROM companies) - (SELECT count(*) FROM companies WHERE is_active = 0),"
   " (SELECT value FROM sync_state WHERE key = '" COMPANIES_STATE_LAST_SYNC_TIME "'),"

@@ -1,7 +1,7 @@
 /* companies-local-store-sync.c: the sync side of CompaniesLocalStore:
- * building a push batch from the seed's three filters and applying one
- * server response in one transaction, with the in-flight rule of
- * protocol.md section 3 and the snapshot marks of a reset.
+ * the sync state, and applying one server response in one transaction,
+ * with the in-flight rule of protocol.md section 3 and the snapshot marks
+ * of a reset. Building a push is in companies-local-store-push.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,23 +12,6 @@
 
 #include "companies-local-store-private.h"
 #include "companies-test-hooks.h"
-
-#define PUSH_COLUMNS \
-  "SELECT uuid, id, base_version, changed_fields, local_seq, name, address, city," \
-  " postal_code, country, phone, email, website, notes FROM companies "
-#define PUSH_FIRST_VALUE 5
-
-/* The seed's filters exactly (so their partial indexes apply), less the
- * rejected rows and the changes made after the sync began. */
-static const char push_added_sql[] =
-  PUSH_COLUMNS "WHERE is_from_server = 0 AND is_active = 1"
-  " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
-static const char push_updated_sql[] =
-  PUSH_COLUMNS "WHERE is_modified = 1 AND is_from_server = 1 AND is_active = 1"
-  " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
-static const char push_deleted_sql[] =
-  PUSH_COLUMNS "WHERE is_active = 0 AND is_from_server = 1"
-  " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
 
 /* Snapshot marks are generations: each snapshot takes the next number
  * (kept under this sync_state key) and marks the rows it lists with it,
@@ -51,7 +34,7 @@ static const char update_state_sql[] =
   "UPDATE companies SET id = ?1, version = ?2, base_version = ?3, is_from_server = ?4,"
   " is_modified = ?5, is_active = ?6, changed_fields = ?7, local_seq = ?8,"
   " snapshot_seen = ?9, rejection_code = ?10, rejection_field = ?11,"
-  " rejection_message = ?12 WHERE local_id = ?13";
+  " rejection_message = ?12, add_sent = ?13, sent_changed = ?14 WHERE local_id = ?15";
 static const char insert_notice_sql[] =
   "INSERT INTO overwritten (uuid, id, company_name, field, value, version, received_time)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -114,160 +97,6 @@ companies_local_store_set_last_sync_time (CompaniesLocalStore *self,
   return companies_local_store_commit (self, error);
 }
 
-/* --- Building a push. --- */
-
-void
-companies_push_batch_free (CompaniesPushBatch *batch)
-{
-  if (batch == NULL)
-    return;
-
-  g_clear_pointer (&batch->pushed, g_hash_table_unref);
-  g_clear_pointer (&batch->request, companies_sync_request_free);
-  g_free (batch);
-}
-
-char *
-companies_push_batch_key (CompaniesChangeKind  kind,
-                          const char          *uuid)
-{
-  return g_strdup_printf ("%d:%s", (int) kind, uuid);
-}
-
-static gboolean
-collect_changes (CompaniesLocalStore *self,
-                 CompaniesPushBatch  *batch,
-                 CompaniesChangeKind  kind,
-                 const char          *sql,
-                 gint64               max_local_seq,
-                 guint                max_changes,
-                 GHashTable          *exclude,
-                 GError             **error)
-{
-  g_autoptr(CompaniesStmt) stmt = NULL;
-  GPtrArray *list;
-  int rc = SQLITE_DONE;
-
-  if (batch->n_changes >= max_changes)
-    return TRUE;
-
-  stmt = companies_local_store_prepare (self, sql, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  switch (kind)
-    {
-    case COMPANIES_CHANGE_ADD:
-      list = batch->request->added;
-      break;
-    case COMPANIES_CHANGE_UPDATE:
-      list = batch->request->updated;
-      break;
-    case COMPANIES_CHANGE_DELETE:
-    default:
-      list = batch->request->deleted;
-      break;
-    }
-
-  sqlite3_bind_int64 (stmt, 1, max_local_seq);
-  while (batch->n_changes < max_changes && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const char *uuid = (const char *) sqlite3_column_text (stmt, 0);
-      CompaniesChange *change;
-      CompaniesPushedRecord *pushed;
-
-      if (exclude != NULL)
-        {
-          g_autofree char *key = companies_push_batch_key (kind, uuid);
-
-          if (g_hash_table_contains (exclude, key))
-            continue;
-        }
-
-      change = companies_change_new (kind);
-      switch (kind)
-        {
-        case COMPANIES_CHANGE_ADD:
-          change->uuid = g_strdup (uuid);
-          change->field_mask = COMPANIES_ALL_FIELDS;
-          break;
-        case COMPANIES_CHANGE_UPDATE:
-          change->id = sqlite3_column_int64 (stmt, 1);
-          change->base_version = sqlite3_column_int64 (stmt, 2);
-          change->field_mask = (guint) sqlite3_column_int64 (stmt, 3) & COMPANIES_ALL_FIELDS;
-          break;
-        case COMPANIES_CHANGE_DELETE:
-        default:
-          change->id = sqlite3_column_int64 (stmt, 1);
-          break;
-        }
-
-      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-        if (change->field_mask & COMPANIES_FIELD_BIT (i))
-          {
-            const char *value = (const char *) sqlite3_column_text (stmt, PUSH_FIRST_VALUE + i);
-
-            change->values[i] = g_strdup (value != NULL ? value : "");
-          }
-
-      pushed = g_new0 (CompaniesPushedRecord, 1);
-      pushed->kind = kind;
-      pushed->local_seq = sqlite3_column_int64 (stmt, 4);
-      pushed->change = change;
-      g_hash_table_replace (batch->pushed, g_strdup (uuid), pushed);
-
-      g_ptr_array_add (list, change);
-      batch->n_changes++;
-    }
-
-  if (batch->n_changes < max_changes && rc != SQLITE_DONE)
-    return companies_local_store_set_error (self, rc, error);
-
-  return TRUE;
-}
-
-CompaniesPushBatch *
-companies_local_store_build_push_batch (CompaniesLocalStore *self,
-                                        gint64               max_local_seq,
-                                        guint                max_changes,
-                                        GHashTable          *exclude,
-                                        GError             **error)
-{
-  g_autoptr(CompaniesPushBatch) batch = NULL;
-
-  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  batch = g_new0 (CompaniesPushBatch, 1);
-  batch->pushed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  batch->request = companies_sync_request_new ();
-  batch->request->protocol = COMPANIES_PROTOCOL_VERSION;
-  batch->request->client_id = g_strdup (companies_local_store_get_client_id (self));
-  batch->request->limit = COMPANIES_DEFAULT_LIMIT;
-
-  /* A read transaction, so that the three lists and the cursor are one
-   * consistent snapshot of the file. */
-  if (!companies_local_store_begin (self, FALSE, error))
-    return NULL;
-
-  if (!companies_local_store_dup_cursor (self, &batch->request->cursor, error) ||
-      !collect_changes (self, batch, COMPANIES_CHANGE_ADD, push_added_sql,
-                        max_local_seq, max_changes, exclude, error) ||
-      !collect_changes (self, batch, COMPANIES_CHANGE_UPDATE, push_updated_sql,
-                        max_local_seq, max_changes, exclude, error) ||
-      !collect_changes (self, batch, COMPANIES_CHANGE_DELETE, push_deleted_sql,
-                        max_local_seq, max_changes, exclude, error))
-    {
-      companies_local_store_rollback (self);
-      return NULL;
-    }
-
-  /* Nothing was written: end the read without counting a commit. */
-  companies_local_store_rollback (self);
-
-  return g_steal_pointer (&batch);
-}
-
 /* --- Applying a response. --- */
 
 static const CompaniesPushedRecord *
@@ -286,6 +115,8 @@ static void
 make_local_addition (CompaniesStoreRow *row)
 {
   row->is_from_server = FALSE;
+  row->add_sent = FALSE;
+  row->sent_changed = 0;
   row->id = 0;
   row->version = 0;
   row->base_version = 0;
@@ -340,6 +171,15 @@ apply_rejected (CompaniesLocalStore       *self,
     return TRUE;
 
   stats->rejected++;
+
+  /* An addition sent again only to learn its id for a delete (see
+   * push_sent_then_deleted_sql): the server refuses its values, so the
+   * id cannot be learnt. The row goes; should the server hold the record
+   * after all (from the first send), it comes back with a later page and
+   * can be deleted again. */
+  if (!row->is_from_server && !row->is_active)
+    return companies_local_store_remove_row (self, row->local_id, error);
+
   companies_store_row_set_rejection (row, rejected->code, rejected->field,
                                      rejected->message != NULL ? rejected->message : "");
   return companies_local_store_save_row (self, row, error);
@@ -436,7 +276,9 @@ save_row_state (CompaniesLocalStore  *self,
   bind_text_or_null (stmt, 10, row->rejection_code);
   bind_text_or_null (stmt, 11, row->rejection_field);
   bind_text_or_null (stmt, 12, row->rejection_message);
-  sqlite3_bind_int64 (stmt, 13, row->local_id);
+  sqlite3_bind_int (stmt, 13, row->add_sent ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 14, row->sent_changed & COMPANIES_ALL_FIELDS);
+  sqlite3_bind_int64 (stmt, 15, row->local_id);
 
   return companies_local_store_step_done (self, stmt, error);
 }
@@ -481,6 +323,42 @@ apply_company (CompaniesLocalStore       *self,
             return FALSE;
         }
     }
+  else if (!row->is_from_server)
+    {
+      /* One of our additions, pushed now or before. The server creates
+       * an addition once; a retried push (the first response was lost)
+       * or a page that lists it gives the record as the server holds it:
+       * the values first sent, plus what other clients changed since.
+       * Ours are the values first sent plus the fields changed here after
+       * that first send: sent_changed (see add_sent; every field for an
+       * addition not marked sent). A field of that set whose value
+       * differs from the server's keeps the local value and stays
+       * pending, sent as an update from this version (a local edit is
+       * never lost); every other field takes the server's value (never
+       * our stale first one over another client's edit). When the first
+       * push never arrived, this one created the record with the current
+       * values: all equal, nothing stays pending. A deleted row, sent to
+       * learn its id, stays deleted: now an ordinary local delete, which
+       * the next round sends. */
+      guint changed = row->add_sent ? row->sent_changed : row->changed_fields;
+      guint keep = 0;
+
+      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+        {
+          const char *value = record->values[i] != NULL ? record->values[i] : "";
+
+          if ((changed & COMPANIES_FIELD_BIT (i)) != 0 &&
+              g_strcmp0 (row->values[i], value) != 0)
+            keep |= COMPANIES_FIELD_BIT (i);
+          else
+            values_changed |= take_value (row, record, i);
+        }
+      row->changed_fields = keep;
+      row->is_modified = keep != 0;
+      row->base_version = record->version;
+      row->add_sent = FALSE;
+      row->sent_changed = 0;
+    }
   else if ((pushed = find_pushed (batch, row->uuid)) != NULL &&
            pushed->local_seq == row->local_seq &&
            row->rejection_code == NULL)
@@ -513,10 +391,6 @@ apply_company (CompaniesLocalStore       *self,
             if ((pushed->change->field_mask & COMPANIES_FIELD_BIT (i)) != 0 &&
                 g_strcmp0 (pushed->change->values[i], row->values[i]) == 0)
               keep &= ~COMPANIES_FIELD_BIT (i);
-          row->base_version = record->version;
-        }
-      else if (!row->is_from_server)
-        {
           row->base_version = record->version;
         }
 

@@ -103,6 +103,21 @@ static const char migration_v1_sql[] =
   "  received_time INTEGER NOT NULL"
   ");";
 
+/* Version 2: add_sent and sent_changed (see CompaniesStoreRow in
+ * companies-local-store-private.h). A file of version 1 cannot tell
+ * whether a pending addition was already sent (its response lost): each
+ * one is taken as sent, with every field changed since. That is the side
+ * that loses no local edit: after the retried push, a field whose local
+ * value differs from the server's stays pending and goes out as an
+ * update; an addition that never reached the server is created with the
+ * current values, and then nothing stays pending. */
+static const char migration_v2_sql[] =
+  "ALTER TABLE companies ADD COLUMN add_sent INTEGER NOT NULL DEFAULT 0"
+  "  CHECK (add_sent IN (0, 1));"
+  "ALTER TABLE companies ADD COLUMN sent_changed INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE companies SET add_sent = 1, sent_changed = changed_fields"
+  "  WHERE is_from_server = 0;";
+
 static const char state_get_sql[] = "SELECT value FROM sync_state WHERE key = ?1";
 static const char state_set_sql[] =
   "INSERT INTO sync_state (key, value) VALUES (?1, ?2)"
@@ -477,12 +492,20 @@ migrate_to_v1 (CompaniesLocalStore *self,
          companies_local_store_set_state_text (self, COMPANIES_STATE_CURSOR, NULL, error);
 }
 
+static gboolean
+migrate_to_v2 (CompaniesLocalStore *self,
+               GError             **error)
+{
+  return exec_simple (self, migration_v2_sql, error);
+}
+
 typedef gboolean (*MigrationFunc) (CompaniesLocalStore *self,
                                    GError             **error);
 
 /* migrations[N] takes a file from version N to N + 1. */
 static const MigrationFunc migrations[COMPANIES_LOCAL_STORE_SCHEMA_VERSION] = {
   migrate_to_v1,
+  migrate_to_v2,
 };
 
 static gboolean

@@ -203,7 +203,7 @@ companies_json_scan (const char        *data,
   if (!companies_json_doc_init (doc, data, length, MAX_DEPTH, &offset))
     {
       g_set_error (error, COMPANIES_PROTOCOL_ERROR, COMPANIES_PROTOCOL_ERROR_INVALID_JSON,
-                   _("The body is not valid JSON (at byte %" G_GSIZE_FORMAT ")"), offset);
+                   _("The body is not valid JSON (at byte %lu)"), (unsigned long) offset);
       return FALSE;
     }
 

@@ -138,15 +138,31 @@ build_sync_url (const char  *server_url,
   return g_strconcat (base, COMPANIES_SYNC_PATH, NULL);
 }
 
+/* Whether a failure to send proves that the request never reached a
+ * server: nothing connected, so nothing was sent. */
+static gboolean
+error_is_not_sent (const GError *error)
+{
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+         g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) ||
+         (error != NULL && error->domain == G_RESOLVER_ERROR);
+}
+
 /* Sends one request; returns the decoded response, or NULL with a
  * COMPANIES_SYNC_ERROR (or G_IO_ERROR_CANCELLED). When the server refused
- * the request with an error body, *out_server_path is its "path". */
+ * the request with an error body, *out_server_path is its "path".
+ * *out_not_applied tells a failure that proves nothing of the request was
+ * applied (never sent, or refused with an error status: protocol.md
+ * section 4) from one that leaves it unknown (a lost response). */
 static CompaniesSyncResponse *
 post_request (SoupSession                *session,
               const CompaniesSyncConfig  *config,
               const char                 *url,
               const CompaniesSyncRequest *request,
               char                      **out_server_path,
+              gboolean                   *out_not_applied,
               GCancellable               *cancellable,
               GError                    **error)
 {
@@ -161,9 +177,12 @@ post_request (SoupSession                *session,
   guint status;
   CompaniesSyncResponse *response;
 
+  *out_not_applied = FALSE;
+
   message = soup_message_new (SOUP_METHOD_POST, url);
   if (message == NULL)
     {
+      *out_not_applied = TRUE;
       g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_NETWORK,
                    _("“%s” is not a server address; it should look like http://host:port"),
                    config->server_url);
@@ -184,6 +203,7 @@ post_request (SoupSession                *session,
   reply = soup_session_send_and_read (session, message, cancellable, &local_error);
   if (reply == NULL)
     {
+      *out_not_applied = error_is_not_sent (local_error);
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_propagate_error (error, g_steal_pointer (&local_error));
       else if (g_error_matches (local_error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
@@ -202,6 +222,7 @@ post_request (SoupSession                *session,
 
   if (status == SOUP_STATUS_UNAUTHORIZED)
     {
+      *out_not_applied = TRUE;
       g_set_error_literal (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_UNAUTHORIZED,
                            _("The server refused the access token"));
       return NULL;
@@ -211,6 +232,11 @@ post_request (SoupSession                *session,
     {
       gboolean has_body = data != NULL &&
         companies_error_body_decode (data, length, &server_code, &server_message, out_server_path);
+
+      /* Our server applies nothing of a request it fails. A 5xx without
+       * its error body may come from a proxy in front of it, after the
+       * server committed (a gateway timeout): unknown. */
+      *out_not_applied = status < 500 || has_body;
 
       if (status >= 500)
         {
@@ -336,6 +362,7 @@ companies_sync_run (const CompaniesSyncConfig  *config,
       g_autoptr(CompaniesSyncResponse) response = NULL;
       g_autoptr(GError) local_error = NULL;
       g_autofree char *server_path = NULL;
+      gboolean not_applied = FALSE;
       CompaniesApplyStats stats = { 0, };
       GHashTableIter iter;
       gpointer key, value;
@@ -366,9 +393,19 @@ companies_sync_run (const CompaniesSyncConfig  *config,
                batch->request->cursor != NULL ? batch->request->cursor : "(none)");
 
       response = post_request (session, config, url, batch->request, &server_path,
-                               cancellable, &local_error);
+                               &not_applied, cancellable, &local_error);
       if (response == NULL)
         {
+          /* The server surely holds none of the additions sent for the
+           * first time: they are unsent again (a delete of one then
+           * removes it at once, as for any never-sent addition). */
+          if (not_applied &&
+              !companies_local_store_unmark_adds_sent (store, batch, &store_error))
+            {
+              storage_error (g_steal_pointer (&store_error), error);
+              goto failed;
+            }
+
           /* A cursor the server cannot read (nothing was applied): forget
            * it once and start over from a full snapshot. */
           if (!forgot_cursor && batch->request->cursor != NULL &&

@@ -107,8 +107,8 @@ respond_too_large (CompaniesServerHttp *self,
 {
   g_autofree char *message = NULL;
 
-  message = g_strdup_printf (_("The request body is larger than %" G_GSIZE_FORMAT " bytes"),
-                             self->max_body_bytes);
+  message = g_strdup_printf (_("The request body is larger than %lu bytes"),
+                             (unsigned long) self->max_body_bytes);
   respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", message, NULL);
 }
 

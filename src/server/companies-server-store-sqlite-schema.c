@@ -13,6 +13,11 @@
  *                 (unique, indexed for the page queries), each field and
  *                 the version at which it was last written (<field>_v).
  *
+ * Schema version 2: company.id is a plain INTEGER PRIMARY KEY (AUTOINCREMENT
+ * wrote sqlite_sequence on every insert); server_state.last_id, the newest id
+ * ever handed out, keeps ids from being reused instead: the store gives
+ * new records last_id + 1 explicitly.
+ *
  * PRAGMA application_id marks the file as ours, PRAGMA user_version holds
  * the schema version; migrations[n] takes version n to n + 1.
  *
@@ -29,7 +34,7 @@
 
 /* "CoSv": marks the file as a companies-server database. */
 #define APPLICATION_ID   0x436f5376
-#define SCHEMA_VERSION   1
+#define SCHEMA_VERSION   2
 
 /* Migrations: migrations[n] takes the schema from version n to n + 1. */
 static const char * const migrations[SCHEMA_VERSION] = {
@@ -55,6 +60,31 @@ static const char * const migrations[SCHEMA_VERSION] = {
   "  website TEXT NOT NULL DEFAULT '', website_v INTEGER NOT NULL DEFAULT 0,"
   "  notes TEXT NOT NULL DEFAULT '', notes_v INTEGER NOT NULL DEFAULT 0"
   ");"
+  "CREATE UNIQUE INDEX company_by_version ON company (version);"
+  "CREATE INDEX company_tombstones ON company (deleted_at) WHERE deleted_at IS NOT NULL;",
+
+  "ALTER TABLE server_state ADD COLUMN last_id INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE server_state SET last_id = max("
+  "  coalesce ((SELECT seq FROM sqlite_sequence WHERE name = 'company'), 0),"
+  "  coalesce ((SELECT max(id) FROM company), 0));"
+  "CREATE TABLE company_v2 ("
+  "  id INTEGER PRIMARY KEY,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  version INTEGER NOT NULL,"
+  "  deleted_at INTEGER,"
+  "  name TEXT NOT NULL DEFAULT '', name_v INTEGER NOT NULL DEFAULT 0,"
+  "  address TEXT NOT NULL DEFAULT '', address_v INTEGER NOT NULL DEFAULT 0,"
+  "  city TEXT NOT NULL DEFAULT '', city_v INTEGER NOT NULL DEFAULT 0,"
+  "  postal_code TEXT NOT NULL DEFAULT '', postal_code_v INTEGER NOT NULL DEFAULT 0,"
+  "  country TEXT NOT NULL DEFAULT '', country_v INTEGER NOT NULL DEFAULT 0,"
+  "  phone TEXT NOT NULL DEFAULT '', phone_v INTEGER NOT NULL DEFAULT 0,"
+  "  email TEXT NOT NULL DEFAULT '', email_v INTEGER NOT NULL DEFAULT 0,"
+  "  website TEXT NOT NULL DEFAULT '', website_v INTEGER NOT NULL DEFAULT 0,"
+  "  notes TEXT NOT NULL DEFAULT '', notes_v INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "INSERT INTO company_v2 SELECT * FROM company;"
+  "DROP TABLE company;"
+  "ALTER TABLE company_v2 RENAME TO company;"
   "CREATE UNIQUE INDEX company_by_version ON company (version);"
   "CREATE INDEX company_tombstones ON company (deleted_at) WHERE deleted_at IS NOT NULL;",
 };

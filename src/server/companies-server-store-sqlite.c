@@ -27,8 +27,11 @@ typedef enum
   STMT_BEGIN,
   STMT_COMMIT,
   STMT_ROLLBACK,
+  STMT_SAVEPOINT,
+  STMT_RELEASE,
+  STMT_ROLLBACK_TO,
   STMT_GET_STATE,
-  STMT_NEXT_VERSION,
+  STMT_SET_LAST_VERSION,
   STMT_LOOKUP_ID,
   STMT_LOOKUP_UUID,
   STMT_INSERT,
@@ -57,20 +60,22 @@ static const char * const statement_sql[N_STMTS] = {
   [STMT_BEGIN] = "BEGIN IMMEDIATE",
   [STMT_COMMIT] = "COMMIT",
   [STMT_ROLLBACK] = "ROLLBACK",
+  [STMT_SAVEPOINT] = "SAVEPOINT request",
+  [STMT_RELEASE] = "RELEASE request",
+  [STMT_ROLLBACK_TO] = "ROLLBACK TO request",
   [STMT_GET_STATE] =
-    "SELECT last_version, purge_horizon FROM server_state WHERE singleton = 1",
-  [STMT_NEXT_VERSION] =
-    "UPDATE server_state SET last_version = last_version + 1 "
-    "WHERE singleton = 1 RETURNING last_version",
+    "SELECT last_version, purge_horizon, last_id FROM server_state WHERE singleton = 1",
+  [STMT_SET_LAST_VERSION] =
+    "UPDATE server_state SET last_version = ?1, last_id = ?2 WHERE singleton = 1",
   [STMT_LOOKUP_ID] = "SELECT " RECORD_COLUMNS " FROM company WHERE id = ?1",
   [STMT_LOOKUP_UUID] = "SELECT " RECORD_COLUMNS " FROM company WHERE uuid = ?1",
   [STMT_INSERT] =
-    "INSERT INTO company (uuid, version, "
+    "INSERT INTO company (id, uuid, version, "
     "name, name_v, address, address_v, city, city_v, "
     "postal_code, postal_code_v, country, country_v, phone, phone_v, "
     "email, email_v, website, website_v, notes, notes_v) "
-    "VALUES (?1, ?2, ?3, ?2, ?4, ?2, ?5, ?2, ?6, ?2, ?7, ?2, ?8, ?2, "
-    "?9, ?2, ?10, ?2, ?11, ?2) RETURNING id",
+    "VALUES (?12, ?1, ?2, ?3, ?2, ?4, ?2, ?5, ?2, ?6, ?2, ?7, ?2, ?8, ?2, "
+    "?9, ?2, ?10, ?2, ?11, ?2)",
   [STMT_UPDATE] =
     "UPDATE company SET version = ?2, "
     FIELD_UPDATE ("name", "3") ", "
@@ -109,6 +114,20 @@ typedef struct
   CompaniesServerStore  parent;
   sqlite3              *db;
   sqlite3_stmt         *stmts[N_STMTS];
+
+  /* The server state, read once per transaction: versions and ids (the
+   * newest id ever handed out: ids are never reused) are handed out from
+   * memory and written back once, before COMMIT (no other writer can run
+   * inside BEGIN IMMEDIATE). */
+  CompaniesServerStoreState state;
+  gint64                last_id;
+  gboolean              state_cached;
+  gboolean              version_dirty;
+  /* the same, as they were at the savepoint */
+  CompaniesServerStoreState saved_state;
+  gint64                saved_last_id;
+  gboolean              saved_state_cached;
+  gboolean              saved_version_dirty;
 } CompaniesServerStoreSqlite;
 
 static gboolean
@@ -246,20 +265,57 @@ static gboolean
 sqlite_begin (CompaniesServerStore  *store,
               GError               **error)
 {
-  return exec_simple ((CompaniesServerStoreSqlite *) store, STMT_BEGIN, error);
+  CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+
+  self->state_cached = FALSE;
+  self->version_dirty = FALSE;
+
+  return exec_simple (self, STMT_BEGIN, error);
+}
+
+/* Writes the versions handed out in this transaction back to the row. */
+static gboolean
+flush_last_version (CompaniesServerStoreSqlite  *self,
+                    GError                     **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!self->version_dirty)
+    return TRUE;
+
+  stmt = get_stmt (self, STMT_SET_LAST_VERSION, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, self->state.last_version);
+  sqlite3_bind_int64 (stmt, 2, self->last_id);
+  if (!run_stmt (self, stmt, error))
+    return FALSE;
+
+  self->version_dirty = FALSE;
+  return TRUE;
 }
 
 static gboolean
 sqlite_commit (CompaniesServerStore  *store,
                GError               **error)
 {
-  return exec_simple ((CompaniesServerStoreSqlite *) store, STMT_COMMIT, error);
+  CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+
+  if (!flush_last_version (self, error) ||
+      !exec_simple (self, STMT_COMMIT, error))
+    return FALSE;
+
+  self->state_cached = FALSE;
+  return TRUE;
 }
 
 static void
 sqlite_rollback (CompaniesServerStore *store)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+
+  self->state_cached = FALSE;
+  self->version_dirty = FALSE;
 
   /* Unfinished statements would keep the transaction's read lock. */
   for (guint i = 0; i < N_STMTS; i++)
@@ -271,14 +327,68 @@ sqlite_rollback (CompaniesServerStore *store)
 }
 
 static gboolean
+sqlite_savepoint (CompaniesServerStore  *store,
+                  GError               **error)
+{
+  CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+
+  if (!exec_simple (self, STMT_SAVEPOINT, error))
+    return FALSE;
+
+  self->saved_state = self->state;
+  self->saved_last_id = self->last_id;
+  self->saved_state_cached = self->state_cached;
+  self->saved_version_dirty = self->version_dirty;
+  return TRUE;
+}
+
+static gboolean
+sqlite_release (CompaniesServerStore  *store,
+                GError               **error)
+{
+  return exec_simple ((CompaniesServerStoreSqlite *) store, STMT_RELEASE, error);
+}
+
+static gboolean
+sqlite_rollback_to (CompaniesServerStore *store)
+{
+  CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
+
+  for (guint i = 0; i < N_STMTS; i++)
+    if (self->stmts[i] != NULL)
+      sqlite3_reset (self->stmts[i]);
+
+  /* A full disk or an I/O error may have rolled the whole transaction
+   * back already. */
+  if (sqlite3_get_autocommit (self->db) ||
+      !exec_simple (self, STMT_ROLLBACK_TO, NULL) ||
+      !exec_simple (self, STMT_RELEASE, NULL))
+    return FALSE;
+
+  self->state = self->saved_state;
+  self->last_id = self->saved_last_id;
+  self->state_cached = self->saved_state_cached;
+  self->version_dirty = self->saved_version_dirty;
+  return TRUE;
+}
+
+static gboolean
 sqlite_get_state (CompaniesServerStore       *store,
                   CompaniesServerStoreState  *out_state,
                   GError                    **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
-  sqlite3_stmt *stmt = get_stmt (self, STMT_GET_STATE, error);
+  sqlite3_stmt *stmt;
+  gint64 last_id;
   int rc;
 
+  if (self->state_cached)
+    {
+      *out_state = self->state;
+      return TRUE;
+    }
+
+  stmt = get_stmt (self, STMT_GET_STATE, error);
   if (stmt == NULL)
     return FALSE;
 
@@ -297,7 +407,16 @@ sqlite_get_state (CompaniesServerStore       *store,
 
   out_state->last_version = sqlite3_column_int64 (stmt, 0);
   out_state->purge_horizon = sqlite3_column_int64 (stmt, 1);
+  last_id = sqlite3_column_int64 (stmt, 2);
   sqlite3_reset (stmt);
+
+  /* Kept only inside a transaction, where nobody else can change it. */
+  if (!sqlite3_get_autocommit (self->db))
+    {
+      self->state = *out_state;
+      self->last_id = last_id;
+      self->state_cached = TRUE;
+    }
 
   return TRUE;
 }
@@ -308,20 +427,16 @@ sqlite_next_version (CompaniesServerStore  *store,
                      GError               **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
-  sqlite3_stmt *stmt = get_stmt (self, STMT_NEXT_VERSION, error);
+  CompaniesServerStoreState state;
 
-  if (stmt == NULL)
+  g_return_val_if_fail (!sqlite3_get_autocommit (self->db), FALSE);
+
+  if (!sqlite_get_state (store, &state, error))
     return FALSE;
 
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      set_sqlite_error (self, error);
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
-
-  *out_version = sqlite3_column_int64 (stmt, 0);
-  return run_stmt (self, stmt, error);
+  *out_version = ++self->state.last_version;
+  self->version_dirty = TRUE;
+  return TRUE;
 }
 
 static gboolean
@@ -388,8 +503,18 @@ sqlite_insert (CompaniesServerStore  *store,
                GError               **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
-  sqlite3_stmt *stmt = get_stmt (self, STMT_INSERT, error);
+  CompaniesServerStoreState state;
+  sqlite3_stmt *stmt;
+  gint64 id;
 
+  g_return_val_if_fail (!sqlite3_get_autocommit (self->db), FALSE);
+
+  /* The newest id ever handed out, plus one: never a purged record's. */
+  if (!sqlite_get_state (store, &state, error))
+    return FALSE;
+  id = self->last_id + 1;
+
+  stmt = get_stmt (self, STMT_INSERT, error);
   if (stmt == NULL || !bind_text (self, stmt, 1, uuid, error))
     return FALSE;
 
@@ -397,16 +522,15 @@ sqlite_insert (CompaniesServerStore  *store,
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     if (!bind_text (self, stmt, 3 + i, values[i] != NULL ? values[i] : "", error))
       return FALSE;
+  sqlite3_bind_int64 (stmt, 12, id);
 
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      set_sqlite_error (self, error);
-      sqlite3_reset (stmt);
-      return FALSE;
-    }
+  if (!run_stmt (self, stmt, error))
+    return FALSE;
 
-  *out_id = sqlite3_column_int64 (stmt, 0);
-  return run_stmt (self, stmt, error);
+  self->last_id = id;
+  self->version_dirty = TRUE;
+  *out_id = id;
+  return TRUE;
 }
 
 static gboolean
@@ -545,6 +669,12 @@ sqlite_purge_tombstones (CompaniesServerStore  *store,
     return FALSE;
   *out_n_purged = sqlite3_changes (self->db);
 
+  /* The horizon is raised in the row: versions handed out so far go there
+   * first, and the cached state is read again afterwards. */
+  if (!flush_last_version (self, error))
+    return FALSE;
+  self->state_cached = FALSE;
+
   stmt = get_stmt (self, STMT_RAISE_HORIZON, error);
   if (stmt == NULL)
     return FALSE;
@@ -559,6 +689,9 @@ static const CompaniesServerStoreVTable sqlite_vtable = {
   .begin = sqlite_begin,
   .commit = sqlite_commit,
   .rollback = sqlite_rollback,
+  .savepoint = sqlite_savepoint,
+  .release = sqlite_release,
+  .rollback_to = sqlite_rollback_to,
   .get_state = sqlite_get_state,
   .next_version = sqlite_next_version,
   .lookup_by_id = sqlite_lookup_by_id,

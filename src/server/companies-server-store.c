@@ -45,6 +45,27 @@ companies_server_record_to_protocol (const CompaniesServerRecord *record)
   return out;
 }
 
+CompaniesRecord *
+companies_server_record_steal_to_protocol (CompaniesServerRecord *record)
+{
+  CompaniesRecord *out = companies_record_new ();
+
+  out->id = record->id;
+  out->uuid = g_steal_pointer (&record->uuid);
+  out->version = record->version;
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      if (record->deleted)
+        g_clear_pointer (&record->values[i], g_free);
+      else if (record->values[i] != NULL)
+        out->values[i] = g_steal_pointer (&record->values[i]);
+      else
+        out->values[i] = g_strdup ("");
+    }
+
+  return out;
+}
+
 const char *
 companies_server_store_get_database_uuid (CompaniesServerStore *self)
 {
@@ -80,6 +101,26 @@ void
 companies_server_store_rollback (CompaniesServerStore *self)
 {
   self->vtable->rollback (self);
+}
+
+gboolean
+companies_server_store_savepoint (CompaniesServerStore  *self,
+                                  GError               **error)
+{
+  return self->vtable->savepoint (self, error);
+}
+
+gboolean
+companies_server_store_release (CompaniesServerStore  *self,
+                                GError               **error)
+{
+  return self->vtable->release (self, error);
+}
+
+gboolean
+companies_server_store_rollback_to (CompaniesServerStore *self)
+{
+  return self->vtable->rollback_to (self);
 }
 
 gboolean

@@ -48,6 +48,9 @@ CompaniesServerRecord *companies_server_record_new         (void);
 void                   companies_server_record_free        (CompaniesServerRecord *record);
 /* The wire form: a company with all fields, or a tombstone. */
 CompaniesRecord       *companies_server_record_to_protocol (const CompaniesServerRecord *record);
+/* The same, moving the strings out of @record (left without them) instead
+ * of copying them: for pages of thousands of records. */
+CompaniesRecord       *companies_server_record_steal_to_protocol (CompaniesServerRecord *record);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesServerRecord, companies_server_record_free)
 
 typedef struct
@@ -69,6 +72,14 @@ typedef struct
   gboolean (*commit)           (CompaniesServerStore       *self,
                                 GError                    **error);
   void     (*rollback)         (CompaniesServerStore       *self);
+  /* Inside a transaction: one level of savepoint. rollback_to returns
+   * FALSE when the transaction itself is gone (some failures roll it all
+   * back), TRUE when only the work since the savepoint was undone. */
+  gboolean (*savepoint)        (CompaniesServerStore       *self,
+                                GError                    **error);
+  gboolean (*release)          (CompaniesServerStore       *self,
+                                GError                    **error);
+  gboolean (*rollback_to)      (CompaniesServerStore       *self);
 
   gboolean (*get_state)        (CompaniesServerStore       *self,
                                 CompaniesServerStoreState  *out_state,
@@ -149,6 +160,11 @@ gboolean    companies_server_store_begin             (CompaniesServerStore      
 gboolean    companies_server_store_commit            (CompaniesServerStore       *self,
                                                       GError                    **error);
 void        companies_server_store_rollback          (CompaniesServerStore       *self);
+gboolean    companies_server_store_savepoint         (CompaniesServerStore       *self,
+                                                      GError                    **error);
+gboolean    companies_server_store_release           (CompaniesServerStore       *self,
+                                                      GError                    **error);
+gboolean    companies_server_store_rollback_to       (CompaniesServerStore       *self);
 gboolean    companies_server_store_get_state         (CompaniesServerStore       *self,
                                                       CompaniesServerStoreState  *out_state,
                                                       GError                    **error);

@@ -334,10 +334,11 @@ build_page (SyncContext  *ctx,
 
   for (guint i = 0; i < records->len; i++)
     {
-      const CompaniesServerRecord *record = g_ptr_array_index (records, i);
+      CompaniesServerRecord *record = g_ptr_array_index (records, i);
 
+      /* The records are dropped with the page: their strings move. */
       g_ptr_array_add (record->deleted ? ctx->response->deleted : ctx->response->companies,
-                       companies_server_record_to_protocol (record));
+                       companies_server_record_steal_to_protocol (record));
     }
 
   return TRUE;
@@ -421,12 +422,16 @@ apply_in_transaction (SyncContext                 *ctx,
   return TRUE;
 }
 
-CompaniesSyncResponse *
-companies_server_sync_apply (CompaniesServerStore        *store,
-                             const CompaniesSyncRequest  *request,
-                             gint64                       now,
-                             char                       **out_path,
-                             GError                     **error)
+/* In a transaction of its own, or (@nested) in a savepoint of the caller's
+ * transaction: on failure, nothing of @request is applied. */
+static CompaniesSyncResponse *
+sync_apply (CompaniesServerStore        *store,
+            const CompaniesSyncRequest  *request,
+            gint64                       now,
+            gboolean                     nested,
+            gboolean                    *out_lost,
+            char                       **out_path,
+            GError                     **error)
 {
   g_autoptr(CompaniesSyncResponse) response = NULL;
   g_autoptr(GArray) echo_ids = NULL;
@@ -461,6 +466,24 @@ companies_server_sync_apply (CompaniesServerStore        *store,
   ctx.echo_ids = echo_ids;
   ctx.echo_set = echo_set;
 
+  if (nested)
+    {
+      if (!companies_server_store_savepoint (store, error))
+        {
+          *out_lost = !companies_server_store_rollback_to (store);
+          return NULL;
+        }
+
+      if (!apply_in_transaction (&ctx, request, request->cursor != NULL ? &cursor : NULL, error) ||
+          !companies_server_store_release (store, error))
+        {
+          *out_lost = !companies_server_store_rollback_to (store);
+          return NULL;
+        }
+
+      return g_steal_pointer (&response);
+    }
+
   if (!companies_server_store_begin (store, error))
     return NULL;
 
@@ -472,6 +495,30 @@ companies_server_sync_apply (CompaniesServerStore        *store,
     }
 
   return g_steal_pointer (&response);
+}
+
+CompaniesSyncResponse *
+companies_server_sync_apply (CompaniesServerStore        *store,
+                             const CompaniesSyncRequest  *request,
+                             gint64                       now,
+                             char                       **out_path,
+                             GError                     **error)
+{
+  return sync_apply (store, request, now, FALSE, NULL, out_path, error);
+}
+
+CompaniesSyncResponse *
+companies_server_sync_apply_nested (CompaniesServerStore        *store,
+                                    const CompaniesSyncRequest  *request,
+                                    gint64                       now,
+                                    gboolean                    *out_lost,
+                                    char                       **out_path,
+                                    GError                     **error)
+{
+  g_return_val_if_fail (out_lost != NULL, NULL);
+
+  *out_lost = FALSE;
+  return sync_apply (store, request, now, TRUE, out_lost, out_path, error);
 }
 
 gboolean

@@ -23,6 +23,18 @@ CompaniesSyncResponse *companies_server_sync_apply (CompaniesServerStore        
                                                     char                       **out_path,
                                                     GError                     **error);
 
+/* The same inside a transaction the caller began and commits (a group
+ * commit of several requests): @request is applied in a savepoint of its
+ * own, and on failure only its work is rolled back, unless the failure took
+ * the whole transaction with it: *out_lost is TRUE then. A response only
+ * counts once the caller's COMMIT succeeded. */
+CompaniesSyncResponse *companies_server_sync_apply_nested (CompaniesServerStore        *store,
+                                                           const CompaniesSyncRequest  *request,
+                                                           gint64                       now,
+                                                           gboolean                    *out_lost,
+                                                           char                       **out_path,
+                                                           GError                     **error);
+
 /* Removes, in one transaction, the tombstones deleted more than
  * @tombstone_days days before @now (0: every tombstone), raising the purge
  * horizon: cursors older than it get a reset. */

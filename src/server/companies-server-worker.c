@@ -13,6 +13,8 @@
 #include "companies-server-worker.h"
 
 #define PURGE_INTERVAL_SECONDS (60 * 60)
+/* At most this many queued requests share one transaction. */
+#define MAX_BATCH 16
 
 struct _CompaniesServerWorker
 {
@@ -84,12 +86,11 @@ set_error_reply (CompaniesServerReply *reply,
   reply->body = companies_error_body_encode (code, message, path);
 }
 
-static void
-handle_sync (CompaniesServerWorker *self,
-             Job                   *job)
+/* Decodes the job's body; on failure the job has its error reply. */
+static CompaniesSyncRequest *
+decode_request (Job *job)
 {
   g_autoptr(CompaniesSyncRequest) request = NULL;
-  g_autoptr(CompaniesSyncResponse) response = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   gsize length = 0;
@@ -104,42 +105,161 @@ handle_sync (CompaniesServerWorker *self,
         code = error->code;
       set_error_reply (&job->reply, companies_protocol_error_status (code),
                        companies_protocol_error_code_name (code), error->message, path);
-      return;
+      return NULL;
     }
 
   job->reply.changes_in = request->added->len + request->updated->len + request->deleted->len;
+  return g_steal_pointer (&request);
+}
 
-  purge_if_due (self);
-
-  g_clear_pointer (&path, g_free);
-  response = companies_server_sync_apply (self->store, request, now_unix (), &path, &error);
-  if (response == NULL)
+static void
+set_failure_reply (Job          *job,
+                   const GError *error,
+                   const char   *path)
+{
+  if (error->domain == COMPANIES_PROTOCOL_ERROR)
     {
-      if (error->domain == COMPANIES_PROTOCOL_ERROR)
-        {
-          set_error_reply (&job->reply, companies_protocol_error_status (error->code),
-                           companies_protocol_error_code_name (error->code),
-                           error->message, path);
-          return;
-        }
-
-      /* The details are for the operator, not the client. */
-      g_printerr (_("A sync failed and was rolled back: %s\n"), error->message);
-      if (g_error_matches (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_FULL))
-        set_error_reply (&job->reply, 500, "internal",
-                         _("The server has no room left to store the changes; nothing was "
-                           "applied. Try again later."),
-                         NULL);
-      else
-        set_error_reply (&job->reply, 500, "internal",
-                         _("The server failed to store the changes; nothing was applied. Try again later."),
-                         NULL);
+      set_error_reply (&job->reply, companies_protocol_error_status (error->code),
+                       companies_protocol_error_code_name (error->code),
+                       error->message, path);
       return;
     }
 
+  /* The details are for the operator, not the client. */
+  g_printerr (_("A sync failed and was rolled back: %s\n"), error->message);
+  if (g_error_matches (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_FULL))
+    set_error_reply (&job->reply, 500, "internal",
+                     _("The server has no room left to store the changes; nothing was "
+                       "applied. Try again later."),
+                     NULL);
+  else
+    set_error_reply (&job->reply, 500, "internal",
+                     _("The server failed to store the changes; nothing was applied. Try again later."),
+                     NULL);
+}
+
+static void
+set_response_reply (Job                         *job,
+                    const CompaniesSyncResponse *response)
+{
   job->reply.status = 200;
   job->reply.body = companies_sync_response_encode (response);
   job->reply.changes_out = response->companies->len + response->deleted->len;
+}
+
+static void
+clear_reply (Job *job)
+{
+  g_clear_pointer (&job->reply.body, g_bytes_unref);
+  job->reply.status = 0;
+  job->reply.changes_out = 0;
+}
+
+/* One request in its own transaction. */
+static void
+apply_alone (CompaniesServerWorker      *self,
+             Job                        *job,
+             const CompaniesSyncRequest *request)
+{
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  response = companies_server_sync_apply (self->store, request, now_unix (), &path, &error);
+  if (response == NULL)
+    set_failure_reply (job, error, path);
+  else
+    set_response_reply (job, response);
+}
+
+/* Several requests in ONE transaction, each in a savepoint of its own, with
+ * one COMMIT (one fsync) for all of them: a group commit. Every reply is
+ * delivered after the COMMIT, so an acknowledged write is durable. When the
+ * transaction cannot be kept (a failure that rolled it all back, a failed
+ * COMMIT), every request is applied again alone, as if never batched. */
+static gboolean
+apply_together (CompaniesServerWorker  *self,
+                Job                   **jobs,
+                CompaniesSyncRequest  **requests,
+                guint                   n_jobs)
+{
+  if (!companies_server_store_begin (self->store, NULL))
+    return FALSE;
+
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      g_autoptr(CompaniesSyncResponse) response = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = NULL;
+      gboolean lost = FALSE;
+
+      if (requests[i] == NULL)
+        continue;
+
+      response = companies_server_sync_apply_nested (self->store, requests[i], now_unix (),
+                                                     &lost, &path, &error);
+      if (lost)
+        {
+          companies_server_store_rollback (self->store);
+          return FALSE;
+        }
+
+      if (response == NULL)
+        set_failure_reply (jobs[i], error, path);
+      else
+        set_response_reply (jobs[i], response);
+    }
+
+  if (!companies_server_store_commit (self->store, NULL))
+    {
+      companies_server_store_rollback (self->store);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+handle_batch (CompaniesServerWorker  *self,
+              Job                   **jobs,
+              guint                   n_jobs)
+{
+  CompaniesSyncRequest *requests[MAX_BATCH] = { NULL, };
+  guint n_requests = 0;
+
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      requests[i] = decode_request (jobs[i]);
+      if (requests[i] != NULL)
+        n_requests++;
+    }
+
+  if (n_requests > 0)
+    purge_if_due (self);
+
+  if (n_requests > 1)
+    {
+      if (apply_together (self, jobs, requests, n_jobs))
+        n_requests = 0;
+      else
+        {
+          /* Nothing of the batch was kept: no reply of it stands. */
+          for (guint i = 0; i < n_jobs; i++)
+            if (requests[i] != NULL)
+              clear_reply (jobs[i]);
+        }
+    }
+
+  /* A lone request, or a batch that could not be kept. */
+  if (n_requests > 0)
+    {
+      for (guint i = 0; i < n_jobs; i++)
+        if (requests[i] != NULL)
+          apply_alone (self, jobs[i], requests[i]);
+    }
+
+  for (guint i = 0; i < n_jobs; i++)
+    g_clear_pointer (&requests[i], companies_sync_request_free);
 }
 
 static gboolean
@@ -159,18 +279,40 @@ worker_thread (gpointer user_data)
 
   for (;;)
     {
+      Job *jobs[MAX_BATCH];
+      Job *quit = NULL;
+      guint n_jobs = 0;
       Job *job = g_async_queue_pop (self->jobs);
 
-      if (job->quit)
+      /* The requests that queued meanwhile share one transaction. */
+      while (job != NULL)
         {
-          job_free (job);
-          break;
+          if (job->quit)
+            {
+              quit = job;
+              break;
+            }
+          jobs[n_jobs++] = job;
+          if (n_jobs == MAX_BATCH)
+            break;
+          job = g_async_queue_try_pop (self->jobs);
         }
 
-      handle_sync (self, job);
-      g_clear_pointer (&job->body, g_bytes_unref);
-      g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT,
-                                  deliver_reply_cb, job, (GDestroyNotify) job_free);
+      if (n_jobs > 0)
+        handle_batch (self, jobs, n_jobs);
+
+      for (guint i = 0; i < n_jobs; i++)
+        {
+          g_clear_pointer (&jobs[i]->body, g_bytes_unref);
+          g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT,
+                                      deliver_reply_cb, jobs[i], (GDestroyNotify) job_free);
+        }
+
+      if (quit != NULL)
+        {
+          job_free (quit);
+          break;
+        }
     }
 
   return NULL;

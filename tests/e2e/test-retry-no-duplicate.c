@@ -157,6 +157,181 @@ test_lost_update_and_delete_response (E2eWorld      *world,
   assert_fresh_client_receives (world, "fresh", 1);
 }
 
+/* The server commits an addition, the response is lost, the person edits
+ * the record before the next sync, and another installation changes
+ * another field meanwhile. The retried addition finds the uuid known (the
+ * server returns the record as first stored): the edit must still reach
+ * the server, and the other installation's edit must stay. */
+static void
+test_lost_add_response_then_edit (E2eWorld      *world,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CompaniesTestProxy) proxy = companies_test_proxy_new (e2e_world_url (world), &error);
+  g_autoptr(E2eClient) a = NULL;
+  g_autoptr(E2eClient) b = NULL;
+  g_autoptr(E2eClient) fresh = NULL;
+  g_autoptr(CompaniesCompany) acme = NULL;
+  g_autoptr(CompaniesCompany) seen = NULL;
+  g_autoptr(CompaniesSyncResult) result = NULL;
+  g_autoptr(GHashTable) server = NULL;
+  CompaniesRecord *record;
+  const char *uuid;
+
+  g_assert_no_error (error);
+  a = e2e_client_new (world, "a", companies_test_proxy_get_url (proxy), NULL);
+  b = e2e_client_new (world, "b", e2e_world_url (world), NULL);
+  acme = e2e_add (a->store, "Acme", "Porto", "+351 22 000 0001");
+  uuid = companies_company_get_uuid (acme);
+
+  companies_test_proxy_set_action (proxy, 1, COMPANIES_TEST_PROXY_DROP);
+  result = e2e_sync (a, &error);
+  g_assert_null (result);
+  assert_lost_response_error (error);
+  g_clear_error (&error);
+  g_assert_cmpuint (companies_test_proxy_get_answered_count (proxy), ==, 1);
+
+  /* b gets the record and moves it to Braga. */
+  result = e2e_sync_ok (b);
+  g_clear_pointer (&result, companies_sync_result_free);
+  g_object_unref (e2e_set (b->store, uuid, COMPANIES_FIELD_CITY, "Braga"));
+  result = e2e_sync_ok (b);
+  g_clear_pointer (&result, companies_sync_result_free);
+
+  /* a, still not knowing the server has it, changes the phone. */
+  g_object_unref (e2e_set (a->store, uuid, COMPANIES_FIELD_PHONE, "+351 22 000 0002"));
+
+  result = e2e_sync_ok (a);
+  g_assert_cmpuint (result->rejected, ==, 0);
+  g_clear_pointer (&result, companies_sync_result_free);
+
+  server = e2e_server_records (e2e_world_url (world), NULL);
+  g_assert_cmpuint (g_hash_table_size (server), ==, 1);
+  record = g_hash_table_lookup (server, uuid);
+  g_assert_nonnull (record);
+  g_assert_cmpstr (record->values[COMPANIES_FIELD_PHONE], ==, "+351 22 000 0002");
+  g_assert_cmpstr (record->values[COMPANIES_FIELD_CITY], ==, "Braga");
+  g_assert_cmpstr (record->values[COMPANIES_FIELD_NAME], ==, "Acme");
+  e2e_assert_store_equals (a->store, server);
+
+  /* A second installation, fresh, sees the edit. */
+  fresh = e2e_client_new (world, "fresh", e2e_world_url (world), NULL);
+  result = e2e_sync_ok (fresh);
+  g_assert_cmpuint (result->received, ==, 1);
+  seen = e2e_lookup (fresh->store, uuid);
+  g_assert_nonnull (seen);
+  g_assert_cmpstr (companies_company_get_field (seen, COMPANIES_FIELD_PHONE), ==, "+351 22 000 0002");
+  g_assert_cmpstr (companies_company_get_field (seen, COMPANIES_FIELD_CITY), ==, "Braga");
+  e2e_assert_store_equals (fresh->store, server);
+
+  /* b converges too. */
+  g_clear_pointer (&result, companies_sync_result_free);
+  result = e2e_sync_ok (b);
+  e2e_assert_store_equals (b->store, server);
+}
+
+/* The server commits an addition, the response is lost, the person
+ * deletes the record before the next sync: the delete must reach the
+ * server (the record must not live on there, nor come back here). */
+static void
+test_lost_add_response_then_delete (E2eWorld      *world,
+                                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CompaniesTestProxy) proxy = companies_test_proxy_new (e2e_world_url (world), &error);
+  g_autoptr(E2eClient) a = NULL;
+  g_autoptr(CompaniesCompany) acme = NULL;
+  g_autoptr(CompaniesCompany) bolt = NULL;
+  g_autoptr(CompaniesCompany) held = NULL;
+  g_autoptr(CompaniesSyncResult) result = NULL;
+  g_autoptr(GHashTable) server = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  CompaniesStoreStatus status;
+  guint before;
+
+  g_assert_no_error (error);
+  a = e2e_client_new (world, "a", companies_test_proxy_get_url (proxy), NULL);
+  acme = e2e_add (a->store, "Acme", "Porto", NULL);
+  bolt = e2e_add (a->store, "Bolt", "Braga", NULL);
+
+  companies_test_proxy_set_action (proxy, 1, COMPANIES_TEST_PROXY_DROP);
+  result = e2e_sync (a, &error);
+  g_assert_null (result);
+  assert_lost_response_error (error);
+  g_clear_error (&error);
+  server = e2e_server_records (e2e_world_url (world), NULL);
+  g_assert_cmpuint (g_hash_table_size (server), ==, 2);
+  g_clear_pointer (&server, g_hash_table_unref);
+
+  /* The server may hold it: the row is kept, deleted, until it knows. */
+  e2e_delete (a->store, companies_company_get_uuid (acme));
+  held = e2e_lookup (a->store, companies_company_get_uuid (acme));
+  g_assert_nonnull (held);
+  g_assert_false (companies_company_get_is_active (held));
+  status = e2e_status (a->store);
+  g_assert_cmpuint (status.active, ==, 1);
+  g_assert_cmpuint (status.pending_added, ==, 1);
+  g_assert_cmpuint (status.pending_deleted, ==, 1);
+
+  before = companies_test_proxy_get_request_count (proxy);
+  result = e2e_sync_ok (a);
+  g_assert_cmpuint (result->rejected, ==, 0);
+  /* the two additions again (learning the ids), then the delete */
+  g_assert_cmpuint (companies_test_proxy_get_request_count (proxy), ==, before + 2);
+  g_assert_cmpint (companies_test_proxy_get_request_changes (proxy, before + 1), ==, 2);
+  g_assert_cmpint (companies_test_proxy_get_request_changes (proxy, before + 2), ==, 1);
+  g_clear_pointer (&result, companies_sync_result_free);
+
+  server = e2e_server_records (e2e_world_url (world), NULL);
+  g_assert_cmpuint (g_hash_table_size (server), ==, 1);
+  g_assert_false (g_hash_table_contains (server, companies_company_get_uuid (acme)));
+  g_assert_true (g_hash_table_contains (server, companies_company_get_uuid (bolt)));
+  e2e_assert_store_equals (a->store, server);
+
+  /* It does not come back with a later sync. */
+  result = e2e_sync_ok (a);
+  g_assert_cmpuint (result->sent, ==, 0);
+  all = e2e_list_all (a->store);
+  g_assert_cmpuint (all->len, ==, 1);
+  e2e_assert_store_equals (a->store, server);
+  assert_fresh_client_receives (world, "fresh", 1);
+}
+
+/* A sync that never reached the server (nothing listens): the addition
+ * is still unsent, so deleting it removes it at once and nothing is ever
+ * sent for it. */
+static void
+test_unsent_add_deleted (E2eWorld      *world,
+                         gconstpointer  data)
+{
+  g_autofree char *offline_url = g_strdup_printf ("http://127.0.0.1:%u", e2e_unused_port ());
+  g_autoptr(E2eClient) a = NULL;
+  g_autoptr(E2eClient) online = NULL;
+  g_autoptr(CompaniesCompany) acme = NULL;
+  g_autoptr(CompaniesCompany) gone = NULL;
+  g_autoptr(CompaniesSyncResult) result = NULL;
+  g_autoptr(GHashTable) server = NULL;
+  g_autoptr(GError) error = NULL;
+
+  a = e2e_client_new (world, "a", offline_url, NULL);
+  acme = e2e_add (a->store, "Acme", "Porto", NULL);
+  result = e2e_sync (a, &error);
+  g_assert_null (result);
+  g_assert_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_NETWORK);
+
+  e2e_delete (a->store, companies_company_get_uuid (acme));
+  gone = e2e_lookup (a->store, companies_company_get_uuid (acme));
+  g_assert_null (gone);
+
+  /* The same store, online now: nothing to send. */
+  online = e2e_client_new (world, "a", e2e_world_url (world), NULL);
+  result = e2e_sync_ok (online);
+  g_assert_cmpuint (result->sent, ==, 0);
+  server = e2e_server_records (e2e_world_url (world), NULL);
+  g_assert_cmpuint (g_hash_table_size (server), ==, 0);
+  e2e_assert_store_equals (online->store, server);
+}
+
 /* 1500 adds go in two requests; the second one's response is lost. */
 static void
 test_lost_second_batch (E2eWorld      *world,
@@ -261,6 +436,12 @@ main (int   argc,
               e2e_world_setup, test_lost_add_response, e2e_world_teardown);
   g_test_add ("/e2e/retry/lost-update-and-delete-response", E2eWorld, NULL,
               e2e_world_setup, test_lost_update_and_delete_response, e2e_world_teardown);
+  g_test_add ("/e2e/retry/lost-add-response-then-edit", E2eWorld, NULL,
+              e2e_world_setup, test_lost_add_response_then_edit, e2e_world_teardown);
+  g_test_add ("/e2e/retry/lost-add-response-then-delete", E2eWorld, NULL,
+              e2e_world_setup, test_lost_add_response_then_delete, e2e_world_teardown);
+  g_test_add ("/e2e/retry/unsent-add-deleted", E2eWorld, NULL,
+              e2e_world_setup, test_unsent_add_deleted, e2e_world_teardown);
   g_test_add ("/e2e/retry/lost-second-batch", E2eWorld, NULL,
               e2e_world_setup, test_lost_second_batch, e2e_world_teardown);
   g_test_add ("/e2e/retry/cancelled-in-flight", E2eWorld, NULL,

@@ -159,7 +159,7 @@ test_open_migrates_v0 (void)
   g_assert_no_error (error);
   g_assert_finalize_object (store);
   db = test_raw_open (v0);
-  g_assert_cmpint (test_raw_int (db, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (test_raw_int (db, "PRAGMA user_version"), ==, COMPANIES_LOCAL_STORE_SCHEMA_VERSION);
   g_assert_cmpint (test_raw_int (db, "SELECT count(*) FROM sync_state WHERE key = 'client_id'"), ==, 1);
   sqlite3_close (db);
 

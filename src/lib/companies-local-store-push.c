@@ -1,0 +1,327 @@
+/* companies-local-store-push.c: building a push batch of
+ * CompaniesLocalStore from the seed's three filters (and the additions
+ * sent, then deleted, that wait for their id), and the add_sent mark of
+ * an addition's first send (see CompaniesStoreRow).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "companies-store"
+
+#include "config.h"
+
+#include "companies-local-store-private.h"
+
+#define PUSH_COLUMNS \
+  "SELECT uuid, id, base_version, changed_fields, local_seq, add_sent, name, address," \
+  " city, postal_code, country, phone, email, website, notes FROM companies "
+#define PUSH_ADD_SENT    5
+#define PUSH_FIRST_VALUE 6
+
+/* The seed's filters exactly (so their partial indexes apply), less the
+ * rejected rows and the changes made after the sync began. */
+static const char push_added_sql[] =
+  PUSH_COLUMNS "WHERE is_from_server = 0 AND is_active = 1"
+  " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
+/* Not one of the seed's filters: additions already sent (add_sent) and
+ * then deleted here, kept until the delete reaches the server. Their
+ * addition goes out again, so that the server's answer gives their id
+ * (see companies_local_store_delete_for_sync ()). */
+static const char push_sent_then_deleted_sql[] =
+  PUSH_COLUMNS "WHERE is_from_server = 0 AND is_active = 0"
+  " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
+static const char push_updated_sql[] =
+  PUSH_COLUMNS "WHERE is_modified = 1 AND is_from_server = 1 AND is_active = 1"
+  " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
+static const char push_deleted_sql[] =
+  PUSH_COLUMNS "WHERE is_active = 0 AND is_from_server = 1"
+  " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
+/* The first send of an addition (see add_sent in
+ * companies-local-store-private.h). */
+static const char mark_add_sent_sql[] =
+  "UPDATE companies SET add_sent = 1, sent_changed = ?1 WHERE local_id = ?2";
+
+void
+companies_push_batch_free (CompaniesPushBatch *batch)
+{
+  if (batch == NULL)
+    return;
+
+  g_clear_pointer (&batch->pushed, g_hash_table_unref);
+  g_clear_pointer (&batch->request, companies_sync_request_free);
+  g_free (batch);
+}
+
+char *
+companies_push_batch_key (CompaniesChangeKind  kind,
+                          const char          *uuid)
+{
+  return g_strdup_printf ("%d:%s", (int) kind, uuid);
+}
+
+static gboolean
+collect_changes (CompaniesLocalStore *self,
+                 CompaniesPushBatch  *batch,
+                 CompaniesChangeKind  kind,
+                 const char          *sql,
+                 gint64               max_local_seq,
+                 guint                max_changes,
+                 GHashTable          *exclude,
+                 GPtrArray           *first_adds,
+                 GError             **error)
+{
+  g_autoptr(CompaniesStmt) stmt = NULL;
+  GPtrArray *list;
+  int rc = SQLITE_DONE;
+
+  if (batch->n_changes >= max_changes)
+    return TRUE;
+
+  stmt = companies_local_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  switch (kind)
+    {
+    case COMPANIES_CHANGE_ADD:
+      list = batch->request->added;
+      break;
+    case COMPANIES_CHANGE_UPDATE:
+      list = batch->request->updated;
+      break;
+    case COMPANIES_CHANGE_DELETE:
+    default:
+      list = batch->request->deleted;
+      break;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, max_local_seq);
+  while (batch->n_changes < max_changes && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *uuid = (const char *) sqlite3_column_text (stmt, 0);
+      CompaniesChange *change;
+      CompaniesPushedRecord *pushed;
+
+      if (exclude != NULL)
+        {
+          g_autofree char *key = companies_push_batch_key (kind, uuid);
+
+          if (g_hash_table_contains (exclude, key))
+            continue;
+        }
+
+      change = companies_change_new (kind);
+      switch (kind)
+        {
+        case COMPANIES_CHANGE_ADD:
+          change->uuid = g_strdup (uuid);
+          change->field_mask = COMPANIES_ALL_FIELDS;
+          break;
+        case COMPANIES_CHANGE_UPDATE:
+          change->id = sqlite3_column_int64 (stmt, 1);
+          change->base_version = sqlite3_column_int64 (stmt, 2);
+          change->field_mask = (guint) sqlite3_column_int64 (stmt, 3) & COMPANIES_ALL_FIELDS;
+          break;
+        case COMPANIES_CHANGE_DELETE:
+        default:
+          change->id = sqlite3_column_int64 (stmt, 1);
+          break;
+        }
+
+      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+        if (change->field_mask & COMPANIES_FIELD_BIT (i))
+          {
+            const char *value = (const char *) sqlite3_column_text (stmt, PUSH_FIRST_VALUE + i);
+
+            change->values[i] = g_strdup (value != NULL ? value : "");
+          }
+
+      pushed = g_new0 (CompaniesPushedRecord, 1);
+      pushed->kind = kind;
+      pushed->local_seq = sqlite3_column_int64 (stmt, 4);
+      pushed->change = change;
+      g_hash_table_replace (batch->pushed, g_strdup (uuid), pushed);
+
+      if (kind == COMPANIES_CHANGE_ADD && sqlite3_column_int (stmt, PUSH_ADD_SENT) == 0)
+        g_ptr_array_add (first_adds, change);
+
+      g_ptr_array_add (list, change);
+      batch->n_changes++;
+    }
+
+  if (batch->n_changes < max_changes && rc != SQLITE_DONE)
+    return companies_local_store_set_error (self, rc, error);
+
+  return TRUE;
+}
+
+/* Marks the additions of @first_adds (their first send) as sent, in one
+ * transaction, before the request goes out: from now on the server may
+ * hold them. Their sent_changed set is the fields whose value differs
+ * from the one sent: none, unless the row changed since the batch was
+ * read. */
+static gboolean
+mark_adds_sent (CompaniesLocalStore  *self,
+                CompaniesPushBatch   *batch,
+                GPtrArray            *first_adds,
+                GError              **error)
+{
+  if (first_adds->len == 0)
+    return TRUE;
+
+  if (!companies_local_store_begin (self, TRUE, error))
+    return FALSE;
+
+  for (guint n = 0; n < first_adds->len; n++)
+    {
+      const CompaniesChange *change = g_ptr_array_index (first_adds, n);
+      g_autoptr(CompaniesStoreRow) row = NULL;
+      g_autoptr(CompaniesStmt) stmt = NULL;
+      guint changed = 0;
+
+      if (!companies_local_store_load_row (self, change->uuid, 0, &row, error))
+        goto failed;
+      /* Deleted since (never sent, so it went at once): if the server
+       * creates it, applying the answer brings the delete back. */
+      if (row == NULL || row->is_from_server || row->add_sent)
+        continue;
+
+      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+        if (g_strcmp0 (row->values[i], change->values[i] != NULL ? change->values[i] : "") != 0)
+          changed |= COMPANIES_FIELD_BIT (i);
+
+      stmt = companies_local_store_prepare (self, mark_add_sent_sql, error);
+      if (stmt == NULL)
+        goto failed;
+      sqlite3_bind_int64 (stmt, 1, changed);
+      sqlite3_bind_int64 (stmt, 2, row->local_id);
+      if (!companies_local_store_step_done (self, stmt, error))
+        goto failed;
+    }
+
+  if (!companies_local_store_commit (self, error))
+    return FALSE;
+
+  /* Only now: a failed commit marked nothing. */
+  for (guint n = 0; n < first_adds->len; n++)
+    {
+      const CompaniesChange *change = g_ptr_array_index (first_adds, n);
+      CompaniesPushedRecord *pushed = g_hash_table_lookup (batch->pushed, change->uuid);
+
+      if (pushed != NULL)
+        pushed->first_send = TRUE;
+    }
+
+  return TRUE;
+
+failed:
+  companies_local_store_rollback (self);
+  return FALSE;
+}
+
+CompaniesPushBatch *
+companies_local_store_build_push_batch (CompaniesLocalStore *self,
+                                        gint64               max_local_seq,
+                                        guint                max_changes,
+                                        GHashTable          *exclude,
+                                        GError             **error)
+{
+  g_autoptr(CompaniesPushBatch) batch = NULL;
+  /* CompaniesChange * of additions sent for the first time (owned by the
+   * batch's request). */
+  g_autoptr(GPtrArray) first_adds = g_ptr_array_new ();
+
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  batch = g_new0 (CompaniesPushBatch, 1);
+  batch->pushed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  batch->request = companies_sync_request_new ();
+  batch->request->protocol = COMPANIES_PROTOCOL_VERSION;
+  batch->request->client_id = g_strdup (companies_local_store_get_client_id (self));
+  batch->request->limit = COMPANIES_DEFAULT_LIMIT;
+
+  /* A read transaction, so that the three lists and the cursor are one
+   * consistent snapshot of the file. */
+  if (!companies_local_store_begin (self, FALSE, error))
+    return NULL;
+
+  if (!companies_local_store_dup_cursor (self, &batch->request->cursor, error) ||
+      !collect_changes (self, batch, COMPANIES_CHANGE_ADD, push_added_sql,
+                        max_local_seq, max_changes, exclude, first_adds, error) ||
+      !collect_changes (self, batch, COMPANIES_CHANGE_ADD, push_sent_then_deleted_sql,
+                        max_local_seq, max_changes, exclude, first_adds, error) ||
+      !collect_changes (self, batch, COMPANIES_CHANGE_UPDATE, push_updated_sql,
+                        max_local_seq, max_changes, exclude, first_adds, error) ||
+      !collect_changes (self, batch, COMPANIES_CHANGE_DELETE, push_deleted_sql,
+                        max_local_seq, max_changes, exclude, first_adds, error))
+    {
+      companies_local_store_rollback (self);
+      return NULL;
+    }
+
+  /* Nothing was written: end the read without counting a commit. */
+  companies_local_store_rollback (self);
+
+  if (!mark_adds_sent (self, batch, first_adds, error))
+    return NULL;
+
+  return g_steal_pointer (&batch);
+}
+
+gboolean
+companies_local_store_unmark_adds_sent (CompaniesLocalStore       *self,
+                                        const CompaniesPushBatch  *batch,
+                                        GError                   **error)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  gboolean any = FALSE;
+
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
+  g_return_val_if_fail (batch != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  g_hash_table_iter_init (&iter, batch->pushed);
+  while (!any && g_hash_table_iter_next (&iter, &key, &value))
+    any = ((const CompaniesPushedRecord *) value)->first_send;
+  if (!any)
+    return TRUE;
+
+  if (!companies_local_store_begin (self, TRUE, error))
+    return FALSE;
+
+  g_hash_table_iter_init (&iter, batch->pushed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const CompaniesPushedRecord *pushed = value;
+      g_autoptr(CompaniesStoreRow) row = NULL;
+
+      if (!pushed->first_send)
+        continue;
+
+      if (!companies_local_store_load_row (self, key, 0, &row, error))
+        goto failed;
+      if (row == NULL || row->is_from_server || !row->add_sent)
+        continue;
+
+      /* A never-sent addition: a delete removes it at once. */
+      if (!row->is_active)
+        {
+          if (!companies_local_store_remove_row (self, row->local_id, error))
+            goto failed;
+          continue;
+        }
+
+      row->add_sent = FALSE;
+      row->sent_changed = 0;
+      if (!companies_local_store_save_row (self, row, error))
+        goto failed;
+    }
+
+  return companies_local_store_commit (self, error);
+
+failed:
+  companies_local_store_rollback (self);
+  return FALSE;
+}
