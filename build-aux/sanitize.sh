@@ -65,7 +65,8 @@ done
 # data is loaded at run time (GIO's GnuTLS module: TLS tests), and the
 # leak check at exit then dies ("Tracer caught signal 11").
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:intercept_tls_get_addr=0:include_if_exists=$options_dir/%b.options"
-export LSAN_OPTIONS="suppressions=$(pwd)/build-aux/lsan.supp:print_suppressions=0"
+LSAN_OPTIONS="suppressions=$(pwd)/build-aux/lsan.supp:print_suppressions=0"
+export LSAN_OPTIONS
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # GLib's slice allocator would hide use-after-free and leaks from ASan.
 export G_SLICE=always-malloc
