@@ -25,6 +25,7 @@
 #include <glib/gstdio.h>
 
 #include "companies-server-add-token.h"
+#include "companies-server-tokens.h"
 
 #define EXIT_BAD_OPTIONS   2
 #define RANDOM_BYTES       32
@@ -124,33 +125,10 @@ append_line (const char  *path,
   char last = '\n';
   int fd;
 
-  fd = g_open (path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+  fd = companies_server_tokens_open_private (path, O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW,
+                                            &st, error);
   if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Cannot open the tokens file “%s”: %s"), path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   _("The tokens file “%s” is not a regular file"), path);
-      close (fd);
-      return FALSE;
-    }
-
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
-                   _("The tokens file “%s” may be read by other users (mode %03o); "
-                     "make it private with “chmod 600 %s”"),
-                   path, (unsigned int) (st.st_mode & 0777), path);
-      close (fd);
-      return FALSE;
-    }
+    return FALSE;
 
   /* A last line without its newline must not swallow ours. */
   if (st.st_size > 0 && pread (fd, &last, 1, st.st_size - 1) != 1)

@@ -47,6 +47,44 @@ hash_token (const char *token,
   g_assert (digest_length == DIGEST_LENGTH);
 }
 
+int
+companies_server_tokens_open_private (const char   *path,
+                                      int           flags,
+                                      struct stat  *out_stat,
+                                      GError      **error)
+{
+  int fd = g_open (path, flags | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   _("Cannot open the tokens file “%s”: %s"), path, g_strerror (saved_errno));
+      return -1;
+    }
+
+  if (fstat (fd, out_stat) != 0 || !S_ISREG (out_stat->st_mode))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   _("The tokens file “%s” is not a regular file"), path);
+      close (fd);
+      return -1;
+    }
+
+  if ((out_stat->st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+                   _("The tokens file “%s” may be read by other users (mode %03o); "
+                     "make it private with “chmod 600 %s”"),
+                   path, (unsigned int) (out_stat->st_mode & 0777), path);
+      close (fd);
+      return -1;
+    }
+
+  return fd;
+}
+
 static gboolean
 read_private_file (const char  *path,
                    char       **out_contents,
@@ -58,33 +96,9 @@ read_private_file (const char  *path,
   gsize length = 0;
   int fd;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  fd = companies_server_tokens_open_private (path, O_RDONLY, &st, error);
   if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Cannot open the tokens file “%s”: %s"), path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   _("The tokens file “%s” is not a regular file"), path);
-      close (fd);
-      return FALSE;
-    }
-
-  if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
-    {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
-                   _("The tokens file “%s” may be read by other users (mode %03o); "
-                     "make it private with “chmod 600 %s”"),
-                   path, (unsigned int) (st.st_mode & 0777), path);
-      close (fd);
-      return FALSE;
-    }
+    return FALSE;
 
   if (st.st_size > MAX_FILE_SIZE)
     {

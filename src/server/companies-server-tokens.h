@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <sys/stat.h>
 
 G_BEGIN_DECLS
 
@@ -24,5 +25,13 @@ gboolean               companies_server_tokens_check     (CompaniesServerTokens 
 guint                  companies_server_tokens_get_count (CompaniesServerTokens *self);
 void                   companies_server_tokens_free      (CompaniesServerTokens *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesServerTokens, companies_server_tokens_free)
+
+/* Opens a tokens file with @flags (O_CLOEXEC added; created 0600 with
+ * O_CREAT) and checks that it is a regular file only its owner may
+ * access. Returns the descriptor, or -1 with @error set. */
+int                    companies_server_tokens_open_private (const char   *path,
+                                                             int           flags,
+                                                             struct stat  *out_stat,
+                                                             GError      **error);
 
 G_END_DECLS
