@@ -182,6 +182,28 @@ bind_text_or_null (sqlite3_stmt *stmt,
     sqlite3_bind_null (stmt, index);
 }
 
+void
+companies_store_row_bind_state (const CompaniesStoreRow *row,
+                                sqlite3_stmt            *stmt,
+                                int                      first)
+{
+  if (row->id > 0)
+    sqlite3_bind_int64 (stmt, first, row->id);
+  else
+    sqlite3_bind_null (stmt, first);
+  sqlite3_bind_int64 (stmt, first + 1, row->version);
+  sqlite3_bind_int64 (stmt, first + 2, row->base_version);
+  sqlite3_bind_int (stmt, first + 3, row->is_from_server ? 1 : 0);
+  sqlite3_bind_int (stmt, first + 4, row->is_modified ? 1 : 0);
+  sqlite3_bind_int (stmt, first + 5, row->is_active ? 1 : 0);
+  sqlite3_bind_int64 (stmt, first + 6, row->changed_fields & COMPANIES_ALL_FIELDS);
+  sqlite3_bind_int64 (stmt, first + 7, row->local_seq);
+  sqlite3_bind_int64 (stmt, first + 8, row->snapshot_seen);
+  bind_text_or_null (stmt, first + 9, row->rejection_code);
+  bind_text_or_null (stmt, first + 10, row->rejection_field);
+  bind_text_or_null (stmt, first + 11, row->rejection_message);
+}
+
 gboolean
 companies_local_store_save_row (CompaniesLocalStore *self,
                                 CompaniesStoreRow   *row,
@@ -194,21 +216,7 @@ companies_local_store_save_row (CompaniesLocalStore *self,
     return FALSE;
 
   sqlite3_bind_text (stmt, 1, row->uuid, -1, SQLITE_STATIC);
-  if (row->id > 0)
-    sqlite3_bind_int64 (stmt, 2, row->id);
-  else
-    sqlite3_bind_null (stmt, 2);
-  sqlite3_bind_int64 (stmt, 3, row->version);
-  sqlite3_bind_int64 (stmt, 4, row->base_version);
-  sqlite3_bind_int (stmt, 5, row->is_from_server ? 1 : 0);
-  sqlite3_bind_int (stmt, 6, row->is_modified ? 1 : 0);
-  sqlite3_bind_int (stmt, 7, row->is_active ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 8, row->changed_fields & COMPANIES_ALL_FIELDS);
-  sqlite3_bind_int64 (stmt, 9, row->local_seq);
-  sqlite3_bind_int64 (stmt, 10, row->snapshot_seen);
-  bind_text_or_null (stmt, 11, row->rejection_code);
-  bind_text_or_null (stmt, 12, row->rejection_field);
-  bind_text_or_null (stmt, 13, row->rejection_message);
+  companies_store_row_bind_state (row, stmt, 2);
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     sqlite3_bind_text (stmt, 14 + i, row->values[i] != NULL ? row->values[i] : "", -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 23, row->add_sent ? 1 : 0);

@@ -142,6 +142,12 @@ gboolean           companies_local_store_load_row   (CompaniesLocalStore *self,
                                                      CompaniesStoreRow  **out_row,
                                                      GError             **error);
 /* Inserts (local_id 0, which is then set) or updates the row. */
+/* Binds the row's id, version, base_version, flags, changed set, local_seq,
+ * snapshot mark and rejection: 12 parameters from @first on, in that order
+ * (the order of the store's INSERT and both UPDATEs). */
+void               companies_store_row_bind_state   (const CompaniesStoreRow *row,
+                                                     sqlite3_stmt            *stmt,
+                                                     int                      first);
 gboolean           companies_local_store_save_row   (CompaniesLocalStore *self,
                                                      CompaniesStoreRow   *row,
                                                      GError             **error);

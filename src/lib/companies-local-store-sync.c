@@ -239,17 +239,6 @@ take_value (CompaniesStoreRow     *row,
   return TRUE;
 }
 
-static void
-bind_text_or_null (sqlite3_stmt *stmt,
-                   int           index,
-                   const char   *value)
-{
-  if (value != NULL)
-    sqlite3_bind_text (stmt, index, value, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, index);
-}
-
 /* Saves a stored row whose values did not change. */
 static gboolean
 save_row_state (CompaniesLocalStore  *self,
@@ -261,21 +250,7 @@ save_row_state (CompaniesLocalStore  *self,
   if (stmt == NULL)
     return FALSE;
 
-  if (row->id > 0)
-    sqlite3_bind_int64 (stmt, 1, row->id);
-  else
-    sqlite3_bind_null (stmt, 1);
-  sqlite3_bind_int64 (stmt, 2, row->version);
-  sqlite3_bind_int64 (stmt, 3, row->base_version);
-  sqlite3_bind_int (stmt, 4, row->is_from_server ? 1 : 0);
-  sqlite3_bind_int (stmt, 5, row->is_modified ? 1 : 0);
-  sqlite3_bind_int (stmt, 6, row->is_active ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 7, row->changed_fields & COMPANIES_ALL_FIELDS);
-  sqlite3_bind_int64 (stmt, 8, row->local_seq);
-  sqlite3_bind_int64 (stmt, 9, row->snapshot_seen);
-  bind_text_or_null (stmt, 10, row->rejection_code);
-  bind_text_or_null (stmt, 11, row->rejection_field);
-  bind_text_or_null (stmt, 12, row->rejection_message);
+  companies_store_row_bind_state (row, stmt, 1);
   sqlite3_bind_int (stmt, 13, row->add_sent ? 1 : 0);
   sqlite3_bind_int64 (stmt, 14, row->sent_changed & COMPANIES_ALL_FIELDS);
   sqlite3_bind_int64 (stmt, 15, row->local_id);
