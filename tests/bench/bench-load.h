@@ -1,5 +1,5 @@
 /* bench-load.h: load on the server from lean protocol clients (one thread
- * and one kept-alive connection each, no local store): many clients each
+ * each, a loopback connection a request, no local store): many clients each
  * syncing one change, and a probe that measures how long health checks
  * and small syncs wait while something else runs.
  *

@@ -438,7 +438,14 @@ run_in_dir (const BenchConfig  *config,
   cursor = bench_client_cursor (b_path, error);
   if (cursor == NULL)
     return FALSE;
+  cpu_client = bench_self_cpu_s ();
+  cpu_server = bench_process_cpu_s (pid);
   bench_load_run (url, cursor, config->clients, config->load_seconds, &out->load);
+  if (out->load.n_syncs > 0)
+    {
+      out->load_cpu_client_ms = (bench_self_cpu_s () - cpu_client) * 1000 / out->load.n_syncs;
+      out->load_cpu_server_ms = (bench_process_cpu_s (pid) - cpu_server) * 1000 / out->load.n_syncs;
+    }
 
   /* Catch up (not timed), so that the probe starts from a fresh cursor. */
   result = companies_sync_client_sync (client, NULL, error);

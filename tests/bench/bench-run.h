@@ -59,6 +59,8 @@ typedef struct
   double           app_refresh_ms;
   gboolean         app_kept;
   BenchLoadResult  load;
+  double           load_cpu_client_ms;  /* per sync: the load's clients, the server */
+  double           load_cpu_server_ms;
   BenchProbeResult probe;
   double           probed_snapshot_s;
 } BenchRunResult;

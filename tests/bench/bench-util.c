@@ -61,16 +61,28 @@ bench_max (GArray *values)
   return bench_percentile (values, 100);
 }
 
-double
-bench_thread_cpu_s (void)
+static double
+rusage_cpu_s (int who)
 {
   struct rusage usage;
 
-  if (getrusage (RUSAGE_THREAD, &usage) != 0)
+  if (getrusage (who, &usage) != 0)
     return 0;
 
   return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+double
+bench_thread_cpu_s (void)
+{
+  return rusage_cpu_s (RUSAGE_THREAD);
+}
+
+double
+bench_self_cpu_s (void)
+{
+  return rusage_cpu_s (RUSAGE_SELF);
 }
 
 double

@@ -20,9 +20,11 @@ double      bench_percentile           (GArray       *values,
                                         double        percent);
 double      bench_max                  (GArray       *values);
 
-/* CPU time (user + system) in seconds: of the calling thread, and of
- * another process (from /proc), 0 when unknown. */
+/* CPU time (user + system) in seconds: of the calling thread, of this
+ * process (threads that ended included), and of another process's live
+ * threads (from /proc), 0 when unknown. */
 double      bench_thread_cpu_s         (void);
+double      bench_self_cpu_s           (void);
 double      bench_process_cpu_s        (GPid          pid);
 
 /* The peak resident set (VmHWM) of a process in KiB, 0 when unknown. */
