@@ -30,6 +30,7 @@ struct _CompaniesApplication
   GError                 *store_error;
   CompaniesSyncClient    *client;
   CompaniesSyncScheduler *scheduler;
+  CompaniesCompanyList   *companies;
 };
 
 G_DEFINE_FINAL_TYPE (CompaniesApplication, companies_application, GTK_TYPE_APPLICATION)
@@ -171,6 +172,14 @@ companies_application_get_settings (CompaniesApplication *self)
   return self->settings;
 }
 
+CompaniesCompanyList *
+companies_application_get_company_list (CompaniesApplication *self)
+{
+  g_return_val_if_fail (COMPANIES_IS_APPLICATION (self), NULL);
+
+  return self->companies;
+}
+
 CompaniesLocalStore *
 companies_application_get_store (CompaniesApplication *self)
 {
@@ -235,6 +244,21 @@ companies_application_startup (GApplication *application)
   g_autofree char *token = NULL;
   g_autoptr(GtkCssProvider) css = NULL;
 
+  if (get_env ("COMPANIES_DATABASE") != NULL)
+    path = g_strdup (get_env ("COMPANIES_DATABASE"));
+  else
+    path = companies_local_store_get_default_path ();
+
+  /* The list's first read starts first, in a worker thread: it overlaps
+   * with opening the display and making the window (at 100,000
+   * companies, it takes longer than both). */
+  self->store = companies_local_store_open (path, &self->store_error);
+  self->companies = companies_company_list_new ();
+  if (self->store != NULL)
+    companies_company_list_preload (self->companies,
+                                    companies_local_store_get_path (self->store),
+                                    companies_local_store_get_data_version (self->store));
+
   G_APPLICATION_CLASS (companies_application_parent_class)->startup (application);
 
   g_set_application_name (_("Companies"));
@@ -248,13 +272,6 @@ companies_application_startup (GApplication *application)
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
   self->settings = g_settings_new (APP_ID);
-
-  if (get_env ("COMPANIES_DATABASE") != NULL)
-    path = g_strdup (get_env ("COMPANIES_DATABASE"));
-  else
-    path = companies_local_store_get_default_path ();
-
-  self->store = companies_local_store_open (path, &self->store_error);
 
   url = companies_application_dup_server_url (self);
   token = companies_application_dup_token (self);
@@ -300,6 +317,7 @@ clear_state (CompaniesApplication *self)
 
   g_clear_object (&self->scheduler);
   g_clear_object (&self->client);
+  g_clear_object (&self->companies);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
 }

@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "companies-company-list.h"
 #include "companies-local-store.h"
 #include "companies-sync-scheduler.h"
 
@@ -23,6 +24,8 @@ GSettings              *companies_application_get_settings             (Companie
 CompaniesLocalStore    *companies_application_get_store                (CompaniesApplication *self);
 const GError           *companies_application_get_store_error          (CompaniesApplication *self);
 CompaniesSyncScheduler *companies_application_get_scheduler            (CompaniesApplication *self);
+/* The companies the window lists (its first read starts at startup). */
+CompaniesCompanyList   *companies_application_get_company_list         (CompaniesApplication *self);
 
 /* The server address in use: COMPANIES_SERVER_URL, else the setting. */
 char                   *companies_application_dup_server_url           (CompaniesApplication *self);

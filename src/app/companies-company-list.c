@@ -2,11 +2,12 @@
  *
  * A GListModel of CompaniesCompany over an array (the pattern of
  * gnome-text-editor's editor-search-model.c), plus an index by uuid. Reading the
- * store happens in a worker thread, which also compares what it read with
- * what the list held (by a signature of each row, kept from the last
- * update) and prepares the search and sort keys of the rows that changed:
- * after a sync that changed 100 rows of 100,000, the main thread touches
- * those 100. Changed rows keep their object, updated in place: their cells
+ * store happens in a worker thread (CompaniesListUpdate), which also
+ * compares what it read with what the list held (by a signature of each
+ * row, kept from the last update) and prepares the search and sort keys
+ * of the rows that changed: after a sync that changed 100 rows of
+ * 100,000, the main thread touches those 100; a first read comes indexed
+ * and in name order, and goes in with one splice. Changed rows keep their object, updated in place: their cells
  * follow. Only when a change touches what orders or filters the rows now
  * (companies_company_list_set_watched ()) is the row re-announced, so
  * that sorting and filtering see it. Rows that went are removed and new
@@ -22,6 +23,7 @@
 #include <string.h>
 
 #include "companies-company-list.h"
+#include "companies-list-update.h"
 #include "companies-local-store.h"
 #include "companies-row-key.h"
 
@@ -31,15 +33,6 @@
  * rows again. */
 #define MAX_RUNS 16
 
-struct _CompaniesListUpdate
-{
-  GPtrArray  *added;       /* CompaniesCompany not listed before */
-  GPtrArray  *changed;     /* CompaniesCompany whose values changed */
-  GPtrArray  *removed;     /* uuids no longer there */
-  GHashTable *signatures;  /* uuid → signature of every company read */
-  guint       n_companies;
-};
-
 struct _CompaniesCompanyList
 {
   GObject     parent_instance;
@@ -47,12 +40,21 @@ struct _CompaniesCompanyList
   GPtrArray  *items;       /* CompaniesCompany, the model's order */
   GHashTable *by_uuid;     /* uuid → CompaniesCompany (a reference) */
   /* The signatures of the last update applied. Never changed once made:
-   * the loader's worker reads it. */
-  GHashTable *signatures;
+   * the loader's worker reads them. */
+  CompaniesSignatures *signatures;
 
   /* See companies_company_list_set_watched () */
   guint       watched_fields;
   gboolean    watch_state;
+
+  /* See companies_company_list_preload (): the path until taken, then
+   * the result until it arrives, or the load waiting for it. */
+  char                *preload_path;
+  gint64               preload_version;
+  gboolean             preload_done;
+  CompaniesListUpdate *preload_update;
+  GError              *preload_error;
+  GTask               *preload_waiter;
 };
 
 static void companies_company_list_model_init (GListModelInterface *iface);
@@ -153,142 +155,6 @@ find_position (CompaniesCompanyList *self,
   return g_ptr_array_find (self->items, company, out_position);
 }
 
-/* --- Updates --- */
-
-void
-companies_list_update_free (CompaniesListUpdate *update)
-{
-  if (update == NULL)
-    return;
-
-  g_clear_pointer (&update->added, g_ptr_array_unref);
-  g_clear_pointer (&update->changed, g_ptr_array_unref);
-  g_clear_pointer (&update->removed, g_ptr_array_unref);
-  g_clear_pointer (&update->signatures, g_hash_table_unref);
-  g_free (update);
-}
-
-guint
-companies_list_update_get_n_companies (CompaniesListUpdate *update)
-{
-  g_return_val_if_fail (update != NULL, 0);
-
-  return update->n_companies;
-}
-
-static inline guint64
-hash_bytes (guint64     hash,
-            const char *data,
-            gsize       length)
-{
-  /* FNV-1a, 64 bits. */
-  for (gsize i = 0; i < length; i++)
-    {
-      hash ^= (guchar) data[i];
-      hash *= G_GUINT64_CONSTANT (0x100000001b3);
-    }
-
-  return hash;
-}
-
-static inline guint64
-hash_string (guint64     hash,
-             const char *string)
-{
-  /* The terminating NUL too, so that "ab","c" differs from "a","bc". */
-  return string != NULL ? hash_bytes (hash, string, strlen (string) + 1) : hash_bytes (hash, "\xff", 1);
-}
-
-static inline guint64
-hash_int (guint64 hash,
-          gint64  value)
-{
-  return hash_bytes (hash, (const char *) &value, sizeof value);
-}
-
-/* Everything companies_company_equal () compares, in one number. */
-static gsize
-get_signature (CompaniesCompany *company)
-{
-  guint64 hash = G_GUINT64_CONSTANT (0xcbf29ce484222325);
-
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    hash = hash_string (hash, companies_company_get_field (company, i));
-
-  hash = hash_int (hash, companies_company_get_id (company));
-  hash = hash_int (hash, companies_company_get_version (company));
-  hash = hash_int (hash, (companies_company_get_is_from_server (company) << 0) |
-                         (companies_company_get_is_modified (company) << 1) |
-                         (companies_company_get_is_active (company) << 2));
-  hash = hash_int (hash, companies_company_get_changed_fields (company));
-  hash = hash_string (hash, companies_company_get_rejection_code (company));
-  hash = hash_string (hash, companies_company_get_rejection_field (company));
-  hash = hash_string (hash, companies_company_get_rejection_message (company));
-
-  return (gsize) hash;
-}
-
-/* Compares @companies (every active company, in store order) with
- * @previous; touches no list, so it runs in any thread. */
-static CompaniesListUpdate *
-compute_update (GPtrArray    *companies,
-                GHashTable   *previous,
-                GCancellable *cancellable)
-{
-  g_autoptr(CompaniesListUpdate) update = g_new0 (CompaniesListUpdate, 1);
-  guint n_known = 0;
-
-  update->added = g_ptr_array_new_with_free_func (g_object_unref);
-  update->changed = g_ptr_array_new_with_free_func (g_object_unref);
-  update->removed = g_ptr_array_new_with_free_func (g_free);
-  update->signatures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  update->n_companies = companies->len;
-
-  for (guint i = 0; i < companies->len; i++)
-    {
-      CompaniesCompany *company = g_ptr_array_index (companies, i);
-      const char *uuid = companies_company_get_uuid (company);
-      gsize signature = get_signature (company);
-      gpointer known;
-
-      if (i % 4096 == 0 && g_cancellable_is_cancelled (cancellable))
-        return NULL;
-
-      g_hash_table_insert (update->signatures, g_strdup (uuid), GSIZE_TO_POINTER (signature));
-
-      if (previous == NULL || !g_hash_table_lookup_extended (previous, uuid, NULL, &known))
-        {
-          companies_row_key_prepare (company);
-          g_ptr_array_add (update->added, g_object_ref (company));
-          continue;
-        }
-
-      n_known++;
-
-      if (GPOINTER_TO_SIZE (known) != signature)
-        {
-          companies_row_key_prepare (company);
-          g_ptr_array_add (update->changed, g_object_ref (company));
-        }
-    }
-
-  /* Every previous row still there: none went. */
-  if (previous != NULL && n_known < g_hash_table_size (previous))
-    {
-      GHashTableIter iter;
-      gpointer uuid;
-
-      g_hash_table_iter_init (&iter, previous);
-      while (g_hash_table_iter_next (&iter, &uuid, NULL))
-        {
-          if (!g_hash_table_contains (update->signatures, uuid))
-            g_ptr_array_add (update->removed, g_strdup (uuid));
-        }
-    }
-
-  return g_steal_pointer (&update);
-}
-
 /* --- The list --- */
 
 static void
@@ -322,8 +188,12 @@ companies_company_list_dispose (GObject *object)
   CompaniesCompanyList *self = (CompaniesCompanyList *) object;
 
   g_clear_pointer (&self->by_uuid, g_hash_table_unref);
-  g_clear_pointer (&self->signatures, g_hash_table_unref);
+  g_clear_pointer (&self->signatures, companies_signatures_unref);
   g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->preload_path, g_free);
+  g_clear_pointer (&self->preload_update, companies_list_update_free);
+  g_clear_error (&self->preload_error);
+  g_clear_object (&self->preload_waiter);
 
   G_OBJECT_CLASS (companies_company_list_parent_class)->dispose (object);
 }
@@ -340,7 +210,10 @@ static void
 companies_company_list_init (CompaniesCompanyList *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
-  self->by_uuid = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  /* Keyed by each company's own uuid (which never changes once listed):
+   * entries are always replaced, never inserted, so that the key is the
+   * value's. */
+  self->by_uuid = g_hash_table_new_full (companies_uuid_hash, g_str_equal, NULL, g_object_unref);
   self->watched_fields = COMPANIES_ALL_FIELDS;
   self->watch_state = TRUE;
 }
@@ -415,7 +288,7 @@ index_company (CompaniesCompanyList *self,
                CompaniesCompany     *company)
 {
   g_hash_table_replace (self->by_uuid,
-                        g_strdup (companies_company_get_uuid (company)),
+                        (gpointer) companies_company_get_uuid (company),
                         g_object_ref (company));
 }
 
@@ -552,11 +425,33 @@ companies_company_list_apply (CompaniesCompanyList *self,
   g_autoptr(GHashTable) gone = NULL;
   g_autoptr(GPtrArray) added = NULL;
   guint n_signals = 0;
+  guint n_added;
 
   g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), 0);
   g_return_val_if_fail (update != NULL, 0);
 
   added = g_ptr_array_new_with_free_func (g_object_unref);
+
+  /* A first read into an empty list: the worker indexed the rows, one
+   * splice adds them all. */
+  if (self->items->len == 0 && g_hash_table_size (self->by_uuid) == 0 && update->index != NULL)
+    {
+      g_hash_table_unref (self->by_uuid);
+      self->by_uuid = g_steal_pointer (&update->index);
+      g_clear_pointer (&self->signatures, companies_signatures_unref);
+      self->signatures = companies_signatures_ref (update->signatures);
+
+      if (update->added->len == 0)
+        return 0;
+
+      /* The update's references become the list's: no ref and unref of
+       * 100,000 rows. */
+      n_added = update->added->len;
+      g_ptr_array_extend_and_steal (self->items, g_steal_pointer (&update->added));
+      update->added = g_ptr_array_new_with_free_func (g_object_unref);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n_added);
+      return 1;
+    }
 
   for (guint i = 0; i < update->changed->len; i++)
     merge_company (self, g_ptr_array_index (update->changed, i), &changed, added);
@@ -581,8 +476,8 @@ companies_company_list_apply (CompaniesCompanyList *self,
   if (changed != NULL || gone != NULL || added->len > 0)
     n_signals = apply_changes (self, changed, gone, added);
 
-  g_clear_pointer (&self->signatures, g_hash_table_unref);
-  self->signatures = g_hash_table_ref (update->signatures);
+  g_clear_pointer (&self->signatures, companies_signatures_unref);
+  self->signatures = companies_signatures_ref (update->signatures);
 
   return n_signals;
 }
@@ -596,7 +491,7 @@ companies_company_list_refresh (CompaniesCompanyList *self,
   g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), 0);
   g_return_val_if_fail (companies != NULL, 0);
 
-  update = compute_update (companies, self->signatures, NULL);
+  update = companies_list_update_compute (companies, self->signatures, TRUE, NULL);
 
   return companies_company_list_apply (self, update);
 }
@@ -658,8 +553,8 @@ companies_company_list_remove (CompaniesCompanyList *self,
 
 typedef struct
 {
-  char       *path;
-  GHashTable *previous;
+  char                *path;
+  CompaniesSignatures *previous;
 } LoadData;
 
 static void
@@ -668,7 +563,7 @@ load_data_free (gpointer data)
   LoadData *load = data;
 
   g_free (load->path);
-  g_clear_pointer (&load->previous, g_hash_table_unref);
+  g_clear_pointer (&load->previous, companies_signatures_unref);
   g_free (load);
 }
 
@@ -679,44 +574,88 @@ load_thread (GTask        *task,
              GCancellable *cancellable)
 {
   LoadData *load = task_data;
-  g_autoptr(CompaniesLocalStore) store = NULL;
-  g_autoptr(GPtrArray) companies = NULL;
   CompaniesListUpdate *update;
   GError *error = NULL;
-  gint64 opened, started, listed;
 
-  opened = g_get_monotonic_time ();
-  store = companies_local_store_open (load->path, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  started = g_get_monotonic_time ();
-  companies = companies_local_store_list (store, FALSE, &error);
-  if (companies == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  listed = g_get_monotonic_time ();
-
-  update = compute_update (companies, load->previous, cancellable);
+  update = companies_list_update_read (load->path, load->previous, cancellable, &error);
   if (update == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, update, (GDestroyNotify) companies_list_update_free);
+}
+
+/* Hands the preload's result to @task. */
+static void
+return_preload (CompaniesCompanyList *self,
+                GTask                *task)
+{
+  if (self->preload_update != NULL)
+    g_task_return_pointer (task, g_steal_pointer (&self->preload_update),
+                           (GDestroyNotify) companies_list_update_free);
+  else if (self->preload_error != NULL)
+    g_task_return_error (task, g_steal_pointer (&self->preload_error));
+  else
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+}
+
+static void
+preloaded_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  CompaniesCompanyList *self = COMPANIES_COMPANY_LIST (object);
+  g_autoptr(GTask) waiter = g_steal_pointer (&self->preload_waiter);
+
+  self->preload_done = TRUE;
+  self->preload_update = g_task_propagate_pointer (G_TASK (result), &self->preload_error);
+
+  if (waiter != NULL)
+    return_preload (self, waiter);
+  else if (self->preload_path == NULL)
     {
-      g_task_return_error_if_cancelled (task);
-      return;
+      /* Dropped: another read was asked for instead. */
+      g_clear_pointer (&self->preload_update, companies_list_update_free);
+      g_clear_error (&self->preload_error);
     }
+}
 
-  g_debug ("Opened the store in %.1f ms, listed %u companies in %.1f ms, compared them in %.1f ms: %u new, %u changed, %u gone",
-           (started - opened) / 1000.0,
-           companies->len,
-           (listed - started) / 1000.0,
-           (g_get_monotonic_time () - listed) / 1000.0,
-           update->added->len, update->changed->len, update->removed->len);
+void
+companies_company_list_preload (CompaniesCompanyList *self,
+                                const char           *path,
+                                gint64                data_version)
+{
+  g_autoptr(GTask) task = NULL;
+  LoadData *load;
 
-  g_task_return_pointer (task, update, (GDestroyNotify) companies_list_update_free);
+  g_return_if_fail (COMPANIES_IS_COMPANY_LIST (self));
+  g_return_if_fail (path != NULL);
+  g_return_if_fail (self->preload_path == NULL && !self->preload_done && self->signatures == NULL);
+
+  self->preload_path = g_strdup (path);
+  self->preload_version = data_version;
+
+  load = g_new0 (LoadData, 1);
+  load->path = g_strdup (path);
+
+  task = g_task_new (self, NULL, preloaded_cb, NULL);
+  g_task_set_source_tag (task, companies_company_list_preload);
+  g_task_set_task_data (task, load, load_data_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+gboolean
+companies_company_list_get_preload_version (CompaniesCompanyList *self,
+                                            gint64               *out_data_version)
+{
+  g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), FALSE);
+
+  if (self->preload_path == NULL)
+    return FALSE;
+
+  if (out_data_version != NULL)
+    *out_data_version = self->preload_version;
+
+  return TRUE;
 }
 
 void
@@ -732,10 +671,30 @@ companies_company_list_load_async (CompaniesCompanyList *self,
   g_return_if_fail (COMPANIES_IS_COMPANY_LIST (self));
   g_return_if_fail (path != NULL);
 
+  if (self->preload_path != NULL)
+    {
+      gboolean usable = self->signatures == NULL && g_str_equal (path, self->preload_path);
+
+      g_clear_pointer (&self->preload_path, g_free);
+      if (usable)
+        {
+          task = g_task_new (self, cancellable, callback, user_data);
+          g_task_set_source_tag (task, companies_company_list_load_async);
+          if (!self->preload_done)
+            self->preload_waiter = g_steal_pointer (&task);
+          else
+            return_preload (self, task);
+          return;
+        }
+
+      g_clear_pointer (&self->preload_update, companies_list_update_free);
+      g_clear_error (&self->preload_error);
+    }
+
   load = g_new0 (LoadData, 1);
   load->path = g_strdup (path);
   if (self->signatures != NULL)
-    load->previous = g_hash_table_ref (self->signatures);
+    load->previous = companies_signatures_ref (self->signatures);
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, companies_company_list_load_async);
@@ -749,6 +708,7 @@ companies_company_list_load_finish (CompaniesCompanyList  *self,
                                     GError               **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == companies_company_list_load_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

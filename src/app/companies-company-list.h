@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "companies-company.h"
+#include "companies-local-store.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,9 @@ typedef struct _CompaniesListUpdate CompaniesListUpdate;
 void                  companies_list_update_free         (CompaniesListUpdate  *update);
 guint                 companies_list_update_get_n_companies
                                                          (CompaniesListUpdate  *update);
+/* The store's status read along with the companies, or NULL. */
+const CompaniesStoreStatus *
+                      companies_list_update_get_status   (CompaniesListUpdate  *update);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesListUpdate, companies_list_update_free)
 
 CompaniesCompanyList *companies_company_list_new         (void);
@@ -42,6 +46,19 @@ void                  companies_company_list_load_async  (CompaniesCompanyList *
 CompaniesListUpdate  *companies_company_list_load_finish (CompaniesCompanyList *self,
                                                           GAsyncResult         *result,
                                                           GError              **error);
+
+/* Starts the first read of @path now, before anyone asks: the first
+ * companies_company_list_load_async () of the same path takes its result
+ * (the application starts it before it opens its window, so that the
+ * read and the window's making overlap). @data_version is the store's
+ * data version when it started, see _get_preload_version (). */
+void                  companies_company_list_preload     (CompaniesCompanyList *self,
+                                                          const char           *path,
+                                                          gint64                data_version);
+/* TRUE while a preload waits to be taken, with its data version. */
+gboolean              companies_company_list_get_preload_version
+                                                         (CompaniesCompanyList *self,
+                                                          gint64               *out_data_version);
 
 /* Brings the list in line with @update with the fewest changes: a company
  * already listed stays the same object (updated in place when its values

@@ -28,32 +28,25 @@ static const CompaniesField key_fields[COMPANIES_ROW_KEY_N_FIELDS] = {
   COMPANIES_FIELD_PHONE,
 };
 
+/* One allocation a row: the offsets, then the text. */
 typedef struct
 {
-  char  *text;
-  guint  start[COMPANIES_ROW_KEY_N_FIELDS];
-  guint  length[COMPANIES_ROW_KEY_N_FIELDS];
+  /* The first 8 bytes of each field, big-endian: most comparisons of a
+   * sort end there, without memcmp (). */
+  guint64 prefix[COMPANIES_ROW_KEY_N_FIELDS];
+  guint   start[COMPANIES_ROW_KEY_N_FIELDS];
+  guint   length[COMPANIES_ROW_KEY_N_FIELDS];
+  char    text[];
 } RowKey;
 
 static void
-row_key_free (gpointer data)
+scratch_free (gpointer data)
 {
-  RowKey *key = data;
-
-  g_free (key->text);
-  g_free (key);
+  g_string_free (data, TRUE);
 }
 
-static GQuark
-row_key_quark (void)
-{
-  static gsize quark;
-
-  if (g_once_init_enter (&quark))
-    g_once_init_leave (&quark, g_quark_from_static_string ("companies-row-key"));
-
-  return (GQuark) quark;
-}
+/* Where a thread folds a row before its key is allocated at its size. */
+static GPrivate scratch = G_PRIVATE_INIT (scratch_free);
 
 /* One character outside ASCII: its canonical decomposition without the
  * marks, case folded. Per character, NFD differs from the whole string's
@@ -136,10 +129,23 @@ companies_fold_append (GString    *out,
     {
       if ((guchar) *p < 0x80)
         {
-          /* ASCII: NFD and the marks change nothing, folding is tolower. */
-          if (*p != SEPARATOR)
-            g_string_append_c (out, g_ascii_tolower (*p));
-          p++;
+          /* A run of ASCII: NFD and the marks change nothing, folding is
+           * lowering the case; done in place, a run at a time. */
+          const char *run = p;
+          gsize old_len = out->len;
+          char *to;
+
+          while (*p != '\0' && (guchar) *p < 0x80)
+            p++;
+
+          g_string_set_size (out, old_len + (gsize) (p - run));
+          to = out->str + old_len;
+          for (; run < p; run++)
+            {
+              if (*run != SEPARATOR)
+                *to++ = *run >= 'A' && *run <= 'Z' ? *run + ('a' - 'A') : *run;
+            }
+          g_string_truncate (out, (gsize) (to - out->str));
         }
       else
         {
@@ -167,32 +173,53 @@ companies_fold (const char *text)
 static RowKey *
 make_key (CompaniesCompany *company)
 {
-  RowKey *key = g_new0 (RowKey, 1);
-  GString *text = g_string_sized_new (128);
+  GString *text = g_private_get (&scratch);
+  guint start[COMPANIES_ROW_KEY_N_FIELDS];
+  guint length[COMPANIES_ROW_KEY_N_FIELDS];
+  RowKey *key;
 
+  if (text == NULL)
+    {
+      text = g_string_sized_new (256);
+      g_private_set (&scratch, text);
+    }
+
+  g_string_truncate (text, 0);
   for (guint i = 0; i < COMPANIES_ROW_KEY_N_FIELDS; i++)
     {
       if (i > 0)
         g_string_append_c (text, SEPARATOR);
-      key->start[i] = text->len;
+      start[i] = text->len;
       companies_fold_append (text, companies_company_get_field (company, key_fields[i]));
-      key->length[i] = text->len - key->start[i];
+      length[i] = text->len - start[i];
     }
 
-  key->text = g_string_free (text, FALSE);
+  key = g_malloc (sizeof (RowKey) + text->len + 1);
+  memcpy (key->start, start, sizeof start);
+  memcpy (key->length, length, sizeof length);
+  memcpy (key->text, text->str, text->len + 1);
+
+  for (guint i = 0; i < COMPANIES_ROW_KEY_N_FIELDS; i++)
+    {
+      guint64 prefix = 0;
+
+      memcpy (&prefix, key->text + start[i], MIN (length[i], sizeof prefix));
+      key->prefix[i] = GUINT64_FROM_BE (prefix);
+    }
 
   return key;
 }
 
-static RowKey *
+/* Kept in the company's app data: a sort reads it at every comparison. */
+static inline RowKey *
 get_key (CompaniesCompany *company)
 {
-  RowKey *key = g_object_get_qdata (G_OBJECT (company), row_key_quark ());
+  RowKey *key = companies_company_get_app_data (company);
 
-  if (key == NULL)
+  if (G_UNLIKELY (key == NULL))
     {
       key = make_key (company);
-      g_object_set_qdata_full (G_OBJECT (company), row_key_quark (), key, row_key_free);
+      companies_company_set_app_data (company, key, g_free);
     }
 
   return key;
@@ -217,7 +244,7 @@ companies_row_key_invalidate (CompaniesCompany *company)
 {
   g_return_if_fail (COMPANIES_IS_COMPANY (company));
 
-  g_object_set_qdata (G_OBJECT (company), row_key_quark (), NULL);
+  companies_company_set_app_data (company, NULL, NULL);
 }
 
 void
@@ -229,23 +256,22 @@ companies_row_key_transfer (CompaniesCompany *to,
   g_return_if_fail (COMPANIES_IS_COMPANY (to));
   g_return_if_fail (COMPANIES_IS_COMPANY (from));
 
-  key = g_object_steal_qdata (G_OBJECT (from), row_key_quark ());
-  if (key != NULL)
-    g_object_set_qdata_full (G_OBJECT (to), row_key_quark (), key, row_key_free);
-  else
-    companies_row_key_invalidate (to);
+  key = companies_company_steal_app_data (from);
+  companies_company_set_app_data (to, key, key != NULL ? g_free : NULL);
 }
 
-static int
+static inline int
 field_index (CompaniesField field)
 {
-  for (guint i = 0; i < COMPANIES_ROW_KEY_N_FIELDS; i++)
+  switch (field)
     {
-      if (key_fields[i] == field)
-        return i;
+    case COMPANIES_FIELD_NAME: return 0;
+    case COMPANIES_FIELD_CITY: return 1;
+    case COMPANIES_FIELD_COUNTRY: return 2;
+    case COMPANIES_FIELD_EMAIL: return 3;
+    case COMPANIES_FIELD_PHONE: return 4;
+    default: return -1;
     }
-
-  return -1;
 }
 
 gboolean
@@ -268,6 +294,9 @@ companies_row_key_compare (CompaniesCompany *a,
   key_a = get_key (a);
   key_b = get_key (b);
 
+  if (key_a->prefix[i] != key_b->prefix[i])
+    return key_a->prefix[i] < key_b->prefix[i] ? -1 : 1;
+
   result = memcmp (key_a->text + key_a->start[i],
                    key_b->text + key_b->start[i],
                    MIN (key_a->length[i], key_b->length[i]));
@@ -275,4 +304,20 @@ companies_row_key_compare (CompaniesCompany *a,
     result = (int) key_a->length[i] - (int) key_b->length[i];
 
   return result;
+}
+
+const char *
+companies_row_key_get_field (CompaniesCompany *company,
+                             CompaniesField    field,
+                             gsize            *out_length)
+{
+  int i = field_index (field);
+  RowKey *key;
+
+  g_return_val_if_fail (i >= 0, NULL);
+
+  key = get_key (company);
+  *out_length = key->length[i];
+
+  return key->text + key->start[i];
 }

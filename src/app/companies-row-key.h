@@ -35,5 +35,10 @@ int         companies_row_key_compare         (CompaniesCompany *a,
                                                CompaniesCompany *b,
                                                CompaniesField    field);
 gboolean    companies_row_key_has_field       (CompaniesField    field);
+/* The folded value of @field (one of the listed fields) inside the key,
+ * not NUL-terminated: @out_length bytes. */
+const char *companies_row_key_get_field       (CompaniesCompany *company,
+                                               CompaniesField    field,
+                                               gsize            *out_length);
 
 G_END_DECLS

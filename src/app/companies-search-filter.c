@@ -4,7 +4,9 @@
  * one key kept on the company (CompaniesRowKey); a keystroke then costs
  * one strstr () a row.
  * When the text grows, the filter says so (GTK_FILTER_CHANGE_MORE_STRICT)
- * and GtkFilterListModel only looks again at the rows that matched.
+ * and the window's CompaniesSearchModel only looks again at the rows that
+ * matched; it reads the folded text (companies_search_filter_get_folded ())
+ * rather than calling the filter once a row.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -147,6 +149,14 @@ companies_search_filter_get_text (CompaniesSearchFilter *self)
   g_return_val_if_fail (COMPANIES_IS_SEARCH_FILTER (self), NULL);
 
   return self->text;
+}
+
+const char *
+companies_search_filter_get_folded (CompaniesSearchFilter *self)
+{
+  g_return_val_if_fail (COMPANIES_IS_SEARCH_FILTER (self), NULL);
+
+  return self->folded;
 }
 
 void

@@ -20,5 +20,8 @@ CompaniesSearchFilter *companies_search_filter_new         (void);
 const char            *companies_search_filter_get_text    (CompaniesSearchFilter *self);
 void                   companies_search_filter_set_text    (CompaniesSearchFilter *self,
                                                             const char            *text);
+/* The text as the rows' keys hold it (companies_fold ()), NULL when the
+ * search is empty. */
+const char            *companies_search_filter_get_folded  (CompaniesSearchFilter *self);
 
 G_END_DECLS

@@ -16,6 +16,11 @@ struct _CompaniesSyncStateIcon
 
   GtkImage         *image;
   CompaniesCompany *company;
+  gulong            notify_ids[2];
+  /* What is shown, to skip the work when a row is bound again to a
+   * company in the same state (most rows are synced). */
+  int               shown_state;
+  char             *shown_description;
 };
 
 G_DEFINE_FINAL_TYPE (CompaniesSyncStateIcon, companies_sync_state_icon, GTK_TYPE_WIDGET)
@@ -78,27 +83,36 @@ static void
 update (CompaniesSyncStateIcon *self)
 {
   CompaniesSyncState state = COMPANIES_SYNC_STATE_SYNCED;
-  const char *icon_name;
+  g_autofree char *description = NULL;
 
   if (self->company != NULL)
     state = companies_company_get_sync_state (self->company);
 
-  icon_name = companies_sync_state_get_icon_name (state);
-  gtk_image_set_from_icon_name (self->image, icon_name);
-  gtk_widget_set_visible (GTK_WIDGET (self->image), icon_name != NULL);
-
-  if (state == COMPANIES_SYNC_STATE_REJECTED)
-    gtk_widget_add_css_class (GTK_WIDGET (self->image), "warning");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->image), "warning");
-
-  if (self->company != NULL)
+  if ((int) state != self->shown_state)
     {
-      g_autofree char *description = companies_sync_state_describe (self->company);
+      const char *icon_name = companies_sync_state_get_icon_name (state);
 
+      self->shown_state = (int) state;
+      gtk_image_set_from_icon_name (self->image, icon_name);
+      gtk_widget_set_visible (GTK_WIDGET (self->image), icon_name != NULL);
+
+      if (state == COMPANIES_SYNC_STATE_REJECTED)
+        gtk_widget_add_css_class (GTK_WIDGET (self->image), "warning");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self->image), "warning");
+    }
+
+  if (self->company == NULL)
+    return;
+
+  description = companies_sync_state_describe (self->company);
+  if (g_strcmp0 (description, self->shown_description) != 0)
+    {
       gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, description,
                                       -1);
+      g_free (self->shown_description);
+      self->shown_description = g_steal_pointer (&description);
     }
 }
 
@@ -149,6 +163,16 @@ companies_sync_state_icon_dispose (GObject *object)
 }
 
 static void
+companies_sync_state_icon_finalize (GObject *object)
+{
+  CompaniesSyncStateIcon *self = (CompaniesSyncStateIcon *) object;
+
+  g_free (self->shown_description);
+
+  G_OBJECT_CLASS (companies_sync_state_icon_parent_class)->finalize (object);
+}
+
+static void
 companies_sync_state_icon_get_property (GObject    *object,
                                         guint       prop_id,
                                         GValue     *value,
@@ -193,6 +217,7 @@ companies_sync_state_icon_class_init (CompaniesSyncStateIconClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = companies_sync_state_icon_dispose;
+  object_class->finalize = companies_sync_state_icon_finalize;
   object_class->get_property = companies_sync_state_icon_get_property;
   object_class->set_property = companies_sync_state_icon_set_property;
 
@@ -219,6 +244,7 @@ companies_sync_state_icon_init (CompaniesSyncStateIcon *self)
   gtk_widget_set_halign (GTK_WIDGET (self->image), GTK_ALIGN_CENTER);
   gtk_widget_set_parent (GTK_WIDGET (self->image), GTK_WIDGET (self));
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  self->shown_state = -1;
   update (self);
 }
 
@@ -246,22 +272,24 @@ companies_sync_state_icon_set_company (CompaniesSyncStateIcon *self,
   if (self->company == company)
     return;
 
+  /* Plain handlers, disconnected here and at dispose: cheaper than
+   * g_signal_connect_object ()'s weak references, bound and unbound for
+   * every row a scroll or a search brings. */
   if (self->company != NULL)
     {
-      g_signal_handlers_disconnect_by_func (self->company, company_notify_cb, self);
+      g_clear_signal_handler (&self->notify_ids[0], self->company);
+      g_clear_signal_handler (&self->notify_ids[1], self->company);
       g_clear_object (&self->company);
     }
 
   if (company != NULL)
     {
       self->company = g_object_ref (company);
-      g_signal_connect_object (company, "notify::sync-state",
-                               G_CALLBACK (company_notify_cb), self,
-                               G_CONNECT_SWAPPED);
+      self->notify_ids[0] = g_signal_connect_swapped (company, "notify::sync-state",
+                                                      G_CALLBACK (company_notify_cb), self);
       /* The reason can change while the state stays "rejected". */
-      g_signal_connect_object (company, "notify::rejection-message",
-                               G_CALLBACK (company_notify_cb), self,
-                               G_CONNECT_SWAPPED);
+      self->notify_ids[1] = g_signal_connect_swapped (company, "notify::rejection-message",
+                                                      G_CALLBACK (company_notify_cb), self);
     }
 
   update (self);

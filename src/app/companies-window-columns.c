@@ -4,8 +4,11 @@
  *
  * The cells are made in C (GtkSignalListItemFactory): a builder factory
  * parses its template again for every cell it makes, which shows when a
- * window of rows fills. Each label follows its company's property, so a
- * row updated in place by a refresh redraws itself.
+ * window of rows fills. Each text cell (CompaniesFieldCell, cheaper than
+ * a GtkLabel) follows its company's field, so a row updated in place by
+ * a refresh redraws itself. The sort of the columns also decides which
+ * changes of a row the list must announce
+ * (_companies_window_update_watched ()).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +16,7 @@
 
 #include "config.h"
 
+#include "companies-field-cell.h"
 #include "companies-field-sorter.h"
 #include "companies-sync-state-icon.h"
 #include "companies-window-private.h"
@@ -20,7 +24,6 @@
 typedef struct
 {
   CompaniesField  field;
-  const char     *property;
   /* Each column asks for room by its content, within bounds: a long
    * value ellipsizes rather than pushing the other columns away. */
   int             min_chars;
@@ -28,49 +31,38 @@ typedef struct
 } TextColumn;
 
 static const TextColumn text_columns[] = {
-  { COMPANIES_FIELD_NAME, "name", 10, 32 },
-  { COMPANIES_FIELD_CITY, "city", 6, 18 },
-  { COMPANIES_FIELD_COUNTRY, "country", 6, 16 },
-  { COMPANIES_FIELD_PHONE, "phone", 8, 18 },
-  { COMPANIES_FIELD_EMAIL, "email", 10, 28 },
+  { COMPANIES_FIELD_NAME, 10, 32 },
+  { COMPANIES_FIELD_CITY, 6, 18 },
+  { COMPANIES_FIELD_COUNTRY, 6, 16 },
+  { COMPANIES_FIELD_PHONE, 8, 18 },
+  { COMPANIES_FIELD_EMAIL, 10, 28 },
 };
 
 static void
-label_setup_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                const TextColumn         *column)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_width_chars (GTK_LABEL (label), column->min_chars);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), column->max_chars);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-label_bind_cb (GtkSignalListItemFactory *factory,
+cell_setup_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                const TextColumn         *column)
 {
-  GBinding *binding;
-
-  binding = g_object_bind_property (gtk_list_item_get_item (item), column->property,
-                                    gtk_list_item_get_child (item), "label",
-                                    G_BINDING_SYNC_CREATE);
-  g_object_set_data (G_OBJECT (item), "binding", binding);
+  gtk_list_item_set_child (item, companies_field_cell_new (column->field,
+                                                           column->min_chars,
+                                                           column->max_chars));
 }
 
 static void
-label_unbind_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 const TextColumn         *column)
+cell_bind_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              const TextColumn         *column)
 {
-  GBinding *binding = g_object_steal_data (G_OBJECT (item), "binding");
+  companies_field_cell_bind (COMPANIES_FIELD_CELL (gtk_list_item_get_child (item)),
+                             gtk_list_item_get_item (item));
+}
 
-  if (binding != NULL)
-    g_binding_unbind (binding);
+static void
+cell_unbind_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                const TextColumn         *column)
+{
+  companies_field_cell_bind (COMPANIES_FIELD_CELL (gtk_list_item_get_child (item)), NULL);
 }
 
 static void
@@ -80,9 +72,9 @@ setup_text_column (GtkColumnViewColumn *column,
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_autoptr(GtkSorter) sorter = companies_field_sorter_new (info->field);
 
-  g_signal_connect (factory, "setup", G_CALLBACK (label_setup_cb), (gpointer) info);
-  g_signal_connect (factory, "bind", G_CALLBACK (label_bind_cb), (gpointer) info);
-  g_signal_connect (factory, "unbind", G_CALLBACK (label_unbind_cb), (gpointer) info);
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup_cb), (gpointer) info);
+  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind_cb), (gpointer) info);
+  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind_cb), (gpointer) info);
 
   gtk_column_view_column_set_factory (column, factory);
   gtk_column_view_column_set_sorter (column, sorter);
@@ -138,6 +130,66 @@ setup_state_column (GtkColumnViewColumn *column)
   gtk_column_view_column_set_sorter (column, sorter);
 }
 
+/* Tells the list which changes move a row or may hide it: the fields the
+ * sort uses, the listed fields while a search is on, the sync state when
+ * the rows are sorted by it. GTK 4.8 has no call that names the sort
+ * columns, so the column view's sorter is asked to compare two companies
+ * that differ in one thing only. */
+void
+_companies_window_update_watched (CompaniesWindow *self)
+{
+  static const CompaniesField listed[] = {
+    COMPANIES_FIELD_NAME,
+    COMPANIES_FIELD_CITY,
+    COMPANIES_FIELD_COUNTRY,
+    COMPANIES_FIELD_PHONE,
+    COMPANIES_FIELD_EMAIL,
+  };
+  GtkSorter *sorter;
+  const char *search;
+  gboolean searching;
+  gboolean watch_state = FALSE;
+  guint mask = 0;
+
+  /* Nothing to tell while the window goes away. */
+  if (self->column_view == NULL || self->companies == NULL)
+    return;
+
+  sorter = gtk_column_view_get_sorter (self->column_view);
+  search = companies_search_filter_get_text (self->search_filter);
+  searching = search != NULL && *search != '\0';
+
+  for (guint i = 0; i < G_N_ELEMENTS (listed); i++)
+    {
+      g_autoptr(CompaniesCompany) a = companies_company_new ();
+      g_autoptr(CompaniesCompany) b = companies_company_new ();
+
+      companies_company_set_field (a, listed[i], "a");
+      companies_company_set_field (b, listed[i], "b");
+
+      if (searching || gtk_sorter_compare (sorter, a, b) != GTK_ORDERING_EQUAL)
+        mask |= COMPANIES_FIELD_BIT (listed[i]);
+    }
+
+  {
+    g_autoptr(CompaniesCompany) a = companies_company_new ();
+    g_autoptr(CompaniesCompany) b = companies_company_new ();
+
+    companies_company_set_rejection (b, COMPANIES_REJECT_INVALID_FIELD, NULL, "");
+    watch_state = gtk_sorter_compare (sorter, a, b) != GTK_ORDERING_EQUAL;
+  }
+
+  companies_company_list_set_watched (self->companies, mask, watch_state);
+}
+
+static void
+sorter_changed_cb (CompaniesWindow  *self,
+                   GtkSorterChange   change,
+                   GtkSorter        *sorter)
+{
+  _companies_window_update_watched (self);
+}
+
 void
 _companies_window_columns_init (CompaniesWindow *self)
 {
@@ -155,4 +207,9 @@ _companies_window_columns_init (CompaniesWindow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
     setup_text_column (columns[i], &text_columns[i]);
+
+  /* Sorted by name until a header is clicked. */
+  g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
+                           G_CALLBACK (sorter_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_column_view_sort_by_column (self->column_view, self->name_column, GTK_SORT_ASCENDING);
 }

@@ -7,6 +7,7 @@
 #include "companies-company-list.h"
 #include "companies-local-store.h"
 #include "companies-search-filter.h"
+#include "companies-search-model.h"
 #include "companies-sync-scheduler.h"
 #include "companies-window.h"
 
@@ -50,7 +51,7 @@ struct _CompaniesWindow
   CompaniesCompanyList   *companies;
   GtkSortListModel       *sort_model;
   CompaniesSearchFilter  *search_filter;
-  GtkFilterListModel     *filter_model;
+  CompaniesSearchModel   *filter_model;
   GtkSingleSelection     *selection;
 
   CompaniesLocalStore    *store;      /* NULL when it could not be opened */
@@ -99,6 +100,7 @@ void     _companies_window_show_error           (CompaniesWindow  *self,
 
 /* companies-window-columns.c */
 void     _companies_window_columns_init         (CompaniesWindow  *self);
+void     _companies_window_update_watched       (CompaniesWindow  *self);
 
 /* companies-window-actions.c */
 void     _companies_window_class_actions_init   (GtkWidgetClass   *widget_class);
@@ -107,6 +109,8 @@ void     _companies_window_update_actions       (CompaniesWindow  *self);
 /* companies-window-status.c */
 void     _companies_window_status_init          (CompaniesWindow  *self);
 void     _companies_window_update_status        (CompaniesWindow  *self);
+void     _companies_window_show_status          (CompaniesWindow            *self,
+                                                 const CompaniesStoreStatus *known);
 void     _companies_window_reload_overwritten   (CompaniesWindow  *self);
 void     _companies_window_show_undo            (CompaniesWindow  *self,
                                                  CompaniesCompany *deleted);

@@ -31,6 +31,14 @@ set_tooltip (GtkWidget  *widget,
 void
 _companies_window_update_status (CompaniesWindow *self)
 {
+  _companies_window_show_status (self, NULL);
+}
+
+/* @known: the store's status if the caller just read it, else NULL. */
+void
+_companies_window_show_status (CompaniesWindow            *self,
+                               const CompaniesStoreStatus *known)
+{
   CompaniesStoreStatus status = { 0 };
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -47,7 +55,9 @@ _companies_window_update_status (CompaniesWindow *self)
       return;
     }
 
-  if (!companies_local_store_get_status (self->store, &status, &error))
+  if (known != NULL)
+    status = *known;
+  else if (!companies_local_store_get_status (self->store, &status, &error))
     {
       gtk_label_set_text (self->status_label, error->message);
       return;

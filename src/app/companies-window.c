@@ -2,14 +2,15 @@
  *
  * The list is a model chain: CompaniesCompanyList (a GListModel kept in
  * step with the store) → GtkSortListModel (the column view's sorter) →
- * GtkFilterListModel (the search) → GtkSingleSelection → GtkColumnView.
+ * CompaniesSearchModel (the search) → GtkSingleSelection → GtkColumnView.
  * Sorting comes before filtering so that a search keystroke never makes
  * the sort model build its keys again.
  *
- * The list is read in a worker thread (its own store connection) at start,
- * after each sync and whenever the database file's data version moves
- * (another process, such as companies-cli, wrote to it), then merged in
- * with the fewest items-changed. The app's own writes go through the
+ * The list is read in a worker thread (its own store connection) at start
+ * (a read the application began before making the window), after each
+ * sync and whenever the database file's data version moves (another
+ * process, such as companies-cli, wrote to it), then merged in with the
+ * fewest items-changed. The app's own writes go through the
  * ForSync actions on the main thread and update their row at once.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -50,6 +51,17 @@ update_view_state (CompaniesWindow *self)
 
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
   gtk_stack_set_visible_child_name (self->main_stack, page);
+}
+
+/* See setup_models (). */
+static void
+sort_pending_cb (CompaniesWindow *self)
+{
+  if (!self->loaded || gtk_sort_list_model_get_pending (self->sort_model) > 0)
+    return;
+
+  g_signal_handlers_disconnect_by_func (self->sort_model, sort_pending_cb, self);
+  gtk_sort_list_model_set_incremental (self->sort_model, FALSE);
 }
 
 static void
@@ -133,6 +145,8 @@ companies_loaded_cb (GObject      *object,
       n_signals = companies_company_list_apply (self->companies, update);
       self->known_data_version = self->loading_data_version;
       self->loaded = TRUE;
+      companies_search_model_prepare_when_idle (self->filter_model);
+      sort_pending_cb (self);
 
       g_debug ("Read %u companies in %.1f ms, merged them in %.1f ms with %u items-changed",
                companies_list_update_get_n_companies (update),
@@ -145,7 +159,9 @@ companies_loaded_cb (GObject      *object,
 
   update_view_state (self);
   _companies_window_update_actions (self);
-  _companies_window_update_status (self);
+  /* The counts the worker read with the list, when it is what shows. */
+  _companies_window_show_status (self, update != NULL && self->loaded && !self->reload_again
+                                         ? companies_list_update_get_status (update) : NULL);
 
   if (self->reload_again)
     {
@@ -168,7 +184,10 @@ _companies_window_reload (CompaniesWindow *self)
 
   self->loading = TRUE;
   self->loading_started = g_get_monotonic_time ();
-  self->loading_data_version = companies_local_store_get_data_version (self->store);
+  /* A read the application started early is taken over: its version
+   * is the one from when it started. */
+  if (!companies_company_list_get_preload_version (self->companies, &self->loading_data_version))
+    self->loading_data_version = companies_local_store_get_data_version (self->store);
 
   companies_company_list_load_async (self->companies,
                                      companies_local_store_get_path (self->store),
@@ -317,68 +336,6 @@ column_view_activate_cb (CompaniesWindow *self,
     companies_window_edit_company (self, company);
 }
 
-/* --- What orders and filters the rows --- */
-
-/* Tells the list which changes move a row or may hide it: the fields the
- * sort uses, the listed fields while a search is on, the sync state when
- * the rows are sorted by it. GTK 4.8 has no call that names the sort
- * columns, so the column view's sorter is asked to compare two companies
- * that differ in one thing only. */
-static void
-update_watched (CompaniesWindow *self)
-{
-  static const CompaniesField listed[] = {
-    COMPANIES_FIELD_NAME,
-    COMPANIES_FIELD_CITY,
-    COMPANIES_FIELD_COUNTRY,
-    COMPANIES_FIELD_PHONE,
-    COMPANIES_FIELD_EMAIL,
-  };
-  GtkSorter *sorter;
-  const char *search;
-  gboolean searching;
-  gboolean watch_state = FALSE;
-  guint mask = 0;
-
-  /* Nothing to tell while the window goes away. */
-  if (self->column_view == NULL || self->companies == NULL)
-    return;
-
-  sorter = gtk_column_view_get_sorter (self->column_view);
-  search = companies_search_filter_get_text (self->search_filter);
-  searching = search != NULL && *search != '\0';
-
-  for (guint i = 0; i < G_N_ELEMENTS (listed); i++)
-    {
-      g_autoptr(CompaniesCompany) a = companies_company_new ();
-      g_autoptr(CompaniesCompany) b = companies_company_new ();
-
-      companies_company_set_field (a, listed[i], "a");
-      companies_company_set_field (b, listed[i], "b");
-
-      if (searching || gtk_sorter_compare (sorter, a, b) != GTK_ORDERING_EQUAL)
-        mask |= COMPANIES_FIELD_BIT (listed[i]);
-    }
-
-  {
-    g_autoptr(CompaniesCompany) a = companies_company_new ();
-    g_autoptr(CompaniesCompany) b = companies_company_new ();
-
-    companies_company_set_rejection (b, COMPANIES_REJECT_INVALID_FIELD, NULL, "");
-    watch_state = gtk_sorter_compare (sorter, a, b) != GTK_ORDERING_EQUAL;
-  }
-
-  companies_company_list_set_watched (self->companies, mask, watch_state);
-}
-
-static void
-sorter_changed_cb (CompaniesWindow  *self,
-                   GtkSorterChange   change,
-                   GtkSorter        *sorter)
-{
-  update_watched (self);
-}
-
 /* --- Search --- */
 
 static void
@@ -392,7 +349,7 @@ search_changed_cb (CompaniesWindow *self,
 
   companies_search_filter_set_text (self->search_filter,
                                     gtk_editable_get_text (GTK_EDITABLE (entry)));
-  update_watched (self);
+  _companies_window_update_watched (self);
   update_view_state (self);
 
   g_debug ("Filtered for “%s” in %.1f ms: %u of %u shown",
@@ -478,6 +435,41 @@ status_tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* companies → sort → filter → selection, over the application's list
+ * (whose first read may have started before the window). */
+static void
+setup_models (CompaniesWindow      *self,
+              CompaniesCompanyList *companies)
+{
+  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
+
+  self->companies = g_object_ref (companies);
+  self->sort_model = gtk_sort_list_model_new (g_object_ref (companies_company_list_get_model (self->companies)),
+                                              sorter != NULL ? g_object_ref (sorter) : NULL);
+  /* The first read comes in name order: sorting it in steps lets the
+   * first frame show it without waiting for 100,000 comparisons that
+   * move nothing. Later sorts (a header click) are whole again. */
+  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
+  g_signal_connect_object (self->sort_model, "notify::pending",
+                           G_CALLBACK (sort_pending_cb), self, G_CONNECT_SWAPPED);
+  self->search_filter = companies_search_filter_new ();
+  self->filter_model = companies_search_model_new (G_LIST_MODEL (self->sort_model),
+                                                   self->search_filter);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+
+  _companies_window_update_watched (self);
+
+  g_signal_connect_object (companies_company_list_get_model (self->companies), "items-changed",
+                           G_CALLBACK (model_items_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->filter_model, "items-changed",
+                           G_CALLBACK (model_items_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
+}
+
 /* "application" is not a construct property of GtkWindow: everything
  * that needs it starts here, once it is set. */
 static void
@@ -496,6 +488,8 @@ companies_window_setup (CompaniesWindow      *self,
   store_error = companies_application_get_store_error (application);
   if (store_error != NULL)
     gtk_label_set_text (self->error_label, store_error->message);
+
+  setup_models (self, companies_application_get_company_list (application));
 
   restore_window_state (self);
 
@@ -611,40 +605,16 @@ companies_window_class_init (CompaniesWindowClass *klass)
 static void
 companies_window_init (CompaniesWindow *self)
 {
-  GtkSorter *sorter;
-
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
 
   _companies_window_columns_init (self);
 
-  /* companies → sort → filter → selection */
-  self->companies = companies_company_list_new ();
-  sorter = gtk_column_view_get_sorter (self->column_view);
-  self->sort_model = gtk_sort_list_model_new (g_object_ref (companies_company_list_get_model (self->companies)),
-                                              sorter != NULL ? g_object_ref (sorter) : NULL);
-  self->search_filter = companies_search_filter_new ();
-  self->filter_model = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->sort_model)),
-                                                  g_object_ref (GTK_FILTER (self->search_filter)));
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
-  gtk_single_selection_set_autoselect (self->selection, FALSE);
-  gtk_single_selection_set_can_unselect (self->selection, TRUE);
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-
-  /* Sorted by name until a header is clicked. */
-  g_signal_connect_object (sorter, "changed", G_CALLBACK (sorter_changed_cb), self, G_CONNECT_SWAPPED);
-  gtk_column_view_sort_by_column (self->column_view, self->name_column, GTK_SORT_ASCENDING);
-  update_watched (self);
-
-  g_signal_connect_object (companies_company_list_get_model (self->companies), "items-changed",
-                           G_CALLBACK (model_items_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter_model, "items-changed",
-                           G_CALLBACK (model_items_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->selection, "notify::selected-item",
-                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
-
-  /* Search: Ctrl+F, the toggle button, or just typing. */
+  /* Search: Ctrl+F, the toggle button, or just typing. A keystroke
+   * filters at once: GtkSearchEntry's default wait (150 ms) was longer
+   * than the filtering it spares. */
+  gtk_search_entry_set_search_delay (self->search_entry, 0);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
   g_object_bind_property (self->search_button, "active",

@@ -1,4 +1,7 @@
-/* companies-company.c: one company as the client holds it
+/* companies-company.c: one company as the client holds it: the object,
+ * its values and properties. Its sync flags and derived sync state are in
+ * companies-company-state.c; the fields of both in
+ * companies-company-private.h.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,25 +9,7 @@
 
 #include <string.h>
 
-#include "companies-company.h"
-
-struct _CompaniesCompany
-{
-  GObject  parent_instance;
-
-  char    *uuid;
-  gint64   id;
-  gint64   version;
-  /* Never NULL: empty values point at empty_value, which is not freed. */
-  char    *values[COMPANIES_N_FIELDS];
-  char    *rejection_code;
-  char    *rejection_field;
-  char    *rejection_message;
-  guint    changed_fields;
-  guint    is_from_server : 1;
-  guint    is_modified : 1;
-  guint    is_active : 1;
-};
+#include "companies-company-private.h"
 
 G_DEFINE_FINAL_TYPE (CompaniesCompany, companies_company, G_TYPE_OBJECT)
 
@@ -35,24 +20,7 @@ G_DEFINE_ENUM_TYPE (CompaniesSyncState, companies_sync_state,
   G_DEFINE_ENUM_VALUE (COMPANIES_SYNC_STATE_PENDING_DELETE, "pending-delete"),
   G_DEFINE_ENUM_VALUE (COMPANIES_SYNC_STATE_REJECTED, "rejected"))
 
-enum {
-  PROP_0,
-  PROP_UUID,
-  PROP_ID,
-  PROP_VERSION,
-  PROP_IS_FROM_SERVER,
-  PROP_IS_MODIFIED,
-  PROP_IS_ACTIVE,
-  PROP_CHANGED_FIELDS,
-  PROP_REJECTION_CODE,
-  PROP_REJECTION_FIELD,
-  PROP_REJECTION_MESSAGE,
-  PROP_SYNC_STATE,
-  PROP_FIELD_FIRST,
-  N_PROPS = PROP_FIELD_FIRST + COMPANIES_N_FIELDS
-};
-
-static GParamSpec *properties[N_PROPS];
+GParamSpec *companies_company_properties[N_PROPS];
 
 static char empty_value[] = "";
 
@@ -69,45 +37,18 @@ static const char * const field_property_names[COMPANIES_N_FIELDS] = {
   [COMPANIES_FIELD_NOTES]       = "notes",
 };
 
-static CompaniesSyncState
-compute_sync_state (CompaniesCompany *self)
-{
-  if (self->rejection_code != NULL)
-    return COMPANIES_SYNC_STATE_REJECTED;
-  if (!self->is_active)
-    return COMPANIES_SYNC_STATE_PENDING_DELETE;
-  if (!self->is_from_server)
-    return COMPANIES_SYNC_STATE_PENDING_ADD;
-  if (self->is_modified)
-    return COMPANIES_SYNC_STATE_PENDING_CHANGE;
-  return COMPANIES_SYNC_STATE_SYNCED;
-}
-
-static void
-notify_sync_state_if_changed (CompaniesCompany   *self,
-                              CompaniesSyncState  old_state)
-{
-  if (compute_sync_state (self) != old_state)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_STATE]);
-}
-
-/* g_set_str () is GLib 2.76. */
 static gboolean
-set_str (char       **str_pointer,
-         const char  *new_str)
+in_block (CompaniesCompany *self,
+          const char       *string)
 {
-  if (g_strcmp0 (*str_pointer, new_str) == 0)
-    return FALSE;
-
-  g_free (*str_pointer);
-  *str_pointer = g_strdup (new_str);
-  return TRUE;
+  return self->block != NULL && string >= self->block && string < self->block + self->block_size;
 }
 
 static void
-free_value (char *value)
+free_value (CompaniesCompany *self,
+            char             *value)
 {
-  if (value != empty_value)
+  if (value != empty_value && !in_block (self, value))
     g_free (value);
 }
 
@@ -124,12 +65,17 @@ companies_company_finalize (GObject *object)
 {
   CompaniesCompany *self = (CompaniesCompany *) object;
 
-  g_free (self->uuid);
+  if (!in_block (self, self->uuid))
+    g_free (self->uuid);
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    free_value (self->values[i]);
+    free_value (self, self->values[i]);
+  g_free (self->block);
   g_free (self->rejection_code);
   g_free (self->rejection_field);
   g_free (self->rejection_message);
+
+  if (self->app_data_destroy != NULL)
+    self->app_data_destroy (self->app_data);
 
   G_OBJECT_CLASS (companies_company_parent_class)->finalize (object);
 }
@@ -191,7 +137,7 @@ companies_company_get_property (GObject    *object,
       break;
 
     case PROP_SYNC_STATE:
-      g_value_set_enum (value, compute_sync_state (self));
+      g_value_set_enum (value, companies_company_compute_sync_state (self));
       break;
 
     default:
@@ -277,36 +223,36 @@ companies_company_class_init (CompaniesCompanyClass *klass)
   object_class->get_property = companies_company_get_property;
   object_class->set_property = companies_company_set_property;
 
-  properties[PROP_UUID] =
+  companies_company_properties[PROP_UUID] =
     g_param_spec_string ("uuid", NULL, NULL, NULL, flags);
-  properties[PROP_ID] =
+  companies_company_properties[PROP_ID] =
     g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, flags);
-  properties[PROP_VERSION] =
+  companies_company_properties[PROP_VERSION] =
     g_param_spec_int64 ("version", NULL, NULL, 0, G_MAXINT64, 0, flags);
-  properties[PROP_IS_FROM_SERVER] =
+  companies_company_properties[PROP_IS_FROM_SERVER] =
     g_param_spec_boolean ("is-from-server", NULL, NULL, FALSE, flags);
-  properties[PROP_IS_MODIFIED] =
+  companies_company_properties[PROP_IS_MODIFIED] =
     g_param_spec_boolean ("is-modified", NULL, NULL, FALSE, flags);
-  properties[PROP_IS_ACTIVE] =
+  companies_company_properties[PROP_IS_ACTIVE] =
     g_param_spec_boolean ("is-active", NULL, NULL, TRUE, flags);
-  properties[PROP_CHANGED_FIELDS] =
+  companies_company_properties[PROP_CHANGED_FIELDS] =
     g_param_spec_uint ("changed-fields", NULL, NULL, 0, COMPANIES_ALL_FIELDS, 0, flags);
-  properties[PROP_REJECTION_CODE] =
+  companies_company_properties[PROP_REJECTION_CODE] =
     g_param_spec_string ("rejection-code", NULL, NULL, NULL, flags);
-  properties[PROP_REJECTION_FIELD] =
+  companies_company_properties[PROP_REJECTION_FIELD] =
     g_param_spec_string ("rejection-field", NULL, NULL, NULL, flags);
-  properties[PROP_REJECTION_MESSAGE] =
+  companies_company_properties[PROP_REJECTION_MESSAGE] =
     g_param_spec_string ("rejection-message", NULL, NULL, NULL, flags);
-  properties[PROP_SYNC_STATE] =
+  companies_company_properties[PROP_SYNC_STATE] =
     g_param_spec_enum ("sync-state", NULL, NULL,
                        COMPANIES_TYPE_SYNC_STATE, COMPANIES_SYNC_STATE_PENDING_ADD,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    properties[PROP_FIELD_FIRST + i] =
+    companies_company_properties[PROP_FIELD_FIRST + i] =
       g_param_spec_string (field_property_names[i], NULL, NULL, "", flags);
 
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  g_object_class_install_properties (object_class, N_PROPS, companies_company_properties);
 }
 
 static void
@@ -321,6 +267,64 @@ CompaniesCompany *
 companies_company_new (void)
 {
   return g_object_new (COMPANIES_TYPE_COMPANY, NULL);
+}
+
+CompaniesCompany *
+companies_company_new_from_values (const char         *uuid,
+                                   gint64              id,
+                                   gint64              version,
+                                   gboolean            is_from_server,
+                                   gboolean            is_modified,
+                                   gboolean            is_active,
+                                   guint               changed_fields,
+                                   const char * const *values,
+                                   const gsize        *lengths)
+{
+  CompaniesCompany *self = companies_company_new ();
+  gsize sizes[COMPANIES_N_FIELDS];
+  gsize uuid_size = uuid != NULL ? strlen (uuid) + 1 : 0;
+  gsize total = uuid_size;
+  char *next;
+
+  self->id = id;
+  self->version = version;
+  self->is_from_server = !!is_from_server;
+  self->is_modified = !!is_modified;
+  self->is_active = !!is_active;
+  self->changed_fields = changed_fields;
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      sizes[i] = values[i] == NULL ? 0 : lengths != NULL ? lengths[i] : strlen (values[i]);
+      if (sizes[i] > 0)
+        total += sizes[i] + 1;
+    }
+
+  if (total == 0)
+    return self;
+
+  self->block = next = g_malloc (total);
+  self->block_size = total;
+
+  if (uuid != NULL)
+    {
+      memcpy (next, uuid, uuid_size);
+      self->uuid = next;
+      next += uuid_size;
+    }
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      if (sizes[i] == 0)
+        continue;
+
+      memcpy (next, values[i], sizes[i]);
+      next[sizes[i]] = '\0';
+      self->values[i] = next;
+      next += sizes[i] + 1;
+    }
+
+  return self;
 }
 
 CompaniesCompany *
@@ -361,8 +365,13 @@ companies_company_set_uuid (CompaniesCompany *self,
 {
   g_return_if_fail (COMPANIES_IS_COMPANY (self));
 
-  if (set_str (&self->uuid, uuid))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UUID]);
+  if (g_strcmp0 (self->uuid, uuid) == 0)
+    return;
+
+  if (!in_block (self, self->uuid))
+    g_free (self->uuid);
+  self->uuid = g_strdup (uuid);
+  g_object_notify_by_pspec (G_OBJECT (self), companies_company_properties[PROP_UUID]);
 }
 
 gint64
@@ -382,7 +391,7 @@ companies_company_set_id (CompaniesCompany *self,
   if (self->id != id)
     {
       self->id = id;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
+      g_object_notify_by_pspec (G_OBJECT (self), companies_company_properties[PROP_ID]);
     }
 }
 
@@ -403,7 +412,7 @@ companies_company_set_version (CompaniesCompany *self,
   if (self->version != version)
     {
       self->version = version;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERSION]);
+      g_object_notify_by_pspec (G_OBJECT (self), companies_company_properties[PROP_VERSION]);
     }
 }
 
@@ -431,9 +440,9 @@ companies_company_set_field (CompaniesCompany *self,
   if (strcmp (self->values[field], value) == 0)
     return;
 
-  free_value (self->values[field]);
+  free_value (self, self->values[field]);
   self->values[field] = dup_value (value);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIELD_FIRST + field]);
+  g_object_notify_by_pspec (G_OBJECT (self), companies_company_properties[PROP_FIELD_FIRST + field]);
 }
 
 const char * const *
@@ -448,163 +457,6 @@ const char *
 companies_company_get_name (CompaniesCompany *self)
 {
   return companies_company_get_field (self, COMPANIES_FIELD_NAME);
-}
-
-gboolean
-companies_company_get_is_from_server (CompaniesCompany *self)
-{
-  g_return_val_if_fail (COMPANIES_IS_COMPANY (self), FALSE);
-
-  return self->is_from_server;
-}
-
-void
-companies_company_set_is_from_server (CompaniesCompany *self,
-                                      gboolean          is_from_server)
-{
-  CompaniesSyncState old_state;
-
-  g_return_if_fail (COMPANIES_IS_COMPANY (self));
-
-  is_from_server = !!is_from_server;
-  if (self->is_from_server == (guint) is_from_server)
-    return;
-
-  old_state = compute_sync_state (self);
-  self->is_from_server = is_from_server;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_FROM_SERVER]);
-  notify_sync_state_if_changed (self, old_state);
-}
-
-gboolean
-companies_company_get_is_modified (CompaniesCompany *self)
-{
-  g_return_val_if_fail (COMPANIES_IS_COMPANY (self), FALSE);
-
-  return self->is_modified;
-}
-
-void
-companies_company_set_is_modified (CompaniesCompany *self,
-                                   gboolean          is_modified)
-{
-  CompaniesSyncState old_state;
-
-  g_return_if_fail (COMPANIES_IS_COMPANY (self));
-
-  is_modified = !!is_modified;
-  if (self->is_modified == (guint) is_modified)
-    return;
-
-  old_state = compute_sync_state (self);
-  self->is_modified = is_modified;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_MODIFIED]);
-  notify_sync_state_if_changed (self, old_state);
-}
-
-gboolean
-companies_company_get_is_active (CompaniesCompany *self)
-{
-  g_return_val_if_fail (COMPANIES_IS_COMPANY (self), FALSE);
-
-  return self->is_active;
-}
-
-void
-companies_company_set_is_active (CompaniesCompany *self,
-                                 gboolean          is_active)
-{
-  CompaniesSyncState old_state;
-
-  g_return_if_fail (COMPANIES_IS_COMPANY (self));
-
-  is_active = !!is_active;
-  if (self->is_active == (guint) is_active)
-    return;
-
-  old_state = compute_sync_state (self);
-  self->is_active = is_active;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_ACTIVE]);
-  notify_sync_state_if_changed (self, old_state);
-}
-
-guint
-companies_company_get_changed_fields (CompaniesCompany *self)
-{
-  g_return_val_if_fail (COMPANIES_IS_COMPANY (self), 0);
-
-  return self->changed_fields;
-}
-
-void
-companies_company_set_changed_fields (CompaniesCompany *self,
-                                      guint             mask)
-{
-  g_return_if_fail (COMPANIES_IS_COMPANY (self));
-
-  mask &= COMPANIES_ALL_FIELDS;
-  if (self->changed_fields != mask)
-    {
-      self->changed_fields = mask;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHANGED_FIELDS]);
-    }
-}
-
-const char *
-companies_company_get_rejection_code (CompaniesCompany *self)
-{
-  g_return_val_if_fail (COMPANIES_IS_COMPANY (self), NULL);
-
-  return self->rejection_code;
-}
-
-const char *
-companies_company_get_rejection_field (CompaniesCompany *self)
-{
-  g_return_val_if_fail (COMPANIES_IS_COMPANY (self), NULL);
-
-  return self->rejection_field;
-}
-
-const char *
-companies_company_get_rejection_message (CompaniesCompany *self)
-{
-  g_return_val_if_fail (COMPANIES_IS_COMPANY (self), NULL);
-
-  return self->rejection_message;
-}
-
-void
-companies_company_set_rejection (CompaniesCompany *self,
-                                 const char       *code,
-                                 const char       *field,
-                                 const char       *message)
-{
-  CompaniesSyncState old_state;
-  GObject *object;
-
-  g_return_if_fail (COMPANIES_IS_COMPANY (self));
-
-  object = G_OBJECT (self);
-  old_state = compute_sync_state (self);
-
-  g_object_freeze_notify (object);
-  if (set_str (&self->rejection_code, code))
-    g_object_notify_by_pspec (object, properties[PROP_REJECTION_CODE]);
-  if (set_str (&self->rejection_field, field))
-    g_object_notify_by_pspec (object, properties[PROP_REJECTION_FIELD]);
-  if (set_str (&self->rejection_message, message))
-    g_object_notify_by_pspec (object, properties[PROP_REJECTION_MESSAGE]);
-  notify_sync_state_if_changed (self, old_state);
-  g_object_thaw_notify (object);
-}
-
-CompaniesSyncState
-companies_company_get_sync_state (CompaniesCompany *self)
-{
-  g_return_val_if_fail (COMPANIES_IS_COMPANY (self), COMPANIES_SYNC_STATE_SYNCED);
-
-  return compute_sync_state (self);
 }
 
 gboolean
@@ -636,4 +488,44 @@ companies_company_equal (CompaniesCompany *a,
     }
 
   return TRUE;
+}
+
+gpointer
+companies_company_get_app_data (CompaniesCompany *self)
+{
+  g_return_val_if_fail (COMPANIES_IS_COMPANY (self), NULL);
+
+  return self->app_data;
+}
+
+void
+companies_company_set_app_data (CompaniesCompany *self,
+                                gpointer          data,
+                                GDestroyNotify    destroy)
+{
+  gpointer old_data;
+  GDestroyNotify old_destroy;
+
+  g_return_if_fail (COMPANIES_IS_COMPANY (self));
+
+  old_data = self->app_data;
+  old_destroy = self->app_data_destroy;
+  self->app_data = data;
+  self->app_data_destroy = destroy;
+
+  if (old_destroy != NULL && old_data != data)
+    old_destroy (old_data);
+}
+
+gpointer
+companies_company_steal_app_data (CompaniesCompany *self)
+{
+  gpointer data;
+
+  g_return_val_if_fail (COMPANIES_IS_COMPANY (self), NULL);
+
+  data = g_steal_pointer (&self->app_data);
+  self->app_data_destroy = NULL;
+
+  return data;
 }

@@ -186,6 +186,7 @@ typedef struct
 {
   CompaniesChangeKind  kind;
   gint64               local_seq;
+  gint64               local_id;
   CompaniesChange     *change;   /* owned by the batch's request */
   gboolean             first_send;  /* an addition this batch marked add_sent */
 } CompaniesPushedRecord;

@@ -10,13 +10,16 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "companies-local-store-private.h"
 
 #define PUSH_COLUMNS \
-  "SELECT uuid, id, base_version, changed_fields, local_seq, add_sent, name, address," \
-  " city, postal_code, country, phone, email, website, notes FROM companies "
+  "SELECT uuid, id, base_version, changed_fields, local_seq, add_sent, local_id, name," \
+  " address, city, postal_code, country, phone, email, website, notes FROM companies "
 #define PUSH_ADD_SENT    5
-#define PUSH_FIRST_VALUE 6
+#define PUSH_LOCAL_ID    6
+#define PUSH_FIRST_VALUE 7
 
 /* The seed's filters exactly (so their partial indexes apply), less the
  * rejected rows and the changes made after the sync began. */
@@ -26,20 +29,29 @@ static const char push_added_sql[] =
 /* Not one of the seed's filters: additions already sent (add_sent) and
  * then deleted here, kept until the delete reaches the server. Their
  * addition goes out again, so that the server's answer gives their id
- * (see companies_local_store_delete_for_sync ()). */
+ * (see companies_local_store_delete_for_sync ()). In local_id order, the
+ * order of companies_inactive_idx: no sort for these few rows (a sorter
+ * costs more to set up than the whole query). */
 static const char push_sent_then_deleted_sql[] =
   PUSH_COLUMNS "WHERE is_from_server = 0 AND is_active = 0"
-  " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
+  " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_id";
 static const char push_updated_sql[] =
   PUSH_COLUMNS "WHERE is_modified = 1 AND is_from_server = 1 AND is_active = 1"
   " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
+/* The planner would take companies_inactive_idx and sort. */
 static const char push_deleted_sql[] =
-  PUSH_COLUMNS "WHERE is_active = 0 AND is_from_server = 1"
+  PUSH_COLUMNS "INDEXED BY companies_deleted_idx WHERE is_active = 0 AND is_from_server = 1"
   " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
 /* The first send of an addition (see add_sent in
  * companies-local-store-private.h). */
 static const char mark_add_sent_sql[] =
   "UPDATE companies SET add_sent = 1, sent_changed = ?1 WHERE local_id = ?2";
+/* The same for a row that did not change since the batch read it (its
+ * local_seq is the one read: every local change takes a new one), so
+ * that the values sent are its values: nothing changed after the send. */
+static const char mark_unchanged_add_sent_sql[] =
+  "UPDATE companies SET add_sent = 1, sent_changed = 0 WHERE local_id = ?1"
+  " AND local_seq = ?2 AND is_from_server = 0 AND add_sent = 0";
 
 void
 companies_push_batch_free (CompaniesPushBatch *batch)
@@ -56,7 +68,14 @@ char *
 companies_push_batch_key (CompaniesChangeKind  kind,
                           const char          *uuid)
 {
-  return g_strdup_printf ("%d:%s", (int) kind, uuid);
+  /* Called for every record pushed: no printf. */
+  gsize length = strlen (uuid);
+  char *key = g_malloc (length + 3);
+
+  key[0] = (char) ('0' + (int) kind);
+  key[1] = ':';
+  memcpy (key + 2, uuid, length + 1);
+  return key;
 }
 
 static gboolean
@@ -142,8 +161,9 @@ collect_changes (CompaniesLocalStore *self,
       pushed->change = change;
       g_hash_table_replace (batch->pushed, g_strdup (uuid), pushed);
 
+      pushed->local_id = sqlite3_column_int64 (stmt, PUSH_LOCAL_ID);
       if (kind == COMPANIES_CHANGE_ADD && sqlite3_column_int (stmt, PUSH_ADD_SENT) == 0)
-        g_ptr_array_add (first_adds, change);
+        g_ptr_array_add (first_adds, pushed);
 
       g_ptr_array_add (list, change);
       batch->n_changes++;
@@ -162,7 +182,6 @@ collect_changes (CompaniesLocalStore *self,
  * read. */
 static gboolean
 mark_adds_sent (CompaniesLocalStore  *self,
-                CompaniesPushBatch   *batch,
                 GPtrArray            *first_adds,
                 GError              **error)
 {
@@ -174,10 +193,23 @@ mark_adds_sent (CompaniesLocalStore  *self,
 
   for (guint n = 0; n < first_adds->len; n++)
     {
-      const CompaniesChange *change = g_ptr_array_index (first_adds, n);
+      const CompaniesPushedRecord *pushed = g_ptr_array_index (first_adds, n);
+      const CompaniesChange *change = pushed->change;
       g_autoptr(CompaniesStoreRow) row = NULL;
       g_autoptr(CompaniesStmt) stmt = NULL;
       guint changed = 0;
+
+      /* The common case, one statement: not changed since it was read. */
+      stmt = companies_local_store_prepare (self, mark_unchanged_add_sent_sql, error);
+      if (stmt == NULL)
+        goto failed;
+      sqlite3_bind_int64 (stmt, 1, pushed->local_id);
+      sqlite3_bind_int64 (stmt, 2, pushed->local_seq);
+      if (!companies_local_store_step_done (self, stmt, error))
+        goto failed;
+      if (sqlite3_changes (companies_local_store_get_db (self)) == 1)
+        continue;
+      g_clear_pointer (&stmt, companies_stmt_release);
 
       if (!companies_local_store_load_row (self, change->uuid, 0, &row, error))
         goto failed;
@@ -204,13 +236,7 @@ mark_adds_sent (CompaniesLocalStore  *self,
 
   /* Only now: a failed commit marked nothing. */
   for (guint n = 0; n < first_adds->len; n++)
-    {
-      const CompaniesChange *change = g_ptr_array_index (first_adds, n);
-      CompaniesPushedRecord *pushed = g_hash_table_lookup (batch->pushed, change->uuid);
-
-      if (pushed != NULL)
-        pushed->first_send = TRUE;
-    }
+    ((CompaniesPushedRecord *) g_ptr_array_index (first_adds, n))->first_send = TRUE;
 
   return TRUE;
 
@@ -227,8 +253,8 @@ companies_local_store_build_push_batch (CompaniesLocalStore *self,
                                         GError             **error)
 {
   g_autoptr(CompaniesPushBatch) batch = NULL;
-  /* CompaniesChange * of additions sent for the first time (owned by the
-   * batch's request). */
+  /* CompaniesPushedRecord * of additions sent for the first time (owned
+   * by the batch). */
   g_autoptr(GPtrArray) first_adds = g_ptr_array_new ();
 
   g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), NULL);
@@ -263,7 +289,12 @@ companies_local_store_build_push_batch (CompaniesLocalStore *self,
   /* Nothing was written: end the read without counting a commit. */
   companies_local_store_rollback (self);
 
-  if (!mark_adds_sent (self, batch, first_adds, error))
+  /* The page after the cursor then holds the records just pushed (on a
+   * server nobody else writes to), rather than lagging behind them and
+   * bringing them back in later pages. */
+  batch->request->limit = CLAMP (batch->n_changes, COMPANIES_DEFAULT_LIMIT, COMPANIES_MAX_LIMIT);
+
+  if (!mark_adds_sent (self, first_adds, error))
     return NULL;
 
   return g_steal_pointer (&batch);

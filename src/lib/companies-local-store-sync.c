@@ -35,6 +35,17 @@ static const char update_state_sql[] =
   " is_modified = ?5, is_active = ?6, changed_fields = ?7, local_seq = ?8,"
   " snapshot_seen = ?9, rejection_code = ?10, rejection_field = ?11,"
   " rejection_message = ?12, add_sent = ?13, sent_changed = ?14 WHERE local_id = ?15";
+/* The answer to one of our additions whose values the server holds as
+ * they are here: whatever its add_sent and changed set, nothing stays
+ * pending (see apply_company ()), and no value changes. One statement
+ * instead of loading the row and saving its state. */
+static const char adopt_unchanged_add_sql[] =
+  "UPDATE companies SET id = ?1, version = ?2, base_version = ?2, is_from_server = 1,"
+  " is_modified = 0, changed_fields = 0, add_sent = 0, sent_changed = 0,"
+  " snapshot_seen = CASE WHEN ?3 <> 0 THEN ?3 ELSE snapshot_seen END"
+  " WHERE uuid = ?4 AND is_from_server = 0 AND name = ?5 AND address = ?6 AND city = ?7"
+  " AND postal_code = ?8 AND country = ?9 AND phone = ?10 AND email = ?11"
+  " AND website = ?12 AND notes = ?13";
 static const char insert_notice_sql[] =
   "INSERT INTO overwritten (uuid, id, company_name, field, value, version, received_time)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
@@ -258,6 +269,34 @@ save_row_state (CompaniesLocalStore  *self,
   return companies_local_store_step_done (self, stmt, error);
 }
 
+/* Runs adopt_unchanged_add_sql; *out_adopted tells whether a row matched. */
+static gboolean
+adopt_unchanged_add (CompaniesLocalStore    *self,
+                     const CompaniesRecord  *record,
+                     gint64                  snapshot_generation,
+                     gboolean               *out_adopted,
+                     GError                **error)
+{
+  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, adopt_unchanged_add_sql, error);
+
+  *out_adopted = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, record->id);
+  sqlite3_bind_int64 (stmt, 2, record->version);
+  sqlite3_bind_int64 (stmt, 3, snapshot_generation);
+  sqlite3_bind_text (stmt, 4, record->uuid, -1, SQLITE_STATIC);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    sqlite3_bind_text (stmt, 5 + i, record->values[i] != NULL ? record->values[i] : "", -1, SQLITE_STATIC);
+
+  if (!companies_local_store_step_done (self, stmt, error))
+    return FALSE;
+
+  *out_adopted = sqlite3_changes (companies_local_store_get_db (self)) == 1;
+  return TRUE;
+}
+
 static gboolean
 apply_company (CompaniesLocalStore       *self,
                const CompaniesPushBatch  *batch,
@@ -271,6 +310,19 @@ apply_company (CompaniesLocalStore       *self,
 
   if (record->uuid == NULL || record->id <= 0)
     return TRUE;
+
+  /* The echo of an addition of this batch: most often the values sent. */
+  pushed = find_pushed (batch, record->uuid);
+  if (pushed != NULL && pushed->kind == COMPANIES_CHANGE_ADD)
+    {
+      gboolean adopted;
+
+      if (!evict_stale_id (self, record, error) ||
+          !adopt_unchanged_add (self, record, snapshot_generation, &adopted, error))
+        return FALSE;
+      if (adopted)
+        return TRUE;
+    }
 
   if (!companies_local_store_load_row (self, record->uuid, 0, &row, error))
     return FALSE;
@@ -335,6 +387,18 @@ apply_company (CompaniesLocalStore       *self,
       row->sent_changed = 0;
     }
   else if ((pushed = find_pushed (batch, row->uuid)) != NULL &&
+           pushed->kind == COMPANIES_CHANGE_ADD)
+    {
+      /* Pushed as an addition, and since made the server's by an earlier
+       * response (a page that listed it, applied after this request was
+       * built): the server kept its own values for the retried addition,
+       * so the fields still pending here stay pending. */
+      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+        if ((row->changed_fields & COMPANIES_FIELD_BIT (i)) == 0)
+          values_changed |= take_value (row, record, i);
+      row->is_modified = row->changed_fields != 0;
+    }
+  else if (pushed != NULL &&
            pushed->local_seq == row->local_seq &&
            row->rejection_code == NULL)
     {

@@ -124,6 +124,10 @@ CompaniesCompany    *companies_local_store_undelete_for_sync (CompaniesLocalStor
 GPtrArray           *companies_local_store_list              (CompaniesLocalStore  *self,
                                                               gboolean              include_deleted,
                                                               GError              **error);
+/* Every active record in no particular order: a plain scan of the table,
+ * for a caller that sorts them itself (the app's list). */
+GPtrArray           *companies_local_store_list_unordered    (CompaniesLocalStore  *self,
+                                                              GError              **error);
 /* By uuid or decimal server id; NULL with COMPANIES_STORE_ERROR_NOT_FOUND. */
 CompaniesCompany    *companies_local_store_lookup            (CompaniesLocalStore  *self,
                                                               const char           *ref,

@@ -240,12 +240,19 @@ append_string (GString    *out,
       return;
     }
 
-  if (!g_utf8_validate (str, -1, NULL))
-    str = valid = g_utf8_make_valid (str, -1);
+  /* The plain ASCII start needs neither escapes nor validation: most
+   * values are read once, not twice. The rest is validated. */
+  for (p = str; (guchar) *p >= 0x20 && (guchar) *p < 0x80 && *p != '"' && *p != '\\'; p++)
+    ;
+  if (*p != '\0' && !g_utf8_validate (p, -1, NULL))
+    {
+      str = valid = g_utf8_make_valid (str, -1);
+      p = str;
+    }
 
   g_string_append_c (out, '"');
   run = str;
-  for (p = str; *p != '\0'; p++)
+  for (; *p != '\0'; p++)
     {
       guchar c = (guchar) *p;
       char escape[8];

@@ -1,6 +1,7 @@
 /* companies-sync-client.c: the CompaniesSyncClient object: the blocking
  * sync and sync_async, which runs the sync of companies-sync-run.c in a
- * worker thread (its own SQLite connection and SoupSession) and coalesces
+ * worker thread (with the SQLite connection and SoupSession the client
+ * keeps for its runs, one run at a time) and coalesces
  * the requests that arrive meanwhile into one more run.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -25,6 +26,10 @@ struct _CompaniesSyncClient
   char      *server_url;
   char      *token;
   char      *tls_ca_file;
+
+  /* What the runs keep between them (NULL while a run has it). */
+  GMutex              cache_lock;
+  CompaniesSyncCache *cache;
 
   /* Main-context state of sync_async. */
   struct _SyncRun *run;     /* the run in progress, or NULL */
@@ -91,6 +96,49 @@ sync_config_new (CompaniesSyncClient *self)
   return config;
 }
 
+/* The cache for one run: the kept one, or (while another run holds it,
+ * e.g. two blocking syncs in two threads) a new one. */
+static CompaniesSyncCache *
+take_cache (CompaniesSyncClient *self)
+{
+  CompaniesSyncCache *cache;
+
+  g_mutex_lock (&self->cache_lock);
+  cache = g_steal_pointer (&self->cache);
+  g_mutex_unlock (&self->cache_lock);
+
+  return cache != NULL ? cache : companies_sync_cache_new ();
+}
+
+static void
+give_back_cache (CompaniesSyncClient *self,
+                 CompaniesSyncCache  *cache)
+{
+  g_mutex_lock (&self->cache_lock);
+  if (self->cache == NULL)
+    self->cache = g_steal_pointer (&cache);
+  g_mutex_unlock (&self->cache_lock);
+
+  companies_sync_cache_free (cache);
+}
+
+/* Runs one sync with the client's cache. */
+static CompaniesSyncResult *
+run_with_cache (CompaniesSyncClient        *self,
+                const CompaniesSyncConfig  *config,
+                GCancellable               *cancellable,
+                CompaniesSyncProgressFunc   progress,
+                gpointer                    progress_data,
+                GError                    **error)
+{
+  CompaniesSyncCache *cache = take_cache (self);
+  CompaniesSyncResult *result;
+
+  result = companies_sync_run (config, cache, cancellable, progress, progress_data, error);
+  give_back_cache (self, cache);
+  return result;
+}
+
 /* --- The blocking API. --- */
 
 static void
@@ -113,7 +161,7 @@ companies_sync_client_sync (CompaniesSyncClient  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   config = sync_config_new (self);
-  return companies_sync_run (config, cancellable, progress_in_thread_cb, self, error);
+  return run_with_cache (self, config, cancellable, progress_in_thread_cb, self, error);
 }
 
 /* --- sync_async: one run at a time, the requests meanwhile coalesced. --- */
@@ -213,7 +261,8 @@ sync_worker_cb (GTask        *task,
   GError *error = NULL;
   CompaniesSyncResult *result;
 
-  result = companies_sync_run (worker->config, cancellable, progress_from_worker_cb, worker, &error);
+  result = run_with_cache (worker->self, worker->config, cancellable, progress_from_worker_cb,
+                           worker, &error);
   if (result == NULL)
     g_task_return_error (task, error);
   else
@@ -585,6 +634,8 @@ companies_sync_client_finalize (GObject *object)
   g_free (self->token);
   g_free (self->tls_ca_file);
   g_mutex_clear (&self->lock);
+  g_clear_pointer (&self->cache, companies_sync_cache_free);
+  g_mutex_clear (&self->cache_lock);
 
   G_OBJECT_CLASS (companies_sync_client_parent_class)->finalize (object);
 }
@@ -638,5 +689,6 @@ static void
 companies_sync_client_init (CompaniesSyncClient *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->cache_lock);
   self->queued = g_ptr_array_new_with_free_func (g_object_unref);
 }

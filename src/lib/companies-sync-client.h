@@ -1,5 +1,6 @@
 /* companies-sync-client.h: runs the sync of protocol.md against a server,
- * in a worker thread that owns its own SQLite connection and SoupSession.
+ * in a worker thread with a SQLite connection and SoupSession of its own
+ * (kept from one sync to the next).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,7 +1,10 @@
 /* companies-sync-run.c: one whole sync of protocol.md, blocking, in the
- * calling thread: the cross-process lock, its own SQLite connection and
- * SoupSession, push in batches of at most 1000 changes, pull until
- * has_more is false, each response applied in one transaction.
+ * calling thread: the cross-process lock, a SQLite connection and a
+ * SoupSession of the sync's own (kept between the runs of one client),
+ * push in batches of at most 10000 changes, pull until has_more is false,
+ * each response applied in one transaction. Round trips overlap: while
+ * response n is applied (in a helper thread), request n+1, built from
+ * response n's cursor and leaving out what is in flight, is on its way.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +19,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
@@ -24,10 +29,8 @@
 #include "companies-sync-run-private.h"
 #include "companies-test-hooks.h"
 
-/* At most this many changes a request (the brief's batch size). */
-#define PUSH_BATCH_SIZE        1000
-/* The HTTP timeout of one round trip, in seconds. */
-#define HTTP_TIMEOUT_SECONDS   30
+/* At most this many changes a request: the most protocol.md allows. */
+#define PUSH_BATCH_SIZE        10000
 /* How often the cross-process lock is tried, and for how long. */
 #define LOCK_POLL_USEC         (50 * 1000)
 #define LOCK_WAIT_USEC         (5 * 60 * G_USEC_PER_SEC)
@@ -105,204 +108,6 @@ take_sync_lock (const char    *database_path,
   return fd;
 }
 
-static char *
-build_sync_url (const char  *server_url,
-                GError     **error)
-{
-  g_autoptr(GUri) uri = NULL;
-  g_autofree char *base = NULL;
-  const char *scheme;
-
-  if (server_url == NULL || *server_url == '\0')
-    {
-      g_set_error_literal (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_NETWORK,
-                           _("No server address is set"));
-      return NULL;
-    }
-
-  uri = g_uri_parse (server_url, SOUP_HTTP_URI_FLAGS, NULL);
-  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0' ||
-      (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0))
-    {
-      g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_NETWORK,
-                   _("“%s” is not a server address; it should look like http://host:port"),
-                   server_url);
-      return NULL;
-    }
-
-  base = g_strdup (server_url);
-  while (g_str_has_suffix (base, "/"))
-    base[strlen (base) - 1] = '\0';
-
-  return g_strconcat (base, COMPANIES_SYNC_PATH, NULL);
-}
-
-/* Whether a failure to send proves that the request never reached a
- * server: nothing connected, so nothing was sent. */
-static gboolean
-error_is_not_sent (const GError *error)
-{
-  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
-         g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
-         g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE) ||
-         (error != NULL && error->domain == G_RESOLVER_ERROR);
-}
-
-/* Sends one request; returns the decoded response, or NULL with a
- * COMPANIES_SYNC_ERROR (or G_IO_ERROR_CANCELLED). When the server refused
- * the request with an error body, *out_server_path is its "path".
- * *out_not_applied tells a failure that proves nothing of the request was
- * applied (never sent, or refused with an error status: protocol.md
- * section 4) from one that leaves it unknown (a lost response). */
-static CompaniesSyncResponse *
-post_request (SoupSession                *session,
-              const CompaniesSyncConfig  *config,
-              const char                 *url,
-              const CompaniesSyncRequest *request,
-              char                      **out_server_path,
-              gboolean                   *out_not_applied,
-              GCancellable               *cancellable,
-              GError                    **error)
-{
-  g_autoptr(SoupMessage) message = NULL;
-  g_autoptr(GBytes) body = companies_sync_request_encode (request);
-  g_autoptr(GBytes) reply = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *server_code = NULL;
-  g_autofree char *server_message = NULL;
-  const char *data;
-  gsize length = 0;
-  guint status;
-  CompaniesSyncResponse *response;
-
-  *out_not_applied = FALSE;
-
-  message = soup_message_new (SOUP_METHOD_POST, url);
-  if (message == NULL)
-    {
-      *out_not_applied = TRUE;
-      g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_NETWORK,
-                   _("“%s” is not a server address; it should look like http://host:port"),
-                   config->server_url);
-      return NULL;
-    }
-
-  soup_message_set_request_body_from_bytes (message, "application/json", body);
-  soup_message_headers_replace (soup_message_get_request_headers (message),
-                                "Accept", "application/json");
-  if (config->token != NULL && *config->token != '\0')
-    {
-      g_autofree char *authorization = g_strconcat ("Bearer ", config->token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (message),
-                                    "Authorization", authorization);
-    }
-
-  reply = soup_session_send_and_read (session, message, cancellable, &local_error);
-  if (reply == NULL)
-    {
-      *out_not_applied = error_is_not_sent (local_error);
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else if (g_error_matches (local_error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
-        g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_CERTIFICATE,
-                     _("The server’s certificate is not trusted; nothing was sent to %s"),
-                     config->server_url);
-      else
-        g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_NETWORK,
-                     _("Could not reach the server at %s: %s"),
-                     config->server_url, local_error->message);
-      return NULL;
-    }
-
-  status = soup_message_get_status (message);
-  data = g_bytes_get_data (reply, &length);
-
-  if (status == SOUP_STATUS_UNAUTHORIZED)
-    {
-      *out_not_applied = TRUE;
-      g_set_error_literal (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_UNAUTHORIZED,
-                           _("The server refused the access token"));
-      return NULL;
-    }
-
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      gboolean has_body = data != NULL &&
-        companies_error_body_decode (data, length, &server_code, &server_message, out_server_path);
-
-      /* Our server applies nothing of a request it fails. A 5xx without
-       * its error body may come from a proxy in front of it, after the
-       * server committed (a gateway timeout): unknown. */
-      *out_not_applied = status < 500 || has_body;
-
-      if (status >= 500)
-        {
-          if (has_body && server_message != NULL)
-            g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_SERVER,
-                         _("The server failed: %s"), server_message);
-          else
-            g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_SERVER,
-                         _("The server failed (HTTP %u %s); try again later"),
-                         status, soup_message_get_reason_phrase (message));
-        }
-      else if (has_body && server_message != NULL)
-        g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_PROTOCOL,
-                     _("The server refused the request: %s"), server_message);
-      else
-        g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_PROTOCOL,
-                     _("The server at %s answered HTTP %u %s; is it a Companies server?"),
-                     config->server_url, status, soup_message_get_reason_phrase (message));
-      return NULL;
-    }
-
-  response = companies_sync_response_decode (data != NULL ? data : "", length, &local_error);
-  if (response == NULL)
-    {
-      g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_PROTOCOL,
-                   _("The server at %s sent an answer Companies cannot read: %s"),
-                   config->server_url, local_error->message);
-      return NULL;
-    }
-
-  return response;
-}
-
-/* A session of its own for the run; with a CA file, trusting only it. */
-static SoupSession *
-make_session (const CompaniesSyncConfig  *config,
-              GError                    **error)
-{
-  g_autofree char *user_agent = g_strconcat ("Companies/", PACKAGE_VERSION, NULL);
-  g_autoptr(GTlsDatabase) database = NULL;
-  SoupSession *session;
-
-  if (config->tls_ca_file != NULL)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      database = g_tls_file_database_new (config->tls_ca_file, &local_error);
-      if (database == NULL)
-        {
-          g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_CERTIFICATE,
-                       _("Could not read the certificate authorities in “%s”: %s"),
-                       config->tls_ca_file, local_error->message);
-          return NULL;
-        }
-    }
-
-  session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_SECONDS,
-                                           "idle-timeout", HTTP_TIMEOUT_SECONDS,
-                                           "user-agent", user_agent,
-                                           NULL);
-  if (database != NULL)
-    soup_session_set_tls_database (session, database);
-
-  return session;
-}
-
 static gboolean
 storage_error (GError  *store_error,
                GError **error)
@@ -313,8 +118,276 @@ storage_error (GError  *store_error,
   return FALSE;
 }
 
+/* --- What a client keeps between its runs. --- */
+
+struct _CompaniesSyncCache
+{
+  /* Keeps its connection to the server alive between syncs. Only a
+   * session without a CA file of its own is kept: a changed or removed
+   * file must fail the next sync. */
+  SoupSession         *session;
+  /* The store connection and its statements, with the file it opened:
+   * a file replaced since is opened anew. */
+  CompaniesLocalStore *store;
+  dev_t                dev;
+  ino_t                ino;
+};
+
+CompaniesSyncCache *
+companies_sync_cache_new (void)
+{
+  return g_new0 (CompaniesSyncCache, 1);
+}
+
+void
+companies_sync_cache_free (CompaniesSyncCache *cache)
+{
+  if (cache == NULL)
+    return;
+
+  g_clear_object (&cache->session);
+  g_clear_object (&cache->store);
+  g_free (cache);
+}
+
+static SoupSession *
+take_session (CompaniesSyncCache         *cache,
+              const CompaniesSyncConfig  *config,
+              GError                    **error)
+{
+  if (cache != NULL && cache->session != NULL && config->tls_ca_file == NULL)
+    return g_steal_pointer (&cache->session);
+
+  return companies_sync_http_session_new (config, error);
+}
+
+static CompaniesLocalStore *
+take_store (CompaniesSyncCache  *cache,
+            const char          *path,
+            GError             **error)
+{
+  CompaniesLocalStore *store;
+  GStatBuf info;
+
+  if (cache != NULL && cache->store != NULL)
+    {
+      g_autoptr(CompaniesLocalStore) kept = g_steal_pointer (&cache->store);
+
+      if (g_strcmp0 (companies_local_store_get_path (kept), path) == 0 &&
+          g_stat (path, &info) == 0 && info.st_dev == cache->dev && info.st_ino == cache->ino)
+        return g_steal_pointer (&kept);
+    }
+
+  store = companies_local_store_open (path, error);
+  if (store != NULL && cache != NULL && g_stat (path, &info) == 0)
+    {
+      cache->dev = info.st_dev;
+      cache->ino = info.st_ino;
+    }
+
+  return store;
+}
+
+/* --- Batches and the overlapped apply. --- */
+
+/* At most this many changes a request; COMPANIES_TEST_PUSH_BATCH (tests
+ * only) makes it smaller, so that tests see many batches cheaply. */
+static guint
+push_batch_size (void)
+{
+  const char *value = g_getenv ("COMPANIES_TEST_PUSH_BATCH");
+  guint64 size = value != NULL ? g_ascii_strtoull (value, NULL, 10) : 0;
+
+  return size > 0 && size < PUSH_BATCH_SIZE ? (guint) size : PUSH_BATCH_SIZE;
+}
+
+/* The next batch; @cursor, when not NULL, replaces the stored one (the
+ * cursor of a response not applied yet). Its records join @exclude at
+ * once: in flight, they are not sent again. */
+static CompaniesPushBatch *
+next_batch (CompaniesLocalStore  *store,
+            gint64                start_seq,
+            guint                 batch_size,
+            GHashTable           *exclude,
+            const char           *cursor,
+            GError              **error)
+{
+  CompaniesPushBatch *batch;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  batch = companies_local_store_build_push_batch (store, start_seq, batch_size, exclude, error);
+  if (batch == NULL)
+    return NULL;
+
+  if (cursor != NULL)
+    {
+      g_free (batch->request->cursor);
+      batch->request->cursor = g_strdup (cursor);
+    }
+
+  g_hash_table_iter_init (&iter, batch->pushed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const CompaniesPushedRecord *pushed = value;
+
+      g_hash_table_add (exclude, companies_push_batch_key (pushed->kind, key));
+    }
+
+  return batch;
+}
+
+/* A request that did not go through: its records may be sent again. */
+static void
+release_batch (GHashTable               *exclude,
+               const CompaniesPushBatch *batch)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, batch->pushed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const CompaniesPushedRecord *pushed = value;
+      g_autofree char *exclude_key = companies_push_batch_key (pushed->kind, key);
+
+      g_hash_table_remove (exclude, exclude_key);
+    }
+}
+
+/* The work done in a helper thread while a request is out: applying the
+ * previous response (when @response is not NULL), then building the batch
+ * after the one in flight (when @prebuild), its cursor to be set from the
+ * answer. The store connection is the run's: the run does not touch it
+ * (nor @exclude) until the job is joined. */
+typedef struct
+{
+  GThread               *thread;
+  CompaniesLocalStore   *store;
+  CompaniesPushBatch    *batch;
+  CompaniesSyncResponse *response;
+  CompaniesApplyStats    stats;
+  gboolean               applied;
+  gboolean               prebuild;
+  gint64                 start_seq;
+  guint                  batch_size;
+  GHashTable            *exclude;
+  CompaniesPushBatch    *next;
+  GError                *error;
+} Job;
+
+static gpointer
+job_thread (gpointer data)
+{
+  Job *job = data;
+
+  if (job->response != NULL)
+    job->applied = companies_local_store_apply_response (job->store, job->batch, job->response,
+                                                         &job->stats, &job->error);
+
+  if (job->prebuild && job->error == NULL)
+    job->next = next_batch (job->store, job->start_seq, job->batch_size, job->exclude, NULL,
+                            &job->error);
+  return NULL;
+}
+
+/* Starts applying @response (may be NULL) and, when @exclude is not NULL,
+ * building the batch after, in a helper thread (@overlap) or here and
+ * now; finish_job () completes either. */
+static Job *
+start_job (CompaniesLocalStore   *store,
+           CompaniesPushBatch    *batch,
+           CompaniesSyncResponse *response,
+           gint64                 start_seq,
+           guint                  batch_size,
+           GHashTable            *exclude,
+           gboolean               overlap)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->store = store;
+  job->batch = batch;
+  job->response = response;
+  job->prebuild = exclude != NULL;
+  job->start_seq = start_seq;
+  job->batch_size = batch_size;
+  job->exclude = exclude;
+  if (overlap)
+    job->thread = g_thread_new ("companies-apply", job_thread, job);
+  else
+    job_thread (job);
+  return job;
+}
+
+/* Joins *@job and counts its apply into @result; *@out_next (may be NULL)
+ * gets the batch it built. FALSE with a storage error when the apply or
+ * the build failed. */
+static gboolean
+finish_job (Job                       **job,
+            CompaniesSyncResult        *result,
+            CompaniesPushBatch        **out_next,
+            CompaniesSyncProgressFunc   progress,
+            gpointer                    progress_data,
+            GError                    **error)
+{
+  Job *done = g_steal_pointer (job);
+  gboolean ok;
+
+  if (done->thread != NULL)
+    g_thread_join (done->thread);
+  ok = done->error == NULL;
+
+  if (done->applied)
+    {
+      companies_test_hook ("after-apply");
+
+      result->requests++;
+      result->sent += done->batch->n_changes;
+      result->received += done->stats.received;
+      result->rejected += done->stats.rejected;
+      result->overwritten += done->stats.overwritten;
+      result->reset |= done->response->reset;
+
+      if (progress != NULL)
+        progress (result->sent, result->received, progress_data);
+    }
+
+  if (!ok)
+    storage_error (g_steal_pointer (&done->error), error);
+
+  if (out_next != NULL)
+    *out_next = g_steal_pointer (&done->next);
+  g_clear_pointer (&done->next, companies_push_batch_free);
+  g_clear_pointer (&done->batch, companies_push_batch_free);
+  g_clear_pointer (&done->response, companies_sync_response_free);
+  g_free (done);
+  return ok;
+}
+
+/* A batch built and never sent: its records may go again, and its
+ * additions are unsent again. */
+static gboolean
+drop_batch (CompaniesLocalStore  *store,
+            GHashTable           *exclude,
+            CompaniesPushBatch  **batch,
+            GError              **error)
+{
+  g_autoptr(CompaniesPushBatch) dropped = g_steal_pointer (batch);
+  g_autoptr(GError) store_error = NULL;
+
+  if (dropped == NULL)
+    return TRUE;
+
+  release_batch (exclude, dropped);
+  if (!companies_local_store_unmark_adds_sent (store, dropped, &store_error))
+    return storage_error (g_steal_pointer (&store_error), error);
+
+  return TRUE;
+}
+
 CompaniesSyncResult *
 companies_sync_run (const CompaniesSyncConfig  *config,
+                    CompaniesSyncCache         *cache,
                     GCancellable               *cancellable,
                     CompaniesSyncProgressFunc   progress,
                     gpointer                    progress_data,
@@ -324,18 +397,23 @@ companies_sync_run (const CompaniesSyncConfig  *config,
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(GHashTable) exclude = NULL;
   g_autoptr(GError) store_error = NULL;
+  g_autoptr(CompaniesPushBatch) batch = NULL;
+  /* A response received, and the batch it answers, not applied yet. */
+  g_autoptr(CompaniesPushBatch) pending_batch = NULL;
+  g_autoptr(CompaniesSyncResponse) pending = NULL;
   g_autofree char *url = NULL;
   CompaniesSyncResult result = { 0, };
   gboolean need_pull = TRUE;
   gboolean forgot_cursor = FALSE;
+  guint batch_size = push_batch_size ();
   gint64 start_seq = 0;
   int lock_fd;
 
-  url = build_sync_url (config->server_url, error);
+  url = companies_sync_http_build_url (config->server_url, error);
   if (url == NULL)
     return NULL;
 
-  session = make_session (config, error);
+  session = take_session (cache, config, error);
   if (session == NULL)
     return NULL;
 
@@ -343,7 +421,7 @@ companies_sync_run (const CompaniesSyncConfig  *config,
   if (lock_fd < 0)
     return NULL;
 
-  store = companies_local_store_open (config->database_path, &store_error);
+  store = take_store (cache, config->database_path, &store_error);
   if (store == NULL ||
       !companies_local_store_get_change_counter (store, &start_seq, &store_error))
     {
@@ -356,30 +434,29 @@ companies_sync_run (const CompaniesSyncConfig  *config,
 
   /* Records changed after this point wait for the next sync: the one
    * coalesced after this, when asked for. */
+  batch = next_batch (store, start_seq, batch_size, exclude, NULL, &store_error);
+  if (batch == NULL)
+    {
+      storage_error (g_steal_pointer (&store_error), error);
+      goto failed;
+    }
+
   for (guint round = 0; ; round++)
     {
-      g_autoptr(CompaniesPushBatch) batch = NULL;
       g_autoptr(CompaniesSyncResponse) response = NULL;
+      g_autoptr(CompaniesPushBatch) next = NULL;
       g_autoptr(GError) local_error = NULL;
       g_autofree char *server_path = NULL;
       gboolean not_applied = FALSE;
-      CompaniesApplyStats stats = { 0, };
-      GHashTableIter iter;
-      gpointer key, value;
+      gboolean job_ok = TRUE;
+      Job *job = NULL;
+
+      /* Never with a response pending (see the end of the loop). */
+      if (batch->n_changes == 0 && !need_pull)
+        break;
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         goto failed;
-
-      batch = companies_local_store_build_push_batch (store, start_seq, PUSH_BATCH_SIZE,
-                                                      exclude, &store_error);
-      if (batch == NULL)
-        {
-          storage_error (g_steal_pointer (&store_error), error);
-          goto failed;
-        }
-
-      if (batch->n_changes == 0 && !need_pull)
-        break;
 
       if (round >= MAX_ROUNDS)
         {
@@ -392,10 +469,29 @@ companies_sync_run (const CompaniesSyncConfig  *config,
       g_debug ("Round %u: pushing %u changes, cursor %s", round, batch->n_changes,
                batch->request->cursor != NULL ? batch->request->cursor : "(none)");
 
-      response = post_request (session, config, url, batch->request, &server_path,
-                               &not_applied, cancellable, &local_error);
+      /* While the request is out: the previous response is applied and,
+       * when this batch is full (more may wait), the next one is built. */
+      if (pending != NULL || batch->n_changes == batch_size)
+        job = start_job (store, g_steal_pointer (&pending_batch), g_steal_pointer (&pending),
+                         start_seq, batch_size,
+                         batch->n_changes == batch_size ? exclude : NULL, TRUE);
+
+      response = companies_sync_http_post (session, config, url, batch->request, &server_path,
+                                           &not_applied, cancellable, &local_error);
+
+      /* Should the apply fail, this response is dropped, as if lost: what
+       * it answers is marked sent, and goes again with the next sync. */
+      if (job != NULL)
+        job_ok = finish_job (&job, &result, &next, progress, progress_data, error);
+      if (!job_ok)
+        goto failed;
+
       if (response == NULL)
         {
+          release_batch (exclude, batch);
+          if (!drop_batch (store, exclude, &next, error))
+            goto failed;
+
           /* The server surely holds none of the additions sent for the
            * first time: they are unsent again (a delete of one then
            * removes it at once, as for any never-sent addition). */
@@ -413,10 +509,11 @@ companies_sync_run (const CompaniesSyncConfig  *config,
               g_strcmp0 (server_path, "cursor") == 0)
             {
               g_debug ("The server refused the cursor: %s", local_error->message);
-              g_clear_error (&local_error);
-              g_clear_pointer (&server_path, g_free);
               forgot_cursor = TRUE;
-              if (!companies_local_store_forget_cursor (store, &store_error))
+              g_clear_pointer (&batch, companies_push_batch_free);
+              if (!companies_local_store_forget_cursor (store, &store_error) ||
+                  (batch = next_batch (store, start_seq, batch_size, exclude, NULL,
+                                       &store_error)) == NULL)
                 {
                   storage_error (g_steal_pointer (&store_error), error);
                   goto failed;
@@ -430,52 +527,98 @@ companies_sync_run (const CompaniesSyncConfig  *config,
 
       companies_test_hook ("after-send");
 
-      if (!companies_local_store_apply_response (store, batch, response, &stats, &store_error))
-        {
-          storage_error (g_steal_pointer (&store_error), error);
-          goto failed;
-        }
-
-      companies_test_hook ("after-apply");
-
-      g_hash_table_iter_init (&iter, batch->pushed);
-      while (g_hash_table_iter_next (&iter, &key, &value))
-        {
-          const CompaniesPushedRecord *pushed = value;
-
-          g_hash_table_add (exclude, companies_push_batch_key (pushed->kind, key));
-        }
-
-      result.requests++;
-      result.sent += batch->n_changes;
-      result.received += stats.received;
-      result.rejected += stats.rejected;
-      result.overwritten += stats.overwritten;
-      result.reset |= response->reset;
-
-      if (progress != NULL)
-        progress (result.sent, result.received, progress_data);
-
       /* has_more with the same cursor would ask for the same page again. */
       if (response->has_more &&
           g_strcmp0 (response->cursor, batch->request->cursor) == 0)
         {
-          g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_PROTOCOL,
-                       _("The server at %s sent more pages without moving on; "
-                         "the sync was stopped"),
-                       config->server_url);
+          if (!drop_batch (store, exclude, &next, error))
+            goto failed;
+          job = start_job (store, g_steal_pointer (&batch), g_steal_pointer (&response),
+                           0, 0, NULL, FALSE);
+          if (finish_job (&job, &result, NULL, progress, progress_data, error))
+            g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_PROTOCOL,
+                         _("The server at %s sent more pages without moving on; "
+                           "the sync was stopped"),
+                         config->server_url);
           goto failed;
         }
 
       need_pull = response->has_more;
+
+      /* The next request (unless built already): from this response's
+       * cursor, before this response is applied, leaving out what is in
+       * flight. Not when this batch took every change there was and no
+       * page waits: what an apply makes to send is looked for after this
+       * one (below). */
+      if (next == NULL && need_pull &&
+          (next = next_batch (store, start_seq, batch_size, exclude, NULL, &store_error)) == NULL)
+        {
+          storage_error (g_steal_pointer (&store_error), error);
+          goto failed;
+        }
+      if (next != NULL)
+        {
+          g_free (next->request->cursor);
+          next->request->cursor = g_strdup (response->cursor);
+        }
+
+      /* After a reset, ids may be of another server database (the stale
+       * rows go when the response is applied): what names records by id
+       * waits for the apply. */
+      if (next != NULL && response->reset &&
+          (next->request->updated->len > 0 || next->request->deleted->len > 0) &&
+          !drop_batch (store, exclude, &next, error))
+        goto failed;
+
+      if (next != NULL && (next->n_changes > 0 || need_pull))
+        {
+          pending_batch = g_steal_pointer (&batch);
+          pending = g_steal_pointer (&response);
+          batch = g_steal_pointer (&next);
+          continue;
+        }
+
+      /* Nothing to overlap with: applied here. */
+      job = start_job (store, g_steal_pointer (&batch), g_steal_pointer (&response),
+                       0, 0, NULL, FALSE);
+      if (!finish_job (&job, &result, NULL, progress, progress_data, error))
+        goto failed;
+
+      /* The apply may have made more to send (an update refused as
+       * not_found becomes an addition; a retried addition's fields
+       * changed here become an update): the next batch comes from the
+       * store as it is now, and with its cursor. */
+      if (!drop_batch (store, exclude, &next, error))
+        goto failed;
+      batch = next_batch (store, start_seq, batch_size, exclude, NULL, &store_error);
+      if (batch == NULL)
+        {
+          storage_error (g_steal_pointer (&store_error), error);
+          goto failed;
+        }
     }
 
-  g_clear_object (&store);
   close (lock_fd);
+  if (cache != NULL)
+    {
+      g_set_object (&cache->store, store);
+      if (config->tls_ca_file == NULL)
+        g_set_object (&cache->session, session);
+    }
   return companies_sync_result_copy (&result);
 
 failed:
-  g_clear_object (&store);
+  /* A response already received is still applied: nothing is lost. */
+  if (pending != NULL)
+    {
+      g_autoptr(GError) apply_error = NULL;
+      Job *job = start_job (store, g_steal_pointer (&pending_batch), g_steal_pointer (&pending),
+                            0, 0, NULL, FALSE);
+
+      if (!finish_job (&job, &result, NULL, progress, progress_data, &apply_error))
+        g_debug ("Applying the last response failed: %s", apply_error->message);
+    }
+
   close (lock_fd);
   return NULL;
 }

@@ -346,6 +346,8 @@ test_lost_second_batch (E2eWorld      *world,
   guint n;
 
   g_assert_no_error (error);
+  /* Batches of 1000 (the real ones hold 10000), so that 1500 make two. */
+  g_setenv ("COMPANIES_TEST_PUSH_BATCH", "1000", TRUE);
   a = e2e_client_new (world, "a", companies_test_proxy_get_url (proxy), NULL);
   for (guint i = 0; i < 1500; i++)
     {
@@ -377,6 +379,7 @@ test_lost_second_batch (E2eWorld      *world,
   g_assert_cmpuint (g_hash_table_size (server), ==, 1500);
   e2e_assert_store_equals (a->store, server);
   assert_fresh_client_receives (world, "fresh", 1500);
+  g_unsetenv ("COMPANIES_TEST_PUSH_BATCH");
 }
 
 /* The sync is cancelled while its request is out (the server commits):

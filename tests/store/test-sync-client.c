@@ -192,6 +192,8 @@ test_batches (SyncFixture   *fixture,
   g_autoptr(GError) error = NULL;
   CompaniesStoreStatus status = { 0, };
 
+  /* Batches of 1000 (the real ones hold 10000), so that 2500 make three. */
+  g_setenv ("COMPANIES_TEST_PUSH_BATCH", "1000", TRUE);
   for (guint i = 0; i < 2500; i++)
     {
       g_autofree char *name = g_strdup_printf ("Company %04u", i);
@@ -212,6 +214,7 @@ test_batches (SyncFixture   *fixture,
   g_assert_no_error (error);
   g_assert_true (companies_local_store_get_status (store_b, &status, &error));
   g_assert_cmpuint (status.active, ==, 2500);
+  g_unsetenv ("COMPANIES_TEST_PUSH_BATCH");
 }
 
 typedef struct

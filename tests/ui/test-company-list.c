@@ -1,6 +1,9 @@
 /* test-company-list.c: the list model's refresh keeps the same objects,
  * updates them in place and announces only what it must, in few
- * items-changed signals. No window needed.
+ * items-changed signals; a first read started early (a preload) is
+ * taken over, indexed and in name order; a text cell follows its
+ * company; the search model shows exactly the rows that match, follows
+ * its source and says so in signals a view can replay. No window needed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,7 +11,14 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gstdio.h>
+
 #include "companies-company-list.h"
+#include "companies-field-cell.h"
+#include "companies-row-key.h"
+#include "companies-search-model.h"
 
 typedef struct
 {
@@ -188,14 +198,280 @@ test_upsert_remove (void)
   g_assert_cmpuint (counter.signals, ==, 3);
 }
 
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CompaniesListUpdate **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = companies_company_list_load_finish (COMPANIES_COMPANY_LIST (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_preload (void)
+{
+  g_autofree char *folder = g_dir_make_tmp ("companies-list-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (folder, "companies.db", NULL);
+  g_autoptr(CompaniesLocalStore) store = NULL;
+  g_autoptr(CompaniesCompanyList) list = companies_company_list_new ();
+  g_autoptr(CompaniesListUpdate) update = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *names[] = { "Zeta", "beta", "Ångström AB", "Alpha" };
+  const char *sorted[] = { "Alpha", "Ångström AB", "beta", "Zeta" };
+  GListModel *model = companies_company_list_get_model (list);
+  const CompaniesStoreStatus *status;
+  g_autofree char *uuid = NULL;
+  gint64 version = -1;
+
+  store = companies_local_store_open (path, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      const char *values[COMPANIES_N_FIELDS] = { NULL };
+      g_autoptr(CompaniesCompany) company = NULL;
+
+      values[COMPANIES_FIELD_NAME] = names[i];
+      values[COMPANIES_FIELD_CITY] = "Porto";
+      company = companies_local_store_create_for_sync (store, values, &error);
+      g_assert_no_error (error);
+    }
+
+  companies_company_list_preload (list, companies_local_store_get_path (store), 42);
+  g_assert_true (companies_company_list_get_preload_version (list, &version));
+  g_assert_cmpint (version, ==, 42);
+
+  /* The first load of that path takes the preload over. */
+  companies_company_list_load_async (list, companies_local_store_get_path (store), NULL, loaded_cb, &update);
+  g_assert_false (companies_company_list_get_preload_version (list, NULL));
+  while (update == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  status = companies_list_update_get_status (update);
+  g_assert_nonnull (status);
+  g_assert_cmpuint (status->pending_added, ==, G_N_ELEMENTS (names));
+
+  g_assert_cmpuint (companies_company_list_apply (list, update), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, G_N_ELEMENTS (names));
+
+  /* In name order, accents and case folded; indexed by uuid. */
+  for (guint i = 0; i < G_N_ELEMENTS (sorted); i++)
+    {
+      g_autoptr(CompaniesCompany) company = g_list_model_get_item (model, i);
+
+      g_assert_cmpstr (companies_company_get_name (company), ==, sorted[i]);
+      g_assert_cmpstr (companies_company_get_field (company, COMPANIES_FIELD_CITY), ==, "Porto");
+      g_assert_cmpstr (companies_company_get_field (company, COMPANIES_FIELD_PHONE), ==, "");
+      g_assert_true (companies_company_list_lookup (list, companies_company_get_uuid (company)) == company);
+    }
+
+  /* A company read from the store takes new values like any other. */
+  {
+    g_autoptr(CompaniesCompany) first = g_list_model_get_item (model, 0);
+
+    uuid = g_strdup (companies_company_get_uuid (first));
+    companies_company_set_field (first, COMPANIES_FIELD_NAME, "Alpha Two");
+    companies_company_set_field (first, COMPANIES_FIELD_PHONE, "+351 22 000 0000");
+    g_assert_cmpstr (companies_company_get_name (first), ==, "Alpha Two");
+    g_assert_cmpstr (companies_company_get_field (first, COMPANIES_FIELD_CITY), ==, "Porto");
+    g_assert_cmpstr (companies_company_get_uuid (first), ==, uuid);
+  }
+
+  g_clear_object (&store);
+  g_clear_object (&list);
+  {
+    g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *file = g_build_filename (folder, name, NULL);
+
+        g_unlink (file);
+      }
+    g_rmdir (folder);
+  }
+}
+
+static void
+test_field_cell (void)
+{
+  g_autoptr(CompaniesCompany) company = make_company (7);
+  GtkWidget *cell = g_object_ref_sink (companies_field_cell_new (COMPANIES_FIELD_NAME, 10, 32));
+
+  companies_field_cell_bind (COMPANIES_FIELD_CELL (cell), company);
+  g_assert_cmpstr (companies_field_cell_get_text (COMPANIES_FIELD_CELL (cell)), ==, "Company 00007");
+
+  /* A refresh updates the company in place: the cell follows its field,
+   * and only its field. */
+  companies_company_set_field (company, COMPANIES_FIELD_NAME, "Renamed");
+  companies_company_set_field (company, COMPANIES_FIELD_CITY, "Braga");
+  g_assert_cmpstr (companies_field_cell_get_text (COMPANIES_FIELD_CELL (cell)), ==, "Renamed");
+
+  companies_field_cell_bind (COMPANIES_FIELD_CELL (cell), NULL);
+  g_assert_null (companies_field_cell_get_text (COMPANIES_FIELD_CELL (cell)));
+  companies_company_set_field (company, COMPANIES_FIELD_NAME, "Again");
+  g_assert_null (companies_field_cell_get_text (COMPANIES_FIELD_CELL (cell)));
+
+  g_object_unref (cell);
+}
+
+/* A copy of a model kept only from its items-changed signals: equal to
+ * the model when the signals tell the truth. */
+static void
+shadow_items_changed_cb (GListModel *model,
+                         guint       position,
+                         guint       removed,
+                         guint       added,
+                         GPtrArray  *shadow)
+{
+  g_ptr_array_remove_range (shadow, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (shadow, position + i, g_list_model_get_item (model, position + i));
+}
+
+/* The model holds, in the source's order, exactly the rows whose folded
+ * key contains @folded, and its shadow agrees. */
+static void
+assert_search (GListModel *model,
+               GListModel *source,
+               GPtrArray  *shadow,
+               const char *folded)
+{
+  guint n_source = g_list_model_get_n_items (source);
+  guint position = 0;
+
+  for (guint i = 0; i < n_source; i++)
+    {
+      g_autoptr(CompaniesCompany) company = g_list_model_get_item (source, i);
+      g_autoptr(CompaniesCompany) shown = NULL;
+
+      if (folded != NULL && strstr (companies_row_key_get_text (company), folded) == NULL)
+        continue;
+
+      shown = g_list_model_get_item (model, position);
+      g_assert_true (shown == company);
+      g_assert_true (g_ptr_array_index (shadow, position) == company);
+      position++;
+    }
+
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, position);
+  g_assert_cmpuint (shadow->len, ==, position);
+}
+
+static void
+test_search_model (void)
+{
+  g_autoptr(GListStore) store = g_list_store_new (COMPANIES_TYPE_COMPANY);
+  g_autoptr(CompaniesSearchFilter) filter = companies_search_filter_new ();
+  g_autoptr(CompaniesSearchModel) search = NULL;
+  g_autoptr(GtkSingleSelection) selection = NULL;
+  g_autoptr(GPtrArray) shadow = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(CompaniesCompany) kept = NULL;
+  g_autoptr(CompaniesCompany) added = make_company (1001);
+  GListModel *model;
+  Counter counter = { 0 };
+
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autoptr(CompaniesCompany) company = make_company (i);
+
+      if (i % 10 == 0)
+        companies_company_set_field (company, COMPANIES_FIELD_CITY, "Évora");
+      g_list_store_append (store, company);
+    }
+
+  search = companies_search_model_new (G_LIST_MODEL (store), filter);
+  model = G_LIST_MODEL (search);
+  selection = gtk_single_selection_new (g_object_ref (model));
+  gtk_single_selection_set_autoselect (selection, FALSE);
+  for (guint i = 0; i < 100; i++)
+    g_ptr_array_add (shadow, g_list_model_get_item (model, i));
+  g_signal_connect (model, "items-changed", G_CALLBACK (shadow_items_changed_cb), shadow);
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &counter);
+
+  /* Nothing searched: the source as it is. */
+  assert_search (model, G_LIST_MODEL (store), shadow, NULL);
+
+  /* Case and accents folded; one signal a keystroke. */
+  companies_search_filter_set_text (filter, "EVOR");
+  assert_search (model, G_LIST_MODEL (store), shadow, "evor");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 10);
+  g_assert_cmpuint (counter.signals, ==, 1);
+
+  /* The text grows: fewer rows; shrinks or changes: more again. */
+  companies_search_filter_set_text (filter, "évora");
+  assert_search (model, G_LIST_MODEL (store), shadow, "evora");
+  companies_search_filter_set_text (filter, "1");
+  assert_search (model, G_LIST_MODEL (store), shadow, "1");
+  companies_search_filter_set_text (filter, "12");
+  assert_search (model, G_LIST_MODEL (store), shadow, "12");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 1);
+  companies_search_filter_set_text (filter, "1");
+  assert_search (model, G_LIST_MODEL (store), shadow, "1");
+  /* "evor" to "évora" showed the same rows: no signal. */
+  g_assert_cmpuint (counter.signals, ==, 4);
+
+  /* The source changes while searching: rows that match come and go,
+   * others change nothing shown; the selected row stays selected. */
+  gtk_single_selection_set_selected (selection, 5);
+  kept = g_object_ref (gtk_single_selection_get_selected_item (selection));
+  g_list_store_remove (store, 1);                    /* Company 00001 */
+  assert_search (model, G_LIST_MODEL (store), shadow, "1");
+  g_list_store_insert (store, 0, added);             /* Company 01001 */
+  assert_search (model, G_LIST_MODEL (store), shadow, "1");
+  counter.signals = 0;
+  g_list_store_remove (store, 3);                    /* Company 00002 */
+  assert_search (model, G_LIST_MODEL (store), shadow, "1");
+  g_assert_cmpuint (counter.signals, ==, 0);
+  g_assert_true (gtk_single_selection_get_selected_item (selection) == kept);
+
+  /* The search emptied: everything again, and the source followed. */
+  companies_search_filter_set_text (filter, "");
+  assert_search (model, G_LIST_MODEL (store), shadow, NULL);
+  g_list_store_remove (store, 0);
+  assert_search (model, G_LIST_MODEL (store), shadow, NULL);
+  g_assert_true (gtk_single_selection_get_selected_item (selection) == kept);
+
+  /* Many rows change while nothing is searched (the model drops its copy
+   * of them rather than following), then a search sees them all. */
+  {
+    g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint i = 0; i < 2000; i++)
+      g_ptr_array_add (many, make_company (2000 + i));
+    g_list_store_splice (store, 10, 0, many->pdata, many->len);
+    assert_search (model, G_LIST_MODEL (store), shadow, NULL);
+    companies_search_filter_set_text (filter, "Company 021");
+    assert_search (model, G_LIST_MODEL (store), shadow, "company 021");
+    g_assert_cmpuint (g_list_model_get_n_items (model), ==, 100);
+    g_list_store_splice (store, 0, 1500, NULL, 0);
+    assert_search (model, G_LIST_MODEL (store), shadow, "company 021");
+  }
+
+  /* Nothing matches. */
+  companies_search_filter_set_text (filter, "zzz");
+  assert_search (model, G_LIST_MODEL (store), shadow, "zzz");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 0);
+
+  g_signal_handlers_disconnect_by_data (model, shadow);
+  g_signal_handlers_disconnect_by_data (model, &counter);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  gtk_init ();
 
   g_test_add_func ("/company-list/refresh", test_refresh);
   g_test_add_func ("/company-list/upsert-remove", test_upsert_remove);
+  g_test_add_func ("/company-list/preload", test_preload);
+  g_test_add_func ("/company-list/field-cell", test_field_cell);
+  g_test_add_func ("/company-list/search-model", test_search_model);
 
   return g_test_run ();
 }
