@@ -22,6 +22,7 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -317,6 +318,32 @@ message_finished_cb (SoupServerMessage *msg,
     }
 }
 
+/* Writes a line to stderr, made on the stack when it fits: this runs for
+ * every request. */
+static void G_GNUC_PRINTF (1, 2)
+log_line (const char *format,
+          ...)
+{
+  g_autofree char *long_line = NULL;
+  char line[512];
+  va_list args;
+  int length;
+
+  va_start (args, format);
+  length = g_vsnprintf (line, sizeof line, format, args);
+  va_end (args);
+  if (length >= 0 && (gsize) length < sizeof line)
+    {
+      fputs (line, stderr);
+      return;
+    }
+
+  va_start (args, format);
+  long_line = g_strdup_vprintf (format, args);
+  va_end (args);
+  fputs (long_line, stderr);
+}
+
 /* One line a request, once it is answered or its connection is gone
  * ("aborted"); never a header, so never a token. libsoup reports only
  * requests whose request line arrived: a connection closed before that is
@@ -327,21 +354,21 @@ log_request (SoupServerMessage *msg,
 {
   RequestInfo *info = get_info (msg);
   GUri *uri = soup_server_message_get_uri (msg);
-  g_autofree char *status = NULL;
+  char status[16];
 
   if (info == NULL)
     return;
 
   if (aborted)
-    status = g_strdup ("aborted");
+    g_strlcpy (status, "aborted", sizeof status);
   else
-    status = g_strdup_printf ("%u", soup_server_message_get_status (msg));
+    g_snprintf (status, sizeof status, "%u", soup_server_message_get_status (msg));
 
-  g_printerr ("%s %s %s in=%u out=%u %" G_GINT64_FORMAT " ms\n",
-              soup_server_message_get_method (msg),
-              uri != NULL ? g_uri_get_path (uri) : "-",
-              status, info->changes_in, info->changes_out,
-              (g_get_monotonic_time () - info->started) / 1000);
+  log_line ("%s %s %s in=%u out=%u %" G_GINT64_FORMAT " ms\n",
+            soup_server_message_get_method (msg),
+            uri != NULL ? g_uri_get_path (uri) : "-",
+            status, info->changes_in, info->changes_out,
+            (g_get_monotonic_time () - info->started) / 1000);
 }
 
 static void

@@ -21,4 +21,10 @@ gboolean companies_server_sqlite_prepare_schema (sqlite3     *db,
                                                  char       **out_database_uuid,
                                                  GError     **error);
 
+/* For a read-only connection to a database prepared already (by the
+ * writer's connection): the pragmas and the database uuid. */
+gboolean companies_server_sqlite_prepare_reader (sqlite3     *db,
+                                                 char       **out_database_uuid,
+                                                 GError     **error);
+
 G_END_DECLS

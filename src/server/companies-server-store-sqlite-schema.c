@@ -314,3 +314,14 @@ companies_server_sqlite_prepare_schema (sqlite3  *db,
          migrate (db, error) &&
          read_database_uuid (db, out_database_uuid, error);
 }
+
+gboolean
+companies_server_sqlite_prepare_reader (sqlite3  *db,
+                                        char    **out_database_uuid,
+                                        GError  **error)
+{
+  *out_database_uuid = NULL;
+
+  return exec_sql (db, "PRAGMA trusted_schema = OFF", error) &&
+         read_database_uuid (db, out_database_uuid, error);
+}

@@ -25,6 +25,7 @@
 typedef enum
 {
   STMT_BEGIN,
+  STMT_BEGIN_READ,
   STMT_COMMIT,
   STMT_ROLLBACK,
   STMT_SAVEPOINT,
@@ -58,6 +59,7 @@ typedef enum
 
 static const char * const statement_sql[N_STMTS] = {
   [STMT_BEGIN] = "BEGIN IMMEDIATE",
+  [STMT_BEGIN_READ] = "BEGIN",
   [STMT_COMMIT] = "COMMIT",
   [STMT_ROLLBACK] = "ROLLBACK",
   [STMT_SAVEPOINT] = "SAVEPOINT request",
@@ -75,7 +77,7 @@ static const char * const statement_sql[N_STMTS] = {
     "postal_code, postal_code_v, country, country_v, phone, phone_v, "
     "email, email_v, website, website_v, notes, notes_v) "
     "VALUES (?12, ?1, ?2, ?3, ?2, ?4, ?2, ?5, ?2, ?6, ?2, ?7, ?2, ?8, ?2, "
-    "?9, ?2, ?10, ?2, ?11, ?2)",
+    "?9, ?2, ?10, ?2, ?11, ?2) ON CONFLICT (uuid) DO NOTHING",
   [STMT_UPDATE] =
     "UPDATE company SET version = ?2, "
     FIELD_UPDATE ("name", "3") ", "
@@ -114,6 +116,7 @@ typedef struct
   CompaniesServerStore  parent;
   sqlite3              *db;
   sqlite3_stmt         *stmts[N_STMTS];
+  gboolean              read_only;
 
   /* The server state, read once per transaction: versions and ids (the
    * newest id ever handed out: ids are never reused) are handed out from
@@ -270,7 +273,7 @@ sqlite_begin (CompaniesServerStore  *store,
   self->state_cached = FALSE;
   self->version_dirty = FALSE;
 
-  return exec_simple (self, STMT_BEGIN, error);
+  return exec_simple (self, self->read_only ? STMT_BEGIN_READ : STMT_BEGIN, error);
 }
 
 /* Writes the versions handed out in this transaction back to the row. */
@@ -514,18 +517,30 @@ sqlite_insert (CompaniesServerStore  *store,
     return FALSE;
   id = self->last_id + 1;
 
+  /* The texts outlive the step: bound without a copy. */
   stmt = get_stmt (self, STMT_INSERT, error);
-  if (stmt == NULL || !bind_text (self, stmt, 1, uuid, error))
-    return FALSE;
+  if (stmt == NULL ||
+      sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC) != SQLITE_OK)
+    return set_sqlite_error (self, error);
 
   sqlite3_bind_int64 (stmt, 2, version);
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    if (!bind_text (self, stmt, 3 + i, values[i] != NULL ? values[i] : "", error))
-      return FALSE;
+    if (sqlite3_bind_text (stmt, 3 + i, values[i] != NULL ? values[i] : "", -1,
+                           SQLITE_STATIC) != SQLITE_OK)
+      return set_sqlite_error (self, error);
   sqlite3_bind_int64 (stmt, 12, id);
 
   if (!run_stmt (self, stmt, error))
     return FALSE;
+
+  /* The uuid is known: a retried add. The version goes back unused. */
+  if (sqlite3_changes (self->db) == 0)
+    {
+      if (self->state.last_version == version)
+        self->state.last_version--;
+      *out_id = 0;
+      return TRUE;
+    }
 
   self->last_id = id;
   self->version_dirty = TRUE;
@@ -766,7 +781,62 @@ companies_server_store_sqlite_open (const char  *path,
       return NULL;
     }
 
+  /* The writer's page cache holds the uuid and version indexes of a large
+   * database (every add looks up a random uuid): 32 MiB at most, taken
+   * only as the database grows. The crash tests keep SQLite's small
+   * default, so that a big transaction spills to the WAL before COMMIT. */
+  if (!companies_server_test_hook_small_cache () &&
+      sqlite3_exec (self->db, "PRAGMA cache_size = -32768", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      set_sqlite_error (self, &local_error);
+      g_set_error (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_OPEN,
+                   _("Cannot use the database “%s”: %s"), path, local_error->message);
+      sqlite_close ((CompaniesServerStore *) self);
+      return NULL;
+    }
+
   if (!apply_test_page_cap (self, &local_error))
+    {
+      g_set_error (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_OPEN,
+                   _("Cannot use the database “%s”: %s"), path, local_error->message);
+      sqlite_close ((CompaniesServerStore *) self);
+      return NULL;
+    }
+
+  return (CompaniesServerStore *) self;
+}
+
+CompaniesServerStore *
+companies_server_store_sqlite_open_reader (const char  *path,
+                                           GError     **error)
+{
+  CompaniesServerStoreSqlite *self;
+  g_autoptr(GError) local_error = NULL;
+  sqlite3 *db = NULL;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
+                   COMPANIES_SERVER_STORE_ERROR_OPEN,
+                   _("Cannot open the database “%s”: %s"),
+                   path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close (db);
+      return NULL;
+    }
+
+  self = g_new0 (CompaniesServerStoreSqlite, 1);
+  self->parent.vtable = &sqlite_vtable;
+  self->db = db;
+  self->read_only = TRUE;
+
+  sqlite3_extended_result_codes (db, 1);
+  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+
+  if (!companies_server_sqlite_prepare_reader (db, &self->parent.database_uuid, &local_error))
     {
       g_set_error (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_OPEN,
                    _("Cannot use the database “%s”: %s"), path, local_error->message);

@@ -15,4 +15,12 @@ G_BEGIN_DECLS
 CompaniesServerStore *companies_server_store_sqlite_open (const char  *path,
                                                           GError     **error);
 
+/* A second, read-only store on the database at @path, opened already by
+ * companies_server_store_sqlite_open (): its transactions are reads of
+ * one WAL snapshot each, which neither wait for nor block the writer.
+ * Only begin, commit, rollback, get_state, lookups and list_changes may be
+ * used on it. */
+CompaniesServerStore *companies_server_store_sqlite_open_reader (const char  *path,
+                                                                 GError     **error);
+
 G_END_DECLS

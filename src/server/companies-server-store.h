@@ -100,7 +100,9 @@ typedef struct
                                 GError                    **error);
 
   /* A new alive record; every field (NULL meaning "") gets @version as its
-   * field version. Ids are never reused, even after a purge. */
+   * field version. Ids are never reused, even after a purge. When a record
+   * with @uuid exists already (alive or tombstone), nothing is written,
+   * @version is not used up, and *out_id is 0. */
   gboolean (*insert)           (CompaniesServerStore       *self,
                                 const char                 *uuid,
                                 const char * const         *values,

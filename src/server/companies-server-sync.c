@@ -3,7 +3,9 @@
  * One request, one transaction:
  *
  *  1. added: a known uuid (alive or tombstone) is a retried push and only
- *     returns the record; otherwise a new record, a new id.
+ *     returns the record; otherwise a new record, a new id. The insert
+ *     itself tells a known uuid (one index lookup an add), and a new record
+ *     is answered as it was written, not read back.
  *  2. updated: per field, last write wins in arrival order; a field whose
  *     stored per-field version is newer than base_version and whose value
  *     differs is reported in `overwritten`. A tombstone wins over the
@@ -43,6 +45,8 @@ typedef struct
   /* ids of the records to return because the request named them, in order */
   GArray                *echo_ids;
   GHashTable            *echo_set;
+  /* the records this request created, as stored: id → CompaniesServerRecord */
+  GHashTable            *fresh;
 } SyncContext;
 
 static void
@@ -58,6 +62,15 @@ echo_record (SyncContext *ctx,
   *key = id;
   g_hash_table_add (ctx->echo_set, key);
   g_array_append_val (ctx->echo_ids, id);
+}
+
+/* Keeps @record, as it stands after this request's writes, for the answer;
+ * it replaces whatever was kept for its id. */
+static void
+keep_fresh (SyncContext           *ctx,
+            CompaniesServerRecord *record)
+{
+  g_hash_table_replace (ctx->fresh, &record->id, record);
 }
 
 static void
@@ -101,24 +114,15 @@ apply_add (SyncContext            *ctx,
            GError                **error)
 {
   g_autoptr(CompaniesServerRecord) existing = NULL;
+  CompaniesServerRecord *record;
   char *values[COMPANIES_N_FIELDS] = { NULL, };
-  gint64 version, id;
+  gint64 version, id = 0;
   gboolean ok;
 
   if (change->reject_code != NULL)
     {
       add_rejected (ctx, change->uuid, 0, change->reject_code,
                     change->reject_field, change->reject_message);
-      return TRUE;
-    }
-
-  if (!companies_server_store_lookup_by_uuid (ctx->store, change->uuid, &existing, error))
-    return FALSE;
-
-  /* A retried push: return the record as it is now. */
-  if (existing != NULL)
-    {
-      echo_record (ctx, existing->id);
       return TRUE;
     }
 
@@ -131,18 +135,47 @@ apply_add (SyncContext            *ctx,
       values[i] = companies_field_normalize (i, value);
     }
 
+  /* The insert itself finds a known uuid (and then writes nothing). */
   ok = companies_server_store_next_version (ctx->store, &version, error) &&
        companies_server_store_insert (ctx->store, change->uuid,
                                       (const char * const *) values, version,
                                       &id, error);
 
+  if (!ok || id == 0)
+    {
+      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+        g_free (values[i]);
+      if (!ok)
+        return FALSE;
+
+      /* A retried push: return the record as it is now. */
+      if (!companies_server_store_lookup_by_uuid (ctx->store, change->uuid, &existing, error))
+        return FALSE;
+      if (existing == NULL)
+        {
+          g_set_error_literal (error, COMPANIES_SERVER_STORE_ERROR,
+                               COMPANIES_SERVER_STORE_ERROR_FAILED,
+                               _("The record to change is no longer there"));
+          return FALSE;
+        }
+      echo_record (ctx, existing->id);
+      return TRUE;
+    }
+
+  /* The new record as stored, kept for the answer: no read back. */
+  record = companies_server_record_new ();
+  record->id = id;
+  record->uuid = g_strdup (change->uuid);
+  record->version = version;
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    g_free (values[i]);
+    {
+      record->values[i] = values[i];
+      record->field_versions[i] = version;
+    }
+  keep_fresh (ctx, record);
 
-  if (ok)
-    echo_record (ctx, id);
-
-  return ok;
+  echo_record (ctx, id);
+  return TRUE;
 }
 
 static gboolean
@@ -153,6 +186,7 @@ apply_update (SyncContext            *ctx,
   g_autoptr(CompaniesServerRecord) record = NULL;
   char *values[COMPANIES_N_FIELDS] = { NULL, };
   guint changed = 0;
+  gint64 version = 0;
   gboolean ok = TRUE;
 
   if (ctx->foreign)
@@ -211,21 +245,35 @@ apply_update (SyncContext            *ctx,
   /* Values equal to the stored ones change nothing, and take no version. */
   if (changed != 0)
     {
-      gint64 version;
-
       ok = companies_server_store_next_version (ctx->store, &version, error) &&
            companies_server_store_update_fields (ctx->store, record->id, changed,
                                                  (const char * const *) values,
                                                  version, error);
     }
 
+  if (!ok)
+    {
+      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+        g_free (values[i]);
+      return FALSE;
+    }
+
+  /* The record as it now stands, kept for the answer: no read back. */
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    g_free (values[i]);
+    {
+      if (changed & COMPANIES_FIELD_BIT (i))
+        {
+          g_free (record->values[i]);
+          record->values[i] = g_steal_pointer (&values[i]);
+          record->field_versions[i] = version;
+          record->version = version;
+        }
+      g_free (values[i]);
+    }
+  echo_record (ctx, record->id);
+  keep_fresh (ctx, g_steal_pointer (&record));
 
-  if (ok)
-    echo_record (ctx, record->id);
-
-  return ok;
+  return TRUE;
 }
 
 static gboolean
@@ -259,6 +307,8 @@ apply_delete (SyncContext            *ctx,
           !companies_server_store_tombstone (ctx->store, record->id, version,
                                              ctx->now, error))
         return FALSE;
+      /* read back for the answer, as a tombstone */
+      g_hash_table_remove (ctx->fresh, &record->id);
     }
 
   echo_record (ctx, record->id);
@@ -323,6 +373,12 @@ build_page (SyncContext  *ctx,
 
       if (g_hash_table_contains (in_page, &id))
         continue;
+
+      if (g_hash_table_steal_extended (ctx->fresh, &id, NULL, (gpointer *) &record))
+        {
+          g_ptr_array_add (records, record);
+          continue;
+        }
 
       if (!companies_server_store_lookup_by_id (ctx->store, id, &record, error))
         return FALSE;
@@ -436,6 +492,7 @@ sync_apply (CompaniesServerStore        *store,
   g_autoptr(CompaniesSyncResponse) response = NULL;
   g_autoptr(GArray) echo_ids = NULL;
   g_autoptr(GHashTable) echo_set = NULL;
+  g_autoptr(GHashTable) fresh = NULL;
   CompaniesServerCursor cursor;
   SyncContext ctx = { 0, };
 
@@ -465,6 +522,9 @@ sync_apply (CompaniesServerStore        *store,
   ctx.now = now;
   ctx.echo_ids = echo_ids;
   ctx.echo_set = echo_set;
+  fresh = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                 (GDestroyNotify) companies_server_record_free);
+  ctx.fresh = fresh;
 
   if (nested)
     {

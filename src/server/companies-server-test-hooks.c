@@ -16,6 +16,9 @@
 #define MAX_PAGE_COUNT_VARIABLE "COMPANIES_SERVER_TEST_MAX_PAGE_COUNT"
 /* A test that forgot to kill the server: give up waiting at last. */
 #define PAUSE_MAX_SECONDS       300
+#define HOLD_PULLS_VARIABLE     "COMPANIES_SERVER_TEST_HOLD_PULLS"
+#define HOLD_MAX_SECONDS        60
+#define SMALL_CACHE_VARIABLE    "COMPANIES_SERVER_TEST_SMALL_CACHE"
 
 /* The variable's value, read once: NULL when unset. */
 static const char *
@@ -59,6 +62,25 @@ companies_server_test_hook_applied (guint n_applied,
   g_printerr ("Test hook: not killed after %u seconds; going on\n", PAUSE_MAX_SECONDS);
 }
 
+void
+companies_server_test_hook_pull (void)
+{
+  const char *path = g_getenv (HOLD_PULLS_VARIABLE);
+  g_autofree char *reached = NULL;
+  g_autofree char *release = NULL;
+
+  if (G_LIKELY (path == NULL || *path == '\0'))
+    return;
+
+  reached = g_strconcat (path, ".reached", NULL);
+  release = g_strconcat (path, ".release", NULL);
+  if (!g_file_set_contents (reached, "", 0, NULL))
+    g_printerr ("Test hook: cannot create %s\n", reached);
+
+  for (guint i = 0; i < HOLD_MAX_SECONDS * 100 && !g_file_test (release, G_FILE_TEST_EXISTS); i++)
+    g_usleep (G_USEC_PER_SEC / 100);
+}
+
 gboolean
 companies_server_test_hook_max_page_count (gint64 *out_pages)
 {
@@ -80,4 +102,10 @@ companies_server_test_hook_max_page_count (gint64 *out_pages)
 
   *out_pages = pages;
   return TRUE;
+}
+
+gboolean
+companies_server_test_hook_small_cache (void)
+{
+  return g_strcmp0 (g_getenv (SMALL_CACHE_VARIABLE), "1") == 0;
 }

@@ -20,9 +20,20 @@ G_BEGIN_DECLS
 void     companies_server_test_hook_applied        (guint   n_applied,
                                                     guint   n_total);
 
+/* COMPANIES_SERVER_TEST_HOLD_PULLS=<path>: the reader thread calls this
+ * before each pull it serves; it creates "<path>.reached" and waits until
+ * "<path>.release" exists (at most 60 s), so that a test can show that
+ * other requests are served while a page is being built. */
+void     companies_server_test_hook_pull           (void);
+
 /* COMPANIES_SERVER_TEST_MAX_PAGE_COUNT=<pages>: TRUE and the number when
  * the variable holds a positive integer; the SQLite store then caps the
  * database at that many pages (PRAGMA max_page_count), a full disk. */
 gboolean companies_server_test_hook_max_page_count (gint64 *out_pages);
+
+/* COMPANIES_SERVER_TEST_SMALL_CACHE=1: TRUE; the SQLite store then keeps
+ * SQLite's default page cache (2 MiB), so that a big transaction spills
+ * to the WAL before its COMMIT, as the crash tests need. */
+gboolean companies_server_test_hook_small_cache    (void);
 
 G_END_DECLS

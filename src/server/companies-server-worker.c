@@ -1,5 +1,13 @@
 /* companies-server-worker.c: the one thread that owns the store
  *
+ * Every request comes to the writer thread, which decodes it and applies
+ * the ones with changes, several in one transaction. A request without
+ * changes (a pull: the pages of a snapshot, a sync with nothing to push)
+ * only reads: with a reader store, the writer hands it to the reader
+ * thread, which builds its page from a WAL snapshot of its own. So a page
+ * of thousands of records never holds up the small syncs behind it, and
+ * a write never waits for a page.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "companies-server"
@@ -10,6 +18,7 @@
 
 #include "companies-protocol.h"
 #include "companies-server-sync.h"
+#include "companies-server-test-hooks.h"
 #include "companies-server-worker.h"
 
 #define PURGE_INTERVAL_SECONDS (60 * 60)
@@ -23,6 +32,10 @@ struct _CompaniesServerWorker
   GMainContext         *main_context;
   /* owned by the thread while it runs */
   CompaniesServerStore *store;
+  /* NULL: pulls are applied by the writer too */
+  GThread              *reader_thread;
+  GAsyncQueue          *reads;
+  CompaniesServerStore *reader;
   guint                 tombstone_days;
   gint64                last_purge;  /* monotonic seconds, 0 = never */
 };
@@ -32,6 +45,7 @@ typedef struct
   CompaniesServerWorker    *worker;
   gboolean                  quit;
   GBytes                   *body;
+  CompaniesSyncRequest     *read;  /* a pull handed to the reader */
   CompaniesServerReplyFunc  func;
   gpointer                  user_data;
   GDestroyNotify            destroy;
@@ -42,6 +56,7 @@ static void
 job_free (Job *job)
 {
   g_clear_pointer (&job->body, g_bytes_unref);
+  g_clear_pointer (&job->read, companies_sync_request_free);
   g_clear_pointer (&job->reply.body, g_bytes_unref);
   if (job->destroy != NULL)
     job->destroy (job->user_data);
@@ -155,9 +170,9 @@ clear_reply (Job *job)
   job->reply.changes_out = 0;
 }
 
-/* One request in its own transaction. */
+/* One request in its own transaction of @store. */
 static void
-apply_alone (CompaniesServerWorker      *self,
+apply_alone (CompaniesServerStore       *store,
              Job                        *job,
              const CompaniesSyncRequest *request)
 {
@@ -165,7 +180,7 @@ apply_alone (CompaniesServerWorker      *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  response = companies_server_sync_apply (self->store, request, now_unix (), &path, &error);
+  response = companies_server_sync_apply (store, request, now_unix (), &path, &error);
   if (response == NULL)
     set_failure_reply (job, error, path);
   else
@@ -230,8 +245,17 @@ handle_batch (CompaniesServerWorker  *self,
   for (guint i = 0; i < n_jobs; i++)
     {
       requests[i] = decode_request (jobs[i]);
-      if (requests[i] != NULL)
-        n_requests++;
+      if (requests[i] == NULL)
+        continue;
+
+      /* A pull: the reader's. */
+      if (self->reader != NULL && jobs[i]->reply.changes_in == 0)
+        {
+          jobs[i]->read = g_steal_pointer (&requests[i]);
+          continue;
+        }
+
+      n_requests++;
     }
 
   if (n_requests > 0)
@@ -255,7 +279,7 @@ handle_batch (CompaniesServerWorker  *self,
     {
       for (guint i = 0; i < n_jobs; i++)
         if (requests[i] != NULL)
-          apply_alone (self, jobs[i], requests[i]);
+          apply_alone (self->store, jobs[i], requests[i]);
     }
 
   for (guint i = 0; i < n_jobs; i++)
@@ -270,6 +294,40 @@ deliver_reply_cb (gpointer user_data)
   job->func (&job->reply, job->user_data);
 
   return G_SOURCE_REMOVE;
+}
+
+static void
+deliver (CompaniesServerWorker *self,
+         Job                   *job)
+{
+  g_clear_pointer (&job->body, g_bytes_unref);
+  g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT,
+                              deliver_reply_cb, job, (GDestroyNotify) job_free);
+}
+
+/* The reader thread: pulls, each in a read transaction of its own. */
+static gpointer
+reader_thread (gpointer user_data)
+{
+  CompaniesServerWorker *self = user_data;
+
+  for (;;)
+    {
+      Job *job = g_async_queue_pop (self->reads);
+
+      if (job->quit)
+        {
+          job_free (job);
+          break;
+        }
+
+      companies_server_test_hook_pull ();
+      apply_alone (self->reader, job, job->read);
+      g_clear_pointer (&job->read, companies_sync_request_free);
+      deliver (self, job);
+    }
+
+  return NULL;
 }
 
 static gpointer
@@ -303,9 +361,10 @@ worker_thread (gpointer user_data)
 
       for (guint i = 0; i < n_jobs; i++)
         {
-          g_clear_pointer (&jobs[i]->body, g_bytes_unref);
-          g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT,
-                                      deliver_reply_cb, jobs[i], (GDestroyNotify) job_free);
+          if (jobs[i]->read != NULL)
+            g_async_queue_push (self->reads, jobs[i]);
+          else
+            deliver (self, jobs[i]);
         }
 
       if (quit != NULL)
@@ -320,6 +379,7 @@ worker_thread (gpointer user_data)
 
 CompaniesServerWorker *
 companies_server_worker_new (CompaniesServerStore *store,
+                             CompaniesServerStore *reader,
                              guint                 tombstone_days)
 {
   CompaniesServerWorker *self;
@@ -328,6 +388,7 @@ companies_server_worker_new (CompaniesServerStore *store,
 
   self = g_new0 (CompaniesServerWorker, 1);
   self->store = store;
+  self->reader = reader;
   self->tombstone_days = tombstone_days;
   self->jobs = g_async_queue_new ();
   self->main_context = g_main_context_ref_thread_default ();
@@ -336,6 +397,11 @@ companies_server_worker_new (CompaniesServerStore *store,
   purge_if_due (self);
 
   self->thread = g_thread_new ("companies-server-worker", worker_thread, self);
+  if (self->reader != NULL)
+    {
+      self->reads = g_async_queue_new ();
+      self->reader_thread = g_thread_new ("companies-server-reader", reader_thread, self);
+    }
 
   return self;
 }
@@ -376,6 +442,17 @@ companies_server_worker_free (CompaniesServerWorker *self)
   g_async_queue_push (self->jobs, quit);
   g_thread_join (self->thread);
 
+  /* After the writer: it may have handed the reader pulls until it quit. */
+  if (self->reader_thread != NULL)
+    {
+      quit = g_new0 (Job, 1);
+      quit->quit = TRUE;
+      g_async_queue_push (self->reads, quit);
+      g_thread_join (self->reader_thread);
+      g_async_queue_unref (self->reads);
+    }
+
+  g_clear_pointer (&self->reader, companies_server_store_close);
   g_clear_pointer (&self->store, companies_server_store_close);
   g_async_queue_unref (self->jobs);
   g_main_context_unref (self->main_context);

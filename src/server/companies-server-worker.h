@@ -31,7 +31,10 @@ typedef struct _CompaniesServerWorker CompaniesServerWorker;
 
 /* Takes @store. Tombstones older than @tombstone_days are purged before the
  * first request and then at most hourly, before a request. */
+/* Takes @store (written by one thread) and @reader (NULL, or a read-only
+ * store on the same database, for pulls on a second thread). */
 CompaniesServerWorker *companies_server_worker_new  (CompaniesServerStore     *store,
+                                                     CompaniesServerStore     *reader,
                                                      guint                     tombstone_days);
 /* Queues a sync request body; @func is called with the reply, then
  * @destroy on @user_data. */

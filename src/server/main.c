@@ -177,6 +177,7 @@ main (int   argc,
   g_autofree char *tokens_path = NULL;
   g_autofree char *url = NULL;
   CompaniesServerStore *store;
+  CompaniesServerStore *reader;
   CompaniesServerWorker *worker;
   ServerState state = { NULL, };
   gboolean show_version = FALSE;
@@ -340,7 +341,15 @@ main (int   argc,
       return EXIT_FAILURE;
     }
 
-  worker = companies_server_worker_new (store, tombstone_days);
+  reader = companies_server_store_sqlite_open_reader (database_path, &error);
+  if (reader == NULL)
+    {
+      g_printerr ("%s: %s\n", g_get_prgname (), error->message);
+      companies_server_store_close (store);
+      return EXIT_FAILURE;
+    }
+
+  worker = companies_server_worker_new (store, reader, tombstone_days);
   state.loop = g_main_loop_new (NULL, FALSE);
   http_options.max_body_bytes = max_body_bytes;
   http_options.max_connections = max_connections;

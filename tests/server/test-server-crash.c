@@ -126,14 +126,17 @@ assert_database_intact (const char *path)
   sqlite3_close (db);
 }
 
-/* Restarts the server with the pause hook on. */
+/* Restarts the server with the pause hook on, and SQLite's small page
+ * cache, so that a big transaction spills to the WAL before COMMIT. */
 static char *
 restart_with_pause (TestServer *server)
 {
   char *pause_path = test_server_file (server, "pause");
 
   g_setenv (PAUSE_VARIABLE, pause_path, TRUE);
+  g_setenv ("COMPANIES_SERVER_TEST_SMALL_CACHE", "1", TRUE);
   test_server_restart (server, NULL);
+  g_unsetenv ("COMPANIES_SERVER_TEST_SMALL_CACHE");
   g_unsetenv (PAUSE_VARIABLE);
 
   return pause_path;

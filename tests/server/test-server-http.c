@@ -403,6 +403,24 @@ test_log_lines (void)
   g_assert_null (strstr (log, "wrong-token"));
 }
 
+/* A log line longer than the server's stack buffer is written whole. */
+static void
+test_long_log_line (void)
+{
+  g_autofree char *name = g_strnfill (700, 'x');
+  g_autofree char *path = g_strconcat ("/v1/", name, "-end", NULL);
+  g_autofree char *url = test_server_url (open_server, path);
+  g_autofree char *line = g_strconcat ("GET ", path, " 404 in=0 out=0 ", NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GError) error = NULL;
+  guint status = 0;
+
+  body = companies_test_http ("GET", url, NULL, NULL, NULL, 0, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 404);
+  test_server_wait_for_log (open_server, line);
+}
+
 static void
 test_tokens_file_must_be_private (void)
 {
@@ -526,6 +544,7 @@ main (int   argc,
   g_test_add_func ("/server/http/unauthorized", test_unauthorized);
   g_test_add_func ("/server/http/internal-error", test_internal_error);
   g_test_add_func ("/server/http/log-lines", test_log_lines);
+  g_test_add_func ("/server/http/long-log-line", test_long_log_line);
   g_test_add_func ("/server/start/tokens-file-must-be-private", test_tokens_file_must_be_private);
   g_test_add_func ("/server/start/refuses-open-address-without-tokens",
                    test_refuses_open_address_without_tokens);

@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "server-test-util.h"
 
 /* Adds @n companies named "<prefix> <i>" in one request; returns them. */
@@ -67,6 +69,84 @@ assert_version_order (GPtrArray *records,
       g_assert_cmpint (record->version, >, *last_version);
       *last_version = record->version;
     }
+}
+
+typedef struct
+{
+  TestServer            *server;
+  CompaniesSyncResponse *response;
+  gint                   done;  /* atomic */
+} Pull;
+
+static gpointer
+pull_thread (gpointer data)
+{
+  Pull *pull = data;
+
+  pull->response = sync_empty (pull->server, NULL, 10);
+  g_atomic_int_set (&pull->done, 1);
+
+  return NULL;
+}
+
+static void
+wait_for_file (const char *path)
+{
+  for (guint i = 0; i < 1000 && !g_file_test (path, G_FILE_TEST_EXISTS); i++)
+    g_usleep (10 * 1000);  /* polling a file, with a deadline */
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+/* A pull is served by the reader thread from a snapshot of its own: while
+ * one is held in the middle (the test hook COMPANIES_SERVER_TEST_HOLD_PULLS),
+ * a sync with a change is applied and answered, and the held pull then
+ * completes with its page. */
+static void
+test_pull_does_not_hold_up_writes (void)
+{
+  g_autofree char *folder = g_dir_make_tmp ("companies-hold-XXXXXX", NULL);
+  g_autofree char *hold = g_build_filename (folder, "hold", NULL);
+  g_autofree char *reached = g_strconcat (hold, ".reached", NULL);
+  g_autofree char *release = g_strconcat (hold, ".release", NULL);
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(CompaniesSyncRequest) request = NULL;
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  CompaniesRecord *first;
+  Pull pull = { 0, };
+  GThread *thread;
+  TestServer *server;
+
+  g_setenv ("COMPANIES_SERVER_TEST_HOLD_PULLS", hold, TRUE);
+  server = test_server_start (FALSE, NULL);
+  g_unsetenv ("COMPANIES_SERVER_TEST_HOLD_PULLS");
+
+  added = add_many (server, "Held", 30);
+  first = g_ptr_array_index (added, 0);
+
+  pull.server = server;
+  thread = g_thread_new ("pull", pull_thread, &pull);
+  wait_for_file (reached);
+
+  /* the pull is held; a write goes through meanwhile */
+  request = test_request_new (NULL);
+  test_request_update (request, first->id, first->version, "phone", "+351 22 000 0000", NULL);
+  request->limit = 1;
+  response = test_sync (server, request);
+  g_assert_nonnull (test_find_company (response->companies, first->id));
+  g_assert_cmpint (g_atomic_int_get (&pull.done), ==, 0);
+
+  g_assert_true (g_file_set_contents (release, "", 0, NULL));
+  g_thread_join (thread);
+  g_assert_cmpint (g_atomic_int_get (&pull.done), ==, 1);
+  g_assert_true (pull.response->reset);
+  g_assert_true (pull.response->has_more);
+  g_assert_cmpuint (pull.response->companies->len, ==, 10);
+
+  companies_sync_response_free (pull.response);
+  test_server_free (server);
+  g_remove (reached);
+  g_remove (release);
+  g_rmdir (folder);
 }
 
 static void
@@ -371,6 +451,7 @@ main (int   argc,
   g_test_add_func ("/server/pages/foreign-cursor", test_foreign_cursor);
   g_test_add_func ("/server/pages/reset-after-tombstone-expiry", test_reset_after_tombstone_expiry);
   g_test_add_func ("/server/pages/data-survives-kill", test_data_survives_kill);
+  g_test_add_func ("/server/pages/pull-does-not-hold-up-writes", test_pull_does_not_hold_up_writes);
 
   return g_test_run ();
 }

@@ -321,6 +321,68 @@ test_update_and_delete_in_one_request (void)
   g_assert_nonnull (test_find_company (response->deleted, record->id));
 }
 
+/* The records a request wrote are answered as they were written (not read
+ * back): outside the page, after an update, an update of a record added in
+ * the same request, and a delete of it, each is answered as it stands. */
+static void
+test_echo_after_writes (void)
+{
+  g_autoptr(CompaniesRecord) filler = add_company (NULL, "Echo Filler", NULL, NULL);
+  g_autoptr(CompaniesRecord) record = add_company (NULL, "Echo", "Porto", "+351 1");
+  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  g_autoptr(GPtrArray) snapshot = NULL;
+  CompaniesRecord *echoed, *stored;
+  CompaniesChange *added, *kept;
+  /* ids are handed out in order: the adds below get these */
+  gint64 added_id = record->id + 1;
+  gint64 kept_id = record->id + 2;
+
+  added = test_request_add (request, NULL, "name", "Echo Gone", NULL);
+  kept = test_request_add (request, NULL, "name", "Echo Kept", NULL);
+  test_request_update (request, record->id, record->version, "city", "Braga", NULL);
+  test_request_update (request, added_id, 0, "city", "Faro", NULL);
+  test_request_update (request, kept_id, 0, "city", "Beja", NULL);
+  test_request_delete (request, added_id);
+  /* a snapshot's first page of one record: all three are echoes */
+  request->limit = 1;
+  response = test_sync (server, request);
+
+  g_assert_cmpuint (response->rejected->len, ==, 0);
+  g_assert_true (lists_once (response, record->id));
+  g_assert_true (lists_once (response, added_id));
+  g_assert_true (lists_once (response, kept_id));
+  g_assert_nonnull (test_find_company (response->deleted, added_id));
+  g_assert_cmpstr (test_find_company (response->deleted, added_id)->uuid, ==, added->uuid);
+
+  echoed = test_find_company (response->companies, record->id);
+  g_assert_nonnull (echoed);
+  g_assert_cmpint (echoed->version, >, record->version);
+  g_assert_cmpstr (echoed->values[COMPANIES_FIELD_CITY], ==, "Braga");
+  g_assert_cmpstr (echoed->values[COMPANIES_FIELD_PHONE], ==, "+351 1");
+
+  /* what was answered is what is stored */
+  snapshot = test_snapshot (server);
+  stored = test_find_company (snapshot, record->id);
+  g_assert_nonnull (stored);
+  g_assert_cmpint (stored->version, ==, echoed->version);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    g_assert_cmpstr (stored->values[i], ==, echoed->values[i]);
+
+  echoed = test_find_company (response->companies, kept_id);
+  g_assert_nonnull (echoed);
+  g_assert_cmpstr (echoed->uuid, ==, kept->uuid);
+  g_assert_cmpstr (echoed->values[COMPANIES_FIELD_CITY], ==, "Beja");
+  stored = test_find_company (snapshot, kept_id);
+  g_assert_nonnull (stored);
+  g_assert_cmpint (stored->version, ==, echoed->version);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    g_assert_cmpstr (stored->values[i], ==, echoed->values[i]);
+
+  g_assert_null (test_find_company (snapshot, added_id));
+  g_assert_cmpuint (response->companies->len, ==, 3);
+}
+
 static void
 test_delete_missing_is_fine (void)
 {
@@ -499,6 +561,7 @@ main (int   argc,
   g_test_add_func ("/server/sync/last-write-wins", test_last_write_wins);
   g_test_add_func ("/server/sync/deletes-win", test_deletes_win);
   g_test_add_func ("/server/sync/update-and-delete-in-one-request", test_update_and_delete_in_one_request);
+  g_test_add_func ("/server/sync/echo-after-writes", test_echo_after_writes);
   g_test_add_func ("/server/sync/delete-missing-is-fine", test_delete_missing_is_fine);
   g_test_add_func ("/server/sync/update-unknown-id-not-found", test_update_unknown_id_not_found);
   g_test_add_func ("/server/sync/rejections-per-record", test_rejections_per_record);
