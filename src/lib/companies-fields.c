@@ -80,22 +80,6 @@ companies_field_get_max_length (CompaniesField field)
 }
 
 static gboolean
-has_forbidden_control (const char *value,
-                       gboolean    multi_line)
-{
-  for (const guchar *p = (const guchar *) value; *p != '\0'; p++)
-    {
-      if (*p >= 0x20)
-        continue;
-      if (multi_line && (*p == '\t' || *p == '\n' || *p == '\r'))
-        continue;
-      return TRUE;
-    }
-
-  return FALSE;
-}
-
-static gboolean
 is_blank (const char *value)
 {
   for (const char *p = value; *p != '\0'; p++)
@@ -144,48 +128,87 @@ validate_email (const char  *value,
   return TRUE;
 }
 
+/* Looked up only for a message, not for each value checked. */
+static const char *
+label_of (const FieldInfo *info)
+{
+  return g_dgettext (GETTEXT_PACKAGE, info->label);
+}
+
+/* Whether [@start, @end) holds a control character the field forbids;
+ * sets *out_ascii to whether it is ASCII only. One pass over the text. */
+static gboolean
+scan_text (const char *start,
+           const char *end,
+           gboolean    multi_line,
+           gboolean   *out_ascii)
+{
+  guchar seen = 0;
+  gboolean control = FALSE;
+
+  for (const guchar *p = (const guchar *) start; p < (const guchar *) end; p++)
+    {
+      seen |= *p;
+      if (G_UNLIKELY (*p < 0x20) &&
+          !(multi_line && (*p == '\t' || *p == '\n' || *p == '\r')))
+        control = TRUE;
+    }
+
+  *out_ascii = seen < 0x80;
+  return control;
+}
+
 gboolean
 companies_field_validate (CompaniesField   field,
                           const char      *value,
                           GError         **error)
 {
   const FieldInfo *info;
-  g_autofree char *trimmed = NULL;
-  const char *label;
-  glong length;
+  const char *end;
+  gboolean ascii;
+  gboolean control;
+  gsize length;
 
   g_return_val_if_fail ((guint) field < COMPANIES_N_FIELDS, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   info = &field_info[field];
-  label = g_dgettext (GETTEXT_PACKAGE, info->label);
 
   if (value == NULL)
     value = "";
+  end = value + strlen (value);
 
-  if (!g_utf8_validate (value, -1, NULL))
-    {
-      /* TRANSLATORS: %s is a field label such as "Postal code" */
-      g_set_error (error, COMPANIES_VALIDATION_ERROR,
-                   COMPANIES_VALIDATION_ERROR_INVALID_FIELD,
-                   _("%s is not valid UTF-8 text"), label);
-      return FALSE;
-    }
-
-  /* The name is checked as it is stored: trimmed. */
+  /* The name is checked as it is stored: trimmed (as g_strstrip () does;
+   * trimming only ASCII bytes keeps the UTF-8 check the same). */
   if (field == COMPANIES_FIELD_NAME)
-    value = trimmed = g_strstrip (g_strdup (value));
+    {
+      while (g_ascii_isspace (*value))
+        value++;
+      while (end > value && g_ascii_isspace (end[-1]))
+        end--;
+    }
 
-  if (has_forbidden_control (value, info->multi_line))
+  control = scan_text (value, end, info->multi_line, &ascii);
+
+  if (!ascii && !g_utf8_validate_len (value, end - value, NULL))
     {
       /* TRANSLATORS: %s is a field label such as "Postal code" */
       g_set_error (error, COMPANIES_VALIDATION_ERROR,
                    COMPANIES_VALIDATION_ERROR_INVALID_FIELD,
-                   _("%s must not contain control characters"), label);
+                   _("%s is not valid UTF-8 text"), label_of (info));
       return FALSE;
     }
 
-  if (field == COMPANIES_FIELD_NAME && *value == '\0')
+  if (control)
+    {
+      /* TRANSLATORS: %s is a field label such as "Postal code" */
+      g_set_error (error, COMPANIES_VALIDATION_ERROR,
+                   COMPANIES_VALIDATION_ERROR_INVALID_FIELD,
+                   _("%s must not contain control characters"), label_of (info));
+      return FALSE;
+    }
+
+  if (field == COMPANIES_FIELD_NAME && value == end)
     {
       g_set_error_literal (error, COMPANIES_VALIDATION_ERROR,
                            COMPANIES_VALIDATION_ERROR_INVALID_FIELD,
@@ -193,14 +216,14 @@ companies_field_validate (CompaniesField   field,
       return FALSE;
     }
 
-  length = g_utf8_strlen (value, -1);
-  if (length > (glong) info->max_length)
+  length = ascii ? (gsize) (end - value) : (gsize) g_utf8_strlen (value, end - value);
+  if (length > info->max_length)
     {
       /* TRANSLATORS: %s is a field label such as "Postal code", %u the
        * largest number of characters it may hold */
       g_set_error (error, COMPANIES_VALIDATION_ERROR,
                    COMPANIES_VALIDATION_ERROR_INVALID_FIELD,
-                   _("%s must be at most %u characters"), label, info->max_length);
+                   _("%s must be at most %u characters"), label_of (info), info->max_length);
       return FALSE;
     }
 

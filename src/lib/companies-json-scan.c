@@ -77,7 +77,12 @@ scan_string (Scanner *scanner)
 
   while (i < scanner->length)
     {
-      guchar c = (guchar) data[i];
+      guchar c;
+
+      i = companies_json_skip_plain (data, i, scanner->length);
+      if (i >= scanner->length)
+        break;
+      c = (guchar) data[i];
 
       if (c == '"')
         {

@@ -11,6 +11,8 @@
  */
 #pragma once
 
+#include <string.h>
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -73,6 +75,34 @@ char        *companies_json_doc_dup_string     (const CompaniesJsonDoc *doc,
 gboolean     companies_json_doc_get_int        (const CompaniesJsonDoc *doc,
                                                 guint                   token,
                                                 gint64                 *out_value);
+
+/* The first index from @i on of a byte a string cannot hold as it is ('"',
+ * '\\' or below 0x20), or one a little before it; eight bytes at a time
+ * (the strings of a body are mostly plain). May return @i itself. */
+static inline gsize
+companies_json_skip_plain (const char *data,
+                           gsize       i,
+                           gsize       length)
+{
+  const guint64 ones = G_GUINT64_CONSTANT (0x0101010101010101);
+  const guint64 highs = G_GUINT64_CONSTANT (0x8080808080808080);
+
+  for (; i + 8 <= length; i += 8)
+    {
+      guint64 word, quote, backslash;
+
+      memcpy (&word, data + i, 8);
+      quote = word ^ (ones * '"');
+      backslash = word ^ (ones * '\\');
+      /* Each term is non-zero exactly when some byte is such a byte. */
+      if ((((quote - ones) & ~quote) |
+           ((backslash - ones) & ~backslash) |
+           ((word - ones * 0x20) & ~word)) & highs)
+        break;
+    }
+
+  return i;
+}
 
 static inline CompaniesJsonKind
 companies_json_doc_kind (const CompaniesJsonDoc *doc,

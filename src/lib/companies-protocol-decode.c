@@ -43,20 +43,32 @@ echoable_name (const char *name)
   return name;
 }
 
-/* The field a member key names, without copying it in the common case. */
-static gboolean
+/* The field a member key names (-1 for none), without copying it in the
+ * common case of a key without escapes. */
+static int
 field_from_key (const CompaniesJsonDoc *doc,
-                guint                   key,
-                CompaniesField         *out_field)
+                guint                   key)
 {
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    if (companies_json_doc_string_equals (doc, key, companies_field_get_name (i)))
-      {
-        *out_field = i;
-        return TRUE;
-      }
+  const CompaniesJsonToken *t = &doc->tokens[key];
+  const char *text = doc->data + t->start;
 
-  return FALSE;
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      const char *name = companies_field_get_name (i);
+
+      if (t->escaped)
+        {
+          if (companies_json_doc_string_equals (doc, key, name))
+            return (int) i;
+        }
+      else if (name[0] == text[0] && strncmp (name, text, t->length) == 0 &&
+               name[t->length] == '\0')
+        {
+          return (int) i;
+        }
+    }
+
+  return -1;
 }
 
 /* One member of "fields": a string, for a known field, valid; otherwise
@@ -65,6 +77,7 @@ field_from_key (const CompaniesJsonDoc *doc,
 static gboolean
 decode_field (const CompaniesJsonDoc    *doc,
               guint                      key,
+              int                        known,
               guint                      value,
               CompaniesChange           *change,
               const CompaniesJsonPlace  *place,
@@ -83,7 +96,7 @@ decode_field (const CompaniesJsonDoc    *doc,
                                   _("Must be a string"));
     }
 
-  if (!field_from_key (doc, key, &field))
+  if (known < 0)
     {
       g_autofree char *name = companies_json_doc_dup_string (doc, key);
       g_autofree char *message =
@@ -94,6 +107,7 @@ decode_field (const CompaniesJsonDoc    *doc,
       return TRUE;
     }
 
+  field = (CompaniesField) known;
   text = companies_json_doc_dup_string (doc, value);
   if (!companies_field_validate (field, text, &field_error))
     {
@@ -103,10 +117,10 @@ decode_field (const CompaniesJsonDoc    *doc,
     }
 
   g_free (change->values[field]);
-  /* Only the name has a stored form other than the text as given
-   * (companies_field_normalize ()). */
+  /* Only the name has a stored form other than the text as given: trimmed,
+   * as companies_field_normalize () makes it, here without a copy. */
   if (field == COMPANIES_FIELD_NAME)
-    change->values[field] = companies_field_normalize (field, text);
+    change->values[field] = g_strstrip (g_steal_pointer (&text));
   else
     change->values[field] = g_steal_pointer (&text);
   change->field_mask |= COMPANIES_FIELD_BIT (field);
@@ -135,6 +149,19 @@ keys_equal (const CompaniesJsonDoc *doc,
 #define FEW_MEMBERS 16
 
 static gboolean
+same_key (const CompaniesJsonDoc *doc,
+          const guint            *keys,
+          const int              *known,
+          guint                   a,
+          guint                   b)
+{
+  if (known[a] >= 0 || known[b] >= 0)
+    return known[a] == known[b];
+
+  return keys_equal (doc, keys[a], keys[b]);
+}
+
+static gboolean
 decode_fields (const CompaniesJsonDoc    *doc,
                guint                      fields,
                CompaniesChange           *change,
@@ -142,8 +169,13 @@ decode_fields (const CompaniesJsonDoc    *doc,
                char                     **out_path,
                GError                   **error)
 {
-  g_autofree guint *keys = NULL;
+  g_autofree guint *many = NULL;
+  guint few[FEW_MEMBERS];
+  guint *keys;
   g_autoptr(GHashTable) last = NULL;
+  int known[FEW_MEMBERS];
+  guint last_of[COMPANIES_N_FIELDS];
+  guint decoded = 0;
   guint count;
   guint key;
 
@@ -153,7 +185,7 @@ decode_fields (const CompaniesJsonDoc    *doc,
                                                                  : _("Must be an object"));
 
   count = doc->tokens[fields].count;
-  keys = g_new (guint, count);
+  keys = count <= FEW_MEMBERS ? few : (many = g_new (guint, count));
   key = fields + 1;
   for (guint m = 0; m < count; m++)
     {
@@ -178,11 +210,22 @@ decode_fields (const CompaniesJsonDoc    *doc,
 
           if (!g_hash_table_add (done, name))
             continue;
-          if (!decode_field (doc, keys[chosen], keys[chosen] + 1, change, place, out_path, error))
+          if (!decode_field (doc, keys[chosen], field_from_key (doc, keys[chosen]),
+                             keys[chosen] + 1, change, place, out_path, error))
             return FALSE;
         }
 
       return TRUE;
+    }
+
+  /* Keys that name a field are compared by their field (the place of the
+   * first, the value of the last); a key that names none never equals one
+   * that does, so only those are compared as text. */
+  for (guint m = 0; m < count; m++)
+    {
+      known[m] = field_from_key (doc, keys[m]);
+      if (known[m] >= 0)
+        last_of[known[m]] = m;
     }
 
   for (guint m = 0; m < count; m++)
@@ -190,15 +233,28 @@ decode_fields (const CompaniesJsonDoc    *doc,
       guint chosen = m;
       gboolean repeated = FALSE;
 
+      if (known[m] >= 0)
+        {
+          if (decoded & COMPANIES_FIELD_BIT (known[m]))
+            continue;
+          decoded |= COMPANIES_FIELD_BIT (known[m]);
+          chosen = last_of[known[m]];
+          if (!decode_field (doc, keys[chosen], known[chosen], keys[chosen] + 1,
+                             change, place, out_path, error))
+            return FALSE;
+          continue;
+        }
+
       for (guint e = 0; e < m && !repeated; e++)
-        repeated = keys_equal (doc, keys[e], keys[m]);
+        repeated = same_key (doc, keys, known, e, m);
       if (repeated)
         continue;
       for (guint e = m + 1; e < count; e++)
-        if (keys_equal (doc, keys[e], keys[m]))
+        if (same_key (doc, keys, known, e, m))
           chosen = e;
 
-      if (!decode_field (doc, keys[chosen], keys[chosen] + 1, change, place, out_path, error))
+      if (!decode_field (doc, keys[chosen], known[chosen], keys[chosen] + 1,
+                         change, place, out_path, error))
         return FALSE;
     }
 
