@@ -740,20 +740,22 @@ apply_test_page_cap (CompaniesServerStoreSqlite  *self,
   return TRUE;
 }
 
-CompaniesServerStore *
-companies_server_store_sqlite_open (const char  *path,
-                                    GError     **error)
+/* Opens a connection of the backend: the writer's (creating the database
+ * and migrating its schema) or a reader's (read-only, on a database the
+ * writer prepared already). */
+static CompaniesServerStoreSqlite *
+open_connection (const char  *path,
+                 gboolean     read_only,
+                 GError     **error)
 {
   CompaniesServerStoreSqlite *self;
   g_autoptr(GError) local_error = NULL;
+  int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
   sqlite3 *db = NULL;
+  gboolean prepared;
   int rc;
 
-  g_return_val_if_fail (path != NULL, NULL);
-
-  rc = sqlite3_open_v2 (path, &db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL);
+  rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
       g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
@@ -767,11 +769,17 @@ companies_server_store_sqlite_open (const char  *path,
   self = g_new0 (CompaniesServerStoreSqlite, 1);
   self->parent.vtable = &sqlite_vtable;
   self->db = db;
+  self->read_only = read_only;
 
   sqlite3_extended_result_codes (db, 1);
   sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
 
-  if (!companies_server_sqlite_prepare_schema (db, &self->parent.database_uuid, &local_error))
+  if (read_only)
+    prepared = companies_server_sqlite_prepare_reader (db, &self->parent.database_uuid, &local_error);
+  else
+    prepared = companies_server_sqlite_prepare_schema (db, &self->parent.database_uuid, &local_error);
+
+  if (!prepared)
     {
       g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
                    local_error->domain == COMPANIES_SERVER_STORE_ERROR ? local_error->code
@@ -781,21 +789,33 @@ companies_server_store_sqlite_open (const char  *path,
       return NULL;
     }
 
+  return self;
+}
+
+CompaniesServerStore *
+companies_server_store_sqlite_open (const char  *path,
+                                    GError     **error)
+{
+  CompaniesServerStoreSqlite *self;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = open_connection (path, FALSE, error);
+  if (self == NULL)
+    return NULL;
+
   /* The writer's page cache holds the uuid and version indexes of a large
    * database (every add looks up a random uuid): 32 MiB at most, taken
    * only as the database grows. The crash tests keep SQLite's small
    * default, so that a big transaction spills to the WAL before COMMIT. */
   if (!companies_server_test_hook_small_cache () &&
       sqlite3_exec (self->db, "PRAGMA cache_size = -32768", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      set_sqlite_error (self, &local_error);
-      g_set_error (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_OPEN,
-                   _("Cannot use the database “%s”: %s"), path, local_error->message);
-      sqlite_close ((CompaniesServerStore *) self);
-      return NULL;
-    }
+    set_sqlite_error (self, &local_error);
+  else
+    apply_test_page_cap (self, &local_error);
 
-  if (!apply_test_page_cap (self, &local_error))
+  if (local_error != NULL)
     {
       g_set_error (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_OPEN,
                    _("Cannot use the database “%s”: %s"), path, local_error->message);
@@ -810,39 +830,7 @@ CompaniesServerStore *
 companies_server_store_sqlite_open_reader (const char  *path,
                                            GError     **error)
 {
-  CompaniesServerStoreSqlite *self;
-  g_autoptr(GError) local_error = NULL;
-  sqlite3 *db = NULL;
-  int rc;
-
   g_return_val_if_fail (path != NULL, NULL);
 
-  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-  if (rc != SQLITE_OK)
-    {
-      g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
-                   COMPANIES_SERVER_STORE_ERROR_OPEN,
-                   _("Cannot open the database “%s”: %s"),
-                   path, db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
-      sqlite3_close (db);
-      return NULL;
-    }
-
-  self = g_new0 (CompaniesServerStoreSqlite, 1);
-  self->parent.vtable = &sqlite_vtable;
-  self->db = db;
-  self->read_only = TRUE;
-
-  sqlite3_extended_result_codes (db, 1);
-  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
-
-  if (!companies_server_sqlite_prepare_reader (db, &self->parent.database_uuid, &local_error))
-    {
-      g_set_error (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_OPEN,
-                   _("Cannot use the database “%s”: %s"), path, local_error->message);
-      sqlite_close ((CompaniesServerStore *) self);
-      return NULL;
-    }
-
-  return (CompaniesServerStore *) self;
+  return (CompaniesServerStore *) open_connection (path, TRUE, error);
 }
