@@ -36,6 +36,27 @@
 #define APPLICATION_ID   0x436f5376
 #define SCHEMA_VERSION   2
 
+/* What every version of the company table has after its id, and its
+ * indexes (v2 only changed the id's AUTOINCREMENT). */
+#define COMPANY_COLUMNS \
+  "  uuid TEXT NOT NULL UNIQUE," \
+  "  version INTEGER NOT NULL," \
+  "  deleted_at INTEGER," \
+  "  name TEXT NOT NULL DEFAULT '', name_v INTEGER NOT NULL DEFAULT 0," \
+  "  address TEXT NOT NULL DEFAULT '', address_v INTEGER NOT NULL DEFAULT 0," \
+  "  city TEXT NOT NULL DEFAULT '', city_v INTEGER NOT NULL DEFAULT 0," \
+  "  postal_code TEXT NOT NULL DEFAULT '', postal_code_v INTEGER NOT NULL DEFAULT 0," \
+  "  country TEXT NOT NULL DEFAULT '', country_v INTEGER NOT NULL DEFAULT 0," \
+  "  phone TEXT NOT NULL DEFAULT '', phone_v INTEGER NOT NULL DEFAULT 0," \
+  "  email TEXT NOT NULL DEFAULT '', email_v INTEGER NOT NULL DEFAULT 0," \
+  "  website TEXT NOT NULL DEFAULT '', website_v INTEGER NOT NULL DEFAULT 0," \
+  "  notes TEXT NOT NULL DEFAULT '', notes_v INTEGER NOT NULL DEFAULT 0" \
+  ");"
+
+#define COMPANY_INDEXES \
+  "CREATE UNIQUE INDEX company_by_version ON company (version);" \
+  "CREATE INDEX company_tombstones ON company (deleted_at) WHERE deleted_at IS NOT NULL;"
+
 /* Migrations: migrations[n] takes the schema from version n to n + 1. */
 static const char * const migrations[SCHEMA_VERSION] = {
   "CREATE TABLE server_state ("
@@ -47,21 +68,8 @@ static const char * const migrations[SCHEMA_VERSION] = {
   ");"
   "CREATE TABLE company ("
   "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
-  "  uuid TEXT NOT NULL UNIQUE,"
-  "  version INTEGER NOT NULL,"
-  "  deleted_at INTEGER,"
-  "  name TEXT NOT NULL DEFAULT '', name_v INTEGER NOT NULL DEFAULT 0,"
-  "  address TEXT NOT NULL DEFAULT '', address_v INTEGER NOT NULL DEFAULT 0,"
-  "  city TEXT NOT NULL DEFAULT '', city_v INTEGER NOT NULL DEFAULT 0,"
-  "  postal_code TEXT NOT NULL DEFAULT '', postal_code_v INTEGER NOT NULL DEFAULT 0,"
-  "  country TEXT NOT NULL DEFAULT '', country_v INTEGER NOT NULL DEFAULT 0,"
-  "  phone TEXT NOT NULL DEFAULT '', phone_v INTEGER NOT NULL DEFAULT 0,"
-  "  email TEXT NOT NULL DEFAULT '', email_v INTEGER NOT NULL DEFAULT 0,"
-  "  website TEXT NOT NULL DEFAULT '', website_v INTEGER NOT NULL DEFAULT 0,"
-  "  notes TEXT NOT NULL DEFAULT '', notes_v INTEGER NOT NULL DEFAULT 0"
-  ");"
-  "CREATE UNIQUE INDEX company_by_version ON company (version);"
-  "CREATE INDEX company_tombstones ON company (deleted_at) WHERE deleted_at IS NOT NULL;",
+  COMPANY_COLUMNS
+  COMPANY_INDEXES,
 
   "ALTER TABLE server_state ADD COLUMN last_id INTEGER NOT NULL DEFAULT 0;"
   "UPDATE server_state SET last_id = max("
@@ -69,24 +77,11 @@ static const char * const migrations[SCHEMA_VERSION] = {
   "  coalesce ((SELECT max(id) FROM company), 0));"
   "CREATE TABLE company_v2 ("
   "  id INTEGER PRIMARY KEY,"
-  "  uuid TEXT NOT NULL UNIQUE,"
-  "  version INTEGER NOT NULL,"
-  "  deleted_at INTEGER,"
-  "  name TEXT NOT NULL DEFAULT '', name_v INTEGER NOT NULL DEFAULT 0,"
-  "  address TEXT NOT NULL DEFAULT '', address_v INTEGER NOT NULL DEFAULT 0,"
-  "  city TEXT NOT NULL DEFAULT '', city_v INTEGER NOT NULL DEFAULT 0,"
-  "  postal_code TEXT NOT NULL DEFAULT '', postal_code_v INTEGER NOT NULL DEFAULT 0,"
-  "  country TEXT NOT NULL DEFAULT '', country_v INTEGER NOT NULL DEFAULT 0,"
-  "  phone TEXT NOT NULL DEFAULT '', phone_v INTEGER NOT NULL DEFAULT 0,"
-  "  email TEXT NOT NULL DEFAULT '', email_v INTEGER NOT NULL DEFAULT 0,"
-  "  website TEXT NOT NULL DEFAULT '', website_v INTEGER NOT NULL DEFAULT 0,"
-  "  notes TEXT NOT NULL DEFAULT '', notes_v INTEGER NOT NULL DEFAULT 0"
-  ");"
+  COMPANY_COLUMNS
   "INSERT INTO company_v2 SELECT * FROM company;"
   "DROP TABLE company;"
   "ALTER TABLE company_v2 RENAME TO company;"
-  "CREATE UNIQUE INDEX company_by_version ON company (version);"
-  "CREATE INDEX company_tombstones ON company (deleted_at) WHERE deleted_at IS NOT NULL;",
+  COMPANY_INDEXES,
 };
 
 static gboolean
