@@ -137,6 +137,43 @@ add_company (Fixture    *fixture,
   return company->id;
 }
 
+/* A client that saw @base_version renames @id. */
+static CompaniesSyncResponse *
+rename_company (Fixture    *fixture,
+                gint64      id,
+                gint64      base_version,
+                const char *name)
+{
+  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
+
+  test_request_update (request, id, base_version, "name", name, NULL);
+  return apply_sync (fixture, request);
+}
+
+/* Deletes @id at @now. */
+static CompaniesSyncResponse *
+delete_company (Fixture *fixture,
+                gint64   id,
+                gint64   now)
+{
+  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
+
+  test_request_delete (request, id);
+  return apply_sync_at (fixture, request, now);
+}
+
+/* A sync without changes from a cursor of this database at @version. */
+static CompaniesSyncResponse *
+pull_after (Fixture *fixture,
+            gint64   version)
+{
+  const char *database_uuid = companies_server_store_get_database_uuid (fixture->store);
+  g_autofree char *cursor = companies_server_cursor_format (database_uuid, version, FALSE);
+  g_autoptr(CompaniesSyncRequest) request = test_request_new (cursor);
+
+  return apply_sync (fixture, request);
+}
+
 static CompaniesOverwritten *
 find_overwritten (CompaniesSyncResponse *response,
                   gint64                 id,
@@ -162,19 +199,18 @@ test_add_new (Fixture       *fixture,
   g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
   g_autoptr(CompaniesSyncResponse) response = NULL;
   g_autoptr(CompaniesServerRecord) stored = NULL;
+  CompaniesChange *first_add, *second_add;
   CompaniesRecord *first, *second;
 
-  test_request_add (request, NULL, "name", "  Acme  ", "city", "Lyon", NULL);
-  test_request_add (request, NULL, "name", "Globex", NULL);
+  first_add = test_request_add (request, NULL, "name", "  Acme  ", "city", "Lyon", NULL);
+  second_add = test_request_add (request, NULL, "name", "Globex", NULL);
   response = apply_sync (fixture, request);
 
   g_assert_true (response->reset);
   g_assert_cmpuint (response->rejected->len, ==, 0);
   g_assert_cmpuint (response->companies->len, ==, 2);
-  first = test_find_company_by_uuid (response->companies,
-                                     ((CompaniesChange *) g_ptr_array_index (request->added, 0))->uuid);
-  second = test_find_company_by_uuid (response->companies,
-                                      ((CompaniesChange *) g_ptr_array_index (request->added, 1))->uuid);
+  first = test_find_company_by_uuid (response->companies, first_add->uuid);
+  second = test_find_company_by_uuid (response->companies, second_add->uuid);
   g_assert_nonnull (first);
   g_assert_nonnull (second);
   g_assert_cmpint (first->id, >, 0);
@@ -201,16 +237,14 @@ static void
 test_add_idempotent (Fixture       *fixture,
                      gconstpointer  user_data)
 {
+  g_autofree char *uuid = g_uuid_string_random ();
   g_autoptr(CompaniesSyncRequest) retry = test_request_new (NULL);
-  g_autoptr(CompaniesSyncRequest) delete = test_request_new (NULL);
   g_autoptr(CompaniesSyncRequest) late = test_request_new (NULL);
   g_autoptr(CompaniesSyncResponse) response = NULL;
-  g_autoptr(CompaniesSyncResponse) deleted = NULL;
   g_autoptr(CompaniesSyncResponse) late_response = NULL;
   g_autoptr(CompaniesServerRecord) stored = NULL;
-  g_autofree char *uuid = g_uuid_string_random ();
   CompaniesRecord *company;
-  gint64 version, last_version;
+  gint64 version;
   gint64 id = add_company (fixture, uuid, "Acme", "Lyon", &version);
 
   test_request_add (retry, uuid, "name", "Acme renamed", NULL);
@@ -224,16 +258,14 @@ test_add_idempotent (Fixture       *fixture,
   g_assert_cmpint (get_state (fixture).last_version, ==, version);
 
   /* Deleted meanwhile: a late retry does not bring it back. */
-  test_request_delete (delete, id);
-  deleted = apply_sync (fixture, delete);
-  last_version = get_state (fixture).last_version;
-  g_assert_cmpint (last_version, ==, version + 1);
+  companies_sync_response_free (delete_company (fixture, id, NOW));
+  g_assert_cmpint (get_state (fixture).last_version, ==, version + 1);
 
   test_request_add (late, uuid, "name", "Acme again", NULL);
   late_response = apply_sync (fixture, late);
   g_assert_cmpuint (late_response->companies->len, ==, 0);
   g_assert_nonnull (test_find_company (late_response->deleted, id));
-  g_assert_cmpint (get_state (fixture).last_version, ==, last_version);
+  g_assert_cmpint (get_state (fixture).last_version, ==, version + 1);
   stored = lookup (fixture, id);
   g_assert_true (stored->deleted);
 }
@@ -245,23 +277,21 @@ static void
 test_update_per_field (Fixture       *fixture,
                        gconstpointer  user_data)
 {
-  g_autoptr(CompaniesSyncRequest) first = test_request_new (NULL);
-  g_autoptr(CompaniesSyncRequest) second = test_request_new (NULL);
-  g_autoptr(CompaniesSyncResponse) first_response = NULL;
-  g_autoptr(CompaniesSyncResponse) second_response = NULL;
+  g_autoptr(CompaniesSyncRequest) move = test_request_new (NULL);
+  g_autoptr(CompaniesSyncResponse) rename_response = NULL;
+  g_autoptr(CompaniesSyncResponse) move_response = NULL;
   g_autoptr(CompaniesServerRecord) stored = NULL;
   CompaniesRecord *company;
   gint64 version;
   gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
 
-  test_request_update (first, id, version, "name", "Acme SA", NULL);
-  first_response = apply_sync (fixture, first);
-  test_request_update (second, id, version, "city", "Paris", NULL);
-  second_response = apply_sync (fixture, second);
+  rename_response = rename_company (fixture, id, version, "Acme SA");
+  test_request_update (move, id, version, "city", "Paris", NULL);
+  move_response = apply_sync (fixture, move);
 
-  g_assert_cmpuint (first_response->overwritten->len, ==, 0);
-  g_assert_cmpuint (second_response->overwritten->len, ==, 0);
-  company = test_find_company (second_response->companies, id);
+  g_assert_cmpuint (rename_response->overwritten->len, ==, 0);
+  g_assert_cmpuint (move_response->overwritten->len, ==, 0);
+  company = test_find_company (move_response->companies, id);
   g_assert_nonnull (company);
   g_assert_cmpstr (company->values[COMPANIES_FIELD_NAME], ==, "Acme SA");
   g_assert_cmpstr (company->values[COMPANIES_FIELD_CITY], ==, "Paris");
@@ -281,9 +311,7 @@ static void
 test_update_last_write_wins (Fixture       *fixture,
                              gconstpointer  user_data)
 {
-  g_autoptr(CompaniesSyncRequest) first = test_request_new (NULL);
   g_autoptr(CompaniesSyncRequest) stale = test_request_new (NULL);
-  g_autoptr(CompaniesSyncRequest) fresh = test_request_new (NULL);
   g_autoptr(CompaniesSyncResponse) first_response = NULL;
   g_autoptr(CompaniesSyncResponse) stale_response = NULL;
   g_autoptr(CompaniesSyncResponse) fresh_response = NULL;
@@ -292,8 +320,7 @@ test_update_last_write_wins (Fixture       *fixture,
   gint64 version;
   gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
 
-  test_request_update (first, id, version, "name", "Acme SA", NULL);
-  first_response = apply_sync (fixture, first);
+  first_response = rename_company (fixture, id, version, "Acme SA");
 
   test_request_update (stale, id, version, "name", "Acme Ltd", "city", "Lyon", NULL);
   stale_response = apply_sync (fixture, stale);
@@ -307,8 +334,7 @@ test_update_last_write_wins (Fixture       *fixture,
   g_assert_cmpstr (overwritten->value, ==, "Acme SA");
   g_assert_cmpint (overwritten->version, ==, version + 1);
 
-  test_request_update (fresh, id, version + 2, "name", "Acme Group", NULL);
-  fresh_response = apply_sync (fixture, fresh);
+  fresh_response = rename_company (fixture, id, version + 2, "Acme Group");
   g_assert_cmpuint (fresh_response->overwritten->len, ==, 0);
   company = test_find_company (fresh_response->companies, id);
   g_assert_cmpstr (company->values[COMPANIES_FIELD_NAME], ==, "Acme Group");
@@ -320,20 +346,16 @@ static void
 test_update_same_value (Fixture       *fixture,
                         gconstpointer  user_data)
 {
-  g_autoptr(CompaniesSyncRequest) first = test_request_new (NULL);
-  g_autoptr(CompaniesSyncRequest) same = test_request_new (NULL);
   g_autoptr(CompaniesSyncResponse) first_response = NULL;
   g_autoptr(CompaniesSyncResponse) response = NULL;
   CompaniesRecord *company;
   gint64 version;
   gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
 
-  test_request_update (first, id, version, "name", "Acme SA", NULL);
-  first_response = apply_sync (fixture, first);
+  first_response = rename_company (fixture, id, version, "Acme SA");
 
   /* " Acme SA " is stored trimmed: the same name. */
-  test_request_update (same, id, version, "name", " Acme SA ", "city", "Lyon", NULL);
-  response = apply_sync (fixture, same);
+  response = rename_company (fixture, id, version, " Acme SA ");
   g_assert_cmpuint (response->overwritten->len, ==, 0);
   company = test_find_company (response->companies, id);
   g_assert_nonnull (company);
@@ -348,8 +370,6 @@ static void
 test_delete_wins (Fixture       *fixture,
                   gconstpointer  user_data)
 {
-  g_autoptr(CompaniesSyncRequest) delete = test_request_new (NULL);
-  g_autoptr(CompaniesSyncRequest) update = test_request_new (NULL);
   g_autoptr(CompaniesSyncRequest) again = test_request_new (NULL);
   g_autoptr(CompaniesSyncResponse) delete_response = NULL;
   g_autoptr(CompaniesSyncResponse) update_response = NULL;
@@ -359,16 +379,14 @@ test_delete_wins (Fixture       *fixture,
   gint64 version;
   gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
 
-  test_request_delete (delete, id);
-  delete_response = apply_sync (fixture, delete);
+  delete_response = delete_company (fixture, id, NOW);
   tombstone = test_find_company (delete_response->deleted, id);
   g_assert_nonnull (tombstone);
   g_assert_cmpint (tombstone->version, ==, version + 1);
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     g_assert_null (tombstone->values[i]);
 
-  test_request_update (update, id, version, "name", "Acme SA", NULL);
-  update_response = apply_sync (fixture, update);
+  update_response = rename_company (fixture, id, version, "Acme SA");
   g_assert_cmpuint (update_response->rejected->len, ==, 0);
   g_assert_cmpuint (update_response->companies->len, ==, 0);
   g_assert_nonnull (test_find_company (update_response->deleted, id));
@@ -390,14 +408,9 @@ static void
 test_update_unknown (Fixture       *fixture,
                      gconstpointer  user_data)
 {
-  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
-  g_autoptr(CompaniesSyncResponse) response = NULL;
-  CompaniesRejected *rejected;
+  g_autoptr(CompaniesSyncResponse) response = rename_company (fixture, 4242, 1, "Nobody");
+  CompaniesRejected *rejected = test_find_rejected (response, NULL, 4242);
 
-  test_request_update (request, 4242, 1, "name", "Nobody", NULL);
-  response = apply_sync (fixture, request);
-
-  rejected = test_find_rejected (response, NULL, 4242);
   g_assert_nonnull (rejected);
   g_assert_cmpstr (rejected->code, ==, COMPANIES_REJECT_NOT_FOUND);
   g_assert_cmpint (get_state (fixture).last_version, ==, 0);
@@ -414,6 +427,7 @@ test_foreign_cursor (Fixture       *fixture,
   g_autoptr(CompaniesSyncRequest) request = NULL;
   g_autoptr(CompaniesSyncResponse) response = NULL;
   g_autoptr(CompaniesServerRecord) stored = NULL;
+  CompaniesRejected *rejected;
   gint64 version;
   gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
 
@@ -424,8 +438,9 @@ test_foreign_cursor (Fixture       *fixture,
   response = apply_sync (fixture, request);
 
   g_assert_true (response->reset);
-  g_assert_nonnull (test_find_rejected (response, NULL, id));
-  g_assert_cmpstr (test_find_rejected (response, NULL, id)->code, ==, COMPANIES_REJECT_NOT_FOUND);
+  rejected = test_find_rejected (response, NULL, id);
+  g_assert_nonnull (rejected);
+  g_assert_cmpstr (rejected->code, ==, COMPANIES_REJECT_NOT_FOUND);
   g_assert_cmpuint (response->deleted->len, ==, 0);
 
   stored = lookup (fixture, id);
@@ -458,24 +473,17 @@ static void
 test_page_after_cursor (Fixture       *fixture,
                         gconstpointer  user_data)
 {
-  g_autoptr(CompaniesSyncRequest) delete = test_request_new (NULL);
-  g_autoptr(CompaniesSyncRequest) pull = NULL;
   g_autoptr(CompaniesSyncRequest) snapshot = test_request_new (NULL);
   g_autoptr(CompaniesSyncResponse) delete_response = NULL;
   g_autoptr(CompaniesSyncResponse) pull_response = NULL;
   g_autoptr(CompaniesSyncResponse) snapshot_response = NULL;
-  g_autofree char *cursor = NULL;
   gint64 first_version, second_version;
   gint64 first = add_company (fixture, NULL, "First", "Lyon", &first_version);
   gint64 second = add_company (fixture, NULL, "Second", "Paris", &second_version);
 
-  test_request_delete (delete, first);
-  delete_response = apply_sync (fixture, delete);
+  delete_response = delete_company (fixture, first, NOW);
 
-  cursor = companies_server_cursor_format (companies_server_store_get_database_uuid (fixture->store),
-                                           first_version, FALSE);
-  pull = test_request_new (cursor);
-  pull_response = apply_sync (fixture, pull);
+  pull_response = pull_after (fixture, first_version);
   g_assert_false (pull_response->reset);
   g_assert_false (pull_response->has_more);
   g_assert_cmpuint (pull_response->companies->len, ==, 1);
@@ -497,26 +505,17 @@ static void
 test_purge (Fixture       *fixture,
             gconstpointer  user_data)
 {
-  g_autoptr(CompaniesSyncRequest) old_delete = test_request_new (NULL);
-  g_autoptr(CompaniesSyncRequest) new_delete = test_request_new (NULL);
-  g_autoptr(CompaniesSyncResponse) old_response = NULL;
-  g_autoptr(CompaniesSyncResponse) new_response = NULL;
-  g_autoptr(CompaniesSyncRequest) pull = NULL;
   g_autoptr(CompaniesSyncResponse) pull_response = NULL;
   g_autoptr(CompaniesServerRecord) purged = NULL;
   g_autoptr(CompaniesServerRecord) kept = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *cursor = NULL;
-  gint64 old_version, new_version, added;
+  gint64 old_version, new_version;
   gint64 old_id = add_company (fixture, NULL, "Old", "Lyon", &old_version);
   gint64 new_id = add_company (fixture, NULL, "New", "Paris", &new_version);
-  CompaniesServerStoreState state;
   guint n_purged = 0;
 
-  test_request_delete (old_delete, old_id);
-  old_response = apply_sync_at (fixture, old_delete, NOW - 100 * SECONDS_PER_DAY);
-  test_request_delete (new_delete, new_id);
-  new_response = apply_sync_at (fixture, new_delete, NOW - 10 * SECONDS_PER_DAY);
+  companies_sync_response_free (delete_company (fixture, old_id, NOW - 100 * SECONDS_PER_DAY));
+  companies_sync_response_free (delete_company (fixture, new_id, NOW - 10 * SECONDS_PER_DAY));
 
   g_assert_true (companies_server_store_begin (fixture->store, &error));
   g_assert_true (companies_server_sync_purge (fixture->store, 90, NOW, &n_purged, &error));
@@ -531,19 +530,14 @@ test_purge (Fixture       *fixture,
   g_assert_true (kept->deleted);
 
   /* The horizon is the purged tombstone's version. */
-  state = get_state (fixture);
-  g_assert_cmpint (state.purge_horizon, ==, new_version + 1);
+  g_assert_cmpint (get_state (fixture).purge_horizon, ==, new_version + 1);
 
   /* A client that synced before that tombstone may have missed the
    * delete: it gets a snapshot. */
-  cursor = companies_server_cursor_format (companies_server_store_get_database_uuid (fixture->store),
-                                           new_version, FALSE);
-  pull = test_request_new (cursor);
-  pull_response = apply_sync (fixture, pull);
+  pull_response = pull_after (fixture, new_version);
   g_assert_true (pull_response->reset);
 
-  added = add_company (fixture, NULL, "Later", "Nice", NULL);
-  g_assert_cmpint (added, >, new_id);
+  g_assert_cmpint (add_company (fixture, NULL, "Later", "Nice", NULL), >, new_id);
 }
 
 /* What a caller's rollback leaves: nothing of the request, and the
@@ -554,8 +548,7 @@ test_rollback (Fixture       *fixture,
 {
   g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
   g_autoptr(CompaniesSyncResponse) response = NULL;
-  g_autoptr(CompaniesSyncRequest) after = test_request_new (NULL);
-  g_autoptr(CompaniesSyncResponse) after_response = NULL;
+  g_autoptr(CompaniesSyncResponse) pull_response = NULL;
   g_autoptr(CompaniesServerRecord) stored = NULL;
   g_autoptr(GError) error = NULL;
   gint64 version;
@@ -573,8 +566,8 @@ test_rollback (Fixture       *fixture,
   stored = lookup (fixture, id);
   g_assert_cmpstr (stored->company->values[COMPANIES_FIELD_NAME], ==, "Acme");
 
-  after_response = apply_sync (fixture, after);
-  g_assert_cmpuint (after_response->companies->len, ==, 1);
+  pull_response = pull_after (fixture, 0);
+  g_assert_cmpuint (pull_response->companies->len, ==, 1);
 }
 
 /* A group's savepoint: a request rolled back to its savepoint leaves the
@@ -587,8 +580,7 @@ test_savepoint (Fixture       *fixture,
   g_autoptr(CompaniesSyncRequest) undone = test_request_new (NULL);
   g_autoptr(CompaniesSyncResponse) kept_response = NULL;
   g_autoptr(CompaniesSyncResponse) undone_response = NULL;
-  g_autoptr(CompaniesSyncRequest) snapshot = test_request_new (NULL);
-  g_autoptr(CompaniesSyncResponse) snapshot_response = NULL;
+  g_autoptr(CompaniesSyncResponse) pull_response = NULL;
   g_autoptr(GError) error = NULL;
   CompaniesRecord *company;
 
@@ -607,9 +599,9 @@ test_savepoint (Fixture       *fixture,
   g_assert_no_error (error);
 
   g_assert_cmpint (get_state (fixture).last_version, ==, 1);
-  snapshot_response = apply_sync (fixture, snapshot);
-  g_assert_cmpuint (snapshot_response->companies->len, ==, 1);
-  company = g_ptr_array_index (snapshot_response->companies, 0);
+  pull_response = pull_after (fixture, 0);
+  g_assert_cmpuint (pull_response->companies->len, ==, 1);
+  company = g_ptr_array_index (pull_response->companies, 0);
   g_assert_cmpstr (company->values[COMPANIES_FIELD_NAME], ==, "Kept");
   g_assert_cmpint (company->version, ==, 1);
 }
