@@ -3,9 +3,10 @@
  *
  * Every request comes to the writer thread, which decodes it and applies
  * the ones with changes as a group: the requests that queued meanwhile
- * share one transaction (a single request is a group of one). A request without
- * changes (a pull: the pages of a snapshot, a sync with nothing to push)
- * only reads: with a reader store, the writer hands it to the reader
+ * share one transaction (a single request is a group of one); the sync
+ * code (companies-server-sync.c) runs inside it and never opens or ends
+ * one. A request without changes (a pull: the pages of a snapshot, a sync
+ * with nothing to push) only reads: with a reader store, the writer hands it to the reader
  * thread, which builds its page from a WAL snapshot of its own. So a page
  * of thousands of records never holds up the small syncs behind it, and
  * a write never waits for a page.
