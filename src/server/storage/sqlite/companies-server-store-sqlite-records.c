@@ -24,21 +24,21 @@ lookup (CompaniesServerStoreSqlite  *self,
   *out_record = NULL;
   if (rc == SQLITE_ROW)
     {
-      *out_record = companies_server_store_sqlite_read_record (stmt);
+      *out_record = companies_server_sqlite_read_record (stmt);
       rc = SQLITE_DONE;
     }
 
-  return companies_server_store_sqlite_finish_stmt (self, stmt, rc, error);
+  return companies_server_sqlite_finish_stmt (self, stmt, rc, error);
 }
 
 gboolean
-companies_server_store_sqlite_lookup_by_id (CompaniesServerStore   *store,
-                                            gint64                  id,
-                                            CompaniesServerRecord **out_record,
-                                            GError                **error)
+companies_server_sqlite_lookup_by_id (CompaniesServerStore   *store,
+                                      gint64                  id,
+                                      CompaniesServerRecord **out_record,
+                                      GError                **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
-  sqlite3_stmt *stmt = companies_server_store_sqlite_get_stmt (self, STMT_LOOKUP_ID, error);
+  sqlite3_stmt *stmt = companies_server_sqlite_get_stmt (self, STMT_LOOKUP_ID, error);
 
   *out_record = NULL;
   if (stmt == NULL)
@@ -49,35 +49,35 @@ companies_server_store_sqlite_lookup_by_id (CompaniesServerStore   *store,
 }
 
 gboolean
-companies_server_store_sqlite_lookup_by_uuid (CompaniesServerStore   *store,
-                                              const char             *uuid,
-                                              CompaniesServerRecord **out_record,
-                                              GError                **error)
+companies_server_sqlite_lookup_by_uuid (CompaniesServerStore   *store,
+                                        const char             *uuid,
+                                        CompaniesServerRecord **out_record,
+                                        GError                **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
-  sqlite3_stmt *stmt = companies_server_store_sqlite_get_stmt (self, STMT_LOOKUP_UUID, error);
+  sqlite3_stmt *stmt = companies_server_sqlite_get_stmt (self, STMT_LOOKUP_UUID, error);
 
   *out_record = NULL;
-  if (stmt == NULL || !companies_server_store_sqlite_bind_text (self, stmt, 1, uuid, error))
+  if (stmt == NULL || !companies_server_sqlite_bind_text (self, stmt, 1, uuid, error))
     return FALSE;
 
   return lookup (self, stmt, out_record, error);
 }
 
 gboolean
-companies_server_store_sqlite_list_changes (CompaniesServerStore  *store,
-                                            gint64                 after_version,
-                                            gboolean               alive_only,
-                                            guint                  max,
-                                            GPtrArray             *records,
-                                            GError               **error)
+companies_server_sqlite_list_changes (CompaniesServerStore  *store,
+                                      gint64                 after_version,
+                                      gboolean               alive_only,
+                                      guint                  max,
+                                      GPtrArray             *records,
+                                      GError               **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
   sqlite3_stmt *stmt;
   int rc;
 
-  stmt = companies_server_store_sqlite_get_stmt (self, alive_only ? STMT_LIST_ALIVE : STMT_LIST_ALL,
-                                                 error);
+  stmt = companies_server_sqlite_get_stmt (self, alive_only ? STMT_LIST_ALIVE : STMT_LIST_ALL,
+                                           error);
   if (stmt == NULL)
     return FALSE;
 
@@ -85,18 +85,18 @@ companies_server_store_sqlite_list_changes (CompaniesServerStore  *store,
   sqlite3_bind_int64 (stmt, 2, max);
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    g_ptr_array_add (records, companies_server_store_sqlite_read_record (stmt));
+    g_ptr_array_add (records, companies_server_sqlite_read_record (stmt));
 
-  return companies_server_store_sqlite_finish_stmt (self, stmt, rc, error);
+  return companies_server_sqlite_finish_stmt (self, stmt, rc, error);
 }
 
 gboolean
-companies_server_store_sqlite_insert (CompaniesServerStore  *store,
-                                      const char            *uuid,
-                                      const char * const    *values,
-                                      gint64                 version,
-                                      gint64                *out_id,
-                                      GError               **error)
+companies_server_sqlite_insert (CompaniesServerStore  *store,
+                                const char            *uuid,
+                                const char * const    *values,
+                                gint64                 version,
+                                gint64                *out_id,
+                                GError               **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
   CompaniesServerStoreState state;
@@ -106,12 +106,12 @@ companies_server_store_sqlite_insert (CompaniesServerStore  *store,
   g_return_val_if_fail (!sqlite3_get_autocommit (self->db), FALSE);
 
   /* The newest id ever handed out, plus one: never a purged record's. */
-  if (!companies_server_store_sqlite_get_state (store, &state, error))
+  if (!companies_server_sqlite_get_state (store, &state, error))
     return FALSE;
   id = self->last_id + 1;
 
   /* The texts outlive the step: bound without a copy. */
-  stmt = companies_server_store_sqlite_get_stmt (self, STMT_INSERT, error);
+  stmt = companies_server_sqlite_get_stmt (self, STMT_INSERT, error);
   if (stmt == NULL ||
       sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC) != SQLITE_OK)
     return companies_server_sqlite_set_error (self->db, error);
@@ -123,7 +123,7 @@ companies_server_store_sqlite_insert (CompaniesServerStore  *store,
       return companies_server_sqlite_set_error (self->db, error);
   sqlite3_bind_int64 (stmt, 12, id);
 
-  if (!companies_server_store_sqlite_run_stmt (self, stmt, error))
+  if (!companies_server_sqlite_run_stmt (self, stmt, error))
     return FALSE;
 
   /* The uuid is known: a retried add. The version goes back unused. */
@@ -157,15 +157,15 @@ expect_one_change (CompaniesServerStoreSqlite  *self,
 }
 
 gboolean
-companies_server_store_sqlite_update_fields (CompaniesServerStore  *store,
-                                             gint64                 id,
-                                             guint                  mask,
-                                             const char * const    *values,
-                                             gint64                 version,
-                                             GError               **error)
+companies_server_sqlite_update_fields (CompaniesServerStore  *store,
+                                       gint64                 id,
+                                       guint                  mask,
+                                       const char * const    *values,
+                                       gint64                 version,
+                                       GError               **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
-  sqlite3_stmt *stmt = companies_server_store_sqlite_get_stmt (self, STMT_UPDATE, error);
+  sqlite3_stmt *stmt = companies_server_sqlite_get_stmt (self, STMT_UPDATE, error);
 
   if (stmt == NULL)
     return FALSE;
@@ -179,23 +179,23 @@ companies_server_store_sqlite_update_fields (CompaniesServerStore  *store,
 
       if (mask & COMPANIES_FIELD_BIT (i))
         value = values[i] != NULL ? values[i] : "";
-      if (!companies_server_store_sqlite_bind_text (self, stmt, 3 + i, value, error))
+      if (!companies_server_sqlite_bind_text (self, stmt, 3 + i, value, error))
         return FALSE;
     }
 
-  return companies_server_store_sqlite_run_stmt (self, stmt, error) &&
+  return companies_server_sqlite_run_stmt (self, stmt, error) &&
          expect_one_change (self, error);
 }
 
 gboolean
-companies_server_store_sqlite_tombstone (CompaniesServerStore  *store,
-                                         gint64                 id,
-                                         gint64                 version,
-                                         gint64                 deleted_at,
-                                         GError               **error)
+companies_server_sqlite_tombstone (CompaniesServerStore  *store,
+                                   gint64                 id,
+                                   gint64                 version,
+                                   gint64                 deleted_at,
+                                   GError               **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
-  sqlite3_stmt *stmt = companies_server_store_sqlite_get_stmt (self, STMT_TOMBSTONE, error);
+  sqlite3_stmt *stmt = companies_server_sqlite_get_stmt (self, STMT_TOMBSTONE, error);
 
   if (stmt == NULL)
     return FALSE;
@@ -204,15 +204,15 @@ companies_server_store_sqlite_tombstone (CompaniesServerStore  *store,
   sqlite3_bind_int64 (stmt, 2, version);
   sqlite3_bind_int64 (stmt, 3, deleted_at);
 
-  return companies_server_store_sqlite_run_stmt (self, stmt, error) &&
+  return companies_server_sqlite_run_stmt (self, stmt, error) &&
          expect_one_change (self, error);
 }
 
 gboolean
-companies_server_store_sqlite_purge_tombstones (CompaniesServerStore  *store,
-                                                gint64                 deleted_before,
-                                                guint                 *out_n_purged,
-                                                GError               **error)
+companies_server_sqlite_purge_tombstones (CompaniesServerStore  *store,
+                                          gint64                 deleted_before,
+                                          guint                 *out_n_purged,
+                                          GError               **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
   sqlite3_stmt *stmt;
@@ -221,7 +221,7 @@ companies_server_store_sqlite_purge_tombstones (CompaniesServerStore  *store,
 
   *out_n_purged = 0;
 
-  stmt = companies_server_store_sqlite_get_stmt (self, STMT_PURGE_NEWEST, error);
+  stmt = companies_server_sqlite_get_stmt (self, STMT_PURGE_NEWEST, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, deleted_before);
@@ -238,24 +238,24 @@ companies_server_store_sqlite_purge_tombstones (CompaniesServerStore  *store,
   if (newest == 0)
     return TRUE;
 
-  stmt = companies_server_store_sqlite_get_stmt (self, STMT_PURGE_DELETE, error);
+  stmt = companies_server_sqlite_get_stmt (self, STMT_PURGE_DELETE, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, deleted_before);
-  if (!companies_server_store_sqlite_run_stmt (self, stmt, error))
+  if (!companies_server_sqlite_run_stmt (self, stmt, error))
     return FALSE;
   *out_n_purged = sqlite3_changes (self->db);
 
   /* The horizon is raised in the row: versions handed out so far go there
    * first, and the cached state is read again afterwards. */
-  if (!companies_server_store_sqlite_flush_last_version (self, error))
+  if (!companies_server_sqlite_flush_last_version (self, error))
     return FALSE;
   self->state_cached = FALSE;
 
-  stmt = companies_server_store_sqlite_get_stmt (self, STMT_RAISE_HORIZON, error);
+  stmt = companies_server_sqlite_get_stmt (self, STMT_RAISE_HORIZON, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, newest);
 
-  return companies_server_store_sqlite_run_stmt (self, stmt, error);
+  return companies_server_sqlite_run_stmt (self, stmt, error);
 }

@@ -95,7 +95,8 @@ check_identity (sqlite3  *db,
 
   if (!companies_server_sqlite_query_int (db, "PRAGMA application_id", &application_id, error) ||
       !companies_server_sqlite_query_int (db, "PRAGMA user_version", &user_version, error) ||
-      !companies_server_sqlite_query_int (db, "SELECT count(*) FROM sqlite_master", &n_tables, error))
+      !companies_server_sqlite_query_int (db, "SELECT count(*) FROM sqlite_master",
+                                          &n_tables, error))
     return FALSE;
 
   if (application_id == 0 && user_version == 0 && n_tables == 0)

@@ -78,9 +78,9 @@ static const char * const statement_sql[N_STMTS] = {
 };
 
 sqlite3_stmt *
-companies_server_store_sqlite_get_stmt (CompaniesServerStoreSqlite  *self,
-                                        StmtId                       id,
-                                        GError                     **error)
+companies_server_sqlite_get_stmt (CompaniesServerStoreSqlite  *self,
+                                  StmtId                       id,
+                                  GError                     **error)
 {
   if (self->stmts[id] == NULL)
     {
@@ -102,10 +102,10 @@ companies_server_store_sqlite_get_stmt (CompaniesServerStoreSqlite  *self,
 }
 
 gboolean
-companies_server_store_sqlite_finish_stmt (CompaniesServerStoreSqlite  *self,
-                                           sqlite3_stmt                *stmt,
-                                           int                          rc,
-                                           GError                     **error)
+companies_server_sqlite_finish_stmt (CompaniesServerStoreSqlite  *self,
+                                     sqlite3_stmt                *stmt,
+                                     int                          rc,
+                                     GError                     **error)
 {
   if (rc != SQLITE_DONE)
     {
@@ -119,34 +119,34 @@ companies_server_store_sqlite_finish_stmt (CompaniesServerStoreSqlite  *self,
 }
 
 gboolean
-companies_server_store_sqlite_run_stmt (CompaniesServerStoreSqlite  *self,
-                                        sqlite3_stmt                *stmt,
-                                        GError                     **error)
+companies_server_sqlite_run_stmt (CompaniesServerStoreSqlite  *self,
+                                  sqlite3_stmt                *stmt,
+                                  GError                     **error)
 {
   int rc;
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     ;
 
-  return companies_server_store_sqlite_finish_stmt (self, stmt, rc, error);
+  return companies_server_sqlite_finish_stmt (self, stmt, rc, error);
 }
 
 gboolean
-companies_server_store_sqlite_exec_stmt (CompaniesServerStoreSqlite  *self,
-                                         StmtId                       id,
-                                         GError                     **error)
+companies_server_sqlite_exec_stmt (CompaniesServerStoreSqlite  *self,
+                                   StmtId                       id,
+                                   GError                     **error)
 {
-  sqlite3_stmt *stmt = companies_server_store_sqlite_get_stmt (self, id, error);
+  sqlite3_stmt *stmt = companies_server_sqlite_get_stmt (self, id, error);
 
-  return stmt != NULL && companies_server_store_sqlite_run_stmt (self, stmt, error);
+  return stmt != NULL && companies_server_sqlite_run_stmt (self, stmt, error);
 }
 
 gboolean
-companies_server_store_sqlite_bind_text (CompaniesServerStoreSqlite  *self,
-                                         sqlite3_stmt                *stmt,
-                                         int                          index,
-                                         const char                  *text,
-                                         GError                     **error)
+companies_server_sqlite_bind_text (CompaniesServerStoreSqlite  *self,
+                                   sqlite3_stmt                *stmt,
+                                   int                          index,
+                                   const char                  *text,
+                                   GError                     **error)
 {
   int rc;
 
@@ -172,7 +172,7 @@ dup_column_text (sqlite3_stmt *stmt,
 }
 
 CompaniesServerRecord *
-companies_server_store_sqlite_read_record (sqlite3_stmt *stmt)
+companies_server_sqlite_read_record (sqlite3_stmt *stmt)
 {
   CompaniesServerRecord *record = companies_server_record_new ();
   CompaniesRecord *company = record->company;
@@ -192,7 +192,7 @@ companies_server_store_sqlite_read_record (sqlite3_stmt *stmt)
 }
 
 void
-companies_server_store_sqlite_reset_stmts (CompaniesServerStoreSqlite *self)
+companies_server_sqlite_reset_stmts (CompaniesServerStoreSqlite *self)
 {
   for (guint i = 0; i < N_STMTS; i++)
     if (self->stmts[i] != NULL)
@@ -200,7 +200,7 @@ companies_server_store_sqlite_reset_stmts (CompaniesServerStoreSqlite *self)
 }
 
 void
-companies_server_store_sqlite_finalize_stmts (CompaniesServerStoreSqlite *self)
+companies_server_sqlite_finalize_stmts (CompaniesServerStoreSqlite *self)
 {
   for (guint i = 0; i < N_STMTS; i++)
     g_clear_pointer (&self->stmts[i], sqlite3_finalize);

@@ -18,34 +18,34 @@
 #include "companies-server-store-sqlite-private.h"
 
 gboolean
-companies_server_store_sqlite_begin (CompaniesServerStore  *store,
-                                     GError               **error)
+companies_server_sqlite_begin (CompaniesServerStore  *store,
+                               GError               **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
 
   self->state_cached = FALSE;
   self->version_dirty = FALSE;
 
-  return companies_server_store_sqlite_exec_stmt (self,
-                                                  self->read_only ? STMT_BEGIN_READ : STMT_BEGIN,
-                                                  error);
+  return companies_server_sqlite_exec_stmt (self,
+                                            self->read_only ? STMT_BEGIN_READ : STMT_BEGIN,
+                                            error);
 }
 
 gboolean
-companies_server_store_sqlite_flush_last_version (CompaniesServerStoreSqlite  *self,
-                                                  GError                     **error)
+companies_server_sqlite_flush_last_version (CompaniesServerStoreSqlite  *self,
+                                            GError                     **error)
 {
   sqlite3_stmt *stmt;
 
   if (!self->version_dirty)
     return TRUE;
 
-  stmt = companies_server_store_sqlite_get_stmt (self, STMT_SET_LAST_VERSION, error);
+  stmt = companies_server_sqlite_get_stmt (self, STMT_SET_LAST_VERSION, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, self->state.last_version);
   sqlite3_bind_int64 (stmt, 2, self->last_id);
-  if (!companies_server_store_sqlite_run_stmt (self, stmt, error))
+  if (!companies_server_sqlite_run_stmt (self, stmt, error))
     return FALSE;
 
   self->version_dirty = FALSE;
@@ -53,13 +53,13 @@ companies_server_store_sqlite_flush_last_version (CompaniesServerStoreSqlite  *s
 }
 
 gboolean
-companies_server_store_sqlite_commit (CompaniesServerStore  *store,
-                                      GError               **error)
+companies_server_sqlite_commit (CompaniesServerStore  *store,
+                                GError               **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
 
-  if (!companies_server_store_sqlite_flush_last_version (self, error) ||
-      !companies_server_store_sqlite_exec_stmt (self, STMT_COMMIT, error))
+  if (!companies_server_sqlite_flush_last_version (self, error) ||
+      !companies_server_sqlite_exec_stmt (self, STMT_COMMIT, error))
     return FALSE;
 
   self->state_cached = FALSE;
@@ -67,26 +67,26 @@ companies_server_store_sqlite_commit (CompaniesServerStore  *store,
 }
 
 void
-companies_server_store_sqlite_rollback (CompaniesServerStore *store)
+companies_server_sqlite_rollback (CompaniesServerStore *store)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
 
   self->state_cached = FALSE;
   self->version_dirty = FALSE;
 
-  companies_server_store_sqlite_reset_stmts (self);
+  companies_server_sqlite_reset_stmts (self);
 
   if (!sqlite3_get_autocommit (self->db))
-    companies_server_store_sqlite_exec_stmt (self, STMT_ROLLBACK, NULL);
+    companies_server_sqlite_exec_stmt (self, STMT_ROLLBACK, NULL);
 }
 
 gboolean
-companies_server_store_sqlite_savepoint (CompaniesServerStore  *store,
-                                         GError               **error)
+companies_server_sqlite_savepoint (CompaniesServerStore  *store,
+                                   GError               **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
 
-  if (!companies_server_store_sqlite_exec_stmt (self, STMT_SAVEPOINT, error))
+  if (!companies_server_sqlite_exec_stmt (self, STMT_SAVEPOINT, error))
     return FALSE;
 
   self->saved_state = self->state;
@@ -97,25 +97,25 @@ companies_server_store_sqlite_savepoint (CompaniesServerStore  *store,
 }
 
 gboolean
-companies_server_store_sqlite_release (CompaniesServerStore  *store,
-                                       GError               **error)
+companies_server_sqlite_release (CompaniesServerStore  *store,
+                                 GError               **error)
 {
-  return companies_server_store_sqlite_exec_stmt ((CompaniesServerStoreSqlite *) store,
-                                                  STMT_RELEASE, error);
+  return companies_server_sqlite_exec_stmt ((CompaniesServerStoreSqlite *) store,
+                                            STMT_RELEASE, error);
 }
 
 gboolean
-companies_server_store_sqlite_rollback_to (CompaniesServerStore *store)
+companies_server_sqlite_rollback_to (CompaniesServerStore *store)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
 
-  companies_server_store_sqlite_reset_stmts (self);
+  companies_server_sqlite_reset_stmts (self);
 
   /* A full disk or an I/O error may have rolled the whole transaction
    * back already. */
   if (sqlite3_get_autocommit (self->db) ||
-      !companies_server_store_sqlite_exec_stmt (self, STMT_ROLLBACK_TO, NULL) ||
-      !companies_server_store_sqlite_exec_stmt (self, STMT_RELEASE, NULL))
+      !companies_server_sqlite_exec_stmt (self, STMT_ROLLBACK_TO, NULL) ||
+      !companies_server_sqlite_exec_stmt (self, STMT_RELEASE, NULL))
     return FALSE;
 
   self->state = self->saved_state;
@@ -126,9 +126,9 @@ companies_server_store_sqlite_rollback_to (CompaniesServerStore *store)
 }
 
 gboolean
-companies_server_store_sqlite_get_state (CompaniesServerStore       *store,
-                                         CompaniesServerStoreState  *out_state,
-                                         GError                    **error)
+companies_server_sqlite_get_state (CompaniesServerStore       *store,
+                                   CompaniesServerStoreState  *out_state,
+                                   GError                    **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
   sqlite3_stmt *stmt;
@@ -141,7 +141,7 @@ companies_server_store_sqlite_get_state (CompaniesServerStore       *store,
       return TRUE;
     }
 
-  stmt = companies_server_store_sqlite_get_stmt (self, STMT_GET_STATE, error);
+  stmt = companies_server_sqlite_get_stmt (self, STMT_GET_STATE, error);
   if (stmt == NULL)
     return FALSE;
 
@@ -175,16 +175,16 @@ companies_server_store_sqlite_get_state (CompaniesServerStore       *store,
 }
 
 gboolean
-companies_server_store_sqlite_next_version (CompaniesServerStore  *store,
-                                            gint64                *out_version,
-                                            GError               **error)
+companies_server_sqlite_next_version (CompaniesServerStore  *store,
+                                      gint64                *out_version,
+                                      GError               **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
   CompaniesServerStoreState state;
 
   g_return_val_if_fail (!sqlite3_get_autocommit (self->db), FALSE);
 
-  if (!companies_server_store_sqlite_get_state (store, &state, error))
+  if (!companies_server_sqlite_get_state (store, &state, error))
     return FALSE;
 
   *out_version = ++self->state.last_version;

@@ -28,7 +28,7 @@ sqlite_close (CompaniesServerStore *store)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
 
-  companies_server_store_sqlite_finalize_stmts (self);
+  companies_server_sqlite_finalize_stmts (self);
 
   if (self->db != NULL)
     {
@@ -44,21 +44,21 @@ sqlite_close (CompaniesServerStore *store)
 static const CompaniesServerStoreVTable sqlite_vtable = {
   .name = "sqlite",
   .close = sqlite_close,
-  .begin = companies_server_store_sqlite_begin,
-  .commit = companies_server_store_sqlite_commit,
-  .rollback = companies_server_store_sqlite_rollback,
-  .savepoint = companies_server_store_sqlite_savepoint,
-  .release = companies_server_store_sqlite_release,
-  .rollback_to = companies_server_store_sqlite_rollback_to,
-  .get_state = companies_server_store_sqlite_get_state,
-  .next_version = companies_server_store_sqlite_next_version,
-  .lookup_by_id = companies_server_store_sqlite_lookup_by_id,
-  .lookup_by_uuid = companies_server_store_sqlite_lookup_by_uuid,
-  .insert = companies_server_store_sqlite_insert,
-  .update_fields = companies_server_store_sqlite_update_fields,
-  .tombstone = companies_server_store_sqlite_tombstone,
-  .list_changes = companies_server_store_sqlite_list_changes,
-  .purge_tombstones = companies_server_store_sqlite_purge_tombstones,
+  .begin = companies_server_sqlite_begin,
+  .commit = companies_server_sqlite_commit,
+  .rollback = companies_server_sqlite_rollback,
+  .savepoint = companies_server_sqlite_savepoint,
+  .release = companies_server_sqlite_release,
+  .rollback_to = companies_server_sqlite_rollback_to,
+  .get_state = companies_server_sqlite_get_state,
+  .next_version = companies_server_sqlite_next_version,
+  .lookup_by_id = companies_server_sqlite_lookup_by_id,
+  .lookup_by_uuid = companies_server_sqlite_lookup_by_uuid,
+  .insert = companies_server_sqlite_insert,
+  .update_fields = companies_server_sqlite_update_fields,
+  .tombstone = companies_server_sqlite_tombstone,
+  .list_changes = companies_server_sqlite_list_changes,
+  .purge_tombstones = companies_server_sqlite_purge_tombstones,
 };
 
 /* Test-only (companies-server-test-hooks.h): a database capped at a few
