@@ -13,17 +13,10 @@
 
 #include <glib.h>
 
+#include "companies-server-reply.h"
 #include "companies-server-store.h"
 
 G_BEGIN_DECLS
-
-typedef struct
-{
-  guint   status;       /* the HTTP status */
-  GBytes *body;         /* application/json */
-  guint   changes_in;   /* added + updated + deleted of the request */
-  guint   changes_out;  /* companies + deleted of the response */
-} CompaniesServerReply;
 
 /* Called in the worker's main context. */
 typedef void (*CompaniesServerReplyFunc) (const CompaniesServerReply *reply,
