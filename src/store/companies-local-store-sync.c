@@ -10,7 +10,8 @@
 
 #include "config.h"
 
-#include "companies-local-store-private.h"
+#include "companies-local-store-sync.h"
+#include "companies-store-row.h"
 #include "companies-test-hooks.h"
 
 /* Snapshot marks are generations: each snapshot takes the next number
