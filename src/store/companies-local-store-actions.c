@@ -378,7 +378,7 @@ companies_local_store_delete_for_sync (CompaniesLocalStore  *self,
        * holds (creating it if the first push never arrived: adds are
        * idempotent by uuid), so that the row learns its id; then it is an
        * ordinary local delete, sent in the same sync
-       * (companies-local-store-sync.c). */
+       * (companies-local-store-apply.c). */
       row->is_active = FALSE;
       if (!mark_changed (self, row, error) ||
           !companies_local_store_save_row (self, row, error))
