@@ -32,6 +32,19 @@ G_BEGIN_DECLS
 #define COMPANIES_STATE_CHANGE_COUNTER  "change_counter"
 #define COMPANIES_STATE_SNAPSHOT_ACTIVE "snapshot_active"
 
+/* The object's fields: companies-local-store.c opens the connection,
+ * companies-local-store-db.c runs its statements. */
+struct _CompaniesLocalStore
+{
+  GObject     parent_instance;
+
+  char       *path;
+  char       *client_id;
+  sqlite3    *db;
+  GHashTable *statements;   /* static SQL string -> sqlite3_stmt */
+  gint64      own_commits;  /* commits made through this connection */
+};
+
 /* A cached statement is reset (and its bindings cleared) when the
  * g_autoptr(CompaniesStmt) holding it goes out of scope; the statement
  * itself stays prepared for the connection's life. */

@@ -103,7 +103,7 @@ migrate_to_v1 (CompaniesLocalStore *self,
     {
       g_set_error (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_CORRUPT,
                    _("The file “%s” is not a Companies database, or it is damaged"),
-                   companies_local_store_get_path (self));
+                   self->path);
       return FALSE;
     }
 
@@ -138,7 +138,7 @@ gboolean
 companies_local_store_migrate (CompaniesLocalStore *self,
                                GError             **error)
 {
-  const char *path = companies_local_store_get_path (self);
+  const char *path = self->path;
   gint64 version = 0;
   g_autofree char *set_version = NULL;
 

@@ -1,7 +1,6 @@
 /* companies-local-store-state.c: the sync_state table of the local
  * store (client id, cursor, change counter, last sync time): values
- * read and written inside a transaction of the caller's, and the ones
- * the sync client reads and writes (companies-local-store-sync.h).
+ * read and written inside a transaction of the caller's.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,7 +10,6 @@
 #include "config.h"
 
 #include "companies-local-store-private.h"
-#include "companies-local-store-sync.h"
 
 static const char state_get_sql[] = "SELECT value FROM sync_state WHERE key = ?1";
 static const char state_set_sql[] =
@@ -125,64 +123,4 @@ companies_local_store_next_local_seq (CompaniesLocalStore *self,
 
   *out_seq = counter + 1;
   return TRUE;
-}
-
-/* --- What the sync client reads and writes. --- */
-
-gboolean
-companies_local_store_get_change_counter (CompaniesLocalStore *self,
-                                          gint64              *out_value,
-                                          GError             **error)
-{
-  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
-
-  return companies_local_store_get_state_int (self, COMPANIES_STATE_CHANGE_COUNTER, out_value, error);
-}
-
-gboolean
-companies_local_store_dup_cursor (CompaniesLocalStore *self,
-                                  char               **out_cursor,
-                                  GError             **error)
-{
-  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
-
-  return companies_local_store_get_state_text (self, COMPANIES_STATE_CURSOR, out_cursor, error);
-}
-
-gboolean
-companies_local_store_forget_cursor (CompaniesLocalStore  *self,
-                                     GError              **error)
-{
-  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
-
-  if (!companies_local_store_begin (self, TRUE, error))
-    return FALSE;
-
-  if (!companies_local_store_set_state_text (self, COMPANIES_STATE_CURSOR, NULL, error) ||
-      !companies_local_store_set_state_int (self, COMPANIES_STATE_SNAPSHOT_ACTIVE, 0, error))
-    {
-      companies_local_store_rollback (self);
-      return FALSE;
-    }
-
-  return companies_local_store_commit (self, error);
-}
-
-gboolean
-companies_local_store_set_last_sync_time (CompaniesLocalStore *self,
-                                          gint64               unix_time,
-                                          GError             **error)
-{
-  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
-
-  if (!companies_local_store_begin (self, TRUE, error))
-    return FALSE;
-
-  if (!companies_local_store_set_state_int (self, COMPANIES_STATE_LAST_SYNC_TIME, unix_time, error))
-    {
-      companies_local_store_rollback (self);
-      return FALSE;
-    }
-
-  return companies_local_store_commit (self, error);
 }
