@@ -1,5 +1,6 @@
 /* companies-local-store-private.h: what the store's own files share: the
- * connection, statements, transactions, errors and the sync_state table.
+ * object's fields, the connection's statements, transactions and errors,
+ * and the sync_state table.
  * Not for the sync client (companies-local-store-sync.h is its interface);
  * white-box tests include it to look at the file.
  *
@@ -14,7 +15,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes (PRAGMA user_version). Version 2
- * adds the add_sent and sent_changed columns (see CompaniesStoreRow). */
+ * adds the add_sent and sent_changed columns (see companies-store-row.h). */
 #define COMPANIES_LOCAL_STORE_SCHEMA_VERSION 2
 
 /* The columns every read selects, in the order

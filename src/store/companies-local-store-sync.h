@@ -38,7 +38,7 @@ gboolean          companies_local_store_set_last_sync_time (CompaniesLocalStore 
  * companies_push_batch_key ()) is in @exclude (may be NULL). The request's
  * lists may all be empty; it always carries the cursor and client id.
  * Additions sent for the first time are marked add_sent (see
- * CompaniesStoreRow) in a transaction of their own before it returns:
+ * companies-store-row.h) in a transaction of their own before it returns:
  * from then on the server may hold them. */
 CompaniesPushBatch *companies_local_store_build_push_batch
                                                        (CompaniesLocalStore *self,
@@ -67,10 +67,11 @@ typedef struct
 } CompaniesApplyStats;
 
 /* Applies @response, the answer to @batch's request (@batch NULL: a pull
- * that pushed nothing and sent the stored cursor), in one transaction: server records with the in-flight rule, tombstones,
- * rejections (not_found -> local addition), overwritten notices, the
- * snapshot marks of a reset and the removal after its last page, the new
- * cursor and, when nothing more waits on the server, the last sync time. */
+ * that pushed nothing and sent the stored cursor), in one transaction:
+ * server records with the in-flight rule, tombstones, rejections
+ * (not_found -> local addition), overwritten notices, the snapshot marks
+ * of a reset and the removal after its last page, the new cursor and,
+ * when nothing more waits on the server, the last sync time. */
 gboolean            companies_local_store_apply_response
                                                        (CompaniesLocalStore         *self,
                                                         const CompaniesPushBatch    *batch,
