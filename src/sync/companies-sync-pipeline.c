@@ -427,6 +427,21 @@ run_round (CompaniesSyncPipeline  *self,
   return take_response (self, &round, error);
 }
 
+/* Step, when a round failed: a response already received is still
+ * applied; nothing is lost. */
+static void
+apply_pending_after_failure (CompaniesSyncPipeline *self)
+{
+  g_autoptr(GError) apply_error = NULL;
+
+  if (self->pending == NULL)
+    return;
+
+  if (!apply_now (self, g_steal_pointer (&self->pending_batch), g_steal_pointer (&self->pending),
+                  &apply_error))
+    g_debug ("Applying the last response failed: %s", apply_error->message);
+}
+
 /* Records changed after the first step wait for the next sync: the one
  * coalesced after this, when asked for. */
 static gboolean
@@ -456,15 +471,8 @@ companies_sync_pipeline_run (CompaniesSyncPipeline  *self,
   for (guint number = 0; ok && (self->batch->n_changes > 0 || self->need_pull); number++)
     ok = run_round (self, number, error);
 
-  /* Step: a response already received is still applied: nothing is lost. */
-  if (!ok && self->pending != NULL)
-    {
-      g_autoptr(GError) apply_error = NULL;
-
-      if (!apply_now (self, g_steal_pointer (&self->pending_batch),
-                      g_steal_pointer (&self->pending), &apply_error))
-        g_debug ("Applying the last response failed: %s", apply_error->message);
-    }
+  if (!ok)
+    apply_pending_after_failure (self);
 
   return ok;
 }
