@@ -191,6 +191,21 @@ take_value (CompaniesStoreRow     *row,
   return TRUE;
 }
 
+/* Takes the server's value of every field not in @keep. Returns whether
+ * a value changed. */
+static gboolean
+take_values_except (CompaniesStoreRow     *row,
+                    const CompaniesRecord *record,
+                    guint                  keep)
+{
+  gboolean values_changed = FALSE;
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    if ((keep & COMPANIES_FIELD_BIT (i)) == 0)
+      values_changed |= take_value (row, record, i);
+  return values_changed;
+}
+
 /* Saves a stored row whose values did not change. */
 static gboolean
 save_row_state (CompaniesLocalStore  *self,
@@ -253,8 +268,7 @@ add_server_row (CompaniesLocalStore    *self,
 
   row->uuid = g_strdup (record->uuid);
   row->base_version = record->version;
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    take_value (row, record, i);
+  take_values_except (row, record, 0);
 
   if (pushed_as_add)
     {
@@ -316,13 +330,8 @@ static gboolean
 merge_retried_addition (CompaniesStoreRow     *row,
                         const CompaniesRecord *record)
 {
-  gboolean values_changed = FALSE;
-
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    if ((row->changed_fields & COMPANIES_FIELD_BIT (i)) == 0)
-      values_changed |= take_value (row, record, i);
   row->is_modified = row->changed_fields != 0;
-  return values_changed;
+  return take_values_except (row, record, row->changed_fields);
 }
 
 /* Pushed and not changed since: the server's state is ours. Returns
@@ -331,15 +340,11 @@ static gboolean
 take_pushed_state (CompaniesStoreRow     *row,
                    const CompaniesRecord *record)
 {
-  gboolean values_changed = FALSE;
-
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    values_changed |= take_value (row, record, i);
   row->changed_fields = 0;
   row->is_modified = FALSE;
   row->is_active = TRUE;
   row->base_version = record->version;
-  return values_changed;
+  return take_values_except (row, record, 0);
 }
 
 /* Changed since it was pushed, or holding changes that were not pushed
@@ -351,7 +356,6 @@ merge_local_changes (CompaniesStoreRow           *row,
                      const CompaniesRecord       *record,
                      const CompaniesPushedRecord *pushed)
 {
-  gboolean values_changed = FALSE;
   guint keep = row->changed_fields;
 
   if (pushed != NULL && row->rejection_code == NULL)
@@ -365,12 +369,9 @@ merge_local_changes (CompaniesStoreRow           *row,
       row->base_version = record->version;
     }
 
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    if ((keep & COMPANIES_FIELD_BIT (i)) == 0)
-      values_changed |= take_value (row, record, i);
   row->changed_fields = keep;
   row->is_modified = keep != 0;
-  return values_changed;
+  return take_values_except (row, record, keep);
 }
 
 /* The row is the server's record now, at its version, marked seen by a
