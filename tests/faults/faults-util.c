@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
-#include "companies-local-store-private.h"
+#include "companies-local-store-sync.h"
 #include "faults-util.h"
 
 void
