@@ -1,6 +1,8 @@
-/* companies-window-actions.c: the actions of the main window ("win.").
+/* companies-window-actions.c: the actions of the main window ("win.")
+ * and the notifications they show (Undo, or why a write failed).
  *
- * Every change goes through a ForSync action of the store.
+ * Every change goes through a ForSync action of the store, bracketed by
+ * the list's _begin_write () and the window's _end_write ().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,7 +10,44 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "companies-window-private.h"
+
+/* --- Notifications --- */
+
+void
+_companies_window_show_undo (CompaniesWindow  *self,
+                             CompaniesCompany *deleted)
+{
+  g_autofree char *text = NULL;
+
+  g_set_object (&self->deleted_company, deleted);
+
+  /* Translators: %s is a company's name. */
+  text = g_strdup_printf (_("“%s” deleted"), companies_company_get_name (deleted));
+  companies_notification_show (self->notification, text, TRUE);
+  _companies_window_update_actions (self);
+}
+
+void
+_companies_window_hide_undo (CompaniesWindow *self)
+{
+  g_clear_object (&self->deleted_company);
+  companies_notification_hide (self->notification);
+  _companies_window_update_actions (self);
+}
+
+void
+_companies_window_show_error (CompaniesWindow *self,
+                              const char      *message)
+{
+  g_clear_object (&self->deleted_company);
+  companies_notification_show (self->notification, message, FALSE);
+  _companies_window_update_actions (self);
+}
+
+/* --- Actions --- */
 
 static void
 new_action (GtkWidget  *widget,
@@ -48,7 +87,7 @@ delete_action (GtkWidget  *widget,
   position = gtk_single_selection_get_selected (self->selection);
   deleted = companies_company_copy (company);
 
-  version = _companies_window_begin_write (self);
+  version = companies_company_list_begin_write (self->companies);
   if (!companies_local_store_delete_for_sync (self->store, companies_company_get_uuid (deleted), &error))
     {
       _companies_window_show_error (self, error->message);
@@ -84,7 +123,7 @@ undo_delete_action (GtkWidget  *widget,
   deleted = g_object_ref (self->deleted_company);
   _companies_window_hide_undo (self);
 
-  version = _companies_window_begin_write (self);
+  version = companies_company_list_begin_write (self->companies);
   restored = companies_local_store_undelete_for_sync (self->store, deleted, &error);
   if (restored == NULL)
     {
@@ -128,15 +167,6 @@ search_action (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
-static CompaniesOverwrittenNotice *
-get_overwritten (CompaniesWindow *self)
-{
-  if (self->overwritten == NULL || self->overwritten->len == 0)
-    return NULL;
-
-  return g_ptr_array_index (self->overwritten, 0);
-}
-
 static void
 dismiss_overwritten (CompaniesWindow            *self,
                      CompaniesOverwrittenNotice *notice)
@@ -146,7 +176,7 @@ dismiss_overwritten (CompaniesWindow            *self,
   if (!companies_local_store_dismiss_overwritten (self->store, notice->notice_id, &error))
     _companies_window_show_error (self, error->message);
 
-  _companies_window_reload_overwritten (self);
+  companies_overwritten_bar_reload (self->overwritten);
 }
 
 static void
@@ -155,7 +185,7 @@ restore_overwritten_action (GtkWidget  *widget,
                             GVariant   *parameter)
 {
   CompaniesWindow *self = COMPANIES_WINDOW (widget);
-  CompaniesOverwrittenNotice *notice = get_overwritten (self);
+  CompaniesOverwrittenNotice *notice = companies_overwritten_bar_get_notice (self->overwritten);
   const char *values[COMPANIES_N_FIELDS] = { NULL };
   g_autoptr(CompaniesCompany) restored = NULL;
   g_autoptr(GError) error = NULL;
@@ -167,7 +197,7 @@ restore_overwritten_action (GtkWidget  *widget,
   /* Restoring is an ordinary local edit of that one field. */
   values[notice->field] = notice->value;
 
-  version = _companies_window_begin_write (self);
+  version = companies_company_list_begin_write (self->companies);
   restored = companies_local_store_update_for_sync (self->store,
                                                     notice->uuid,
                                                     COMPANIES_FIELD_BIT (notice->field),
@@ -187,7 +217,7 @@ dismiss_overwritten_action (GtkWidget  *widget,
                             GVariant   *parameter)
 {
   CompaniesWindow *self = COMPANIES_WINDOW (widget);
-  CompaniesOverwrittenNotice *notice = get_overwritten (self);
+  CompaniesOverwrittenNotice *notice = companies_overwritten_bar_get_notice (self->overwritten);
 
   if (notice != NULL && self->store != NULL)
     dismiss_overwritten (self, notice);
@@ -221,7 +251,7 @@ _companies_window_update_actions (CompaniesWindow *self)
 {
   gboolean has_store = self->store != NULL;
   gboolean has_selection = has_store && _companies_window_get_selected (self) != NULL;
-  gboolean has_overwritten = has_store && get_overwritten (self) != NULL;
+  gboolean has_overwritten = has_store && companies_overwritten_bar_get_notice (self->overwritten) != NULL;
 
   set_enabled (self, 0, "win.new", has_store);
   set_enabled (self, 1, "win.edit", has_selection);
