@@ -1,5 +1,5 @@
 /* companies-window-actions.c: the actions of the main window ("win.")
- * and the notifications they show (Undo, or why a write failed).
+ * and their enabled state.
  *
  * Every change goes through a ForSync action of the store, bracketed by
  * the list's _begin_write () and the window's _end_write ().
@@ -10,44 +10,7 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "companies-window-private.h"
-
-/* --- Notifications --- */
-
-void
-_companies_window_show_undo (CompaniesWindow  *self,
-                             CompaniesCompany *deleted)
-{
-  g_autofree char *text = NULL;
-
-  g_set_object (&self->deleted_company, deleted);
-
-  /* Translators: %s is a company's name. */
-  text = g_strdup_printf (_("“%s” deleted"), companies_company_get_name (deleted));
-  companies_notification_show (self->notification, text, TRUE);
-  _companies_window_update_actions (self);
-}
-
-void
-_companies_window_hide_undo (CompaniesWindow *self)
-{
-  g_clear_object (&self->deleted_company);
-  companies_notification_hide (self->notification);
-  _companies_window_update_actions (self);
-}
-
-void
-_companies_window_show_error (CompaniesWindow *self,
-                              const char      *message)
-{
-  g_clear_object (&self->deleted_company);
-  companies_notification_show (self->notification, message, FALSE);
-  _companies_window_update_actions (self);
-}
-
-/* --- Actions --- */
 
 static void
 new_action (GtkWidget  *widget,
@@ -90,7 +53,7 @@ delete_action (GtkWidget  *widget,
   version = companies_company_list_begin_write (self->companies);
   if (!companies_local_store_delete_for_sync (self->store, companies_company_get_uuid (deleted), &error))
     {
-      _companies_window_show_error (self, error->message);
+      companies_notification_show_error (self->notification, error->message);
       return;
     }
 
@@ -103,7 +66,7 @@ delete_action (GtkWidget  *widget,
   else if (position > 0)
     gtk_single_selection_set_selected (self->selection, position - 1);
 
-  _companies_window_show_undo (self, deleted);
+  companies_notification_show_undo (self->notification, deleted);
 }
 
 static void
@@ -117,17 +80,17 @@ undo_delete_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   gint64 version;
 
-  if (self->deleted_company == NULL || self->store == NULL)
+  if (companies_notification_get_deleted (self->notification) == NULL || self->store == NULL)
     return;
 
-  deleted = g_object_ref (self->deleted_company);
-  _companies_window_hide_undo (self);
+  deleted = g_object_ref (companies_notification_get_deleted (self->notification));
+  companies_notification_hide (self->notification);
 
   version = companies_company_list_begin_write (self->companies);
   restored = companies_local_store_undelete_for_sync (self->store, deleted, &error);
   if (restored == NULL)
     {
-      _companies_window_show_error (self, error->message);
+      companies_notification_show_error (self->notification, error->message);
       return;
     }
 
@@ -142,7 +105,7 @@ hide_undo_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  _companies_window_hide_undo (COMPANIES_WINDOW (widget));
+  companies_notification_hide (COMPANIES_WINDOW (widget)->notification);
 }
 
 static void
@@ -163,8 +126,7 @@ search_action (GtkWidget  *widget,
 {
   CompaniesWindow *self = COMPANIES_WINDOW (widget);
 
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  companies_search_bar_start (self->search);
 }
 
 static void
@@ -174,7 +136,7 @@ dismiss_overwritten (CompaniesWindow            *self,
   g_autoptr(GError) error = NULL;
 
   if (!companies_local_store_dismiss_overwritten (self->store, notice->notice_id, &error))
-    _companies_window_show_error (self, error->message);
+    companies_notification_show_error (self->notification, error->message);
 
   companies_overwritten_bar_reload (self->overwritten);
 }
@@ -204,7 +166,7 @@ restore_overwritten_action (GtkWidget  *widget,
                                                     values,
                                                     &error);
   if (restored == NULL)
-    _companies_window_show_error (self, error->message);
+    companies_notification_show_error (self->notification, error->message);
   else
     _companies_window_end_write (self, version, restored);
 
@@ -246,8 +208,8 @@ set_enabled (CompaniesWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), action_name, enabled);
 }
 
-void
-_companies_window_update_actions (CompaniesWindow *self)
+static void
+update_actions (CompaniesWindow *self)
 {
   gboolean has_store = self->store != NULL;
   gboolean has_selection = has_store && _companies_window_get_selected (self) != NULL;
@@ -256,10 +218,27 @@ _companies_window_update_actions (CompaniesWindow *self)
   set_enabled (self, 0, "win.new", has_store);
   set_enabled (self, 1, "win.edit", has_selection);
   set_enabled (self, 2, "win.delete", has_selection);
-  set_enabled (self, 3, "win.undo-delete", has_store && self->deleted_company != NULL);
+  set_enabled (self, 3, "win.undo-delete",
+               has_store && companies_notification_get_deleted (self->notification) != NULL);
   set_enabled (self, 4, "win.sync", has_store);
   set_enabled (self, 5, "win.restore-overwritten", has_overwritten);
   set_enabled (self, 6, "win.dismiss-overwritten", has_overwritten);
+}
+
+void
+_companies_window_actions_init (CompaniesWindow *self)
+{
+  /* What the actions depend on notifies when it changes: the selection
+   * (a refresh that removes the selected row too), the company to
+   * restore, the overwritten value shown. */
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->notification, "notify::deleted",
+                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->overwritten, "notify::notice",
+                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+
+  update_actions (self);
 }
 
 void

@@ -8,6 +8,7 @@
 #include "companies-local-store.h"
 #include "companies-notification.h"
 #include "companies-overwritten-bar.h"
+#include "companies-search-bar.h"
 #include "companies-search-filter.h"
 #include "companies-search-model.h"
 #include "companies-status-line.h"
@@ -24,8 +25,7 @@ struct _CompaniesWindow
   /* Template widgets */
   CompaniesSyncButton     *sync_button;
   GtkToggleButton         *search_button;
-  GtkSearchBar            *search_bar;
-  GtkSearchEntry          *search_entry;
+  CompaniesSearchBar      *search;
   CompaniesOverwrittenBar *overwritten;
   GtkStack                *main_stack;
   GtkSpinner              *loading_spinner;
@@ -50,9 +50,6 @@ struct _CompaniesWindow
   GtkWindow               *editor;
   gint64                   editor_version_before;
 
-  /* The last deleted company, for Undo */
-  CompaniesCompany        *deleted_company;
-
   /* The win. actions' enabled state as last set, by bit */
   guint                    known_actions;
   guint                    enabled_actions;
@@ -65,11 +62,6 @@ void     _companies_window_end_write            (CompaniesWindow  *self,
 CompaniesCompany *_companies_window_get_selected (CompaniesWindow *self);
 void     _companies_window_select               (CompaniesWindow  *self,
                                                  CompaniesCompany *company);
-void     _companies_window_show_undo            (CompaniesWindow  *self,
-                                                 CompaniesCompany *deleted);
-void     _companies_window_hide_undo            (CompaniesWindow  *self);
-void     _companies_window_show_error           (CompaniesWindow  *self,
-                                                 const char       *message);
 
 /* companies-window-columns.c */
 void     _companies_window_columns_init         (CompaniesWindow  *self);
@@ -77,6 +69,7 @@ void     _companies_window_update_watched       (CompaniesWindow  *self);
 
 /* companies-window-actions.c */
 void     _companies_window_class_actions_init   (GtkWidgetClass   *widget_class);
-void     _companies_window_update_actions       (CompaniesWindow  *self);
+/* Keeps the actions' enabled state in step with the window's. */
+void     _companies_window_actions_init         (CompaniesWindow  *self);
 
 G_END_DECLS

@@ -78,14 +78,6 @@ model_items_changed_cb (CompaniesWindow *self,
     update_view_state (self);
 }
 
-static void
-selection_changed_cb (CompaniesWindow    *self,
-                      GParamSpec         *pspec,
-                      GtkSingleSelection *selection)
-{
-  _companies_window_update_actions (self);
-}
-
 CompaniesCompany *
 _companies_window_get_selected (CompaniesWindow *self)
 {
@@ -129,10 +121,9 @@ list_read_finished_cb (CompaniesWindow            *self,
                        CompaniesCompanyList       *companies)
 {
   if (error != NULL)
-    _companies_window_show_error (self, error->message);
+    companies_notification_show_error (self->notification, error->message);
 
   update_view_state (self);
-  _companies_window_update_actions (self);
   companies_status_line_update (self->status_line, status);
 }
 
@@ -153,7 +144,6 @@ _companies_window_end_write (CompaniesWindow  *self,
   companies_sync_scheduler_local_change (self->scheduler);
 
   update_view_state (self);
-  _companies_window_update_actions (self);
   companies_status_line_update (self->status_line, NULL);
 }
 
@@ -171,21 +161,6 @@ sync_finished_cb (CompaniesWindow        *self,
   companies_company_list_refresh_if_changed (self->companies);
   if (result != NULL && result->overwritten > 0)
     companies_overwritten_bar_reload (self->overwritten);
-}
-
-static void
-overwritten_notice_cb (CompaniesWindow         *self,
-                       GParamSpec              *pspec,
-                       CompaniesOverwrittenBar *bar)
-{
-  _companies_window_update_actions (self);
-}
-
-static void
-notification_expired_cb (CompaniesWindow       *self,
-                         CompaniesNotification *notification)
-{
-  _companies_window_hide_undo (self);
 }
 
 /* --- The editor --- */
@@ -278,47 +253,37 @@ rejected_activated_cb (CompaniesWindow     *self,
 /* --- Search --- */
 
 static void
-search_changed_cb (CompaniesWindow *self,
-                   GtkSearchEntry  *entry)
+search_changed_cb (CompaniesWindow    *self,
+                   const char         *text,
+                   CompaniesSearchBar *search)
 {
   gint64 started = g_get_monotonic_time ();
 
   if (self->search_filter == NULL)
     return;
 
-  companies_search_filter_set_text (self->search_filter,
-                                    gtk_editable_get_text (GTK_EDITABLE (entry)));
+  companies_search_filter_set_text (self->search_filter, text);
   _companies_window_update_watched (self);
   update_view_state (self);
 
   g_debug ("Filtered for “%s” in %.1f ms: %u of %u shown",
-           gtk_editable_get_text (GTK_EDITABLE (entry)),
+           text,
            (g_get_monotonic_time () - started) / 1000.0,
            g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)),
            companies_company_list_get_n_items (self->companies));
 }
 
 static void
-stop_search_cb (CompaniesWindow *self,
-                GtkSearchEntry  *entry)
+search_mode_changed_cb (CompaniesWindow    *self,
+                        GParamSpec         *pspec,
+                        CompaniesSearchBar *search)
 {
-  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-}
-
-static void
-search_mode_changed_cb (CompaniesWindow *self,
-                        GParamSpec      *pspec,
-                        GtkSearchBar    *search_bar)
-{
-  if (self->search_entry == NULL || self->column_view == NULL)
+  if (self->column_view == NULL)
     return;
 
-  if (!gtk_search_bar_get_search_mode (search_bar))
-    {
-      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-      if (gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
-        gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
-    }
+  if (!companies_search_bar_get_search_mode (search) &&
+      gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
 }
 
 /* --- The window --- */
@@ -392,8 +357,6 @@ setup_models (CompaniesWindow *self)
                            G_CALLBACK (model_items_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (model_items_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->selection, "notify::selected-item",
-                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -441,8 +404,8 @@ companies_window_constructed (GObject *object)
   companies_overwritten_bar_reload (self->overwritten);
 
   update_view_state (self);
-  _companies_window_update_actions (self);
   companies_status_line_update (self->status_line, NULL);
+  _companies_window_actions_init (self);
 }
 
 static void
@@ -514,7 +477,6 @@ companies_window_dispose (GObject *object)
   g_clear_object (&self->search_filter);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->companies);
-  g_clear_object (&self->deleted_company);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
@@ -567,6 +529,7 @@ companies_window_class_init (CompaniesWindowClass *klass)
 
   g_type_ensure (COMPANIES_TYPE_NOTIFICATION);
   g_type_ensure (COMPANIES_TYPE_OVERWRITTEN_BAR);
+  g_type_ensure (COMPANIES_TYPE_SEARCH_BAR);
   g_type_ensure (COMPANIES_TYPE_STATUS_LINE);
   g_type_ensure (COMPANIES_TYPE_SYNC_BUTTON);
 
@@ -574,8 +537,7 @@ companies_window_class_init (CompaniesWindowClass *klass)
 
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, search_button);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, search_bar);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, search);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, overwritten);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, loading_spinner);
@@ -586,9 +548,7 @@ companies_window_class_init (CompaniesWindowClass *klass)
 
   gtk_widget_class_bind_template_callback (widget_class, column_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
-  gtk_widget_class_bind_template_callback (widget_class, notification_expired_cb);
-  gtk_widget_class_bind_template_callback (widget_class, overwritten_notice_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_mode_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, rejected_activated_cb);
 
   _companies_window_class_actions_init (widget_class);
@@ -601,17 +561,11 @@ companies_window_init (CompaniesWindow *self)
 
   _companies_window_columns_init (self);
 
-  /* Search: Ctrl+F, the toggle button, or just typing. A keystroke
-   * filters at once: GtkSearchEntry's default wait (150 ms) was longer
-   * than the filtering it spares. */
-  gtk_search_entry_set_search_delay (self->search_entry, 0);
-  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
-  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+  /* Search: Ctrl+F, the toggle button, or just typing. */
+  g_object_set (self->search, "key-capture-widget", self, NULL);
   g_object_bind_property (self->search_button, "active",
-                          self->search_bar, "search-mode-enabled",
+                          self->search, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
-                           G_CALLBACK (search_mode_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 CompaniesWindow *

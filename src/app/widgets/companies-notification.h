@@ -1,5 +1,5 @@
 /* companies-notification.h: an in-window notification that slides down
- * over the list ("“Acme” deleted · Undo", or an error).
+ * over the list: "“Acme” deleted · Undo", or why a write failed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,21 +7,25 @@
 
 #include <gtk/gtk.h>
 
+#include "companies-company.h"
+
 G_BEGIN_DECLS
 
 #define COMPANIES_TYPE_NOTIFICATION (companies_notification_get_type ())
 
 G_DECLARE_FINAL_TYPE (CompaniesNotification, companies_notification, COMPANIES, NOTIFICATION, GtkWidget)
 
-/* Signal: "expired" (): it hid itself after a while.
+/* Property: "deleted" (CompaniesCompany, read-only): the company whose
+ * deletion it offers to undo, NULL once hidden or replaced.
  *
  * Its Undo button activates "win.undo-delete", its close button
  * "win.hide-undo". */
 
-/* Shows @text for a while, with the Undo button when @with_undo. */
-void companies_notification_show (CompaniesNotification *self,
-                                  const char            *text,
-                                  gboolean               with_undo);
-void companies_notification_hide (CompaniesNotification *self);
+void              companies_notification_show_undo   (CompaniesNotification *self,
+                                                      CompaniesCompany      *deleted);
+void              companies_notification_show_error  (CompaniesNotification *self,
+                                                      const char            *message);
+void              companies_notification_hide        (CompaniesNotification *self);
+CompaniesCompany *companies_notification_get_deleted (CompaniesNotification *self);
 
 G_END_DECLS
