@@ -292,23 +292,17 @@ test_assign (void)
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *other_uuid = g_uuid_string_random ();
 
-  companies_company_set_uuid (company, uuid);
-  companies_company_set_id (company, 9);
-  companies_company_set_version (company, 12);
-  companies_company_set_field (company, COMPANIES_FIELD_NAME, "Acme");
-  companies_company_set_field (company, COMPANIES_FIELD_CITY, "Porto");
-  companies_company_set_is_from_server (company, TRUE);
-  companies_company_set_rejection (company, "invalid_field", "email", "bad");
-
-  companies_company_set_uuid (newer, other_uuid);
-  companies_company_set_id (newer, 9);
-  companies_company_set_version (newer, 13);
-  companies_company_set_field (newer, COMPANIES_FIELD_NAME, "Acme Ltd");
-  companies_company_set_field (newer, COMPANIES_FIELD_CITY, "Porto");
-  companies_company_set_field (newer, COMPANIES_FIELD_NOTES, "New notes");
-  companies_company_set_is_from_server (newer, TRUE);
-  companies_company_set_is_modified (newer, TRUE);
-  companies_company_set_changed_fields (newer, COMPANIES_FIELD_BIT (COMPANIES_FIELD_NAME));
+  g_object_set (company,
+                "uuid", uuid, "id", (gint64) 9, "version", (gint64) 12,
+                "name", "Acme", "city", "Porto", "is-from-server", TRUE,
+                "rejection-code", "invalid_field", "rejection-field", "email", "rejection-message", "bad",
+                NULL);
+  /* Newer: another name, notes, version, modified; no rejection. */
+  g_object_set (newer,
+                "uuid", other_uuid, "id", (gint64) 9, "version", (gint64) 13,
+                "name", "Acme Ltd", "city", "Porto", "notes", "New notes", "is-from-server", TRUE,
+                "is-modified", TRUE, "changed-fields", COMPANIES_FIELD_BIT (COMPANIES_FIELD_NAME),
+                NULL);
 
   g_signal_connect (company, "notify", G_CALLBACK (notified_cb), &notes);
   companies_company_assign (company, newer);

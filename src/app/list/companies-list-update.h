@@ -1,6 +1,6 @@
 /* companies-list-update.h: what a read of the store found changed since
  * the last read applied to the companies list; made in the list
- * loader's worker thread (read by CompaniesCompanyList and its tests).
+ * loader's worker thread (private to CompaniesCompanyList).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
