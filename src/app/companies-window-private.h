@@ -12,6 +12,7 @@
 #include "companies-search-filter.h"
 #include "companies-search-model.h"
 #include "companies-status-line.h"
+#include "companies-status-page.h"
 #include "companies-sync-button.h"
 #include "companies-sync-scheduler.h"
 #include "companies-window.h"

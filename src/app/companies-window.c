@@ -531,6 +531,7 @@ companies_window_class_init (CompaniesWindowClass *klass)
   g_type_ensure (COMPANIES_TYPE_OVERWRITTEN_BAR);
   g_type_ensure (COMPANIES_TYPE_SEARCH_BAR);
   g_type_ensure (COMPANIES_TYPE_STATUS_LINE);
+  g_type_ensure (COMPANIES_TYPE_STATUS_PAGE);
   g_type_ensure (COMPANIES_TYPE_SYNC_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Companies/companies-window.ui");
