@@ -7,9 +7,10 @@
  * that a search keystroke never makes the sort model build its keys
  * again.
  *
- * The window places the widgets of widgets/ (Sync button, overwritten
- * bar, notification, status line) and tells them when the store changed;
- * they tell it what the person picked by signals. The window's own
+ * The window places the widgets of widgets/ (Sync button, search bar,
+ * overwritten bar, status pages, notification, status line) and tells
+ * them when the store changed; they tell it what the person did by
+ * signals. The window's own
  * writes go through the ForSync actions (companies-window-actions.c),
  * bracketed by the list's _begin_write () and _end_write ().
  *
