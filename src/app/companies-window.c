@@ -10,9 +10,9 @@
  * The window places the widgets of widgets/ (Sync button, search bar,
  * overwritten bar, status pages, notification, status line) and tells
  * them when the store changed; they tell it what the person did by
- * signals. The window's own
- * writes go through the ForSync actions (companies-window-actions.c),
- * bracketed by the list's _begin_write () and _end_write ().
+ * signals. The window's own writes go through the ForSync actions
+ * (companies-window-actions.c), bracketed by the list's _begin_write ()
+ * and _end_write ().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
