@@ -1,6 +1,6 @@
 /* companies-company-state.c: where one company stands with the server:
  * its sync flags, the server's rejection and the sync state derived from
- * them (protocol.md section 2).
+ * them (docs/protocol.md section 2).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,5 +1,5 @@
-/* companies-company.h: one company as the client holds it (the seed's
- * LocalCompany): the user fields plus the sync metadata of protocol.md
+/* companies-company.h: one company as the client holds it (the pattern's
+ * LocalCompany): the user fields plus the sync metadata of docs/protocol.md
  * section 2. A plain value object: setting a property changes only this
  * object, never the store; the store's ForSync actions are the write API.
  *

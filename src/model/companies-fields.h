@@ -1,5 +1,5 @@
 /* companies-fields.h: the user fields of a Company and their rules
- * (protocol.md section 1), shared by the client, the server and the app.
+ * (docs/protocol.md section 1), shared by the client, the server and the app.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,7 +27,7 @@ typedef enum
 #define COMPANIES_FIELD_BIT(field) (1u << (field))
 #define COMPANIES_ALL_FIELDS ((1u << COMPANIES_N_FIELDS) - 1)
 
-/* Rejection codes of protocol.md section 3, stable on the wire. */
+/* Rejection codes of docs/protocol.md section 3, stable on the wire. */
 #define COMPANIES_REJECT_INVALID_FIELD "invalid_field"
 #define COMPANIES_REJECT_UNKNOWN_FIELD "unknown_field"
 #define COMPANIES_REJECT_MISSING_FIELD "missing_field"
@@ -53,7 +53,7 @@ gboolean     companies_field_from_name          (const char     *name,
 /* The most characters (not bytes) the field may hold. */
 guint        companies_field_get_max_length     (CompaniesField  field);
 
-/* Checks one value against protocol.md section 1: valid UTF-8, no NUL,
+/* Checks one value against docs/protocol.md section 1: valid UTF-8, no NUL,
  * length in characters (name after trimming white space, 1..200), e-mail
  * empty or one '@' with text on both sides. On failure the error is
  * COMPANIES_VALIDATION_ERROR_INVALID_FIELD with a translated message that

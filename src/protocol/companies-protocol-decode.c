@@ -1,5 +1,5 @@
 /* companies-protocol-decode.c: the strict decoder of requests
- * (protocol.md section 3). Responses are decoded in
+ * (docs/protocol.md section 3). Responses are decoded in
  * companies-protocol-response.c; the JSON helpers are in
  * companies-protocol-json.c.
  *

@@ -1,5 +1,5 @@
 /* companies-protocol-response.c: the strict decoder of sync responses
- * (protocol.md section 3), the client's side. Requests are decoded in
+ * (docs/protocol.md section 3), the client's side. Requests are decoded in
  * companies-protocol-decode.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

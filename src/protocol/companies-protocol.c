@@ -1,4 +1,4 @@
-/* companies-protocol.c: the wire format of protocol.md, version 1: the
+/* companies-protocol.c: the wire format of docs/protocol.md, version 1: the
  * plain structures and the encoders (the decoders are in
  * companies-protocol-decode.c).
  *

@@ -1,4 +1,4 @@
-/* companies-protocol.h: the wire format of protocol.md, version 1, as plain
+/* companies-protocol.h: the wire format of docs/protocol.md, version 1, as plain
  * C structures with JSON encoders and strict decoders. Used by both ends:
  * the client encodes requests and decodes responses, the server decodes
  * requests and encodes responses. No I/O here.
@@ -24,7 +24,7 @@ G_BEGIN_DECLS
 #define COMPANIES_PROTOCOL_ERROR (companies_protocol_error_quark ())
 
 /* Why a whole request (or response) was refused: the error codes of
- * protocol.md section 4 that concern the envelope. */
+ * docs/protocol.md section 4 that concern the envelope. */
 typedef enum
 {
   COMPANIES_PROTOCOL_ERROR_INVALID_JSON,         /* 400 invalid_json */
@@ -55,7 +55,7 @@ typedef struct
   guint   field_mask;                  /* ADD, UPDATE: the fields present */
   char   *values[COMPANIES_N_FIELDS];  /* only those in field_mask are set */
 
-  /* Set by the decoder when the record breaks a rule of protocol.md
+  /* Set by the decoder when the record breaks a rule of docs/protocol.md
    * section 1 (or names an unknown field, or an add lacks a name): the
    * record must not be applied and goes into the response's rejected
    * list. NULL for a valid record. */
@@ -154,7 +154,7 @@ void                   companies_sync_response_free   (CompaniesSyncResponse *re
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesSyncResponse, companies_sync_response_free)
 
 GBytes                *companies_sync_response_encode (const CompaniesSyncResponse *response);
-/* Strict: a response that is not what protocol.md says fails with
+/* Strict: a response that is not what docs/protocol.md says fails with
  * COMPANIES_PROTOCOL_ERROR_INVALID_JSON or _INVALID_REQUEST. */
 CompaniesSyncResponse *companies_sync_response_decode (const char  *data,
                                                        gsize        length,

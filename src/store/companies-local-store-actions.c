@@ -1,5 +1,5 @@
 /* companies-local-store-actions.c: the ForSync actions of
- * CompaniesLocalStore (docs/protocol.md section 2, the seed's wrappers),
+ * CompaniesLocalStore (docs/protocol.md section 2, the pattern's wrappers),
  * each one BEGIN IMMEDIATE transaction.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

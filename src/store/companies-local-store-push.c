@@ -1,5 +1,5 @@
 /* companies-local-store-push.c: building a push batch of
- * CompaniesLocalStore from the seed's three filters (and the additions
+ * CompaniesLocalStore from the pattern's three filters (and the additions
  * sent, then deleted, that wait for their id), and the add_sent mark of
  * an addition's first send (see CompaniesStoreRow).
  *
@@ -20,12 +20,12 @@
 #define PUSH_LOCAL_ID    6
 #define PUSH_FIRST_VALUE 7
 
-/* The seed's filters exactly (so their partial indexes apply), less the
+/* The pattern's filters exactly (so their partial indexes apply), less the
  * rejected rows and the changes made after the sync began. */
 static const char push_added_sql[] =
   PUSH_COLUMNS "WHERE is_from_server = 0 AND is_active = 1"
   " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
-/* Not one of the seed's filters: additions already sent (add_sent) and
+/* Not one of the pattern's filters: additions already sent (add_sent) and
  * then deleted here, kept until the delete reaches the server. Their
  * addition goes out again, so that the server's answer gives their id
  * (see companies_local_store_delete_for_sync ()). In local_id order, the

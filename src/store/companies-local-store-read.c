@@ -1,5 +1,5 @@
 /* companies-local-store-read.c: the reads of CompaniesLocalStore: lists,
- * lookups, the seed's three filters, the status and the overwritten
+ * lookups, the pattern's three filters, the status and the overwritten
  * notices.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -24,7 +24,7 @@ static const char list_all_sql[] = SELECT_COMPANY BY_NAME;
 static const char list_unordered_sql[] = SELECT_COMPANY "WHERE is_active = 1";
 static const char lookup_uuid_sql[] = SELECT_COMPANY "WHERE uuid = ?1";
 static const char lookup_id_sql[] = SELECT_COMPANY "WHERE id = ?1";
-/* Written exactly as the seed's filters, so that the partial indexes of
+/* Written exactly as the pattern's filters, so that the partial indexes of
  * the schema apply. */
 static const char list_added_sql[] =
   SELECT_COMPANY "WHERE is_from_server = 0 AND is_active = 1" BY_NAME;
@@ -32,7 +32,7 @@ static const char list_updated_sql[] =
   SELECT_COMPANY "WHERE is_modified = 1 AND is_from_server = 1 AND is_active = 1" BY_NAME;
 static const char list_deleted_sql[] =
   SELECT_COMPANY "WHERE is_active = 0 AND is_from_server = 1" BY_NAME;
-/* Deletions pending: the seed's filter, plus the additions already sent
+/* Deletions pending: the pattern's filter, plus the additions already sent
  * and then deleted, whose delete waits for their id (see
  * companies_local_store_delete_for_sync ()): every inactive row. */
 static const char status_sql[] =

@@ -14,7 +14,7 @@
 #include "companies-local-store-private.h"
 #include "companies-local-store-schema.h"
 
-/* Version 1: the seed's LocalCompany plus docs/protocol.md section 2. */
+/* Version 1: the pattern's LocalCompany plus docs/protocol.md section 2. */
 static const char migration_v1_sql[] =
   "CREATE TABLE companies ("
   "  local_id INTEGER PRIMARY KEY,"
@@ -43,7 +43,7 @@ static const char migration_v1_sql[] =
   "  CHECK ((id IS NOT NULL) = (is_from_server = 1))"
   ");"
   "CREATE INDEX companies_name_idx ON companies (name COLLATE NOCASE);"
-  /* The seed's three filters, as partial indexes: the push, the status
+  /* The pattern's three filters, as partial indexes: the push, the status
    * counts and the list_* reads walk only the pending rows. */
   "CREATE INDEX companies_added_idx ON companies (local_seq)"
   "  WHERE is_from_server = 0 AND is_active = 1;"

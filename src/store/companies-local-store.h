@@ -1,5 +1,6 @@
-/* companies-local-store.h: the client's SQLite store (the seed's
- * LocalCompany table) and its ForSync actions, the only way to change it.
+/* companies-local-store.h: the client's SQLite store (the LocalCompany
+ * table of the pattern in docs/protocol.md) and its ForSync actions, the
+ * only way to change it.
  *
  * One CompaniesLocalStore owns one sqlite3 connection and is used from one
  * thread. The app uses one on the main thread; the sync worker opens its
@@ -25,9 +26,9 @@ G_DECLARE_FINAL_TYPE (CompaniesLocalStore, companies_local_store, COMPANIES, LOC
 /* What a sync would send now, and how the last one went. */
 typedef struct
 {
-  guint   pending_added;    /* the seed's "added" filter */
-  guint   pending_updated;  /* the seed's "updated" filter */
-  guint   pending_deleted;  /* the seed's "deleted" filter */
+  guint   pending_added;    /* the pattern's "added" filter */
+  guint   pending_updated;  /* the pattern's "updated" filter */
+  guint   pending_deleted;  /* the pattern's "deleted" filter */
   guint   rejected;         /* records the server refused, until edited */
   guint   active;           /* records a person sees (IsActive) */
   gint64  last_sync_time;   /* unix seconds of the last successful sync, 0 = never */
@@ -65,7 +66,7 @@ const char          *companies_local_store_get_client_id     (CompaniesLocalStor
 /* --- The ForSync actions: each one transaction, validated with
  *     companies_fields_validate () first (COMPANIES_VALIDATION_ERROR). --- */
 
-/* The seed's CreateOrUpdateLocalCompanyForSync. When @company's uuid names
+/* The pattern's CreateOrUpdateLocalCompanyForSync. When @company's uuid names
  * a stored record, every field of @company is written over it as an update
  * (only the fields whose value differs join the changed set). Otherwise a
  * new record is created with a new uuid (IsFromServer=False,
@@ -92,7 +93,7 @@ gboolean             companies_local_store_import_for_sync   (CompaniesLocalStor
                                                               GPtrArray            *values_rows,
                                                               GError              **error);
 
-/* The seed's UpdateLocalCompanyForSync: writes the fields in @mask from
+/* The pattern's UpdateLocalCompanyForSync: writes the fields in @mask from
  * @values; those whose value differs join the changed set, IsModified=True,
  * the rejection (if any) is cleared. @ref is a uuid or a server id in
  * decimal. Unknown or deleted: COMPANIES_STORE_ERROR_NOT_FOUND. */
@@ -102,7 +103,7 @@ CompaniesCompany    *companies_local_store_update_for_sync   (CompaniesLocalStor
                                                               const char * const   *values,
                                                               GError              **error);
 
-/* The seed's DeleteLocalCompanyForSync: a from-server record gets
+/* The pattern's DeleteLocalCompanyForSync: a from-server record gets
  * IsActive=False (kept until the server confirms); a record never synced
  * is removed at once. */
 gboolean             companies_local_store_delete_for_sync   (CompaniesLocalStore  *self,
@@ -133,7 +134,7 @@ CompaniesCompany    *companies_local_store_lookup            (CompaniesLocalStor
                                                               const char           *ref,
                                                               GError              **error);
 
-/* The seed's three filters, exactly:
+/* The pattern's three filters, exactly:
  *   added:   IsFromServer = False and IsActive = True
  *   updated: IsModified = True and IsFromServer = True and IsActive = True
  *   deleted: IsActive = False and IsFromServer = True */

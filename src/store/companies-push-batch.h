@@ -20,7 +20,7 @@ typedef struct
   gboolean             first_send;  /* an addition this batch marked add_sent */
 } CompaniesPushedRecord;
 
-/* A request ready to send: the pending changes (the seed's three filters,
+/* A request ready to send: the pending changes (the pattern's three filters,
  * skipping rejected rows), the cursor and client id, and for every pushed
  * record its local_seq at the time (uuid -> CompaniesPushedRecord). */
 typedef struct

@@ -85,7 +85,7 @@ respond_json (SoupServerMessage *msg,
   soup_message_body_append_bytes (response_body, body);
 }
 
-/* Answers with the error body of protocol.md section 4, and drops whatever
+/* Answers with the error body of docs/protocol.md section 4, and drops whatever
  * of the request body is still to come instead of keeping it. */
 static void
 respond_error (SoupServerMessage *msg,

@@ -1,5 +1,5 @@
 /* companies-server-http.h: the HTTP face of companies-server
- * (protocol.md sections 3 to 6) on a SoupServer
+ * (docs/protocol.md sections 3 to 6) on a SoupServer
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
