@@ -46,7 +46,7 @@ const char          *companies_sync_client_get_tls_ca_file (CompaniesSyncClient 
 void                 companies_sync_client_set_tls_ca_file (CompaniesSyncClient *self,
                                                             const char          *ca_file);
 
-/* Pushes every pending change (in requests of at most 1000 changes) and
+/* Pushes every pending change (in requests of at most 10000 changes) and
  * pulls until has_more is false, applying each response in one local
  * transaction. One sync at a time per database, across processes too; a
  * sync asked for while one runs is done right after it, and every caller
