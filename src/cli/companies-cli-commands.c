@@ -69,22 +69,15 @@ field_option (CompaniesField field)
 }
 
 /* The field options (raw bytes: FILENAME, so that no locale conversion
- * happens behind our back) followed by @extra. Free with g_free (). */
+ * happens behind our back). Free with g_free (). */
 static GOptionEntry *
-field_args_make_entries (FieldArgs          *fa,
-                         const GOptionEntry *extra)
+field_args_make_entries (FieldArgs *fa)
 {
-  GOptionEntry *entries;
-  guint n_extra = 0;
-  guint n = 0;
+  GOptionEntry *entries = g_new0 (GOptionEntry, G_N_ELEMENTS (field_options) + 1);
 
-  while (extra != NULL && extra[n_extra].long_name != NULL)
-    n_extra++;
-
-  entries = g_new0 (GOptionEntry, G_N_ELEMENTS (field_options) + n_extra + 1);
   for (guint i = 0; i < G_N_ELEMENTS (field_options); i++)
     {
-      GOptionEntry *entry = &entries[n++];
+      GOptionEntry *entry = &entries[i];
 
       entry->long_name = field_options[i].option;
       entry->arg = G_OPTION_ARG_FILENAME;
@@ -92,10 +85,30 @@ field_args_make_entries (FieldArgs          *fa,
       entry->description = field_options[i].description;
       entry->arg_description = field_options[i].arg_description;
     }
-  for (guint i = 0; i < n_extra; i++)
-    entries[n++] = extra[i];
 
   return entries;
+}
+
+/* The opening of add and update: the command's options (the field
+ * options) parsed, the global ones resolved. */
+static CliExitStatus
+field_args_parse (FieldArgs    *fa,
+                  CliContext   *cli,
+                  const char   *command,
+                  const char   *parameter_string,
+                  const char   *summary,
+                  char       ***args,
+                  GPtrArray   **out_positional)
+{
+  g_autofree GOptionEntry *entries = field_args_make_entries (fa);
+  CliExitStatus status;
+
+  status = cli_parse_command (cli, command, parameter_string, summary,
+                              entries, args, out_positional);
+  if (status == CLI_EXIT_OK)
+    status = cli_context_resolve (cli, FALSE);
+
+  return status;
 }
 
 /* Turns the given options into UTF-8 values and a mask. */
@@ -166,6 +179,24 @@ open_store (CliContext *cli)
       cli_error (_("Could not open the database “%s”: %s"), shown, error->message);
     }
 
+  return store;
+}
+
+/* The closing of add and update: the values checked, then the store
+ * opened. NULL with the exit status when either fails. */
+static CompaniesLocalStore *
+field_args_open_store (FieldArgs     *fa,
+                       CliContext    *cli,
+                       CliExitStatus *out_status)
+{
+  CompaniesLocalStore *store;
+
+  *out_status = field_args_validate (fa);
+  if (*out_status != CLI_EXIT_OK)
+    return NULL;
+
+  store = open_store (cli);
+  *out_status = store != NULL ? CLI_EXIT_OK : CLI_EXIT_FAILED;
   return store;
 }
 
@@ -257,20 +288,16 @@ cli_command_add (CliContext   *cli,
                  char       ***args)
 {
   g_auto(FieldArgs) fa = { 0 };
-  g_autofree GOptionEntry *entries = NULL;
   g_autoptr(CompaniesLocalStore) store = NULL;
   g_autoptr(CompaniesCompany) company = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
   CliExitStatus status;
 
-  entries = field_args_make_entries (&fa, NULL);
-  status = cli_parse_command (cli, "add", _("--name NAME [FIELD…]"),
-                              _("Add a company and print its uuid. "
-                                "It goes to the server at the next sync."),
-                              entries, args, NULL);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, FALSE);
+  status = field_args_parse (&fa, cli, "add", _("--name NAME [FIELD…]"),
+                             _("Add a company and print its uuid. "
+                               "It goes to the server at the next sync."),
+                             args, NULL);
   if (status != CLI_EXIT_OK)
     return status;
 
@@ -292,13 +319,9 @@ cli_command_add (CliContext   *cli,
     }
   fa.mask = COMPANIES_ALL_FIELDS;
 
-  status = field_args_validate (&fa);
-  if (status != CLI_EXIT_OK)
-    return status;
-
-  store = open_store (cli);
+  store = field_args_open_store (&fa, cli, &status);
   if (store == NULL)
-    return CLI_EXIT_FAILED;
+    return status;
 
   company = companies_local_store_create_for_sync (store, (const char * const *) fa.values, &error);
   if (company == NULL)
@@ -313,7 +336,6 @@ cli_command_update (CliContext   *cli,
                     char       ***args)
 {
   g_auto(FieldArgs) fa = { 0 };
-  g_autofree GOptionEntry *entries = NULL;
   g_autoptr(CompaniesLocalStore) store = NULL;
   g_autoptr(CompaniesCompany) company = NULL;
   g_autoptr(GPtrArray) positional = NULL;
@@ -321,14 +343,11 @@ cli_command_update (CliContext   *cli,
   g_autofree char *ref = NULL;
   CliExitStatus status;
 
-  entries = field_args_make_entries (&fa, NULL);
-  status = cli_parse_command (cli, "update", _("REF FIELD…"),
-                              _("Change the given fields of a company; the others keep their value. "
-                                "REF is the company’s server id or its uuid. "
-                                "An empty value clears an optional field."),
-                              entries, args, &positional);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, FALSE);
+  status = field_args_parse (&fa, cli, "update", _("REF FIELD…"),
+                             _("Change the given fields of a company; the others keep their value. "
+                               "REF is the company’s server id or its uuid. "
+                               "An empty value clears an optional field."),
+                             args, &positional);
   if (status == CLI_EXIT_OK)
     status = take_ref ("update", positional, &ref);
   if (status != CLI_EXIT_OK)
@@ -344,13 +363,9 @@ cli_command_update (CliContext   *cli,
       return CLI_EXIT_USAGE;
     }
 
-  status = field_args_validate (&fa);
-  if (status != CLI_EXIT_OK)
-    return status;
-
-  store = open_store (cli);
+  store = field_args_open_store (&fa, cli, &status);
   if (store == NULL)
-    return CLI_EXIT_FAILED;
+    return status;
 
   company = companies_local_store_update_for_sync (store, ref, fa.mask,
                                                    (const char * const *) fa.values,
