@@ -80,6 +80,28 @@ e2e_client_free (E2eClient *client)
   g_free (client);
 }
 
+void
+e2e_proxied_world_setup (E2eProxiedWorld *proxied,
+                         gconstpointer    server_args)
+{
+  g_autoptr(GError) error = NULL;
+
+  e2e_world_setup (&proxied->world, server_args);
+  proxied->proxy = companies_test_proxy_new (e2e_world_url (&proxied->world), &error);
+  g_assert_no_error (error);
+  proxied->client = e2e_client_new (&proxied->world, "a",
+                                    companies_test_proxy_get_url (proxied->proxy), NULL);
+}
+
+void
+e2e_proxied_world_teardown (E2eProxiedWorld *proxied,
+                            gconstpointer    unused)
+{
+  g_clear_pointer (&proxied->client, e2e_client_free);
+  g_clear_pointer (&proxied->proxy, companies_test_proxy_free);
+  e2e_world_teardown (&proxied->world, NULL);
+}
+
 CompaniesCompany *
 e2e_add (CompaniesLocalStore *store,
          const char          *name,

@@ -12,6 +12,7 @@
 #include "companies-local-store.h"
 #include "companies-protocol.h"
 #include "companies-sync-client.h"
+#include "companies-test-proxy.h"
 #include "companies-test-server.h"
 
 G_BEGIN_DECLS
@@ -49,6 +50,23 @@ E2eClient           *e2e_client_new           (E2eWorld            *world,
                                                const char          *token);
 void                 e2e_client_free          (E2eClient           *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (E2eClient, e2e_client_free)
+
+/* A world, a test proxy in front of its server, and one installation
+ * ("a") that talks to the server through the proxy. */
+typedef struct
+{
+  E2eWorld            world;
+  CompaniesTestProxy *proxy;
+  E2eClient          *client;
+} E2eProxiedWorld;
+
+/* Fixture functions for g_test_add (); @server_args as for
+ * e2e_world_setup (). */
+void                 e2e_proxied_world_setup  (E2eProxiedWorld     *proxied,
+                                               gconstpointer        server_args);
+void                 e2e_proxied_world_teardown
+                                              (E2eProxiedWorld     *proxied,
+                                               gconstpointer        unused);
 
 /* Store actions that must succeed. */
 CompaniesCompany    *e2e_add                  (CompaniesLocalStore *store,

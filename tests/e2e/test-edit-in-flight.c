@@ -8,7 +8,6 @@
 
 #define G_LOG_DOMAIN "test-edit-in-flight"
 
-#include "companies-test-proxy.h"
 #include "e2e-helpers.h"
 
 #define HOLD_TIMEOUT_MS 20000
@@ -16,9 +15,7 @@
 
 typedef struct
 {
-  E2eWorld             world;
-  CompaniesTestProxy  *proxy;
-  E2eClient           *client;
+  E2eProxiedWorld      proxied;
   /* a second connection to the client's file, for the edits in flight */
   CompaniesLocalStore *other;
   guint                n_holds;
@@ -30,11 +27,8 @@ fixture_setup (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  e2e_world_setup (&fixture->world, NULL);
-  fixture->proxy = companies_test_proxy_new (e2e_world_url (&fixture->world), &error);
-  g_assert_no_error (error);
-  fixture->client = e2e_client_new (&fixture->world, "a", companies_test_proxy_get_url (fixture->proxy), NULL);
-  fixture->other = companies_local_store_open (fixture->client->path, &error);
+  e2e_proxied_world_setup (&fixture->proxied, NULL);
+  fixture->other = companies_local_store_open (fixture->proxied.client->path, &error);
   g_assert_no_error (error);
 }
 
@@ -43,9 +37,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_clear_object (&fixture->other);
-  g_clear_pointer (&fixture->client, e2e_client_free);
-  g_clear_pointer (&fixture->proxy, companies_test_proxy_free);
-  e2e_world_teardown (&fixture->world, NULL);
+  e2e_proxied_world_teardown (&fixture->proxied, NULL);
 }
 
 /* Starts a sync whose next request's response is held; returns once the
@@ -54,11 +46,11 @@ static void
 start_held_sync (Fixture      *fixture,
                  E2eAsyncSync *call)
 {
-  guint next = companies_test_proxy_get_request_count (fixture->proxy) + 1;
+  guint next = companies_test_proxy_get_request_count (fixture->proxied.proxy) + 1;
 
-  companies_test_proxy_set_action (fixture->proxy, next, COMPANIES_TEST_PROXY_HOLD);
-  e2e_sync_async_start (fixture->client->client, call);
-  g_assert_true (companies_test_proxy_wait_held (fixture->proxy, ++fixture->n_holds, HOLD_TIMEOUT_MS));
+  companies_test_proxy_set_action (fixture->proxied.proxy, next, COMPANIES_TEST_PROXY_HOLD);
+  e2e_sync_async_start (fixture->proxied.client->client, call);
+  g_assert_true (companies_test_proxy_wait_held (fixture->proxied.proxy, ++fixture->n_holds, HOLD_TIMEOUT_MS));
   g_assert_false (call->done);
 }
 
@@ -68,7 +60,7 @@ finish_held_sync (Fixture      *fixture,
 {
   E2eAsyncSync *calls[] = { call };
 
-  companies_test_proxy_release (fixture->proxy);
+  companies_test_proxy_release (fixture->proxied.proxy);
   e2e_async_wait (calls, 1, SYNC_TIMEOUT_MS);
   g_assert_no_error (call->error);
   g_assert_nonnull (call->result);
@@ -90,7 +82,7 @@ static void
 test_edit_of_pushed_record (Fixture       *fixture,
                             gconstpointer  data)
 {
-  E2eClient *a = fixture->client;
+  E2eClient *a = fixture->proxied.client;
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
   const char *uuid = companies_company_get_uuid (acme);
   g_autoptr(CompaniesCompany) after = NULL;
@@ -111,7 +103,7 @@ test_edit_of_pushed_record (Fixture       *fixture,
   e2e_async_clear (&call);
 
   /* the server has the pushed value; the local edit is kept and pending */
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
   record = server_record (server, acme);
   g_assert_cmpstr (record->values[COMPANIES_FIELD_CITY], ==, "Lisboa");
   g_assert_cmpstr (record->values[COMPANIES_FIELD_PHONE], ==, "");
@@ -134,7 +126,7 @@ test_edit_of_pushed_record (Fixture       *fixture,
   result = e2e_sync_ok (a);
   g_assert_cmpuint (result->sent, ==, 1);
   g_assert_cmpuint (result->overwritten, ==, 0);
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
   record = server_record (server, acme);
   g_assert_cmpstr (record->values[COMPANIES_FIELD_CITY], ==, "Braga");
   g_assert_cmpstr (record->values[COMPANIES_FIELD_PHONE], ==, "+351 253 000 000");
@@ -147,7 +139,7 @@ static void
 test_edit_of_pushed_add (Fixture       *fixture,
                          gconstpointer  data)
 {
-  E2eClient *a = fixture->client;
+  E2eClient *a = fixture->proxied.client;
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
   const char *uuid = companies_company_get_uuid (acme);
   g_autoptr(CompaniesCompany) after = NULL;
@@ -164,7 +156,7 @@ test_edit_of_pushed_add (Fixture       *fixture,
   g_assert_cmpuint (call.result->sent, ==, 1);
   e2e_async_clear (&call);
 
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
   record = server_record (server, acme);
   g_assert_cmpstr (record->values[COMPANIES_FIELD_NAME], ==, "Acme");
 
@@ -183,7 +175,7 @@ test_edit_of_pushed_add (Fixture       *fixture,
 
   result = e2e_sync_ok (a);
   g_assert_cmpuint (result->sent, ==, 1);
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
   g_assert_cmpuint (g_hash_table_size (server), ==, 1);
   record = server_record (server, acme);
   g_assert_cmpstr (record->values[COMPANIES_FIELD_NAME], ==, "Acme Renamed");
@@ -196,8 +188,8 @@ static void
 test_add_during_reset (Fixture       *fixture,
                        gconstpointer  data)
 {
-  E2eClient *a = fixture->client;
-  g_autoptr(E2eClient) b = e2e_client_new (&fixture->world, "b", e2e_world_url (&fixture->world), NULL);
+  E2eClient *a = fixture->proxied.client;
+  g_autoptr(E2eClient) b = e2e_client_new (&fixture->proxied.world, "b", e2e_world_url (&fixture->proxied.world), NULL);
   g_autoptr(CompaniesCompany) theirs = e2e_add (b->store, "Theirs", "Faro", NULL);
   g_autoptr(CompaniesCompany) mine = NULL;
   g_autoptr(CompaniesCompany) after = NULL;
@@ -226,7 +218,7 @@ test_add_during_reset (Fixture       *fixture,
 
   result = e2e_sync_ok (a);
   g_assert_cmpuint (result->sent, ==, 1);
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
   g_assert_cmpuint (g_hash_table_size (server), ==, 2);
   e2e_assert_store_equals (a->store, server);
 }
@@ -236,7 +228,7 @@ static void
 test_delete_during_pull (Fixture       *fixture,
                          gconstpointer  data)
 {
-  E2eClient *a = fixture->client;
+  E2eClient *a = fixture->proxied.client;
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
   const char *uuid = companies_company_get_uuid (acme);
   g_autoptr(CompaniesCompany) after = NULL;
@@ -261,7 +253,7 @@ test_delete_during_pull (Fixture       *fixture,
   result = e2e_sync_ok (a);
   g_assert_cmpuint (result->sent, ==, 1);
   g_assert_null (e2e_lookup (a->store, uuid));
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
   g_assert_cmpuint (g_hash_table_size (server), ==, 0);
   e2e_assert_store_equals (a->store, server);
 }
@@ -273,8 +265,8 @@ static void
 test_edit_while_page_changes_record (Fixture       *fixture,
                                      gconstpointer  data)
 {
-  E2eClient *a = fixture->client;
-  g_autoptr(E2eClient) b = e2e_client_new (&fixture->world, "b", e2e_world_url (&fixture->world), NULL);
+  E2eClient *a = fixture->proxied.client;
+  g_autoptr(E2eClient) b = e2e_client_new (&fixture->proxied.world, "b", e2e_world_url (&fixture->proxied.world), NULL);
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
   const char *uuid = companies_company_get_uuid (acme);
   g_autoptr(CompaniesCompany) after = NULL;
@@ -297,7 +289,7 @@ test_edit_while_page_changes_record (Fixture       *fixture,
   g_assert_cmpuint (call.result->received, >=, 1);
   e2e_async_clear (&call);
 
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
   record = server_record (server, acme);
   after = e2e_lookup (a->store, uuid);
   g_assert_nonnull (after);
@@ -312,7 +304,7 @@ test_edit_while_page_changes_record (Fixture       *fixture,
   g_assert_cmpuint (result->sent, ==, 1);
   g_assert_cmpuint (result->overwritten, ==, 0);
   g_clear_pointer (&result, companies_sync_result_free);
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
   record = server_record (server, acme);
   g_assert_cmpstr (record->values[COMPANIES_FIELD_PHONE], ==, "+351 22 111 1111");
   g_assert_cmpstr (record->values[COMPANIES_FIELD_CITY], ==, "Gaia");

@@ -13,36 +13,7 @@
 
 #include <sqlite3.h>
 
-#include "companies-test-proxy.h"
 #include "e2e-helpers.h"
-
-typedef struct
-{
-  E2eWorld            world;
-  CompaniesTestProxy *proxy;
-  E2eClient          *a;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  e2e_world_setup (&fixture->world, NULL);
-  fixture->proxy = companies_test_proxy_new (e2e_world_url (&fixture->world), &error);
-  g_assert_no_error (error);
-  fixture->a = e2e_client_new (&fixture->world, "a", companies_test_proxy_get_url (fixture->proxy), NULL);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fixture->a, e2e_client_free);
-  g_clear_pointer (&fixture->proxy, companies_test_proxy_free);
-  e2e_world_teardown (&fixture->world, NULL);
-}
 
 static gboolean
 table_has_columns (sqlite3    *db,
@@ -142,10 +113,10 @@ assert_rejected (CompaniesCompany *company,
 }
 
 static void
-test_rejected_add (Fixture       *fixture,
-                   gconstpointer  data)
+test_rejected_add (E2eProxiedWorld *fixture,
+                   gconstpointer    data)
 {
-  E2eClient *a = fixture->a;
+  E2eClient *a = fixture->client;
   g_autoptr(CompaniesCompany) valid = e2e_add (a->store, "Valid", "Porto", NULL);
   g_autoptr(CompaniesCompany) bad = e2e_add (a->store, "Will be too long", "Porto", NULL);
   g_autofree char *long_name = g_strnfill (201, 'x');
@@ -215,10 +186,10 @@ test_rejected_add (Fixture       *fixture,
 }
 
 static void
-test_rejected_update (Fixture       *fixture,
-                      gconstpointer  data)
+test_rejected_update (E2eProxiedWorld *fixture,
+                      gconstpointer    data)
 {
-  E2eClient *a = fixture->a;
+  E2eClient *a = fixture->client;
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
   g_autoptr(CompaniesCompany) other = e2e_add (a->store, "Other", "Porto", NULL);
   const char *uuid = companies_company_get_uuid (acme);
@@ -287,7 +258,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/e2e/rejected/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/e2e/rejected/" path, E2eProxiedWorld, NULL, \
+              e2e_proxied_world_setup, func, e2e_proxied_world_teardown)
   ADD ("add", test_rejected_add);
   ADD ("update", test_rejected_update);
 #undef ADD
