@@ -222,6 +222,12 @@ e2e_sync_ok (E2eClient *client)
   return result;
 }
 
+void
+e2e_sync_once (E2eClient *client)
+{
+  companies_sync_result_free (e2e_sync_ok (client));
+}
+
 static guint async_completed;
 
 static void
@@ -499,6 +505,24 @@ compare_by_uuid (gconstpointer a,
   CompaniesCompany *cb = *(CompaniesCompany **) b;
 
   return strcmp (companies_company_get_uuid (ca), companies_company_get_uuid (cb));
+}
+
+void
+e2e_assert_unchanged_since (CompaniesLocalStore        *store,
+                            GPtrArray                  *before,
+                            const CompaniesStoreStatus *status_before)
+{
+  g_autoptr(GPtrArray) after = e2e_list_all (store);
+  CompaniesStoreStatus status_after;
+
+  e2e_assert_same_records (before, after);
+  status_after = e2e_status (store);
+  g_assert_cmpuint (status_after.pending_added, ==, status_before->pending_added);
+  g_assert_cmpuint (status_after.pending_updated, ==, status_before->pending_updated);
+  g_assert_cmpuint (status_after.pending_deleted, ==, status_before->pending_deleted);
+  g_assert_cmpuint (status_after.active, ==, status_before->active);
+  g_assert_cmpint (status_after.last_sync_time, ==, status_before->last_sync_time);
+  g_assert_cmpint (status_after.has_cursor, ==, status_before->has_cursor);
 }
 
 void

@@ -89,6 +89,8 @@ char                *e2e_id_ref               (gint64               id);
 
 /* A blocking sync that must succeed. */
 CompaniesSyncResult *e2e_sync_ok              (E2eClient           *client);
+/* The same, when the test does not look at the counts. */
+void                 e2e_sync_once            (E2eClient           *client);
 /* A blocking sync; NULL and @error on failure. */
 CompaniesSyncResult *e2e_sync                 (E2eClient           *client,
                                                GError             **error);
@@ -132,6 +134,12 @@ void                 e2e_assert_synced        (CompaniesCompany    *company);
 void                 e2e_assert_clean         (CompaniesLocalStore *store);
 void                 e2e_assert_same_records  (GPtrArray           *a,
                                                GPtrArray           *b);
+/* The store holds the records of @before and the counts of
+ * @status_before: a failed sync changed nothing. */
+void                 e2e_assert_unchanged_since
+                                              (CompaniesLocalStore *store,
+                                               GPtrArray           *before,
+                                               const CompaniesStoreStatus *status_before);
 /* Asserts the record's user fields equal the server record's. */
 void                 e2e_assert_fields_equal  (CompaniesCompany    *company,
                                                CompaniesRecord     *record);

@@ -76,6 +76,22 @@ server_record (GHashTable       *server,
   return record;
 }
 
+/* The next sync sends the one change left and overwrites nothing of
+ * ours; the store then equals the server, whose records it returns. */
+static GHashTable *
+sync_last_change (Fixture *fixture)
+{
+  E2eClient *a = fixture->proxied.client;
+  g_autoptr(CompaniesSyncResult) result = e2e_sync_ok (a);
+  GHashTable *server;
+
+  g_assert_cmpuint (result->sent, ==, 1);
+  g_assert_cmpuint (result->overwritten, ==, 0);
+  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
+  e2e_assert_store_equals (a->store, server);
+  return server;
+}
+
 /* The record is being pushed (its city changed) and is edited again, the
  * same field and another one, while the push is in flight. */
 static void
@@ -91,8 +107,7 @@ test_edit_of_pushed_record (Fixture       *fixture,
   CompaniesRecord *record;
   E2eAsyncSync call;
 
-  result = e2e_sync_ok (a);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (a);
   g_object_unref (e2e_set (a->store, uuid, COMPANIES_FIELD_CITY, "Lisboa"));
 
   start_held_sync (fixture, &call);
@@ -123,14 +138,10 @@ test_edit_of_pushed_record (Fixture       *fixture,
   g_clear_pointer (&server, g_hash_table_unref);
 
   /* the next sync sends it */
-  result = e2e_sync_ok (a);
-  g_assert_cmpuint (result->sent, ==, 1);
-  g_assert_cmpuint (result->overwritten, ==, 0);
-  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
+  server = sync_last_change (fixture);
   record = server_record (server, acme);
   g_assert_cmpstr (record->values[COMPANIES_FIELD_CITY], ==, "Braga");
   g_assert_cmpstr (record->values[COMPANIES_FIELD_PHONE], ==, "+351 253 000 000");
-  e2e_assert_store_equals (a->store, server);
 }
 
 /* A record being added is edited in flight: it gets its server id, keeps
@@ -173,13 +184,10 @@ test_edit_of_pushed_add (Fixture       *fixture,
   g_assert_cmpuint (e2e_status (a->store).pending_updated, ==, 1);
   g_clear_pointer (&server, g_hash_table_unref);
 
-  result = e2e_sync_ok (a);
-  g_assert_cmpuint (result->sent, ==, 1);
-  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
+  server = sync_last_change (fixture);
   g_assert_cmpuint (g_hash_table_size (server), ==, 1);
   record = server_record (server, acme);
   g_assert_cmpstr (record->values[COMPANIES_FIELD_NAME], ==, "Acme Renamed");
-  e2e_assert_store_equals (a->store, server);
 }
 
 /* A record added while the first sync (a reset: no cursor yet) is in
@@ -197,8 +205,7 @@ test_add_during_reset (Fixture       *fixture,
   g_autoptr(GHashTable) server = NULL;
   E2eAsyncSync call;
 
-  result = e2e_sync_ok (b);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (b);
 
   start_held_sync (fixture, &call);
   mine = e2e_add (fixture->other, "Mine", "Aveiro", NULL);
@@ -216,11 +223,8 @@ test_add_during_reset (Fixture       *fixture,
   g_assert_nonnull (after);
   e2e_assert_synced (after);
 
-  result = e2e_sync_ok (a);
-  g_assert_cmpuint (result->sent, ==, 1);
-  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
+  server = sync_last_change (fixture);
   g_assert_cmpuint (g_hash_table_size (server), ==, 2);
-  e2e_assert_store_equals (a->store, server);
 }
 
 /* A delete made while a pull is in flight stays pending and goes out. */
@@ -232,12 +236,10 @@ test_delete_during_pull (Fixture       *fixture,
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
   const char *uuid = companies_company_get_uuid (acme);
   g_autoptr(CompaniesCompany) after = NULL;
-  g_autoptr(CompaniesSyncResult) result = NULL;
   g_autoptr(GHashTable) server = NULL;
   E2eAsyncSync call;
 
-  result = e2e_sync_ok (a);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (a);
 
   start_held_sync (fixture, &call);
   e2e_delete (fixture->other, uuid);
@@ -250,12 +252,9 @@ test_delete_during_pull (Fixture       *fixture,
   g_assert_true (companies_company_get_is_from_server (after));
   g_assert_cmpuint (e2e_status (a->store).pending_deleted, ==, 1);
 
-  result = e2e_sync_ok (a);
-  g_assert_cmpuint (result->sent, ==, 1);
+  server = sync_last_change (fixture);
   g_assert_null (e2e_lookup (a->store, uuid));
-  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
   g_assert_cmpuint (g_hash_table_size (server), ==, 0);
-  e2e_assert_store_equals (a->store, server);
 }
 
 /* The page in flight carries another client's change to a record edited
@@ -275,13 +274,10 @@ test_edit_while_page_changes_record (Fixture       *fixture,
   CompaniesRecord *record;
   E2eAsyncSync call;
 
-  result = e2e_sync_ok (a);
-  g_clear_pointer (&result, companies_sync_result_free);
-  result = e2e_sync_ok (b);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (a);
+  e2e_sync_once (b);
   g_object_unref (e2e_set (b->store, uuid, COMPANIES_FIELD_PHONE, "+351 22 111 1111"));
-  result = e2e_sync_ok (b);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (b);
 
   start_held_sync (fixture, &call);
   g_object_unref (e2e_set (fixture->other, uuid, COMPANIES_FIELD_CITY, "Gaia"));
@@ -300,15 +296,10 @@ test_edit_while_page_changes_record (Fixture       *fixture,
   g_assert_cmpint (companies_company_get_version (after), ==, record->version);
   g_clear_pointer (&server, g_hash_table_unref);
 
-  result = e2e_sync_ok (a);
-  g_assert_cmpuint (result->sent, ==, 1);
-  g_assert_cmpuint (result->overwritten, ==, 0);
-  g_clear_pointer (&result, companies_sync_result_free);
-  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
+  server = sync_last_change (fixture);
   record = server_record (server, acme);
   g_assert_cmpstr (record->values[COMPANIES_FIELD_PHONE], ==, "+351 22 111 1111");
   g_assert_cmpstr (record->values[COMPANIES_FIELD_CITY], ==, "Gaia");
-  e2e_assert_store_equals (a->store, server);
 
   result = e2e_sync_ok (b);
   e2e_assert_store_equals (b->store, server);

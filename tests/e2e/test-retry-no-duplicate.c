@@ -122,8 +122,7 @@ test_lost_update_and_delete_response (E2eProxiedWorld *fixture,
 
   kept = e2e_add (a->store, "Kept", "Porto", "+351 22 000 0000");
   gone = e2e_add (a->store, "Gone", "Porto", NULL);
-  result = e2e_sync_ok (a);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (a);
 
   g_object_unref (e2e_set (a->store, companies_company_get_uuid (kept),
                            COMPANIES_FIELD_PHONE, "+351 22 999 9999"));
@@ -190,11 +189,9 @@ test_lost_add_response_then_edit (E2eProxiedWorld *fixture,
   g_assert_cmpuint (companies_test_proxy_get_answered_count (proxy), ==, 1);
 
   /* b gets the record and moves it to Braga. */
-  result = e2e_sync_ok (b);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (b);
   g_object_unref (e2e_set (b->store, uuid, COMPANIES_FIELD_CITY, "Braga"));
-  result = e2e_sync_ok (b);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (b);
 
   /* a, still not knowing the server has it, changes the phone. */
   g_object_unref (e2e_set (a->store, uuid, COMPANIES_FIELD_PHONE, "+351 22 000 0002"));
