@@ -8,8 +8,8 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <signal.h>
-#include <sys/prctl.h>
 
+#include "companies-test-process.h"
 #include "companies-test-server.h"
 
 #define LISTENING_PREFIX "Listening on "
@@ -29,14 +29,6 @@ struct _CompaniesTestServer
 
 /* Drains the server's stderr in a thread so a chatty server never blocks
  * on a full pipe, and keeps the text for assertions. */
-/* A test that aborts never runs companies_test_server_free (): have the
- * kernel end the server with its test. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 static gpointer
 read_log_thread (gpointer data)
 {
@@ -121,7 +113,8 @@ companies_test_server_start (const char          *database_path,
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
   /* The server's own debug output must not trip fatal-warnings here. */
   g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  /* A test that aborts never runs companies_test_server_free (). */
+  g_subprocess_launcher_set_child_setup (launcher, companies_test_die_with_parent, NULL, NULL);
 
   server = g_new0 (CompaniesTestServer, 1);
   server->log = g_string_new (NULL);
