@@ -508,6 +508,12 @@ compare_by_uuid (gconstpointer a,
 }
 
 void
+e2e_sort_by_uuid (GPtrArray *companies)
+{
+  g_ptr_array_sort (companies, compare_by_uuid);
+}
+
+void
 e2e_assert_unchanged_since (CompaniesLocalStore        *store,
                             GPtrArray                  *before,
                             const CompaniesStoreStatus *status_before)
@@ -530,8 +536,8 @@ e2e_assert_same_records (GPtrArray *a,
                          GPtrArray *b)
 {
   g_assert_cmpuint (a->len, ==, b->len);
-  g_ptr_array_sort (a, compare_by_uuid);
-  g_ptr_array_sort (b, compare_by_uuid);
+  e2e_sort_by_uuid (a);
+  e2e_sort_by_uuid (b);
   for (guint i = 0; i < a->len; i++)
     {
       CompaniesCompany *ca = g_ptr_array_index (a, i);

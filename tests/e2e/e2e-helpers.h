@@ -84,6 +84,7 @@ CompaniesCompany    *e2e_lookup               (CompaniesLocalStore *store,
                                                const char          *ref);
 /* Every record, locally deleted ones included. */
 GPtrArray           *e2e_list_all             (CompaniesLocalStore *store);
+void                 e2e_sort_by_uuid         (GPtrArray           *companies);
 CompaniesStoreStatus e2e_status               (CompaniesLocalStore *store);
 char                *e2e_id_ref               (gint64               id);
 

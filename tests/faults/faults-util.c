@@ -5,7 +5,6 @@
 #define G_LOG_DOMAIN "companies-faults"
 
 #include <sqlite3.h>
-#include <string.h>
 
 #include "companies-local-store-private.h"
 #include "companies-test-process.h"
@@ -163,16 +162,6 @@ faults_count_rows (const char *database_path)
   return count;
 }
 
-static gint
-compare_by_uuid (gconstpointer a,
-                 gconstpointer b)
-{
-  CompaniesCompany *ca = *(CompaniesCompany **) a;
-  CompaniesCompany *cb = *(CompaniesCompany **) b;
-
-  return strcmp (companies_company_get_uuid (ca), companies_company_get_uuid (cb));
-}
-
 char *
 faults_store_picture (CompaniesLocalStore *store)
 {
@@ -189,7 +178,7 @@ faults_store_picture (CompaniesLocalStore *store)
                           status.pending_updated, status.pending_deleted, status.rejected,
                           status.active);
 
-  g_ptr_array_sort (all, compare_by_uuid);
+  e2e_sort_by_uuid (all);
   for (guint i = 0; i < all->len; i++)
     {
       CompaniesCompany *company = g_ptr_array_index (all, i);
