@@ -310,6 +310,18 @@ companies_test_remove_tree (const char *path)
   g_rmdir (path);
 }
 
+void
+companies_test_write_private (const char *path,
+                              const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT,
+                                           0600, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+}
+
 GBytes *
 companies_test_http (const char  *method,
                      const char  *url,

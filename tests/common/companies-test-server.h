@@ -35,6 +35,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesTestServer, companies_test_server_free)
  * companies_test_remove_tree (). */
 char                *companies_test_make_tmpdir     (void);
 void                 companies_test_remove_tree     (const char          *path);
+/* Writes @contents to @path, readable by its owner only (as a tokens
+ * file must be); asserts success. */
+void                 companies_test_write_private   (const char          *path,
+                                                     const char          *contents);
 
 /* One blocking HTTP request on a fresh SoupSession (10 s timeout).
  * @content_type and @token may be NULL; @length -1 means strlen. Returns the

@@ -7,7 +7,6 @@
 
 #define G_LOG_DOMAIN "test-auth"
 
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "e2e-helpers.h"
@@ -26,14 +25,11 @@ fixture_setup (E2eWorld      *world,
   world->tmpdir = companies_test_make_tmpdir ();
   g_assert_nonnull (world->tmpdir);
   tokens = e2e_world_path (world, "tokens");
-  g_assert_true (g_file_set_contents_full (tokens,
-                                           "# tokens of the e2e tests\n"
-                                           "\n"
-                                           TOKEN_1 "\n"
-                                           TOKEN_2 "\n",
-                                           -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (tokens, 0600), ==, 0);
+  companies_test_write_private (tokens,
+                                "# tokens of the e2e tests\n"
+                                "\n"
+                                TOKEN_1 "\n"
+                                TOKEN_2 "\n");
 
   args[1] = tokens;
   world->server_db = e2e_world_path (world, "server.db");

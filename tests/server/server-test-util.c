@@ -7,8 +7,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "companies-test-process.h"
 #include "server-test-util.h"
 
@@ -51,16 +49,13 @@ test_server_start (gboolean            with_token,
 
   if (with_token)
     {
-      g_autoptr(GError) error = NULL;
       g_autofree char *path = g_build_filename (self->dir, "tokens", NULL);
       g_autofree char *text = NULL;
       g_autofree char *other = g_uuid_string_random ();
 
       self->token = g_uuid_string_random ();
       text = g_strdup_printf ("# tokens of the test\n\n  %s  \n%s\n", other, self->token);
-      g_file_set_contents (path, text, -1, &error);
-      g_assert_no_error (error);
-      g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+      companies_test_write_private (path, text);
     }
 
   self->server = start_process (self, extra_args);

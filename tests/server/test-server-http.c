@@ -449,9 +449,7 @@ test_tokens_file_must_be_private (void)
   g_clear_pointer (&err, g_free);
 
   /* private but empty of tokens */
-  g_file_set_contents (tokens, "# nobody\n\n", -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (tokens, 0600), ==, 0);
+  companies_test_write_private (tokens, "# nobody\n\n");
   g_assert_cmpint (test_run_server_to_exit (args, &out, &err), ==, 1);
   g_assert_null (strstr (out, "Listening on"));
 
