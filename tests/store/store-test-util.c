@@ -387,6 +387,27 @@ test_build_batch (CompaniesLocalStore *store,
   return batch;
 }
 
+TestSentAddition
+test_sent_addition (CompaniesLocalStore *store)
+{
+  TestSentAddition sent = { NULL, };
+
+  sent.company = test_create (store, "Acme");
+  sent.uuid = companies_company_get_uuid (sent.company);
+  sent.batch = test_build_batch (store, NULL);
+  sent.response = test_response ("c1", FALSE, FALSE);
+  return sent;
+}
+
+void
+test_sent_addition_clear (TestSentAddition *sent)
+{
+  g_clear_pointer (&sent->response, companies_sync_response_free);
+  g_clear_pointer (&sent->batch, companies_push_batch_free);
+  g_clear_object (&sent->company);
+  sent->uuid = NULL;
+}
+
 static int
 compare_strings (gconstpointer a,
                  gconstpointer b)

@@ -111,6 +111,20 @@ void                 test_set_field            (CompaniesLocalStore   *store,
                                                 const char            *ref,
                                                 CompaniesField         field,
                                                 const char            *value);
+/* A company added here ("Acme") and the push batch that carries it, as
+ * sent, with an empty response ("c1") to fill in. */
+typedef struct
+{
+  CompaniesCompany      *company;
+  const char            *uuid;
+  CompaniesPushBatch    *batch;
+  CompaniesSyncResponse *response;
+} TestSentAddition;
+
+TestSentAddition     test_sent_addition        (CompaniesLocalStore   *store);
+void                 test_sent_addition_clear  (TestSentAddition      *sent);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TestSentAddition, test_sent_addition_clear)
+
 CompaniesPushBatch  *test_build_batch          (CompaniesLocalStore   *store,
                                                 GHashTable            *exclude);
 

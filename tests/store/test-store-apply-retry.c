@@ -15,27 +15,24 @@ static void
 test_addition_deleted_in_flight (StoreFixture  *fixture,
                                  gconstpointer  data)
 {
-  g_autoptr(CompaniesCompany) local = test_create (fixture->store, "Acme");
-  g_autoptr(CompaniesPushBatch) batch = test_build_batch (fixture->store, NULL);
+  g_auto(TestSentAddition) sent = test_sent_addition (fixture->store);
   g_autoptr(CompaniesPushBatch) next = NULL;
-  g_autoptr(CompaniesSyncResponse) response = test_response ("c1", FALSE, FALSE);
   g_autoptr(CompaniesCompany) after = NULL;
   g_autoptr(GError) error = NULL;
-  const char *uuid = companies_company_get_uuid (local);
   gint64 counter = 0;
 
   /* Sent: the server may hold it, so the row stays, deleted. */
-  g_assert_true (companies_local_store_delete_for_sync (fixture->store, uuid, &error));
-  after = test_lookup (fixture->store, uuid);
+  g_assert_true (companies_local_store_delete_for_sync (fixture->store, sent.uuid, &error));
+  after = test_lookup (fixture->store, sent.uuid);
   g_assert_false (companies_company_get_is_active (after));
   g_assert_false (companies_company_get_is_from_server (after));
   g_clear_object (&after);
 
-  test_add_company (response, 4, uuid, 1, "Acme");
-  test_apply (fixture->store, batch, response);
+  test_add_company (sent.response, 4, sent.uuid, 1, "Acme");
+  test_apply (fixture->store, sent.batch, sent.response);
 
   /* The server has it now; the delete must reach it. */
-  after = test_lookup (fixture->store, uuid);
+  after = test_lookup (fixture->store, sent.uuid);
   g_assert_true (companies_company_get_is_from_server (after));
   g_assert_false (companies_company_get_is_active (after));
   g_assert_true (companies_local_store_get_change_counter (fixture->store, &counter, &error));
@@ -122,23 +119,20 @@ static void
 test_retried_addition_first_lost (StoreFixture  *fixture,
                                   gconstpointer  data)
 {
-  g_autoptr(CompaniesCompany) local = test_create (fixture->store, "Acme");
-  g_autoptr(CompaniesPushBatch) lost = test_build_batch (fixture->store, NULL);
+  g_auto(TestSentAddition) sent = test_sent_addition (fixture->store);
   g_autoptr(CompaniesPushBatch) retry = NULL;
   g_autoptr(CompaniesPushBatch) next = NULL;
-  g_autoptr(CompaniesSyncResponse) response = test_response ("c1", FALSE, FALSE);
   g_autoptr(CompaniesCompany) after = NULL;
-  const char *uuid = companies_company_get_uuid (local);
   CompaniesRecord *record;
 
-  test_set_field (fixture->store, uuid, COMPANIES_FIELD_PHONE, "+351 2");
+  test_set_field (fixture->store, sent.uuid, COMPANIES_FIELD_PHONE, "+351 2");
   retry = test_build_batch (fixture->store, NULL);
 
-  record = test_add_company (response, 3, uuid, 1, "Acme");
+  record = test_add_company (sent.response, 3, sent.uuid, 1, "Acme");
   test_set_record_field (record, COMPANIES_FIELD_PHONE, "+351 2");
-  test_apply (fixture->store, retry, response);
+  test_apply (fixture->store, retry, sent.response);
 
-  after = test_lookup (fixture->store, uuid);
+  after = test_lookup (fixture->store, sent.uuid);
   g_assert_true (companies_company_get_is_from_server (after));
   g_assert_false (companies_company_get_is_modified (after));
   g_assert_cmpuint (companies_company_get_changed_fields (after), ==, 0);
@@ -153,21 +147,18 @@ static void
 test_retried_addition_edit_in_flight (StoreFixture  *fixture,
                                       gconstpointer  data)
 {
-  g_autoptr(CompaniesCompany) local = test_create (fixture->store, "Acme");
-  g_autoptr(CompaniesPushBatch) lost = test_build_batch (fixture->store, NULL);
+  g_auto(TestSentAddition) sent = test_sent_addition (fixture->store);
   g_autoptr(CompaniesPushBatch) retry = NULL;
-  g_autoptr(CompaniesSyncResponse) response = test_response ("c1", FALSE, FALSE);
   g_autoptr(CompaniesCompany) after = NULL;
-  const char *uuid = companies_company_get_uuid (local);
 
-  test_set_field (fixture->store, uuid, COMPANIES_FIELD_PHONE, "+351 2");
+  test_set_field (fixture->store, sent.uuid, COMPANIES_FIELD_PHONE, "+351 2");
   retry = test_build_batch (fixture->store, NULL);
-  test_set_field (fixture->store, uuid, COMPANIES_FIELD_CITY, "Braga");
+  test_set_field (fixture->store, sent.uuid, COMPANIES_FIELD_CITY, "Braga");
 
-  test_add_company (response, 3, uuid, 1, "Acme");
-  test_apply (fixture->store, retry, response);
+  test_add_company (sent.response, 3, sent.uuid, 1, "Acme");
+  test_apply (fixture->store, retry, sent.response);
 
-  after = test_lookup (fixture->store, uuid);
+  after = test_lookup (fixture->store, sent.uuid);
   g_assert_true (companies_company_get_is_modified (after));
   g_assert_cmpstr (companies_company_get_field (after, COMPANIES_FIELD_PHONE), ==, "+351 2");
   g_assert_cmpstr (companies_company_get_field (after, COMPANIES_FIELD_CITY), ==, "Braga");
@@ -181,21 +172,18 @@ static void
 test_sent_addition_deleted (StoreFixture  *fixture,
                             gconstpointer  data)
 {
-  g_autoptr(CompaniesCompany) local = test_create (fixture->store, "Acme");
-  g_autoptr(CompaniesPushBatch) lost = test_build_batch (fixture->store, NULL);
+  g_auto(TestSentAddition) sent = test_sent_addition (fixture->store);
   g_autoptr(CompaniesPushBatch) retry = NULL;
   g_autoptr(CompaniesPushBatch) next = NULL;
-  g_autoptr(CompaniesSyncResponse) response = test_response ("c1", FALSE, FALSE);
   g_autoptr(CompaniesSyncResponse) deleted = test_response ("c2", FALSE, FALSE);
   g_autoptr(CompaniesCompany) after = NULL;
   g_autoptr(GHashTable) exclude = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GPtrArray) active = NULL;
   g_autoptr(GError) error = NULL;
-  const char *uuid = companies_company_get_uuid (local);
   CompaniesChange *change;
 
-  g_assert_true (companies_local_store_delete_for_sync (fixture->store, uuid, &error));
-  after = test_lookup (fixture->store, uuid);
+  g_assert_true (companies_local_store_delete_for_sync (fixture->store, sent.uuid, &error));
+  after = test_lookup (fixture->store, sent.uuid);
   g_assert_false (companies_company_get_is_active (after));
   g_assert_false (companies_company_get_is_from_server (after));
   g_clear_object (&after);
@@ -207,25 +195,25 @@ test_sent_addition_deleted (StoreFixture  *fixture,
   g_assert_cmpuint (retry->n_changes, ==, 1);
   g_assert_cmpuint (retry->request->added->len, ==, 1);
   change = g_ptr_array_index (retry->request->added, 0);
-  g_assert_cmpstr (change->uuid, ==, uuid);
+  g_assert_cmpstr (change->uuid, ==, sent.uuid);
 
-  test_add_company (response, 5, uuid, 1, "Acme");
-  test_apply (fixture->store, retry, response);
-  after = test_lookup (fixture->store, uuid);
+  test_add_company (sent.response, 5, sent.uuid, 1, "Acme");
+  test_apply (fixture->store, retry, sent.response);
+  after = test_lookup (fixture->store, sent.uuid);
   g_assert_true (companies_company_get_is_from_server (after));
   g_assert_false (companies_company_get_is_active (after));
   g_assert_cmpint (companies_company_get_id (after), ==, 5);
 
   /* The next round of the same sync (the addition excluded) deletes it. */
-  g_hash_table_add (exclude, companies_push_batch_key (COMPANIES_CHANGE_ADD, uuid));
+  g_hash_table_add (exclude, companies_push_batch_key (COMPANIES_CHANGE_ADD, sent.uuid));
   next = test_build_batch (fixture->store, exclude);
   g_assert_cmpuint (next->n_changes, ==, 1);
   g_assert_cmpuint (next->request->deleted->len, ==, 1);
   g_assert_cmpint (((CompaniesChange *) g_ptr_array_index (next->request->deleted, 0))->id, ==, 5);
 
-  test_add_tombstone (deleted, 5, uuid, 2);
+  test_add_tombstone (deleted, 5, sent.uuid, 2);
   test_apply (fixture->store, next, deleted);
-  test_assert_gone (fixture->store, uuid);
+  test_assert_gone (fixture->store, sent.uuid);
 }
 
 /* A request that surely never reached the server: its additions are

@@ -15,21 +15,18 @@ static void
 test_clean_push (StoreFixture  *fixture,
                  gconstpointer  data)
 {
-  g_autoptr(CompaniesCompany) local = test_create (fixture->store, "Acme");
-  g_autoptr(CompaniesPushBatch) batch = test_build_batch (fixture->store, NULL);
-  g_autoptr(CompaniesSyncResponse) response = test_response ("c1", FALSE, FALSE);
+  g_auto(TestSentAddition) sent = test_sent_addition (fixture->store);
   g_autoptr(CompaniesCompany) synced = NULL;
   g_autoptr(CompaniesPushBatch) next = NULL;
-  const char *uuid = companies_company_get_uuid (local);
   CompaniesStoreStatus status = { 0, };
   g_autoptr(GError) error = NULL;
   g_autofree char *cursor = NULL;
 
-  g_assert_cmpuint (batch->n_changes, ==, 1);
-  test_add_company (response, 1, uuid, 1, "Acme");
-  test_apply (fixture->store, batch, response);
+  g_assert_cmpuint (sent.batch->n_changes, ==, 1);
+  test_add_company (sent.response, 1, sent.uuid, 1, "Acme");
+  test_apply (fixture->store, sent.batch, sent.response);
 
-  synced = test_lookup (fixture->store, uuid);
+  synced = test_lookup (fixture->store, sent.uuid);
   g_assert_true (companies_company_get_is_from_server (synced));
   g_assert_false (companies_company_get_is_modified (synced));
   g_assert_true (companies_company_get_is_active (synced));
@@ -114,19 +111,16 @@ static void
 test_in_flight_addition (StoreFixture  *fixture,
                          gconstpointer  data)
 {
-  g_autoptr(CompaniesCompany) local = test_create (fixture->store, "Acme");
-  g_autoptr(CompaniesPushBatch) batch = test_build_batch (fixture->store, NULL);
+  g_auto(TestSentAddition) sent = test_sent_addition (fixture->store);
   g_autoptr(CompaniesPushBatch) next = NULL;
-  g_autoptr(CompaniesSyncResponse) response = test_response ("c1", FALSE, FALSE);
   g_autoptr(CompaniesCompany) after = NULL;
-  const char *uuid = companies_company_get_uuid (local);
   CompaniesChange *change;
 
-  test_set_field (fixture->store, uuid, COMPANIES_FIELD_PHONE, "+351");
-  test_add_company (response, 9, uuid, 3, "Acme");
-  test_apply (fixture->store, batch, response);
+  test_set_field (fixture->store, sent.uuid, COMPANIES_FIELD_PHONE, "+351");
+  test_add_company (sent.response, 9, sent.uuid, 3, "Acme");
+  test_apply (fixture->store, sent.batch, sent.response);
 
-  after = test_lookup (fixture->store, uuid);
+  after = test_lookup (fixture->store, sent.uuid);
   g_assert_true (companies_company_get_is_from_server (after));
   g_assert_cmpint (companies_company_get_id (after), ==, 9);
   g_assert_true (companies_company_get_is_modified (after));
