@@ -18,6 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "companies-application-private.h"
+#include "companies-quit-after-sync.h"
 #include "companies-sync-client.h"
 #include "companies-window.h"
 
@@ -288,6 +289,8 @@ companies_application_startup (GApplication *application)
                            G_CALLBACK (sync_started_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scheduler, "sync-finished",
                            G_CALLBACK (sync_finished_cb), self, G_CONNECT_SWAPPED);
+  companies_quit_after_first_sync (application, self->scheduler,
+                                   companies_company_list_get_model (self->companies));
 
   _companies_application_actions_init (self);
 }

@@ -7,6 +7,9 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
+#include "companies-server-sqlite-query.h"
 #include "companies-test-process.h"
 #include "server-test-util.h"
 
@@ -459,4 +462,41 @@ test_run_server_to_exit (const char * const  *args,
     *out_stderr = g_steal_pointer (&err);
 
   return g_subprocess_get_exit_status (process);
+}
+
+static sqlite3 *
+open_database (const char *path)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  return db;
+}
+
+gint64
+test_database_query_int (const char *path,
+                         const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = open_database (path);
+  gint64 value = 0;
+
+  companies_server_sqlite_query_int (db, sql, &value, &error);
+  g_assert_no_error (error);
+  sqlite3_close (db);
+
+  return value;
+}
+
+void
+test_database_assert_intact (const char *path)
+{
+  sqlite3 *db = open_database (path);
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
 }

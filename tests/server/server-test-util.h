@@ -1,6 +1,6 @@
 /* server-test-util.h: helpers of the companies-server tests: a real server
  * in a temp dir, requests built with the protocol's own encoder, responses
- * read with its strict decoder.
+ * read with its strict decoder, its database file read afterwards.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -89,6 +89,13 @@ CompaniesRejected     *test_find_rejected       (CompaniesSyncResponse *response
  * the test, showing the log, when it never comes. */
 void                   test_server_wait_for_log (TestServer          *self,
                                                  const char          *text);
+
+/* The server's database at @path, opened read-only: the integer @sql
+ * answers (the server's own query helper), and whether SQLite finds the
+ * file intact (asserted). */
+gint64                 test_database_query_int  (const char          *path,
+                                                 const char          *sql);
+void                   test_database_assert_intact (const char       *path);
 
 /* Runs $COMPANIES_SERVER with @args (NULL-terminated), expecting it to exit
  * within 10 s; returns its exit status, and its stdout and stderr. */

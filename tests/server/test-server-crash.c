@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #include "server-test-raw.h"
 
@@ -91,20 +90,6 @@ file_size (const char *path)
   if (g_stat (path, &st) != 0)
     return 0;
   return st.st_size;
-}
-
-static void
-assert_database_intact (const char *path)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
 }
 
 /* Restarts the server with the pause hook on, and SQLite's small page
@@ -218,7 +203,7 @@ test_kill_in_big_transaction (Fixture       *fixture,
   for (guint i = 0; i < request->added->len; i += 97)
     g_assert_null (test_find_company_by_uuid (after_crash,
                                               ((CompaniesChange *) g_ptr_array_index (request->added, i))->uuid));
-  assert_database_intact (server->db_path);
+  test_database_assert_intact (server->db_path);
 
   /* the client retries: applied whole */
   response = test_sync (server, request);
@@ -267,7 +252,7 @@ test_kill_between_update_and_delete (Fixture       *fixture,
   after_crash = test_snapshot (server);
   test_assert_same_records (fixture->acknowledged, after_crash);
   g_assert_cmpint (test_last_version (server), ==, last_version);
-  assert_database_intact (server->db_path);
+  test_database_assert_intact (server->db_path);
 
   response = test_sync (server, request);
   after_retry = test_snapshot (server);

@@ -19,7 +19,6 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #include "server-test-raw.h"
 
@@ -64,38 +63,6 @@ big_request (void)
     }
 
   return request;
-}
-
-static gint64
-query_int (const char *path,
-           const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 value;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-
-  return value;
-}
-
-static void
-assert_database_intact (const char *path)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
 }
 
 /* The request does not fit: 500 internal saying so, and nothing of it
@@ -158,7 +125,7 @@ test_page_cap (void)
   g_autoptr(GPtrArray) acknowledged = add_acknowledged (server);
   g_autoptr(CompaniesSyncRequest) request = big_request ();
   g_autofree char *cap = NULL;
-  gint64 pages = query_int (server->db_path, "PRAGMA page_count");
+  gint64 pages = test_database_query_int (server->db_path, "PRAGMA page_count");
 
   /* room for a few more pages, far from enough for the request */
   cap = g_strdup_printf ("%" G_GINT64_FORMAT, pages + 4);
@@ -169,12 +136,12 @@ test_page_cap (void)
   assert_does_not_fit (server, request, acknowledged);
   /* and again: a failed request leaves the store usable */
   assert_does_not_fit (server, request, acknowledged);
-  assert_database_intact (server->db_path);
+  test_database_assert_intact (server->db_path);
 
   /* space returns */
   test_server_restart (server, NULL);
   assert_fits_now (server, request, acknowledged);
-  assert_database_intact (server->db_path);
+  test_database_assert_intact (server->db_path);
 
   test_server_free (server);
 }
@@ -210,7 +177,7 @@ test_full_tmpfs (void)
 
   companies_test_server_stop (server->server);
   g_clear_pointer (&server->server, companies_test_server_free);
-  assert_database_intact (server->db_path);
+  test_database_assert_intact (server->db_path);
   g_assert_cmpint (umount (mount_point), ==, 0);
   test_server_free (server);
 }

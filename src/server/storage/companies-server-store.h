@@ -1,11 +1,13 @@
 /* companies-server-store.h: everything the server's sync needs from a
- * database, as a small table of functions. The SQLite backend
- * (companies-server-store-sqlite.c) implements it; a PostgreSQL backend can
- * slot in beside it without touching the sync logic.
+ * database, as a small table of functions: the one place a backend plugs
+ * in. The SQLite backend (sqlite/) implements it; another backend goes in a
+ * folder beside it and touches neither the merge rules nor the worker.
  *
- * Every call is made from one thread at a time (the server's worker). The
- * sync logic brackets its calls with begin () … commit (), or rollback () on
- * any error, so each request is one transaction.
+ * Every call is made from one thread at a time. The worker
+ * (companies-server-worker.c) alone opens and ends transactions: it
+ * brackets the merge code's calls with begin () … commit (), or rollback ()
+ * on any error, and a request of a group with savepoint () … release (),
+ * or rollback_to ().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,8 +15,7 @@
 
 #include <glib.h>
 
-#include "companies-fields.h"
-#include "companies-protocol.h"
+#include "companies-server-record.h"
 
 G_BEGIN_DECLS
 
@@ -30,28 +31,6 @@ typedef enum
 } CompaniesServerStoreError;
 
 GQuark companies_server_store_error_quark (void);
-
-/* One company as the server keeps it: alive, or a tombstone (deleted set,
- * values all NULL). field_versions[f] is the version at which field f was
- * last written. */
-typedef struct
-{
-  gint64    id;
-  char     *uuid;
-  gint64    version;
-  gboolean  deleted;
-  char     *values[COMPANIES_N_FIELDS];
-  gint64    field_versions[COMPANIES_N_FIELDS];
-} CompaniesServerRecord;
-
-CompaniesServerRecord *companies_server_record_new         (void);
-void                   companies_server_record_free        (CompaniesServerRecord *record);
-/* The wire form: a company with all fields, or a tombstone. */
-CompaniesRecord       *companies_server_record_to_protocol (const CompaniesServerRecord *record);
-/* The same, moving the strings out of @record (left without them) instead
- * of copying them: for pages of thousands of records. */
-CompaniesRecord       *companies_server_record_steal_to_protocol (CompaniesServerRecord *record);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesServerRecord, companies_server_record_free)
 
 typedef struct
 {

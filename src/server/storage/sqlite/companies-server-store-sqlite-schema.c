@@ -30,7 +30,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "companies-server-store.h"
-#include "companies-server-store-sqlite-private.h"
+#include "companies-server-sqlite-query.h"
+#include "companies-server-store-sqlite-schema.h"
 
 /* "CoSv": marks the file as a companies-server database. */
 #define APPLICATION_ID   0x436f5376
@@ -84,44 +85,6 @@ static const char * const migrations[SCHEMA_VERSION] = {
   COMPANY_INDEXES,
 };
 
-static gboolean
-exec_sql (sqlite3     *db,
-          const char  *sql,
-          GError     **error)
-{
-  if (sqlite3_exec (db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return companies_server_sqlite_set_error (db, error);
-
-  return TRUE;
-}
-
-/* Reads a pragma (or any one-integer query). */
-static gboolean
-query_int (sqlite3     *db,
-           const char  *sql,
-           gint64      *out_value,
-           GError     **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  *out_value = 0;
-  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return companies_server_sqlite_set_error (db, error);
-
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *out_value = sqlite3_column_int64 (stmt, 0);
-  else if (rc != SQLITE_DONE)
-    {
-      companies_server_sqlite_set_error (db, error);
-      sqlite3_finalize (stmt);
-      return FALSE;
-    }
-
-  sqlite3_finalize (stmt);
-  return TRUE;
-}
 /* Refuses files that are not ours: another application's database (or the
  * desktop app's own), or one made by a newer companies-server. */
 static gboolean
@@ -130,9 +93,10 @@ check_identity (sqlite3  *db,
 {
   gint64 application_id, user_version, n_tables;
 
-  if (!query_int (db, "PRAGMA application_id", &application_id, error) ||
-      !query_int (db, "PRAGMA user_version", &user_version, error) ||
-      !query_int (db, "SELECT count(*) FROM sqlite_master", &n_tables, error))
+  if (!companies_server_sqlite_query_int (db, "PRAGMA application_id", &application_id, error) ||
+      !companies_server_sqlite_query_int (db, "PRAGMA user_version", &user_version, error) ||
+      !companies_server_sqlite_query_int (db, "SELECT count(*) FROM sqlite_master",
+                                          &n_tables, error))
     return FALSE;
 
   if (application_id == 0 && user_version == 0 && n_tables == 0)
@@ -165,16 +129,16 @@ migrate (sqlite3  *db,
 {
   gint64 user_version;
 
-  if (!exec_sql (db, "BEGIN IMMEDIATE", error))
+  if (!companies_server_sqlite_exec (db, "BEGIN IMMEDIATE", error))
     return FALSE;
 
   /* Read again inside the transaction: another process may have migrated. */
-  if (!query_int (db, "PRAGMA user_version", &user_version, error))
+  if (!companies_server_sqlite_query_int (db, "PRAGMA user_version", &user_version, error))
     goto failed;
 
   for (gint64 v = user_version; v < SCHEMA_VERSION; v++)
     {
-      if (!exec_sql (db, migrations[v], error))
+      if (!companies_server_sqlite_exec (db, migrations[v], error))
         goto failed;
 
       if (v == 0)
@@ -208,11 +172,11 @@ migrate (sqlite3  *db,
       g_autofree char *sql = g_strdup_printf ("PRAGMA application_id = %d; PRAGMA user_version = %d",
                                               APPLICATION_ID, SCHEMA_VERSION);
 
-      if (!exec_sql (db, sql, error))
+      if (!companies_server_sqlite_exec (db, sql, error))
         goto failed;
     }
 
-  if (!exec_sql (db, "COMMIT", error))
+  if (!companies_server_sqlite_exec (db, "COMMIT", error))
     goto failed;
 
   return TRUE;
@@ -251,29 +215,6 @@ read_database_uuid (sqlite3  *db,
 }
 
 gboolean
-companies_server_sqlite_set_error (sqlite3  *db,
-                                   GError  **error)
-{
-  int code = sqlite3_extended_errcode (db) & 0xff;
-
-  if (code == SQLITE_FULL)
-    g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
-                 COMPANIES_SERVER_STORE_ERROR_FULL,
-                 _("the disk is full (%s)"), sqlite3_errmsg (db));
-  else if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
-    g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
-                 COMPANIES_SERVER_STORE_ERROR_NOT_OURS,
-                 _("the file is damaged or is not a SQLite database (%s)"),
-                 sqlite3_errmsg (db));
-  else
-    g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
-                 COMPANIES_SERVER_STORE_ERROR_FAILED,
-                 _("database error: %s"), sqlite3_errmsg (db));
-
-  return FALSE;
-}
-
-gboolean
 companies_server_sqlite_prepare_schema (sqlite3  *db,
                                         char    **out_database_uuid,
                                         GError  **error)
@@ -304,8 +245,8 @@ companies_server_sqlite_prepare_schema (sqlite3  *db,
       return FALSE;
     }
 
-  return exec_sql (db, "PRAGMA synchronous = FULL", error) &&
-         exec_sql (db, "PRAGMA trusted_schema = OFF", error) &&
+  return companies_server_sqlite_exec (db, "PRAGMA synchronous = FULL", error) &&
+         companies_server_sqlite_exec (db, "PRAGMA trusted_schema = OFF", error) &&
          migrate (db, error) &&
          read_database_uuid (db, out_database_uuid, error);
 }
@@ -317,6 +258,6 @@ companies_server_sqlite_prepare_reader (sqlite3  *db,
 {
   *out_database_uuid = NULL;
 
-  return exec_sql (db, "PRAGMA trusted_schema = OFF", error) &&
+  return companies_server_sqlite_exec (db, "PRAGMA trusted_schema = OFF", error) &&
          read_database_uuid (db, out_database_uuid, error);
 }

@@ -1,9 +1,11 @@
-/* companies-server-worker.h: the one thread that owns the store
+/* companies-server-worker.h: the one thread that owns the store, and the
+ * one place that opens and commits its transactions
  *
  * The HTTP side stays on the main loop (so GET /v1/health answers while a
  * big sync is served); every sync request is decoded, applied and encoded
- * here, one at a time, in arrival order. Replies come back to the main
- * context the worker was made in.
+ * here, in arrival order, the requests that queued meanwhile in one
+ * transaction (a group commit). Replies come back to the main context the
+ * worker was made in.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,17 +13,10 @@
 
 #include <glib.h>
 
+#include "companies-server-reply.h"
 #include "companies-server-store.h"
 
 G_BEGIN_DECLS
-
-typedef struct
-{
-  guint   status;       /* the HTTP status */
-  GBytes *body;         /* application/json */
-  guint   changes_in;   /* added + updated + deleted of the request */
-  guint   changes_out;  /* companies + deleted of the response */
-} CompaniesServerReply;
 
 /* Called in the worker's main context. */
 typedef void (*CompaniesServerReplyFunc) (const CompaniesServerReply *reply,
@@ -29,10 +24,10 @@ typedef void (*CompaniesServerReplyFunc) (const CompaniesServerReply *reply,
 
 typedef struct _CompaniesServerWorker CompaniesServerWorker;
 
-/* Takes @store. Tombstones older than @tombstone_days are purged before the
- * first request and then at most hourly, before a request. */
 /* Takes @store (written by one thread) and @reader (NULL, or a read-only
- * store on the same database, for pulls on a second thread). */
+ * store on the same database, for pulls on a second thread). Tombstones
+ * older than @tombstone_days are purged before the first request and then
+ * at most hourly, before a request. */
 CompaniesServerWorker *companies_server_worker_new  (CompaniesServerStore     *store,
                                                      CompaniesServerStore     *reader,
                                                      guint                     tombstone_days);

@@ -1,5 +1,6 @@
-/* companies-server-store-sqlite-private.h: shared by the files of the
- * SQLite backend only
+/* companies-server-store-sqlite-schema.h: what the SQLite backend's
+ * connections (companies-server-store-sqlite.c) need from the schema:
+ * preparing a freshly opened connection
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,10 +10,6 @@
 #include <sqlite3.h>
 
 G_BEGIN_DECLS
-
-/* Sets @error from the connection's last failure; always returns FALSE. */
-gboolean companies_server_sqlite_set_error      (sqlite3     *db,
-                                                 GError     **error);
 
 /* Checks that the open database is ours (or new and empty), sets the
  * connection's pragmas, migrates the schema to the current version in one

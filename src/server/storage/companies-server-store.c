@@ -1,4 +1,5 @@
-/* companies-server-store.c: the backend-independent part of the store
+/* companies-server-store.c: the backend-independent part of the store:
+ * its error domain and the calls through the table of functions
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,62 +10,6 @@
 #include "companies-server-store.h"
 
 G_DEFINE_QUARK (companies-server-store-error-quark, companies_server_store_error)
-
-CompaniesServerRecord *
-companies_server_record_new (void)
-{
-  return g_new0 (CompaniesServerRecord, 1);
-}
-
-void
-companies_server_record_free (CompaniesServerRecord *record)
-{
-  if (record == NULL)
-    return;
-
-  g_free (record->uuid);
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    g_free (record->values[i]);
-  g_free (record);
-}
-
-CompaniesRecord *
-companies_server_record_to_protocol (const CompaniesServerRecord *record)
-{
-  CompaniesRecord *out = companies_record_new ();
-
-  out->id = record->id;
-  out->uuid = g_strdup (record->uuid);
-  out->version = record->version;
-  if (!record->deleted)
-    {
-      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-        out->values[i] = g_strdup (record->values[i] != NULL ? record->values[i] : "");
-    }
-
-  return out;
-}
-
-CompaniesRecord *
-companies_server_record_steal_to_protocol (CompaniesServerRecord *record)
-{
-  CompaniesRecord *out = companies_record_new ();
-
-  out->id = record->id;
-  out->uuid = g_steal_pointer (&record->uuid);
-  out->version = record->version;
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    {
-      if (record->deleted)
-        g_clear_pointer (&record->values[i], g_free);
-      else if (record->values[i] != NULL)
-        out->values[i] = g_steal_pointer (&record->values[i]);
-      else
-        out->values[i] = g_strdup ("");
-    }
-
-  return out;
-}
 
 const char *
 companies_server_store_get_database_uuid (CompaniesServerStore *self)

@@ -1,9 +1,12 @@
-/* companies-server-worker.c: the one thread that owns the store
+/* companies-server-worker.c: the one thread that owns the store, and the
+ * one place that opens and commits its transactions
  *
  * Every request comes to the writer thread, which decodes it and applies
- * the ones with changes, several in one transaction. A request without
- * changes (a pull: the pages of a snapshot, a sync with nothing to push)
- * only reads: with a reader store, the writer hands it to the reader
+ * the ones with changes as a group: the requests that queued meanwhile
+ * share one transaction (a single request is a group of one); the sync
+ * code (companies-server-sync.c) runs inside it and never opens or ends
+ * one. A request without changes (a pull: the pages of a snapshot, a sync
+ * with nothing to push) only reads: with a reader store, the writer hands it to the reader
  * thread, which builds its page from a WAL snapshot of its own. So a page
  * of thousands of records never holds up the small syncs behind it, and
  * a write never waits for a page.
@@ -45,7 +48,11 @@ typedef struct
   CompaniesServerWorker    *worker;
   gboolean                  quit;
   GBytes                   *body;
-  CompaniesSyncRequest     *read;  /* a pull handed to the reader */
+  /* decoded from body; NULL when the body was refused (reply set) */
+  CompaniesSyncRequest     *request;
+  CompaniesServerCursor     cursor;
+  gboolean                  has_cursor;
+  gboolean                  pull;  /* handed to the reader */
   CompaniesServerReplyFunc  func;
   gpointer                  user_data;
   GDestroyNotify            destroy;
@@ -56,7 +63,7 @@ static void
 job_free (Job *job)
 {
   g_clear_pointer (&job->body, g_bytes_unref);
-  g_clear_pointer (&job->read, companies_sync_request_free);
+  g_clear_pointer (&job->request, companies_sync_request_free);
   g_clear_pointer (&job->reply.body, g_bytes_unref);
   if (job->destroy != NULL)
     job->destroy (job->user_data);
@@ -80,9 +87,14 @@ purge_if_due (CompaniesServerWorker *self)
     return;
 
   self->last_purge = now;
-  if (!companies_server_sync_purge (self->store, self->tombstone_days, now_unix (),
-                                    &n_purged, &error))
-    g_printerr (_("Purging expired tombstones failed: %s\n"), error->message);
+  if (!companies_server_store_begin (self->store, &error) ||
+      !companies_server_sync_purge (self->store, self->tombstone_days, now_unix (),
+                                    &n_purged, &error) ||
+      !companies_server_store_commit (self->store, &error))
+    {
+      companies_server_store_rollback (self->store);
+      g_printerr (_("Purging expired tombstones failed: %s\n"), error->message);
+    }
   else if (n_purged > 0)
     g_printerr (g_dngettext (GETTEXT_PACKAGE,
                              "Purged %u tombstone older than %u days\n",
@@ -99,32 +111,6 @@ set_error_reply (CompaniesServerReply *reply,
 {
   reply->status = status;
   reply->body = companies_error_body_encode (code, message, path);
-}
-
-/* Decodes the job's body; on failure the job has its error reply. */
-static CompaniesSyncRequest *
-decode_request (Job *job)
-{
-  g_autoptr(CompaniesSyncRequest) request = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  gsize length = 0;
-  const char *data = g_bytes_get_data (job->body, &length);
-
-  request = companies_sync_request_decode (data != NULL ? data : "", length, &path, &error);
-  if (request == NULL)
-    {
-      CompaniesProtocolError code = COMPANIES_PROTOCOL_ERROR_INVALID_REQUEST;
-
-      if (error->domain == COMPANIES_PROTOCOL_ERROR)
-        code = error->code;
-      set_error_reply (&job->reply, companies_protocol_error_status (code),
-                       companies_protocol_error_code_name (code), error->message, path);
-      return NULL;
-    }
-
-  job->reply.changes_in = request->added->len + request->updated->len + request->deleted->len;
-  return g_steal_pointer (&request);
 }
 
 static void
@@ -153,6 +139,42 @@ set_failure_reply (Job          *job,
                      NULL);
 }
 
+/* Decodes the job's body and reads its cursor; on failure the job has its
+ * error reply, and nothing of it reaches the store. */
+static gboolean
+decode_request (Job *job)
+{
+  g_autoptr(CompaniesSyncRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  gsize length = 0;
+  const char *data = g_bytes_get_data (job->body, &length);
+
+  request = companies_sync_request_decode (data != NULL ? data : "", length, &path, &error);
+  if (request == NULL)
+    {
+      CompaniesProtocolError code = COMPANIES_PROTOCOL_ERROR_INVALID_REQUEST;
+
+      if (error->domain == COMPANIES_PROTOCOL_ERROR)
+        code = error->code;
+      set_error_reply (&job->reply, companies_protocol_error_status (code),
+                       companies_protocol_error_code_name (code), error->message, path);
+      return FALSE;
+    }
+
+  job->reply.changes_in = request->added->len + request->updated->len + request->deleted->len;
+
+  if (!companies_server_sync_read_cursor (request, &job->cursor, &job->has_cursor,
+                                          &path, &error))
+    {
+      set_failure_reply (job, error, path);
+      return FALSE;
+    }
+
+  job->request = g_steal_pointer (&request);
+  return TRUE;
+}
+
 static void
 set_response_reply (Job                         *job,
                     const CompaniesSyncResponse *response)
@@ -170,68 +192,122 @@ clear_reply (Job *job)
   job->reply.changes_out = 0;
 }
 
-/* One request in its own transaction of @store. */
-static void
-apply_alone (CompaniesServerStore       *store,
-             Job                        *job,
-             const CompaniesSyncRequest *request)
+static CompaniesSyncResponse *
+apply_request (CompaniesServerStore  *store,
+               Job                   *job,
+               GError               **error)
 {
-  g_autoptr(CompaniesSyncResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  response = companies_server_sync_apply (store, request, now_unix (), &path, &error);
-  if (response == NULL)
-    set_failure_reply (job, error, path);
-  else
-    set_response_reply (job, response);
+  return companies_server_sync_apply (store, job->request,
+                                      job->has_cursor ? &job->cursor : NULL,
+                                      now_unix (), error);
 }
 
-/* Several requests in ONE transaction, each in a savepoint of its own, with
- * one COMMIT (one fsync) for all of them: a group commit. Every reply is
- * delivered after the COMMIT, so an acknowledged write is durable. When the
- * transaction cannot be kept (a failure that rolled it all back, a failed
- * COMMIT), every request is applied again alone, as if never batched. */
-static gboolean
-apply_together (CompaniesServerWorker  *self,
-                Job                   **jobs,
-                CompaniesSyncRequest  **requests,
-                guint                   n_jobs)
+/* One request of a group of several, in a savepoint of its own: on
+ * failure only its work is undone, unless the failure took the whole
+ * transaction with it (*out_lost). */
+static CompaniesSyncResponse *
+apply_in_savepoint (CompaniesServerStore  *store,
+                    Job                   *job,
+                    gboolean              *out_lost,
+                    GError               **error)
 {
-  if (!companies_server_store_begin (self->store, NULL))
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+
+  *out_lost = FALSE;
+
+  if (companies_server_store_savepoint (store, error))
+    {
+      response = apply_request (store, job, error);
+      if (response != NULL && !companies_server_store_release (store, error))
+        g_clear_pointer (&response, companies_sync_response_free);
+    }
+
+  if (response == NULL)
+    *out_lost = !companies_server_store_rollback_to (store);
+
+  return g_steal_pointer (&response);
+}
+
+/* The requests of @jobs in ONE transaction of @store, with one COMMIT (one
+ * fsync) for all of them: a group commit. Every reply is delivered after
+ * the COMMIT, so an acknowledged write is durable.
+ *
+ * In a group of several, a request that fails is undone alone (its
+ * savepoint) and answered with its error. FALSE when the transaction
+ * cannot be kept (for a group of one: when its request failed; for
+ * several: a failure that rolled it all back, a failed COMMIT): it is
+ * rolled back, and no reply of the group stands. */
+static gboolean
+apply_group (CompaniesServerStore  *store,
+             Job                  **jobs,
+             guint                  n_jobs,
+             GError               **error)
+{
+  if (!companies_server_store_begin (store, error))
     return FALSE;
 
   for (guint i = 0; i < n_jobs; i++)
     {
       g_autoptr(CompaniesSyncResponse) response = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *path = NULL;
+      g_autoptr(GError) request_error = NULL;
       gboolean lost = FALSE;
 
-      if (requests[i] == NULL)
-        continue;
+      if (n_jobs == 1)
+        {
+          response = apply_request (store, jobs[i], error);
+          lost = response == NULL;
+        }
+      else
+        {
+          response = apply_in_savepoint (store, jobs[i], &lost, &request_error);
+        }
 
-      response = companies_server_sync_apply_nested (self->store, requests[i], now_unix (),
-                                                     &lost, &path, &error);
       if (lost)
         {
-          companies_server_store_rollback (self->store);
+          companies_server_store_rollback (store);
           return FALSE;
         }
 
       if (response == NULL)
-        set_failure_reply (jobs[i], error, path);
+        set_failure_reply (jobs[i], request_error, NULL);
       else
         set_response_reply (jobs[i], response);
     }
 
-  if (!companies_server_store_commit (self->store, NULL))
+  if (!companies_server_store_commit (store, error))
     {
-      companies_server_store_rollback (self->store);
+      companies_server_store_rollback (store);
       return FALSE;
     }
 
   return TRUE;
+}
+
+/* The requests of @jobs as one group; when the group cannot be kept, each
+ * request again as a group of one, as if never grouped; a group of one that
+ * cannot be kept is answered with its error. */
+static void
+apply_requests (CompaniesServerStore  *store,
+                Job                  **jobs,
+                guint                  n_jobs)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (apply_group (store, jobs, n_jobs, &error))
+    return;
+
+  /* Nothing of the group was kept: no reply of it stands. */
+  for (guint i = 0; i < n_jobs; i++)
+    clear_reply (jobs[i]);
+
+  if (n_jobs == 1)
+    {
+      set_failure_reply (jobs[0], error, NULL);
+      return;
+    }
+
+  for (guint i = 0; i < n_jobs; i++)
+    apply_requests (store, &jobs[i], 1);
 }
 
 static void
@@ -239,51 +315,32 @@ handle_batch (CompaniesServerWorker  *self,
               Job                   **jobs,
               guint                   n_jobs)
 {
-  CompaniesSyncRequest *requests[MAX_BATCH] = { NULL, };
-  guint n_requests = 0;
+  Job *writes[MAX_BATCH];
+  guint n_writes = 0;
 
   for (guint i = 0; i < n_jobs; i++)
     {
-      requests[i] = decode_request (jobs[i]);
-      if (requests[i] == NULL)
+      if (!decode_request (jobs[i]))
         continue;
 
       /* A pull: the reader's. */
       if (self->reader != NULL && jobs[i]->reply.changes_in == 0)
         {
-          jobs[i]->read = g_steal_pointer (&requests[i]);
+          jobs[i]->pull = TRUE;
           continue;
         }
 
-      n_requests++;
+      writes[n_writes++] = jobs[i];
     }
 
-  if (n_requests > 0)
-    purge_if_due (self);
+  if (n_writes == 0)
+    return;
 
-  if (n_requests > 1)
-    {
-      if (apply_together (self, jobs, requests, n_jobs))
-        n_requests = 0;
-      else
-        {
-          /* Nothing of the batch was kept: no reply of it stands. */
-          for (guint i = 0; i < n_jobs; i++)
-            if (requests[i] != NULL)
-              clear_reply (jobs[i]);
-        }
-    }
+  purge_if_due (self);
+  apply_requests (self->store, writes, n_writes);
 
-  /* A lone request, or a batch that could not be kept. */
-  if (n_requests > 0)
-    {
-      for (guint i = 0; i < n_jobs; i++)
-        if (requests[i] != NULL)
-          apply_alone (self->store, jobs[i], requests[i]);
-    }
-
-  for (guint i = 0; i < n_jobs; i++)
-    g_clear_pointer (&requests[i], companies_sync_request_free);
+  for (guint i = 0; i < n_writes; i++)
+    g_clear_pointer (&writes[i]->request, companies_sync_request_free);
 }
 
 static gboolean
@@ -322,8 +379,8 @@ reader_thread (gpointer user_data)
         }
 
       companies_server_test_hook_pull ();
-      apply_alone (self->reader, job, job->read);
-      g_clear_pointer (&job->read, companies_sync_request_free);
+      apply_requests (self->reader, &job, 1);
+      g_clear_pointer (&job->request, companies_sync_request_free);
       deliver (self, job);
     }
 
@@ -361,7 +418,7 @@ worker_thread (gpointer user_data)
 
       for (guint i = 0; i < n_jobs; i++)
         {
-          if (jobs[i]->read != NULL)
+          if (jobs[i]->pull)
             g_async_queue_push (self->reads, jobs[i]);
           else
             deliver (self, jobs[i]);

@@ -1,0 +1,207 @@
+/* companies-server-store-sqlite-statements.c: every statement of the
+ * SQLite store, prepared once and reused
+ *
+ * Every statement is a constant of this file (or of the schema's); input
+ * only ever reaches SQLite as bound parameters.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-server"
+
+#include "config.h"
+
+#include "companies-server-store-sqlite-private.h"
+
+/* The field columns follow the order of CompaniesField. */
+#define RECORD_COLUMNS \
+  "id, uuid, version, deleted_at IS NOT NULL, " \
+  "name, name_v, address, address_v, city, city_v, " \
+  "postal_code, postal_code_v, country, country_v, phone, phone_v, " \
+  "email, email_v, website, website_v, notes, notes_v"
+
+#define FIELD_UPDATE(col, n) \
+  col " = coalesce(?" n ", " col "), " \
+  col "_v = CASE WHEN ?" n " IS NULL THEN " col "_v ELSE ?2 END"
+
+static const char * const statement_sql[N_STMTS] = {
+  [STMT_BEGIN] = "BEGIN IMMEDIATE",
+  [STMT_BEGIN_READ] = "BEGIN",
+  [STMT_COMMIT] = "COMMIT",
+  [STMT_ROLLBACK] = "ROLLBACK",
+  [STMT_SAVEPOINT] = "SAVEPOINT request",
+  [STMT_RELEASE] = "RELEASE request",
+  [STMT_ROLLBACK_TO] = "ROLLBACK TO request",
+  [STMT_GET_STATE] =
+    "SELECT last_version, purge_horizon, last_id FROM server_state WHERE singleton = 1",
+  [STMT_SET_LAST_VERSION] =
+    "UPDATE server_state SET last_version = ?1, last_id = ?2 WHERE singleton = 1",
+  [STMT_LOOKUP_ID] = "SELECT " RECORD_COLUMNS " FROM company WHERE id = ?1",
+  [STMT_LOOKUP_UUID] = "SELECT " RECORD_COLUMNS " FROM company WHERE uuid = ?1",
+  [STMT_INSERT] =
+    "INSERT INTO company (id, uuid, version, "
+    "name, name_v, address, address_v, city, city_v, "
+    "postal_code, postal_code_v, country, country_v, phone, phone_v, "
+    "email, email_v, website, website_v, notes, notes_v) "
+    "VALUES (?12, ?1, ?2, ?3, ?2, ?4, ?2, ?5, ?2, ?6, ?2, ?7, ?2, ?8, ?2, "
+    "?9, ?2, ?10, ?2, ?11, ?2) ON CONFLICT (uuid) DO NOTHING",
+  [STMT_UPDATE] =
+    "UPDATE company SET version = ?2, "
+    FIELD_UPDATE ("name", "3") ", "
+    FIELD_UPDATE ("address", "4") ", "
+    FIELD_UPDATE ("city", "5") ", "
+    FIELD_UPDATE ("postal_code", "6") ", "
+    FIELD_UPDATE ("country", "7") ", "
+    FIELD_UPDATE ("phone", "8") ", "
+    FIELD_UPDATE ("email", "9") ", "
+    FIELD_UPDATE ("website", "10") ", "
+    FIELD_UPDATE ("notes", "11") " "
+    "WHERE id = ?1 AND deleted_at IS NULL",
+  [STMT_TOMBSTONE] =
+    "UPDATE company SET version = ?2, deleted_at = ?3, "
+    "name = '', name_v = ?2, address = '', address_v = ?2, city = '', city_v = ?2, "
+    "postal_code = '', postal_code_v = ?2, country = '', country_v = ?2, "
+    "phone = '', phone_v = ?2, email = '', email_v = ?2, "
+    "website = '', website_v = ?2, notes = '', notes_v = ?2 "
+    "WHERE id = ?1 AND deleted_at IS NULL",
+  [STMT_LIST_ALL] =
+    "SELECT " RECORD_COLUMNS " FROM company WHERE version > ?1 "
+    "ORDER BY version LIMIT ?2",
+  [STMT_LIST_ALIVE] =
+    "SELECT " RECORD_COLUMNS " FROM company WHERE version > ?1 "
+    "AND deleted_at IS NULL ORDER BY version LIMIT ?2",
+  [STMT_PURGE_NEWEST] =
+    "SELECT max(version) FROM company WHERE deleted_at IS NOT NULL AND deleted_at <= ?1",
+  [STMT_PURGE_DELETE] =
+    "DELETE FROM company WHERE deleted_at IS NOT NULL AND deleted_at <= ?1",
+  [STMT_RAISE_HORIZON] =
+    "UPDATE server_state SET purge_horizon = max(purge_horizon, ?1) WHERE singleton = 1",
+};
+
+sqlite3_stmt *
+companies_server_sqlite_get_stmt (CompaniesServerStoreSqlite  *self,
+                                  StmtId                       id,
+                                  GError                     **error)
+{
+  if (self->stmts[id] == NULL)
+    {
+      if (sqlite3_prepare_v3 (self->db, statement_sql[id], -1,
+                              SQLITE_PREPARE_PERSISTENT, &self->stmts[id],
+                              NULL) != SQLITE_OK)
+        {
+          companies_server_sqlite_set_error (self->db, error);
+          return NULL;
+        }
+    }
+  else
+    {
+      sqlite3_reset (self->stmts[id]);
+      sqlite3_clear_bindings (self->stmts[id]);
+    }
+
+  return self->stmts[id];
+}
+
+gboolean
+companies_server_sqlite_finish_stmt (CompaniesServerStoreSqlite  *self,
+                                     sqlite3_stmt                *stmt,
+                                     int                          rc,
+                                     GError                     **error)
+{
+  if (rc != SQLITE_DONE)
+    {
+      companies_server_sqlite_set_error (self->db, error);
+      sqlite3_reset (stmt);
+      return FALSE;
+    }
+
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
+gboolean
+companies_server_sqlite_run_stmt (CompaniesServerStoreSqlite  *self,
+                                  sqlite3_stmt                *stmt,
+                                  GError                     **error)
+{
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    ;
+
+  return companies_server_sqlite_finish_stmt (self, stmt, rc, error);
+}
+
+gboolean
+companies_server_sqlite_exec_stmt (CompaniesServerStoreSqlite  *self,
+                                   StmtId                       id,
+                                   GError                     **error)
+{
+  sqlite3_stmt *stmt = companies_server_sqlite_get_stmt (self, id, error);
+
+  return stmt != NULL && companies_server_sqlite_run_stmt (self, stmt, error);
+}
+
+gboolean
+companies_server_sqlite_bind_text (CompaniesServerStoreSqlite  *self,
+                                   sqlite3_stmt                *stmt,
+                                   int                          index,
+                                   const char                  *text,
+                                   GError                     **error)
+{
+  int rc;
+
+  if (text == NULL)
+    rc = sqlite3_bind_null (stmt, index);
+  else
+    rc = sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+
+  if (rc != SQLITE_OK)
+    return companies_server_sqlite_set_error (self->db, error);
+
+  return TRUE;
+}
+
+static char *
+dup_column_text (sqlite3_stmt *stmt,
+                 int           column)
+{
+  const unsigned char *text = sqlite3_column_text (stmt, column);
+  int length = sqlite3_column_bytes (stmt, column);
+
+  return g_strndup ((const char *) (text != NULL ? text : (const unsigned char *) ""), length);
+}
+
+CompaniesServerRecord *
+companies_server_sqlite_read_record (sqlite3_stmt *stmt)
+{
+  CompaniesServerRecord *record = companies_server_record_new ();
+  CompaniesRecord *company = record->company;
+
+  company->id = sqlite3_column_int64 (stmt, 0);
+  company->uuid = dup_column_text (stmt, 1);
+  company->version = sqlite3_column_int64 (stmt, 2);
+  record->deleted = sqlite3_column_int (stmt, 3) != 0;
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      if (!record->deleted)
+        company->values[i] = dup_column_text (stmt, 4 + 2 * i);
+      record->field_versions[i] = sqlite3_column_int64 (stmt, 5 + 2 * i);
+    }
+
+  return record;
+}
+
+void
+companies_server_sqlite_reset_stmts (CompaniesServerStoreSqlite *self)
+{
+  for (guint i = 0; i < N_STMTS; i++)
+    if (self->stmts[i] != NULL)
+      sqlite3_reset (self->stmts[i]);
+}
+
+void
+companies_server_sqlite_finalize_stmts (CompaniesServerStoreSqlite *self)
+{
+  for (guint i = 0; i < N_STMTS; i++)
+    g_clear_pointer (&self->stmts[i], sqlite3_finalize);
+}

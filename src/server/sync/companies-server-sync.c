@@ -1,0 +1,259 @@
+/* companies-server-sync.c: the server side of POST /v1/companies/sync
+ * (docs/protocol.md section 3)
+ *
+ * One request, inside the transaction its caller (the worker) opened:
+ *
+ *  1. the cursor: null, from another database, older than the newest
+ *     purged tombstone or newer than anything here starts a snapshot;
+ *  2. the changes, in the order added, updated, deleted, through the merge
+ *     rules (companies-server-merge.c);
+ *  3. the page: changes after the cursor in version order (the first page
+ *     of a snapshot: alive records only), at most `limit`, plus the current
+ *     state of every record the request named.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-server"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "companies-server-merge.h"
+#include "companies-server-sync.h"
+#include "companies-server-test-hooks.h"
+
+#define SECONDS_PER_DAY (24 * 60 * 60)
+
+static gint
+compare_by_version (gconstpointer a,
+                    gconstpointer b)
+{
+  const CompaniesRecord *ra = (*(CompaniesServerRecord * const *) a)->company;
+  const CompaniesRecord *rb = (*(CompaniesServerRecord * const *) b)->company;
+
+  return (ra->version > rb->version) - (ra->version < rb->version);
+}
+
+/* Fills @response with the page of changes after @after_version, then
+ * adds the records the request named (@merge) that the page lacks. */
+static gboolean
+build_page (CompaniesServerStore   *store,
+            CompaniesServerMerge   *merge,
+            CompaniesSyncResponse  *response,
+            gint64                  after_version,
+            gboolean                alive_only,
+            guint                   limit,
+            gint64                  last_version,
+            gint64                 *out_cursor_version,
+            GError                **error)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_server_record_free);
+  g_autoptr(GHashTable) in_page = g_hash_table_new (g_int64_hash, g_int64_equal);
+  const GArray *named_ids = companies_server_merge_get_named_ids (merge);
+
+  /* One more than the limit tells whether more changes wait. */
+  if (!companies_server_store_list_changes (store, after_version, alive_only,
+                                            limit + 1, records, error))
+    return FALSE;
+
+  if (records->len > limit)
+    {
+      const CompaniesServerRecord *last;
+
+      g_ptr_array_set_size (records, limit);
+      last = g_ptr_array_index (records, limit - 1);
+      response->has_more = TRUE;
+      *out_cursor_version = last->company->version;
+    }
+  else
+    {
+      response->has_more = FALSE;
+      *out_cursor_version = last_version;
+    }
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      CompaniesServerRecord *record = g_ptr_array_index (records, i);
+
+      g_hash_table_add (in_page, &record->company->id);
+    }
+
+  for (guint i = 0; i < named_ids->len; i++)
+    {
+      gint64 id = g_array_index (named_ids, gint64, i);
+      CompaniesServerRecord *record;
+
+      if (g_hash_table_contains (in_page, &id))
+        continue;
+
+      record = companies_server_merge_steal_written (merge, id);
+      if (record == NULL &&
+          !companies_server_store_lookup_by_id (store, id, &record, error))
+        return FALSE;
+      if (record != NULL)
+        g_ptr_array_add (records, record);
+    }
+
+  g_ptr_array_sort (records, compare_by_version);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      CompaniesServerRecord *record = g_ptr_array_index (records, i);
+
+      /* The records are dropped with the page: their strings move. */
+      g_ptr_array_add (record->deleted ? response->deleted : response->companies,
+                       companies_server_record_steal_to_protocol (record));
+    }
+
+  return TRUE;
+}
+
+/* Applies the changes of @request through @merge, in the order added,
+ * updated, deleted. */
+static gboolean
+merge_changes (CompaniesServerMerge        *merge,
+               const CompaniesSyncRequest  *request,
+               GError                     **error)
+{
+  guint n_total = request->added->len + request->updated->len + request->deleted->len;
+  guint n_applied = 0;
+
+  for (guint i = 0; i < request->added->len; i++)
+    {
+      if (!companies_server_merge_add (merge, g_ptr_array_index (request->added, i), error))
+        return FALSE;
+      companies_server_test_hook_applied (++n_applied, n_total);
+    }
+
+  for (guint i = 0; i < request->updated->len; i++)
+    {
+      if (!companies_server_merge_update (merge, g_ptr_array_index (request->updated, i), error))
+        return FALSE;
+      companies_server_test_hook_applied (++n_applied, n_total);
+    }
+
+  for (guint i = 0; i < request->deleted->len; i++)
+    {
+      if (!companies_server_merge_delete (merge, g_ptr_array_index (request->deleted, i), error))
+        return FALSE;
+      companies_server_test_hook_applied (++n_applied, n_total);
+    }
+
+  return TRUE;
+}
+
+gboolean
+companies_server_sync_read_cursor (const CompaniesSyncRequest  *request,
+                                   CompaniesServerCursor       *out_cursor,
+                                   gboolean                    *out_has_cursor,
+                                   char                       **out_path,
+                                   GError                     **error)
+{
+  g_return_val_if_fail (request != NULL, FALSE);
+
+  *out_has_cursor = request->cursor != NULL;
+  if (out_path != NULL)
+    *out_path = NULL;
+
+  if (request->cursor != NULL && !companies_server_cursor_parse (request->cursor, out_cursor))
+    {
+      g_set_error_literal (error, COMPANIES_PROTOCOL_ERROR,
+                           COMPANIES_PROTOCOL_ERROR_INVALID_REQUEST,
+                           _("The cursor was not made by this server"));
+      if (out_path != NULL)
+        *out_path = g_strdup ("cursor");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+CompaniesSyncResponse *
+companies_server_sync_apply (CompaniesServerStore         *store,
+                             const CompaniesSyncRequest   *request,
+                             const CompaniesServerCursor  *cursor,
+                             gint64                        now,
+                             GError                      **error)
+{
+  const char *database_uuid = companies_server_store_get_database_uuid (store);
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  g_autoptr(CompaniesServerMerge) merge = NULL;
+  CompaniesServerStoreState before, after;
+  gboolean first_snapshot_page = FALSE;
+  gboolean foreign = FALSE;
+  gint64 after_version = 0;
+  gint64 cursor_version = 0;
+  guint limit;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (request != NULL, NULL);
+
+  if (!companies_server_store_get_state (store, &before, error))
+    return NULL;
+
+  /* A null cursor, one from another database, one older than the newest
+   * purged tombstone (the client may have missed a delete) or newer than
+   * anything here: a snapshot starts. */
+  if (cursor == NULL)
+    first_snapshot_page = TRUE;
+  else if (strcmp (cursor->database_uuid, database_uuid) != 0)
+    {
+      foreign = TRUE;
+      first_snapshot_page = TRUE;
+    }
+  else if (cursor->version < before.purge_horizon ||
+           cursor->version > before.last_version)
+    first_snapshot_page = TRUE;
+  else
+    after_version = cursor->version;
+
+  response = companies_sync_response_new ();
+  response->protocol = COMPANIES_PROTOCOL_VERSION;
+  response->reset = first_snapshot_page || (cursor != NULL && cursor->in_snapshot);
+
+  merge = companies_server_merge_new (store, response, now, foreign);
+  if (!merge_changes (merge, request, error))
+    return NULL;
+
+  if (!companies_server_store_get_state (store, &after, error))
+    return NULL;
+
+  limit = request->limit;
+  if (limit == 0 || limit > COMPANIES_MAX_LIMIT)
+    limit = COMPANIES_DEFAULT_LIMIT;
+
+  /* The first page of a snapshot lists alive records only: the client
+   * drops whatever the snapshot lacks. */
+  if (!build_page (store, merge, response, after_version, first_snapshot_page, limit,
+                   after.last_version, &cursor_version, error))
+    return NULL;
+
+  response->cursor = companies_server_cursor_format (database_uuid, cursor_version,
+                                                     response->reset && response->has_more);
+
+  return g_steal_pointer (&response);
+}
+
+gboolean
+companies_server_sync_purge (CompaniesServerStore  *store,
+                             guint                  tombstone_days,
+                             gint64                 now,
+                             guint                 *out_n_purged,
+                             GError               **error)
+{
+  gint64 deleted_before = now - (gint64) tombstone_days * SECONDS_PER_DAY;
+  guint n_purged = 0;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+
+  if (!companies_server_store_purge_tombstones (store, deleted_before, &n_purged, error))
+    return FALSE;
+
+  if (out_n_purged != NULL)
+    *out_n_purged = n_purged;
+
+  return TRUE;
+}

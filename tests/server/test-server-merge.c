@@ -1,0 +1,635 @@
+/* test-server-merge.c: the server's merge rules (docs/protocol.md section
+ * 3) called in-process, on a real SQLite store in a temp dir: per-field
+ * last write wins, overwritten notices, deletes win, idempotent adds by
+ * uuid, cursors from another database, tombstones and their purge, and
+ * what a rolled-back request or savepoint leaves behind.
+ *
+ * Each sync runs in a transaction the test opens and commits, as the
+ * worker does.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-test"
+
+#include "companies-server-store-sqlite.h"
+#include "companies-server-sync.h"
+#include "server-test-util.h"
+
+#define SECONDS_PER_DAY (24 * 60 * 60)
+/* Any fixed time: the rules only compare times with each other. */
+#define NOW             ((gint64) 1700000000)
+
+typedef struct
+{
+  char                 *dir;
+  CompaniesServerStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  fixture->dir = companies_test_make_tmpdir ();
+  path = g_build_filename (fixture->dir, "server.db", NULL);
+  fixture->store = companies_server_store_sqlite_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fixture->store);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_clear_pointer (&fixture->store, companies_server_store_close);
+  companies_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* @request in a transaction of its own, at @now, as the worker runs a
+ * group of one. */
+static CompaniesSyncResponse *
+apply_sync_at (Fixture                    *fixture,
+               const CompaniesSyncRequest *request,
+               gint64                      now)
+{
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  CompaniesServerCursor cursor;
+  gboolean has_cursor = FALSE;
+
+  g_assert_true (companies_server_sync_read_cursor (request, &cursor, &has_cursor,
+                                                    &path, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (companies_server_store_begin (fixture->store, &error));
+  response = companies_server_sync_apply (fixture->store, request,
+                                          has_cursor ? &cursor : NULL, now, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (response);
+  g_assert_true (companies_server_store_commit (fixture->store, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&response);
+}
+
+static CompaniesSyncResponse *
+apply_sync (Fixture                    *fixture,
+            const CompaniesSyncRequest *request)
+{
+  return apply_sync_at (fixture, request, NOW);
+}
+
+/* The record as stored, with its per-field versions. */
+static CompaniesServerRecord *
+lookup (Fixture *fixture,
+        gint64   id)
+{
+  g_autoptr(GError) error = NULL;
+  CompaniesServerRecord *record = NULL;
+
+  g_assert_true (companies_server_store_begin (fixture->store, &error));
+  g_assert_true (companies_server_store_lookup_by_id (fixture->store, id, &record, &error));
+  g_assert_no_error (error);
+  g_assert_true (companies_server_store_commit (fixture->store, &error));
+
+  return record;
+}
+
+static CompaniesServerStoreState
+get_state (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  CompaniesServerStoreState state = { 0, };
+
+  g_assert_true (companies_server_store_get_state (fixture->store, &state, &error));
+  g_assert_no_error (error);
+
+  return state;
+}
+
+/* Adds one company named @name in @city and returns its id; *out_version
+ * is its version. */
+static gint64
+add_company (Fixture    *fixture,
+             const char *uuid,
+             const char *name,
+             const char *city,
+             gint64     *out_version)
+{
+  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  CompaniesChange *change;
+  CompaniesRecord *company;
+
+  /* Without a cursor: the answer holds every company, this one too. */
+  change = test_request_add (request, uuid, "name", name, "city", city, NULL);
+  response = apply_sync (fixture, request);
+  g_assert_cmpuint (response->rejected->len, ==, 0);
+
+  company = test_find_company_by_uuid (response->companies, change->uuid);
+  g_assert_nonnull (company);
+  if (out_version != NULL)
+    *out_version = company->version;
+  return company->id;
+}
+
+/* A client that saw @base_version renames @id. */
+static CompaniesSyncResponse *
+rename_company (Fixture    *fixture,
+                gint64      id,
+                gint64      base_version,
+                const char *name)
+{
+  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
+
+  test_request_update (request, id, base_version, "name", name, NULL);
+  return apply_sync (fixture, request);
+}
+
+/* Deletes @id at @now. */
+static CompaniesSyncResponse *
+delete_company (Fixture *fixture,
+                gint64   id,
+                gint64   now)
+{
+  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
+
+  test_request_delete (request, id);
+  return apply_sync_at (fixture, request, now);
+}
+
+/* A sync without changes from a cursor of this database at @version. */
+static CompaniesSyncResponse *
+pull_after (Fixture *fixture,
+            gint64   version)
+{
+  const char *database_uuid = companies_server_store_get_database_uuid (fixture->store);
+  g_autofree char *cursor = companies_server_cursor_format (database_uuid, version, FALSE);
+  g_autoptr(CompaniesSyncRequest) request = test_request_new (cursor);
+
+  return apply_sync (fixture, request);
+}
+
+static CompaniesOverwritten *
+find_overwritten (CompaniesSyncResponse *response,
+                  gint64                 id,
+                  CompaniesField         field)
+{
+  for (guint i = 0; i < response->overwritten->len; i++)
+    {
+      CompaniesOverwritten *overwritten = g_ptr_array_index (response->overwritten, i);
+
+      if (overwritten->id == id && overwritten->field == field)
+        return overwritten;
+    }
+
+  return NULL;
+}
+
+/* A new record: a new id, every field at the record's version, the name
+ * trimmed, and the answer as stored. */
+static void
+test_add_new (Fixture       *fixture,
+              gconstpointer  user_data)
+{
+  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  g_autoptr(CompaniesServerRecord) stored = NULL;
+  CompaniesChange *first_add, *second_add;
+  CompaniesRecord *first, *second;
+
+  first_add = test_request_add (request, NULL, "name", "  Acme  ", "city", "Lyon", NULL);
+  second_add = test_request_add (request, NULL, "name", "Globex", NULL);
+  response = apply_sync (fixture, request);
+
+  g_assert_true (response->reset);
+  g_assert_cmpuint (response->rejected->len, ==, 0);
+  g_assert_cmpuint (response->companies->len, ==, 2);
+  first = test_find_company_by_uuid (response->companies, first_add->uuid);
+  second = test_find_company_by_uuid (response->companies, second_add->uuid);
+  g_assert_nonnull (first);
+  g_assert_nonnull (second);
+  g_assert_cmpint (first->id, >, 0);
+  g_assert_cmpint (second->id, >, first->id);
+  g_assert_cmpint (second->version, >, first->version);
+  g_assert_cmpstr (first->values[COMPANIES_FIELD_NAME], ==, "Acme");
+  g_assert_cmpstr (first->values[COMPANIES_FIELD_CITY], ==, "Lyon");
+  g_assert_cmpstr (first->values[COMPANIES_FIELD_PHONE], ==, "");
+  g_assert_cmpint (get_state (fixture).last_version, ==, second->version);
+
+  stored = lookup (fixture, first->id);
+  g_assert_nonnull (stored);
+  g_assert_false (stored->deleted);
+  g_assert_cmpstr (stored->company->uuid, ==, first->uuid);
+  g_assert_cmpstr (stored->company->values[COMPANIES_FIELD_NAME], ==, "Acme");
+  g_assert_cmpint (stored->company->version, ==, first->version);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    g_assert_cmpint (stored->field_versions[i], ==, first->version);
+}
+
+/* An add whose uuid is known, alive or deleted, writes nothing, takes no
+ * version and answers the record as it stands. */
+static void
+test_add_idempotent (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autoptr(CompaniesSyncRequest) retry = test_request_new (NULL);
+  g_autoptr(CompaniesSyncRequest) late = test_request_new (NULL);
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  g_autoptr(CompaniesSyncResponse) late_response = NULL;
+  g_autoptr(CompaniesServerRecord) stored = NULL;
+  CompaniesRecord *company;
+  gint64 version;
+  gint64 id = add_company (fixture, uuid, "Acme", "Lyon", &version);
+
+  test_request_add (retry, uuid, "name", "Acme renamed", NULL);
+  response = apply_sync (fixture, retry);
+  g_assert_cmpuint (response->rejected->len, ==, 0);
+  company = test_find_company (response->companies, id);
+  g_assert_nonnull (company);
+  g_assert_cmpint (company->version, ==, version);
+  g_assert_cmpstr (company->values[COMPANIES_FIELD_NAME], ==, "Acme");
+  g_assert_cmpstr (company->values[COMPANIES_FIELD_CITY], ==, "Lyon");
+  g_assert_cmpint (get_state (fixture).last_version, ==, version);
+
+  /* Deleted meanwhile: a late retry does not bring it back. */
+  companies_sync_response_free (delete_company (fixture, id, NOW));
+  g_assert_cmpint (get_state (fixture).last_version, ==, version + 1);
+
+  test_request_add (late, uuid, "name", "Acme again", NULL);
+  late_response = apply_sync (fixture, late);
+  g_assert_cmpuint (late_response->companies->len, ==, 0);
+  g_assert_nonnull (test_find_company (late_response->deleted, id));
+  g_assert_cmpint (get_state (fixture).last_version, ==, version + 1);
+  stored = lookup (fixture, id);
+  g_assert_true (stored->deleted);
+}
+
+/* Two clients that saw the same version write different fields: both
+ * writes stand, each field at the version that wrote it, and neither is
+ * told of an overwrite. */
+static void
+test_update_per_field (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(CompaniesSyncRequest) move = test_request_new (NULL);
+  g_autoptr(CompaniesSyncResponse) rename_response = NULL;
+  g_autoptr(CompaniesSyncResponse) move_response = NULL;
+  g_autoptr(CompaniesServerRecord) stored = NULL;
+  CompaniesRecord *company;
+  gint64 version;
+  gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
+
+  rename_response = rename_company (fixture, id, version, "Acme SA");
+  test_request_update (move, id, version, "city", "Paris", NULL);
+  move_response = apply_sync (fixture, move);
+
+  g_assert_cmpuint (rename_response->overwritten->len, ==, 0);
+  g_assert_cmpuint (move_response->overwritten->len, ==, 0);
+  company = test_find_company (move_response->companies, id);
+  g_assert_nonnull (company);
+  g_assert_cmpstr (company->values[COMPANIES_FIELD_NAME], ==, "Acme SA");
+  g_assert_cmpstr (company->values[COMPANIES_FIELD_CITY], ==, "Paris");
+  g_assert_cmpint (company->version, ==, version + 2);
+
+  stored = lookup (fixture, id);
+  g_assert_cmpint (stored->field_versions[COMPANIES_FIELD_NAME], ==, version + 1);
+  g_assert_cmpint (stored->field_versions[COMPANIES_FIELD_CITY], ==, version + 2);
+  g_assert_cmpint (stored->field_versions[COMPANIES_FIELD_PHONE], ==, version);
+  g_assert_cmpint (stored->company->version, ==, version + 2);
+}
+
+/* A write to a field someone wrote after the client's base version wins
+ * (last write wins in arrival order) and tells what it replaced; a client
+ * that had seen that write is told nothing. */
+static void
+test_update_last_write_wins (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(CompaniesSyncRequest) stale = test_request_new (NULL);
+  g_autoptr(CompaniesSyncResponse) first_response = NULL;
+  g_autoptr(CompaniesSyncResponse) stale_response = NULL;
+  g_autoptr(CompaniesSyncResponse) fresh_response = NULL;
+  CompaniesOverwritten *overwritten;
+  CompaniesRecord *company;
+  gint64 version;
+  gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
+
+  first_response = rename_company (fixture, id, version, "Acme SA");
+
+  test_request_update (stale, id, version, "name", "Acme Ltd", "city", "Lyon", NULL);
+  stale_response = apply_sync (fixture, stale);
+  company = test_find_company (stale_response->companies, id);
+  g_assert_cmpstr (company->values[COMPANIES_FIELD_NAME], ==, "Acme Ltd");
+  g_assert_cmpint (company->version, ==, version + 2);
+  /* Only the name: the city was sent unchanged. */
+  g_assert_cmpuint (stale_response->overwritten->len, ==, 1);
+  overwritten = find_overwritten (stale_response, id, COMPANIES_FIELD_NAME);
+  g_assert_nonnull (overwritten);
+  g_assert_cmpstr (overwritten->value, ==, "Acme SA");
+  g_assert_cmpint (overwritten->version, ==, version + 1);
+
+  fresh_response = rename_company (fixture, id, version + 2, "Acme Group");
+  g_assert_cmpuint (fresh_response->overwritten->len, ==, 0);
+  company = test_find_company (fresh_response->companies, id);
+  g_assert_cmpstr (company->values[COMPANIES_FIELD_NAME], ==, "Acme Group");
+}
+
+/* Values equal to the stored ones change nothing: no version, no
+ * overwritten notice, even from a stale base. */
+static void
+test_update_same_value (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(CompaniesSyncResponse) first_response = NULL;
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  CompaniesRecord *company;
+  gint64 version;
+  gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
+
+  first_response = rename_company (fixture, id, version, "Acme SA");
+
+  /* " Acme SA " is stored trimmed: the same name. */
+  response = rename_company (fixture, id, version, " Acme SA ");
+  g_assert_cmpuint (response->overwritten->len, ==, 0);
+  company = test_find_company (response->companies, id);
+  g_assert_nonnull (company);
+  g_assert_cmpint (company->version, ==, version + 1);
+  g_assert_cmpint (get_state (fixture).last_version, ==, version + 1);
+}
+
+/* Deletes win: an update of a tombstone is dropped without a rejection,
+ * and the tombstone is answered. Deleting a missing or deleted record is
+ * fine and takes no version. */
+static void
+test_delete_wins (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(CompaniesSyncRequest) again = test_request_new (NULL);
+  g_autoptr(CompaniesSyncResponse) delete_response = NULL;
+  g_autoptr(CompaniesSyncResponse) update_response = NULL;
+  g_autoptr(CompaniesSyncResponse) again_response = NULL;
+  g_autoptr(CompaniesServerRecord) stored = NULL;
+  CompaniesRecord *tombstone;
+  gint64 version;
+  gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
+
+  delete_response = delete_company (fixture, id, NOW);
+  tombstone = test_find_company (delete_response->deleted, id);
+  g_assert_nonnull (tombstone);
+  g_assert_cmpint (tombstone->version, ==, version + 1);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    g_assert_null (tombstone->values[i]);
+
+  update_response = rename_company (fixture, id, version, "Acme SA");
+  g_assert_cmpuint (update_response->rejected->len, ==, 0);
+  g_assert_cmpuint (update_response->companies->len, ==, 0);
+  g_assert_nonnull (test_find_company (update_response->deleted, id));
+
+  test_request_delete (again, id);
+  test_request_delete (again, id + 1000);
+  again_response = apply_sync (fixture, again);
+  g_assert_cmpuint (again_response->rejected->len, ==, 0);
+  g_assert_cmpint (get_state (fixture).last_version, ==, version + 1);
+
+  stored = lookup (fixture, id);
+  g_assert_true (stored->deleted);
+  g_assert_cmpint (stored->company->version, ==, version + 1);
+  g_assert_null (stored->company->values[COMPANIES_FIELD_NAME]);
+}
+
+/* An update of an id the server never had is rejected not_found. */
+static void
+test_update_unknown (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(CompaniesSyncResponse) response = rename_company (fixture, 4242, 1, "Nobody");
+  CompaniesRejected *rejected = test_find_rejected (response, NULL, 4242);
+
+  g_assert_nonnull (rejected);
+  g_assert_cmpstr (rejected->code, ==, COMPANIES_REJECT_NOT_FOUND);
+  g_assert_cmpint (get_state (fixture).last_version, ==, 0);
+}
+
+/* A cursor of another server database: its ids are not ours, so updates
+ * are rejected not_found, deletes ignored, and a snapshot starts. */
+static void
+test_foreign_cursor (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autofree char *other_uuid = g_uuid_string_random ();
+  g_autofree char *cursor = NULL;
+  g_autoptr(CompaniesSyncRequest) request = NULL;
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  g_autoptr(CompaniesServerRecord) stored = NULL;
+  CompaniesRejected *rejected;
+  gint64 version;
+  gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
+
+  cursor = companies_server_cursor_format (other_uuid, version, FALSE);
+  request = test_request_new (cursor);
+  test_request_update (request, id, version, "name", "Not this one", NULL);
+  test_request_delete (request, id);
+  response = apply_sync (fixture, request);
+
+  g_assert_true (response->reset);
+  rejected = test_find_rejected (response, NULL, id);
+  g_assert_nonnull (rejected);
+  g_assert_cmpstr (rejected->code, ==, COMPANIES_REJECT_NOT_FOUND);
+  g_assert_cmpuint (response->deleted->len, ==, 0);
+
+  stored = lookup (fixture, id);
+  g_assert_false (stored->deleted);
+  g_assert_cmpstr (stored->company->values[COMPANIES_FIELD_NAME], ==, "Acme");
+  g_assert_cmpint (get_state (fixture).last_version, ==, version);
+}
+
+/* A cursor this server could not have made is refused before any
+ * transaction, naming the cursor. */
+static void
+test_bad_cursor (Fixture       *fixture,
+                 gconstpointer  user_data)
+{
+  g_autoptr(CompaniesSyncRequest) request = test_request_new ("not-a-cursor");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  CompaniesServerCursor cursor;
+  gboolean has_cursor = FALSE;
+
+  g_assert_false (companies_server_sync_read_cursor (request, &cursor, &has_cursor,
+                                                     &path, &error));
+  g_assert_error (error, COMPANIES_PROTOCOL_ERROR, COMPANIES_PROTOCOL_ERROR_INVALID_REQUEST);
+  g_assert_cmpstr (path, ==, "cursor");
+}
+
+/* Changes after a cursor come in version order, tombstones included; the
+ * first page of a snapshot lists alive records only. */
+static void
+test_page_after_cursor (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(CompaniesSyncRequest) snapshot = test_request_new (NULL);
+  g_autoptr(CompaniesSyncResponse) delete_response = NULL;
+  g_autoptr(CompaniesSyncResponse) pull_response = NULL;
+  g_autoptr(CompaniesSyncResponse) snapshot_response = NULL;
+  gint64 first_version, second_version;
+  gint64 first = add_company (fixture, NULL, "First", "Lyon", &first_version);
+  gint64 second = add_company (fixture, NULL, "Second", "Paris", &second_version);
+
+  delete_response = delete_company (fixture, first, NOW);
+
+  pull_response = pull_after (fixture, first_version);
+  g_assert_false (pull_response->reset);
+  g_assert_false (pull_response->has_more);
+  g_assert_cmpuint (pull_response->companies->len, ==, 1);
+  g_assert_nonnull (test_find_company (pull_response->companies, second));
+  g_assert_cmpuint (pull_response->deleted->len, ==, 1);
+  g_assert_nonnull (test_find_company (pull_response->deleted, first));
+  g_assert_cmpint (test_cursor_version (pull_response->cursor), ==, second_version + 1);
+
+  snapshot_response = apply_sync (fixture, snapshot);
+  g_assert_true (snapshot_response->reset);
+  g_assert_cmpuint (snapshot_response->companies->len, ==, 1);
+  g_assert_cmpuint (snapshot_response->deleted->len, ==, 0);
+}
+
+/* Tombstones older than the given days are purged, newer ones kept; the
+ * purge horizon sends an older cursor back to a snapshot; ids are never
+ * reused. */
+static void
+test_purge (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  g_autoptr(CompaniesSyncResponse) pull_response = NULL;
+  g_autoptr(CompaniesServerRecord) purged = NULL;
+  g_autoptr(CompaniesServerRecord) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 old_version, new_version;
+  gint64 old_id = add_company (fixture, NULL, "Old", "Lyon", &old_version);
+  gint64 new_id = add_company (fixture, NULL, "New", "Paris", &new_version);
+  guint n_purged = 0;
+
+  companies_sync_response_free (delete_company (fixture, old_id, NOW - 100 * SECONDS_PER_DAY));
+  companies_sync_response_free (delete_company (fixture, new_id, NOW - 10 * SECONDS_PER_DAY));
+
+  g_assert_true (companies_server_store_begin (fixture->store, &error));
+  g_assert_true (companies_server_sync_purge (fixture->store, 90, NOW, &n_purged, &error));
+  g_assert_true (companies_server_store_commit (fixture->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_purged, ==, 1);
+
+  purged = lookup (fixture, old_id);
+  g_assert_null (purged);
+  kept = lookup (fixture, new_id);
+  g_assert_nonnull (kept);
+  g_assert_true (kept->deleted);
+
+  /* The horizon is the purged tombstone's version. */
+  g_assert_cmpint (get_state (fixture).purge_horizon, ==, new_version + 1);
+
+  /* A client that synced before that tombstone may have missed the
+   * delete: it gets a snapshot. */
+  pull_response = pull_after (fixture, new_version);
+  g_assert_true (pull_response->reset);
+
+  g_assert_cmpint (add_company (fixture, NULL, "Later", "Nice", NULL), >, new_id);
+}
+
+/* What a caller's rollback leaves: nothing of the request, and the
+ * version sequence where it was. */
+static void
+test_rollback (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  g_autoptr(CompaniesSyncResponse) pull_response = NULL;
+  g_autoptr(CompaniesServerRecord) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 version;
+  gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
+
+  test_request_add (request, NULL, "name", "Rolled back", NULL);
+  test_request_update (request, id, version, "name", "Acme SA", NULL);
+  g_assert_true (companies_server_store_begin (fixture->store, &error));
+  response = companies_server_sync_apply (fixture->store, request, NULL, NOW, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->companies->len, ==, 2);
+  companies_server_store_rollback (fixture->store);
+
+  g_assert_cmpint (get_state (fixture).last_version, ==, version);
+  stored = lookup (fixture, id);
+  g_assert_cmpstr (stored->company->values[COMPANIES_FIELD_NAME], ==, "Acme");
+
+  pull_response = pull_after (fixture, 0);
+  g_assert_cmpuint (pull_response->companies->len, ==, 1);
+}
+
+/* A group's savepoint: a request rolled back to its savepoint leaves the
+ * group's earlier work, and its versions are handed out again. */
+static void
+test_savepoint (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(CompaniesSyncRequest) kept = test_request_new (NULL);
+  g_autoptr(CompaniesSyncRequest) undone = test_request_new (NULL);
+  g_autoptr(CompaniesSyncResponse) kept_response = NULL;
+  g_autoptr(CompaniesSyncResponse) undone_response = NULL;
+  g_autoptr(CompaniesSyncResponse) pull_response = NULL;
+  g_autoptr(GError) error = NULL;
+  CompaniesRecord *company;
+
+  test_request_add (kept, NULL, "name", "Kept", NULL);
+  test_request_add (undone, NULL, "name", "Undone", NULL);
+
+  g_assert_true (companies_server_store_begin (fixture->store, &error));
+  g_assert_true (companies_server_store_savepoint (fixture->store, &error));
+  kept_response = companies_server_sync_apply (fixture->store, kept, NULL, NOW, &error);
+  g_assert_true (companies_server_store_release (fixture->store, &error));
+  g_assert_true (companies_server_store_savepoint (fixture->store, &error));
+  undone_response = companies_server_sync_apply (fixture->store, undone, NULL, NOW, &error);
+  g_assert_no_error (error);
+  g_assert_true (companies_server_store_rollback_to (fixture->store));
+  g_assert_true (companies_server_store_commit (fixture->store, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (get_state (fixture).last_version, ==, 1);
+  pull_response = pull_after (fixture, 0);
+  g_assert_cmpuint (pull_response->companies->len, ==, 1);
+  company = g_ptr_array_index (pull_response->companies, 0);
+  g_assert_cmpstr (company->values[COMPANIES_FIELD_NAME], ==, "Kept");
+  g_assert_cmpint (company->version, ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD_TEST(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD_TEST ("/server/merge/add-new", test_add_new);
+  ADD_TEST ("/server/merge/add-idempotent", test_add_idempotent);
+  ADD_TEST ("/server/merge/update-per-field", test_update_per_field);
+  ADD_TEST ("/server/merge/update-last-write-wins", test_update_last_write_wins);
+  ADD_TEST ("/server/merge/update-same-value", test_update_same_value);
+  ADD_TEST ("/server/merge/delete-wins", test_delete_wins);
+  ADD_TEST ("/server/merge/update-unknown", test_update_unknown);
+  ADD_TEST ("/server/merge/foreign-cursor", test_foreign_cursor);
+  ADD_TEST ("/server/merge/bad-cursor", test_bad_cursor);
+  ADD_TEST ("/server/merge/page-after-cursor", test_page_after_cursor);
+  ADD_TEST ("/server/merge/purge", test_purge);
+  ADD_TEST ("/server/merge/rollback", test_rollback);
+  ADD_TEST ("/server/merge/savepoint", test_savepoint);
+
+#undef ADD_TEST
+
+  return g_test_run ();
+}
