@@ -36,8 +36,8 @@ store_fixture_tear_down (StoreFixture  *fixture,
 }
 
 void
-store_test_add (const char     *path,
-                StoreTestFunc   test)
+store_test_add (const char    *path,
+                StoreTestFunc  test)
 {
   g_test_add (path, StoreFixture, NULL, store_fixture_set_up, test, store_fixture_tear_down);
 }
