@@ -1,4 +1,6 @@
-/* companies-test-server.c
+/* companies-test-server.c: a real companies-server process for a test,
+ * and the small helpers the suites share (temp dirs, private files, one
+ * HTTP request, one pull).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,6 +11,7 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 
+#include "companies-protocol.h"
 #include "companies-test-process.h"
 #include "companies-test-server.h"
 
@@ -366,4 +369,43 @@ companies_test_http (const char  *method,
   if (response != NULL && out_status != NULL)
     *out_status = soup_message_get_status (message);
   return response;
+}
+
+CompaniesSyncResponse *
+companies_test_pull (const char  *server_url,
+                     const char  *token,
+                     const char  *cursor,
+                     guint        limit,
+                     guint       *out_status,
+                     GError     **error)
+{
+  g_autoptr(CompaniesSyncRequest) request = companies_sync_request_new ();
+  g_autofree char *url = g_strconcat (server_url, COMPANIES_SYNC_PATH, NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  gsize length = 0;
+  const char *data;
+
+  request->protocol = COMPANIES_PROTOCOL_VERSION;
+  request->client_id = g_uuid_string_random ();
+  request->cursor = g_strdup (cursor);
+  request->limit = limit;
+  body = companies_sync_request_encode (request);
+  data = g_bytes_get_data (body, &length);
+
+  *out_status = 0;
+  reply = companies_test_http ("POST", url, "application/json", token,
+                               data, (gssize) length, out_status, error);
+  if (reply == NULL)
+    return NULL;
+  if (*out_status != 200)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the server answered %u: %.*s",
+                   *out_status, (int) g_bytes_get_size (reply),
+                   (const char *) g_bytes_get_data (reply, NULL));
+      return NULL;
+    }
+
+  data = g_bytes_get_data (reply, &length);
+  return companies_sync_response_decode (data, length, error);
 }

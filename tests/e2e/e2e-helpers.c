@@ -330,34 +330,13 @@ post_sync (const char *url,
            const char *token,
            const char *cursor)
 {
-  g_autoptr(CompaniesSyncRequest) request = companies_sync_request_new ();
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GBytes) reply = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *uri = g_strconcat (url, COMPANIES_SYNC_PATH, NULL);
   CompaniesSyncResponse *response;
-  gsize length = 0;
-  const char *data;
   guint status = 0;
 
-  request->protocol = COMPANIES_PROTOCOL_VERSION;
-  request->client_id = g_uuid_string_random ();
-  request->cursor = g_strdup (cursor);
-  request->limit = COMPANIES_DEFAULT_LIMIT;
-  body = companies_sync_request_encode (request);
-  data = g_bytes_get_data (body, &length);
-
-  reply = companies_test_http ("POST", uri, "application/json", token,
-                               data, (gssize) length, &status, &error);
+  response = companies_test_pull (url, token, cursor, COMPANIES_DEFAULT_LIMIT, &status, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (reply);
-  if (status != 200)
-    g_error ("server answered %u: %.*s", status, (int) g_bytes_get_size (reply),
-             (const char *) g_bytes_get_data (reply, NULL));
-
-  data = g_bytes_get_data (reply, &length);
-  response = companies_sync_response_decode (data, length, &error);
-  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
   g_assert_nonnull (response);
 
   return response;
