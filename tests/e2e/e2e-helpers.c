@@ -265,10 +265,13 @@ tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-void
-e2e_async_wait (E2eAsyncSync **calls,
-                guint          n_calls,
-                guint          timeout_ms)
+/* Iterates the thread-default main context until @done (@data) holds;
+ * fails the test, naming @what, after @timeout_ms. */
+static void
+iterate_until (gboolean   (*done) (gpointer data),
+               gpointer     data,
+               guint        timeout_ms,
+               const char  *what)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
   GMainContext *context = g_main_context_get_thread_default ();
@@ -278,17 +281,10 @@ e2e_async_wait (E2eAsyncSync **calls,
   g_source_set_callback (tick, tick_cb, NULL, NULL);
   g_source_attach (tick, context);
 
-  for (;;)
+  while (!done (data))
     {
-      gboolean all_done = TRUE;
-
-      for (guint i = 0; i < n_calls; i++)
-        all_done = all_done && calls[i]->done;
-      if (all_done)
-        break;
       if (g_get_monotonic_time () > deadline)
-        g_error ("a sync did not complete within %u ms", timeout_ms);
-
+        g_error ("%s after %u ms", what, timeout_ms);
       g_main_context_iteration (context, TRUE);
     }
 
@@ -296,26 +292,47 @@ e2e_async_wait (E2eAsyncSync **calls,
   g_source_unref (tick);
 }
 
+typedef struct
+{
+  E2eAsyncSync **calls;
+  guint          n_calls;
+} AsyncCalls;
+
+static gboolean
+all_calls_done (gpointer data)
+{
+  AsyncCalls *async_calls = data;
+
+  for (guint i = 0; i < async_calls->n_calls; i++)
+    {
+      if (!async_calls->calls[i]->done)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+e2e_async_wait (E2eAsyncSync **calls,
+                guint          n_calls,
+                guint          timeout_ms)
+{
+  AsyncCalls async_calls = { calls, n_calls };
+
+  iterate_until (all_calls_done, &async_calls, timeout_ms, "a sync did not complete");
+}
+
+static gboolean
+client_not_syncing (gpointer data)
+{
+  return !companies_sync_client_get_is_syncing (data);
+}
+
 void
 e2e_wait_not_syncing (CompaniesSyncClient *client,
                       guint                timeout_ms)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
-  GMainContext *context = g_main_context_get_thread_default ();
-  GSource *tick = g_timeout_source_new (50);
-
-  g_source_set_callback (tick, tick_cb, NULL, NULL);
-  g_source_attach (tick, context);
-
-  while (companies_sync_client_get_is_syncing (client))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("the sync client still syncs after %u ms", timeout_ms);
-      g_main_context_iteration (context, TRUE);
-    }
-
-  g_source_destroy (tick);
-  g_source_unref (tick);
+  iterate_until (client_not_syncing, client, timeout_ms, "the sync client still syncs");
 }
 
 void
