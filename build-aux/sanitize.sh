@@ -40,7 +40,7 @@ meson compile -C "$builddir"
 # - the UI tests (tests/ui/): no leak check: GTK, Mesa, fontconfig and
 #   GLib's directory caches leave one-time allocations at exit that the
 #   fast unwinder cannot attribute. The app's logic outside GTK lives in
-#   companies-core, whose leaks the other suites check.
+#   companies-client, whose leaks the other suites check.
 case "$builddir" in
   /*) options_dir="$builddir/asan-options" ;;
   *) options_dir="$(pwd)/$builddir/asan-options" ;;

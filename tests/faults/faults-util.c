@@ -6,7 +6,7 @@
 
 #include <sqlite3.h>
 
-#include "companies-local-store-private.h"
+#include "companies-local-store-sync.h"
 #include "companies-test-process.h"
 #include "faults-util.h"
 

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "companies-local-store-private.h"
+#include "companies-local-store-sync.h"
 #include "companies-test-server.h"
 
 G_BEGIN_DECLS

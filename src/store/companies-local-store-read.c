@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "companies-local-store-private.h"
+#include "companies-protocol.h"
 
 #define SELECT_COMPANY "SELECT " COMPANIES_LOCAL_STORE_COLUMNS " FROM companies "
 #define BY_NAME " ORDER BY name COLLATE NOCASE, local_id"

@@ -1,6 +1,6 @@
-/* companies-sync-http.c: the HTTP side of a sync (protocol.md sections
- * 3 and 4): the sync URL, the session, and one request sent and its
- * answer decoded, with the errors of COMPANIES_SYNC_ERROR.
+/* companies-sync-http.c: the HTTP side of a sync (docs/protocol.md
+ * sections 3 and 4): the sync URL, the session, and one request sent and
+ * its answer decoded, with the errors of COMPANIES_SYNC_ERROR.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,8 +16,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
-#include "companies-protocol.h"
-#include "companies-sync-run-private.h"
+#include "companies-sync-http.h"
 
 /* The HTTP timeout of one round trip, in seconds. */
 #define HTTP_TIMEOUT_SECONDS   30
@@ -86,12 +85,7 @@ network_event_cb (SoupMessage        *message,
     g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
 }
 
-/* Sends one request; returns the decoded response, or NULL with a
- * COMPANIES_SYNC_ERROR (or G_IO_ERROR_CANCELLED). When the server refused
- * the request with an error body, *out_server_path is its "path".
- * *out_not_applied tells a failure that proves nothing of the request was
- * applied (never sent, or refused with an error status: protocol.md
- * section 4) from one that leaves it unknown (a lost response). */
+/* One round trip; what a failure proves is in companies-sync-http.h. */
 CompaniesSyncResponse *
 companies_sync_http_post (SoupSession                *session,
                           const CompaniesSyncConfig  *config,

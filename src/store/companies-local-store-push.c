@@ -10,9 +10,8 @@
 
 #include "config.h"
 
-#include <string.h>
-
-#include "companies-local-store-private.h"
+#include "companies-local-store-sync.h"
+#include "companies-store-row.h"
 
 #define PUSH_COLUMNS \
   "SELECT uuid, id, base_version, changed_fields, local_seq, add_sent, local_id, name," \
@@ -42,8 +41,7 @@ static const char push_updated_sql[] =
 static const char push_deleted_sql[] =
   PUSH_COLUMNS "INDEXED BY companies_deleted_idx WHERE is_active = 0 AND is_from_server = 1"
   " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
-/* The first send of an addition (see add_sent in
- * companies-local-store-private.h). */
+/* The first send of an addition (see add_sent in companies-store-row.h). */
 static const char mark_add_sent_sql[] =
   "UPDATE companies SET add_sent = 1, sent_changed = ?1 WHERE local_id = ?2";
 /* The same for a row that did not change since the batch read it (its
@@ -52,31 +50,6 @@ static const char mark_add_sent_sql[] =
 static const char mark_unchanged_add_sent_sql[] =
   "UPDATE companies SET add_sent = 1, sent_changed = 0 WHERE local_id = ?1"
   " AND local_seq = ?2 AND is_from_server = 0 AND add_sent = 0";
-
-void
-companies_push_batch_free (CompaniesPushBatch *batch)
-{
-  if (batch == NULL)
-    return;
-
-  g_clear_pointer (&batch->pushed, g_hash_table_unref);
-  g_clear_pointer (&batch->request, companies_sync_request_free);
-  g_free (batch);
-}
-
-char *
-companies_push_batch_key (CompaniesChangeKind  kind,
-                          const char          *uuid)
-{
-  /* Called for every record pushed: no printf. */
-  gsize length = strlen (uuid);
-  char *key = g_malloc (length + 3);
-
-  key[0] = (char) ('0' + (int) kind);
-  key[1] = ':';
-  memcpy (key + 2, uuid, length + 1);
-  return key;
-}
 
 static gboolean
 collect_changes (CompaniesLocalStore *self,

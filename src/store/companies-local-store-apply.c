@@ -1,7 +1,7 @@
-/* companies-local-store-sync.c: the sync side of CompaniesLocalStore:
- * the sync state, and applying one server response in one transaction,
- * with the in-flight rule of protocol.md section 3 and the snapshot marks
- * of a reset. Building a push is in companies-local-store-push.c.
+/* companies-local-store-apply.c: applying one server response to
+ * CompaniesLocalStore in one transaction, with the in-flight rule of
+ * docs/protocol.md section 3 and the snapshot marks of a reset. Building
+ * a push is in companies-local-store-push.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,7 +10,8 @@
 
 #include "config.h"
 
-#include "companies-local-store-private.h"
+#include "companies-local-store-sync.h"
+#include "companies-store-row.h"
 #include "companies-test-hooks.h"
 
 /* Snapshot marks are generations: each snapshot takes the next number
@@ -49,66 +50,6 @@ static const char adopt_unchanged_add_sql[] =
 static const char insert_notice_sql[] =
   "INSERT INTO overwritten (uuid, id, company_name, field, value, version, received_time)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-
-gboolean
-companies_local_store_get_change_counter (CompaniesLocalStore *self,
-                                          gint64              *out_value,
-                                          GError             **error)
-{
-  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
-
-  return companies_local_store_get_state_int (self, COMPANIES_STATE_CHANGE_COUNTER, out_value, error);
-}
-
-gboolean
-companies_local_store_dup_cursor (CompaniesLocalStore *self,
-                                  char               **out_cursor,
-                                  GError             **error)
-{
-  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
-
-  return companies_local_store_get_state_text (self, COMPANIES_STATE_CURSOR, out_cursor, error);
-}
-
-gboolean
-companies_local_store_forget_cursor (CompaniesLocalStore  *self,
-                                     GError              **error)
-{
-  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
-
-  if (!companies_local_store_begin (self, TRUE, error))
-    return FALSE;
-
-  if (!companies_local_store_set_state_text (self, COMPANIES_STATE_CURSOR, NULL, error) ||
-      !companies_local_store_set_state_int (self, COMPANIES_STATE_SNAPSHOT_ACTIVE, 0, error))
-    {
-      companies_local_store_rollback (self);
-      return FALSE;
-    }
-
-  return companies_local_store_commit (self, error);
-}
-
-gboolean
-companies_local_store_set_last_sync_time (CompaniesLocalStore *self,
-                                          gint64               unix_time,
-                                          GError             **error)
-{
-  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
-
-  if (!companies_local_store_begin (self, TRUE, error))
-    return FALSE;
-
-  if (!companies_local_store_set_state_int (self, COMPANIES_STATE_LAST_SYNC_TIME, unix_time, error))
-    {
-      companies_local_store_rollback (self);
-      return FALSE;
-    }
-
-  return companies_local_store_commit (self, error);
-}
-
-/* --- Applying a response. --- */
 
 static const CompaniesPushedRecord *
 find_pushed (const CompaniesPushBatch *batch,
@@ -250,6 +191,21 @@ take_value (CompaniesStoreRow     *row,
   return TRUE;
 }
 
+/* Takes the server's value of every field not in @keep. Returns whether
+ * a value changed. */
+static gboolean
+take_values_except (CompaniesStoreRow     *row,
+                    const CompaniesRecord *record,
+                    guint                  keep)
+{
+  gboolean values_changed = FALSE;
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    if ((keep & COMPANIES_FIELD_BIT (i)) == 0)
+      values_changed |= take_value (row, record, i);
+  return values_changed;
+}
+
 /* Saves a stored row whose values did not change. */
 static gboolean
 save_row_state (CompaniesLocalStore  *self,
@@ -297,6 +253,152 @@ adopt_unchanged_add (CompaniesLocalStore    *self,
   return TRUE;
 }
 
+/* A record new to this store. Pushed as an addition and deleted here
+ * while the request was out (a never-synced row goes at once): the
+ * server now has it, so the delete must reach the server with the next
+ * sync. */
+static gboolean
+add_server_row (CompaniesLocalStore    *self,
+                const CompaniesRecord  *record,
+                gboolean                pushed_as_add,
+                CompaniesStoreRow     **out_row,
+                GError                **error)
+{
+  g_autoptr(CompaniesStoreRow) row = companies_store_row_new ();
+
+  row->uuid = g_strdup (record->uuid);
+  row->base_version = record->version;
+  take_values_except (row, record, 0);
+
+  if (pushed_as_add)
+    {
+      row->is_active = FALSE;
+      if (!companies_local_store_next_local_seq (self, &row->local_seq, error))
+        return FALSE;
+    }
+
+  *out_row = g_steal_pointer (&row);
+  return TRUE;
+}
+
+/* One of our additions, pushed now or before. The server creates an
+ * addition once; a retried push (the first response was lost) or a page
+ * that lists it gives the record as the server holds it: the values
+ * first sent, plus what other clients changed since. Ours are the values
+ * first sent plus the fields changed here after that first send:
+ * sent_changed (see add_sent; every field for an addition not marked
+ * sent). A field of that set whose value differs from the server's keeps
+ * the local value and stays pending, sent as an update from this version
+ * (a local edit is never lost); every other field takes the server's
+ * value (never our stale first one over another client's edit). When the
+ * first push never arrived, this one created the record with the current
+ * values: all equal, nothing stays pending. A deleted row, sent to learn
+ * its id, stays deleted: now an ordinary local delete, which the next
+ * round sends. Returns whether a value changed. */
+static gboolean
+merge_own_addition (CompaniesStoreRow     *row,
+                    const CompaniesRecord *record)
+{
+  guint changed = row->add_sent ? row->sent_changed : row->changed_fields;
+  gboolean values_changed = FALSE;
+  guint keep = 0;
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      const char *value = record->values[i] != NULL ? record->values[i] : "";
+
+      if ((changed & COMPANIES_FIELD_BIT (i)) != 0 &&
+          g_strcmp0 (row->values[i], value) != 0)
+        keep |= COMPANIES_FIELD_BIT (i);
+      else
+        values_changed |= take_value (row, record, i);
+    }
+  row->changed_fields = keep;
+  row->is_modified = keep != 0;
+  row->base_version = record->version;
+  row->add_sent = FALSE;
+  row->sent_changed = 0;
+  return values_changed;
+}
+
+/* Pushed as an addition, and since made the server's by an earlier
+ * response (a page that listed it, applied after this request was
+ * built): the server kept its own values for the retried addition, so
+ * the fields still pending here stay pending. Returns whether a value
+ * changed. */
+static gboolean
+merge_retried_addition (CompaniesStoreRow     *row,
+                        const CompaniesRecord *record)
+{
+  row->is_modified = row->changed_fields != 0;
+  return take_values_except (row, record, row->changed_fields);
+}
+
+/* Pushed and not changed since: the server's state is ours. Returns
+ * whether a value changed. */
+static gboolean
+take_pushed_state (CompaniesStoreRow     *row,
+                   const CompaniesRecord *record)
+{
+  row->changed_fields = 0;
+  row->is_modified = FALSE;
+  row->is_active = TRUE;
+  row->base_version = record->version;
+  return take_values_except (row, record, 0);
+}
+
+/* Changed since it was pushed, or holding changes that were not pushed
+ * (made after the sync began, or rejected): the fields in the changed
+ * set keep their local values and stay pending; the others take the
+ * server's. Returns whether a value changed. */
+static gboolean
+merge_local_changes (CompaniesStoreRow           *row,
+                     const CompaniesRecord       *record,
+                     const CompaniesPushedRecord *pushed)
+{
+  guint keep = row->changed_fields;
+
+  if (pushed != NULL && row->rejection_code == NULL)
+    {
+      /* Our push reached the server; a field whose local value is still
+       * the one we pushed is no longer a local change. */
+      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+        if ((pushed->change->field_mask & COMPANIES_FIELD_BIT (i)) != 0 &&
+            g_strcmp0 (pushed->change->values[i], row->values[i]) == 0)
+          keep &= ~COMPANIES_FIELD_BIT (i);
+      row->base_version = record->version;
+    }
+
+  row->changed_fields = keep;
+  row->is_modified = keep != 0;
+  return take_values_except (row, record, keep);
+}
+
+/* The row is the server's record now, at its version, marked seen by a
+ * snapshot in progress; a stored row whose values did not change is
+ * saved by its state alone. */
+static gboolean
+save_server_row (CompaniesLocalStore    *self,
+                 CompaniesStoreRow      *row,
+                 const CompaniesRecord  *record,
+                 gint64                  snapshot_generation,
+                 gboolean                values_changed,
+                 GError                **error)
+{
+  row->is_from_server = TRUE;
+  row->id = record->id;
+  row->version = record->version;
+  if (snapshot_generation != 0)
+    row->snapshot_seen = snapshot_generation;
+
+  if (row->local_id != 0 && !values_changed)
+    return save_row_state (self, row, error);
+
+  return companies_local_store_save_row (self, row, error);
+}
+
+/* One company of a response, with the in-flight rule: what the row
+ * holds decides which of the steps above merges the server's record. */
 static gboolean
 apply_company (CompaniesLocalStore       *self,
                const CompaniesPushBatch  *batch,
@@ -306,14 +408,17 @@ apply_company (CompaniesLocalStore       *self,
 {
   g_autoptr(CompaniesStoreRow) row = NULL;
   const CompaniesPushedRecord *pushed;
+  gboolean pushed_as_add;
   gboolean values_changed = FALSE;
 
   if (record->uuid == NULL || record->id <= 0)
     return TRUE;
 
-  /* The echo of an addition of this batch: most often the values sent. */
   pushed = find_pushed (batch, record->uuid);
-  if (pushed != NULL && pushed->kind == COMPANIES_CHANGE_ADD)
+  pushed_as_add = pushed != NULL && pushed->kind == COMPANIES_CHANGE_ADD;
+
+  /* The echo of an addition of this batch: most often the values sent. */
+  if (pushed_as_add)
     {
       gboolean adopted;
 
@@ -333,123 +438,32 @@ apply_company (CompaniesLocalStore       *self,
 
   if (row == NULL)
     {
-      row = companies_store_row_new ();
-      row->uuid = g_strdup (record->uuid);
-      row->base_version = record->version;
-      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-        take_value (row, record, i);
-
-      /* Pushed as an addition and deleted here while the request was
-       * out (a never-synced row goes at once): the server now has it, so
-       * the delete must reach the server with the next sync. */
-      pushed = find_pushed (batch, record->uuid);
-      if (pushed != NULL && pushed->kind == COMPANIES_CHANGE_ADD)
-        {
-          row->is_active = FALSE;
-          if (!companies_local_store_next_local_seq (self, &row->local_seq, error))
-            return FALSE;
-        }
+      if (!add_server_row (self, record, pushed_as_add, &row, error))
+        return FALSE;
     }
   else if (!row->is_from_server)
     {
-      /* One of our additions, pushed now or before. The server creates
-       * an addition once; a retried push (the first response was lost)
-       * or a page that lists it gives the record as the server holds it:
-       * the values first sent, plus what other clients changed since.
-       * Ours are the values first sent plus the fields changed here after
-       * that first send: sent_changed (see add_sent; every field for an
-       * addition not marked sent). A field of that set whose value
-       * differs from the server's keeps the local value and stays
-       * pending, sent as an update from this version (a local edit is
-       * never lost); every other field takes the server's value (never
-       * our stale first one over another client's edit). When the first
-       * push never arrived, this one created the record with the current
-       * values: all equal, nothing stays pending. A deleted row, sent to
-       * learn its id, stays deleted: now an ordinary local delete, which
-       * the next round sends. */
-      guint changed = row->add_sent ? row->sent_changed : row->changed_fields;
-      guint keep = 0;
-
-      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-        {
-          const char *value = record->values[i] != NULL ? record->values[i] : "";
-
-          if ((changed & COMPANIES_FIELD_BIT (i)) != 0 &&
-              g_strcmp0 (row->values[i], value) != 0)
-            keep |= COMPANIES_FIELD_BIT (i);
-          else
-            values_changed |= take_value (row, record, i);
-        }
-      row->changed_fields = keep;
-      row->is_modified = keep != 0;
-      row->base_version = record->version;
-      row->add_sent = FALSE;
-      row->sent_changed = 0;
+      values_changed = merge_own_addition (row, record);
     }
-  else if ((pushed = find_pushed (batch, row->uuid)) != NULL &&
-           pushed->kind == COMPANIES_CHANGE_ADD)
+  else if (pushed_as_add)
     {
-      /* Pushed as an addition, and since made the server's by an earlier
-       * response (a page that listed it, applied after this request was
-       * built): the server kept its own values for the retried addition,
-       * so the fields still pending here stay pending. */
-      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-        if ((row->changed_fields & COMPANIES_FIELD_BIT (i)) == 0)
-          values_changed |= take_value (row, record, i);
-      row->is_modified = row->changed_fields != 0;
+      values_changed = merge_retried_addition (row, record);
     }
-  else if (pushed != NULL &&
-           pushed->local_seq == row->local_seq &&
+  else if (pushed != NULL && pushed->local_seq == row->local_seq &&
            row->rejection_code == NULL)
     {
       /* Pushed a delete that is still pending: removed after the pass. */
       if (pushed->kind == COMPANIES_CHANGE_DELETE)
         return TRUE;
 
-      /* Pushed and not changed since: the server's state is ours. */
-      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-        values_changed |= take_value (row, record, i);
-      row->changed_fields = 0;
-      row->is_modified = FALSE;
-      row->is_active = TRUE;
-      row->base_version = record->version;
+      values_changed = take_pushed_state (row, record);
     }
   else
     {
-      /* Changed since it was pushed, or holding changes that were not
-       * pushed (made after the sync began, or rejected): the fields in
-       * the changed set keep their local values and stay pending; the
-       * others take the server's. */
-      guint keep = row->changed_fields;
-
-      if (pushed != NULL && row->rejection_code == NULL)
-        {
-          /* Our push reached the server; a field whose local value is
-           * still the one we pushed is no longer a local change. */
-          for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-            if ((pushed->change->field_mask & COMPANIES_FIELD_BIT (i)) != 0 &&
-                g_strcmp0 (pushed->change->values[i], row->values[i]) == 0)
-              keep &= ~COMPANIES_FIELD_BIT (i);
-          row->base_version = record->version;
-        }
-
-      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-        if ((keep & COMPANIES_FIELD_BIT (i)) == 0)
-          values_changed |= take_value (row, record, i);
-      row->changed_fields = keep;
-      row->is_modified = keep != 0;
+      values_changed = merge_local_changes (row, record, pushed);
     }
 
-  row->is_from_server = TRUE;
-  row->id = record->id;
-  row->version = record->version;
-  if (snapshot_generation != 0)
-    row->snapshot_seen = snapshot_generation;
-
-  if (row->local_id != 0 && !values_changed)
-    return save_row_state (self, row, error);
-
-  return companies_local_store_save_row (self, row, error);
+  return save_server_row (self, row, record, snapshot_generation, values_changed, error);
 }
 
 static gboolean

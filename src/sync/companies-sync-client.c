@@ -14,7 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "companies-sync-client.h"
-#include "companies-sync-run-private.h"
+#include "companies-sync-run.h"
 
 struct _CompaniesSyncClient
 {
@@ -38,9 +38,6 @@ struct _CompaniesSyncClient
 
 G_DEFINE_FINAL_TYPE (CompaniesSyncClient, companies_sync_client, G_TYPE_OBJECT)
 
-G_DEFINE_BOXED_TYPE (CompaniesSyncResult, companies_sync_result,
-                     companies_sync_result_copy, companies_sync_result_free)
-
 enum {
   PROP_0,
   PROP_DATABASE_PATH,
@@ -59,39 +56,17 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-CompaniesSyncResult *
-companies_sync_result_copy (const CompaniesSyncResult *result)
-{
-  return g_memdup2 (result, sizeof *result);
-}
-
-void
-companies_sync_result_free (CompaniesSyncResult *result)
-{
-  g_free (result);
-}
-
 /* What a run needs, copied when it starts: the worker never reads the
  * client's properties. */
 static CompaniesSyncConfig *
 sync_config_new (CompaniesSyncClient *self)
 {
-  CompaniesSyncConfig *config = g_new0 (CompaniesSyncConfig, 1);
+  CompaniesSyncConfig *config;
 
   g_mutex_lock (&self->lock);
-  config->database_path = g_strdup (self->database_path);
-  config->server_url = g_strdup (self->server_url);
-  config->token = g_strdup (self->token);
-  config->tls_ca_file = g_strdup (self->tls_ca_file);
+  config = companies_sync_config_new (self->database_path, self->server_url, self->token,
+                                      self->tls_ca_file);
   g_mutex_unlock (&self->lock);
-
-  if (config->tls_ca_file == NULL)
-    {
-      const char *ca_file = g_getenv ("COMPANIES_CA_FILE");
-
-      if (ca_file != NULL && *ca_file != '\0')
-        config->tls_ca_file = g_strdup (ca_file);
-    }
 
   return config;
 }

@@ -1,6 +1,6 @@
-/* companies-sync-client.h: runs the sync of protocol.md against a server,
- * in a worker thread with a SQLite connection and SoupSession of its own
- * (kept from one sync to the next).
+/* companies-sync-client.h: runs the sync of docs/protocol.md against a
+ * server, in a worker thread with a SQLite connection and SoupSession of
+ * its own (kept from one sync to the next).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,25 +9,9 @@
 #include <gio/gio.h>
 
 #include "companies-error.h"
+#include "companies-sync-result.h"
 
 G_BEGIN_DECLS
-
-/* What one completed sync did. */
-typedef struct
-{
-  guint    requests;     /* HTTP round trips */
-  guint    sent;         /* changes pushed (added + updated + deleted) */
-  guint    received;     /* companies and tombstones pulled */
-  guint    rejected;     /* records the server refused */
-  guint    overwritten;  /* values our pushes replaced unseen */
-  gboolean reset;        /* the server sent a full snapshot */
-} CompaniesSyncResult;
-
-GType                companies_sync_result_get_type (void) G_GNUC_CONST;
-#define COMPANIES_TYPE_SYNC_RESULT (companies_sync_result_get_type ())
-CompaniesSyncResult *companies_sync_result_copy     (const CompaniesSyncResult *result);
-void                 companies_sync_result_free     (CompaniesSyncResult       *result);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesSyncResult, companies_sync_result_free)
 
 #define COMPANIES_TYPE_SYNC_CLIENT (companies_sync_client_get_type ())
 

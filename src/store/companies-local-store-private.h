@@ -1,0 +1,125 @@
+/* companies-local-store-private.h: what the store's own files share: the
+ * object's fields, the connection's statements, transactions and errors,
+ * and the sync_state table.
+ * Not for the sync client (companies-local-store-sync.h is its interface);
+ * white-box tests include it to look at the file.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "companies-local-store.h"
+
+G_BEGIN_DECLS
+
+/* The schema version this build writes (PRAGMA user_version). Version 2
+ * adds the add_sent and sent_changed columns (see companies-store-row.h). */
+#define COMPANIES_LOCAL_STORE_SCHEMA_VERSION 2
+
+/* The columns every read selects, in the order
+ * companies_local_store_company_from_row () expects. */
+#define COMPANIES_LOCAL_STORE_COLUMNS \
+  "uuid, id, version, is_from_server, is_modified, is_active, " \
+  "changed_fields, rejection_code, rejection_field, rejection_message, " \
+  "name, address, city, postal_code, country, phone, email, website, notes"
+#define COMPANIES_LOCAL_STORE_N_COLUMNS (10 + COMPANIES_N_FIELDS)
+
+/* Keys of the sync_state table. */
+#define COMPANIES_STATE_CLIENT_ID       "client_id"
+#define COMPANIES_STATE_CURSOR          "cursor"
+#define COMPANIES_STATE_LAST_SYNC_TIME  "last_sync_time"
+#define COMPANIES_STATE_CHANGE_COUNTER  "change_counter"
+#define COMPANIES_STATE_SNAPSHOT_ACTIVE "snapshot_active"
+
+/* The object's fields: companies-local-store.c opens the connection,
+ * companies-local-store-db.c runs its statements. */
+struct _CompaniesLocalStore
+{
+  GObject     parent_instance;
+
+  char       *path;
+  char       *client_id;
+  sqlite3    *db;
+  GHashTable *statements;   /* static SQL string -> sqlite3_stmt */
+  gint64      own_commits;  /* commits made through this connection */
+};
+
+/* A cached statement is reset (and its bindings cleared) when the
+ * g_autoptr(CompaniesStmt) holding it goes out of scope; the statement
+ * itself stays prepared for the connection's life. */
+typedef sqlite3_stmt CompaniesStmt;
+void companies_stmt_release (CompaniesStmt *stmt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesStmt, companies_stmt_release)
+
+/* --- Shared by the store's files (companies-local-store*.c). --- */
+
+sqlite3          *companies_local_store_get_db         (CompaniesLocalStore *self);
+/* Prepared once per connection (SQLITE_PREPARE_PERSISTENT), keyed by the
+ * address of @sql, which must be a static string. */
+CompaniesStmt    *companies_local_store_prepare        (CompaniesLocalStore *self,
+                                                        const char          *sql,
+                                                        GError             **error);
+/* Turns a SQLite result code into a COMPANIES_STORE_ERROR with a message
+ * fit to show a person. Always returns FALSE. */
+gboolean          companies_local_store_set_error      (CompaniesLocalStore *self,
+                                                        int                  rc,
+                                                        GError             **error);
+/* Steps a statement that returns no rows to SQLITE_DONE. */
+gboolean          companies_local_store_step_done      (CompaniesLocalStore *self,
+                                                        CompaniesStmt       *stmt,
+                                                        GError             **error);
+/* BEGIN IMMEDIATE (@write) or BEGIN (a read snapshot), COMMIT, ROLLBACK. */
+gboolean          companies_local_store_begin          (CompaniesLocalStore *self,
+                                                        gboolean             write,
+                                                        GError             **error);
+gboolean          companies_local_store_commit         (CompaniesLocalStore *self,
+                                                        GError             **error);
+void              companies_local_store_rollback       (CompaniesLocalStore *self);
+/* Runs @sql (no parameters, no rows wanted), uncached: for the schema
+ * and the connection's set-up. */
+gboolean          companies_local_store_exec           (CompaniesLocalStore *self,
+                                                        const char          *sql,
+                                                        GError             **error);
+/* The integer of @sql's first row (0 when it returns none), uncached. */
+gboolean          companies_local_store_query_int      (CompaniesLocalStore *self,
+                                                        const char          *sql,
+                                                        gint64              *out_value,
+                                                        GError             **error);
+
+CompaniesCompany *companies_local_store_company_from_row (sqlite3_stmt *stmt);
+
+/* sync_state values; a missing key reads as NULL / 0. Inside a
+ * transaction of the caller's. */
+gboolean          companies_local_store_get_state_text (CompaniesLocalStore *self,
+                                                        const char          *key,
+                                                        char               **out_value,
+                                                        GError             **error);
+gboolean          companies_local_store_get_state_int  (CompaniesLocalStore *self,
+                                                        const char          *key,
+                                                        gint64              *out_value,
+                                                        GError             **error);
+gboolean          companies_local_store_set_state_text (CompaniesLocalStore *self,
+                                                        const char          *key,
+                                                        const char          *value,
+                                                        GError             **error);
+gboolean          companies_local_store_set_state_int  (CompaniesLocalStore *self,
+                                                        const char          *key,
+                                                        gint64               value,
+                                                        GError             **error);
+
+/* The ref of the public API: a uuid (any case) or a decimal server id.
+ * Fills exactly one of *out_uuid (lower case) and *out_id; FALSE with
+ * COMPANIES_STORE_ERROR_NOT_FOUND when @ref is neither. */
+gboolean          companies_local_store_parse_ref      (const char          *ref,
+                                                        char               **out_uuid,
+                                                        gint64              *out_id,
+                                                        GError             **error);
+
+/* Takes the next value of the change counter (inside a transaction). */
+gboolean           companies_local_store_next_local_seq (CompaniesLocalStore *self,
+                                                         gint64              *out_seq,
+                                                         GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,194 @@
+/* companies-local-store-schema.c: the schema of the local store's file
+ * and its migrations, one function a version, run in one write
+ * transaction when the file is opened.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "companies-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "companies-local-store-private.h"
+#include "companies-local-store-schema.h"
+
+/* Version 1: the seed's LocalCompany plus docs/protocol.md section 2. */
+static const char migration_v1_sql[] =
+  "CREATE TABLE companies ("
+  "  local_id INTEGER PRIMARY KEY,"
+  "  uuid TEXT NOT NULL UNIQUE,"
+  "  id INTEGER UNIQUE,"
+  "  version INTEGER NOT NULL DEFAULT 0,"
+  "  base_version INTEGER NOT NULL DEFAULT 0,"
+  "  is_from_server INTEGER NOT NULL DEFAULT 0 CHECK (is_from_server IN (0, 1)),"
+  "  is_modified INTEGER NOT NULL DEFAULT 0 CHECK (is_modified IN (0, 1)),"
+  "  is_active INTEGER NOT NULL DEFAULT 1 CHECK (is_active IN (0, 1)),"
+  "  changed_fields INTEGER NOT NULL DEFAULT 0,"
+  "  local_seq INTEGER NOT NULL DEFAULT 0,"
+  "  rejection_code TEXT,"
+  "  rejection_field TEXT,"
+  "  rejection_message TEXT,"
+  "  snapshot_seen INTEGER NOT NULL DEFAULT 0,"
+  "  name TEXT NOT NULL DEFAULT '',"
+  "  address TEXT NOT NULL DEFAULT '',"
+  "  city TEXT NOT NULL DEFAULT '',"
+  "  postal_code TEXT NOT NULL DEFAULT '',"
+  "  country TEXT NOT NULL DEFAULT '',"
+  "  phone TEXT NOT NULL DEFAULT '',"
+  "  email TEXT NOT NULL DEFAULT '',"
+  "  website TEXT NOT NULL DEFAULT '',"
+  "  notes TEXT NOT NULL DEFAULT '',"
+  "  CHECK ((id IS NOT NULL) = (is_from_server = 1))"
+  ");"
+  "CREATE INDEX companies_name_idx ON companies (name COLLATE NOCASE);"
+  /* The seed's three filters, as partial indexes: the push, the status
+   * counts and the list_* reads walk only the pending rows. */
+  "CREATE INDEX companies_added_idx ON companies (local_seq)"
+  "  WHERE is_from_server = 0 AND is_active = 1;"
+  "CREATE INDEX companies_updated_idx ON companies (local_seq)"
+  "  WHERE is_modified = 1 AND is_from_server = 1 AND is_active = 1;"
+  "CREATE INDEX companies_deleted_idx ON companies (local_seq)"
+  "  WHERE is_active = 0 AND is_from_server = 1;"
+  "CREATE INDEX companies_rejected_idx ON companies (rejection_code)"
+  "  WHERE rejection_code IS NOT NULL;"
+  "CREATE INDEX companies_inactive_idx ON companies (is_active)"
+  "  WHERE is_active = 0;"
+  "CREATE INDEX companies_seen_idx ON companies (snapshot_seen)"
+  "  WHERE snapshot_seen = 1;"
+  "CREATE TABLE sync_state ("
+  "  key TEXT PRIMARY KEY NOT NULL,"
+  "  value"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE overwritten ("
+  "  notice_id INTEGER PRIMARY KEY,"
+  "  uuid TEXT,"
+  "  id INTEGER NOT NULL,"
+  "  company_name TEXT NOT NULL DEFAULT '',"
+  "  field TEXT NOT NULL,"
+  "  value TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  received_time INTEGER NOT NULL"
+  ");";
+
+/* Version 2: add_sent and sent_changed (see CompaniesStoreRow in
+ * companies-store-row.h). A file of version 1 cannot tell
+ * whether a pending addition was already sent (its response lost): each
+ * one is taken as sent, with every field changed since. That is the side
+ * that loses no local edit: after the retried push, a field whose local
+ * value differs from the server's stays pending and goes out as an
+ * update; an addition that never reached the server is created with the
+ * current values, and then nothing stays pending. */
+static const char migration_v2_sql[] =
+  "ALTER TABLE companies ADD COLUMN add_sent INTEGER NOT NULL DEFAULT 0"
+  "  CHECK (add_sent IN (0, 1));"
+  "ALTER TABLE companies ADD COLUMN sent_changed INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE companies SET add_sent = 1, sent_changed = changed_fields"
+  "  WHERE is_from_server = 0;";
+
+static gboolean
+migrate_to_v1 (CompaniesLocalStore *self,
+               GError             **error)
+{
+  g_autofree char *client_id = NULL;
+  gint64 n_tables = 0;
+
+  /* Version 0 is a new, empty file. A file with tables but no version
+   * was made by something else: refuse it rather than mix schemas. */
+  if (!companies_local_store_query_int (self, "SELECT count(*) FROM sqlite_schema",
+                                        &n_tables, error))
+    return FALSE;
+  if (n_tables != 0)
+    {
+      g_set_error (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_CORRUPT,
+                   _("The file “%s” is not a Companies database, or it is damaged"),
+                   self->path);
+      return FALSE;
+    }
+
+  if (!companies_local_store_exec (self, migration_v1_sql, error))
+    return FALSE;
+
+  client_id = g_uuid_string_random ();
+  return companies_local_store_set_state_text (self, COMPANIES_STATE_CLIENT_ID, client_id, error) &&
+         companies_local_store_set_state_int (self, COMPANIES_STATE_CHANGE_COUNTER, 0, error) &&
+         companies_local_store_set_state_int (self, COMPANIES_STATE_LAST_SYNC_TIME, 0, error) &&
+         companies_local_store_set_state_int (self, COMPANIES_STATE_SNAPSHOT_ACTIVE, 0, error) &&
+         companies_local_store_set_state_text (self, COMPANIES_STATE_CURSOR, NULL, error);
+}
+
+static gboolean
+migrate_to_v2 (CompaniesLocalStore *self,
+               GError             **error)
+{
+  return companies_local_store_exec (self, migration_v2_sql, error);
+}
+
+typedef gboolean (*MigrationFunc) (CompaniesLocalStore *self,
+                                   GError             **error);
+
+/* migrations[N] takes a file from version N to N + 1. */
+static const MigrationFunc migrations[COMPANIES_LOCAL_STORE_SCHEMA_VERSION] = {
+  migrate_to_v1,
+  migrate_to_v2,
+};
+
+gboolean
+companies_local_store_migrate (CompaniesLocalStore *self,
+                               GError             **error)
+{
+  const char *path = self->path;
+  gint64 version = 0;
+  g_autofree char *set_version = NULL;
+
+  /* Cheap check first, outside a write transaction: an up-to-date file
+   * opened by a second program needs no write lock. */
+  if (!companies_local_store_query_int (self, "PRAGMA user_version", &version, error))
+    return FALSE;
+  if (version == COMPANIES_LOCAL_STORE_SCHEMA_VERSION)
+    return TRUE;
+
+  if (!companies_local_store_begin (self, TRUE, error))
+    return FALSE;
+
+  /* Read again under the lock: another program may have migrated it. */
+  if (!companies_local_store_query_int (self, "PRAGMA user_version", &version, error))
+    goto failed;
+
+  if (version > COMPANIES_LOCAL_STORE_SCHEMA_VERSION)
+    {
+      g_set_error (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_TOO_NEW,
+                   _("The database “%s” was made by a newer version of Companies; "
+                     "update Companies to open it"),
+                   path);
+      goto failed;
+    }
+
+  if (version < 0)
+    {
+      g_set_error (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_CORRUPT,
+                   _("The file “%s” is not a Companies database, or it is damaged"),
+                   path);
+      goto failed;
+    }
+
+  for (; version < COMPANIES_LOCAL_STORE_SCHEMA_VERSION; version++)
+    {
+      g_debug ("Migrating %s from schema version %" G_GINT64_FORMAT, path, version);
+      if (!migrations[version] (self, error))
+        goto failed;
+    }
+
+  /* A PRAGMA takes no parameters; the value is our own constant. */
+  set_version = g_strdup_printf ("PRAGMA user_version = %d",
+                                 COMPANIES_LOCAL_STORE_SCHEMA_VERSION);
+  if (!companies_local_store_exec (self, set_version, error))
+    goto failed;
+
+  return companies_local_store_commit (self, error);
+
+failed:
+  companies_local_store_rollback (self);
+  return FALSE;
+}

@@ -1,0 +1,82 @@
+/* companies-local-store-sync.h: what the sync client asks of the local
+ * store: the change counter and the cursor, building a push batch, and
+ * applying one response in one transaction. Tests include it to drive the
+ * apply step with hand-built responses.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "companies-local-store.h"
+#include "companies-protocol.h"
+#include "companies-push-batch.h"
+
+G_BEGIN_DECLS
+
+/* The store's local change counter: every ForSync change takes the next
+ * value as the record's local_seq. A sync pushes only records whose
+ * local_seq is at most the counter's value when it began. */
+gboolean          companies_local_store_get_change_counter (CompaniesLocalStore *self,
+                                                            gint64              *out_value,
+                                                            GError             **error);
+/* The stored cursor, NULL when the store holds no server data. */
+gboolean          companies_local_store_dup_cursor     (CompaniesLocalStore *self,
+                                                        char               **out_cursor,
+                                                        GError             **error);
+/* Forgets the cursor (and any snapshot in progress) in its own
+ * transaction: the next sync pulls a full snapshot. For a cursor the
+ * server no longer understands. */
+gboolean          companies_local_store_forget_cursor  (CompaniesLocalStore *self,
+                                                        GError             **error);
+/* Sets the last sync time (unix seconds) in its own transaction. */
+gboolean          companies_local_store_set_last_sync_time (CompaniesLocalStore *self,
+                                                            gint64               unix_time,
+                                                            GError             **error);
+
+/* Builds a batch of at most @max_changes pending changes whose local_seq
+ * is at most @max_local_seq, leaving out the records whose key (see
+ * companies_push_batch_key ()) is in @exclude (may be NULL). The request's
+ * lists may all be empty; it always carries the cursor and client id.
+ * Additions sent for the first time are marked add_sent (see
+ * companies-store-row.h) in a transaction of their own before it returns:
+ * from then on the server may hold them. */
+CompaniesPushBatch *companies_local_store_build_push_batch
+                                                       (CompaniesLocalStore *self,
+                                                        gint64               max_local_seq,
+                                                        guint                max_changes,
+                                                        GHashTable          *exclude,
+                                                        GError             **error);
+
+/* The request of @batch surely never reached the server, or the server
+ * applied none of it (it answered an error status): the additions that
+ * @batch marked add_sent are marked unsent again (as if never built),
+ * and those deleted here meanwhile are removed, in one transaction. Not
+ * for a failure that leaves it unknown (a lost response). */
+gboolean            companies_local_store_unmark_adds_sent
+                                                       (CompaniesLocalStore       *self,
+                                                        const CompaniesPushBatch  *batch,
+                                                        GError                   **error);
+
+/* What applying one response did. */
+typedef struct
+{
+  guint received;     /* companies and tombstones of the response */
+  guint rejected;     /* records marked rejected (or turned back into additions) */
+  guint overwritten;  /* notices stored */
+  guint removed;      /* rows removed at the end of a snapshot */
+} CompaniesApplyStats;
+
+/* Applies @response, the answer to @batch's request (@batch NULL: a pull
+ * that pushed nothing and sent the stored cursor), in one transaction:
+ * server records with the in-flight rule, tombstones, rejections
+ * (not_found -> local addition), overwritten notices, the snapshot marks
+ * of a reset and the removal after its last page, the new cursor and,
+ * when nothing more waits on the server, the last sync time. */
+gboolean            companies_local_store_apply_response
+                                                       (CompaniesLocalStore         *self,
+                                                        const CompaniesPushBatch    *batch,
+                                                        const CompaniesSyncResponse *response,
+                                                        CompaniesApplyStats         *out_stats,
+                                                        GError                     **error);
+
+G_END_DECLS

@@ -1,0 +1,42 @@
+/* companies-push-batch.h: CompaniesPushBatch, a sync request ready to
+ * send and, for every record it pushes, what the store needs to apply
+ * the answer.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "companies-protocol.h"
+
+G_BEGIN_DECLS
+
+/* One pushed record: what was sent, and the record's local_seq then. */
+typedef struct
+{
+  CompaniesChangeKind  kind;
+  gint64               local_seq;
+  gint64               local_id;
+  CompaniesChange     *change;   /* owned by the batch's request */
+  gboolean             first_send;  /* an addition this batch marked add_sent */
+} CompaniesPushedRecord;
+
+/* A request ready to send: the pending changes (the seed's three filters,
+ * skipping rejected rows), the cursor and client id, and for every pushed
+ * record its local_seq at the time (uuid -> CompaniesPushedRecord). */
+typedef struct
+{
+  CompaniesSyncRequest *request;
+  GHashTable           *pushed;     /* char *uuid -> CompaniesPushedRecord * */
+  guint                 n_changes;
+} CompaniesPushBatch;
+
+void                companies_push_batch_free          (CompaniesPushBatch *batch);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesPushBatch, companies_push_batch_free)
+
+/* The key under which a record pushed as @kind is kept in a set of
+ * records to leave out (see companies_local_store_build_push_batch ()):
+ * "<kind>:<uuid>". A record is pushed at most once per kind a sync. */
+char               *companies_push_batch_key           (CompaniesChangeKind  kind,
+                                                        const char          *uuid);
+
+G_END_DECLS

@@ -1,0 +1,250 @@
+/* companies-store-row.c: CompaniesStoreRow, one row of the companies
+ * table as the store's write paths handle it: loaded, bound, saved and
+ * removed (see companies-store-row.h).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "companies-store"
+
+#include "config.h"
+
+#include "companies-store-row.h"
+
+#define ROW_COLUMNS \
+  "local_id, uuid, id, version, base_version, is_from_server, is_modified, is_active," \
+  " changed_fields, local_seq, snapshot_seen, rejection_code, rejection_field," \
+  " rejection_message, name, address, city, postal_code, country, phone, email," \
+  " website, notes, add_sent, sent_changed"
+#define ROW_FIRST_VALUE 14
+#define ROW_ADD_SENT    (ROW_FIRST_VALUE + COMPANIES_N_FIELDS)
+
+static const char row_by_uuid_sql[] = "SELECT " ROW_COLUMNS " FROM companies WHERE uuid = ?1";
+static const char row_by_id_sql[] = "SELECT " ROW_COLUMNS " FROM companies WHERE id = ?1";
+static const char row_insert_sql[] =
+  "INSERT INTO companies (uuid, id, version, base_version, is_from_server, is_modified,"
+  " is_active, changed_fields, local_seq, snapshot_seen, rejection_code, rejection_field,"
+  " rejection_message, name, address, city, postal_code, country, phone, email, website,"
+  " notes, add_sent, sent_changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+  " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+/* Never the uuid (it never changes, and leaving it out spares its index;
+ * ?1 is bound but unused). */
+static const char row_update_sql[] =
+  "UPDATE companies SET id = ?2, version = ?3, base_version = ?4,"
+  " is_from_server = ?5, is_modified = ?6, is_active = ?7, changed_fields = ?8,"
+  " local_seq = ?9, snapshot_seen = ?10, rejection_code = ?11, rejection_field = ?12,"
+  " rejection_message = ?13, name = ?14, address = ?15, city = ?16, postal_code = ?17,"
+  " country = ?18, phone = ?19, email = ?20, website = ?21, notes = ?22,"
+  " add_sent = ?23, sent_changed = ?24 WHERE local_id = ?25";
+static const char row_delete_sql[] = "DELETE FROM companies WHERE local_id = ?1";
+
+CompaniesStoreRow *
+companies_store_row_new (void)
+{
+  CompaniesStoreRow *row = g_new0 (CompaniesStoreRow, 1);
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    row->values[i] = g_strdup ("");
+  row->is_active = TRUE;
+
+  return row;
+}
+
+void
+companies_store_row_free (CompaniesStoreRow *row)
+{
+  if (row == NULL)
+    return;
+
+  g_free (row->uuid);
+  g_free (row->rejection_code);
+  g_free (row->rejection_field);
+  g_free (row->rejection_message);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    g_free (row->values[i]);
+  g_free (row);
+}
+
+void
+companies_store_row_set_rejection (CompaniesStoreRow *row,
+                                   const char        *code,
+                                   const char        *field,
+                                   const char        *message)
+{
+  g_free (row->rejection_code);
+  g_free (row->rejection_field);
+  g_free (row->rejection_message);
+  row->rejection_code = g_strdup (code);
+  row->rejection_field = code != NULL ? g_strdup (field) : NULL;
+  row->rejection_message = code != NULL ? g_strdup (message) : NULL;
+}
+
+CompaniesCompany *
+companies_store_row_to_company (const CompaniesStoreRow *row)
+{
+  CompaniesCompany *company = companies_company_new ();
+
+  companies_company_set_uuid (company, row->uuid);
+  companies_company_set_id (company, row->id);
+  companies_company_set_version (company, row->version);
+  companies_company_set_is_from_server (company, row->is_from_server);
+  companies_company_set_is_modified (company, row->is_modified);
+  companies_company_set_is_active (company, row->is_active);
+  companies_company_set_changed_fields (company, row->changed_fields);
+  if (row->rejection_code != NULL)
+    companies_company_set_rejection (company, row->rejection_code,
+                                     row->rejection_field, row->rejection_message);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    companies_company_set_field (company, i, row->values[i]);
+
+  return company;
+}
+
+static char *
+dup_column (sqlite3_stmt *stmt,
+            int           column)
+{
+  if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
+    return NULL;
+
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+gboolean
+companies_local_store_load_row (CompaniesLocalStore *self,
+                                const char          *uuid,
+                                gint64               id,
+                                CompaniesStoreRow  **out_row,
+                                GError             **error)
+{
+  g_autoptr(CompaniesStmt) stmt = NULL;
+  CompaniesStoreRow *row;
+  int rc;
+
+  *out_row = NULL;
+
+  stmt = companies_local_store_prepare (self, uuid != NULL ? row_by_uuid_sql : row_by_id_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  if (uuid != NULL)
+    sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_int64 (stmt, 1, id);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return TRUE;
+  if (rc != SQLITE_ROW)
+    return companies_local_store_set_error (self, rc, error);
+
+  row = g_new0 (CompaniesStoreRow, 1);
+  row->local_id = sqlite3_column_int64 (stmt, 0);
+  row->uuid = dup_column (stmt, 1);
+  row->id = sqlite3_column_int64 (stmt, 2);
+  row->version = sqlite3_column_int64 (stmt, 3);
+  row->base_version = sqlite3_column_int64 (stmt, 4);
+  row->is_from_server = sqlite3_column_int (stmt, 5) != 0;
+  row->is_modified = sqlite3_column_int (stmt, 6) != 0;
+  row->is_active = sqlite3_column_int (stmt, 7) != 0;
+  row->add_sent = sqlite3_column_int (stmt, ROW_ADD_SENT) != 0;
+  row->sent_changed = (guint) sqlite3_column_int64 (stmt, ROW_ADD_SENT + 1) & COMPANIES_ALL_FIELDS;
+  row->changed_fields = (guint) sqlite3_column_int64 (stmt, 8) & COMPANIES_ALL_FIELDS;
+  row->local_seq = sqlite3_column_int64 (stmt, 9);
+  row->snapshot_seen = sqlite3_column_int64 (stmt, 10);
+  row->rejection_code = dup_column (stmt, 11);
+  row->rejection_field = dup_column (stmt, 12);
+  row->rejection_message = dup_column (stmt, 13);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      row->values[i] = dup_column (stmt, ROW_FIRST_VALUE + i);
+      if (row->values[i] == NULL)
+        row->values[i] = g_strdup ("");
+    }
+
+  *out_row = row;
+  return TRUE;
+}
+
+static void
+bind_text_or_null (sqlite3_stmt *stmt,
+                   int           index,
+                   const char   *value)
+{
+  if (value != NULL)
+    sqlite3_bind_text (stmt, index, value, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+void
+companies_store_row_bind_state (const CompaniesStoreRow *row,
+                                sqlite3_stmt            *stmt,
+                                int                      first)
+{
+  if (row->id > 0)
+    sqlite3_bind_int64 (stmt, first, row->id);
+  else
+    sqlite3_bind_null (stmt, first);
+  sqlite3_bind_int64 (stmt, first + 1, row->version);
+  sqlite3_bind_int64 (stmt, first + 2, row->base_version);
+  sqlite3_bind_int (stmt, first + 3, row->is_from_server ? 1 : 0);
+  sqlite3_bind_int (stmt, first + 4, row->is_modified ? 1 : 0);
+  sqlite3_bind_int (stmt, first + 5, row->is_active ? 1 : 0);
+  sqlite3_bind_int64 (stmt, first + 6, row->changed_fields & COMPANIES_ALL_FIELDS);
+  sqlite3_bind_int64 (stmt, first + 7, row->local_seq);
+  sqlite3_bind_int64 (stmt, first + 8, row->snapshot_seen);
+  bind_text_or_null (stmt, first + 9, row->rejection_code);
+  bind_text_or_null (stmt, first + 10, row->rejection_field);
+  bind_text_or_null (stmt, first + 11, row->rejection_message);
+}
+
+gboolean
+companies_local_store_save_row (CompaniesLocalStore *self,
+                                CompaniesStoreRow   *row,
+                                GError             **error)
+{
+  g_autoptr(CompaniesStmt) stmt = NULL;
+
+  stmt = companies_local_store_prepare (self, row->local_id == 0 ? row_insert_sql : row_update_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_text (stmt, 1, row->uuid, -1, SQLITE_STATIC);
+  companies_store_row_bind_state (row, stmt, 2);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    sqlite3_bind_text (stmt, 14 + i, row->values[i] != NULL ? row->values[i] : "", -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 23, row->add_sent ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 24, row->sent_changed & COMPANIES_ALL_FIELDS);
+  if (row->local_id != 0)
+    sqlite3_bind_int64 (stmt, 25, row->local_id);
+
+  if (!companies_local_store_step_done (self, stmt, error))
+    return FALSE;
+
+  if (row->local_id == 0)
+    row->local_id = sqlite3_last_insert_rowid (companies_local_store_get_db (self));
+
+  return TRUE;
+}
+
+CompaniesStmt *
+companies_store_row_prepare_insert (CompaniesLocalStore  *self,
+                                    GError              **error)
+{
+  return companies_local_store_prepare (self, row_insert_sql, error);
+}
+
+gboolean
+companies_local_store_remove_row (CompaniesLocalStore *self,
+                                  gint64               local_id,
+                                  GError             **error)
+{
+  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, row_delete_sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, local_id);
+  return companies_local_store_step_done (self, stmt, error);
+}

@@ -1,0 +1,98 @@
+/* companies-sync-cache.c: CompaniesSyncCache, the session and the store
+ * connection a sync client keeps between its runs (see the header).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "companies-sync"
+
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
+
+#include "companies-sync-cache.h"
+#include "companies-sync-http.h"
+
+struct _CompaniesSyncCache
+{
+  /* Keeps its connection to the server alive between syncs. Only a
+   * session without a CA file of its own is kept: a changed or removed
+   * file must fail the next sync. */
+  SoupSession         *session;
+  /* The store connection and its statements, with the file it opened:
+   * a file replaced since is opened anew. */
+  CompaniesLocalStore *store;
+  dev_t                dev;
+  ino_t                ino;
+};
+
+CompaniesSyncCache *
+companies_sync_cache_new (void)
+{
+  return g_new0 (CompaniesSyncCache, 1);
+}
+
+void
+companies_sync_cache_free (CompaniesSyncCache *cache)
+{
+  if (cache == NULL)
+    return;
+
+  g_clear_object (&cache->session);
+  g_clear_object (&cache->store);
+  g_free (cache);
+}
+
+SoupSession *
+companies_sync_cache_take_session (CompaniesSyncCache         *cache,
+                                   const CompaniesSyncConfig  *config,
+                                   GError                    **error)
+{
+  if (cache != NULL && cache->session != NULL && config->tls_ca_file == NULL)
+    return g_steal_pointer (&cache->session);
+
+  return companies_sync_http_session_new (config, error);
+}
+
+CompaniesLocalStore *
+companies_sync_cache_take_store (CompaniesSyncCache  *cache,
+                                 const char          *path,
+                                 GError             **error)
+{
+  CompaniesLocalStore *store;
+  GStatBuf info;
+
+  if (cache != NULL && cache->store != NULL)
+    {
+      g_autoptr(CompaniesLocalStore) kept = g_steal_pointer (&cache->store);
+
+      if (g_strcmp0 (companies_local_store_get_path (kept), path) == 0 &&
+          g_stat (path, &info) == 0 && info.st_dev == cache->dev && info.st_ino == cache->ino)
+        return g_steal_pointer (&kept);
+    }
+
+  store = companies_local_store_open (path, error);
+  if (store != NULL && cache != NULL && g_stat (path, &info) == 0)
+    {
+      cache->dev = info.st_dev;
+      cache->ino = info.st_ino;
+    }
+
+  return store;
+}
+
+void
+companies_sync_cache_keep (CompaniesSyncCache         *cache,
+                           CompaniesLocalStore        *store,
+                           SoupSession                *session,
+                           const CompaniesSyncConfig  *config)
+{
+  if (cache == NULL)
+    return;
+
+  g_set_object (&cache->store, store);
+  if (config->tls_ca_file == NULL)
+    g_set_object (&cache->session, session);
+}

@@ -1,0 +1,30 @@
+/* companies-sync-config.h: CompaniesSyncConfig, what one sync needs from
+ * its client, copied when it starts: the worker never reads the client's
+ * properties.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *database_path;
+  char *server_url;
+  char *token;         /* NULL: no Authorization header */
+  char *tls_ca_file;   /* NULL: the system's certificate authorities */
+} CompaniesSyncConfig;
+
+/* Copies the four values; a @tls_ca_file of NULL takes
+ * $COMPANIES_CA_FILE when that is set. */
+CompaniesSyncConfig *companies_sync_config_new  (const char          *database_path,
+                                                 const char          *server_url,
+                                                 const char          *token,
+                                                 const char          *tls_ca_file);
+void                 companies_sync_config_free (CompaniesSyncConfig *config);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesSyncConfig, companies_sync_config_free)
+
+G_END_DECLS
