@@ -173,28 +173,12 @@ companies_application_get_settings (CompaniesApplication *self)
   return self->settings;
 }
 
-CompaniesCompanyList *
-companies_application_get_company_list (CompaniesApplication *self)
-{
-  g_return_val_if_fail (COMPANIES_IS_APPLICATION (self), NULL);
-
-  return self->companies;
-}
-
 CompaniesLocalStore *
 companies_application_get_store (CompaniesApplication *self)
 {
   g_return_val_if_fail (COMPANIES_IS_APPLICATION (self), NULL);
 
   return self->store;
-}
-
-const GError *
-companies_application_get_store_error (CompaniesApplication *self)
-{
-  g_return_val_if_fail (COMPANIES_IS_APPLICATION (self), NULL);
-
-  return self->store_error;
 }
 
 CompaniesSyncScheduler *
@@ -254,11 +238,7 @@ companies_application_startup (GApplication *application)
    * with opening the display and making the window (at 100,000
    * companies, it takes longer than both). */
   self->store = companies_local_store_open (path, &self->store_error);
-  self->companies = companies_company_list_new ();
-  if (self->store != NULL)
-    companies_company_list_preload (self->companies,
-                                    companies_local_store_get_path (self->store),
-                                    companies_local_store_get_data_version (self->store));
+  self->companies = companies_company_list_new (self->store);
 
   G_APPLICATION_CLASS (companies_application_parent_class)->startup (application);
 
@@ -303,7 +283,8 @@ companies_application_activate (GApplication *application)
 
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
   if (window == NULL)
-    window = GTK_WINDOW (companies_window_new (self));
+    window = GTK_WINDOW (companies_window_new (GTK_APPLICATION (self), self->settings, self->companies,
+                                              self->scheduler, self->store_error));
 
   gtk_window_present (window);
 

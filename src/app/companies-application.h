@@ -6,7 +6,6 @@
 
 #include <gtk/gtk.h>
 
-#include "companies-company-list.h"
 #include "companies-local-store.h"
 #include "companies-sync-scheduler.h"
 
@@ -19,13 +18,10 @@ G_DECLARE_FINAL_TYPE (CompaniesApplication, companies_application, COMPANIES, AP
 CompaniesApplication   *companies_application_new                      (void);
 
 GSettings              *companies_application_get_settings             (CompaniesApplication *self);
-/* The store of the main thread; NULL when it could not be opened, and
- * then get_store_error () says why. Valid after startup. */
+/* The store of the main thread; NULL when it could not be opened. Valid
+ * after startup. */
 CompaniesLocalStore    *companies_application_get_store                (CompaniesApplication *self);
-const GError           *companies_application_get_store_error          (CompaniesApplication *self);
 CompaniesSyncScheduler *companies_application_get_scheduler            (CompaniesApplication *self);
-/* The companies the window lists (its first read starts at startup). */
-CompaniesCompanyList   *companies_application_get_company_list         (CompaniesApplication *self);
 
 /* The server address in use: COMPANIES_SERVER_URL, else the setting. */
 char                   *companies_application_dup_server_url           (CompaniesApplication *self);

@@ -1,10 +1,10 @@
 /* companies-editor-window.c: the window that adds or edits one company.
  *
- * A grid with a labelled entry for every field of protocol.md section 1
- * (the notes in a text view), each checked as it is typed with the same
- * rules as the server (companies_field_validate ()); the message shows
- * under the field once the person has touched it, and Save stays
- * disabled while any field is invalid. Save writes through the store's
+ * A CompaniesFieldRow for every field of docs/protocol.md section 1,
+ * each checked as it is typed with the same rules as the server
+ * (companies_field_validate ()); the message shows under the field once
+ * the person has touched it, and Save stays disabled while any field is
+ * invalid. Save writes through the store's
  * ForSync actions: a new company, or only the fields that changed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "companies-editor-window.h"
+#include "companies-field-row.h"
 
 struct _CompaniesEditorWindow
 {
@@ -26,10 +27,9 @@ struct _CompaniesEditorWindow
   GtkBox              *banner;
   GtkImage            *banner_icon;
   GtkLabel            *banner_label;
-  GtkGrid             *grid;
+  GtkBox              *field_box;
 
-  GtkWidget           *field_widgets[COMPANIES_N_FIELDS];
-  GtkLabel            *field_messages[COMPANIES_N_FIELDS];
+  CompaniesFieldRow   *field_rows[COMPANIES_N_FIELDS];
   char                *errors[COMPANIES_N_FIELDS];
   gboolean             touched[COMPANIES_N_FIELDS];
 
@@ -52,31 +52,7 @@ static char *
 get_field_text (CompaniesEditorWindow *self,
                 CompaniesField         field)
 {
-  GtkWidget *widget = self->field_widgets[field];
-
-  if (GTK_IS_TEXT_VIEW (widget))
-    {
-      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
-      GtkTextIter start, end;
-
-      gtk_text_buffer_get_bounds (buffer, &start, &end);
-      return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-    }
-
-  return g_strdup (gtk_editable_get_text (GTK_EDITABLE (widget)));
-}
-
-static void
-set_field_text (CompaniesEditorWindow *self,
-                CompaniesField         field,
-                const char            *text)
-{
-  GtkWidget *widget = self->field_widgets[field];
-
-  if (GTK_IS_TEXT_VIEW (widget))
-    gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget)), text, -1);
-  else
-    gtk_editable_set_text (GTK_EDITABLE (widget), text);
+  return companies_field_row_dup_text (self->field_rows[field]);
 }
 
 static void
@@ -109,18 +85,7 @@ validate_field (CompaniesEditorWindow *self,
     self->errors[field] = g_strdup (error->message);
 
   shown = !valid && self->touched[field];
-  gtk_label_set_text (self->field_messages[field], shown ? self->errors[field] : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->field_messages[field]), shown);
-
-  if (shown)
-    gtk_widget_add_css_class (self->field_widgets[field], "error");
-  else
-    gtk_widget_remove_css_class (self->field_widgets[field], "error");
-
-  gtk_accessible_update_state (GTK_ACCESSIBLE (self->field_widgets[field]),
-                               GTK_ACCESSIBLE_STATE_INVALID,
-                               shown ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
-                               -1);
+  companies_field_row_set_message (self->field_rows[field], shown ? self->errors[field] : NULL);
 
   return valid;
 }
@@ -145,9 +110,9 @@ update_save (CompaniesEditorWindow *self)
 
 static void
 field_changed_cb (CompaniesEditorWindow *self,
-                  gpointer               object)
+                  CompaniesFieldRow     *row)
 {
-  CompaniesField field = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (object), "field"));
+  CompaniesField field = companies_field_row_get_field (row);
 
   if (self->loading)
     return;
@@ -250,91 +215,6 @@ out:
 }
 
 static void
-add_field (CompaniesEditorWindow *self,
-           CompaniesField         field,
-           int                    row)
-{
-  GtkWidget *label, *widget, *message, *attach;
-
-  label = gtk_label_new (companies_field_get_label (field));
-  gtk_label_set_xalign (GTK_LABEL (label), 1);
-  gtk_widget_add_css_class (label, "dim-label");
-
-  if (field == COMPANIES_FIELD_NOTES)
-    {
-      GtkTextBuffer *buffer;
-
-      widget = gtk_text_view_new ();
-      gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (widget), GTK_WRAP_WORD_CHAR);
-      gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (widget), FALSE);
-      gtk_text_view_set_top_margin (GTK_TEXT_VIEW (widget), 6);
-      gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (widget), 6);
-      gtk_text_view_set_left_margin (GTK_TEXT_VIEW (widget), 8);
-      gtk_text_view_set_right_margin (GTK_TEXT_VIEW (widget), 8);
-      buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
-      g_object_set_data (G_OBJECT (buffer), "field", GUINT_TO_POINTER (field));
-      g_signal_connect_object (buffer, "changed", G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
-
-      attach = gtk_scrolled_window_new ();
-      gtk_scrolled_window_set_has_frame (GTK_SCROLLED_WINDOW (attach), TRUE);
-      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (attach), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
-      gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (attach), 120);
-      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (attach), widget);
-      gtk_widget_set_vexpand (attach, TRUE);
-      gtk_widget_set_valign (label, GTK_ALIGN_START);
-      gtk_widget_set_margin_top (label, 7);
-    }
-  else
-    {
-      widget = gtk_entry_new ();
-      gtk_entry_set_activates_default (GTK_ENTRY (widget), TRUE);
-      gtk_editable_set_width_chars (GTK_EDITABLE (widget), 30);
-
-      switch (field)
-        {
-        case COMPANIES_FIELD_EMAIL:
-          gtk_entry_set_input_purpose (GTK_ENTRY (widget), GTK_INPUT_PURPOSE_EMAIL);
-          break;
-        case COMPANIES_FIELD_PHONE:
-          gtk_entry_set_input_purpose (GTK_ENTRY (widget), GTK_INPUT_PURPOSE_PHONE);
-          break;
-        case COMPANIES_FIELD_WEBSITE:
-          gtk_entry_set_input_purpose (GTK_ENTRY (widget), GTK_INPUT_PURPOSE_URL);
-          break;
-        default:
-          break;
-        }
-
-      g_object_set_data (G_OBJECT (widget), "field", GUINT_TO_POINTER (field));
-      g_signal_connect_object (widget, "changed", G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
-      attach = widget;
-    }
-
-  gtk_widget_set_hexpand (attach, TRUE);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (label), widget);
-
-  message = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (message), 0);
-  gtk_label_set_wrap (GTK_LABEL (message), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (message), PANGO_WRAP_WORD_CHAR);
-  gtk_widget_set_margin_bottom (message, 6);
-  gtk_widget_add_css_class (message, "error");
-  gtk_widget_add_css_class (message, "caption");
-  gtk_widget_set_visible (message, FALSE);
-
-  gtk_accessible_update_relation (GTK_ACCESSIBLE (widget),
-                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY, message, NULL,
-                                  -1);
-
-  gtk_grid_attach (self->grid, label, 0, row, 1, 1);
-  gtk_grid_attach (self->grid, attach, 1, row, 1, 1);
-  gtk_grid_attach (self->grid, message, 1, row + 1, 1, 1);
-
-  self->field_widgets[field] = widget;
-  self->field_messages[field] = GTK_LABEL (message);
-}
-
-static void
 companies_editor_window_dispose (GObject *object)
 {
   CompaniesEditorWindow *self = (CompaniesEditorWindow *) object;
@@ -387,7 +267,7 @@ companies_editor_window_class_init (CompaniesEditorWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CompaniesEditorWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, CompaniesEditorWindow, banner_icon);
   gtk_widget_class_bind_template_child (widget_class, CompaniesEditorWindow, banner_label);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesEditorWindow, grid);
+  gtk_widget_class_bind_template_child (widget_class, CompaniesEditorWindow, field_box);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
 
@@ -397,13 +277,21 @@ companies_editor_window_class_init (CompaniesEditorWindowClass *klass)
 static void
 companies_editor_window_init (CompaniesEditorWindow *self)
 {
+  g_autoptr(GtkSizeGroup) labels = gtk_size_group_new (GTK_SIZE_GROUP_HORIZONTAL);
   GtkEventController *controller;
   GtkShortcut *shortcut;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* The labels share one width, so the entries line up. */
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    add_field (self, i, 2 * i);
+    {
+      GtkWidget *row = companies_field_row_new (i, labels);
+
+      g_signal_connect_object (row, "changed", G_CALLBACK (field_changed_cb), self, G_CONNECT_SWAPPED);
+      gtk_box_append (self->field_box, row);
+      self->field_rows[i] = COMPANIES_FIELD_ROW (row);
+    }
 
   gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->save_button));
 
@@ -443,7 +331,7 @@ companies_editor_window_new (GtkWindow           *parent,
 
   self->loading = TRUE;
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    set_field_text (self, i, company != NULL ? companies_company_get_field (company, i) : "");
+    companies_field_row_set_text (self->field_rows[i], company != NULL ? companies_company_get_field (company, i) : "");
   self->loading = FALSE;
 
   if (company != NULL &&
@@ -474,7 +362,7 @@ companies_editor_window_new (GtkWindow           *parent,
   update_save (self);
 
   /* The field to correct, or the name. */
-  gtk_widget_grab_focus (self->field_widgets[focus]);
+  gtk_widget_grab_focus (companies_field_row_get_editable (self->field_rows[focus]));
 
   return self;
 }
@@ -494,7 +382,7 @@ companies_editor_window_get_field_widget (CompaniesEditorWindow *self,
   g_return_val_if_fail (COMPANIES_IS_EDITOR_WINDOW (self), NULL);
   g_return_val_if_fail ((guint) field < COMPANIES_N_FIELDS, NULL);
 
-  return self->field_widgets[field];
+  return companies_field_row_get_editable (self->field_rows[field]);
 }
 
 const char *
@@ -504,10 +392,7 @@ companies_editor_window_get_field_message (CompaniesEditorWindow *self,
   g_return_val_if_fail (COMPANIES_IS_EDITOR_WINDOW (self), NULL);
   g_return_val_if_fail ((guint) field < COMPANIES_N_FIELDS, NULL);
 
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->field_messages[field])))
-    return NULL;
-
-  return gtk_label_get_text (self->field_messages[field]);
+  return companies_field_row_get_message (self->field_rows[field]);
 }
 
 const char *

@@ -1,10 +1,11 @@
 /* companies-preferences-window.c: server address, access token and
  * automatic sync.
  *
- * The address and the switch live in GSettings; the token in its own file
- * readable only by the user (see CompaniesApplication), written when the
- * window closes or Enter is pressed in it. Values set by the environment
- * (COMPANIES_SERVER_URL, COMPANIES_TOKEN) win and are shown as such.
+ * The address and the switch live in GSettings; the token is handed on
+ * by the "save-token" signal (CompaniesApplication keeps it in a file
+ * readable only by the user) when the window closes or Enter is pressed
+ * in it. Values set by the environment (COMPANIES_SERVER_URL,
+ * COMPANIES_TOKEN) win and are shown as such.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -28,11 +29,20 @@ struct _CompaniesPreferencesWindow
   GtkLabel             *token_message;
   GtkSwitch            *auto_sync_switch;
 
-  CompaniesApplication *application;
+  GSettings            *settings;    /* NULL while the fields are filled */
+  gboolean              server_url_overridden;
+  gboolean              token_overridden;
   char                 *saved_token;
 };
 
 G_DEFINE_FINAL_TYPE (CompaniesPreferencesWindow, companies_preferences_window, GTK_TYPE_WINDOW)
+
+enum {
+  SAVE_TOKEN,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 static gboolean
 is_server_url (const char *text)
@@ -72,9 +82,8 @@ server_url_changed_cb (CompaniesPreferencesWindow *self,
                        GtkEntry                   *entry)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-  GSettings *settings;
 
-  if (self->application == NULL || companies_application_get_server_url_overridden (self->application))
+  if (self->settings == NULL || self->server_url_overridden)
     return;
 
   if (!is_server_url (text))
@@ -88,30 +97,36 @@ server_url_changed_cb (CompaniesPreferencesWindow *self,
   set_message (self->server_url_message, NULL, FALSE);
   gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
 
-  settings = companies_application_get_settings (self->application);
-  g_settings_set_string (settings, "server-url", text);
+  g_settings_set_string (self->settings, "server-url", text);
 }
 
 static void
 save_token (CompaniesPreferencesWindow *self)
 {
   const char *token = gtk_editable_get_text (GTK_EDITABLE (self->token_entry));
-  g_autoptr(GError) error = NULL;
+  gboolean saved = FALSE;
 
-  if (self->application == NULL || companies_application_get_token_overridden (self->application))
+  if (self->settings == NULL || self->token_overridden)
     return;
 
   if (g_strcmp0 (token, self->saved_token) == 0)
     return;
 
-  if (!companies_application_save_token (self->application, token, &error))
-    {
-      set_message (self->token_message, error->message, TRUE);
-      return;
-    }
+  g_signal_emit (self, signals[SAVE_TOKEN], 0, token, &saved);
+  if (!saved)
+    return;
 
   g_free (self->saved_token);
   self->saved_token = g_strdup (token);
+}
+
+void
+companies_preferences_window_show_token_error (CompaniesPreferencesWindow *self,
+                                               const char                 *message)
+{
+  g_return_if_fail (COMPANIES_IS_PREFERENCES_WINDOW (self));
+
+  set_message (self->token_message, message, TRUE);
 }
 
 static void
@@ -135,7 +150,7 @@ companies_preferences_window_dispose (GObject *object)
   CompaniesPreferencesWindow *self = (CompaniesPreferencesWindow *) object;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), COMPANIES_TYPE_PREFERENCES_WINDOW);
-  g_clear_object (&self->application);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (companies_preferences_window_parent_class)->dispose (object);
 }
@@ -163,6 +178,14 @@ companies_preferences_window_class_init (CompaniesPreferencesWindowClass *klass)
   object_class->finalize = companies_preferences_window_finalize;
   window_class->close_request = companies_preferences_window_close_request;
 
+  signals[SAVE_TOKEN] =
+    g_signal_new ("save-token",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, g_signal_accumulator_first_wins, NULL, NULL,
+                  G_TYPE_BOOLEAN, 1,
+                  G_TYPE_STRING);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Companies/companies-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CompaniesPreferencesWindow, server_url_entry);
   gtk_widget_class_bind_template_child (widget_class, CompaniesPreferencesWindow, server_url_message);
@@ -182,35 +205,37 @@ companies_preferences_window_init (CompaniesPreferencesWindow *self)
 }
 
 CompaniesPreferencesWindow *
-companies_preferences_window_new (CompaniesApplication *application,
-                                  GtkWindow            *parent)
+companies_preferences_window_new (GtkWindow  *parent,
+                                  GSettings  *settings,
+                                  const char *server_url,
+                                  gboolean    server_url_overridden,
+                                  const char *token,
+                                  gboolean    token_overridden)
 {
   CompaniesPreferencesWindow *self;
-  GSettings *settings;
-  g_autofree char *server_url = NULL;
 
-  g_return_val_if_fail (COMPANIES_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (server_url != NULL, NULL);
 
   self = g_object_new (COMPANIES_TYPE_PREFERENCES_WINDOW,
                        "transient-for", parent,
                        NULL);
-  settings = companies_application_get_settings (application);
+  self->server_url_overridden = !!server_url_overridden;
+  self->token_overridden = !!token_overridden;
 
-  /* Filled before the application is set: no write back. */
-  server_url = companies_application_dup_server_url (application);
+  /* Filled before the settings are set: no write back. */
   gtk_editable_set_text (GTK_EDITABLE (self->server_url_entry), server_url);
-  if (companies_application_get_server_url_overridden (application))
+  if (server_url_overridden)
     {
       gtk_widget_set_sensitive (GTK_WIDGET (self->server_url_entry), FALSE);
       set_message (self->server_url_message,
                    _("Set by COMPANIES_SERVER_URL for this session"), FALSE);
     }
 
-  self->saved_token = companies_application_dup_token (application);
-  if (self->saved_token == NULL)
-    self->saved_token = g_strdup ("");
+  self->saved_token = g_strdup (token != NULL ? token : "");
   gtk_editable_set_text (GTK_EDITABLE (self->token_entry), self->saved_token);
-  if (companies_application_get_token_overridden (application))
+  if (token_overridden)
     {
       gtk_widget_set_sensitive (GTK_WIDGET (self->token_entry), FALSE);
       set_message (self->token_message, _("Set by COMPANIES_TOKEN for this session"), FALSE);
@@ -218,7 +243,7 @@ companies_preferences_window_new (CompaniesApplication *application,
 
   g_settings_bind (settings, "auto-sync", self->auto_sync_switch, "active", G_SETTINGS_BIND_DEFAULT);
 
-  self->application = g_object_ref (application);
+  self->settings = g_object_ref (settings);
 
   return self;
 }

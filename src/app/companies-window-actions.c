@@ -1,6 +1,8 @@
-/* companies-window-actions.c: the actions of the main window ("win.").
+/* companies-window-actions.c: the actions of the main window ("win.")
+ * and their enabled state.
  *
- * Every change goes through a ForSync action of the store.
+ * Every change goes through a ForSync action of the store, bracketed by
+ * the list's _begin_write () and the window's _end_write ().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -48,10 +50,10 @@ delete_action (GtkWidget  *widget,
   position = gtk_single_selection_get_selected (self->selection);
   deleted = companies_company_copy (company);
 
-  version = _companies_window_begin_write (self);
+  version = companies_company_list_begin_write (self->companies);
   if (!companies_local_store_delete_for_sync (self->store, companies_company_get_uuid (deleted), &error))
     {
-      _companies_window_show_error (self, error->message);
+      companies_notification_show_error (self->notification, error->message);
       return;
     }
 
@@ -64,7 +66,7 @@ delete_action (GtkWidget  *widget,
   else if (position > 0)
     gtk_single_selection_set_selected (self->selection, position - 1);
 
-  _companies_window_show_undo (self, deleted);
+  companies_notification_show_undo (self->notification, deleted);
 }
 
 static void
@@ -78,17 +80,17 @@ undo_delete_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   gint64 version;
 
-  if (self->deleted_company == NULL || self->store == NULL)
+  if (companies_notification_get_deleted (self->notification) == NULL || self->store == NULL)
     return;
 
-  deleted = g_object_ref (self->deleted_company);
-  _companies_window_hide_undo (self);
+  deleted = g_object_ref (companies_notification_get_deleted (self->notification));
+  companies_notification_hide (self->notification);
 
-  version = _companies_window_begin_write (self);
+  version = companies_company_list_begin_write (self->companies);
   restored = companies_local_store_undelete_for_sync (self->store, deleted, &error);
   if (restored == NULL)
     {
-      _companies_window_show_error (self, error->message);
+      companies_notification_show_error (self->notification, error->message);
       return;
     }
 
@@ -103,7 +105,7 @@ hide_undo_action (GtkWidget  *widget,
                   const char *action_name,
                   GVariant   *parameter)
 {
-  _companies_window_hide_undo (COMPANIES_WINDOW (widget));
+  companies_notification_hide (COMPANIES_WINDOW (widget)->notification);
 }
 
 static void
@@ -124,17 +126,7 @@ search_action (GtkWidget  *widget,
 {
   CompaniesWindow *self = COMPANIES_WINDOW (widget);
 
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-static CompaniesOverwrittenNotice *
-get_overwritten (CompaniesWindow *self)
-{
-  if (self->overwritten == NULL || self->overwritten->len == 0)
-    return NULL;
-
-  return g_ptr_array_index (self->overwritten, 0);
+  companies_search_bar_start (self->search);
 }
 
 static void
@@ -144,9 +136,9 @@ dismiss_overwritten (CompaniesWindow            *self,
   g_autoptr(GError) error = NULL;
 
   if (!companies_local_store_dismiss_overwritten (self->store, notice->notice_id, &error))
-    _companies_window_show_error (self, error->message);
+    companies_notification_show_error (self->notification, error->message);
 
-  _companies_window_reload_overwritten (self);
+  companies_overwritten_bar_reload (self->overwritten);
 }
 
 static void
@@ -155,7 +147,7 @@ restore_overwritten_action (GtkWidget  *widget,
                             GVariant   *parameter)
 {
   CompaniesWindow *self = COMPANIES_WINDOW (widget);
-  CompaniesOverwrittenNotice *notice = get_overwritten (self);
+  CompaniesOverwrittenNotice *notice = companies_overwritten_bar_get_notice (self->overwritten);
   const char *values[COMPANIES_N_FIELDS] = { NULL };
   g_autoptr(CompaniesCompany) restored = NULL;
   g_autoptr(GError) error = NULL;
@@ -167,14 +159,14 @@ restore_overwritten_action (GtkWidget  *widget,
   /* Restoring is an ordinary local edit of that one field. */
   values[notice->field] = notice->value;
 
-  version = _companies_window_begin_write (self);
+  version = companies_company_list_begin_write (self->companies);
   restored = companies_local_store_update_for_sync (self->store,
                                                     notice->uuid,
                                                     COMPANIES_FIELD_BIT (notice->field),
                                                     values,
                                                     &error);
   if (restored == NULL)
-    _companies_window_show_error (self, error->message);
+    companies_notification_show_error (self->notification, error->message);
   else
     _companies_window_end_write (self, version, restored);
 
@@ -187,7 +179,7 @@ dismiss_overwritten_action (GtkWidget  *widget,
                             GVariant   *parameter)
 {
   CompaniesWindow *self = COMPANIES_WINDOW (widget);
-  CompaniesOverwrittenNotice *notice = get_overwritten (self);
+  CompaniesOverwrittenNotice *notice = companies_overwritten_bar_get_notice (self->overwritten);
 
   if (notice != NULL && self->store != NULL)
     dismiss_overwritten (self, notice);
@@ -216,20 +208,37 @@ set_enabled (CompaniesWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), action_name, enabled);
 }
 
-void
-_companies_window_update_actions (CompaniesWindow *self)
+static void
+update_actions (CompaniesWindow *self)
 {
   gboolean has_store = self->store != NULL;
   gboolean has_selection = has_store && _companies_window_get_selected (self) != NULL;
-  gboolean has_overwritten = has_store && get_overwritten (self) != NULL;
+  gboolean has_overwritten = has_store && companies_overwritten_bar_get_notice (self->overwritten) != NULL;
 
   set_enabled (self, 0, "win.new", has_store);
   set_enabled (self, 1, "win.edit", has_selection);
   set_enabled (self, 2, "win.delete", has_selection);
-  set_enabled (self, 3, "win.undo-delete", has_store && self->deleted_company != NULL);
+  set_enabled (self, 3, "win.undo-delete",
+               has_store && companies_notification_get_deleted (self->notification) != NULL);
   set_enabled (self, 4, "win.sync", has_store);
   set_enabled (self, 5, "win.restore-overwritten", has_overwritten);
   set_enabled (self, 6, "win.dismiss-overwritten", has_overwritten);
+}
+
+void
+_companies_window_actions_init (CompaniesWindow *self)
+{
+  /* What the actions depend on notifies when it changes: the selection
+   * (a refresh that removes the selected row too), the company to
+   * restore, the overwritten value shown. */
+  g_signal_connect_object (self->selection, "notify::selected-item",
+                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->notification, "notify::deleted",
+                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->overwritten, "notify::notice",
+                           G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+
+  update_actions (self);
 }
 
 void

@@ -193,23 +193,25 @@ sorter_changed_cb (CompaniesWindow  *self,
 void
 _companies_window_columns_init (CompaniesWindow *self)
 {
-  GtkColumnViewColumn *columns[] = {
-    self->name_column,
-    self->city_column,
-    self->country_column,
-    self->phone_column,
-    self->email_column,
-  };
+  /* The columns of companies-window.ui, in their order: the state, then
+   * the text columns. */
+  GListModel *columns = gtk_column_view_get_columns (self->column_view);
+  g_autoptr(GtkColumnViewColumn) state_column = g_list_model_get_item (columns, 0);
+  g_autoptr(GtkColumnViewColumn) name_column = g_list_model_get_item (columns, 1);
 
-  G_STATIC_ASSERT (G_N_ELEMENTS (columns) == G_N_ELEMENTS (text_columns));
+  g_assert (g_list_model_get_n_items (columns) == 1 + G_N_ELEMENTS (text_columns));
 
-  setup_state_column (self->state_column);
+  setup_state_column (state_column);
 
-  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
-    setup_text_column (columns[i], &text_columns[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (text_columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, 1 + i);
+
+      setup_text_column (column, &text_columns[i]);
+    }
 
   /* Sorted by name until a header is clicked. */
   g_signal_connect_object (gtk_column_view_get_sorter (self->column_view), "changed",
                            G_CALLBACK (sorter_changed_cb), self, G_CONNECT_SWAPPED);
-  gtk_column_view_sort_by_column (self->column_view, self->name_column, GTK_SORT_ASCENDING);
+  gtk_column_view_sort_by_column (self->column_view, name_column, GTK_SORT_ASCENDING);
 }

@@ -1,17 +1,18 @@
 /* companies-window.c: the main window, the list of companies.
  *
- * The list is a model chain: CompaniesCompanyList (a GListModel kept in
- * step with the store) → GtkSortListModel (the column view's sorter) →
- * CompaniesSearchModel (the search) → GtkSingleSelection → GtkColumnView.
- * Sorting comes before filtering so that a search keystroke never makes
- * the sort model build its keys again.
+ * The list is a model chain: CompaniesCompanyList (a GListModel that
+ * follows the store by itself, see list/) → GtkSortListModel (the column
+ * view's sorter) → CompaniesSearchModel (the search) →
+ * GtkSingleSelection → GtkColumnView. Sorting comes before filtering so
+ * that a search keystroke never makes the sort model build its keys
+ * again.
  *
- * The list is read in a worker thread (its own store connection) at start
- * (a read the application began before making the window), after each
- * sync and whenever the database file's data version moves (another
- * process, such as companies-cli, wrote to it), then merged in with the
- * fewest items-changed. The app's own writes go through the
- * ForSync actions on the main thread and update their row at once.
+ * The window places the widgets of widgets/ (Sync button, search bar,
+ * overwritten bar, status pages, notification, status line) and tells
+ * them when the store changed; they tell it what the person did by
+ * signals. The window's own writes go through the ForSync actions
+ * (companies-window-actions.c), bracketed by the list's _begin_write ()
+ * and _end_write ().
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,16 +23,18 @@
 #include "companies-editor-window.h"
 #include "companies-window-private.h"
 
-/* How often the database file is checked for writes of other processes. */
-#define DATA_VERSION_POLL_SECONDS 2
-
 G_DEFINE_FINAL_TYPE (CompaniesWindow, companies_window, GTK_TYPE_APPLICATION_WINDOW)
 
-static CompaniesApplication *
-get_application (CompaniesWindow *self)
-{
-  return COMPANIES_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-}
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  PROP_COMPANIES,
+  PROP_SCHEDULER,
+  PROP_STORE_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void
 update_view_state (CompaniesWindow *self)
@@ -40,7 +43,7 @@ update_view_state (CompaniesWindow *self)
 
   if (self->store == NULL)
     page = "error";
-  else if (!self->loaded)
+  else if (!companies_company_list_get_loaded (self->companies))
     page = "loading";
   else if (companies_company_list_get_n_items (self->companies) == 0)
     page = "empty";
@@ -57,7 +60,8 @@ update_view_state (CompaniesWindow *self)
 static void
 sort_pending_cb (CompaniesWindow *self)
 {
-  if (!self->loaded || gtk_sort_list_model_get_pending (self->sort_model) > 0)
+  if (!companies_company_list_get_loaded (self->companies) ||
+      gtk_sort_list_model_get_pending (self->sort_model) > 0)
     return;
 
   g_signal_handlers_disconnect_by_func (self->sort_model, sort_pending_cb, self);
@@ -73,14 +77,6 @@ model_items_changed_cb (CompaniesWindow *self,
 {
   if (removed != added)
     update_view_state (self);
-}
-
-static void
-selection_changed_cb (CompaniesWindow    *self,
-                      GParamSpec         *pspec,
-                      GtkSingleSelection *selection)
-{
-  _companies_window_update_actions (self);
 }
 
 CompaniesCompany *
@@ -108,154 +104,64 @@ _companies_window_select (CompaniesWindow  *self,
     }
 }
 
-/* --- Reading the store --- */
+/* --- The list following the store --- */
 
 static void
-companies_loaded_cb (GObject      *object,
-                     GAsyncResult *result,
-                     gpointer      user_data)
+list_loaded_cb (CompaniesWindow      *self,
+                GParamSpec           *pspec,
+                CompaniesCompanyList *companies)
 {
-  g_autoptr(CompaniesWindow) self = user_data;
-  g_autoptr(CompaniesListUpdate) update = NULL;
-  g_autoptr(GError) error = NULL;
+  companies_search_model_prepare_when_idle (self->filter_model);
+  sort_pending_cb (self);
+}
 
-  update = companies_company_list_load_finish (COMPANIES_COMPANY_LIST (object), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  self->loading = FALSE;
-
-  if (update == NULL)
-    {
-      g_debug ("Could not read the companies: %s", error->message);
-      _companies_window_show_error (self, error->message);
-    }
-  else if (self->wrote_while_loading)
-    {
-      /* What was read misses our own write: read again rather than show
-       * the row going and coming back. */
-      self->reload_again = TRUE;
-    }
-  else
-    {
-      gint64 read_done = g_get_monotonic_time ();
-      guint n_signals;
-
-      n_signals = companies_company_list_apply (self->companies, update);
-      self->known_data_version = self->loading_data_version;
-      self->loaded = TRUE;
-      companies_search_model_prepare_when_idle (self->filter_model);
-      sort_pending_cb (self);
-
-      g_debug ("Read %u companies in %.1f ms, merged them in %.1f ms with %u items-changed",
-               companies_list_update_get_n_companies (update),
-               (read_done - self->loading_started) / 1000.0,
-               (g_get_monotonic_time () - read_done) / 1000.0,
-               n_signals);
-    }
-
-  self->wrote_while_loading = FALSE;
+static void
+list_read_finished_cb (CompaniesWindow            *self,
+                       const CompaniesStoreStatus *status,
+                       const GError               *error,
+                       CompaniesCompanyList       *companies)
+{
+  if (error != NULL)
+    companies_notification_show_error (self->notification, error->message);
 
   update_view_state (self);
-  _companies_window_update_actions (self);
-  /* The counts the worker read with the list, when it is what shows. */
-  _companies_window_show_status (self, update != NULL && self->loaded && !self->reload_again
-                                         ? companies_list_update_get_status (update) : NULL);
-
-  if (self->reload_again)
-    {
-      self->reload_again = FALSE;
-      _companies_window_reload (self);
-    }
+  companies_status_line_update (self->status_line, status);
 }
 
-void
-_companies_window_reload (CompaniesWindow *self)
+static void
+store_changed_cb (CompaniesWindow      *self,
+                  CompaniesCompanyList *companies)
 {
-  if (self->store == NULL)
-    return;
-
-  if (self->loading)
-    {
-      self->reload_again = TRUE;
-      return;
-    }
-
-  self->loading = TRUE;
-  self->loading_started = g_get_monotonic_time ();
-  /* A read the application started early is taken over: its version
-   * is the one from when it started. */
-  if (!companies_company_list_get_preload_version (self->companies, &self->loading_data_version))
-    self->loading_data_version = companies_local_store_get_data_version (self->store);
-
-  companies_company_list_load_async (self->companies,
-                                     companies_local_store_get_path (self->store),
-                                     self->cancellable,
-                                     companies_loaded_cb,
-                                     g_object_ref (self));
+  companies_overwritten_bar_reload (self->overwritten);
 }
 
-/* Reads the list again when the database file changed since it was last
- * read: a sync, or another process such as companies-cli. */
-void
-_companies_window_refresh_if_changed (CompaniesWindow *self)
-{
-  if (self->store == NULL)
-    return;
-
-  if (self->loading)
-    {
-      /* The read going on may have started before that write. */
-      self->reload_again = TRUE;
-      return;
-    }
-
-  if (companies_local_store_get_data_version (self->store) != self->known_data_version)
-    {
-      _companies_window_reload (self);
-      _companies_window_reload_overwritten (self);
-    }
-}
-
-static gboolean
-data_version_poll_cb (gpointer user_data)
-{
-  CompaniesWindow *self = user_data;
-
-  if (!self->loading)
-    _companies_window_refresh_if_changed (self);
-
-  return G_SOURCE_CONTINUE;
-}
-
-/* Our own writes: the caller takes the data version before writing and
- * hands it back with the written company, so that a write of another
- * process in between is still noticed. */
-gint64
-_companies_window_begin_write (CompaniesWindow *self)
-{
-  return companies_local_store_get_data_version (self->store);
-}
-
+/* Our own writes: the list took @written in; what shows follows. */
 void
 _companies_window_end_write (CompaniesWindow  *self,
                              gint64            version_before,
                              CompaniesCompany *written)
 {
-  if (written != NULL)
-    companies_company_list_upsert (self->companies, written);
-
-  if (self->loading)
-    self->wrote_while_loading = TRUE;
-  else if (self->known_data_version == version_before)
-    self->known_data_version = companies_local_store_get_data_version (self->store);
-
+  companies_company_list_end_write (self->companies, version_before, written);
   companies_sync_scheduler_local_change (self->scheduler);
 
   update_view_state (self);
-  _companies_window_update_actions (self);
-  _companies_window_update_status (self);
+  companies_status_line_update (self->status_line, NULL);
+}
+
+/* --- The sync --- */
+
+static void
+sync_finished_cb (CompaniesWindow        *self,
+                  CompaniesSyncResult    *result,
+                  GError                 *error,
+                  CompaniesSyncScheduler *scheduler)
+{
+  /* The worker's connection wrote: the list reads again (one merge, one
+   * items-changed or the few that the changed rows need). A failed sync
+   * may have applied some pages before it failed. */
+  companies_company_list_refresh_if_changed (self->companies);
+  if (result != NULL && result->overwritten > 0)
+    companies_overwritten_bar_reload (self->overwritten);
 }
 
 /* --- The editor --- */
@@ -264,7 +170,7 @@ static void
 editor_saving_cb (CompaniesWindow       *self,
                   CompaniesEditorWindow *editor)
 {
-  self->editor_version_before = _companies_window_begin_write (self);
+  self->editor_version_before = companies_company_list_begin_write (self->companies);
 }
 
 static void
@@ -336,50 +242,49 @@ column_view_activate_cb (CompaniesWindow *self,
     companies_window_edit_company (self, company);
 }
 
+static void
+rejected_activated_cb (CompaniesWindow     *self,
+                       CompaniesCompany    *company,
+                       CompaniesStatusLine *status_line)
+{
+  _companies_window_select (self, company);
+  companies_window_edit_company (self, company);
+}
+
 /* --- Search --- */
 
 static void
-search_changed_cb (CompaniesWindow *self,
-                   GtkSearchEntry  *entry)
+search_changed_cb (CompaniesWindow    *self,
+                   const char         *text,
+                   CompaniesSearchBar *search)
 {
   gint64 started = g_get_monotonic_time ();
 
   if (self->search_filter == NULL)
     return;
 
-  companies_search_filter_set_text (self->search_filter,
-                                    gtk_editable_get_text (GTK_EDITABLE (entry)));
+  companies_search_filter_set_text (self->search_filter, text);
   _companies_window_update_watched (self);
   update_view_state (self);
 
   g_debug ("Filtered for “%s” in %.1f ms: %u of %u shown",
-           gtk_editable_get_text (GTK_EDITABLE (entry)),
+           text,
            (g_get_monotonic_time () - started) / 1000.0,
            g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)),
            companies_company_list_get_n_items (self->companies));
 }
 
 static void
-stop_search_cb (CompaniesWindow *self,
-                GtkSearchEntry  *entry)
+search_mode_changed_cb (CompaniesWindow    *self,
+                        GParamSpec         *pspec,
+                        CompaniesSearchBar *search)
 {
-  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-}
-
-static void
-search_mode_changed_cb (CompaniesWindow *self,
-                        GParamSpec      *pspec,
-                        GtkSearchBar    *search_bar)
-{
-  if (self->search_entry == NULL || self->column_view == NULL)
+  if (self->column_view == NULL)
     return;
 
-  if (!gtk_search_bar_get_search_mode (search_bar))
-    {
-      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-      if (gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
-        gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
-    }
+  if (!companies_search_bar_get_search_mode (search) &&
+      gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
 }
 
 /* --- The window --- */
@@ -387,20 +292,18 @@ search_mode_changed_cb (CompaniesWindow *self,
 static void
 restore_window_state (CompaniesWindow *self)
 {
-  GSettings *settings = companies_application_get_settings (get_application (self));
-  int width = g_settings_get_int (settings, "window-width");
-  int height = g_settings_get_int (settings, "window-height");
+  int width = g_settings_get_int (self->settings, "window-width");
+  int height = g_settings_get_int (self->settings, "window-height");
 
   gtk_window_set_default_size (GTK_WINDOW (self), MAX (width, 360), MAX (height, 294));
 
-  if (g_settings_get_boolean (settings, "window-maximized"))
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
     gtk_window_maximize (GTK_WINDOW (self));
 }
 
 static void
 save_window_state (CompaniesWindow *self)
 {
-  GSettings *settings = companies_application_get_settings (get_application (self));
   gboolean maximized = gtk_window_is_maximized (GTK_WINDOW (self));
   int width, height;
 
@@ -408,10 +311,10 @@ save_window_state (CompaniesWindow *self)
   if (!maximized)
     {
       gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
-      g_settings_set_int (settings, "window-width", width);
-      g_settings_set_int (settings, "window-height", height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
     }
-  g_settings_set_boolean (settings, "window-maximized", maximized);
+  g_settings_set_boolean (self->settings, "window-maximized", maximized);
 }
 
 static gboolean
@@ -426,24 +329,13 @@ companies_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (companies_window_parent_class)->close_request (window);
 }
 
-static gboolean
-status_tick_cb (gpointer user_data)
-{
-  /* "Synced 2 minutes ago" grows older. */
-  _companies_window_update_status (user_data);
-
-  return G_SOURCE_CONTINUE;
-}
-
 /* companies → sort → filter → selection, over the application's list
  * (whose first read may have started before the window). */
 static void
-setup_models (CompaniesWindow      *self,
-              CompaniesCompanyList *companies)
+setup_models (CompaniesWindow *self)
 {
   GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
 
-  self->companies = g_object_ref (companies);
   self->sort_model = gtk_sort_list_model_new (g_object_ref (companies_company_list_get_model (self->companies)),
                                               sorter != NULL ? g_object_ref (sorter) : NULL);
   /* The first read comes in name order: sorting it in steps lets the
@@ -466,59 +358,115 @@ setup_models (CompaniesWindow      *self,
                            G_CALLBACK (model_items_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (model_items_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->selection, "notify::selected-item",
-                           G_CALLBACK (selection_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
-/* "application" is not a construct property of GtkWindow: everything
- * that needs it starts here, once it is set. */
 static void
-companies_window_setup (CompaniesWindow      *self,
-                        CompaniesApplication *application)
+companies_window_constructed (GObject *object)
 {
-  const GError *store_error;
+  CompaniesWindow *self = (CompaniesWindow *) object;
 
-  g_assert (get_application (self) == application);
+  G_OBJECT_CLASS (companies_window_parent_class)->constructed (object);
 
-  self->store = companies_application_get_store (application);
+  g_assert (self->settings != NULL && self->companies != NULL && self->scheduler != NULL);
+
+  self->store = companies_company_list_get_store (self->companies);
   if (self->store != NULL)
     g_object_ref (self->store);
-  self->scheduler = g_object_ref (companies_application_get_scheduler (application));
 
-  store_error = companies_application_get_store_error (application);
-  if (store_error != NULL)
-    gtk_label_set_text (self->error_label, store_error->message);
+  if (self->store_error != NULL)
+    gtk_label_set_text (self->error_label, self->store_error->message);
 
-  setup_models (self, companies_application_get_company_list (application));
+  setup_models (self);
 
   restore_window_state (self);
 
-  _companies_window_status_init (self);
+  g_object_bind_property (self->scheduler, "is-syncing",
+                          self->sync_button, "syncing",
+                          G_BINDING_SYNC_CREATE);
+  g_object_set (self->status_line,
+                "store", self->store,
+                "scheduler", self->scheduler,
+                "companies", companies_company_list_get_model (self->companies),
+                NULL);
+  g_object_set (self->overwritten, "store", self->store, NULL);
 
-  if (self->store != NULL)
-    {
-      _companies_window_reload (self);
-      _companies_window_reload_overwritten (self);
-      self->data_version_source = g_timeout_add_seconds (DATA_VERSION_POLL_SECONDS,
-                                                         data_version_poll_cb, self);
-    }
-  self->status_source = g_timeout_add_seconds (30, status_tick_cb, self);
+  g_signal_connect_object (self->scheduler, "sync-finished",
+                           G_CALLBACK (sync_finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->companies, "notify::loaded",
+                           G_CALLBACK (list_loaded_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->companies, "read-finished",
+                           G_CALLBACK (list_read_finished_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->companies, "store-changed",
+                           G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+
+  if (companies_company_list_get_loaded (self->companies))
+    list_loaded_cb (self, NULL, self->companies);
+
+  companies_overwritten_bar_reload (self->overwritten);
 
   update_view_state (self);
-  _companies_window_update_actions (self);
-  _companies_window_update_status (self);
+  companies_status_line_update (self->status_line, NULL);
+  _companies_window_actions_init (self);
+}
+
+static void
+companies_window_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  CompaniesWindow *self = COMPANIES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+    case PROP_COMPANIES:
+      self->companies = g_value_dup_object (value);
+      break;
+    case PROP_SCHEDULER:
+      self->scheduler = g_value_dup_object (value);
+      break;
+    case PROP_STORE_ERROR:
+      self->store_error = g_value_dup_boxed (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+companies_window_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  CompaniesWindow *self = COMPANIES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_COMPANIES:
+      g_value_set_object (value, self->companies);
+      break;
+    case PROP_SCHEDULER:
+      g_value_set_object (value, self->scheduler);
+      break;
+    case PROP_STORE_ERROR:
+      g_value_set_boxed (value, self->store_error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
 companies_window_dispose (GObject *object)
 {
   CompaniesWindow *self = (CompaniesWindow *) object;
-
-  g_cancellable_cancel (self->cancellable);
-
-  g_clear_handle_id (&self->data_version_source, g_source_remove);
-  g_clear_handle_id (&self->status_source, g_source_remove);
-  g_clear_handle_id (&self->undo_source, g_source_remove);
 
   if (self->editor != NULL)
     gtk_window_destroy (g_steal_pointer (&self->editor));
@@ -530,10 +478,9 @@ companies_window_dispose (GObject *object)
   g_clear_object (&self->search_filter);
   g_clear_object (&self->sort_model);
   g_clear_object (&self->companies);
-  g_clear_object (&self->deleted_company);
-  g_clear_pointer (&self->overwritten, g_ptr_array_unref);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->store);
+  g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (companies_window_parent_class)->dispose (object);
 }
@@ -543,7 +490,7 @@ companies_window_finalize (GObject *object)
 {
   CompaniesWindow *self = (CompaniesWindow *) object;
 
-  g_clear_object (&self->cancellable);
+  g_clear_error (&self->store_error);
 
   G_OBJECT_CLASS (companies_window_parent_class)->finalize (object);
 }
@@ -555,49 +502,56 @@ companies_window_class_init (CompaniesWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
+  object_class->constructed = companies_window_constructed;
   object_class->dispose = companies_window_dispose;
   object_class->finalize = companies_window_finalize;
+  object_class->get_property = companies_window_get_property;
+  object_class->set_property = companies_window_set_property;
 
   window_class->close_request = companies_window_close_request;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_COMPANIES] =
+    g_param_spec_object ("companies", NULL, NULL,
+                         COMPANIES_TYPE_COMPANY_LIST,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SCHEDULER] =
+    g_param_spec_object ("scheduler", NULL, NULL,
+                         COMPANIES_TYPE_SYNC_SCHEDULER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_STORE_ERROR] =
+    g_param_spec_boxed ("store-error", NULL, NULL,
+                        G_TYPE_ERROR,
+                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (COMPANIES_TYPE_NOTIFICATION);
+  g_type_ensure (COMPANIES_TYPE_OVERWRITTEN_BAR);
+  g_type_ensure (COMPANIES_TYPE_SEARCH_BAR);
+  g_type_ensure (COMPANIES_TYPE_STATUS_LINE);
+  g_type_ensure (COMPANIES_TYPE_STATUS_PAGE);
+  g_type_ensure (COMPANIES_TYPE_SYNC_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Companies/companies-window.ui");
 
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, sync_button);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, sync_button_stack);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, sync_spinner);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, search_button);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, primary_menu_button);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, search_bar);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, overwritten_bar);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, overwritten_label);
+  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, search);
+  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, overwritten);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, loading_spinner);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, column_view);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, state_column);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, name_column);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, city_column);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, country_column);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, phone_column);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, email_column);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, error_label);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, empty_add_button);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, undo_revealer);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, undo_label);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, progress_bar);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, status_label);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, rejected_button);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, rejected_popover);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, rejected_list);
+  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, notification);
+  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, status_line);
 
   gtk_widget_class_bind_template_callback (widget_class, column_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
-  gtk_widget_class_bind_template_callback_full (widget_class, "rejected_popover_show_cb",
-                                                G_CALLBACK (_companies_window_rejected_popover_show_cb));
-  gtk_widget_class_bind_template_callback_full (widget_class, "rejected_row_activated_cb",
-                                                G_CALLBACK (_companies_window_rejected_row_activated_cb));
+  gtk_widget_class_bind_template_callback (widget_class, search_mode_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, rejected_activated_cb);
 
   _companies_window_class_actions_init (widget_class);
 }
@@ -607,36 +561,34 @@ companies_window_init (CompaniesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->cancellable = g_cancellable_new ();
-
   _companies_window_columns_init (self);
 
-  /* Search: Ctrl+F, the toggle button, or just typing. A keystroke
-   * filters at once: GtkSearchEntry's default wait (150 ms) was longer
-   * than the filtering it spares. */
-  gtk_search_entry_set_search_delay (self->search_entry, 0);
-  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
-  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self));
+  /* Search: Ctrl+F, the toggle button, or just typing. */
+  g_object_set (self->search, "key-capture-widget", self, NULL);
   g_object_bind_property (self->search_button, "active",
-                          self->search_bar, "search-mode-enabled",
+                          self->search, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
-  g_signal_connect_object (self->search_bar, "notify::search-mode-enabled",
-                           G_CALLBACK (search_mode_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 CompaniesWindow *
-companies_window_new (CompaniesApplication *application)
+companies_window_new (GtkApplication         *application,
+                      GSettings              *settings,
+                      CompaniesCompanyList   *companies,
+                      CompaniesSyncScheduler *scheduler,
+                      const GError           *store_error)
 {
-  CompaniesWindow *self;
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+  g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (companies), NULL);
+  g_return_val_if_fail (COMPANIES_IS_SYNC_SCHEDULER (scheduler), NULL);
 
-  g_return_val_if_fail (COMPANIES_IS_APPLICATION (application), NULL);
-
-  self = g_object_new (COMPANIES_TYPE_WINDOW,
+  return g_object_new (COMPANIES_TYPE_WINDOW,
                        "application", application,
+                       "settings", settings,
+                       "companies", companies,
+                       "scheduler", scheduler,
+                       "store-error", store_error,
                        NULL);
-  companies_window_setup (self, application);
-
-  return self;
 }
 
 GListModel *
@@ -660,5 +612,5 @@ companies_window_get_loaded (CompaniesWindow *self)
 {
   g_return_val_if_fail (COMPANIES_IS_WINDOW (self), FALSE);
 
-  return self->loaded;
+  return companies_company_list_get_loaded (self->companies);
 }

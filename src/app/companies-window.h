@@ -6,8 +6,9 @@
 
 #include <gtk/gtk.h>
 
-#include "companies-application.h"
 #include "companies-company.h"
+#include "companies-company-list.h"
+#include "companies-sync-scheduler.h"
 
 G_BEGIN_DECLS
 
@@ -15,7 +16,15 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CompaniesWindow, companies_window, COMPANIES, WINDOW, GtkApplicationWindow)
 
-CompaniesWindow *companies_window_new                (CompaniesApplication *application);
+/* Construct properties: "settings" (the window's size is kept there),
+ * "companies" (the list, which follows the store, if any), "scheduler",
+ * and "store-error" (why the store could not be opened, or NULL). */
+
+CompaniesWindow *companies_window_new                (GtkApplication         *application,
+                                                      GSettings              *settings,
+                                                      CompaniesCompanyList   *companies,
+                                                      CompaniesSyncScheduler *scheduler,
+                                                      const GError           *store_error);
 
 /* The model the column view shows (sorted, filtered), and the selection. */
 GListModel      *companies_window_get_visible_model  (CompaniesWindow      *self);

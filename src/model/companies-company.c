@@ -529,3 +529,33 @@ companies_company_steal_app_data (CompaniesCompany *self)
 
   return data;
 }
+
+void
+companies_company_assign (CompaniesCompany *self,
+                          CompaniesCompany *source)
+{
+  g_return_if_fail (COMPANIES_IS_COMPANY (self));
+  g_return_if_fail (COMPANIES_IS_COMPANY (source));
+
+  if (self == source)
+    return;
+
+  /* Through the setters, so that only what changed notifies, once. */
+  g_object_freeze_notify (G_OBJECT (self));
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    companies_company_set_field (self, i, source->values[i]);
+
+  companies_company_set_id (self, source->id);
+  companies_company_set_version (self, source->version);
+  companies_company_set_is_from_server (self, source->is_from_server);
+  companies_company_set_is_modified (self, source->is_modified);
+  companies_company_set_is_active (self, source->is_active);
+  companies_company_set_changed_fields (self, source->changed_fields);
+  companies_company_set_rejection (self,
+                                   source->rejection_code,
+                                   source->rejection_field,
+                                   source->rejection_message);
+
+  g_object_thaw_notify (G_OBJECT (self));
+}

@@ -115,4 +115,10 @@ void                companies_company_set_app_data          (CompaniesCompany *s
 /* Takes the data out without freeing it. */
 gpointer            companies_company_steal_app_data        (CompaniesCompany *self);
 
+/* Gives @self every value of @source (fields, ids, flags, rejection)
+ * but its uuid and its app data: a row of a list takes a newer read of
+ * the same company and stays the same object. Notifies what changed. */
+void                companies_company_assign                (CompaniesCompany *self,
+                                                             CompaniesCompany *source);
+
 G_END_DECLS

@@ -280,6 +280,59 @@ test_copy_and_equal (void)
   g_assert_finalize_object (g_steal_pointer (&company));
 }
 
+/* Assigning copies every value but the uuid, keeps the object and
+ * notifies each changed property once. */
+static void
+test_assign (void)
+{
+  g_autoptr(CompaniesCompany) company = companies_company_new ();
+  g_autoptr(CompaniesCompany) newer = companies_company_new ();
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  Notes notes = { counts };
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *other_uuid = g_uuid_string_random ();
+
+  g_object_set (company,
+                "uuid", uuid, "id", (gint64) 9, "version", (gint64) 12,
+                "name", "Acme", "city", "Porto", "is-from-server", TRUE,
+                "rejection-code", "invalid_field", "rejection-field", "email", "rejection-message", "bad",
+                NULL);
+  /* Newer: another name, notes, version, modified; no rejection. */
+  g_object_set (newer,
+                "uuid", other_uuid, "id", (gint64) 9, "version", (gint64) 13,
+                "name", "Acme Ltd", "city", "Porto", "notes", "New notes", "is-from-server", TRUE,
+                "is-modified", TRUE, "changed-fields", COMPANIES_FIELD_BIT (COMPANIES_FIELD_NAME),
+                NULL);
+
+  g_signal_connect (company, "notify", G_CALLBACK (notified_cb), &notes);
+  companies_company_assign (company, newer);
+
+  g_assert_cmpstr (companies_company_get_uuid (company), ==, uuid);
+  companies_company_set_uuid (newer, uuid);
+  g_assert_true (companies_company_equal (company, newer));
+
+  g_assert_cmpuint (count_of (&notes, "name"), ==, 1);
+  g_assert_cmpuint (count_of (&notes, "notes"), ==, 1);
+  g_assert_cmpuint (count_of (&notes, "version"), ==, 1);
+  g_assert_cmpuint (count_of (&notes, "is-modified"), ==, 1);
+  g_assert_cmpuint (count_of (&notes, "changed-fields"), ==, 1);
+  g_assert_cmpuint (count_of (&notes, "rejection-code"), ==, 1);
+  g_assert_cmpuint (count_of (&notes, "sync-state"), ==, 1);
+  g_assert_cmpuint (count_of (&notes, "city"), ==, 0);
+  g_assert_cmpuint (count_of (&notes, "id"), ==, 0);
+  g_assert_cmpuint (count_of (&notes, "uuid"), ==, 0);
+  g_assert_cmpint (companies_company_get_sync_state (company), ==, COMPANIES_SYNC_STATE_PENDING_CHANGE);
+
+  /* The same values again: nothing. */
+  notes_reset (&notes);
+  companies_company_assign (company, newer);
+  g_assert_cmpuint (g_hash_table_size (counts), ==, 0);
+
+  g_signal_handlers_disconnect_by_func (company, notified_cb, &notes);
+  g_assert_finalize_object (g_steal_pointer (&newer));
+  g_assert_finalize_object (g_steal_pointer (&company));
+}
+
 /* The list holds 100,000 of these: make sure they are cheap to make. */
 static void
 test_many (void)
@@ -311,6 +364,7 @@ main (int   argc,
   g_test_add_func ("/company/sync-state", test_sync_state);
   g_test_add_func ("/company/notify", test_notify);
   g_test_add_func ("/company/copy-and-equal", test_copy_and_equal);
+  g_test_add_func ("/company/assign", test_assign);
   g_test_add_func ("/company/many", test_many);
 
   return g_test_run ();

@@ -315,14 +315,36 @@ companies_ui_select_row (CompaniesUiFixture *fixture,
   g_error ("No row named %s", name);
 }
 
+/* The widget of that id in @widget's tree, the templates of the widgets
+ * it holds included (a popover counts as its button's child). */
+static GtkWidget *
+find_by_id (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (widget)), name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_id (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 GtkWidget *
 companies_ui_get_child (CompaniesUiFixture *fixture,
                         const char         *name)
 {
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (fixture->window), COMPANIES_TYPE_WINDOW, name);
+  GtkWidget *child = find_by_id (GTK_WIDGET (fixture->window), name);
 
   g_assert_true (GTK_IS_WIDGET (child));
-  return GTK_WIDGET (child);
+  return child;
 }
 
 const char *

@@ -96,7 +96,8 @@ CompaniesCompany *companies_ui_find_row               (CompaniesUiFixture *fixtu
 void              companies_ui_select_row             (CompaniesUiFixture *fixture,
                                                        const char         *name);
 
-/* A template child of the main window. */
+/* A widget of the main window by its id in a template: the window's own
+ * or that of a widget it holds. */
 GtkWidget        *companies_ui_get_child              (CompaniesUiFixture *fixture,
                                                        const char         *name);
 const char       *companies_ui_get_status_text        (CompaniesUiFixture *fixture);

@@ -1,7 +1,8 @@
 /* test-company-list.c: the list model's refresh keeps the same objects,
  * updates them in place and announces only what it must, in few
- * items-changed signals; a first read started early (a preload) is
- * taken over, indexed and in name order; a text cell follows its
+ * items-changed signals; its first read (started when it is made) comes
+ * indexed, in name order and in one signal; it reads again after writes
+ * of others but not after its own; a text cell follows its
  * company; the search model shows exactly the rows that match, follows
  * its source and says so in signals a view can replay. No window needed.
  *
@@ -81,7 +82,7 @@ read_again (GListModel *model)
 static void
 test_refresh (void)
 {
-  g_autoptr(CompaniesCompanyList) list = companies_company_list_new ();
+  g_autoptr(CompaniesCompanyList) list = companies_company_list_new (NULL);
   GListModel *model = companies_company_list_get_model (list);
   g_autoptr(GPtrArray) fresh = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(CompaniesCompany) kept = NULL;
@@ -171,7 +172,7 @@ test_refresh (void)
 static void
 test_upsert_remove (void)
 {
-  g_autoptr(CompaniesCompanyList) list = companies_company_list_new ();
+  g_autoptr(CompaniesCompanyList) list = companies_company_list_new (NULL);
   GListModel *model = companies_company_list_get_model (list);
   g_autoptr(CompaniesCompany) first = make_company (1);
   g_autoptr(CompaniesCompany) changed = NULL;
@@ -201,61 +202,76 @@ test_upsert_remove (void)
 }
 
 static void
-loaded_cb (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
+read_finished_cb (CompaniesCompanyList       *list,
+                  const CompaniesStoreStatus *status,
+                  const GError               *error,
+                  CompaniesStoreStatus       *out)
 {
-  CompaniesListUpdate **out = user_data;
-  g_autoptr(GError) error = NULL;
-
-  *out = companies_company_list_load_finish (COMPANIES_COMPANY_LIST (object), result, &error);
-  g_assert_no_error (error);
+  g_assert_no_error ((GError *) error);
+  g_assert_nonnull (status);
+  *out = *status;
 }
 
 static void
-test_preload (void)
+store_changed_cb (CompaniesCompanyList *list,
+                  guint                *n_changes)
+{
+  (*n_changes)++;
+}
+
+static CompaniesCompany *
+create_company (CompaniesLocalStore *store,
+                const char          *name)
+{
+  const char *values[COMPANIES_N_FIELDS] = { NULL };
+  g_autoptr(GError) error = NULL;
+  CompaniesCompany *company;
+
+  values[COMPANIES_FIELD_NAME] = name;
+  values[COMPANIES_FIELD_CITY] = "Porto";
+  company = companies_local_store_create_for_sync (store, values, &error);
+  g_assert_no_error (error);
+
+  return company;
+}
+
+static void
+test_first_read (void)
 {
   g_autofree char *folder = g_dir_make_tmp ("companies-list-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (folder, "companies.db", NULL);
   g_autoptr(CompaniesLocalStore) store = NULL;
-  g_autoptr(CompaniesCompanyList) list = companies_company_list_new ();
-  g_autoptr(CompaniesListUpdate) update = NULL;
+  g_autoptr(CompaniesLocalStore) other = NULL;
+  g_autoptr(CompaniesCompanyList) list = NULL;
+  g_autoptr(CompaniesCompany) own = NULL;
+  g_autoptr(CompaniesCompany) theirs = NULL;
   g_autoptr(GError) error = NULL;
   const char *names[] = { "Zeta", "beta", "Ångström AB", "Alpha" };
   const char *sorted[] = { "Alpha", "Ångström AB", "beta", "Zeta" };
-  GListModel *model = companies_company_list_get_model (list);
-  const CompaniesStoreStatus *status;
+  CompaniesStoreStatus status = { 0 };
+  Counter counter = { 0 };
+  GListModel *model;
   g_autofree char *uuid = NULL;
-  gint64 version = -1;
+  guint n_changes = 0;
+  gint64 version;
 
   store = companies_local_store_open (path, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      const char *values[COMPANIES_N_FIELDS] = { NULL };
-      g_autoptr(CompaniesCompany) company = NULL;
+    g_object_unref (create_company (store, names[i]));
 
-      values[COMPANIES_FIELD_NAME] = names[i];
-      values[COMPANIES_FIELD_CITY] = "Porto";
-      company = companies_local_store_create_for_sync (store, values, &error);
-      g_assert_no_error (error);
-    }
-
-  companies_company_list_preload (list, companies_local_store_get_path (store), 42);
-  g_assert_true (companies_company_list_get_preload_version (list, &version));
-  g_assert_cmpint (version, ==, 42);
-
-  /* The first load of that path takes the preload over. */
-  companies_company_list_load_async (list, companies_local_store_get_path (store), NULL, loaded_cb, &update);
-  g_assert_false (companies_company_list_get_preload_version (list, NULL));
-  while (update == NULL)
+  /* The read starts with the list. */
+  list = companies_company_list_new (store);
+  model = companies_company_list_get_model (list);
+  g_assert_false (companies_company_list_get_loaded (list));
+  g_signal_connect (model, "items-changed", G_CALLBACK (items_changed_cb), &counter);
+  g_signal_connect (list, "read-finished", G_CALLBACK (read_finished_cb), &status);
+  g_signal_connect (list, "store-changed", G_CALLBACK (store_changed_cb), &n_changes);
+  while (!companies_company_list_get_loaded (list))
     g_main_context_iteration (NULL, TRUE);
 
-  status = companies_list_update_get_status (update);
-  g_assert_nonnull (status);
-  g_assert_cmpuint (status->pending_added, ==, G_N_ELEMENTS (names));
-
-  g_assert_cmpuint (companies_company_list_apply (list, update), ==, 1);
+  g_assert_cmpuint (status.pending_added, ==, G_N_ELEMENTS (names));
+  g_assert_cmpuint (counter.signals, ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, G_N_ELEMENTS (names));
 
   /* In name order, accents and case folded; indexed by uuid. */
@@ -281,6 +297,26 @@ test_preload (void)
     g_assert_cmpstr (companies_company_get_uuid (first), ==, uuid);
   }
 
+  /* Our own write shows at once and causes no read. */
+  version = companies_company_list_begin_write (list);
+  own = create_company (store, "Own");
+  companies_company_list_end_write (list, version, own);
+  g_assert_true (companies_company_list_lookup (list, companies_company_get_uuid (own)) != NULL);
+  companies_company_list_refresh_if_changed (list);
+  g_assert_cmpuint (n_changes, ==, 0);
+
+  /* A write of another process is read. */
+  other = companies_local_store_open (path, &error);
+  g_assert_no_error (error);
+  theirs = create_company (other, "Theirs");
+  companies_company_list_refresh_if_changed (list);
+  g_assert_cmpuint (n_changes, ==, 1);
+  while (companies_company_list_lookup (list, companies_company_get_uuid (theirs)) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, G_N_ELEMENTS (names) + 2);
+
+  g_signal_handlers_disconnect_by_data (model, &counter);
+  g_clear_object (&other);
   g_clear_object (&store);
   g_clear_object (&list);
   {
@@ -471,7 +507,7 @@ main (int   argc,
 
   g_test_add_func ("/company-list/refresh", test_refresh);
   g_test_add_func ("/company-list/upsert-remove", test_upsert_remove);
-  g_test_add_func ("/company-list/preload", test_preload);
+  g_test_add_func ("/company-list/first-read", test_first_read);
   g_test_add_func ("/company-list/field-cell", test_field_cell);
   g_test_add_func ("/company-list/search-model", test_search_model);
 

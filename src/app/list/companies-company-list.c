@@ -1,18 +1,20 @@
-/* companies-company-list.c: the companies the window shows.
+/* companies-company-list.c: the companies the window shows, and the
+ * merging of each read of the store into them.
  *
  * A GListModel of CompaniesCompany over an array (the pattern of
- * gnome-text-editor's editor-search-model.c), plus an index by uuid. Reading the
- * store happens in a worker thread (CompaniesListUpdate), which also
- * compares what it read with what the list held (by a signature of each
- * row, kept from the last update) and prepares the search and sort keys
- * of the rows that changed: after a sync that changed 100 rows of
- * 100,000, the main thread touches those 100; a first read comes indexed
- * and in name order, and goes in with one splice. Changed rows keep their object, updated in place: their cells
- * follow. Only when a change touches what orders or filters the rows now
- * (companies_company_list_set_watched ()) is the row re-announced, so
- * that sorting and filtering see it. Rows that went are removed and new
- * ones appended: one items-changed per run of touched rows, or a single
- * one for the whole tail when runs are many.
+ * gnome-text-editor's editor-search-model.c), plus an index by uuid. The
+ * worker thread that reads the store (companies-company-list-load.c,
+ * CompaniesListUpdate) also compares what it read with what the list
+ * held (by a signature of each row, kept from the last update) and
+ * prepares the search and sort keys of the rows that changed: after a
+ * sync that changed 100 rows of 100,000, the main thread touches those
+ * 100; a first read comes indexed and in name order, and goes in with
+ * one splice. Changed rows keep their object, updated in place: their
+ * cells follow. Only when a change touches what orders or filters the
+ * rows now (companies_company_list_set_watched ()) is the row
+ * re-announced, so that sorting and filtering see it. Rows that went are
+ * removed and new ones appended: one items-changed per run of touched
+ * rows, or a single one for the whole tail when runs are many.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,9 +24,7 @@
 
 #include <string.h>
 
-#include "companies-company-list.h"
-#include "companies-list-update.h"
-#include "companies-local-store.h"
+#include "companies-company-list-private.h"
 #include "companies-row-key.h"
 
 /* Past this many runs of touched rows, one splice of the whole tail costs
@@ -33,29 +33,8 @@
  * rows again. */
 #define MAX_RUNS 16
 
-struct _CompaniesCompanyList
-{
-  GObject     parent_instance;
-
-  GPtrArray  *items;       /* CompaniesCompany, the model's order */
-  GHashTable *by_uuid;     /* uuid → CompaniesCompany (a reference) */
-  /* The signatures of the last update applied. Never changed once made:
-   * the loader's worker reads them. */
-  CompaniesSignatures *signatures;
-
-  /* See companies_company_list_set_watched () */
-  guint       watched_fields;
-  gboolean    watch_state;
-
-  /* See companies_company_list_preload (): the path until taken, then
-   * the result until it arrives, or the load waiting for it. */
-  char                *preload_path;
-  gint64               preload_version;
-  gboolean             preload_done;
-  CompaniesListUpdate *preload_update;
-  GError              *preload_error;
-  GTask               *preload_waiter;
-};
+GParamSpec *_companies_company_list_properties[COMPANY_LIST_N_PROPS];
+guint       _companies_company_list_signals[COMPANY_LIST_N_SIGNALS];
 
 static void companies_company_list_model_init (GListModelInterface *iface);
 
@@ -162,24 +141,17 @@ update_in_place (CompaniesCompany *target,
                  CompaniesCompany *source)
 {
   g_object_freeze_notify (G_OBJECT (target));
-
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    companies_company_set_field (target, i, companies_company_get_field (source, i));
-
-  companies_company_set_id (target, companies_company_get_id (source));
-  companies_company_set_version (target, companies_company_get_version (source));
-  companies_company_set_is_from_server (target, companies_company_get_is_from_server (source));
-  companies_company_set_is_modified (target, companies_company_get_is_modified (source));
-  companies_company_set_is_active (target, companies_company_get_is_active (source));
-  companies_company_set_changed_fields (target, companies_company_get_changed_fields (source));
-  companies_company_set_rejection (target,
-                                   companies_company_get_rejection_code (source),
-                                   companies_company_get_rejection_field (source),
-                                   companies_company_get_rejection_message (source));
-
+  companies_company_assign (target, source);
   companies_row_key_transfer (target, source);
-
   g_object_thaw_notify (G_OBJECT (target));
+}
+
+static void
+companies_company_list_constructed (GObject *object)
+{
+  G_OBJECT_CLASS (companies_company_list_parent_class)->constructed (object);
+
+  _companies_company_list_start_reading (COMPANIES_COMPANY_LIST (object));
 }
 
 static void
@@ -187,15 +159,51 @@ companies_company_list_dispose (GObject *object)
 {
   CompaniesCompanyList *self = (CompaniesCompanyList *) object;
 
+  _companies_company_list_stop_reading (self);
   g_clear_pointer (&self->by_uuid, g_hash_table_unref);
   g_clear_pointer (&self->signatures, companies_signatures_unref);
   g_clear_pointer (&self->items, g_ptr_array_unref);
-  g_clear_pointer (&self->preload_path, g_free);
-  g_clear_pointer (&self->preload_update, companies_list_update_free);
-  g_clear_error (&self->preload_error);
-  g_clear_object (&self->preload_waiter);
 
   G_OBJECT_CLASS (companies_company_list_parent_class)->dispose (object);
+}
+
+static void
+companies_company_list_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  CompaniesCompanyList *self = COMPANIES_COMPANY_LIST (object);
+
+  switch (prop_id)
+    {
+    case COMPANY_LIST_PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case COMPANY_LIST_PROP_LOADED:
+      g_value_set_boolean (value, self->loaded);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+companies_company_list_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  CompaniesCompanyList *self = COMPANIES_COMPANY_LIST (object);
+
+  switch (prop_id)
+    {
+    case COMPANY_LIST_PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
@@ -203,7 +211,35 @@ companies_company_list_class_init (CompaniesCompanyListClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->constructed = companies_company_list_constructed;
   object_class->dispose = companies_company_list_dispose;
+  object_class->get_property = companies_company_list_get_property;
+  object_class->set_property = companies_company_list_set_property;
+
+  _companies_company_list_properties[COMPANY_LIST_PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL,
+                         COMPANIES_TYPE_LOCAL_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  _companies_company_list_properties[COMPANY_LIST_PROP_LOADED] =
+    g_param_spec_boolean ("loaded", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, COMPANY_LIST_N_PROPS, _companies_company_list_properties);
+
+  _companies_company_list_signals[COMPANY_LIST_READ_FINISHED] =
+    g_signal_new ("read-finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2,
+                  G_TYPE_POINTER,
+                  G_TYPE_ERROR);
+  _companies_company_list_signals[COMPANY_LIST_STORE_CHANGED] =
+    g_signal_new ("store-changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -250,9 +286,13 @@ must_announce (CompaniesCompanyList *self,
 }
 
 CompaniesCompanyList *
-companies_company_list_new (void)
+companies_company_list_new (CompaniesLocalStore *store)
 {
-  return g_object_new (COMPANIES_TYPE_COMPANY_LIST, NULL);
+  g_return_val_if_fail (store == NULL || COMPANIES_IS_LOCAL_STORE (store), NULL);
+
+  return g_object_new (COMPANIES_TYPE_COMPANY_LIST,
+                       "store", store,
+                       NULL);
 }
 
 GListModel *
@@ -418,8 +458,8 @@ merge_company (CompaniesCompanyList  *self,
 }
 
 guint
-companies_company_list_apply (CompaniesCompanyList *self,
-                              CompaniesListUpdate  *update)
+_companies_company_list_apply (CompaniesCompanyList *self,
+                               CompaniesListUpdate  *update)
 {
   g_autoptr(GHashTable) changed = NULL;
   g_autoptr(GHashTable) gone = NULL;
@@ -493,7 +533,7 @@ companies_company_list_refresh (CompaniesCompanyList *self,
 
   update = companies_list_update_compute (companies, self->signatures, TRUE, NULL);
 
-  return companies_company_list_apply (self, update);
+  return _companies_company_list_apply (self, update);
 }
 
 void
@@ -547,168 +587,4 @@ companies_company_list_remove (CompaniesCompanyList *self,
     splice (self, position, 1, NULL, 0);
 
   g_hash_table_remove (self->by_uuid, uuid);
-}
-
-/* --- Reading the store in a worker thread --- */
-
-typedef struct
-{
-  char                *path;
-  CompaniesSignatures *previous;
-} LoadData;
-
-static void
-load_data_free (gpointer data)
-{
-  LoadData *load = data;
-
-  g_free (load->path);
-  g_clear_pointer (&load->previous, companies_signatures_unref);
-  g_free (load);
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  LoadData *load = task_data;
-  CompaniesListUpdate *update;
-  GError *error = NULL;
-
-  update = companies_list_update_read (load->path, load->previous, cancellable, &error);
-  if (update == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, update, (GDestroyNotify) companies_list_update_free);
-}
-
-/* Hands the preload's result to @task. */
-static void
-return_preload (CompaniesCompanyList *self,
-                GTask                *task)
-{
-  if (self->preload_update != NULL)
-    g_task_return_pointer (task, g_steal_pointer (&self->preload_update),
-                           (GDestroyNotify) companies_list_update_free);
-  else if (self->preload_error != NULL)
-    g_task_return_error (task, g_steal_pointer (&self->preload_error));
-  else
-    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
-}
-
-static void
-preloaded_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  CompaniesCompanyList *self = COMPANIES_COMPANY_LIST (object);
-  g_autoptr(GTask) waiter = g_steal_pointer (&self->preload_waiter);
-
-  self->preload_done = TRUE;
-  self->preload_update = g_task_propagate_pointer (G_TASK (result), &self->preload_error);
-
-  if (waiter != NULL)
-    return_preload (self, waiter);
-  else if (self->preload_path == NULL)
-    {
-      /* Dropped: another read was asked for instead. */
-      g_clear_pointer (&self->preload_update, companies_list_update_free);
-      g_clear_error (&self->preload_error);
-    }
-}
-
-void
-companies_company_list_preload (CompaniesCompanyList *self,
-                                const char           *path,
-                                gint64                data_version)
-{
-  g_autoptr(GTask) task = NULL;
-  LoadData *load;
-
-  g_return_if_fail (COMPANIES_IS_COMPANY_LIST (self));
-  g_return_if_fail (path != NULL);
-  g_return_if_fail (self->preload_path == NULL && !self->preload_done && self->signatures == NULL);
-
-  self->preload_path = g_strdup (path);
-  self->preload_version = data_version;
-
-  load = g_new0 (LoadData, 1);
-  load->path = g_strdup (path);
-
-  task = g_task_new (self, NULL, preloaded_cb, NULL);
-  g_task_set_source_tag (task, companies_company_list_preload);
-  g_task_set_task_data (task, load, load_data_free);
-  g_task_run_in_thread (task, load_thread);
-}
-
-gboolean
-companies_company_list_get_preload_version (CompaniesCompanyList *self,
-                                            gint64               *out_data_version)
-{
-  g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), FALSE);
-
-  if (self->preload_path == NULL)
-    return FALSE;
-
-  if (out_data_version != NULL)
-    *out_data_version = self->preload_version;
-
-  return TRUE;
-}
-
-void
-companies_company_list_load_async (CompaniesCompanyList *self,
-                                   const char           *path,
-                                   GCancellable         *cancellable,
-                                   GAsyncReadyCallback   callback,
-                                   gpointer              user_data)
-{
-  g_autoptr(GTask) task = NULL;
-  LoadData *load;
-
-  g_return_if_fail (COMPANIES_IS_COMPANY_LIST (self));
-  g_return_if_fail (path != NULL);
-
-  if (self->preload_path != NULL)
-    {
-      gboolean usable = self->signatures == NULL && g_str_equal (path, self->preload_path);
-
-      g_clear_pointer (&self->preload_path, g_free);
-      if (usable)
-        {
-          task = g_task_new (self, cancellable, callback, user_data);
-          g_task_set_source_tag (task, companies_company_list_load_async);
-          if (!self->preload_done)
-            self->preload_waiter = g_steal_pointer (&task);
-          else
-            return_preload (self, task);
-          return;
-        }
-
-      g_clear_pointer (&self->preload_update, companies_list_update_free);
-      g_clear_error (&self->preload_error);
-    }
-
-  load = g_new0 (LoadData, 1);
-  load->path = g_strdup (path);
-  if (self->signatures != NULL)
-    load->previous = companies_signatures_ref (self->signatures);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, companies_company_list_load_async);
-  g_task_set_task_data (task, load, load_data_free);
-  g_task_run_in_thread (task, load_thread);
-}
-
-CompaniesListUpdate *
-companies_company_list_load_finish (CompaniesCompanyList  *self,
-                                    GAsyncResult          *result,
-                                    GError               **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == companies_company_list_load_async, NULL);
-
-  return g_task_propagate_pointer (G_TASK (result), error);
 }

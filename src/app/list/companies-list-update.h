@@ -8,7 +8,6 @@
 
 #include <gio/gio.h>
 
-#include "companies-company-list.h"
 #include "companies-local-store.h"
 
 G_BEGIN_DECLS
@@ -20,6 +19,9 @@ typedef struct _CompaniesSignatures CompaniesSignatures;
 CompaniesSignatures *companies_signatures_ref   (CompaniesSignatures *signatures);
 void                 companies_signatures_unref (CompaniesSignatures *signatures);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesSignatures, companies_signatures_unref)
+
+/* What a read of the store found changed since the last one applied. */
+typedef struct _CompaniesListUpdate CompaniesListUpdate;
 
 struct _CompaniesListUpdate
 {
@@ -36,6 +38,14 @@ struct _CompaniesListUpdate
   CompaniesStoreStatus status;
   gboolean             has_status;
 };
+
+void                 companies_list_update_free         (CompaniesListUpdate *update);
+guint                companies_list_update_get_n_companies
+                                                        (CompaniesListUpdate *update);
+/* The store's status read along with the companies, or NULL. */
+const CompaniesStoreStatus *
+                     companies_list_update_get_status   (CompaniesListUpdate *update);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesListUpdate, companies_list_update_free)
 
 /* A hash of a uuid (or any string) for GHashTable: a few multiplies a
  * word instead of g_str_hash's one a byte. */

@@ -1,0 +1,80 @@
+/* companies-company-list.h: the companies the window shows, as a
+ * GListModel of CompaniesCompany kept in step with the local store.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "companies-company.h"
+#include "companies-local-store.h"
+
+G_BEGIN_DECLS
+
+#define COMPANIES_TYPE_COMPANY_LIST (companies_company_list_get_type ())
+
+G_DECLARE_FINAL_TYPE (CompaniesCompanyList, companies_company_list, COMPANIES, COMPANY_LIST, GObject)
+
+/* Properties:
+ *   "store" (CompaniesLocalStore, construct-only, may be NULL): the store
+ *     the list follows; its first read starts when the list is made.
+ *   "loaded" (gboolean, read-only): the first read reached the list.
+ *
+ * Signals:
+ *   "read-finished" (const CompaniesStoreStatus *status, GError *error):
+ *     a read of the store ended, after the list took it in. @status is the
+ *     store's status read with it when the list shows what was read (NULL
+ *     when it failed or another read follows at once); @error says why it
+ *     failed.
+ *   "store-changed" (): someone else than the list's own writes (a sync,
+ *     another process) wrote to the database file; the list reads it
+ *     again. */
+
+CompaniesCompanyList *companies_company_list_new         (CompaniesLocalStore  *store);
+CompaniesLocalStore  *companies_company_list_get_store   (CompaniesCompanyList *self);
+gboolean              companies_company_list_get_loaded  (CompaniesCompanyList *self);
+/* @self as a GListModel of CompaniesCompany (transfer none). */
+GListModel           *companies_company_list_get_model   (CompaniesCompanyList *self);
+guint                 companies_company_list_get_n_items (CompaniesCompanyList *self);
+CompaniesCompany     *companies_company_list_lookup      (CompaniesCompanyList *self,
+                                                          const char           *uuid);
+
+/* Reads the store again when its data version moved since the last
+ * read (a sync just ended, say); polled every few seconds as well. */
+void                  companies_company_list_refresh_if_changed
+                                                         (CompaniesCompanyList *self);
+
+/* The app's own writes, on the main thread: take the data version before
+ * writing and hand it back with the company written (NULL when the
+ * caller removed it), so that the list shows the write at once and a
+ * write of another process in between is still noticed. */
+gint64                companies_company_list_begin_write (CompaniesCompanyList *self);
+void                  companies_company_list_end_write   (CompaniesCompanyList *self,
+                                                          gint64                version_before,
+                                                          CompaniesCompany     *written);
+
+/* Brings the list in line with @companies, a full list of every active
+ * company (in store order), compared on the calling thread: a company
+ * already listed stays the same object (updated in place), and rows that
+ * changed, went or came are announced in the fewest items-changed.
+ * Returns the number of items-changed emitted. */
+guint                 companies_company_list_refresh     (CompaniesCompanyList *self,
+                                                          GPtrArray            *companies);
+
+/* What decides the rows' order and whether they pass the search: a row
+ * whose update leaves these alone is updated in place without an
+ * items-changed (its cells follow its properties), so a refresh after a
+ * sync that only changed rows' sync state costs no model work. By
+ * default every listed field and the sync state are watched. */
+void                  companies_company_list_set_watched (CompaniesCompanyList *self,
+                                                          guint                 field_mask,
+                                                          gboolean              watch_state);
+
+/* One company written by the app itself: updated in place, or added. */
+void                  companies_company_list_upsert      (CompaniesCompanyList *self,
+                                                          CompaniesCompany     *company);
+void                  companies_company_list_remove      (CompaniesCompanyList *self,
+                                                          const char           *uuid);
+
+G_END_DECLS
