@@ -89,28 +89,6 @@ field_args_make_entries (FieldArgs *fa)
   return entries;
 }
 
-/* The opening of add and update: the command's options (the field
- * options) parsed, the global ones resolved. */
-static CliExitStatus
-field_args_parse (FieldArgs    *fa,
-                  CliContext   *cli,
-                  const char   *command,
-                  const char   *parameter_string,
-                  const char   *summary,
-                  char       ***args,
-                  GPtrArray   **out_positional)
-{
-  g_autofree GOptionEntry *entries = field_args_make_entries (fa);
-  CliExitStatus status;
-
-  status = cli_parse_command (cli, command, parameter_string, summary,
-                              entries, args, out_positional);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, FALSE);
-
-  return status;
-}
-
 /* Turns the given options into UTF-8 values and a mask. */
 static CliExitStatus
 field_args_convert (FieldArgs *fa)
@@ -240,6 +218,47 @@ take_ref (const char  *command,
   return *out_ref != NULL ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 }
 
+/* What tells add and update apart before their values are checked. */
+typedef struct
+{
+  const char *name;
+  const char *parameter_string;
+  const char *summary;
+  gboolean    needs_name;   /* --name must be given */
+} FieldCommand;
+
+/* The opening of add and update: the field options parsed, the global
+ * options resolved, the REF taken (when @out_ref is not NULL), --name
+ * required (when the command needs it), the values turned into UTF-8. */
+static CliExitStatus
+field_command_parse (const FieldCommand  *command,
+                     FieldArgs           *fa,
+                     CliContext          *cli,
+                     char              ***args,
+                     char               **out_ref)
+{
+  g_autofree GOptionEntry *entries = field_args_make_entries (fa);
+  g_autoptr(GPtrArray) positional = NULL;
+  CliExitStatus status;
+
+  status = cli_parse_command (cli, command->name, _(command->parameter_string), _(command->summary),
+                              entries, args, out_ref != NULL ? &positional : NULL);
+  if (status == CLI_EXIT_OK)
+    status = cli_context_resolve (cli, FALSE);
+  if (status == CLI_EXIT_OK && out_ref != NULL)
+    status = take_ref (command->name, positional, out_ref);
+  if (status != CLI_EXIT_OK)
+    return status;
+
+  if (command->needs_name && fa->raw[COMPANIES_FIELD_NAME] == NULL)
+    {
+      cli_usage_error (command->name, _("A company needs a name: give --name NAME"));
+      return CLI_EXIT_USAGE;
+    }
+
+  return field_args_convert (fa);
+}
+
 CliExitStatus
 cli_command_list (CliContext   *cli,
                   char       ***args)
@@ -287,6 +306,11 @@ CliExitStatus
 cli_command_add (CliContext   *cli,
                  char       ***args)
 {
+  static const FieldCommand add = {
+    "add", N_("--name NAME [FIELD…]"),
+    N_("Add a company and print its uuid. It goes to the server at the next sync."),
+    TRUE,
+  };
   g_auto(FieldArgs) fa = { 0 };
   g_autoptr(CompaniesLocalStore) store = NULL;
   g_autoptr(CompaniesCompany) company = NULL;
@@ -294,20 +318,7 @@ cli_command_add (CliContext   *cli,
   g_autofree char *line = NULL;
   CliExitStatus status;
 
-  status = field_args_parse (&fa, cli, "add", _("--name NAME [FIELD…]"),
-                             _("Add a company and print its uuid. "
-                               "It goes to the server at the next sync."),
-                             args, NULL);
-  if (status != CLI_EXIT_OK)
-    return status;
-
-  if (fa.raw[COMPANIES_FIELD_NAME] == NULL)
-    {
-      cli_usage_error ("add", _("A company needs a name: give --name NAME"));
-      return CLI_EXIT_USAGE;
-    }
-
-  status = field_args_convert (&fa);
+  status = field_command_parse (&add, &fa, cli, args, NULL);
   if (status != CLI_EXIT_OK)
     return status;
 
@@ -335,25 +346,21 @@ CliExitStatus
 cli_command_update (CliContext   *cli,
                     char       ***args)
 {
+  static const FieldCommand update = {
+    "update", N_("REF FIELD…"),
+    N_("Change the given fields of a company; the others keep their value. "
+       "REF is the company’s server id or its uuid. "
+       "An empty value clears an optional field."),
+    FALSE,
+  };
   g_auto(FieldArgs) fa = { 0 };
   g_autoptr(CompaniesLocalStore) store = NULL;
   g_autoptr(CompaniesCompany) company = NULL;
-  g_autoptr(GPtrArray) positional = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *ref = NULL;
   CliExitStatus status;
 
-  status = field_args_parse (&fa, cli, "update", _("REF FIELD…"),
-                             _("Change the given fields of a company; the others keep their value. "
-                               "REF is the company’s server id or its uuid. "
-                               "An empty value clears an optional field."),
-                             args, &positional);
-  if (status == CLI_EXIT_OK)
-    status = take_ref ("update", positional, &ref);
-  if (status != CLI_EXIT_OK)
-    return status;
-
-  status = field_args_convert (&fa);
+  status = field_command_parse (&update, &fa, cli, args, &ref);
   if (status != CLI_EXIT_OK)
     return status;
 
