@@ -130,7 +130,7 @@ test_sync_flow (SyncFixture   *f,
   g_assert_true (g_str_has_prefix (summary, "Sent 2 changes, received "));
   assert_nothing_pending (f, c->db);
 
-  /* The records now carry server ids and the seed's synced flags. */
+  /* The records now carry server ids and the pattern's synced flags. */
   list = cli_list_json (c, c->db, FALSE);
   a = cli_find_uuid (list, uuid_a);
   b = cli_find_uuid (list, uuid_b);

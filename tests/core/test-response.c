@@ -1,5 +1,5 @@
 /* test-response.c: the response and error body encoders and their strict
- * decoders (protocol.md sections 3 and 4)
+ * decoders (docs/protocol.md sections 3 and 4)
  *
  * Bodies are written with single quotes for readability; q() turns them
  * into double quotes.

@@ -160,7 +160,7 @@ test_rejected_add (E2eProxiedWorld *fixture,
   g_clear_object (&after);
   status = e2e_status (a->store);
   g_assert_cmpuint (status.rejected, ==, 1);
-  /* the seed's filter still lists it */
+  /* the pattern's filter still lists it */
   added = companies_local_store_list_added (a->store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (added->len, ==, 1);

@@ -1,5 +1,5 @@
-/* test-seed-flow.c: the seed's whole flow (add, sync, edit and delete
- * offline, sync) with the flags the seed prescribes, against a real server.
+/* test-seed-flow.c: the pattern's whole flow (add, sync, edit and delete
+ * offline, sync) with the flags the pattern prescribes, against a real server.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,7 +19,7 @@ list_has_uuid (GPtrArray  *list,
   return FALSE;
 }
 
-/* The seed's three filters return exactly these sets. */
+/* The pattern's three filters return exactly these sets. */
 static void
 assert_filters (CompaniesLocalStore *store,
                 const char * const  *added,

@@ -1,5 +1,5 @@
 /* test-server-http.c: companies-server's HTTP face over real HTTP: health,
- * every error of protocol.md section 4 (and that a failed request changes
+ * every error of docs/protocol.md section 4 (and that a failed request changes
  * nothing), authentication, limits, and the refusals at start.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -1,4 +1,4 @@
-/* test-store-filters.c: the seed's three filters return exactly the seed's
+/* test-store-filters.c: the pattern's three filters return exactly the pattern's
  * sets over a store holding every combination of the flags; the status
  * counts and the push batch agree with them.
  *
@@ -18,7 +18,7 @@ typedef enum
   FILTER_DELETED,
 } Filter;
 
-/* The seed's filters, written from its text, over the flags. */
+/* The pattern's filters, written from its text, over the flags. */
 static gboolean
 seed_filter (Filter            filter,
              CompaniesCompany *company)
@@ -191,7 +191,7 @@ test_filters_match_seed (StoreFixture  *fixture,
   deleted = companies_local_store_list_deleted (fixture->store, &error);
   g_assert_no_error (error);
 
-  /* Equal to the seed's formulas over the flags... */
+  /* Equal to the pattern's formulas over the flags... */
   expected_added = expected_uuids (all, FILTER_ADDED);
   expected_updated = expected_uuids (all, FILTER_UPDATED);
   expected_deleted = expected_uuids (all, FILTER_DELETED);
@@ -202,7 +202,7 @@ test_filters_match_seed (StoreFixture  *fixture,
   g_assert_cmpstr (got_updated, ==, expected_updated);
   g_assert_cmpstr (got_deleted, ==, expected_deleted);
 
-  /* ...and to the sets the seed's text names, record by record. */
+  /* ...and to the sets the pattern's text names, record by record. */
   {
     GPtrArray *sets[3];
     char **literal[3] = { &literal_added, &literal_updated, &literal_deleted };
