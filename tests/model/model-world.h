@@ -83,7 +83,7 @@ GPtrArray   *model_client_list         (Model       *model,
 void         model_log                 (Model       *model,
                                         const char  *format,
                                         ...) G_GNUC_PRINTF (2, 3);
-/* Prints the pattern and the step log, then aborts the test. */
+/* Prints the seed and the step log, then aborts the test. */
 G_NORETURN
 void         model_fail                (Model       *model,
                                         const char  *format,
