@@ -153,6 +153,16 @@ CompaniesSyncResponse *companies_sync_response_new    (void);
 void                   companies_sync_response_free   (CompaniesSyncResponse *response);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesSyncResponse, companies_sync_response_free)
 
+/* Appends a rejection (copies of the strings; @uuid and @field may be NULL,
+ * @id 0 when unknown). */
+void                   companies_sync_response_add_rejected
+                                                      (CompaniesSyncResponse *response,
+                                                       const char            *uuid,
+                                                       gint64                 id,
+                                                       const char            *code,
+                                                       const char            *field,
+                                                       const char            *message);
+
 GBytes                *companies_sync_response_encode (const CompaniesSyncResponse *response);
 /* Strict: a response that is not what docs/protocol.md says fails with
  * COMPANIES_PROTOCOL_ERROR_INVALID_JSON or _INVALID_REQUEST. */

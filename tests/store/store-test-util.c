@@ -276,14 +276,7 @@ test_add_rejected (CompaniesSyncResponse *response,
                    const char            *field,
                    const char            *message)
 {
-  CompaniesRejected *rejected = companies_rejected_new ();
-
-  rejected->uuid = g_strdup (uuid);
-  rejected->id = id;
-  rejected->code = g_strdup (code);
-  rejected->field = g_strdup (field);
-  rejected->message = g_strdup (message);
-  g_ptr_array_add (response->rejected, rejected);
+  companies_sync_response_add_rejected (response, uuid, id, code, field, message);
 }
 
 void
