@@ -203,10 +203,9 @@ is_encoded (SoupServerMessage *msg)
   return FALSE;
 }
 
-/* The checks of the request head that no route needs (docs/protocol.md
- * section 4, in its order): a second Authorization header could mean
- * another token to another reader of the request, and a coded body is one
- * the server would read as plain JSON. TRUE when it answered. */
+/* Before the token (docs/protocol.md section 4, in its order): a second
+ * Authorization header could mean another token to another reader of the
+ * request (a proxy, a log). TRUE when it answered. */
 static gboolean
 refuse_ambiguous_head (SoupServerMessage *msg)
 {
