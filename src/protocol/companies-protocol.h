@@ -20,6 +20,9 @@ G_BEGIN_DECLS
 #define COMPANIES_MAX_LIMIT               10000
 #define COMPANIES_MAX_CHANGES             10000
 #define COMPANIES_DEFAULT_MAX_BODY        (32 * 1024 * 1024)
+/* The encoded records of a page, echoes included (docs/protocol.md
+ * section 7, "Limits") */
+#define COMPANIES_MAX_PAGE_BYTES          (4 * 1024 * 1024)
 
 #define COMPANIES_PROTOCOL_ERROR (companies_protocol_error_quark ())
 

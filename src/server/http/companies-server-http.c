@@ -29,6 +29,7 @@
 #include <libsoup/soup.h>
 
 #include "companies-protocol.h"
+#include "companies-server-chunk-check.h"
 #include "companies-server-http.h"
 #include "companies-server-limits.h"
 #include "companies-server-listener.h"
@@ -161,6 +162,80 @@ is_json (SoupServerMessage *msg)
   return content_type != NULL && g_ascii_strcasecmp (content_type, "application/json") == 0;
 }
 
+/* How many times the request head holds the header @name. */
+static guint
+count_headers (SoupServerMessage *msg,
+               const char        *name)
+{
+  SoupMessageHeadersIter iter;
+  const char *header_name, *header_value;
+  guint count = 0;
+
+  soup_message_headers_iter_init (&iter, soup_server_message_get_request_headers (msg));
+  while (soup_message_headers_iter_next (&iter, &header_name, &header_value))
+    if (g_ascii_strcasecmp (header_name, name) == 0)
+      count++;
+
+  return count;
+}
+
+/* TRUE when the body is compressed or otherwise coded: every coding of
+ * Content-Encoding but "identity". */
+static gboolean
+is_encoded (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  const char *value = soup_message_headers_get_list (headers, "Content-Encoding");
+  g_auto(GStrv) codings = NULL;
+
+  if (value == NULL)
+    return FALSE;
+
+  codings = g_strsplit (value, ",", -1);
+  for (guint i = 0; codings[i] != NULL; i++)
+    {
+      const char *coding = g_strstrip (codings[i]);
+
+      if (*coding != '\0' && g_ascii_strcasecmp (coding, "identity") != 0)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* Before the token (docs/protocol.md section 4, in its order): a second
+ * Authorization header could mean another token to another reader of the
+ * request (a proxy, a log). TRUE when it answered. */
+static gboolean
+refuse_ambiguous_head (SoupServerMessage *msg)
+{
+  if (count_headers (msg, "Authorization") > 1)
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_request",
+                     _("The request has more than one Authorization header"), NULL);
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
+/* A chunked body whose framing libsoup read past a fault
+ * (companies-server-chunk-check.c). TRUE when it answered. */
+static gboolean
+refuse_broken_chunks (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CHUNKED ||
+      !companies_server_chunk_check_failed (soup_server_message_get_remote_address (msg)))
+    return FALSE;
+
+  respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_request",
+                 _("The chunked request body is malformed: a chunk size is not "
+                   "hexadecimal, or a chunk does not end where its size says"), NULL);
+  return TRUE;
+}
+
 static void
 got_chunk_cb (SoupServerMessage *msg,
               GBytes            *chunk,
@@ -216,6 +291,9 @@ early_handler_cb (SoupServer        *server,
       return;
     }
 
+  if (refuse_ambiguous_head (msg))
+    return;
+
   if (!is_authorized (self, msg))
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
@@ -229,6 +307,13 @@ early_handler_cb (SoupServer        *server,
     {
       respond_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                      _("The request body must be application/json"), NULL);
+      return;
+    }
+
+  if (is_encoded (msg))
+    {
+      respond_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                     _("The request body must not be compressed (Content-Encoding)"), NULL);
       return;
     }
 
@@ -277,6 +362,9 @@ handler_cb (SoupServer        *server,
       respond_json (msg, SOUP_STATUS_OK, health);
       return;
     }
+
+  if (refuse_broken_chunks (msg))
+    return;
 
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   if (g_bytes_get_size (body) > self->max_body_bytes)
@@ -344,8 +432,39 @@ log_line (const char *format,
   fputs (long_line, stderr);
 }
 
+/* @text as the log may show it: a byte outside printable ASCII (a
+ * control character, a space, DEL, any byte of a non-ASCII or invalid
+ * UTF-8 sequence) and the backslash become \xHH, so that text a client
+ * chose cannot forge a line, split a field or drive the terminal. */
+static char *
+escape_for_log (const char *text)
+{
+  static const char hex[] = "0123456789abcdef";
+  GString *escaped;
+
+  if (text == NULL)
+    return g_strdup ("-");
+
+  escaped = g_string_sized_new (strlen (text) + 1);
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    {
+      if (*p > 0x20 && *p < 0x7f && *p != '\\')
+        {
+          g_string_append_c (escaped, (char) *p);
+          continue;
+        }
+
+      g_string_append (escaped, "\\x");
+      g_string_append_c (escaped, hex[*p >> 4]);
+      g_string_append_c (escaped, hex[*p & 0xf]);
+    }
+
+  return g_string_free (escaped, FALSE);
+}
+
 /* One line a request, once it is answered or its connection is gone
- * ("aborted"); never a header, so never a token. libsoup reports only
+ * ("aborted"); never a header, so never a token. The path is the one
+ * sent, still percent-encoded, and escaped. libsoup reports only
  * requests whose request line arrived: a connection closed before that is
  * logged by the limits. */
 static void
@@ -354,10 +473,15 @@ log_request (SoupServerMessage *msg,
 {
   RequestInfo *info = get_info (msg);
   GUri *uri = soup_server_message_get_uri (msg);
+  g_autofree char *method = NULL;
+  g_autofree char *path = NULL;
   char status[16];
 
   if (info == NULL)
     return;
+
+  method = escape_for_log (soup_server_message_get_method (msg));
+  path = escape_for_log (uri != NULL ? g_uri_get_path (uri) : NULL);
 
   if (aborted)
     g_strlcpy (status, "aborted", sizeof status);
@@ -365,8 +489,7 @@ log_request (SoupServerMessage *msg,
     g_snprintf (status, sizeof status, "%u", soup_server_message_get_status (msg));
 
   log_line ("%s %s %s in=%u out=%u %" G_GINT64_FORMAT " ms\n",
-            soup_server_message_get_method (msg),
-            uri != NULL ? g_uri_get_path (uri) : "-",
+            method, path,
             status, info->changes_in, info->changes_out,
             (g_get_monotonic_time () - info->started) / 1000);
 }
@@ -422,7 +545,10 @@ companies_server_http_new (CompaniesServerWorker            *worker,
     self->max_read_bytes = 2 * (guint64) options->max_body_bytes;
   if (options->tls_certificate != NULL)
     self->tls_certificate = g_object_ref (options->tls_certificate);
-  self->server = soup_server_new ("server-header", "companies-server/" PACKAGE_VERSION " ",
+  /* Raw paths: "/v1/companies%2Fsync" is not the sync path. The Server
+   * header names no version. */
+  self->server = soup_server_new ("server-header", "companies-server",
+                                  "raw-paths", TRUE,
                                   NULL);
   self->limits = companies_server_limits_new (self->server,
                                               options->max_connections,

@@ -8,8 +8,9 @@
  *  2. the changes, in the order added, updated, deleted, through the merge
  *     rules (companies-server-merge.c);
  *  3. the page: changes after the cursor in version order (the first page
- *     of a snapshot: alive records only), at most `limit`, plus the current
- *     state of every record the request named.
+ *     of a snapshot: alive records only), at most `limit` and at most
+ *     COMPANIES_MAX_PAGE_BYTES, plus the current state of every record the
+ *     request named (companies-server-page.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,94 +23,11 @@
 #include <glib/gi18n-lib.h>
 
 #include "companies-server-merge.h"
+#include "companies-server-page.h"
 #include "companies-server-sync.h"
 #include "companies-server-test-hooks.h"
 
 #define SECONDS_PER_DAY (24 * 60 * 60)
-
-static gint
-compare_by_version (gconstpointer a,
-                    gconstpointer b)
-{
-  const CompaniesRecord *ra = (*(CompaniesServerRecord * const *) a)->company;
-  const CompaniesRecord *rb = (*(CompaniesServerRecord * const *) b)->company;
-
-  return (ra->version > rb->version) - (ra->version < rb->version);
-}
-
-/* Fills @response with the page of changes after @after_version, then
- * adds the records the request named (@merge) that the page lacks. */
-static gboolean
-build_page (CompaniesServerStore   *store,
-            CompaniesServerMerge   *merge,
-            CompaniesSyncResponse  *response,
-            gint64                  after_version,
-            gboolean                alive_only,
-            guint                   limit,
-            gint64                  last_version,
-            gint64                 *out_cursor_version,
-            GError                **error)
-{
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_server_record_free);
-  g_autoptr(GHashTable) in_page = g_hash_table_new (g_int64_hash, g_int64_equal);
-  const GArray *named_ids = companies_server_merge_get_named_ids (merge);
-
-  /* One more than the limit tells whether more changes wait. */
-  if (!companies_server_store_list_changes (store, after_version, alive_only,
-                                            limit + 1, records, error))
-    return FALSE;
-
-  if (records->len > limit)
-    {
-      const CompaniesServerRecord *last;
-
-      g_ptr_array_set_size (records, limit);
-      last = g_ptr_array_index (records, limit - 1);
-      response->has_more = TRUE;
-      *out_cursor_version = last->company->version;
-    }
-  else
-    {
-      response->has_more = FALSE;
-      *out_cursor_version = last_version;
-    }
-
-  for (guint i = 0; i < records->len; i++)
-    {
-      CompaniesServerRecord *record = g_ptr_array_index (records, i);
-
-      g_hash_table_add (in_page, &record->company->id);
-    }
-
-  for (guint i = 0; i < named_ids->len; i++)
-    {
-      gint64 id = g_array_index (named_ids, gint64, i);
-      CompaniesServerRecord *record;
-
-      if (g_hash_table_contains (in_page, &id))
-        continue;
-
-      record = companies_server_merge_steal_written (merge, id);
-      if (record == NULL &&
-          !companies_server_store_lookup_by_id (store, id, &record, error))
-        return FALSE;
-      if (record != NULL)
-        g_ptr_array_add (records, record);
-    }
-
-  g_ptr_array_sort (records, compare_by_version);
-
-  for (guint i = 0; i < records->len; i++)
-    {
-      CompaniesServerRecord *record = g_ptr_array_index (records, i);
-
-      /* The records are dropped with the page: their strings move. */
-      g_ptr_array_add (record->deleted ? response->deleted : response->companies,
-                       companies_server_record_steal_to_protocol (record));
-    }
-
-  return TRUE;
-}
 
 /* Applies the changes of @request through @merge, in the order added,
  * updated, deleted. */
@@ -227,8 +145,8 @@ companies_server_sync_apply (CompaniesServerStore         *store,
 
   /* The first page of a snapshot lists alive records only: the client
    * drops whatever the snapshot lacks. */
-  if (!build_page (store, merge, response, after_version, first_snapshot_page, limit,
-                   after.last_version, &cursor_version, error))
+  if (!companies_server_page_build (store, merge, response, after_version, first_snapshot_page,
+                                    limit, after.last_version, &cursor_version, error))
     return NULL;
 
   response->cursor = companies_server_cursor_format (database_uuid, cursor_version,

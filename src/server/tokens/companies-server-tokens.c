@@ -47,14 +47,33 @@ hash_token (const char *token,
   g_assert (digest_length == DIGEST_LENGTH);
 }
 
+static void
+set_not_regular (const char  *path,
+                 GError     **error)
+{
+  g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+               _("The tokens file “%s” is not a regular file"), path);
+}
+
 int
 companies_server_tokens_open_private (const char   *path,
                                       int           flags,
                                       struct stat  *out_stat,
                                       GError      **error)
 {
-  int fd = g_open (path, flags | O_CLOEXEC, 0600);
+  GStatBuf before;
+  int fd;
 
+  /* A FIFO or a device is refused before it is opened: opening a FIFO
+   * waits for a writer, and a device may never end. O_NONBLOCK covers a
+   * file replaced in between. */
+  if (g_stat (path, &before) == 0 && !S_ISREG (before.st_mode))
+    {
+      set_not_regular (path, error);
+      return -1;
+    }
+
+  fd = g_open (path, flags | O_CLOEXEC | O_NONBLOCK, 0600);
   if (fd < 0)
     {
       int saved_errno = errno;
@@ -66,11 +85,12 @@ companies_server_tokens_open_private (const char   *path,
 
   if (fstat (fd, out_stat) != 0 || !S_ISREG (out_stat->st_mode))
     {
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   _("The tokens file “%s” is not a regular file"), path);
+      set_not_regular (path, error);
       close (fd);
       return -1;
     }
+
+  fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
 
   if ((out_stat->st_mode & (S_IRWXG | S_IRWXO)) != 0)
     {
