@@ -167,12 +167,7 @@ test_slow_body_applied (void)
   body = g_strdup_printf ("{\"protocol\": 1, \"client_id\": \"%s\", \"cursor\": null, "
                           "\"added\": [{\"uuid\": \"%s\", \"fields\": {\"name\": \"Slow link\"}}]}",
                           client_id, uuid);
-  head = g_strdup_printf ("POST /v1/companies/sync HTTP/1.1\r\n"
-                          "Host: 127.0.0.1\r\n"
-                          "Content-Type: application/json\r\n"
-                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                          "\r\n",
-                          strlen (body));
+  head = raw_sync_head (strlen (body));
   g_assert_true (raw_send (socket, head, strlen (head)));
 
   /* about 16 pieces: some 5 s, past both timeouts */

@@ -221,6 +221,8 @@ client_key (GSocketAddress *remote_address)
                           bytes[4], bytes[5], bytes[6], bytes[7]);
 }
 
+/* A dropped connection counts as gone at once: its client saw it end,
+ * and may connect again before libsoup gets to close it. */
 static gboolean
 is_closed_cb (gpointer key,
               gpointer value,
@@ -228,7 +230,7 @@ is_closed_cb (gpointer key,
 {
   Connection *connection = value;
 
-  return g_socket_is_closed (connection->socket);
+  return connection->dropped || g_socket_is_closed (connection->socket);
 }
 
 static void
