@@ -29,16 +29,10 @@ port (void)
 static char *
 junk_request (void)
 {
-  GString *request = g_string_new (NULL);
+  g_autofree char *head = raw_sync_head (JUNK_BYTES);
+  GString *request = g_string_new (head);
 
-  g_string_append_printf (request,
-                          "POST /v1/companies/sync HTTP/1.1\r\n"
-                          "Host: 127.0.0.1\r\n"
-                          "Content-Type: application/json\r\n"
-                          "Content-Length: %u\r\n"
-                          "\r\n"
-                          "[",
-                          JUNK_BYTES);
+  g_string_append_c (request, '[');
   for (guint i = 0; i < JUNK_BYTES / 2; i++)
     g_string_append (request, "1,");
   request->str[request->len - 1] = ']';

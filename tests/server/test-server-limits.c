@@ -31,17 +31,6 @@ port (void)
 }
 
 static char *
-sync_head (gsize content_length)
-{
-  return g_strdup_printf ("POST /v1/companies/sync HTTP/1.1\r\n"
-                          "Host: 127.0.0.1\r\n"
-                          "Content-Type: application/json\r\n"
-                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                          "\r\n",
-                          content_length);
-}
-
-static char *
 one_add_body (const char *uuid)
 {
   g_autofree char *client_id = g_uuid_string_random ();
@@ -91,7 +80,7 @@ test_stalled_requests (void)
 {
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *body = one_add_body (uuid);
-  g_autofree char *head = sync_head (strlen (body));
+  g_autofree char *head = raw_sync_head (strlen (body));
   g_autoptr(GSocket) in_head = raw_connect (port ());
   g_autoptr(GSocket) in_body = raw_connect (port ());
   gint64 start = g_get_monotonic_time ();
@@ -120,7 +109,7 @@ test_byte_by_byte (void)
 {
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *body = one_add_body (uuid);
-  g_autofree char *head = sync_head (strlen (body));
+  g_autofree char *head = raw_sync_head (strlen (body));
   g_autofree char *request = g_strconcat (head, body, NULL);
   g_autoptr(GSocket) socket = raw_connect (port ());
   gint64 start = g_get_monotonic_time ();
@@ -173,7 +162,7 @@ test_truncated_body (void)
 {
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *body = one_add_body (uuid);
-  g_autofree char *head = sync_head (strlen (body) + 1000);
+  g_autofree char *head = raw_sync_head (strlen (body) + 1000);
   g_autoptr(GSocket) socket = raw_connect (port ());
   g_autoptr(GString) received = g_string_new (NULL);
   g_autoptr(GError) error = NULL;

@@ -28,17 +28,6 @@ port (void)
   return companies_test_server_get_port (server->server);
 }
 
-static char *
-sync_head (gsize content_length)
-{
-  return g_strdup_printf ("POST /v1/companies/sync HTTP/1.1\r\n"
-                          "Host: 127.0.0.1\r\n"
-                          "Content-Type: application/json\r\n"
-                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                          "\r\n",
-                          content_length);
-}
-
 /* `[1,1,…,1]` of @length bytes (odd): what costs the most to decode. */
 static char *
 junk_body (gsize length)
@@ -78,7 +67,7 @@ static GSocket *
 hold_budget (const char *body,
              gsize       length)
 {
-  g_autofree char *head = sync_head (length);
+  g_autofree char *head = raw_sync_head (length);
   GSocket *socket = raw_connect (port ());
 
   g_assert_true (raw_send (socket, head, strlen (head)));
@@ -123,7 +112,7 @@ static void
 test_busy_declared (void)
 {
   g_autofree char *body = junk_body (BIG_BODY + 1);
-  g_autofree char *head = sync_head (strlen (body));
+  g_autofree char *head = raw_sync_head (strlen (body));
   g_autofree char *request = g_strconcat (head, body, NULL);
   g_autoptr(GSocket) held = hold_budget (body, strlen (body));
   g_autoptr(GString) response = g_string_new (NULL);
