@@ -1,12 +1,13 @@
 /* test-server-memory-budget.c: the bodies in flight share one memory
  * budget: a body that could never fit is 413, one that finds no room now
  * is 503 with Retry-After, whether its length is declared or it comes in
- * chunks; small syncs are served meanwhile, and the room comes back once
- * a request is answered.
+ * chunks; small syncs are served meanwhile, the room comes back once a
+ * request is answered, and a declared length alone holds none of it.
  *
- * The server runs with --max-memory-bytes of 13 MiB: each body costs 13
+ * The server runs with --max-memory-bytes of 1 MiB: each body costs 13
  * times its size (docs/protocol.md section 7), so the largest body is
- * 1 MiB.
+ * 80659 bytes. The bodies are small enough for the server to read each
+ * in one turn (companies-server-head-guard.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,9 +17,10 @@
 
 #include "server-test-raw.h"
 
-#define LARGEST_BODY (1024 * 1024)
+#define BUDGET       (1024 * 1024)
+#define LARGEST_BODY (BUDGET / 13)
 /* More than half the budget: two cannot be in flight at once. */
-#define BIG_BODY     (600 * 1024)
+#define BIG_BODY     (48 * 1024)
 
 static TestServer *server;
 
@@ -61,8 +63,8 @@ assert_error_code (GString    *response,
 
 /* A connection holding @length bytes of the budget: its head declares
  * them, and all but the last byte of its body is sent. A round trip of
- * another client then makes sure the server has read that head: its
- * bytes were waiting before the other client even connected. */
+ * another client then makes sure the server has read them: they were
+ * waiting before the other client even connected. */
 static GSocket *
 hold_budget (const char *body,
              gsize       length)
@@ -127,6 +129,29 @@ test_busy_declared (void)
   assert_error_code (response, "invalid_request");
 }
 
+/* A declared length holds nothing until its bytes come: connections that
+ * declare big bodies and send none leave the budget to the others. */
+static void
+test_declared_holds_nothing (void)
+{
+  g_autofree char *body = junk_body (BIG_BODY + 1);
+  g_autofree char *head = raw_sync_head (strlen (body));
+  g_autofree char *request = g_strconcat (head, body, NULL);
+  GSocket *idle[4];
+
+  for (guint i = 0; i < G_N_ELEMENTS (idle); i++)
+    {
+      idle[i] = raw_connect (port ());
+      g_assert_true (raw_send (idle[i], head, strlen (head)));
+    }
+  assert_server_serves (server);
+
+  g_assert_cmpuint (raw_exchange (port (), request, strlen (request), NULL), ==, 400);
+
+  for (guint i = 0; i < G_N_ELEMENTS (idle); i++)
+    g_object_unref (idle[i]);
+}
+
 /* A chunked body takes the budget as it comes: once it finds no room it
  * is 503 too. */
 static void
@@ -138,7 +163,7 @@ test_busy_chunked (void)
     "Content-Type: application/json\r\n"
     "Transfer-Encoding: chunked\r\n"
     "\r\n";
-  const gsize piece = 64 * 1024;
+  const gsize piece = 8 * 1024;
   g_autofree char *body = junk_body (BIG_BODY + 1);
   g_autofree char *chunk_size = g_strdup_printf ("%" G_GSIZE_MODIFIER "x\r\n", piece);
   g_autoptr(GSocket) held = hold_budget (body, strlen (body));
@@ -165,7 +190,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *args[] = { "--max-memory-bytes", "13631488", NULL };  /* 13 MiB */
+  const char *args[] = { "--max-memory-bytes", "1048576", NULL };  /* BUDGET */
   int result;
 
   g_test_init (&argc, &argv, NULL);
@@ -175,6 +200,7 @@ main (int   argc,
   g_test_add_func ("/server/memory-budget/never-fits", test_never_fits);
   g_test_add_func ("/server/memory-budget/busy-declared", test_busy_declared);
   g_test_add_func ("/server/memory-budget/busy-chunked", test_busy_chunked);
+  g_test_add_func ("/server/memory-budget/declared-holds-nothing", test_declared_holds_nothing);
 
   result = g_test_run ();
 

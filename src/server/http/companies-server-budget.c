@@ -4,11 +4,13 @@
  * A body's size alone says little of what it costs: decoding a body of
  * small values takes many times its size (docs/protocol.md section 7,
  * "Limits"). So each request takes its body's size times
- * COMPANIES_SERVER_BODY_COST from one budget before its body is kept
- * (from its Content-Length, or chunk by chunk), and gives it back once it
- * is answered. A request that finds no room is answered 503 at once and
- * its body dropped, so the memory of the bodies in flight, and of their
- * decoding, stays within the budget however many connections send them.
+ * COMPANIES_SERVER_BODY_COST from one budget as its body comes, chunk by
+ * chunk, before the chunk is kept, and gives it back once it is answered.
+ * A request that finds no room is answered 503 at once and its body
+ * dropped, so the memory of the bodies in flight, and of their decoding,
+ * stays within the budget however many connections send them. Only what
+ * arrived is taken: a client cannot hold the budget by declaring lengths
+ * it never sends.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -78,6 +80,16 @@ companies_server_budget_largest_body (CompaniesServerBudget *self)
 }
 
 gboolean
+companies_server_budget_has_room (CompaniesServerBudget *self,
+                                  guint64                body_bytes)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  return body_bytes <= companies_server_budget_largest_body (self) &&
+         body_bytes * COMPANIES_SERVER_BODY_COST <= self->max_bytes - self->used;
+}
+
+gboolean
 companies_server_budget_take (CompaniesServerBudget *self,
                               SoupServerMessage     *msg,
                               guint64                body_bytes)
@@ -88,13 +100,10 @@ companies_server_budget_take (CompaniesServerBudget *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (SOUP_IS_SERVER_MESSAGE (msg), FALSE);
 
-  if (body_bytes > companies_server_budget_largest_body (self))
+  if (!companies_server_budget_has_room (self, body_bytes))
     return FALSE;
 
   cost = body_bytes * COMPANIES_SERVER_BODY_COST;
-  if (cost > self->max_bytes - self->used)
-    return FALSE;
-
   reservation = g_object_get_data (G_OBJECT (msg), RESERVATION_KEY);
   if (reservation == NULL)
     {

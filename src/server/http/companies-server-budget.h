@@ -24,6 +24,9 @@ typedef struct _CompaniesServerBudget CompaniesServerBudget;
 CompaniesServerBudget *companies_server_budget_new          (guint64                max_bytes);
 /* The largest body that fits the budget when it is all free. */
 guint64                companies_server_budget_largest_body (CompaniesServerBudget *self);
+/* Whether the cost of @body_bytes fits the budget now. */
+gboolean               companies_server_budget_has_room     (CompaniesServerBudget *self,
+                                                             guint64                body_bytes);
 /* Takes the cost of @body_bytes more of @msg's body, until @msg finishes.
  * FALSE, and nothing taken, when the budget has no room for it now. */
 gboolean               companies_server_budget_take         (CompaniesServerBudget *self,

@@ -15,7 +15,8 @@
  * sent its body; but any body that goes on past twice the limit has its
  * connection closed. Connection limits and timeouts:
  * companies-server-limits.c. Before a body is kept, its cost is taken
- * from the memory budget (companies-server-budget.c): no room is a 503.
+ * from the memory budget (companies-server-budget.c) as it comes: no room
+ * is a 503, from the headers already when its declared length has none.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -116,21 +117,13 @@ respond_too_large (CompaniesServerHttp *self,
   respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", message, NULL);
 }
 
-/* Takes the memory @body_bytes more of @msg's body need from the budget;
- * without room, answers 503 and drops the body. */
-static gboolean
-take_budget (CompaniesServerHttp *self,
-             SoupServerMessage   *msg,
-             guint64              body_bytes)
+static void
+respond_busy (SoupServerMessage *msg)
 {
-  if (companies_server_budget_take (self->budget, msg, body_bytes))
-    return TRUE;
-
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Retry-After", "2");
   respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy",
                  _("The server is busy with other requests; try again in a moment"), NULL);
-  return FALSE;
 }
 
 static void
@@ -197,9 +190,8 @@ got_chunk_cb (SoupServerMessage *msg,
   if (info->received > self->max_body_bytes && soup_server_message_get_status (msg) == 0)
     respond_too_large (self, msg);
   else if (soup_server_message_get_status (msg) == 0 &&
-           soup_message_headers_get_encoding (soup_server_message_get_request_headers (msg)) !=
-           SOUP_ENCODING_CONTENT_LENGTH)
-    take_budget (self, msg, g_bytes_get_size (chunk));
+           !companies_server_budget_take (self->budget, msg, g_bytes_get_size (chunk)))
+    respond_busy (msg);
 
   if (info->received > self->max_read_bytes && !info->dropped)
     {
@@ -263,8 +255,11 @@ early_handler_cb (SoupServer        *server,
       return;
     }
 
-  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
-    take_budget (self, msg, soup_message_headers_get_content_length (headers));
+  /* taken as the body comes: a declared length alone holds nothing */
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      !companies_server_budget_has_room (self->budget,
+                                         soup_message_headers_get_content_length (headers)))
+    respond_busy (msg);
 }
 
 static void
