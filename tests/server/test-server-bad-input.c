@@ -305,7 +305,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *args[] = { "--idle-timeout", "2", "--request-timeout", "5", NULL };
+  const char *args[] = { "--idle-timeout", "2", "--head-timeout", "5", NULL };
   int result;
 
   g_test_init (&argc, &argv, NULL);

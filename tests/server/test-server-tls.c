@@ -278,7 +278,7 @@ test_stalled_handshake (void)
 {
   const char *args[] = {
     "--tls-certificate", certificate_path, "--tls-key", key_path,
-    "--idle-timeout", "1", "--request-timeout", "2", NULL
+    "--idle-timeout", "1", "--head-timeout", "2", NULL
   };
   TestServer *server = test_server_start (FALSE, args);
   g_autoptr(GSocket) socket = raw_connect (companies_test_server_get_port (server->server));

@@ -385,6 +385,7 @@ main (int   argc,
   ServerUsage idle, warm, end;
   gint duration = DEFAULT_DURATION;
   gint n_clients = DEFAULT_CLIENTS;
+  const char *client_args[] = { "--max-client-connections", "1000", NULL };
   gint seed = DEFAULT_SEED;
   gdouble warmup, measured_seconds;
   gint64 measure_start;
@@ -415,7 +416,8 @@ main (int   argc,
 
   tmpdir = companies_test_make_tmpdir ();
   server_db = g_build_filename (tmpdir, "server.db", NULL);
-  server = companies_test_server_start (server_db, NULL, &error);
+  /* every client connects from 127.0.0.1: one client to the server */
+  server = companies_test_server_start (server_db, client_args, &error);
   if (server == NULL)
     {
       fprintf (stderr, "soak: companies-server did not start: %s\n", error->message);
