@@ -19,8 +19,8 @@
 #include <glib/gstdio.h>
 
 #include "companies-local-store-private.h"
-#include "companies-private-file.h"
 #include "companies-local-store-schema.h"
+#include "companies-private-file.h"
 #include "companies-test-hooks.h"
 
 G_DEFINE_FINAL_TYPE (CompaniesLocalStore, companies_local_store, G_TYPE_OBJECT)
