@@ -149,13 +149,11 @@ open_store (CliContext *cli)
   g_autoptr(GError) error = NULL;
   CompaniesLocalStore *store;
 
-  store = companies_local_store_open (cli->database_path, &error);
+  /* Checked for damage, so that every command refuses a damaged file
+   * alike; the store's messages name the file. */
+  store = companies_local_store_open_checked (cli->database_path, &error);
   if (store == NULL)
-    {
-      g_autofree char *shown = g_filename_display_name (cli->database_path);
-
-      cli_error (_("Could not open the database “%s”: %s"), shown, error->message);
-    }
+    cli_error ("%s", error->message);
 
   return store;
 }

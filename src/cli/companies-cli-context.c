@@ -13,6 +13,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "companies-cli.h"
+#include "companies-cli-token.h"
 
 #define DEFAULT_SERVER_URL "http://127.0.0.1:8080"
 
@@ -111,23 +112,6 @@ token_is_sendable (const char *token)
 }
 
 static char *
-read_token_file (const char  *path,
-                 GError     **error)
-{
-  g_autofree char *contents = NULL;
-  char *newline;
-
-  if (!g_file_get_contents (path, &contents, NULL, error))
-    return NULL;
-
-  newline = strpbrk (contents, "\r\n");
-  if (newline != NULL)
-    *newline = '\0';
-
-  return g_strdup (g_strstrip (contents));
-}
-
-static char *
 normalize_server_url (const char *text)
 {
   g_autoptr(GUri) uri = NULL;
@@ -205,7 +189,7 @@ cli_context_resolve (CliContext *cli,
     {
       g_autoptr(GError) error = NULL;
 
-      cli->token = read_token_file (cli->opt_token_file, &error);
+      cli->token = cli_read_token_file (cli->opt_token_file, &error);
       if (cli->token == NULL)
         {
           cli_usage_error (NULL, _("Could not read the token file: %s"), error->message);

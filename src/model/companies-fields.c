@@ -79,16 +79,70 @@ companies_field_get_max_length (CompaniesField field)
   return field_info[field].max_length;
 }
 
+/* White space (Unicode White_Space, as g_unichar_isspace ()) or an
+ * invisible format character (category Cf: U+200B, U+FEFF, the
+ * direction marks): a name made only of these shows as empty. */
 static gboolean
-is_blank (const char *value)
+is_invisible (gunichar c)
 {
-  for (const char *p = value; *p != '\0'; p++)
+  return g_unichar_isspace (c) || g_unichar_type (c) == G_UNICODE_FORMAT;
+}
+
+/* Whether [@start, @end), valid UTF-8, holds only invisible characters. */
+static gboolean
+is_blank_range (const char *start,
+                const char *end)
+{
+  for (const char *p = start; p < end; p = g_utf8_next_char (p))
     {
-      if (!g_ascii_isspace (*p))
+      if (!g_ascii_isspace (*p) && ((guchar) *p < 0x80 || !is_invisible (g_utf8_get_char (p))))
         return FALSE;
     }
 
   return TRUE;
+}
+
+static gboolean
+is_blank (const char *value)
+{
+  gsize length = strlen (value);
+
+  /* Invalid UTF-8 is not blank: companies_field_validate () says why. */
+  return g_utf8_validate_len (value, length, NULL) && is_blank_range (value, value + length);
+}
+
+/* Characters a field refuses beyond the C0 controls: DEL and the C1
+ * controls everywhere; in one-line fields also the line and paragraph
+ * separators and the bidirectional embeddings, overrides and isolates,
+ * which break a line or reorder what a terminal or a list shows. */
+static gboolean
+is_forbidden (gunichar c,
+              gboolean multi_line)
+{
+  if (c == 0x7f || (c >= 0x80 && c <= 0x9f))
+    return TRUE;
+  if (multi_line)
+    return FALSE;
+
+  return c == 0x2028 || c == 0x2029 ||
+         (c >= 0x202a && c <= 0x202e) ||
+         (c >= 0x2066 && c <= 0x2069);
+}
+
+/* Whether [@start, @end), valid UTF-8 and not ASCII only, holds a
+ * character is_forbidden () refuses. */
+static gboolean
+scan_unicode (const char *start,
+              const char *end,
+              gboolean    multi_line)
+{
+  for (const char *p = start; p < end; p = g_utf8_next_char (p))
+    {
+      if ((guchar) *p >= 0x80 && is_forbidden (g_utf8_get_char (p), multi_line))
+        return TRUE;
+    }
+
+  return FALSE;
 }
 
 static gboolean
@@ -101,9 +155,10 @@ validate_email (const char  *value,
   if (*value == '\0')
     return TRUE;
 
-  for (const char *p = value; *p != '\0'; p++)
+  for (const char *p = value; *p != '\0'; p = g_utf8_next_char (p))
     {
-      if (g_ascii_isspace (*p))
+      if (g_ascii_isspace (*p) ||
+          ((guchar) *p >= 0x80 && is_invisible (g_utf8_get_char (p))))
         {
           g_set_error_literal (error, COMPANIES_VALIDATION_ERROR,
                                COMPANIES_VALIDATION_ERROR_INVALID_FIELD,
@@ -149,7 +204,7 @@ scan_text (const char *start,
   for (const guchar *p = (const guchar *) start; p < (const guchar *) end; p++)
     {
       seen |= *p;
-      if (G_UNLIKELY (*p < 0x20) &&
+      if (G_UNLIKELY (*p < 0x20 || *p == 0x7f) &&
           !(multi_line && (*p == '\t' || *p == '\n' || *p == '\r')))
         control = TRUE;
     }
@@ -199,7 +254,7 @@ companies_field_validate (CompaniesField   field,
       return FALSE;
     }
 
-  if (control)
+  if (control || (!ascii && scan_unicode (value, end, info->multi_line)))
     {
       /* TRANSLATORS: %s is a field label such as "Postal code" */
       g_set_error (error, COMPANIES_VALIDATION_ERROR,
@@ -208,7 +263,7 @@ companies_field_validate (CompaniesField   field,
       return FALSE;
     }
 
-  if (field == COMPANIES_FIELD_NAME && value == end)
+  if (field == COMPANIES_FIELD_NAME && (value == end || (!ascii && is_blank_range (value, end))))
     {
       g_set_error_literal (error, COMPANIES_VALIDATION_ERROR,
                            COMPANIES_VALIDATION_ERROR_INVALID_FIELD,

@@ -40,6 +40,9 @@ struct _CompaniesLocalStore
   GObject     parent_instance;
 
   char       *path;
+  char       *open_path;    /* the file SQLite opens: @path, or a new
+                             * file being made (companies-local-store-file.c) */
+  gboolean    creating;     /* @open_path is new and may be made a store */
   char       *client_id;
   sqlite3    *db;
   GHashTable *statements;   /* static SQL string -> sqlite3_stmt */
@@ -54,6 +57,20 @@ void companies_stmt_release (CompaniesStmt *stmt);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesStmt, companies_stmt_release)
 
 /* --- Shared by the store's files (companies-local-store*.c). --- */
+
+/* companies-local-store.c: opens the connection of @self (its path and
+ * open_path set), running PRAGMA integrity_check first when @check. */
+gboolean          companies_local_store_open_connection (CompaniesLocalStore *self,
+                                                         gboolean             check,
+                                                         GError             **error);
+/* companies-local-store-file.c: makes a new store at @path, which did
+ * not exist, private and complete before it appears under its name. */
+gboolean          companies_local_store_create_file    (const char          *path,
+                                                         GError             **error);
+/* companies-local-store-file.c: PRAGMA integrity_check; damage is
+ * COMPANIES_STORE_ERROR_CORRUPT. */
+gboolean          companies_local_store_check_integrity    (CompaniesLocalStore *self,
+                                                         GError             **error);
 
 sqlite3          *companies_local_store_get_db         (CompaniesLocalStore *self);
 /* Prepared once per connection (SQLITE_PREPARE_PERSISTENT), keyed by the

@@ -55,9 +55,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesOverwrittenNotice, companies_overwritten
  * (g_get_user_data_dir ()), shared by the app and the CLI. */
 char                *companies_local_store_get_default_path  (void);
 
-/* Opens (creating it and its folder if needed) and migrates the schema
- * (PRAGMA user_version). Errors are COMPANIES_STORE_ERROR. */
+/* Opens (creating it, mode 0600, and its folder if needed) and migrates
+ * the schema (PRAGMA user_version). A file that is there but empty (0
+ * bytes, or no tables) or not a Companies store is refused, unchanged.
+ * Errors are COMPANIES_STORE_ERROR. */
 CompaniesLocalStore *companies_local_store_open              (const char           *path,
+                                                              GError              **error);
+/* As companies_local_store_open (), after reading the whole file with
+ * PRAGMA integrity_check: a damaged file is COMPANIES_STORE_ERROR_CORRUPT
+ * before anything is written. For a program's first open of a file
+ * (a command of companies-cli, a sync); it reads every page. */
+CompaniesLocalStore *companies_local_store_open_checked      (const char           *path,
                                                               GError              **error);
 const char          *companies_local_store_get_path          (CompaniesLocalStore  *self);
 /* The installation's uuid, made at creation, stable across runs. */

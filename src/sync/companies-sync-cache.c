@@ -73,7 +73,9 @@ companies_sync_cache_take_store (CompaniesSyncCache  *cache,
         return g_steal_pointer (&kept);
     }
 
-  store = companies_local_store_open (path, error);
+  /* A sync writes: a file this program has not opened yet is checked
+   * for damage first, as every companies-cli command does. */
+  store = companies_local_store_open_checked (path, error);
   if (store != NULL && cache != NULL && g_stat (path, &info) == 0)
     {
       cache->dev = info.st_dev;

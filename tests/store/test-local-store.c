@@ -132,23 +132,32 @@ test_open_migrates_v0 (void)
   CompaniesLocalStore *store;
   sqlite3 *db;
 
-  /* A zero-length file. */
+  /* A zero-length file that was there: it may be a store whose work was
+   * lost, so it is refused and left as it is, not made new. */
   g_assert_true (g_file_set_contents (empty, "", 0, NULL));
   store = companies_local_store_open (empty, &error);
-  g_assert_no_error (error);
-  g_assert_finalize_object (store);
+  g_assert_null (store);
+  g_assert_error (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  {
+    GStatBuf st;
 
-  /* A real SQLite file at version 0 without tables. */
+    g_assert_cmpint (g_stat (empty, &st), ==, 0);
+    g_assert_cmpint (st.st_size, ==, 0);
+  }
+
+  /* A real SQLite file at version 0 without tables: the same. */
   db = test_raw_open (v0);
   test_raw_exec (db, "PRAGMA journal_mode = DELETE; CREATE TABLE t (x); DROP TABLE t;");
   g_assert_cmpint (test_raw_int (db, "PRAGMA user_version"), ==, 0);
   sqlite3_close (db);
   store = companies_local_store_open (v0, &error);
-  g_assert_no_error (error);
-  g_assert_finalize_object (store);
+  g_assert_null (store);
+  g_assert_error (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
   db = test_raw_open (v0);
-  g_assert_cmpint (test_raw_int (db, "PRAGMA user_version"), ==, COMPANIES_LOCAL_STORE_SCHEMA_VERSION);
-  g_assert_cmpint (test_raw_int (db, "SELECT count(*) FROM sync_state WHERE key = 'client_id'"), ==, 1);
+  g_assert_cmpint (test_raw_int (db, "PRAGMA user_version"), ==, 0);
+  g_assert_cmpint (test_raw_int (db, "SELECT count(*) FROM sqlite_schema"), ==, 0);
   sqlite3_close (db);
 
   /* Version 0 with somebody else's tables: refused, not mixed. */

@@ -37,6 +37,18 @@ companies_server_tls_load (const char  *certificate_path,
       return NULL;
     }
 
+  /* A private key any user can read is no longer private: refused, as
+   * a tokens file like that is. Group bits are allowed, for the usual
+   * root:ssl-cert 0640 key. */
+  if (g_stat (key_path, &st) == 0 && (st.st_mode & S_IRWXO) != 0)
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_PERM,
+                   _("The TLS key “%s” may be read by any user (mode %03o); "
+                     "make it private with “chmod 600 %s”"),
+                   key_path, (unsigned int) (st.st_mode & 0777), key_path);
+      return NULL;
+    }
+
   certificate = g_tls_certificate_new_from_files (certificate_path, key_path, &local_error);
   if (certificate == NULL)
     {
@@ -45,11 +57,6 @@ companies_server_tls_load (const char  *certificate_path,
                    certificate_path, key_path, local_error->message);
       return NULL;
     }
-
-  if (g_stat (key_path, &st) == 0 && (st.st_mode & S_IRWXO) != 0)
-    g_printerr (_("Warning: the TLS key “%s” may be read by any user (mode %03o); "
-                  "make it private with “chmod 600 %s”\n"),
-                key_path, (unsigned int) (st.st_mode & 0777), key_path);
 
   return certificate;
 }

@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 #include <sqlite3.h>
 
+#include "companies-private-file.h"
 #include "companies-server-store-sqlite.h"
 #include "companies-server-store-sqlite-private.h"
 #include "companies-server-store-sqlite-schema.h"
@@ -98,6 +99,16 @@ open_connection (const char  *path,
   gboolean prepared;
   int rc;
 
+  /* SQLite would create the file with the umask's mode (often 0644);
+   * its -wal and -shm then take the file's mode. */
+  if (!read_only && !companies_private_file_ensure (path, NULL, &local_error))
+    {
+      g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
+                   COMPANIES_SERVER_STORE_ERROR_OPEN,
+                   _("Cannot open the database “%s”: %s"), path, local_error->message);
+      return NULL;
+    }
+
   rc = sqlite3_open_v2 (path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
@@ -131,6 +142,9 @@ open_connection (const char  *path,
       sqlite_close ((CompaniesServerStore *) self);
       return NULL;
     }
+
+  if (!read_only)
+    companies_private_file_match_companions (path);
 
   return self;
 }
