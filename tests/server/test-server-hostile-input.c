@@ -1,7 +1,7 @@
 /* test-server-hostile-input.c: request heads and bodies an attacker would
  * send, over raw sockets: an encoded slash in the path, two Authorization
- * headers, a compressed body, malformed chunk sizes, log forging through
- * the path and the method; the Server header; a tokens file that is a
+ * headers, a compressed body, log forging through the path and the
+ * method; the Server header; a tokens file that is a
  * FIFO. Each gets a clear answer (or a clear refusal to start), changes
  * nothing, and the server goes on serving.
  *
@@ -139,80 +139,6 @@ test_content_encoding (void)
   test_server_free (server);
 }
 
-/* "POST … chunked" whose body is @chunks, with ADD_BODY in them. */
-static char *
-chunked_request (const char *chunks)
-{
-  return g_strconcat ("POST /v1/companies/sync HTTP/1.1\r\n" HEAD_JSON
-                      "Transfer-Encoding: chunked\r\n\r\n", chunks, NULL);
-}
-
-/* Posts @chunks: asserts the 400 of a malformed chunked body. */
-static void
-assert_chunks_refused (TestServer *server,
-                       const char *chunks)
-{
-  g_autofree char *request = chunked_request (chunks);
-  g_autoptr(GString) answer = NULL;
-
-  g_test_message ("chunks “%s”", chunks);
-  answer = exchange (server, request, strlen (request), 400, "invalid_request");
-  g_assert_nonnull (strstr (answer->str, "chunked request body is malformed"));
-}
-
-static void
-test_malformed_chunk_sizes (void)
-{
-  const char *args[] = { "--request-timeout", "10", NULL };
-  TestServer *server = test_server_start (FALSE, args);
-  gsize length = strlen (ADD_BODY);
-  /* '@' stands for the size of ADD_BODY in hexadecimal */
-  const char *bad_sizes[] = { "zz", "-1", "+@", " @", "0x@", "@zz", "@\rX", "-", "" };
-  g_autofree char *size = g_strdup_printf ("%zx", length);
-  g_autofree char *too_long = NULL;
-  gint64 started = g_get_monotonic_time ();
-
-  for (guint i = 0; i < G_N_ELEMENTS (bad_sizes); i++)
-    {
-      g_auto(GStrv) parts = g_strsplit (bad_sizes[i], "@", -1);
-      g_autofree char *bad = g_strjoinv (size, parts);
-      g_autofree char *chunks = g_strdup_printf ("%s\r\n%s\r\n0\r\n\r\n", bad, ADD_BODY);
-
-      assert_chunks_refused (server, chunks);
-    }
-
-  /* chunk data that does not end where its size says, in the only chunk
-   * or in the second */
-  {
-    g_autofree char *longer = g_strdup_printf ("%zx\r\n%sXX\r\n0\r\n\r\n", length, ADD_BODY);
-    g_autofree char *split = g_strdup_printf ("5\r\n%.5s\r\n3\r\n%sX\r\n0\r\n\r\n",
-                                              ADD_BODY, ADD_BODY + 5);
-
-    assert_chunks_refused (server, longer);
-    assert_chunks_refused (server, split);
-  }
-
-  /* none waited for the request timeout */
-  g_assert_cmpuint (ms_since (started), <, 8000);
-
-  /* a size of more than 15 digits: closed without an answer */
-  too_long = chunked_request ("1234567890abcdef0\r\nx\r\n0\r\n\r\n");
-  g_assert_cmpuint (raw_exchange (port_of (server), too_long, strlen (too_long), NULL), ==, 0);
-
-  assert_nothing_applied (server);
-
-  /* well-formed chunks, with an extension and upper-case digits, apply */
-  {
-    g_autofree char *chunks = g_strdup_printf ("A ; name=value\r\n%.10s\r\n%zX\r\n%s\r\n0\r\n\r\n",
-                                               ADD_BODY, length - 10, ADD_BODY + 10);
-    g_autofree char *request = chunked_request (chunks);
-
-    g_string_free (exchange (server, request, strlen (request), 200, NULL), TRUE);
-  }
-
-  test_server_free (server);
-}
-
 static void
 test_server_header (void)
 {
@@ -307,7 +233,6 @@ main (int   argc,
   g_test_add_func ("/server/hostile-input/encoded-slash", test_encoded_slash);
   g_test_add_func ("/server/hostile-input/two-authorization-headers", test_two_authorization_headers);
   g_test_add_func ("/server/hostile-input/content-encoding", test_content_encoding);
-  g_test_add_func ("/server/hostile-input/malformed-chunk-sizes", test_malformed_chunk_sizes);
   g_test_add_func ("/server/hostile-input/server-header", test_server_header);
   g_test_add_func ("/server/hostile-input/log-cannot-be-forged", test_log_cannot_be_forged);
   g_test_add_func ("/server/hostile-input/tokens-fifo", test_tokens_fifo);

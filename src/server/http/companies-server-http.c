@@ -29,7 +29,6 @@
 #include <libsoup/soup.h>
 
 #include "companies-protocol.h"
-#include "companies-server-chunk-check.h"
 #include "companies-server-http.h"
 #include "companies-server-limits.h"
 #include "companies-server-listener.h"
@@ -219,23 +218,6 @@ refuse_ambiguous_head (SoupServerMessage *msg)
   return FALSE;
 }
 
-/* A chunked body whose framing libsoup read past a fault
- * (companies-server-chunk-check.c). TRUE when it answered. */
-static gboolean
-refuse_broken_chunks (SoupServerMessage *msg)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-
-  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CHUNKED ||
-      !companies_server_chunk_check_failed (soup_server_message_get_remote_address (msg)))
-    return FALSE;
-
-  respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_request",
-                 _("The chunked request body is malformed: a chunk size is not "
-                   "hexadecimal, or a chunk does not end where its size says"), NULL);
-  return TRUE;
-}
-
 static void
 got_chunk_cb (SoupServerMessage *msg,
               GBytes            *chunk,
@@ -362,9 +344,6 @@ handler_cb (SoupServer        *server,
       respond_json (msg, SOUP_STATUS_OK, health);
       return;
     }
-
-  if (refuse_broken_chunks (msg))
-    return;
 
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   if (g_bytes_get_size (body) > self->max_body_bytes)

@@ -24,7 +24,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "companies-server-chunk-check.h"
 #include "companies-server-head-guard.h"
 #include "companies-server-listener.h"
 
@@ -71,7 +70,6 @@ serve (CompaniesServerListener *self,
   g_autoptr(GSocketConnection) connection = NULL;
   g_autoptr(GIOStream) stream = NULL;
   g_autoptr(GIOStream) guarded = NULL;
-  g_autoptr(GIOStream) checked = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *peer = NULL;
 
@@ -109,9 +107,8 @@ serve (CompaniesServerListener *self,
 
   peer = describe_address (remote_address);
   guarded = companies_server_head_guard_wrap (stream, peer);
-  checked = companies_server_chunk_check_wrap (guarded, remote_address);
 
-  if (!soup_server_accept_iostream (self->server, checked, local_address, remote_address, &error))
+  if (!soup_server_accept_iostream (self->server, guarded, local_address, remote_address, &error))
     {
       g_printerr (_("Cannot serve a connection: %s\n"), error->message);
       close_quietly (socket);
