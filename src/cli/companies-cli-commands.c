@@ -69,22 +69,15 @@ field_option (CompaniesField field)
 }
 
 /* The field options (raw bytes: FILENAME, so that no locale conversion
- * happens behind our back) followed by @extra. Free with g_free (). */
+ * happens behind our back). Free with g_free (). */
 static GOptionEntry *
-field_args_make_entries (FieldArgs          *fa,
-                         const GOptionEntry *extra)
+field_args_make_entries (FieldArgs *fa)
 {
-  GOptionEntry *entries;
-  guint n_extra = 0;
-  guint n = 0;
+  GOptionEntry *entries = g_new0 (GOptionEntry, G_N_ELEMENTS (field_options) + 1);
 
-  while (extra != NULL && extra[n_extra].long_name != NULL)
-    n_extra++;
-
-  entries = g_new0 (GOptionEntry, G_N_ELEMENTS (field_options) + n_extra + 1);
   for (guint i = 0; i < G_N_ELEMENTS (field_options); i++)
     {
-      GOptionEntry *entry = &entries[n++];
+      GOptionEntry *entry = &entries[i];
 
       entry->long_name = field_options[i].option;
       entry->arg = G_OPTION_ARG_FILENAME;
@@ -92,8 +85,6 @@ field_args_make_entries (FieldArgs          *fa,
       entry->description = field_options[i].description;
       entry->arg_description = field_options[i].arg_description;
     }
-  for (guint i = 0; i < n_extra; i++)
-    entries[n++] = extra[i];
 
   return entries;
 }
@@ -169,6 +160,24 @@ open_store (CliContext *cli)
   return store;
 }
 
+/* The closing of add and update: the values checked, then the store
+ * opened. NULL with the exit status when either fails. */
+static CompaniesLocalStore *
+field_args_open_store (FieldArgs     *fa,
+                       CliContext    *cli,
+                       CliExitStatus *out_status)
+{
+  CompaniesLocalStore *store;
+
+  *out_status = field_args_validate (fa);
+  if (*out_status != CLI_EXIT_OK)
+    return NULL;
+
+  store = open_store (cli);
+  *out_status = store != NULL ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+  return store;
+}
+
 /* Reports a failed store action; the data stayed as it was. */
 static CliExitStatus
 report_store_error (const char *ref,
@@ -207,6 +216,47 @@ take_ref (const char  *command,
 
   *out_ref = convert_ref (g_ptr_array_index (positional, 0));
   return *out_ref != NULL ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+}
+
+/* What tells add and update apart before their values are checked. */
+typedef struct
+{
+  const char *name;
+  const char *parameter_string;
+  const char *summary;
+  gboolean    needs_name;   /* --name must be given */
+} FieldCommand;
+
+/* The opening of add and update: the field options parsed, the global
+ * options resolved, the REF taken (when @out_ref is not NULL), --name
+ * required (when the command needs it), the values turned into UTF-8. */
+static CliExitStatus
+field_command_parse (const FieldCommand  *command,
+                     FieldArgs           *fa,
+                     CliContext          *cli,
+                     char              ***args,
+                     char               **out_ref)
+{
+  g_autofree GOptionEntry *entries = field_args_make_entries (fa);
+  g_autoptr(GPtrArray) positional = NULL;
+  CliExitStatus status;
+
+  status = cli_parse_command (cli, command->name, _(command->parameter_string), _(command->summary),
+                              entries, args, out_ref != NULL ? &positional : NULL);
+  if (status == CLI_EXIT_OK)
+    status = cli_context_resolve (cli, FALSE);
+  if (status == CLI_EXIT_OK && out_ref != NULL)
+    status = take_ref (command->name, positional, out_ref);
+  if (status != CLI_EXIT_OK)
+    return status;
+
+  if (command->needs_name && fa->raw[COMPANIES_FIELD_NAME] == NULL)
+    {
+      cli_usage_error (command->name, _("A company needs a name: give --name NAME"));
+      return CLI_EXIT_USAGE;
+    }
+
+  return field_args_convert (fa);
 }
 
 CliExitStatus
@@ -256,31 +306,19 @@ CliExitStatus
 cli_command_add (CliContext   *cli,
                  char       ***args)
 {
+  static const FieldCommand add = {
+    "add", N_("--name NAME [FIELD…]"),
+    N_("Add a company and print its uuid. It goes to the server at the next sync."),
+    TRUE,
+  };
   g_auto(FieldArgs) fa = { 0 };
-  g_autofree GOptionEntry *entries = NULL;
   g_autoptr(CompaniesLocalStore) store = NULL;
   g_autoptr(CompaniesCompany) company = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
   CliExitStatus status;
 
-  entries = field_args_make_entries (&fa, NULL);
-  status = cli_parse_command (cli, "add", _("--name NAME [FIELD…]"),
-                              _("Add a company and print its uuid. "
-                                "It goes to the server at the next sync."),
-                              entries, args, NULL);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, FALSE);
-  if (status != CLI_EXIT_OK)
-    return status;
-
-  if (fa.raw[COMPANIES_FIELD_NAME] == NULL)
-    {
-      cli_usage_error ("add", _("A company needs a name: give --name NAME"));
-      return CLI_EXIT_USAGE;
-    }
-
-  status = field_args_convert (&fa);
+  status = field_command_parse (&add, &fa, cli, args, NULL);
   if (status != CLI_EXIT_OK)
     return status;
 
@@ -292,13 +330,9 @@ cli_command_add (CliContext   *cli,
     }
   fa.mask = COMPANIES_ALL_FIELDS;
 
-  status = field_args_validate (&fa);
-  if (status != CLI_EXIT_OK)
-    return status;
-
-  store = open_store (cli);
+  store = field_args_open_store (&fa, cli, &status);
   if (store == NULL)
-    return CLI_EXIT_FAILED;
+    return status;
 
   company = companies_local_store_create_for_sync (store, (const char * const *) fa.values, &error);
   if (company == NULL)
@@ -312,29 +346,21 @@ CliExitStatus
 cli_command_update (CliContext   *cli,
                     char       ***args)
 {
+  static const FieldCommand update = {
+    "update", N_("REF FIELD…"),
+    N_("Change the given fields of a company; the others keep their value. "
+       "REF is the company’s server id or its uuid. "
+       "An empty value clears an optional field."),
+    FALSE,
+  };
   g_auto(FieldArgs) fa = { 0 };
-  g_autofree GOptionEntry *entries = NULL;
   g_autoptr(CompaniesLocalStore) store = NULL;
   g_autoptr(CompaniesCompany) company = NULL;
-  g_autoptr(GPtrArray) positional = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *ref = NULL;
   CliExitStatus status;
 
-  entries = field_args_make_entries (&fa, NULL);
-  status = cli_parse_command (cli, "update", _("REF FIELD…"),
-                              _("Change the given fields of a company; the others keep their value. "
-                                "REF is the company’s server id or its uuid. "
-                                "An empty value clears an optional field."),
-                              entries, args, &positional);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, FALSE);
-  if (status == CLI_EXIT_OK)
-    status = take_ref ("update", positional, &ref);
-  if (status != CLI_EXIT_OK)
-    return status;
-
-  status = field_args_convert (&fa);
+  status = field_command_parse (&update, &fa, cli, args, &ref);
   if (status != CLI_EXIT_OK)
     return status;
 
@@ -344,13 +370,9 @@ cli_command_update (CliContext   *cli,
       return CLI_EXIT_USAGE;
     }
 
-  status = field_args_validate (&fa);
-  if (status != CLI_EXIT_OK)
-    return status;
-
-  store = open_store (cli);
+  store = field_args_open_store (&fa, cli, &status);
   if (store == NULL)
-    return CLI_EXIT_FAILED;
+    return status;
 
   company = companies_local_store_update_for_sync (store, ref, fa.mask,
                                                    (const char * const *) fa.values,

@@ -12,6 +12,8 @@
 
 G_BEGIN_DECLS
 
+#define CLI_NAME "companies-cli"
+
 /* The exit status of companies-cli, documented in its --help. */
 typedef enum
 {
@@ -41,7 +43,7 @@ typedef struct
   char *token;          /* NULL = none; never printed */
 } CliContext;
 
-/* main.c */
+/* companies-cli-context.c */
 void           cli_context_clear           (CliContext          *cli);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliContext, cli_context_clear)
 GOptionGroup  *cli_context_make_group      (CliContext          *cli);
@@ -58,16 +60,17 @@ CliExitStatus  cli_parse_command           (CliContext          *cli,
                                             char              ***inout_args,
                                             GPtrArray          **out_positional);
 
+/* An argument as UTF-8: taken as is when it is valid UTF-8, else
+ * converted from the locale's character set when that is not UTF-8. */
+char          *cli_arg_to_utf8             (const char          *arg,
+                                            GError             **error);
+
+/* companies-cli-error.c */
 void           cli_error                   (const char          *format,
                                             ...) G_GNUC_PRINTF (1, 2);
 void           cli_usage_error             (const char          *command,
                                             const char          *format,
                                             ...) G_GNUC_PRINTF (2, 3);
-
-/* An argument as UTF-8: taken as is when it is valid UTF-8, else
- * converted from the locale's character set when that is not UTF-8. */
-char          *cli_arg_to_utf8             (const char          *arg,
-                                            GError             **error);
 
 /* companies-cli-commands.c: each takes the arguments after the command
  * name (args[0] is the command) and returns the exit status. */

@@ -59,20 +59,59 @@ decode_record (const CompaniesJsonDoc    *doc,
   if (tombstone)
     return g_steal_pointer (&record);
 
-  /* The whole body is valid UTF-8 and its escapes make only text (see
-   * companies_json_scan ()), so no value needs checking again. */
+  /* Server data meets the rules of local input (section 1): a value a
+   * person could not enter is not stored either. */
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     {
+      const char *member = record_members[RECORD_FIRST_FIELD + i];
+      g_autoptr(GError) field_error = NULL;
       gboolean ok;
 
       record->values[i] = companies_json_member_string (doc, slots[RECORD_FIRST_FIELD + i],
-                                                        record_members[RECORD_FIRST_FIELD + i],
-                                                        FALSE, &ok, place, out_path, error);
+                                                        member, FALSE, &ok, place, out_path, error);
       if (!ok)
         return NULL;
+      if (!companies_field_validate (i, record->values[i], &field_error))
+        {
+          companies_json_fail (error, out_path, place, member, NULL, field_error->message);
+          return NULL;
+        }
     }
 
   return g_steal_pointer (&record);
+}
+
+/* One line of at most @max_length characters, without control
+ * characters (C0, DEL, C1): fit for a terminal. */
+static gboolean
+is_plain_text (const char *text,
+               guint       max_length)
+{
+  guint length = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || (c >= 0x7f && c < 0xa0) || ++length > max_length)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gpointer
+fail_text (const CompaniesJsonPlace  *place,
+           const char                *member,
+           guint                      max_length,
+           char                     **out_path,
+           GError                   **error)
+{
+  g_autofree char *message =
+    g_strdup_printf (_("Must be one line of at most %u characters"), max_length);
+
+  companies_json_fail (error, out_path, place, member, NULL, message);
+  return NULL;
 }
 
 static CompaniesRejected *
@@ -116,6 +155,14 @@ decode_rejected (const CompaniesJsonDoc    *doc,
   if (!ok)
     return NULL;
 
+  /* Shown to a person as they are: one line of text, not too long. */
+  if (!is_plain_text (rejected->code, COMPANIES_MAX_CODE_LENGTH))
+    return fail_text (place, "code", COMPANIES_MAX_CODE_LENGTH, out_path, error);
+  if (rejected->field != NULL && !is_plain_text (rejected->field, COMPANIES_MAX_CODE_LENGTH))
+    return fail_text (place, "field", COMPANIES_MAX_CODE_LENGTH, out_path, error);
+  if (!is_plain_text (rejected->message, COMPANIES_MAX_MESSAGE_LENGTH))
+    return fail_text (place, "message", COMPANIES_MAX_MESSAGE_LENGTH, out_path, error);
+
   return g_steal_pointer (&rejected);
 }
 
@@ -153,6 +200,16 @@ decode_overwritten (const CompaniesJsonDoc    *doc,
                            _("Not a field name"));
       return NULL;
     }
+
+  {
+    g_autoptr(GError) field_error = NULL;
+
+    if (!companies_field_validate (overwritten->field, overwritten->value, &field_error))
+      {
+        companies_json_fail (error, out_path, place, "value", NULL, field_error->message);
+        return NULL;
+      }
+  }
 
   return g_steal_pointer (&overwritten);
 }
@@ -280,6 +337,11 @@ decode_response (const CompaniesJsonDoc  *doc,
   response->cursor = companies_json_member_string (doc, slots[1], "cursor", FALSE, &ok, root, out_path, error);
   if (!ok)
     return NULL;
+  if (strlen (response->cursor) > COMPANIES_MAX_CURSOR_BYTES)
+    {
+      companies_json_fail (error, out_path, root, "cursor", NULL, _("Too long"));
+      return NULL;
+    }
 
   if (!token_get_bool (doc, slots[2], &response->has_more))
     {
@@ -331,4 +393,45 @@ companies_sync_response_decode (const char  *data,
     }
 
   return response;
+}
+
+/* --- The largest valid response (docs/protocol.md section 7) --- */
+
+/* Bytes one character of a value takes at most on the wire: 4 in UTF-8;
+ * the escapes a value may need (\" \\ \t \n \r) take 2, and the control
+ * characters written \u00XX are in no valid value (section 1). */
+#define WIRE_BYTES_PER_CHAR   4
+/* Room for all but the text of one entry: member names, punctuation,
+ * id, uuid and version; and for the envelope (with its cursor). */
+#define ENTRY_OVERHEAD        512
+#define ENVELOPE_OVERHEAD     1024
+
+guint64
+companies_sync_response_max_bytes (const CompaniesSyncRequest *request)
+{
+  guint64 record = ENTRY_OVERHEAD;
+  guint64 rejected = ENTRY_OVERHEAD + (guint64) WIRE_BYTES_PER_CHAR *
+    (COMPANIES_MAX_MESSAGE_LENGTH + 2 * COMPANIES_MAX_CODE_LENGTH);
+  guint64 n_changes = request->added->len + request->updated->len + request->deleted->len;
+  guint64 limit = request->limit != 0 ? request->limit : COMPANIES_DEFAULT_LIMIT;
+  guint64 total;
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    record += (guint64) WIRE_BYTES_PER_CHAR * companies_field_get_max_length (i);
+
+  /* The page, and an echo and a rejection for each change. */
+  total = ENVELOPE_OVERHEAD + (limit + n_changes) * record + n_changes * rejected;
+
+  /* An update may replace each field it carries unseen: one overwritten
+   * entry a field, its value at most that field's length. */
+  for (guint i = 0; i < request->updated->len; i++)
+    {
+      const CompaniesChange *change = g_ptr_array_index (request->updated, i);
+
+      for (guint f = 0; f < COMPANIES_N_FIELDS; f++)
+        if ((change->field_mask & COMPANIES_FIELD_BIT (f)) != 0)
+          total += ENTRY_OVERHEAD + (guint64) WIRE_BYTES_PER_CHAR * companies_field_get_max_length (f);
+    }
+
+  return total;
 }

@@ -161,6 +161,24 @@ companies_sync_response_new (void)
 }
 
 void
+companies_sync_response_add_rejected (CompaniesSyncResponse *response,
+                                      const char            *uuid,
+                                      gint64                 id,
+                                      const char            *code,
+                                      const char            *field,
+                                      const char            *message)
+{
+  CompaniesRejected *rejected = companies_rejected_new ();
+
+  rejected->uuid = g_strdup (uuid);
+  rejected->id = id;
+  rejected->code = g_strdup (code);
+  rejected->field = g_strdup (field);
+  rejected->message = g_strdup (message);
+  g_ptr_array_add (response->rejected, rejected);
+}
+
+void
 companies_sync_response_free (CompaniesSyncResponse *response)
 {
   if (response == NULL)

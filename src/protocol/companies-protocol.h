@@ -23,6 +23,13 @@ G_BEGIN_DECLS
 /* The encoded records of a page, echoes included (docs/protocol.md
  * section 7, "Limits") */
 #define COMPANIES_MAX_PAGE_BYTES          (4 * 1024 * 1024)
+/* The most characters of a rejection's message, and of its code and
+ * field (docs/protocol.md section 3). */
+#define COMPANIES_MAX_MESSAGE_LENGTH      1000
+#define COMPANIES_MAX_CODE_LENGTH         64
+#define COMPANIES_MAX_CURSOR_BYTES        200
+/* The most bytes of an error body a client reads (section 7, "Limits"). */
+#define COMPANIES_MAX_ERROR_BODY          (64 * 1024)
 
 #define COMPANIES_PROTOCOL_ERROR (companies_protocol_error_quark ())
 
@@ -156,12 +163,29 @@ CompaniesSyncResponse *companies_sync_response_new    (void);
 void                   companies_sync_response_free   (CompaniesSyncResponse *response);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesSyncResponse, companies_sync_response_free)
 
+/* Appends a rejection (copies of the strings; @uuid and @field may be NULL,
+ * @id 0 when unknown). */
+void                   companies_sync_response_add_rejected
+                                                      (CompaniesSyncResponse *response,
+                                                       const char            *uuid,
+                                                       gint64                 id,
+                                                       const char            *code,
+                                                       const char            *field,
+                                                       const char            *message);
+
 GBytes                *companies_sync_response_encode (const CompaniesSyncResponse *response);
 /* Strict: a response that is not what docs/protocol.md says fails with
- * COMPANIES_PROTOCOL_ERROR_INVALID_JSON or _INVALID_REQUEST. */
+ * COMPANIES_PROTOCOL_ERROR_INVALID_JSON or _INVALID_REQUEST; so does one
+ * with a value that breaks the rules of section 1 (a blank name, a value
+ * too long, an invalid e-mail), which a client must not store. */
 CompaniesSyncResponse *companies_sync_response_decode (const char  *data,
                                                        gsize        length,
                                                        GError     **error);
+
+/* The most bytes a valid response to @request may take: section 7,
+ * "Limits" (the page's limit and the echoes of its changes, each record
+ * with every value at its longest). A longer answer is not one. */
+guint64                companies_sync_response_max_bytes (const CompaniesSyncRequest *request);
 
 /* {"error": {"code": …, "message": …, "path": …}}; path may be NULL. */
 GBytes   *companies_error_body_encode (const char  *code,

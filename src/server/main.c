@@ -3,8 +3,9 @@
  *   companies-server [--address ADDR] [--port PORT] [--database FILE]
  *                    [--tokens FILE] [--tombstone-days N]
  *                    [--tls-certificate FILE --tls-key FILE]
- *                    [--max-body-bytes N] [--max-connections N]
- *                    [--idle-timeout SECONDS] [--request-timeout SECONDS]
+ *                    [--max-body-bytes N] [--max-memory-bytes N]
+ *                    [--max-connections N] [--max-client-connections N]
+ *                    [--head-timeout SECONDS] [--idle-timeout SECONDS]
  *                    [--version]
  *   companies-server add-token --tokens FILE [--comment TEXT]
  *
@@ -20,8 +21,9 @@
  * then at most hourly, before a request. 0 purges every tombstone at each
  * purge (meant for tests).
  *
- * --max-connections, --idle-timeout, --request-timeout: see
- * companies-server-limits.c. add-token: companies-server-add-token.c.
+ * --max-connections, --max-client-connections, --head-timeout,
+ * --idle-timeout: see companies-server-limits.c; --max-memory-bytes:
+ * companies-server-budget.c. add-token: companies-server-add-token.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -42,6 +44,7 @@
 
 #include "companies-protocol.h"
 #include "companies-server-add-token.h"
+#include "companies-server-budget.h"
 #include "companies-server-http.h"
 #include "companies-server-limits.h"
 #include "companies-server-store-sqlite.h"
@@ -55,6 +58,7 @@
 #define MAX_TOMBSTONE_DAYS     36500
 #define MAX_TIMEOUT_SECONDS    86400
 #define MAX_CONNECTIONS        100000
+#define MIN_MEMORY_BYTES       (1024 * 1024)
 /* Descriptors besides the connections: database, WAL, listener, pipes. */
 #define SPARE_DESCRIPTORS      64
 /* How long a signal waits for the request in flight before leaving anyway. */
@@ -184,9 +188,11 @@ main (int   argc,
   gint port = DEFAULT_PORT;
   gint tombstone_days = DEFAULT_TOMBSTONE_DAYS;
   gint64 max_body_bytes = COMPANIES_DEFAULT_MAX_BODY;
+  gint64 max_memory_bytes = COMPANIES_SERVER_DEFAULT_MAX_MEMORY;
   gint max_connections = COMPANIES_SERVER_DEFAULT_MAX_CONNECTIONS;
+  gint max_client_connections = COMPANIES_SERVER_DEFAULT_MAX_CLIENT_CONNECTIONS;
+  gint head_timeout = COMPANIES_SERVER_DEFAULT_HEAD_TIMEOUT;
   gint idle_timeout = COMPANIES_SERVER_DEFAULT_IDLE_TIMEOUT;
-  gint request_timeout = COMPANIES_SERVER_DEFAULT_REQUEST_TIMEOUT;
   CompaniesServerHttpOptions http_options = { 0, };
   guint sigint_id, sigterm_id;
 
@@ -207,15 +213,20 @@ main (int   argc,
       N_("The PEM private key of --tls-certificate"), N_("FILE") },
     { "max-body-bytes", 0, 0, G_OPTION_ARG_INT64, &max_body_bytes,
       N_("Largest request body accepted (default 32 MiB)"), N_("N") },
+    { "max-memory-bytes", 0, 0, G_OPTION_ARG_INT64, &max_memory_bytes,
+      N_("Memory the request bodies in flight may take together, each 13 times its "
+         "size; more are answered 503 (default 512 MiB)"), N_("N") },
     { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
       N_("Connections served at once; more are closed at once (default 256)"), N_("N") },
+    { "max-client-connections", 0, 0, G_OPTION_ARG_INT, &max_client_connections,
+      N_("Connections served at once from one client address (an IPv6 /64); more "
+         "are closed at once (default 32)"), N_("N") },
+    { "head-timeout", 0, 0, G_OPTION_ARG_INT, &head_timeout,
+      N_("Close a connection whose request head has not arrived this long after it "
+         "connected (default 10)"), N_("SECONDS") },
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
-      N_("Close a connection that sends nothing this long while its request is "
-         "awaited (default 60)"), N_("SECONDS") },
-    { "request-timeout", 0, 0, G_OPTION_ARG_INT, &request_timeout,
-      N_("Close a connection whose request has not fully arrived this long after it "
-         "connected, or that has not taken its answer this long after it started "
-         "(default 30)"), N_("SECONDS") },
+      N_("Close a connection that sends none of its request body, or takes none of "
+         "its answer, this long (default 30)"), N_("SECONDS") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &show_version,
       N_("Show the version and exit"), NULL },
     { NULL }
@@ -265,10 +276,14 @@ main (int   argc,
   if (max_body_bytes < 1 || (guint64) max_body_bytes > G_MAXSIZE)
     return bad_options (context, _("The largest body must be at least one byte"));
 
-  if (max_connections < 1 || max_connections > MAX_CONNECTIONS)
+  if (max_memory_bytes < MIN_MEMORY_BYTES)
+    return bad_options (context, _("The memory for request bodies must be at least 1 MiB"));
+
+  if (max_connections < 1 || max_connections > MAX_CONNECTIONS ||
+      max_client_connections < 1 || max_client_connections > MAX_CONNECTIONS)
     return bad_options (context, _("The connections must be between 1 and 100000"));
   if (idle_timeout < 1 || idle_timeout > MAX_TIMEOUT_SECONDS ||
-      request_timeout < 1 || request_timeout > MAX_TIMEOUT_SECONDS)
+      head_timeout < 1 || head_timeout > MAX_TIMEOUT_SECONDS)
     return bad_options (context, _("The timeouts must be between 1 and 86400 seconds"));
   if ((tls_certificate_path == NULL) != (tls_key_path == NULL))
     return bad_options (context, _("--tls-certificate and --tls-key go together"));
@@ -352,9 +367,11 @@ main (int   argc,
   worker = companies_server_worker_new (store, reader, tombstone_days);
   state.loop = g_main_loop_new (NULL, FALSE);
   http_options.max_body_bytes = max_body_bytes;
-  http_options.max_connections = max_connections;
-  http_options.idle_timeout = idle_timeout;
-  http_options.request_timeout = request_timeout;
+  http_options.max_memory_bytes = max_memory_bytes;
+  http_options.limits.max_connections = max_connections;
+  http_options.limits.max_client_connections = max_client_connections;
+  http_options.limits.head_timeout = head_timeout;
+  http_options.limits.idle_timeout = idle_timeout;
   http_options.tls_certificate = tls_certificate;
   state.http = companies_server_http_new (worker, g_steal_pointer (&tokens), &http_options);
 

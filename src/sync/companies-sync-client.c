@@ -22,10 +22,11 @@ struct _CompaniesSyncClient
 
   char      *database_path;
 
-  GMutex     lock;          /* guards server_url, token and tls_ca_file */
+  GMutex     lock;          /* guards the four below */
   char      *server_url;
   char      *token;
   char      *tls_ca_file;
+  guint      request_deadline;  /* seconds; 0: the default */
 
   /* What the runs keep between them (NULL while a run has it). */
   GMutex              cache_lock;
@@ -66,6 +67,8 @@ sync_config_new (CompaniesSyncClient *self)
   g_mutex_lock (&self->lock);
   config = companies_sync_config_new (self->database_path, self->server_url, self->token,
                                       self->tls_ca_file);
+  if (self->request_deadline != 0)
+    config->request_deadline = self->request_deadline;
   g_mutex_unlock (&self->lock);
 
   return config;
@@ -529,6 +532,17 @@ companies_sync_client_set_tls_ca_file (CompaniesSyncClient *self,
 
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TLS_CA_FILE]);
+}
+
+void
+companies_sync_client_set_request_deadline (CompaniesSyncClient *self,
+                                            guint                seconds)
+{
+  g_return_if_fail (COMPANIES_IS_SYNC_CLIENT (self));
+
+  g_mutex_lock (&self->lock);
+  self->request_deadline = seconds;
+  g_mutex_unlock (&self->lock);
 }
 
 gboolean

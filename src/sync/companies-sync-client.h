@@ -46,6 +46,12 @@ const char          *companies_sync_client_get_tls_ca_file (CompaniesSyncClient 
 void                 companies_sync_client_set_tls_ca_file (CompaniesSyncClient *self,
                                                             const char          *ca_file);
 
+/* The time one round trip may take in all (docs/protocol.md section 7),
+ * from the next sync on; 0 for the default. For tests, which make it
+ * short. */
+void                 companies_sync_client_set_request_deadline (CompaniesSyncClient *self,
+                                                                 guint                seconds);
+
 /* Pushes every pending change (in requests of at most 10000 changes) and
  * pulls until has_more is false, applying each response in one local
  * transaction. One sync at a time per database, across processes too; a

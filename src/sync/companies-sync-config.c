@@ -21,15 +21,20 @@ companies_sync_config_new (const char *database_path,
   config->database_path = g_strdup (database_path);
   config->server_url = g_strdup (server_url);
   config->token = g_strdup (token);
-  config->tls_ca_file = g_strdup (tls_ca_file);
+  config->request_deadline = COMPANIES_SYNC_REQUEST_DEADLINE;
 
-  if (config->tls_ca_file == NULL)
+  if (tls_ca_file == NULL)
     {
       const char *ca_file = g_getenv ("COMPANIES_CA_FILE");
 
       if (ca_file != NULL && *ca_file != '\0')
-        config->tls_ca_file = g_strdup (ca_file);
+        tls_ca_file = ca_file;
     }
+
+  /* GIO's TLS file databases take only absolute paths; a relative one
+   * (a command line's --ca-file ca.pem) names a file of this folder. */
+  if (tls_ca_file != NULL)
+    config->tls_ca_file = g_canonicalize_filename (tls_ca_file, NULL);
 
   return config;
 }

@@ -15,11 +15,17 @@ typedef struct
   char *database_path;
   char *server_url;
   char *token;         /* NULL: no Authorization header */
-  char *tls_ca_file;   /* NULL: the system's certificate authorities */
+  char *tls_ca_file;   /* NULL: the system's certificate authorities; else absolute */
+  guint request_deadline;  /* seconds a round trip may take in all */
 } CompaniesSyncConfig;
 
+/* The total deadline of one round trip (docs/protocol.md section 7). */
+#define COMPANIES_SYNC_REQUEST_DEADLINE 120
+
 /* Copies the four values; a @tls_ca_file of NULL takes
- * $COMPANIES_CA_FILE when that is set. */
+ * $COMPANIES_CA_FILE when that is set, and a relative one is taken from
+ * the current folder (now, not when the sync runs). The deadline is
+ * COMPANIES_SYNC_REQUEST_DEADLINE. */
 CompaniesSyncConfig *companies_sync_config_new  (const char          *database_path,
                                                  const char          *server_url,
                                                  const char          *token,

@@ -16,10 +16,16 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "companies-sync-deadline.h"
 #include "companies-sync-http.h"
 
-/* The HTTP timeout of one round trip, in seconds. */
+/* Seconds without a byte after which a connection is given up
+ * (docs/protocol.md section 7); the whole round trip has a deadline of
+ * its own (companies-sync-deadline.c). */
 #define HTTP_TIMEOUT_SECONDS   30
+/* The first allocation for a body of unknown length, and the least it
+ * grows by. */
+#define READ_BLOCK             (64 * 1024)
 
 char *
 companies_sync_http_build_url (const char  *server_url,
@@ -85,6 +91,256 @@ network_event_cb (SoupMessage        *message,
     g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
 }
 
+/* Ends a stream before its end: closing it reads the rest of the body
+ * first (libsoup keeps connections for reuse), which a server that never
+ * ends would never let finish. With a cancelled cancellable the
+ * connection is dropped instead. */
+static void
+abandon_stream (GInputStream *stream)
+{
+  g_autoptr(GCancellable) now = g_cancellable_new ();
+
+  g_cancellable_cancel (now);
+  g_input_stream_close (stream, now, NULL);
+}
+
+static void
+wrote_body_cb (SoupMessage *message,
+               gpointer     user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The error of a round trip that broke off: cancelled, never sent (the
+ * request surely was not applied: see error_is_not_sent ()), or sent and
+ * not answered in full, which leaves it unknown (docs/protocol.md
+ * section 3, "Lost responses"). Takes @io_error. */
+static void
+set_transfer_error (const CompaniesSyncConfig  *config,
+                    GCancellable               *cancellable,
+                    CompaniesSyncDeadline      *deadline,
+                    gboolean                    sent,
+                    GError                     *io_error,
+                    GError                    **error)
+{
+  g_autoptr(GError) local_error = io_error;
+  g_autofree char *detail = NULL;
+
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, local_error->message);
+      return;
+    }
+
+  if (companies_sync_deadline_passed (deadline))
+    /* TRANSLATORS: %u is a number of seconds */
+    detail = g_strdup_printf (_("no complete answer within %u s"), config->request_deadline);
+  else
+    detail = g_strdup (local_error->message);
+
+  if (g_error_matches (local_error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+    g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_CERTIFICATE,
+                 _("The server’s certificate is not trusted; nothing was sent to %s"),
+                 config->server_url);
+  else if (!sent)
+    g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_NETWORK,
+                 _("Could not reach the server at %s: %s"), config->server_url, detail);
+  else
+    /* TRANSLATORS: the first %s is the server address, the second why
+     * the answer is missing */
+    g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_NETWORK,
+                 _("The server at %s did not answer in full (%s); the changes may have "
+                   "been applied there, and go again with the next sync"),
+                 config->server_url, detail);
+}
+
+/* Reads the body from @stream, at most @max_bytes of it, into memory
+ * grown as it arrives. NULL with *@out_too_large when the body (or its
+ * Content-Length) is longer; NULL with an error when the read failed or
+ * the connection closed before the Content-Length was reached. */
+static GBytes *
+read_body (SoupMessage   *message,
+           GInputStream  *stream,
+           guint64        max_bytes,
+           GCancellable  *cancellable,
+           gboolean      *out_too_large,
+           GError       **error)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (message);
+  goffset declared = -1;
+  g_autofree guint8 *data = NULL;
+  gsize capacity;
+  gsize length = 0;
+
+  *out_too_large = FALSE;
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH)
+    declared = soup_message_headers_get_content_length (headers);
+  if (declared > 0 && (guint64) declared > max_bytes)
+    {
+      *out_too_large = TRUE;
+      return NULL;
+    }
+
+  /* One byte more than allowed tells a body that is too long. */
+  capacity = declared >= 0 ? (gsize) declared + 1 : MIN (READ_BLOCK, max_bytes + 1);
+  data = g_malloc (capacity);
+  for (;;)
+    {
+      gssize n;
+
+      if (length == capacity)
+        {
+          if (capacity > max_bytes)
+            {
+              *out_too_large = TRUE;
+              return NULL;
+            }
+          capacity = MIN (MAX (capacity * 2, READ_BLOCK), max_bytes + 1);
+          data = g_realloc (data, capacity);
+        }
+
+      n = g_input_stream_read (stream, data + length, capacity - length, cancellable, error);
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      length += n;
+    }
+
+  if (declared >= 0 && (goffset) length != declared)
+    {
+      g_autofree char *got = g_strdup_printf ("%" G_GSIZE_FORMAT, length);
+      g_autofree char *promised = g_strdup_printf ("%" G_GOFFSET_FORMAT, declared);
+
+      /* TRANSLATORS: both %s are numbers of bytes */
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT,
+                   _("the connection closed after %s of %s bytes"), got, promised);
+      return NULL;
+    }
+
+  return g_bytes_new_take (g_steal_pointer (&data), length);
+}
+
+/* @text with every byte that is not printable ASCII written %XX: an
+ * address from a server, fit to print. */
+static char *
+printable (const char *text)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const guchar *p = (const guchar *) text; *p != '\0'; p++)
+    if (*p > 0x20 && *p < 0x7f)
+      g_string_append_c (out, (char) *p);
+    else
+      g_string_append_printf (out, "%%%02X", *p);
+
+  return g_string_free (out, FALSE);
+}
+
+/* A 3xx: never followed (libsoup would send the sync again as a GET).
+ * The message says where it points and the server address to set. */
+static void
+set_redirect_error (const CompaniesSyncConfig  *config,
+                    SoupMessage                *message,
+                    GError                    **error)
+{
+  const char *location = soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                                       "Location");
+  g_autoptr(GUri) target = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *prefix = NULL;
+  const char *scheme;
+
+  if (location != NULL)
+    target = g_uri_parse_relative (soup_message_get_uri (message), location,
+                                   SOUP_HTTP_URI_FLAGS, NULL);
+  scheme = target != NULL ? g_uri_get_scheme (target) : NULL;
+  if (target == NULL || g_uri_get_host (target) == NULL ||
+      (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0))
+    {
+      g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_PROTOCOL,
+                   _("The server at %s answered with a redirect (HTTP %u) that Companies "
+                     "does not follow; check the server address"),
+                   config->server_url, soup_message_get_status (message));
+      return;
+    }
+
+  /* The address is the target without the sync path. */
+  prefix = g_strdup (g_uri_get_path (target));
+  if (g_str_has_suffix (prefix, COMPANIES_SYNC_PATH))
+    prefix[strlen (prefix) - strlen (COMPANIES_SYNC_PATH)] = '\0';
+  else
+    prefix[0] = '\0';
+  {
+    g_autofree char *raw_shown = g_uri_to_string_partial (target, G_URI_HIDE_PASSWORD);
+    g_autofree char *raw_address = g_uri_join (G_URI_FLAGS_ENCODED, scheme, NULL,
+                                               g_uri_get_host (target), g_uri_get_port (target),
+                                               prefix, NULL, NULL);
+
+    shown = printable (raw_shown);
+    address = printable (raw_address);
+  }
+
+  /* TRANSLATORS: the first %s is the server address set now, the second
+   * where the server points, the third the address to set instead */
+  g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_PROTOCOL,
+               _("The server at %s answered with a redirect to %s; set the server "
+                 "address to %s"),
+               config->server_url, shown, address);
+}
+
+/* The answer to a failed request (not 2xx, not 3xx). */
+static void
+set_status_error (const CompaniesSyncConfig  *config,
+                  SoupMessage                *message,
+                  GBytes                     *reply,
+                  char                      **out_server_path,
+                  gboolean                   *out_not_applied,
+                  GError                    **error)
+{
+  guint status = soup_message_get_status (message);
+  g_autofree char *server_code = NULL;
+  g_autofree char *server_message = NULL;
+  gsize length = 0;
+  const char *data = reply != NULL ? g_bytes_get_data (reply, &length) : NULL;
+  gboolean has_body;
+
+  if (status == SOUP_STATUS_UNAUTHORIZED)
+    {
+      *out_not_applied = TRUE;
+      g_set_error_literal (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_UNAUTHORIZED,
+                           _("The server refused the access token"));
+      return;
+    }
+
+  has_body = data != NULL &&
+    companies_error_body_decode (data, length, &server_code, &server_message, out_server_path);
+
+  /* Our server applies nothing of a request it fails. A 5xx without
+   * its error body may come from a proxy in front of it, after the
+   * server committed (a gateway timeout): unknown. */
+  *out_not_applied = status < 500 || has_body;
+
+  if (status >= 500)
+    {
+      if (has_body && server_message != NULL)
+        g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_SERVER,
+                     _("The server failed: %s"), server_message);
+      else
+        g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_SERVER,
+                     _("The server failed (HTTP %u %s); try again later"),
+                     status, soup_message_get_reason_phrase (message));
+    }
+  else if (has_body && server_message != NULL)
+    g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_PROTOCOL,
+                 _("The server refused the request: %s"), server_message);
+  else
+    g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_PROTOCOL,
+                 _("The server at %s answered HTTP %u %s; is it a Companies server?"),
+                 config->server_url, status, soup_message_get_reason_phrase (message));
+}
+
 /* One round trip; what a failure proves is in companies-sync-http.h. */
 CompaniesSyncResponse *
 companies_sync_http_post (SoupSession                *session,
@@ -98,10 +354,15 @@ companies_sync_http_post (SoupSession                *session,
 {
   g_autoptr(SoupMessage) message = NULL;
   g_autoptr(GBytes) body = companies_sync_request_encode (request);
+  g_autoptr(CompaniesSyncDeadline) deadline = NULL;
+  g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GBytes) reply = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *server_code = NULL;
-  g_autofree char *server_message = NULL;
+  GCancellable *io_cancellable;
+  gboolean sent = FALSE;
+  gboolean too_large = FALSE;
+  gboolean ok_status;
+  guint64 max_bytes;
   const char *data;
   gsize length = 0;
   guint status;
@@ -119,7 +380,9 @@ companies_sync_http_post (SoupSession                *session,
       return NULL;
     }
 
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
   g_signal_connect (message, "network-event", G_CALLBACK (network_event_cb), NULL);
+  g_signal_connect (message, "wrote-body", G_CALLBACK (wrote_body_cb), &sent);
   soup_message_set_request_body_from_bytes (message, "application/json", body);
   soup_message_headers_replace (soup_message_get_request_headers (message),
                                 "Accept", "application/json");
@@ -131,64 +394,63 @@ companies_sync_http_post (SoupSession                *session,
                                     "Authorization", authorization);
     }
 
-  reply = soup_session_send_and_read (session, message, cancellable, &local_error);
-  if (reply == NULL)
+  /* Head and body within one deadline (docs/protocol.md section 7). */
+  deadline = companies_sync_deadline_new (cancellable, config->request_deadline);
+  io_cancellable = companies_sync_deadline_get_cancellable (deadline);
+
+  stream = soup_session_send (session, message, io_cancellable, &local_error);
+  if (stream == NULL)
     {
-      *out_not_applied = error_is_not_sent (local_error);
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else if (g_error_matches (local_error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
-        g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_CERTIFICATE,
-                     _("The server’s certificate is not trusted; nothing was sent to %s"),
-                     config->server_url);
-      else
-        g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_NETWORK,
-                     _("Could not reach the server at %s: %s"),
-                     config->server_url, local_error->message);
+      *out_not_applied = !sent && error_is_not_sent (local_error);
+      set_transfer_error (config, cancellable, deadline, sent, g_steal_pointer (&local_error),
+                          error);
       return NULL;
     }
 
   status = soup_message_get_status (message);
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    {
+      abandon_stream (stream);
+      set_redirect_error (config, message, error);
+      return NULL;
+    }
+
+  ok_status = SOUP_STATUS_IS_SUCCESSFUL (status);
+  max_bytes = ok_status ? companies_sync_response_max_bytes (request) : COMPANIES_MAX_ERROR_BODY;
+  reply = read_body (message, stream, max_bytes, io_cancellable, &too_large, &local_error);
+  if (reply == NULL)
+    abandon_stream (stream);
+
+  if (!ok_status)
+    {
+      /* An error body that cannot be read is only missing. */
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      set_status_error (config, message, reply, out_server_path, out_not_applied, error);
+      return NULL;
+    }
+
+  if (too_large)
+    {
+      g_autofree char *limit = g_strdup_printf ("%" G_GUINT64_FORMAT, max_bytes);
+
+      /* TRANSLATORS: the first %s is the server address, the second a
+       * number of bytes */
+      g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_PROTOCOL,
+                   _("The server at %s sent an answer longer than the protocol allows "
+                     "(more than %s bytes); nothing of it was used"),
+                   config->server_url, limit);
+      return NULL;
+    }
+
+  if (reply == NULL)
+    {
+      set_transfer_error (config, cancellable, deadline, TRUE, g_steal_pointer (&local_error),
+                          error);
+      return NULL;
+    }
+
   data = g_bytes_get_data (reply, &length);
-
-  if (status == SOUP_STATUS_UNAUTHORIZED)
-    {
-      *out_not_applied = TRUE;
-      g_set_error_literal (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_UNAUTHORIZED,
-                           _("The server refused the access token"));
-      return NULL;
-    }
-
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
-    {
-      gboolean has_body = data != NULL &&
-        companies_error_body_decode (data, length, &server_code, &server_message, out_server_path);
-
-      /* Our server applies nothing of a request it fails. A 5xx without
-       * its error body may come from a proxy in front of it, after the
-       * server committed (a gateway timeout): unknown. */
-      *out_not_applied = status < 500 || has_body;
-
-      if (status >= 500)
-        {
-          if (has_body && server_message != NULL)
-            g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_SERVER,
-                         _("The server failed: %s"), server_message);
-          else
-            g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_SERVER,
-                         _("The server failed (HTTP %u %s); try again later"),
-                         status, soup_message_get_reason_phrase (message));
-        }
-      else if (has_body && server_message != NULL)
-        g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_PROTOCOL,
-                     _("The server refused the request: %s"), server_message);
-      else
-        g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_PROTOCOL,
-                     _("The server at %s answered HTTP %u %s; is it a Companies server?"),
-                     config->server_url, status, soup_message_get_reason_phrase (message));
-      return NULL;
-    }
-
   response = companies_sync_response_decode (data != NULL ? data : "", length, &local_error);
   if (response == NULL)
     {

@@ -286,11 +286,15 @@ incremental_sample (const BenchConfig    *config,
                 "an incremental sync that did not move the changes");
 }
 
+/* The load's clients all connect from 127.0.0.1: one client to the
+ * server, with more connections than its default per-client limit. */
 static CompaniesTestServer *
 start_server (const char  *database_path,
               GError     **error)
 {
-  return companies_test_server_start (database_path, NULL, error);
+  const char *args[] = { "--max-client-connections", "1000", NULL };
+
+  return companies_test_server_start (database_path, args, error);
 }
 
 static gboolean

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "companies-test-process.h"
 #include "companies-test-server.h"
 #include "cli-test-helpers.h"
 
@@ -39,50 +40,6 @@ cli_run_clear (CliRun *run)
   run->status = -1;
 }
 
-typedef struct
-{
-  gboolean  done;
-  GBytes   *out;
-  GBytes   *err;
-  GError   *error;
-} Communication;
-
-static void
-communicated_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Communication *comm = user_data;
-
-  g_subprocess_communicate_finish (G_SUBPROCESS (object), result,
-                                   &comm->out, &comm->err, &comm->error);
-  comm->done = TRUE;
-}
-
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static char *
-bytes_to_string (GBytes *bytes)
-{
-  gsize size = 0;
-  const char *data;
-
-  if (bytes == NULL)
-    return g_strdup ("");
-
-  data = g_bytes_get_data (bytes, &size);
-  if (data == NULL || size == 0)
-    return g_strdup ("");
-  return g_strndup (data, size);
-}
-
 int
 cli_runv (CliFixture         *f,
           const char * const *env,
@@ -95,10 +52,9 @@ cli_runv (CliFixture         *f,
   g_autoptr(GError) error = NULL;
   g_autofree char *home = g_build_filename (f->tmpdir, "home", NULL);
   g_autoptr(GBytes) stdin_bytes = NULL;
-  Communication comm = { 0 };
-  gboolean timed_out = FALSE;
+  g_autoptr(GBytes) out_bytes = NULL;
+  g_autoptr(GBytes) err_bytes = NULL;
   const char *cli = g_getenv ("COMPANIES_CLI");
-  guint timeout_id;
 
   g_assert_nonnull (cli);
 
@@ -131,30 +87,17 @@ cli_runv (CliFixture         *f,
 
   /* An empty stdin: the CLI must never wait for input. */
   stdin_bytes = g_bytes_new_static ("", 0);
-  g_subprocess_communicate_async (process, stdin_bytes, NULL, communicated_cb, &comm);
-  timeout_id = g_timeout_add_seconds (RUN_TIMEOUT_SECONDS, timed_out_cb, &timed_out);
-  while (!comm.done && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
+  if (!companies_test_process_communicate (process, stdin_bytes, RUN_TIMEOUT_SECONDS * 1000,
+                                           &out_bytes, &err_bytes))
+    g_error ("companies-cli %s did not finish within %d s", argv[0], RUN_TIMEOUT_SECONDS);
 
-  if (!comm.done)
-    {
-      g_subprocess_force_exit (process);
-      while (!comm.done)
-        g_main_context_iteration (NULL, TRUE);
-      g_error ("companies-cli %s did not finish within %d s", argv[0], RUN_TIMEOUT_SECONDS);
-    }
-  g_source_remove (timeout_id);
-
-  g_assert_no_error (comm.error);
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
 
   out->status = g_subprocess_get_exit_status (process);
-  out->out = bytes_to_string (comm.out);
-  out->err = bytes_to_string (comm.err);
-  g_clear_pointer (&comm.out, g_bytes_unref);
-  g_clear_pointer (&comm.err, g_bytes_unref);
+  out->out = companies_test_bytes_dup_string (out_bytes);
+  out->err = companies_test_bytes_dup_string (err_bytes);
 
   if (g_test_verbose ())
     g_test_message ("companies-cli %s → %d\n%s%s", argv[0], out->status, out->out, out->err);

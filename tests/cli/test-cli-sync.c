@@ -7,7 +7,6 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "companies-test-server.h"
@@ -131,7 +130,7 @@ test_sync_flow (SyncFixture   *f,
   g_assert_true (g_str_has_prefix (summary, "Sent 2 changes, received "));
   assert_nothing_pending (f, c->db);
 
-  /* The records now carry server ids and the seed's synced flags. */
+  /* The records now carry server ids and the pattern's synced flags. */
   list = cli_list_json (c, c->db, FALSE);
   a = cli_find_uuid (list, uuid_a);
   b = cli_find_uuid (list, uuid_b);
@@ -328,15 +327,10 @@ test_sync_token (SyncFixture   *f,
   g_autofree char *env_secret = g_strconcat ("COMPANIES_TOKEN=", secret, NULL);
   g_autofree char *env_wrong = g_strconcat ("COMPANIES_TOKEN=", wrong, NULL);
   const char *server_args[] = { "--tokens", tokens, NULL };
-  g_autoptr(GError) error = NULL;
   g_auto(CliRun) run = { 0 };
 
-  g_file_set_contents (tokens, tokens_text, -1, &error);
-  g_assert_no_error (error);
-  g_file_set_contents (token_file, token_text, -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (tokens, 0600), ==, 0);
-  g_assert_cmpint (g_chmod (token_file, 0600), ==, 0);
+  companies_test_write_private (tokens, tokens_text);
+  companies_test_write_private (token_file, token_text);
   start_server (f, server_args);
 
   g_free (cli_ok (c, "add", "--name", "Guarded", NULL));

@@ -40,7 +40,7 @@ test_add_list (CliFixture    *f,
   g_assert_cmpstr (json_object_get_string_member (company, "phone"), ==, "");
   g_assert_cmpstr (json_object_get_string_member (company, "website"), ==, "");
   g_assert_cmpstr (json_object_get_string_member (company, "notes"), ==, "");
-  /* The seed's flags for a new record, and no server id yet. */
+  /* The pattern's flags for a new record, and no server id yet. */
   g_assert_true (json_object_has_member (company, "id"));
   g_assert_true (json_object_get_null_member (company, "id"));
   g_assert_false (json_object_get_boolean_member (company, "is_from_server"));

@@ -1,4 +1,6 @@
-/* companies-test-server.c
+/* companies-test-server.c: a real companies-server process for a test,
+ * and the small helpers the suites share (temp dirs, private files, one
+ * HTTP request, one pull).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,8 +10,9 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 #include <signal.h>
-#include <sys/prctl.h>
 
+#include "companies-protocol.h"
+#include "companies-test-process.h"
 #include "companies-test-server.h"
 
 #define LISTENING_PREFIX "Listening on "
@@ -29,14 +32,6 @@ struct _CompaniesTestServer
 
 /* Drains the server's stderr in a thread so a chatty server never blocks
  * on a full pipe, and keeps the text for assertions. */
-/* A test that aborts never runs companies_test_server_free (): have the
- * kernel end the server with its test. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 static gpointer
 read_log_thread (gpointer data)
 {
@@ -121,7 +116,8 @@ companies_test_server_start (const char          *database_path,
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
   /* The server's own debug output must not trip fatal-warnings here. */
   g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  /* A test that aborts never runs companies_test_server_free (). */
+  g_subprocess_launcher_set_child_setup (launcher, companies_test_die_with_parent, NULL, NULL);
 
   server = g_new0 (CompaniesTestServer, 1);
   server->log = g_string_new (NULL);
@@ -317,6 +313,18 @@ companies_test_remove_tree (const char *path)
   g_rmdir (path);
 }
 
+void
+companies_test_write_private (const char *path,
+                              const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT,
+                                           0600, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+}
+
 GBytes *
 companies_test_http (const char  *method,
                      const char  *url,
@@ -361,4 +369,43 @@ companies_test_http (const char  *method,
   if (response != NULL && out_status != NULL)
     *out_status = soup_message_get_status (message);
   return response;
+}
+
+CompaniesSyncResponse *
+companies_test_pull (const char  *server_url,
+                     const char  *token,
+                     const char  *cursor,
+                     guint        limit,
+                     guint       *out_status,
+                     GError     **error)
+{
+  g_autoptr(CompaniesSyncRequest) request = companies_sync_request_new ();
+  g_autofree char *url = g_strconcat (server_url, COMPANIES_SYNC_PATH, NULL);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  gsize length = 0;
+  const char *data;
+
+  request->protocol = COMPANIES_PROTOCOL_VERSION;
+  request->client_id = g_uuid_string_random ();
+  request->cursor = g_strdup (cursor);
+  request->limit = limit;
+  body = companies_sync_request_encode (request);
+  data = g_bytes_get_data (body, &length);
+
+  *out_status = 0;
+  reply = companies_test_http ("POST", url, "application/json", token,
+                               data, (gssize) length, out_status, error);
+  if (reply == NULL)
+    return NULL;
+  if (*out_status != 200)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the server answered %u: %.*s",
+                   *out_status, (int) g_bytes_get_size (reply),
+                   (const char *) g_bytes_get_data (reply, NULL));
+      return NULL;
+    }
+
+  data = g_bytes_get_data (reply, &length);
+  return companies_sync_response_decode (data, length, error);
 }

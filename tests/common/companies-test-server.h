@@ -7,6 +7,8 @@
 
 #include <gio/gio.h>
 
+#include "companies-protocol.h"
+
 G_BEGIN_DECLS
 
 typedef struct _CompaniesTestServer CompaniesTestServer;
@@ -35,6 +37,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesTestServer, companies_test_server_free)
  * companies_test_remove_tree (). */
 char                *companies_test_make_tmpdir     (void);
 void                 companies_test_remove_tree     (const char          *path);
+/* Writes @contents to @path, readable by its owner only (as a tokens
+ * file must be); asserts success. */
+void                 companies_test_write_private   (const char          *path,
+                                                     const char          *contents);
 
 /* One blocking HTTP request on a fresh SoupSession (10 s timeout).
  * @content_type and @token may be NULL; @length -1 means strlen. Returns the
@@ -47,5 +53,17 @@ GBytes              *companies_test_http            (const char          *method
                                                      gssize               length,
                                                      guint               *out_status,
                                                      GError             **error);
+
+/* One pull from @cursor on @server_url's sync path: a fresh client id,
+ * nothing pushed, at most @limit records; @token may be NULL. NULL with
+ * @error when the server could not be reached or answered other than 200
+ * (@out_status tells which: 0 or that status), or when its answer does
+ * not decode (@out_status 200). */
+CompaniesSyncResponse *companies_test_pull        (const char          *server_url,
+                                                   const char          *token,
+                                                   const char          *cursor,
+                                                   guint                limit,
+                                                   guint               *out_status,
+                                                   GError             **error);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* test-fields.c: the field table and the rules of protocol.md section 1
+/* test-fields.c: the field table and the rules of docs/protocol.md section 1
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

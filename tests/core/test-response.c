@@ -1,5 +1,5 @@
 /* test-response.c: the response and error body encoders and their strict
- * decoders (protocol.md sections 3 and 4)
+ * decoders (docs/protocol.md sections 3 and 4)
  *
  * Bodies are written with single quotes for readability; q() turns them
  * into double quotes.
@@ -57,7 +57,7 @@ test_response_round_trip (void)
 
   record = make_company (42, "Acme", 18);
   g_free (record->values[COMPANIES_FIELD_NOTES]);
-  record->values[COMPANIES_FIELD_NOTES] = g_strdup ("\"quoted\"\n\\ 😀 \x01");
+  record->values[COMPANIES_FIELD_NOTES] = g_strdup ("\"quoted\"\n\\ 😀 \t");
   g_ptr_array_add (response->companies, record);
   g_ptr_array_add (response->companies, make_company (43, "Beta", 20));
 
@@ -97,7 +97,7 @@ test_response_round_trip (void)
   g_assert_nonnull (g_strstr_len (data, size, "\"has_more\":true"));
   /* Every field of a company, empty ones included. */
   g_assert_nonnull (g_strstr_len (data, size, "\"postal_code\":\"\""));
-  g_assert_nonnull (g_strstr_len (data, size, "\\u0001"));
+  g_assert_nonnull (g_strstr_len (data, size, "\\t"));
 
   decoded = companies_sync_response_decode (data, size, &error);
   g_assert_no_error (error);
@@ -231,6 +231,93 @@ test_response_strict (void)
                          "'version':2}]}", BAD, "overwritten[0].value");
 }
 
+/* Server data meets the rules of local input (docs/protocol.md section
+ * 3, "The client, on receiving a response"): one bad value fails it all. */
+static void
+test_response_values (void)
+{
+  const CompaniesProtocolError BAD = COMPANIES_PROTOCOL_ERROR_INVALID_REQUEST;
+  g_autoptr(CompaniesSyncResponse) response = companies_sync_response_new ();
+  g_autoptr(CompaniesSyncResponse) decoded = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *long_name = g_strnfill (201, 'n');
+  g_autofree char *longest_name = g_strnfill (200, 'n');
+  g_autofree char *long_message = g_strnfill (1001, 'm');
+  g_autofree char *long_cursor = g_strnfill (201, 'c');
+  g_autofree char *body = NULL;
+  CompaniesRecord *record = make_company (1, "Bell", 2);
+  gsize size;
+  const char *data;
+
+  /* A control character is escaped on the wire, and refused there. */
+  g_free (record->values[COMPANIES_FIELD_NOTES]);
+  record->values[COMPANIES_FIELD_NOTES] = g_strdup ("ring \x01");
+  response->cursor = g_strdup ("c.1");
+  g_ptr_array_add (response->companies, record);
+  bytes = companies_sync_response_encode (response);
+  data = g_bytes_get_data (bytes, &size);
+  g_assert_nonnull (g_strstr_len (data, size, "\\u0001"));
+  decoded = companies_sync_response_decode (data, size, &error);
+  g_assert_null (decoded);
+  g_assert_error (error, COMPANIES_PROTOCOL_ERROR, BAD);
+  g_assert_nonnull (strstr (error->message, "companies[0].notes"));
+
+  /* At the limit: fine. */
+  body = g_strconcat (RHEAD ",'companies':[{'id':1,'uuid':'" UUID_A "','version':3,'name':'",
+                      longest_name, "'," COMPANY_FIELDS "}],'deleted':[]}", NULL);
+  {
+    g_autofree char *json = q (body);
+
+    g_clear_pointer (&decoded, companies_sync_response_free);
+    decoded = companies_sync_response_decode (json, strlen (json), NULL);
+    g_assert_nonnull (decoded);
+  }
+  g_clear_pointer (&body, g_free);
+
+  body = g_strconcat (RHEAD ",'companies':[{'id':1,'uuid':'" UUID_A "','version':3,'name':'",
+                      long_name, "'," COMPANY_FIELDS "}],'deleted':[]}", NULL);
+  assert_response_fails (body, BAD, "companies[0].name");
+  g_clear_pointer (&body, g_free);
+  assert_response_fails (RHEAD ",'companies':[{'id':1,'uuid':'" UUID_A "','version':3,'name':' ',"
+                         COMPANY_FIELDS "}],'deleted':[]}", BAD, "companies[0].name");
+  assert_response_fails (RHEAD ",'companies':[{'id':1,'uuid':'" UUID_A "','version':3,'email':'a b@c',"
+                         "'name':'A','address':'','city':'','postal_code':'','country':'','phone':'',"
+                         "'website':'','notes':''}],'deleted':[]}", BAD, "companies[0].email");
+  assert_response_fails (RHEAD ",'companies':[],'deleted':[],'overwritten':[{'id':4,'field':'email',"
+                         "'value':'no-at','version':2}]}", BAD, "overwritten[0].value");
+  assert_response_fails (RHEAD ",'companies':[],'deleted':[],'rejected':[{'uuid':null,'id':4,'code':'c',"
+                         "'field':null,'message':'a\\u001b[2Jb'}]}", BAD, "rejected[0].message");
+
+  body = g_strconcat (RHEAD ",'companies':[],'deleted':[],'rejected':[{'uuid':null,'id':4,'code':'c',"
+                      "'field':null,'message':'", long_message, "'}]}", NULL);
+  assert_response_fails (body, BAD, "rejected[0].message");
+  g_clear_pointer (&body, g_free);
+
+  body = g_strconcat ("{'protocol':1,'cursor':'", long_cursor, "','has_more':false,'reset':false,"
+                      "'companies':[],'deleted':[]}", NULL);
+  assert_response_fails (body, BAD, "cursor");
+}
+
+/* docs/protocol.md section 7, "The largest valid response". */
+static void
+test_response_max_bytes (void)
+{
+  g_autoptr(CompaniesSyncRequest) request = companies_sync_request_new ();
+  CompaniesChange *update = companies_change_new (COMPANIES_CHANGE_UPDATE);
+
+  request->limit = 5000;
+  g_assert_cmpuint (companies_sync_response_max_bytes (request), ==,
+                    1024 + G_GUINT64_CONSTANT (5000) * (512 + 4 * 11724));
+
+  /* An update of the notes: its echo, a rejection, an overwritten notes. */
+  update->field_mask = COMPANIES_FIELD_BIT (COMPANIES_FIELD_NOTES);
+  g_ptr_array_add (request->updated, update);
+  g_assert_cmpuint (companies_sync_response_max_bytes (request), ==,
+                    1024 + G_GUINT64_CONSTANT (5001) * (512 + 4 * 11724) +
+                    (512 + 4 * (1000 + 64 + 64)) + (512 + 4 * 10000));
+}
+
 /* --- error bodies --- */
 
 static void
@@ -332,6 +419,8 @@ main (int   argc,
 
   g_test_add_func ("/protocol/response/round-trip", test_response_round_trip);
   g_test_add_func ("/protocol/response/strict", test_response_strict);
+  g_test_add_func ("/protocol/response/values", test_response_values);
+  g_test_add_func ("/protocol/response/max-bytes", test_response_max_bytes);
   g_test_add_func ("/protocol/error-body", test_error_body);
   g_test_add_func ("/protocol/large-pages", test_large_pages);
 

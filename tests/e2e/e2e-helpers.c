@@ -80,6 +80,28 @@ e2e_client_free (E2eClient *client)
   g_free (client);
 }
 
+void
+e2e_proxied_world_setup (E2eProxiedWorld *proxied,
+                         gconstpointer    server_args)
+{
+  g_autoptr(GError) error = NULL;
+
+  e2e_world_setup (&proxied->world, server_args);
+  proxied->proxy = companies_test_proxy_new (e2e_world_url (&proxied->world), &error);
+  g_assert_no_error (error);
+  proxied->client = e2e_client_new (&proxied->world, "a",
+                                    companies_test_proxy_get_url (proxied->proxy), NULL);
+}
+
+void
+e2e_proxied_world_teardown (E2eProxiedWorld *proxied,
+                            gconstpointer    unused)
+{
+  g_clear_pointer (&proxied->client, e2e_client_free);
+  g_clear_pointer (&proxied->proxy, companies_test_proxy_free);
+  e2e_world_teardown (&proxied->world, NULL);
+}
+
 CompaniesCompany *
 e2e_add (CompaniesLocalStore *store,
          const char          *name,
@@ -200,6 +222,12 @@ e2e_sync_ok (E2eClient *client)
   return result;
 }
 
+void
+e2e_sync_once (E2eClient *client)
+{
+  companies_sync_result_free (e2e_sync_ok (client));
+}
+
 static guint async_completed;
 
 static void
@@ -237,10 +265,13 @@ tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-void
-e2e_async_wait (E2eAsyncSync **calls,
-                guint          n_calls,
-                guint          timeout_ms)
+/* Iterates the thread-default main context until @done (@data) holds;
+ * fails the test, naming @what, after @timeout_ms. */
+static void
+iterate_until (gboolean   (*done) (gpointer data),
+               gpointer     data,
+               guint        timeout_ms,
+               const char  *what)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
   GMainContext *context = g_main_context_get_thread_default ();
@@ -250,17 +281,10 @@ e2e_async_wait (E2eAsyncSync **calls,
   g_source_set_callback (tick, tick_cb, NULL, NULL);
   g_source_attach (tick, context);
 
-  for (;;)
+  while (!done (data))
     {
-      gboolean all_done = TRUE;
-
-      for (guint i = 0; i < n_calls; i++)
-        all_done = all_done && calls[i]->done;
-      if (all_done)
-        break;
       if (g_get_monotonic_time () > deadline)
-        g_error ("a sync did not complete within %u ms", timeout_ms);
-
+        g_error ("%s after %u ms", what, timeout_ms);
       g_main_context_iteration (context, TRUE);
     }
 
@@ -268,26 +292,47 @@ e2e_async_wait (E2eAsyncSync **calls,
   g_source_unref (tick);
 }
 
+typedef struct
+{
+  E2eAsyncSync **calls;
+  guint          n_calls;
+} AsyncCalls;
+
+static gboolean
+all_calls_done (gpointer data)
+{
+  AsyncCalls *async_calls = data;
+
+  for (guint i = 0; i < async_calls->n_calls; i++)
+    {
+      if (!async_calls->calls[i]->done)
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+e2e_async_wait (E2eAsyncSync **calls,
+                guint          n_calls,
+                guint          timeout_ms)
+{
+  AsyncCalls async_calls = { calls, n_calls };
+
+  iterate_until (all_calls_done, &async_calls, timeout_ms, "a sync did not complete");
+}
+
+static gboolean
+client_not_syncing (gpointer data)
+{
+  return !companies_sync_client_get_is_syncing (data);
+}
+
 void
 e2e_wait_not_syncing (CompaniesSyncClient *client,
                       guint                timeout_ms)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
-  GMainContext *context = g_main_context_get_thread_default ();
-  GSource *tick = g_timeout_source_new (50);
-
-  g_source_set_callback (tick, tick_cb, NULL, NULL);
-  g_source_attach (tick, context);
-
-  while (companies_sync_client_get_is_syncing (client))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("the sync client still syncs after %u ms", timeout_ms);
-      g_main_context_iteration (context, TRUE);
-    }
-
-  g_source_destroy (tick);
-  g_source_unref (tick);
+  iterate_until (client_not_syncing, client, timeout_ms, "the sync client still syncs");
 }
 
 void
@@ -302,34 +347,13 @@ post_sync (const char *url,
            const char *token,
            const char *cursor)
 {
-  g_autoptr(CompaniesSyncRequest) request = companies_sync_request_new ();
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GBytes) reply = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *uri = g_strconcat (url, COMPANIES_SYNC_PATH, NULL);
   CompaniesSyncResponse *response;
-  gsize length = 0;
-  const char *data;
   guint status = 0;
 
-  request->protocol = COMPANIES_PROTOCOL_VERSION;
-  request->client_id = g_uuid_string_random ();
-  request->cursor = g_strdup (cursor);
-  request->limit = COMPANIES_DEFAULT_LIMIT;
-  body = companies_sync_request_encode (request);
-  data = g_bytes_get_data (body, &length);
-
-  reply = companies_test_http ("POST", uri, "application/json", token,
-                               data, (gssize) length, &status, &error);
+  response = companies_test_pull (url, token, cursor, COMPANIES_DEFAULT_LIMIT, &status, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (reply);
-  if (status != 200)
-    g_error ("server answered %u: %.*s", status, (int) g_bytes_get_size (reply),
-             (const char *) g_bytes_get_data (reply, NULL));
-
-  data = g_bytes_get_data (reply, &length);
-  response = companies_sync_response_decode (data, length, &error);
-  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
   g_assert_nonnull (response);
 
   return response;
@@ -480,12 +504,36 @@ compare_by_uuid (gconstpointer a,
 }
 
 void
+e2e_sort_by_uuid (GPtrArray *companies)
+{
+  g_ptr_array_sort (companies, compare_by_uuid);
+}
+
+void
+e2e_assert_unchanged_since (CompaniesLocalStore        *store,
+                            GPtrArray                  *before,
+                            const CompaniesStoreStatus *status_before)
+{
+  g_autoptr(GPtrArray) after = e2e_list_all (store);
+  CompaniesStoreStatus status_after;
+
+  e2e_assert_same_records (before, after);
+  status_after = e2e_status (store);
+  g_assert_cmpuint (status_after.pending_added, ==, status_before->pending_added);
+  g_assert_cmpuint (status_after.pending_updated, ==, status_before->pending_updated);
+  g_assert_cmpuint (status_after.pending_deleted, ==, status_before->pending_deleted);
+  g_assert_cmpuint (status_after.active, ==, status_before->active);
+  g_assert_cmpint (status_after.last_sync_time, ==, status_before->last_sync_time);
+  g_assert_cmpint (status_after.has_cursor, ==, status_before->has_cursor);
+}
+
+void
 e2e_assert_same_records (GPtrArray *a,
                          GPtrArray *b)
 {
   g_assert_cmpuint (a->len, ==, b->len);
-  g_ptr_array_sort (a, compare_by_uuid);
-  g_ptr_array_sort (b, compare_by_uuid);
+  e2e_sort_by_uuid (a);
+  e2e_sort_by_uuid (b);
   for (guint i = 0; i < a->len; i++)
     {
       CompaniesCompany *ca = g_ptr_array_index (a, i);

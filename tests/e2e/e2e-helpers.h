@@ -12,6 +12,7 @@
 #include "companies-local-store.h"
 #include "companies-protocol.h"
 #include "companies-sync-client.h"
+#include "companies-test-proxy.h"
 #include "companies-test-server.h"
 
 G_BEGIN_DECLS
@@ -50,6 +51,23 @@ E2eClient           *e2e_client_new           (E2eWorld            *world,
 void                 e2e_client_free          (E2eClient           *client);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (E2eClient, e2e_client_free)
 
+/* A world, a test proxy in front of its server, and one installation
+ * ("a") that talks to the server through the proxy. */
+typedef struct
+{
+  E2eWorld            world;
+  CompaniesTestProxy *proxy;
+  E2eClient          *client;
+} E2eProxiedWorld;
+
+/* Fixture functions for g_test_add (); @server_args as for
+ * e2e_world_setup (). */
+void                 e2e_proxied_world_setup  (E2eProxiedWorld     *proxied,
+                                               gconstpointer        server_args);
+void                 e2e_proxied_world_teardown
+                                              (E2eProxiedWorld     *proxied,
+                                               gconstpointer        unused);
+
 /* Store actions that must succeed. */
 CompaniesCompany    *e2e_add                  (CompaniesLocalStore *store,
                                                const char          *name,
@@ -66,11 +84,14 @@ CompaniesCompany    *e2e_lookup               (CompaniesLocalStore *store,
                                                const char          *ref);
 /* Every record, locally deleted ones included. */
 GPtrArray           *e2e_list_all             (CompaniesLocalStore *store);
+void                 e2e_sort_by_uuid         (GPtrArray           *companies);
 CompaniesStoreStatus e2e_status               (CompaniesLocalStore *store);
 char                *e2e_id_ref               (gint64               id);
 
 /* A blocking sync that must succeed. */
 CompaniesSyncResult *e2e_sync_ok              (E2eClient           *client);
+/* The same, when the test does not look at the counts. */
+void                 e2e_sync_once            (E2eClient           *client);
 /* A blocking sync; NULL and @error on failure. */
 CompaniesSyncResult *e2e_sync                 (E2eClient           *client,
                                                GError             **error);
@@ -114,6 +135,12 @@ void                 e2e_assert_synced        (CompaniesCompany    *company);
 void                 e2e_assert_clean         (CompaniesLocalStore *store);
 void                 e2e_assert_same_records  (GPtrArray           *a,
                                                GPtrArray           *b);
+/* The store holds the records of @before and the counts of
+ * @status_before: a failed sync changed nothing. */
+void                 e2e_assert_unchanged_since
+                                              (CompaniesLocalStore *store,
+                                               GPtrArray           *before,
+                                               const CompaniesStoreStatus *status_before);
 /* Asserts the record's user fields equal the server record's. */
 void                 e2e_assert_fields_equal  (CompaniesCompany    *company,
                                                CompaniesRecord     *record);

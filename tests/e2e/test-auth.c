@@ -7,7 +7,6 @@
 
 #define G_LOG_DOMAIN "test-auth"
 
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "e2e-helpers.h"
@@ -26,14 +25,11 @@ fixture_setup (E2eWorld      *world,
   world->tmpdir = companies_test_make_tmpdir ();
   g_assert_nonnull (world->tmpdir);
   tokens = e2e_world_path (world, "tokens");
-  g_assert_true (g_file_set_contents_full (tokens,
-                                           "# tokens of the e2e tests\n"
-                                           "\n"
-                                           TOKEN_1 "\n"
-                                           TOKEN_2 "\n",
-                                           -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (tokens, 0600), ==, 0);
+  companies_test_write_private (tokens,
+                                "# tokens of the e2e tests\n"
+                                "\n"
+                                TOKEN_1 "\n"
+                                TOKEN_2 "\n");
 
   args[1] = tokens;
   world->server_db = e2e_world_path (world, "server.db");
@@ -48,11 +44,9 @@ assert_refused (E2eClient  *client,
                 const char *token)
 {
   g_autoptr(GPtrArray) before = e2e_list_all (client->store);
-  g_autoptr(GPtrArray) after = NULL;
   g_autoptr(CompaniesSyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   CompaniesStoreStatus status_before = e2e_status (client->store);
-  CompaniesStoreStatus status_after;
 
   companies_sync_client_set_token (client->client, token);
   result = e2e_sync (client, &error);
@@ -63,14 +57,7 @@ assert_refused (E2eClient  *client,
   if (token != NULL)
     g_assert_null (g_strstr_len (error->message, -1, token));
 
-  after = e2e_list_all (client->store);
-  e2e_assert_same_records (before, after);
-  status_after = e2e_status (client->store);
-  g_assert_cmpuint (status_after.pending_added, ==, status_before.pending_added);
-  g_assert_cmpuint (status_after.pending_updated, ==, status_before.pending_updated);
-  g_assert_cmpuint (status_after.pending_deleted, ==, status_before.pending_deleted);
-  g_assert_cmpint (status_after.last_sync_time, ==, status_before.last_sync_time);
-  g_assert_cmpint (status_after.has_cursor, ==, status_before.has_cursor);
+  e2e_assert_unchanged_since (client->store, before, &status_before);
 }
 
 static void
@@ -125,13 +112,10 @@ test_second_token (E2eWorld      *world,
   g_autoptr(E2eClient) a = e2e_client_new (world, "a", e2e_world_url (world), TOKEN_2);
   g_autoptr(E2eClient) b = e2e_client_new (world, "b", e2e_world_url (world), TOKEN_1);
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
-  g_autoptr(CompaniesSyncResult) result = NULL;
   g_autoptr(GHashTable) server = NULL;
 
-  result = e2e_sync_ok (a);
-  g_clear_pointer (&result, companies_sync_result_free);
-  result = e2e_sync_ok (b);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (a);
+  e2e_sync_once (b);
 
   server = e2e_server_records (e2e_world_url (world), TOKEN_2);
   g_assert_cmpuint (g_hash_table_size (server), ==, 1);

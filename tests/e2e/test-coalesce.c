@@ -6,39 +6,10 @@
 
 #define G_LOG_DOMAIN "test-coalesce"
 
-#include "companies-test-proxy.h"
 #include "e2e-helpers.h"
 
 #define HOLD_TIMEOUT_MS 20000
 #define SYNC_TIMEOUT_MS 30000
-
-typedef struct
-{
-  E2eWorld            world;
-  CompaniesTestProxy *proxy;
-  E2eClient          *a;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  e2e_world_setup (&fixture->world, NULL);
-  fixture->proxy = companies_test_proxy_new (e2e_world_url (&fixture->world), &error);
-  g_assert_no_error (error);
-  fixture->a = e2e_client_new (&fixture->world, "a", companies_test_proxy_get_url (fixture->proxy), NULL);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fixture->a, e2e_client_free);
-  g_clear_pointer (&fixture->proxy, companies_test_proxy_free);
-  e2e_world_teardown (&fixture->world, NULL);
-}
 
 static void
 is_syncing_notified_cb (GObject    *object,
@@ -52,10 +23,10 @@ is_syncing_notified_cb (GObject    *object,
 
 /* Three calls in a row from the main loop: all complete, at most two runs. */
 static void
-test_three_quick_calls (Fixture       *fixture,
-                        gconstpointer  data)
+test_three_quick_calls (E2eProxiedWorld *fixture,
+                        gconstpointer    data)
 {
-  E2eClient *a = fixture->a;
+  E2eClient *a = fixture->client;
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
   g_autoptr(GHashTable) server = NULL;
   E2eAsyncSync calls[3];
@@ -93,10 +64,10 @@ test_three_quick_calls (Fixture       *fixture,
  * record is added: exactly one more run follows, it pushes the record, and
  * both waiting callers complete with it. */
 static void
-test_calls_during_a_run (Fixture       *fixture,
-                         gconstpointer  data)
+test_calls_during_a_run (E2eProxiedWorld *fixture,
+                         gconstpointer    data)
 {
-  E2eClient *a = fixture->a;
+  E2eClient *a = fixture->client;
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
   g_autoptr(CompaniesCompany) bolt = NULL;
   g_autoptr(GHashTable) server = NULL;
@@ -148,10 +119,10 @@ test_calls_during_a_run (Fixture       *fixture,
  * be): the second waits for the first one's lock, then finds nothing left
  * to push. */
 static void
-test_two_sync_clients_one_database (Fixture       *fixture,
-                                    gconstpointer  data)
+test_two_sync_clients_one_database (E2eProxiedWorld *fixture,
+                                    gconstpointer    data)
 {
-  E2eClient *a = fixture->a;
+  E2eClient *a = fixture->client;
   g_autoptr(CompaniesSyncClient) other = companies_sync_client_new (a->path, companies_test_proxy_get_url (fixture->proxy), NULL);
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
   g_autoptr(GHashTable) server = NULL;
@@ -196,7 +167,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/e2e/coalesce/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/e2e/coalesce/" path, E2eProxiedWorld, NULL, \
+              e2e_proxied_world_setup, func, e2e_proxied_world_teardown)
   ADD ("three-quick-calls", test_three_quick_calls);
   ADD ("calls-during-a-run", test_calls_during_a_run);
   ADD ("two-sync-clients-one-database", test_two_sync_clients_one_database);

@@ -8,7 +8,6 @@
 
 #define G_LOG_DOMAIN "test-edit-in-flight"
 
-#include "companies-test-proxy.h"
 #include "e2e-helpers.h"
 
 #define HOLD_TIMEOUT_MS 20000
@@ -16,9 +15,7 @@
 
 typedef struct
 {
-  E2eWorld             world;
-  CompaniesTestProxy  *proxy;
-  E2eClient           *client;
+  E2eProxiedWorld      proxied;
   /* a second connection to the client's file, for the edits in flight */
   CompaniesLocalStore *other;
   guint                n_holds;
@@ -30,11 +27,8 @@ fixture_setup (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  e2e_world_setup (&fixture->world, NULL);
-  fixture->proxy = companies_test_proxy_new (e2e_world_url (&fixture->world), &error);
-  g_assert_no_error (error);
-  fixture->client = e2e_client_new (&fixture->world, "a", companies_test_proxy_get_url (fixture->proxy), NULL);
-  fixture->other = companies_local_store_open (fixture->client->path, &error);
+  e2e_proxied_world_setup (&fixture->proxied, NULL);
+  fixture->other = companies_local_store_open (fixture->proxied.client->path, &error);
   g_assert_no_error (error);
 }
 
@@ -43,9 +37,7 @@ fixture_teardown (Fixture       *fixture,
                   gconstpointer  data)
 {
   g_clear_object (&fixture->other);
-  g_clear_pointer (&fixture->client, e2e_client_free);
-  g_clear_pointer (&fixture->proxy, companies_test_proxy_free);
-  e2e_world_teardown (&fixture->world, NULL);
+  e2e_proxied_world_teardown (&fixture->proxied, NULL);
 }
 
 /* Starts a sync whose next request's response is held; returns once the
@@ -54,11 +46,11 @@ static void
 start_held_sync (Fixture      *fixture,
                  E2eAsyncSync *call)
 {
-  guint next = companies_test_proxy_get_request_count (fixture->proxy) + 1;
+  guint next = companies_test_proxy_get_request_count (fixture->proxied.proxy) + 1;
 
-  companies_test_proxy_set_action (fixture->proxy, next, COMPANIES_TEST_PROXY_HOLD);
-  e2e_sync_async_start (fixture->client->client, call);
-  g_assert_true (companies_test_proxy_wait_held (fixture->proxy, ++fixture->n_holds, HOLD_TIMEOUT_MS));
+  companies_test_proxy_set_action (fixture->proxied.proxy, next, COMPANIES_TEST_PROXY_HOLD);
+  e2e_sync_async_start (fixture->proxied.client->client, call);
+  g_assert_true (companies_test_proxy_wait_held (fixture->proxied.proxy, ++fixture->n_holds, HOLD_TIMEOUT_MS));
   g_assert_false (call->done);
 }
 
@@ -68,7 +60,7 @@ finish_held_sync (Fixture      *fixture,
 {
   E2eAsyncSync *calls[] = { call };
 
-  companies_test_proxy_release (fixture->proxy);
+  companies_test_proxy_release (fixture->proxied.proxy);
   e2e_async_wait (calls, 1, SYNC_TIMEOUT_MS);
   g_assert_no_error (call->error);
   g_assert_nonnull (call->result);
@@ -84,13 +76,29 @@ server_record (GHashTable       *server,
   return record;
 }
 
+/* The next sync sends the one change left and overwrites nothing of
+ * ours; the store then equals the server, whose records it returns. */
+static GHashTable *
+sync_last_change (Fixture *fixture)
+{
+  E2eClient *a = fixture->proxied.client;
+  g_autoptr(CompaniesSyncResult) result = e2e_sync_ok (a);
+  GHashTable *server;
+
+  g_assert_cmpuint (result->sent, ==, 1);
+  g_assert_cmpuint (result->overwritten, ==, 0);
+  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
+  e2e_assert_store_equals (a->store, server);
+  return server;
+}
+
 /* The record is being pushed (its city changed) and is edited again, the
  * same field and another one, while the push is in flight. */
 static void
 test_edit_of_pushed_record (Fixture       *fixture,
                             gconstpointer  data)
 {
-  E2eClient *a = fixture->client;
+  E2eClient *a = fixture->proxied.client;
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
   const char *uuid = companies_company_get_uuid (acme);
   g_autoptr(CompaniesCompany) after = NULL;
@@ -99,8 +107,7 @@ test_edit_of_pushed_record (Fixture       *fixture,
   CompaniesRecord *record;
   E2eAsyncSync call;
 
-  result = e2e_sync_ok (a);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (a);
   g_object_unref (e2e_set (a->store, uuid, COMPANIES_FIELD_CITY, "Lisboa"));
 
   start_held_sync (fixture, &call);
@@ -111,7 +118,7 @@ test_edit_of_pushed_record (Fixture       *fixture,
   e2e_async_clear (&call);
 
   /* the server has the pushed value; the local edit is kept and pending */
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
   record = server_record (server, acme);
   g_assert_cmpstr (record->values[COMPANIES_FIELD_CITY], ==, "Lisboa");
   g_assert_cmpstr (record->values[COMPANIES_FIELD_PHONE], ==, "");
@@ -131,14 +138,10 @@ test_edit_of_pushed_record (Fixture       *fixture,
   g_clear_pointer (&server, g_hash_table_unref);
 
   /* the next sync sends it */
-  result = e2e_sync_ok (a);
-  g_assert_cmpuint (result->sent, ==, 1);
-  g_assert_cmpuint (result->overwritten, ==, 0);
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = sync_last_change (fixture);
   record = server_record (server, acme);
   g_assert_cmpstr (record->values[COMPANIES_FIELD_CITY], ==, "Braga");
   g_assert_cmpstr (record->values[COMPANIES_FIELD_PHONE], ==, "+351 253 000 000");
-  e2e_assert_store_equals (a->store, server);
 }
 
 /* A record being added is edited in flight: it gets its server id, keeps
@@ -147,7 +150,7 @@ static void
 test_edit_of_pushed_add (Fixture       *fixture,
                          gconstpointer  data)
 {
-  E2eClient *a = fixture->client;
+  E2eClient *a = fixture->proxied.client;
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
   const char *uuid = companies_company_get_uuid (acme);
   g_autoptr(CompaniesCompany) after = NULL;
@@ -164,7 +167,7 @@ test_edit_of_pushed_add (Fixture       *fixture,
   g_assert_cmpuint (call.result->sent, ==, 1);
   e2e_async_clear (&call);
 
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
   record = server_record (server, acme);
   g_assert_cmpstr (record->values[COMPANIES_FIELD_NAME], ==, "Acme");
 
@@ -181,13 +184,10 @@ test_edit_of_pushed_add (Fixture       *fixture,
   g_assert_cmpuint (e2e_status (a->store).pending_updated, ==, 1);
   g_clear_pointer (&server, g_hash_table_unref);
 
-  result = e2e_sync_ok (a);
-  g_assert_cmpuint (result->sent, ==, 1);
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = sync_last_change (fixture);
   g_assert_cmpuint (g_hash_table_size (server), ==, 1);
   record = server_record (server, acme);
   g_assert_cmpstr (record->values[COMPANIES_FIELD_NAME], ==, "Acme Renamed");
-  e2e_assert_store_equals (a->store, server);
 }
 
 /* A record added while the first sync (a reset: no cursor yet) is in
@@ -196,8 +196,8 @@ static void
 test_add_during_reset (Fixture       *fixture,
                        gconstpointer  data)
 {
-  E2eClient *a = fixture->client;
-  g_autoptr(E2eClient) b = e2e_client_new (&fixture->world, "b", e2e_world_url (&fixture->world), NULL);
+  E2eClient *a = fixture->proxied.client;
+  g_autoptr(E2eClient) b = e2e_client_new (&fixture->proxied.world, "b", e2e_world_url (&fixture->proxied.world), NULL);
   g_autoptr(CompaniesCompany) theirs = e2e_add (b->store, "Theirs", "Faro", NULL);
   g_autoptr(CompaniesCompany) mine = NULL;
   g_autoptr(CompaniesCompany) after = NULL;
@@ -205,8 +205,7 @@ test_add_during_reset (Fixture       *fixture,
   g_autoptr(GHashTable) server = NULL;
   E2eAsyncSync call;
 
-  result = e2e_sync_ok (b);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (b);
 
   start_held_sync (fixture, &call);
   mine = e2e_add (fixture->other, "Mine", "Aveiro", NULL);
@@ -224,11 +223,8 @@ test_add_during_reset (Fixture       *fixture,
   g_assert_nonnull (after);
   e2e_assert_synced (after);
 
-  result = e2e_sync_ok (a);
-  g_assert_cmpuint (result->sent, ==, 1);
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = sync_last_change (fixture);
   g_assert_cmpuint (g_hash_table_size (server), ==, 2);
-  e2e_assert_store_equals (a->store, server);
 }
 
 /* A delete made while a pull is in flight stays pending and goes out. */
@@ -236,16 +232,14 @@ static void
 test_delete_during_pull (Fixture       *fixture,
                          gconstpointer  data)
 {
-  E2eClient *a = fixture->client;
+  E2eClient *a = fixture->proxied.client;
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
   const char *uuid = companies_company_get_uuid (acme);
   g_autoptr(CompaniesCompany) after = NULL;
-  g_autoptr(CompaniesSyncResult) result = NULL;
   g_autoptr(GHashTable) server = NULL;
   E2eAsyncSync call;
 
-  result = e2e_sync_ok (a);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (a);
 
   start_held_sync (fixture, &call);
   e2e_delete (fixture->other, uuid);
@@ -258,12 +252,9 @@ test_delete_during_pull (Fixture       *fixture,
   g_assert_true (companies_company_get_is_from_server (after));
   g_assert_cmpuint (e2e_status (a->store).pending_deleted, ==, 1);
 
-  result = e2e_sync_ok (a);
-  g_assert_cmpuint (result->sent, ==, 1);
+  server = sync_last_change (fixture);
   g_assert_null (e2e_lookup (a->store, uuid));
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
   g_assert_cmpuint (g_hash_table_size (server), ==, 0);
-  e2e_assert_store_equals (a->store, server);
 }
 
 /* The page in flight carries another client's change to a record edited
@@ -273,8 +264,8 @@ static void
 test_edit_while_page_changes_record (Fixture       *fixture,
                                      gconstpointer  data)
 {
-  E2eClient *a = fixture->client;
-  g_autoptr(E2eClient) b = e2e_client_new (&fixture->world, "b", e2e_world_url (&fixture->world), NULL);
+  E2eClient *a = fixture->proxied.client;
+  g_autoptr(E2eClient) b = e2e_client_new (&fixture->proxied.world, "b", e2e_world_url (&fixture->proxied.world), NULL);
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
   const char *uuid = companies_company_get_uuid (acme);
   g_autoptr(CompaniesCompany) after = NULL;
@@ -283,13 +274,10 @@ test_edit_while_page_changes_record (Fixture       *fixture,
   CompaniesRecord *record;
   E2eAsyncSync call;
 
-  result = e2e_sync_ok (a);
-  g_clear_pointer (&result, companies_sync_result_free);
-  result = e2e_sync_ok (b);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (a);
+  e2e_sync_once (b);
   g_object_unref (e2e_set (b->store, uuid, COMPANIES_FIELD_PHONE, "+351 22 111 1111"));
-  result = e2e_sync_ok (b);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (b);
 
   start_held_sync (fixture, &call);
   g_object_unref (e2e_set (fixture->other, uuid, COMPANIES_FIELD_CITY, "Gaia"));
@@ -297,7 +285,7 @@ test_edit_while_page_changes_record (Fixture       *fixture,
   g_assert_cmpuint (call.result->received, >=, 1);
   e2e_async_clear (&call);
 
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
   record = server_record (server, acme);
   after = e2e_lookup (a->store, uuid);
   g_assert_nonnull (after);
@@ -308,15 +296,10 @@ test_edit_while_page_changes_record (Fixture       *fixture,
   g_assert_cmpint (companies_company_get_version (after), ==, record->version);
   g_clear_pointer (&server, g_hash_table_unref);
 
-  result = e2e_sync_ok (a);
-  g_assert_cmpuint (result->sent, ==, 1);
-  g_assert_cmpuint (result->overwritten, ==, 0);
-  g_clear_pointer (&result, companies_sync_result_free);
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = sync_last_change (fixture);
   record = server_record (server, acme);
   g_assert_cmpstr (record->values[COMPANIES_FIELD_PHONE], ==, "+351 22 111 1111");
   g_assert_cmpstr (record->values[COMPANIES_FIELD_CITY], ==, "Gaia");
-  e2e_assert_store_equals (a->store, server);
 
   result = e2e_sync_ok (b);
   e2e_assert_store_equals (b->store, server);

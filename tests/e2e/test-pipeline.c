@@ -12,7 +12,6 @@
 
 #include <sqlite3.h>
 
-#include "companies-test-proxy.h"
 #include "e2e-helpers.h"
 
 #define BATCH           "5"
@@ -22,32 +21,26 @@
 
 typedef struct
 {
-  E2eWorld            world;
-  CompaniesTestProxy *proxy;
-  E2eClient          *client;
-  char               *synced[N_SYNCED];
+  E2eProxiedWorld  proxied;
+  char            *synced[N_SYNCED];
 } Fixture;
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(CompaniesSyncResult) result = NULL;
 
-  e2e_world_setup (&fixture->world, NULL);
-  fixture->proxy = companies_test_proxy_new (e2e_world_url (&fixture->world), &error);
-  g_assert_no_error (error);
-  fixture->client = e2e_client_new (&fixture->world, "a", companies_test_proxy_get_url (fixture->proxy), NULL);
+  e2e_proxied_world_setup (&fixture->proxied, NULL);
 
   for (guint i = 0; i < N_SYNCED; i++)
     {
       g_autofree char *name = g_strdup_printf ("Synced %02u", i);
-      g_autoptr(CompaniesCompany) company = e2e_add (fixture->client->store, name, "Porto", NULL);
+      g_autoptr(CompaniesCompany) company = e2e_add (fixture->proxied.client->store, name, "Porto", NULL);
 
       fixture->synced[i] = g_strdup (companies_company_get_uuid (company));
     }
-  result = e2e_sync_ok (fixture->client);
+  result = e2e_sync_ok (fixture->proxied.client);
   g_assert_cmpuint (result->sent, ==, N_SYNCED);
 }
 
@@ -57,16 +50,14 @@ fixture_teardown (Fixture       *fixture,
 {
   for (guint i = 0; i < N_SYNCED; i++)
     g_free (fixture->synced[i]);
-  g_clear_pointer (&fixture->client, e2e_client_free);
-  g_clear_pointer (&fixture->proxy, companies_test_proxy_free);
-  e2e_world_teardown (&fixture->world, NULL);
+  e2e_proxied_world_teardown (&fixture->proxied, NULL);
 }
 
 /* The proxy's request number of the next request. */
 static guint
 next_request (Fixture *fixture)
 {
-  return companies_test_proxy_get_request_count (fixture->proxy) + 1;
+  return companies_test_proxy_get_request_count (fixture->proxied.proxy) + 1;
 }
 
 static void
@@ -74,7 +65,7 @@ set_city (Fixture    *fixture,
           const char *uuid,
           const char *city)
 {
-  g_object_unref (e2e_set (fixture->client->store, uuid, COMPANIES_FIELD_CITY, city));
+  g_object_unref (e2e_set (fixture->proxied.client->store, uuid, COMPANIES_FIELD_CITY, city));
 }
 
 /* Syncs until nothing is pending, then checks that the store and the
@@ -90,17 +81,17 @@ converge (Fixture *fixture,
 
   for (guint i = 0; i < 3; i++)
     {
-      g_autoptr(CompaniesSyncResult) result = e2e_sync_ok (fixture->client);
-      CompaniesStoreStatus status = e2e_status (fixture->client->store);
+      g_autoptr(CompaniesSyncResult) result = e2e_sync_ok (fixture->proxied.client);
+      CompaniesStoreStatus status = e2e_status (fixture->proxied.client->store);
 
       if (status.pending_added + status.pending_updated + status.pending_deleted == 0)
         break;
     }
-  e2e_assert_clean (fixture->client->store);
+  e2e_assert_clean (fixture->proxied.client->store);
 
-  server = e2e_server_records (e2e_world_url (&fixture->world), NULL);
+  server = e2e_server_records (e2e_world_url (&fixture->proxied.world), NULL);
   g_assert_cmpuint (g_hash_table_size (server), ==, expected);
-  e2e_assert_store_equals (fixture->client->store, server);
+  e2e_assert_store_equals (fixture->proxied.client->store, server);
 
   /* No record was created twice (every name here is unique). */
   g_hash_table_iter_init (&iter, server);
@@ -134,7 +125,7 @@ static void
 test_edits_during_pipeline (Fixture       *fixture,
                             gconstpointer  data)
 {
-  g_autofree char *path = g_strdup (fixture->client->path);
+  g_autofree char *path = g_strdup (fixture->proxied.client->path);
   g_autoptr(CompaniesCompany) added = NULL;
   g_autoptr(GHashTable) server = NULL;
   E2eAsyncSync call;
@@ -145,29 +136,29 @@ test_edits_during_pipeline (Fixture       *fixture,
   for (guint i = 0; i < N_SYNCED; i++)
     set_city (fixture, fixture->synced[i], "Lisboa");
 
-  companies_test_proxy_set_action (fixture->proxy, first, COMPANIES_TEST_PROXY_HOLD);
-  companies_test_proxy_set_action (fixture->proxy, first + 1, COMPANIES_TEST_PROXY_HOLD);
-  e2e_sync_async_start (fixture->client->client, &call);
-  g_assert_true (companies_test_proxy_wait_held (fixture->proxy, 1, WAIT_MS));
+  companies_test_proxy_set_action (fixture->proxied.proxy, first, COMPANIES_TEST_PROXY_HOLD);
+  companies_test_proxy_set_action (fixture->proxied.proxy, first + 1, COMPANIES_TEST_PROXY_HOLD);
+  e2e_sync_async_start (fixture->proxied.client->client, &call);
+  g_assert_true (companies_test_proxy_wait_held (fixture->proxied.proxy, 1, WAIT_MS));
 
   /* Nobody may write now: response 1 cannot be applied. */
   g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
-  companies_test_proxy_release (fixture->proxy);
-  g_assert_true (companies_test_proxy_wait_requests (fixture->proxy, first + 1, WAIT_MS));
-  g_assert_cmpint (companies_test_proxy_get_request_changes (fixture->proxy, first), ==, 5);
-  g_assert_cmpint (companies_test_proxy_get_request_changes (fixture->proxy, first + 1), ==, 5);
-  g_assert_cmpuint (e2e_status (fixture->client->store).pending_updated, ==, N_SYNCED);
+  companies_test_proxy_release (fixture->proxied.proxy);
+  g_assert_true (companies_test_proxy_wait_requests (fixture->proxied.proxy, first + 1, WAIT_MS));
+  g_assert_cmpint (companies_test_proxy_get_request_changes (fixture->proxied.proxy, first), ==, 5);
+  g_assert_cmpint (companies_test_proxy_get_request_changes (fixture->proxied.proxy, first + 1), ==, 5);
+  g_assert_cmpuint (e2e_status (fixture->proxied.client->store).pending_updated, ==, N_SYNCED);
   g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
   /* Response 2 is held: edit what is in flight and what is not. */
-  g_assert_true (companies_test_proxy_wait_held (fixture->proxy, 2, WAIT_MS));
+  g_assert_true (companies_test_proxy_wait_held (fixture->proxied.proxy, 2, WAIT_MS));
   set_city (fixture, fixture->synced[0], "Braga");   /* request 1 */
   set_city (fixture, fixture->synced[7], "Faro");    /* request 2 */
-  e2e_delete (fixture->client->store, fixture->synced[8]);  /* request 2 */
-  added = e2e_add (fixture->client->store, "Added meanwhile", "Coimbra", NULL);
-  companies_test_proxy_release (fixture->proxy);
+  e2e_delete (fixture->proxied.client->store, fixture->synced[8]);  /* request 2 */
+  added = e2e_add (fixture->proxied.client->store, "Added meanwhile", "Coimbra", NULL);
+  companies_test_proxy_release (fixture->proxied.proxy);
 
   e2e_async_wait (calls, 1, WAIT_MS);
   g_assert_no_error (call.error);
@@ -203,31 +194,31 @@ test_connection_lost_mid_pipeline (Fixture       *fixture,
   for (guint i = 0; i < N_ADDS; i++)
     {
       g_autofree char *name = g_strdup_printf ("Added %02u", i);
-      g_autoptr(CompaniesCompany) company = e2e_add (fixture->client->store, name, "Porto", NULL);
+      g_autoptr(CompaniesCompany) company = e2e_add (fixture->proxied.client->store, name, "Porto", NULL);
 
       adds[i] = g_strdup (companies_company_get_uuid (company));
     }
 
-  companies_test_proxy_set_action (fixture->proxy, first + 1, COMPANIES_TEST_PROXY_HOLD);
-  companies_test_proxy_set_action (fixture->proxy, first + 2, COMPANIES_TEST_PROXY_DROP);
-  e2e_sync_async_start (fixture->client->client, &call);
-  g_assert_true (companies_test_proxy_wait_held (fixture->proxy, 1, WAIT_MS));
+  companies_test_proxy_set_action (fixture->proxied.proxy, first + 1, COMPANIES_TEST_PROXY_HOLD);
+  companies_test_proxy_set_action (fixture->proxied.proxy, first + 2, COMPANIES_TEST_PROXY_DROP);
+  e2e_sync_async_start (fixture->proxied.client->client, &call);
+  g_assert_true (companies_test_proxy_wait_held (fixture->proxied.proxy, 1, WAIT_MS));
   set_city (fixture, adds[0], "Braga");    /* request 1: answered */
   set_city (fixture, adds[6], "Faro");     /* request 2: held */
-  e2e_delete (fixture->client->store, adds[7]);  /* request 2 */
-  companies_test_proxy_release (fixture->proxy);
+  e2e_delete (fixture->proxied.client->store, adds[7]);  /* request 2 */
+  companies_test_proxy_release (fixture->proxied.proxy);
 
   e2e_async_wait (calls, 1, WAIT_MS);
   g_assert_null (call.result);
   g_assert_nonnull (call.error);
   g_test_message ("the lost response gave: %s", call.error->message);
   e2e_async_clear (&call);
-  g_assert_cmpuint (companies_test_proxy_get_request_count (fixture->proxy), ==, first + 2);
-  g_assert_cmpint (companies_test_proxy_get_request_changes (fixture->proxy, first + 2), ==, 2);
+  g_assert_cmpuint (companies_test_proxy_get_request_count (fixture->proxied.proxy), ==, first + 2);
+  g_assert_cmpint (companies_test_proxy_get_request_changes (fixture->proxied.proxy, first + 2), ==, 2);
 
   /* What came back before the loss is applied: only the additions of
    * request 3 are still the client's alone. */
-  g_assert_cmpuint (e2e_status (fixture->client->store).pending_added, ==, 2);
+  g_assert_cmpuint (e2e_status (fixture->proxied.client->store).pending_added, ==, 2);
 
   server = converge (fixture, N_SYNCED + N_ADDS - 1);
   g_assert_cmpstr (server_city (server, adds[0]), ==, "Braga");

@@ -13,36 +13,7 @@
 
 #include <sqlite3.h>
 
-#include "companies-test-proxy.h"
 #include "e2e-helpers.h"
-
-typedef struct
-{
-  E2eWorld            world;
-  CompaniesTestProxy *proxy;
-  E2eClient          *a;
-} Fixture;
-
-static void
-fixture_setup (Fixture       *fixture,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  e2e_world_setup (&fixture->world, NULL);
-  fixture->proxy = companies_test_proxy_new (e2e_world_url (&fixture->world), &error);
-  g_assert_no_error (error);
-  fixture->a = e2e_client_new (&fixture->world, "a", companies_test_proxy_get_url (fixture->proxy), NULL);
-}
-
-static void
-fixture_teardown (Fixture       *fixture,
-                  gconstpointer  data)
-{
-  g_clear_pointer (&fixture->a, e2e_client_free);
-  g_clear_pointer (&fixture->proxy, companies_test_proxy_free);
-  e2e_world_teardown (&fixture->world, NULL);
-}
 
 static gboolean
 table_has_columns (sqlite3    *db,
@@ -141,11 +112,27 @@ assert_rejected (CompaniesCompany *company,
   g_test_message ("rejection: %s", companies_company_get_rejection_message (company));
 }
 
+/* The next sync sends nothing: the record @uuid stays rejected on @field. */
 static void
-test_rejected_add (Fixture       *fixture,
-                   gconstpointer  data)
+assert_not_sent_again (E2eProxiedWorld *fixture,
+                       const char      *uuid,
+                       const char      *field)
 {
-  E2eClient *a = fixture->a;
+  guint first = companies_test_proxy_get_request_count (fixture->proxy) + 1;
+  g_autoptr(CompaniesSyncResult) result = e2e_sync_ok (fixture->client);
+  g_autoptr(CompaniesCompany) after = NULL;
+
+  g_assert_cmpuint (result->sent, ==, 0);
+  g_assert_cmpint (changes_since (fixture->proxy, first), ==, 0);
+  after = e2e_lookup (fixture->client->store, uuid);
+  assert_rejected (after, field);
+}
+
+static void
+test_rejected_add (E2eProxiedWorld *fixture,
+                   gconstpointer    data)
+{
+  E2eClient *a = fixture->client;
   g_autoptr(CompaniesCompany) valid = e2e_add (a->store, "Valid", "Porto", NULL);
   g_autoptr(CompaniesCompany) bad = e2e_add (a->store, "Will be too long", "Porto", NULL);
   g_autofree char *long_name = g_strnfill (201, 'x');
@@ -173,7 +160,7 @@ test_rejected_add (Fixture       *fixture,
   g_clear_object (&after);
   status = e2e_status (a->store);
   g_assert_cmpuint (status.rejected, ==, 1);
-  /* the seed's filter still lists it */
+  /* the pattern's filter still lists it */
   added = companies_local_store_list_added (a->store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (added->len, ==, 1);
@@ -185,14 +172,7 @@ test_rejected_add (Fixture       *fixture,
   g_clear_pointer (&server, g_hash_table_unref);
 
   /* not sent again while unchanged */
-  first = companies_test_proxy_get_request_count (fixture->proxy) + 1;
-  result = e2e_sync_ok (a);
-  g_assert_cmpuint (result->sent, ==, 0);
-  g_assert_cmpint (changes_since (fixture->proxy, first), ==, 0);
-  g_clear_pointer (&result, companies_sync_result_free);
-  after = e2e_lookup (a->store, uuid);
-  assert_rejected (after, "name");
-  g_clear_object (&after);
+  assert_not_sent_again (fixture, uuid, "name");
   g_assert_cmpuint (e2e_status (a->store).rejected, ==, 1);
 
   /* a valid edit clears the rejection, and the record syncs */
@@ -215,10 +195,10 @@ test_rejected_add (Fixture       *fixture,
 }
 
 static void
-test_rejected_update (Fixture       *fixture,
-                      gconstpointer  data)
+test_rejected_update (E2eProxiedWorld *fixture,
+                      gconstpointer    data)
 {
-  E2eClient *a = fixture->a;
+  E2eClient *a = fixture->client;
   g_autoptr(CompaniesCompany) acme = e2e_add (a->store, "Acme", "Porto", NULL);
   g_autoptr(CompaniesCompany) other = e2e_add (a->store, "Other", "Porto", NULL);
   const char *uuid = companies_company_get_uuid (acme);
@@ -226,10 +206,8 @@ test_rejected_update (Fixture       *fixture,
   g_autoptr(CompaniesSyncResult) result = NULL;
   g_autoptr(GHashTable) server = NULL;
   CompaniesRecord *record;
-  guint first;
 
-  result = e2e_sync_ok (a);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (a);
 
   /* a valid edit puts the e-mail in the changed set; the file then gets
    * a value the rules refuse */
@@ -257,14 +235,7 @@ test_rejected_update (Fixture       *fixture,
   g_assert_cmpstr (record->values[COMPANIES_FIELD_CITY], ==, "Lisboa");
   g_clear_pointer (&server, g_hash_table_unref);
 
-  first = companies_test_proxy_get_request_count (fixture->proxy) + 1;
-  result = e2e_sync_ok (a);
-  g_assert_cmpuint (result->sent, ==, 0);
-  g_assert_cmpint (changes_since (fixture->proxy, first), ==, 0);
-  g_clear_pointer (&result, companies_sync_result_free);
-  after = e2e_lookup (a->store, uuid);
-  assert_rejected (after, "email");
-  g_clear_object (&after);
+  assert_not_sent_again (fixture, uuid, "email");
 
   after = e2e_set (a->store, uuid, COMPANIES_FIELD_EMAIL, "sales@acme.example");
   g_assert_null (companies_company_get_rejection_code (after));
@@ -287,7 +258,8 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
-  g_test_add ("/e2e/rejected/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/e2e/rejected/" path, E2eProxiedWorld, NULL, \
+              e2e_proxied_world_setup, func, e2e_proxied_world_teardown)
   ADD ("add", test_rejected_add);
   ADD ("update", test_rejected_update);
 #undef ADD

@@ -24,7 +24,6 @@ fixture_setup (Fixture       *fixture,
 {
   g_autoptr(CompaniesCompany) doomed = NULL;
   g_autoptr(CompaniesCompany) other = NULL;
-  CompaniesSyncResult *result;
 
   e2e_world_setup (&fixture->world, NULL);
   fixture->a = e2e_client_new (&fixture->world, "a", e2e_world_url (&fixture->world), NULL);
@@ -33,10 +32,8 @@ fixture_setup (Fixture       *fixture,
   other = e2e_add (fixture->a->store, "Other Ltd", "Porto", NULL);
   fixture->doomed = g_strdup (companies_company_get_uuid (doomed));
   fixture->other = g_strdup (companies_company_get_uuid (other));
-  result = e2e_sync_ok (fixture->a);
-  companies_sync_result_free (result);
-  result = e2e_sync_ok (fixture->b);
-  companies_sync_result_free (result);
+  e2e_sync_once (fixture->a);
+  e2e_sync_once (fixture->b);
 }
 
 static void

@@ -7,7 +7,6 @@
 
 #define G_LOG_DOMAIN "test-retry-no-duplicate"
 
-#include "companies-test-proxy.h"
 #include "e2e-helpers.h"
 
 static void
@@ -20,6 +19,21 @@ assert_lost_response_error (GError *error)
              error->code, error->message);
   g_assert_cmpstr (error->message, !=, "");
   g_test_message ("lost response reported as: %s", error->message);
+}
+
+/* A sync whose @request_number-th request reaches the server and whose
+ * response the proxy drops: the sync fails as a lost response. */
+static void
+sync_losing_response (E2eProxiedWorld *fixture,
+                      guint            request_number)
+{
+  g_autoptr(GError) error = NULL;
+  CompaniesSyncResult *result;
+
+  companies_test_proxy_set_action (fixture->proxy, request_number, COMPANIES_TEST_PROXY_DROP);
+  result = e2e_sync (fixture->client, &error);
+  g_assert_null (result);
+  assert_lost_response_error (error);
 }
 
 /* Checks through a fresh installation talking to the server directly that
@@ -40,20 +54,19 @@ assert_fresh_client_receives (E2eWorld   *world,
 }
 
 static void
-test_lost_add_response (E2eWorld      *world,
-                        gconstpointer  data)
+test_lost_add_response (E2eProxiedWorld *fixture,
+                        gconstpointer    data)
 {
+  E2eWorld *world = &fixture->world;
+  CompaniesTestProxy *proxy = fixture->proxy;
+  E2eClient *a = fixture->client;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CompaniesTestProxy) proxy = companies_test_proxy_new (e2e_world_url (world), &error);
-  g_autoptr(E2eClient) a = NULL;
   g_autoptr(CompaniesSyncResult) result = NULL;
   g_autoptr(GHashTable) server = NULL;
   g_autoptr(GPtrArray) added = NULL;
   const char *names[] = { "Acme", "Bolt", "Cog" };
   char *uuids[3];
 
-  g_assert_no_error (error);
-  a = e2e_client_new (world, "a", companies_test_proxy_get_url (proxy), NULL);
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(CompaniesCompany) company = e2e_add (a->store, names[i], "Porto", NULL);
@@ -61,11 +74,7 @@ test_lost_add_response (E2eWorld      *world,
       uuids[i] = g_strdup (companies_company_get_uuid (company));
     }
 
-  companies_test_proxy_set_action (proxy, 1, COMPANIES_TEST_PROXY_DROP);
-  result = e2e_sync (a, &error);
-  g_assert_null (result);
-  assert_lost_response_error (error);
-  g_clear_error (&error);
+  sync_losing_response (fixture, 1);
   g_assert_cmpuint (companies_test_proxy_get_request_count (proxy), ==, 1);
   g_assert_cmpuint (companies_test_proxy_get_answered_count (proxy), ==, 1);
   g_assert_cmpint (companies_test_proxy_get_request_changes (proxy, 1), ==, 3);
@@ -96,12 +105,13 @@ test_lost_add_response (E2eWorld      *world,
 }
 
 static void
-test_lost_update_and_delete_response (E2eWorld      *world,
-                                      gconstpointer  data)
+test_lost_update_and_delete_response (E2eProxiedWorld *fixture,
+                                      gconstpointer    data)
 {
+  E2eWorld *world = &fixture->world;
+  CompaniesTestProxy *proxy = fixture->proxy;
+  E2eClient *a = fixture->client;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CompaniesTestProxy) proxy = companies_test_proxy_new (e2e_world_url (world), &error);
-  g_autoptr(E2eClient) a = NULL;
   g_autoptr(CompaniesCompany) kept = NULL;
   g_autoptr(CompaniesCompany) gone = NULL;
   g_autoptr(CompaniesSyncResult) result = NULL;
@@ -110,23 +120,16 @@ test_lost_update_and_delete_response (E2eWorld      *world,
   CompaniesRecord *record;
   guint before;
 
-  g_assert_no_error (error);
-  a = e2e_client_new (world, "a", companies_test_proxy_get_url (proxy), NULL);
   kept = e2e_add (a->store, "Kept", "Porto", "+351 22 000 0000");
   gone = e2e_add (a->store, "Gone", "Porto", NULL);
-  result = e2e_sync_ok (a);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (a);
 
   g_object_unref (e2e_set (a->store, companies_company_get_uuid (kept),
                            COMPANIES_FIELD_PHONE, "+351 22 999 9999"));
   e2e_delete (a->store, companies_company_get_uuid (gone));
 
   before = companies_test_proxy_get_request_count (proxy);
-  companies_test_proxy_set_action (proxy, before + 1, COMPANIES_TEST_PROXY_DROP);
-  result = e2e_sync (a, &error);
-  g_assert_null (result);
-  assert_lost_response_error (error);
-  g_clear_error (&error);
+  sync_losing_response (fixture, before + 1);
   g_assert_cmpuint (companies_test_proxy_get_answered_count (proxy), ==, before + 1);
   g_assert_cmpint (companies_test_proxy_get_request_changes (proxy, before + 1), ==, 2);
 
@@ -163,12 +166,12 @@ test_lost_update_and_delete_response (E2eWorld      *world,
  * server returns the record as first stored): the edit must still reach
  * the server, and the other installation's edit must stay. */
 static void
-test_lost_add_response_then_edit (E2eWorld      *world,
-                                  gconstpointer  data)
+test_lost_add_response_then_edit (E2eProxiedWorld *fixture,
+                                  gconstpointer    data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CompaniesTestProxy) proxy = companies_test_proxy_new (e2e_world_url (world), &error);
-  g_autoptr(E2eClient) a = NULL;
+  E2eWorld *world = &fixture->world;
+  CompaniesTestProxy *proxy = fixture->proxy;
+  E2eClient *a = fixture->client;
   g_autoptr(E2eClient) b = NULL;
   g_autoptr(E2eClient) fresh = NULL;
   g_autoptr(CompaniesCompany) acme = NULL;
@@ -178,25 +181,17 @@ test_lost_add_response_then_edit (E2eWorld      *world,
   CompaniesRecord *record;
   const char *uuid;
 
-  g_assert_no_error (error);
-  a = e2e_client_new (world, "a", companies_test_proxy_get_url (proxy), NULL);
   b = e2e_client_new (world, "b", e2e_world_url (world), NULL);
   acme = e2e_add (a->store, "Acme", "Porto", "+351 22 000 0001");
   uuid = companies_company_get_uuid (acme);
 
-  companies_test_proxy_set_action (proxy, 1, COMPANIES_TEST_PROXY_DROP);
-  result = e2e_sync (a, &error);
-  g_assert_null (result);
-  assert_lost_response_error (error);
-  g_clear_error (&error);
+  sync_losing_response (fixture, 1);
   g_assert_cmpuint (companies_test_proxy_get_answered_count (proxy), ==, 1);
 
   /* b gets the record and moves it to Braga. */
-  result = e2e_sync_ok (b);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (b);
   g_object_unref (e2e_set (b->store, uuid, COMPANIES_FIELD_CITY, "Braga"));
-  result = e2e_sync_ok (b);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (b);
 
   /* a, still not knowing the server has it, changes the phone. */
   g_object_unref (e2e_set (a->store, uuid, COMPANIES_FIELD_PHONE, "+351 22 000 0002"));
@@ -234,12 +229,12 @@ test_lost_add_response_then_edit (E2eWorld      *world,
  * deletes the record before the next sync: the delete must reach the
  * server (the record must not live on there, nor come back here). */
 static void
-test_lost_add_response_then_delete (E2eWorld      *world,
-                                    gconstpointer  data)
+test_lost_add_response_then_delete (E2eProxiedWorld *fixture,
+                                    gconstpointer    data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CompaniesTestProxy) proxy = companies_test_proxy_new (e2e_world_url (world), &error);
-  g_autoptr(E2eClient) a = NULL;
+  E2eWorld *world = &fixture->world;
+  CompaniesTestProxy *proxy = fixture->proxy;
+  E2eClient *a = fixture->client;
   g_autoptr(CompaniesCompany) acme = NULL;
   g_autoptr(CompaniesCompany) bolt = NULL;
   g_autoptr(CompaniesCompany) held = NULL;
@@ -249,16 +244,10 @@ test_lost_add_response_then_delete (E2eWorld      *world,
   CompaniesStoreStatus status;
   guint before;
 
-  g_assert_no_error (error);
-  a = e2e_client_new (world, "a", companies_test_proxy_get_url (proxy), NULL);
   acme = e2e_add (a->store, "Acme", "Porto", NULL);
   bolt = e2e_add (a->store, "Bolt", "Braga", NULL);
 
-  companies_test_proxy_set_action (proxy, 1, COMPANIES_TEST_PROXY_DROP);
-  result = e2e_sync (a, &error);
-  g_assert_null (result);
-  assert_lost_response_error (error);
-  g_clear_error (&error);
+  sync_losing_response (fixture, 1);
   server = e2e_server_records (e2e_world_url (world), NULL);
   g_assert_cmpuint (g_hash_table_size (server), ==, 2);
   g_clear_pointer (&server, g_hash_table_unref);
@@ -334,21 +323,19 @@ test_unsent_add_deleted (E2eWorld      *world,
 
 /* 1500 adds go in two requests; the second one's response is lost. */
 static void
-test_lost_second_batch (E2eWorld      *world,
-                        gconstpointer  data)
+test_lost_second_batch (E2eProxiedWorld *fixture,
+                        gconstpointer    data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CompaniesTestProxy) proxy = companies_test_proxy_new (e2e_world_url (world), &error);
-  g_autoptr(E2eClient) a = NULL;
+  E2eWorld *world = &fixture->world;
+  CompaniesTestProxy *proxy = fixture->proxy;
+  E2eClient *a = fixture->client;
   g_autoptr(CompaniesSyncResult) result = NULL;
   g_autoptr(GHashTable) server = NULL;
   CompaniesStoreStatus status;
   guint n;
 
-  g_assert_no_error (error);
   /* Batches of 1000 (the real ones hold 10000), so that 1500 make two. */
   g_setenv ("COMPANIES_TEST_PUSH_BATCH", "1000", TRUE);
-  a = e2e_client_new (world, "a", companies_test_proxy_get_url (proxy), NULL);
   for (guint i = 0; i < 1500; i++)
     {
       g_autofree char *name = g_strdup_printf ("Batch company %04u", i);
@@ -356,11 +343,7 @@ test_lost_second_batch (E2eWorld      *world,
       g_object_unref (e2e_add (a->store, name, "Coimbra", NULL));
     }
 
-  companies_test_proxy_set_action (proxy, 2, COMPANIES_TEST_PROXY_DROP);
-  result = e2e_sync (a, &error);
-  g_assert_null (result);
-  assert_lost_response_error (error);
-  g_clear_error (&error);
+  sync_losing_response (fixture, 2);
   g_assert_cmpuint (companies_test_proxy_get_request_count (proxy), ==, 2);
   g_assert_cmpint (companies_test_proxy_get_request_changes (proxy, 1), ==, 1000);
   g_assert_cmpint (companies_test_proxy_get_request_changes (proxy, 2), ==, 500);
@@ -386,20 +369,18 @@ test_lost_second_batch (E2eWorld      *world,
  * G_IO_ERROR_CANCELLED at once, nothing applied, and the next sync makes
  * no duplicate. */
 static void
-test_cancelled_in_flight (E2eWorld      *world,
-                          gconstpointer  data)
+test_cancelled_in_flight (E2eProxiedWorld *fixture,
+                          gconstpointer    data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CompaniesTestProxy) proxy = companies_test_proxy_new (e2e_world_url (world), &error);
+  E2eWorld *world = &fixture->world;
+  CompaniesTestProxy *proxy = fixture->proxy;
+  E2eClient *a = fixture->client;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(E2eClient) a = NULL;
   g_autoptr(CompaniesSyncResult) result = NULL;
   g_autoptr(GHashTable) server = NULL;
   E2eAsyncSync call;
   E2eAsyncSync *calls[] = { &call };
 
-  g_assert_no_error (error);
-  a = e2e_client_new (world, "a", companies_test_proxy_get_url (proxy), NULL);
   g_object_unref (e2e_add (a->store, "Acme", "Porto", NULL));
   g_object_unref (e2e_add (a->store, "Bolt", "Braga", NULL));
 
@@ -435,20 +416,20 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add ("/e2e/retry/lost-add-response", E2eWorld, NULL,
-              e2e_world_setup, test_lost_add_response, e2e_world_teardown);
-  g_test_add ("/e2e/retry/lost-update-and-delete-response", E2eWorld, NULL,
-              e2e_world_setup, test_lost_update_and_delete_response, e2e_world_teardown);
-  g_test_add ("/e2e/retry/lost-add-response-then-edit", E2eWorld, NULL,
-              e2e_world_setup, test_lost_add_response_then_edit, e2e_world_teardown);
-  g_test_add ("/e2e/retry/lost-add-response-then-delete", E2eWorld, NULL,
-              e2e_world_setup, test_lost_add_response_then_delete, e2e_world_teardown);
+  g_test_add ("/e2e/retry/lost-add-response", E2eProxiedWorld, NULL,
+              e2e_proxied_world_setup, test_lost_add_response, e2e_proxied_world_teardown);
+  g_test_add ("/e2e/retry/lost-update-and-delete-response", E2eProxiedWorld, NULL,
+              e2e_proxied_world_setup, test_lost_update_and_delete_response, e2e_proxied_world_teardown);
+  g_test_add ("/e2e/retry/lost-add-response-then-edit", E2eProxiedWorld, NULL,
+              e2e_proxied_world_setup, test_lost_add_response_then_edit, e2e_proxied_world_teardown);
+  g_test_add ("/e2e/retry/lost-add-response-then-delete", E2eProxiedWorld, NULL,
+              e2e_proxied_world_setup, test_lost_add_response_then_delete, e2e_proxied_world_teardown);
   g_test_add ("/e2e/retry/unsent-add-deleted", E2eWorld, NULL,
               e2e_world_setup, test_unsent_add_deleted, e2e_world_teardown);
-  g_test_add ("/e2e/retry/lost-second-batch", E2eWorld, NULL,
-              e2e_world_setup, test_lost_second_batch, e2e_world_teardown);
-  g_test_add ("/e2e/retry/cancelled-in-flight", E2eWorld, NULL,
-              e2e_world_setup, test_cancelled_in_flight, e2e_world_teardown);
+  g_test_add ("/e2e/retry/lost-second-batch", E2eProxiedWorld, NULL,
+              e2e_proxied_world_setup, test_lost_second_batch, e2e_proxied_world_teardown);
+  g_test_add ("/e2e/retry/cancelled-in-flight", E2eProxiedWorld, NULL,
+              e2e_proxied_world_setup, test_cancelled_in_flight, e2e_proxied_world_teardown);
 
   return g_test_run ();
 }

@@ -1,5 +1,5 @@
-/* test-seed-flow.c: the seed's whole flow (add, sync, edit and delete
- * offline, sync) with the flags the seed prescribes, against a real server.
+/* test-seed-flow.c: the pattern's whole flow (add, sync, edit and delete
+ * offline, sync) with the flags the pattern prescribes, against a real server.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,7 +19,7 @@ list_has_uuid (GPtrArray  *list,
   return FALSE;
 }
 
-/* The seed's three filters return exactly these sets. */
+/* The pattern's three filters return exactly these sets. */
 static void
 assert_filters (CompaniesLocalStore *store,
                 const char * const  *added,
@@ -286,8 +286,7 @@ test_first_sync_keeps_local_work (E2eWorld      *world,
   g_assert_true (g_hash_table_contains (server, companies_company_get_uuid (mine)));
   e2e_assert_store_equals (b->store, server);
 
-  result = e2e_sync_ok (a);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (a);
   e2e_assert_store_equals (a->store, server);
 }
 

@@ -27,7 +27,6 @@ fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
   const char *names[] = { "Alpha", "Beta", "Gamma" };
-  CompaniesSyncResult *result;
 
   e2e_world_setup (&fixture->world, NULL);
   fixture->a = e2e_client_new (&fixture->world, "a", e2e_world_url (&fixture->world), NULL);
@@ -37,8 +36,7 @@ fixture_setup (Fixture       *fixture,
 
       fixture->uuids[i] = g_strdup (companies_company_get_uuid (company));
     }
-  result = e2e_sync_ok (fixture->a);
-  companies_sync_result_free (result);
+  e2e_sync_once (fixture->a);
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(CompaniesCompany) company = e2e_lookup (fixture->a->store, fixture->uuids[i]);
@@ -117,8 +115,7 @@ test_unsynced_work_survives (Fixture       *fixture,
   d = e2e_client_new (&fixture->world, "d", e2e_world_url (&fixture->world), NULL);
   delta = e2e_add (d->store, "Delta", "Faro", "+351 289 000 000");
   epsilon = e2e_add (d->store, "Epsilon", "Faro", NULL);
-  result = e2e_sync_ok (d);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (d);
   delta_synced = e2e_lookup (d->store, companies_company_get_uuid (delta));
   g_test_message ("old ids %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
                   "; Delta's new id %" G_GINT64_FORMAT,
@@ -182,8 +179,7 @@ test_nothing_pending (Fixture       *fixture,
   restart_server (fixture, "replacement.db");
   d = e2e_client_new (&fixture->world, "d", e2e_world_url (&fixture->world), NULL);
   delta = e2e_add (d->store, "Delta", "Faro", NULL);
-  result = e2e_sync_ok (d);
-  g_clear_pointer (&result, companies_sync_result_free);
+  e2e_sync_once (d);
 
   result = e2e_sync_ok (fixture->a);
   g_assert_true (result->reset);

@@ -22,17 +22,14 @@ static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  data)
 {
-  CompaniesSyncResult *result;
   g_autofree char *uuid = NULL;
 
   e2e_world_setup (&fixture->world, NULL);
   fixture->a = e2e_client_new (&fixture->world, "a", e2e_world_url (&fixture->world), NULL);
   fixture->b = e2e_client_new (&fixture->world, "b", e2e_world_url (&fixture->world), NULL);
   fixture->record = e2e_add (fixture->a->store, "Acme", "Porto", "+351 22 000 0000");
-  result = e2e_sync_ok (fixture->a);
-  companies_sync_result_free (result);
-  result = e2e_sync_ok (fixture->b);
-  companies_sync_result_free (result);
+  e2e_sync_once (fixture->a);
+  e2e_sync_once (fixture->b);
   uuid = g_strdup (companies_company_get_uuid (fixture->record));
   g_object_unref (fixture->record);
   fixture->record = e2e_lookup (fixture->b->store, uuid);

@@ -4,12 +4,10 @@
  */
 #define G_LOG_DOMAIN "companies-faults"
 
-#include <signal.h>
 #include <sqlite3.h>
-#include <string.h>
-#include <sys/prctl.h>
 
 #include "companies-local-store-sync.h"
+#include "companies-test-process.h"
 #include "faults-util.h"
 
 void
@@ -21,13 +19,6 @@ faults_cli_run_free (FaultsCliRun *run)
   g_free (run->out);
   g_free (run->err);
   g_free (run);
-}
-
-/* A test that aborts never waits for its children: end them with it. */
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 GSubprocess *
@@ -50,7 +41,7 @@ faults_cli_spawn (const char * const *args,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, companies_test_die_with_parent, NULL, NULL);
   for (guint i = 0; env != NULL && env[i] != NULL; i++)
     {
       g_auto(GStrv) pair = g_strsplit (env[i], "=", 2);
@@ -69,71 +60,26 @@ faults_cli_spawn (const char * const *args,
   return process;
 }
 
-typedef struct
-{
-  gboolean  done;
-  gboolean  timed_out;
-  char     *out;
-  char     *err;
-  GError   *error;
-} Communicate;
-
-static void
-communicated_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Communicate *call = user_data;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result,
-                                        &call->out, &call->err, &call->error);
-  call->done = TRUE;
-}
-
-static gboolean
-run_timed_out_cb (gpointer user_data)
-{
-  Communicate *call = user_data;
-
-  call->timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 FaultsCliRun *
 faults_cli_wait (GSubprocess *process,
                  guint        timeout_ms)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GSource) timeout = g_timeout_source_new (timeout_ms);
-  Communicate call = { 0, };
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
   FaultsCliRun *run;
+  gboolean exited;
 
-  g_main_context_push_thread_default (context);
-  g_source_set_callback (timeout, run_timed_out_cb, &call, NULL);
-  g_source_attach (timeout, context);
-
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated_cb, &call);
-  while (!call.done && !call.timed_out)
-    g_main_context_iteration (context, TRUE);
-
-  if (!call.done)
-    {
-      /* Stop it, and drain what it printed before failing the test. */
-      g_subprocess_force_exit (process);
-      while (!call.done)
-        g_main_context_iteration (context, TRUE);
-      g_error ("companies-cli did not end within %u ms; it printed:\n%s\n%s",
-               timeout_ms, call.out != NULL ? call.out : "", call.err != NULL ? call.err : "");
-    }
-
-  g_source_destroy (timeout);
-  g_main_context_pop_thread_default (context);
-
-  g_assert_no_error (call.error);
+  exited = companies_test_process_communicate (process, NULL, timeout_ms, &out, &err);
 
   run = g_new0 (FaultsCliRun, 1);
-  run->out = call.out != NULL ? call.out : g_strdup ("");
-  run->err = call.err != NULL ? call.err : g_strdup ("");
+  run->out = companies_test_bytes_dup_string (out);
+  run->err = companies_test_bytes_dup_string (err);
+  if (!exited)
+    g_error ("companies-cli did not end within %u ms; it printed:\n%s\n%s",
+             timeout_ms, run->out, run->err);
+  g_assert_true (g_utf8_validate (run->out, -1, NULL));
+  g_assert_true (g_utf8_validate (run->err, -1, NULL));
+
   run->exited = g_subprocess_get_if_exited (process);
   if (run->exited)
     run->status = g_subprocess_get_exit_status (process);
@@ -216,16 +162,6 @@ faults_count_rows (const char *database_path)
   return count;
 }
 
-static gint
-compare_by_uuid (gconstpointer a,
-                 gconstpointer b)
-{
-  CompaniesCompany *ca = *(CompaniesCompany **) a;
-  CompaniesCompany *cb = *(CompaniesCompany **) b;
-
-  return strcmp (companies_company_get_uuid (ca), companies_company_get_uuid (cb));
-}
-
 char *
 faults_store_picture (CompaniesLocalStore *store)
 {
@@ -242,7 +178,7 @@ faults_store_picture (CompaniesLocalStore *store)
                           status.pending_updated, status.pending_deleted, status.rejected,
                           status.active);
 
-  g_ptr_array_sort (all, compare_by_uuid);
+  e2e_sort_by_uuid (all);
   for (guint i = 0; i < all->len; i++)
     {
       CompaniesCompany *company = g_ptr_array_index (all, i);

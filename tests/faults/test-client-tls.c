@@ -305,6 +305,25 @@ test_untrusted (Fixture       *fixture,
   g_assert_cmpuint (server->len, ==, 0);
 }
 
+/* A CA file named relative to the current folder, as in --ca-file ca.pem. */
+static void
+test_relative_ca (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autoptr(Client) a = client_new (fixture, "a", fixture->url, "ca.pem");
+  g_autoptr(CompaniesSyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_unref (e2e_add (a->store, "relative", "Braga", ""));
+  g_assert_cmpint (g_chdir (fixture->tmpdir), ==, 0);
+  result = companies_sync_client_sync (a->client, NULL, &error);
+  g_assert_cmpint (g_chdir (cwd), ==, 0);
+  g_assert_no_error (error);
+  g_assert_cmpuint (result->sent, ==, 1);
+  e2e_assert_clean (a->store);
+}
+
 static void
 test_cli (Fixture       *fixture,
           gconstpointer  data)
@@ -353,6 +372,8 @@ main (int    argc,
               fixture_setup, test_sync_with_ca, fixture_teardown);
   g_test_add ("/faults/tls/untrusted", Fixture, NULL,
               fixture_setup, test_untrusted, fixture_teardown);
+  g_test_add ("/faults/tls/relative-ca", Fixture, NULL,
+              fixture_setup, test_relative_ca, fixture_teardown);
   g_test_add ("/faults/tls/cli", Fixture, NULL,
               fixture_setup, test_cli, fixture_teardown);
 

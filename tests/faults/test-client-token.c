@@ -10,8 +10,6 @@
 
 #include <string.h>
 
-#include <glib/gstdio.h>
-
 #include "faults-util.h"
 
 /* Every log message of this process, while the tests run. */
@@ -84,15 +82,11 @@ fixture_setup (Fixture       *fixture,
   fixture->world.tmpdir = companies_test_make_tmpdir ();
   tokens_path = g_build_filename (fixture->world.tmpdir, "tokens", NULL);
   contents = g_strdup_printf ("# the token of the tests\n%s\n", fixture->token);
-  g_assert_true (g_file_set_contents_full (tokens_path, contents, -1,
-                                           G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error));
-  g_assert_no_error (error);
+  companies_test_write_private (tokens_path, contents);
 
   fixture->token_file = g_build_filename (fixture->world.tmpdir, "client-token", NULL);
   client_contents = g_strdup_printf ("%s\n", fixture->token);
-  g_assert_true (g_file_set_contents_full (fixture->token_file, client_contents, -1,
-                                           G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error));
-  g_assert_no_error (error);
+  companies_test_write_private (fixture->token_file, client_contents);
 
   args[1] = tokens_path;
   fixture->world.server_db = g_build_filename (fixture->world.tmpdir, "server.db", NULL);

@@ -1,5 +1,5 @@
 /* model-oracle.h: what the server must hold, worked out from the requests
- * that reached it, by the rules of protocol.md section 3: requests in
+ * that reached it, by the rules of docs/protocol.md section 3: requests in
  * arrival order; in each, adds, then updates, then deletes; per field last
  * write wins; deletes win; an add is idempotent by uuid.
  *

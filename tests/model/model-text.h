@@ -1,5 +1,5 @@
 /* model-text.h: random field values for the model and soak tests: valid
- * by protocol.md section 1, with non-ASCII text, quotes, SQL-looking
+ * by docs/protocol.md section 1, with non-ASCII text, quotes, SQL-looking
  * strings and white space to trim.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -346,38 +346,22 @@ GHashTable *
 model_read_server_state (Model *model)
 {
   g_autofree char *cursor = start_of_history_cursor (model);
-  g_autofree char *url = g_strconcat (companies_test_server_get_url (model->server),
-                                      COMPANIES_SYNC_PATH, NULL);
+  const char *url = companies_test_server_get_url (model->server);
   GHashTable *records = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                (GDestroyNotify) companies_record_free);
 
   for (guint page = 0; ; page++)
     {
-      g_autoptr(CompaniesSyncRequest) request = companies_sync_request_new ();
       g_autoptr(CompaniesSyncResponse) response = NULL;
-      g_autoptr(GBytes) body = NULL;
-      g_autoptr(GBytes) answer = NULL;
       g_autoptr(GError) error = NULL;
       guint status = 0;
-      gsize length = 0;
-      const char *data;
 
       if (page >= MAX_PAGES)
         model_fail (model, "the server's history has more than %u pages", MAX_PAGES);
 
-      request->protocol = COMPANIES_PROTOCOL_VERSION;
-      request->client_id = g_uuid_string_random ();
-      request->cursor = g_strdup (cursor);
-      request->limit = COMPANIES_MAX_LIMIT;
-      body = companies_sync_request_encode (request);
-      data = g_bytes_get_data (body, &length);
-      answer = companies_test_http ("POST", url, "application/json", NULL, data, length,
-                                    &status, &error);
-      if (answer == NULL || status != 200)
-        model_fail (model, "reading the server's history failed: %u %s", status,
-                    error != NULL ? error->message : "");
-      data = g_bytes_get_data (answer, &length);
-      response = companies_sync_response_decode (data, length, &error);
+      response = companies_test_pull (url, NULL, cursor, COMPANIES_MAX_LIMIT, &status, &error);
+      if (response == NULL && status != 200)
+        model_fail (model, "reading the server's history failed: %u %s", status, error->message);
       if (response == NULL)
         model_fail (model, "the server's history does not decode: %s", error->message);
       if (response->reset)

@@ -173,6 +173,17 @@ raw_count_server_descriptors (TestServer *server)
   g_error ("no process serves %s", server->db_path);
 }
 
+char *
+raw_sync_head (gsize content_length)
+{
+  return g_strdup_printf ("POST /v1/companies/sync HTTP/1.1\r\n"
+                          "Host: 127.0.0.1\r\n"
+                          "Content-Type: application/json\r\n"
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                          "\r\n",
+                          content_length);
+}
+
 guint
 raw_time_health (TestServer *server)
 {

@@ -36,6 +36,9 @@ guint     raw_exchange           (guint16      port,
                                   gsize        length,
                                   GString     *response);
 
+/* The head of a sync request whose JSON body is @content_length bytes. */
+char     *raw_sync_head          (gsize        content_length);
+
 /* GET /v1/health on a fresh connection: asserts 200, returns how long it
  * took in milliseconds. */
 guint     raw_time_health        (TestServer  *server);

@@ -7,10 +7,10 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "companies-server-sqlite-query.h"
+#include "companies-test-process.h"
 #include "server-test-util.h"
 
 #define EXIT_WAIT_SECONDS 10
@@ -52,16 +52,13 @@ test_server_start (gboolean            with_token,
 
   if (with_token)
     {
-      g_autoptr(GError) error = NULL;
       g_autofree char *path = g_build_filename (self->dir, "tokens", NULL);
       g_autofree char *text = NULL;
       g_autofree char *other = g_uuid_string_random ();
 
       self->token = g_uuid_string_random ();
       text = g_strdup_printf ("# tokens of the test\n\n  %s  \n%s\n", other, self->token);
-      g_file_set_contents (path, text, -1, &error);
-      g_assert_no_error (error);
-      g_assert_cmpint (g_chmod (path, 0600), ==, 0);
+      companies_test_write_private (path, text);
     }
 
   self->server = start_process (self, extra_args);
@@ -385,6 +382,25 @@ test_find_company_by_uuid (GPtrArray  *records,
   return NULL;
 }
 
+void
+test_assert_same_records (GPtrArray *expected,
+                          GPtrArray *actual)
+{
+  g_assert_cmpuint (actual->len, ==, expected->len);
+
+  for (guint i = 0; i < expected->len; i++)
+    {
+      CompaniesRecord *want = g_ptr_array_index (expected, i);
+      CompaniesRecord *got = test_find_company (actual, want->id);
+
+      g_assert_nonnull (got);
+      g_assert_cmpstr (got->uuid, ==, want->uuid);
+      g_assert_cmpint (got->version, ==, want->version);
+      for (guint f = 0; f < COMPANIES_N_FIELDS; f++)
+        g_assert_cmpstr (got->values[f], ==, want->values[f]);
+    }
+}
+
 CompaniesRejected *
 test_find_rejected (CompaniesSyncResponse *response,
                     const char            *uuid,
@@ -402,38 +418,6 @@ test_find_rejected (CompaniesSyncResponse *response,
   return NULL;
 }
 
-typedef struct
-{
-  GMainLoop *loop;
-  char      *out;
-  char      *err;
-  GError    *error;
-  gboolean   done;
-} Communicate;
-
-static void
-communicated_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Communicate *c = user_data;
-
-  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result,
-                                        &c->out, &c->err, &c->error);
-  c->done = TRUE;
-  g_main_loop_quit (c->loop);
-}
-
-static gboolean
-exit_timed_out_cb (gpointer user_data)
-{
-  Communicate *c = user_data;
-
-  g_main_loop_quit (c->loop);
-
-  return G_SOURCE_REMOVE;
-}
-
 int
 test_run_server_to_exit (const char * const  *args,
                          char               **out_stdout,
@@ -442,11 +426,13 @@ test_run_server_to_exit (const char * const  *args,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GSource) timeout = NULL;
+  g_autoptr(GBytes) out_bytes = NULL;
+  g_autoptr(GBytes) err_bytes = NULL;
   g_autoptr(GError) error = NULL;
-  Communicate c = { NULL, };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
   const char *binary = g_getenv ("COMPANIES_SERVER");
+  gboolean exited;
 
   g_assert_nonnull (binary);
   g_ptr_array_add (argv, (gpointer) binary);
@@ -460,36 +446,20 @@ test_run_server_to_exit (const char * const  *args,
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
 
-  g_main_context_push_thread_default (context);
-  c.loop = g_main_loop_new (context, FALSE);
-  timeout = g_timeout_source_new_seconds (EXIT_WAIT_SECONDS);
-  g_source_set_callback (timeout, exit_timed_out_cb, &c, NULL);
-  g_source_attach (timeout, context);
-  g_subprocess_communicate_utf8_async (process, NULL, NULL, communicated_cb, &c);
-  g_main_loop_run (c.loop);
-
-  if (!c.done)
-    {
-      /* Still running: the test fails, after cleaning up. */
-      g_subprocess_force_exit (process);
-      while (!c.done)
-        g_main_context_iteration (context, TRUE);
-      g_main_context_pop_thread_default (context);
-      g_error ("companies-server kept running: %s", c.out);
-    }
-
-  g_source_destroy (timeout);
-  g_main_context_pop_thread_default (context);
-  g_main_loop_unref (c.loop);
-  g_assert_no_error (c.error);
+  exited = companies_test_process_communicate (process, NULL, EXIT_WAIT_SECONDS * 1000,
+                                               &out_bytes, &err_bytes);
+  out = companies_test_bytes_dup_string (out_bytes);
+  err = companies_test_bytes_dup_string (err_bytes);
+  if (!exited)
+    g_error ("companies-server kept running: %s", out);
+  g_assert_true (g_utf8_validate (out, -1, NULL));
+  g_assert_true (g_utf8_validate (err, -1, NULL));
   g_assert_true (g_subprocess_get_if_exited (process));
 
   if (out_stdout != NULL)
-    *out_stdout = g_steal_pointer (&c.out);
+    *out_stdout = g_steal_pointer (&out);
   if (out_stderr != NULL)
-    *out_stderr = g_steal_pointer (&c.err);
-  g_free (c.out);
-  g_free (c.err);
+    *out_stderr = g_steal_pointer (&err);
 
   return g_subprocess_get_exit_status (process);
 }

@@ -76,6 +76,10 @@ CompaniesRecord       *test_find_company        (GPtrArray           *records,
                                                  gint64               id);
 CompaniesRecord       *test_find_company_by_uuid (GPtrArray          *records,
                                                  const char          *uuid);
+/* @actual holds the records of @expected (by id): the same uuid, version
+ * and values. */
+void                   test_assert_same_records (GPtrArray           *expected,
+                                                 GPtrArray           *actual);
 CompaniesRejected     *test_find_rejected       (CompaniesSyncResponse *response,
                                                  const char          *uuid,
                                                  gint64               id);

@@ -1,5 +1,5 @@
 /* test-server-bad-input.c: malformed HTTP, malformed and hostile JSON:
- * each gets the error of protocol.md (or libsoup's 400 for broken HTTP),
+ * each gets the error of docs/protocol.md (or libsoup's 400 for broken HTTP),
  * changes nothing, and the server goes on serving.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -305,7 +305,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *args[] = { "--idle-timeout", "2", "--request-timeout", "5", NULL };
+  const char *args[] = { "--idle-timeout", "2", "--head-timeout", "5", NULL };
   int result;
 
   g_test_init (&argc, &argv, NULL);

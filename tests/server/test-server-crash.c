@@ -92,25 +92,6 @@ file_size (const char *path)
   return st.st_size;
 }
 
-static void
-assert_same_records (GPtrArray *expected,
-                     GPtrArray *actual)
-{
-  g_assert_cmpuint (actual->len, ==, expected->len);
-
-  for (guint i = 0; i < expected->len; i++)
-    {
-      CompaniesRecord *want = g_ptr_array_index (expected, i);
-      CompaniesRecord *got = test_find_company (actual, want->id);
-
-      g_assert_nonnull (got);
-      g_assert_cmpstr (got->uuid, ==, want->uuid);
-      g_assert_cmpint (got->version, ==, want->version);
-      for (guint f = 0; f < COMPANIES_N_FIELDS; f++)
-        g_assert_cmpstr (got->values[f], ==, want->values[f]);
-    }
-}
-
 /* Restarts the server with the pause hook on, and SQLite's small page
  * cache, so that a big transaction spills to the WAL before COMMIT. */
 static char *
@@ -217,7 +198,7 @@ test_kill_in_big_transaction (Fixture       *fixture,
 
   /* every acknowledged write, and nothing of the killed request */
   after_crash = test_snapshot (server);
-  assert_same_records (fixture->acknowledged, after_crash);
+  test_assert_same_records (fixture->acknowledged, after_crash);
   g_assert_cmpint (test_last_version (server), ==, last_version);
   for (guint i = 0; i < request->added->len; i += 97)
     g_assert_null (test_find_company_by_uuid (after_crash,
@@ -241,7 +222,7 @@ test_kill_in_big_transaction (Fixture       *fixture,
   /* and once: another retry makes no duplicate */
   again = test_sync (server, request);
   after_second_retry = test_snapshot (server);
-  assert_same_records (after_retry, after_second_retry);
+  test_assert_same_records (after_retry, after_second_retry);
 }
 
 /* A small request (an update and a delete), killed between the two. */
@@ -269,7 +250,7 @@ test_kill_between_update_and_delete (Fixture       *fixture,
   assert_no_answer (socket);
 
   after_crash = test_snapshot (server);
-  assert_same_records (fixture->acknowledged, after_crash);
+  test_assert_same_records (fixture->acknowledged, after_crash);
   g_assert_cmpint (test_last_version (server), ==, last_version);
   test_database_assert_intact (server->db_path);
 

@@ -65,22 +65,6 @@ big_request (void)
   return request;
 }
 
-static void
-assert_same_records (GPtrArray *expected,
-                     GPtrArray *actual)
-{
-  g_assert_cmpuint (actual->len, ==, expected->len);
-  for (guint i = 0; i < expected->len; i++)
-    {
-      CompaniesRecord *want = g_ptr_array_index (expected, i);
-      CompaniesRecord *got = test_find_company (actual, want->id);
-
-      g_assert_nonnull (got);
-      g_assert_cmpint (got->version, ==, want->version);
-      g_assert_cmpstr (got->values[COMPANIES_FIELD_NAME], ==, want->values[COMPANIES_FIELD_NAME]);
-    }
-}
-
 /* The request does not fit: 500 internal saying so, and nothing of it
  * is stored. */
 static void
@@ -108,7 +92,7 @@ assert_does_not_fit (TestServer                 *server,
   g_assert_nonnull (strstr (message, "no room"));
 
   after = test_snapshot (server);
-  assert_same_records (acknowledged, after);
+  test_assert_same_records (acknowledged, after);
   g_assert_null (test_find_company_by_uuid (after, ((CompaniesChange *) g_ptr_array_index (request->added, 0))->uuid));
 
   test_server_wait_for_log (server, "the disk is full");

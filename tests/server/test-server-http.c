@@ -1,5 +1,5 @@
 /* test-server-http.c: companies-server's HTTP face over real HTTP: health,
- * every error of protocol.md section 4 (and that a failed request changes
+ * every error of docs/protocol.md section 4 (and that a failed request changes
  * nothing), authentication, limits, and the refusals at start.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -122,6 +122,21 @@ assert_refused (TestServer *server,
   g_assert_cmpint (test_last_version (server), ==, before);
 }
 
+/* GETs @url and asserts the answer's status. */
+static GBytes *
+get_expecting (const char *url,
+               guint       expected_status)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *body;
+  guint status = 0;
+
+  body = companies_test_http ("GET", url, NULL, NULL, NULL, 0, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, expected_status);
+  return body;
+}
+
 static void
 test_health (void)
 {
@@ -131,11 +146,8 @@ test_health (void)
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
   JsonObject *object;
-  guint status = 0;
 
-  body = companies_test_http ("GET", url, NULL, NULL, NULL, 0, &status, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (status, ==, 200);
+  body = get_expecting (url, 200);
   json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), &error);
   g_assert_no_error (error);
   object = json_node_get_object (json_parser_get_root (parser));
@@ -144,9 +156,7 @@ test_health (void)
 
   /* no token needed, even where tokens are */
   g_clear_pointer (&body, g_bytes_unref);
-  body = companies_test_http ("GET", locked_url, NULL, NULL, NULL, 0, &status, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (status, ==, 200);
+  body = get_expecting (locked_url, 200);
 }
 
 static void
@@ -159,9 +169,7 @@ test_not_found (void)
   g_autoptr(GError) error = NULL;
   guint status = 0;
 
-  body = companies_test_http ("GET", url, NULL, NULL, NULL, 0, &status, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (status, ==, 404);
+  body = get_expecting (url, 404);
   g_assert_true (companies_error_body_decode (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
                                               &code, NULL, NULL));
   g_assert_cmpstr (code, ==, "not_found");
@@ -411,13 +419,8 @@ test_long_log_line (void)
   g_autofree char *path = g_strconcat ("/v1/", name, "-end", NULL);
   g_autofree char *url = test_server_url (open_server, path);
   g_autofree char *line = g_strconcat ("GET ", path, " 404 in=0 out=0 ", NULL);
-  g_autoptr(GBytes) body = NULL;
-  g_autoptr(GError) error = NULL;
-  guint status = 0;
+  g_autoptr(GBytes) body = get_expecting (url, 404);
 
-  body = companies_test_http ("GET", url, NULL, NULL, NULL, 0, &status, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (status, ==, 404);
   test_server_wait_for_log (open_server, line);
 }
 
@@ -449,9 +452,7 @@ test_tokens_file_must_be_private (void)
   g_clear_pointer (&err, g_free);
 
   /* private but empty of tokens */
-  g_file_set_contents (tokens, "# nobody\n\n", -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (tokens, 0600), ==, 0);
+  companies_test_write_private (tokens, "# nobody\n\n");
   g_assert_cmpint (test_run_server_to_exit (args, &out, &err), ==, 1);
   g_assert_null (strstr (out, "Listening on"));
 

@@ -1,4 +1,4 @@
-/* test-server-sync.c: the rules of POST /v1/companies/sync (protocol.md
+/* test-server-sync.c: the rules of POST /v1/companies/sync (docs/protocol.md
  * section 3) against a real companies-server: new ids, idempotent adds,
  * per-field merge, last write wins, overwritten, deletes win, rejections.
  *

@@ -278,7 +278,7 @@ test_stalled_handshake (void)
 {
   const char *args[] = {
     "--tls-certificate", certificate_path, "--tls-key", key_path,
-    "--idle-timeout", "1", "--request-timeout", "2", NULL
+    "--idle-timeout", "1", "--head-timeout", "2", NULL
   };
   TestServer *server = test_server_start (FALSE, args);
   g_autoptr(GSocket) socket = raw_connect (companies_test_server_get_port (server->server));
@@ -319,7 +319,6 @@ test_bad_tls_options (void)
    * database folder then stops it before it listens) */
   const char *clear_tokens[] = { "--address", "0.0.0.0", "--port", "0", "--database", nowhere,
                                  "--tokens", tokens, NULL };
-  g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
@@ -337,9 +336,7 @@ test_bad_tls_options (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  g_file_set_contents (tokens, "a-token\n", -1, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (g_chmod (tokens, 0600), ==, 0);
+  companies_test_write_private (tokens, "a-token\n");
   g_assert_cmpint (test_run_server_to_exit (clear_tokens, &out, &err), ==, 1);
   g_assert_null (strstr (out, "Listening on"));
   g_assert_nonnull (strstr (err, "travel in clear"));

@@ -300,7 +300,7 @@ test_help_documents_add_token (void)
   g_assert_nonnull (strstr (out, "--tls-certificate"));
   g_assert_nonnull (strstr (out, "--max-connections"));
   g_assert_nonnull (strstr (out, "--idle-timeout"));
-  g_assert_nonnull (strstr (out, "--request-timeout"));
+  g_assert_nonnull (strstr (out, "--head-timeout"));
 }
 
 int

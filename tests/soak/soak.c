@@ -204,7 +204,6 @@ fail (const char *format,
 static GHashTable *
 read_server_records (const char *server_url)
 {
-  g_autofree char *url = g_strconcat (server_url, COMPANIES_SYNC_PATH, NULL);
   g_autofree char *cursor = NULL;
   g_autoptr(GHashTable) ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   GHashTable *records = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
@@ -212,32 +211,18 @@ read_server_records (const char *server_url)
 
   for (guint page = 0; page < MAX_PAGES; page++)
     {
-      g_autoptr(CompaniesSyncRequest) request = companies_sync_request_new ();
       g_autoptr(CompaniesSyncResponse) response = NULL;
-      g_autoptr(GBytes) body = NULL;
-      g_autoptr(GBytes) answer = NULL;
       g_autoptr(GError) error = NULL;
       g_autofree gpointer *companies = NULL;
       guint status = 0;
-      gsize length = 0, n = 0;
-      const char *data;
+      gsize n = 0;
 
-      request->protocol = COMPANIES_PROTOCOL_VERSION;
-      request->client_id = g_uuid_string_random ();
-      request->cursor = g_strdup (cursor);
-      request->limit = COMPANIES_MAX_LIMIT;
-      body = companies_sync_request_encode (request);
-      data = g_bytes_get_data (body, &length);
-      answer = companies_test_http ("POST", url, "application/json", NULL, data, length,
-                                    &status, &error);
-      if (answer == NULL || status != 200)
+      response = companies_test_pull (server_url, NULL, cursor, COMPANIES_MAX_LIMIT, &status, &error);
+      if (response == NULL && status != 200)
         {
-          fail ("reading the server's records failed: %u %s", status,
-                error != NULL ? error->message : "");
+          fail ("reading the server's records failed: %u %s", status, error->message);
           break;
         }
-      data = g_bytes_get_data (answer, &length);
-      response = companies_sync_response_decode (data, length, &error);
       if (response == NULL)
         {
           fail ("the server's records do not decode: %s", error->message);
@@ -400,6 +385,7 @@ main (int   argc,
   ServerUsage idle, warm, end;
   gint duration = DEFAULT_DURATION;
   gint n_clients = DEFAULT_CLIENTS;
+  const char *client_args[] = { "--max-client-connections", "1000", NULL };
   gint seed = DEFAULT_SEED;
   gdouble warmup, measured_seconds;
   gint64 measure_start;
@@ -430,7 +416,8 @@ main (int   argc,
 
   tmpdir = companies_test_make_tmpdir ();
   server_db = g_build_filename (tmpdir, "server.db", NULL);
-  server = companies_test_server_start (server_db, NULL, &error);
+  /* every client connects from 127.0.0.1: one client to the server */
+  server = companies_test_server_start (server_db, client_args, &error);
   if (server == NULL)
     {
       fprintf (stderr, "soak: companies-server did not start: %s\n", error->message);

@@ -35,6 +35,13 @@ store_fixture_tear_down (StoreFixture  *fixture,
   g_free (fixture->dir);
 }
 
+void
+store_test_add (const char    *path,
+                StoreTestFunc  test)
+{
+  g_test_add (path, StoreFixture, NULL, store_fixture_set_up, test, store_fixture_tear_down);
+}
+
 const char **
 test_values (const char *name,
              ...)
@@ -193,6 +200,20 @@ test_base_version (const char *path,
   return row_int (path, "SELECT base_version FROM companies WHERE uuid = ?1", uuid);
 }
 
+gint64
+test_add_sent (const char *path,
+               const char *uuid)
+{
+  return row_int (path, "SELECT add_sent FROM companies WHERE uuid = ?1", uuid);
+}
+
+guint
+test_sent_changed (const char *path,
+                   const char *uuid)
+{
+  return (guint) row_int (path, "SELECT sent_changed FROM companies WHERE uuid = ?1", uuid);
+}
+
 CompaniesSyncResponse *
 test_response (const char *cursor,
                gboolean    has_more,
@@ -225,6 +246,15 @@ test_add_company (CompaniesSyncResponse *response,
 }
 
 void
+test_set_record_field (CompaniesRecord *record,
+                       CompaniesField   field,
+                       const char      *value)
+{
+  g_free (record->values[field]);
+  record->values[field] = g_strdup (value);
+}
+
+void
 test_add_tombstone (CompaniesSyncResponse *response,
                     gint64                 id,
                     const char            *uuid,
@@ -246,14 +276,7 @@ test_add_rejected (CompaniesSyncResponse *response,
                    const char            *field,
                    const char            *message)
 {
-  CompaniesRejected *rejected = companies_rejected_new ();
-
-  rejected->uuid = g_strdup (uuid);
-  rejected->id = id;
-  rejected->code = g_strdup (code);
-  rejected->field = g_strdup (field);
-  rejected->message = g_strdup (message);
-  g_ptr_array_add (response->rejected, rejected);
+  companies_sync_response_add_rejected (response, uuid, id, code, field, message);
 }
 
 void
@@ -292,18 +315,54 @@ test_server_record (CompaniesLocalStore *store,
   g_autoptr(CompaniesSyncResponse) response = test_response ("c", FALSE, FALSE);
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *ref = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-  g_autoptr(GError) error = NULL;
   CompaniesCompany *company;
 
   test_add_company (response, id, uuid, version, name);
   test_apply (store, NULL, response);
 
-  company = companies_local_store_lookup (store, ref, &error);
-  g_assert_no_error (error);
+  company = test_lookup (store, ref);
   g_assert_cmpstr (companies_company_get_uuid (company), ==, uuid);
   g_assert_true (companies_company_get_is_from_server (company));
   g_assert_false (companies_company_get_is_modified (company));
   return company;
+}
+
+CompaniesCompany *
+test_lookup (CompaniesLocalStore *store,
+             const char          *ref)
+{
+  g_autoptr(GError) error = NULL;
+  CompaniesCompany *company = companies_local_store_lookup (store, ref, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (company);
+  return company;
+}
+
+void
+test_assert_gone (CompaniesLocalStore *store,
+                  const char          *ref)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (companies_local_store_lookup (store, ref, &error));
+  g_assert_error (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_NOT_FOUND);
+}
+
+void
+test_set_field (CompaniesLocalStore *store,
+                const char          *ref,
+                CompaniesField       field,
+                const char          *value)
+{
+  g_autoptr(GError) error = NULL;
+  const char *values[COMPANIES_N_FIELDS] = { NULL, };
+  g_autoptr(CompaniesCompany) company = NULL;
+
+  values[field] = value;
+  company = companies_local_store_update_for_sync (store, ref, COMPANIES_FIELD_BIT (field),
+                                                   values, &error);
+  g_assert_no_error (error);
 }
 
 CompaniesPushBatch *
@@ -319,6 +378,27 @@ test_build_batch (CompaniesLocalStore *store,
   g_assert_no_error (error);
   g_assert_nonnull (batch);
   return batch;
+}
+
+TestSentAddition
+test_sent_addition (CompaniesLocalStore *store)
+{
+  TestSentAddition sent = { NULL, };
+
+  sent.company = test_create (store, "Acme");
+  sent.uuid = companies_company_get_uuid (sent.company);
+  sent.batch = test_build_batch (store, NULL);
+  sent.response = test_response ("c1", FALSE, FALSE);
+  return sent;
+}
+
+void
+test_sent_addition_clear (TestSentAddition *sent)
+{
+  g_clear_pointer (&sent->response, companies_sync_response_free);
+  g_clear_pointer (&sent->batch, companies_push_batch_free);
+  g_clear_object (&sent->company);
+  sent->uuid = NULL;
 }
 
 static int

@@ -26,6 +26,13 @@ void                 store_fixture_set_up      (StoreFixture  *fixture,
 void                 store_fixture_tear_down   (StoreFixture  *fixture,
                                                 gconstpointer  data);
 
+typedef void (*StoreTestFunc) (StoreFixture  *fixture,
+                               gconstpointer  data);
+
+/* Adds @test at @path, run on a fresh StoreFixture. */
+void                 store_test_add            (const char    *path,
+                                                StoreTestFunc  test);
+
 typedef const char *TestValues;
 
 /* A values array for the ForSync actions: NULL-padded, name first, then
@@ -53,6 +60,11 @@ gint64               test_local_seq            (const char    *path,
                                                 const char    *uuid);
 gint64               test_base_version         (const char    *path,
                                                 const char    *uuid);
+/* The bookkeeping of an addition sent and not yet answered. */
+gint64               test_add_sent             (const char    *path,
+                                                const char    *uuid);
+guint                test_sent_changed         (const char    *path,
+                                                const char    *uuid);
 
 /* Responses. */
 CompaniesSyncResponse *test_response           (const char    *cursor,
@@ -63,6 +75,9 @@ CompaniesRecord     *test_add_company          (CompaniesSyncResponse *response,
                                                 const char    *uuid,
                                                 gint64         version,
                                                 const char    *name);
+void                 test_set_record_field     (CompaniesRecord *record,
+                                                CompaniesField   field,
+                                                const char      *value);
 void                 test_add_tombstone        (CompaniesSyncResponse *response,
                                                 gint64         id,
                                                 const char    *uuid,
@@ -87,6 +102,30 @@ CompaniesCompany    *test_server_record        (CompaniesLocalStore   *store,
                                                 gint64                 id,
                                                 gint64                 version,
                                                 const char            *name);
+/* Looks @ref up and asserts it is there. */
+CompaniesCompany    *test_lookup               (CompaniesLocalStore   *store,
+                                                const char            *ref);
+void                 test_assert_gone          (CompaniesLocalStore   *store,
+                                                const char            *ref);
+/* Sets one field as the app would, and asserts success. */
+void                 test_set_field            (CompaniesLocalStore   *store,
+                                                const char            *ref,
+                                                CompaniesField         field,
+                                                const char            *value);
+/* A company added here ("Acme") and the push batch that carries it, as
+ * sent, with an empty response ("c1") to fill in. */
+typedef struct
+{
+  CompaniesCompany      *company;
+  const char            *uuid;
+  CompaniesPushBatch    *batch;
+  CompaniesSyncResponse *response;
+} TestSentAddition;
+
+TestSentAddition     test_sent_addition        (CompaniesLocalStore   *store);
+void                 test_sent_addition_clear  (TestSentAddition      *sent);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TestSentAddition, test_sent_addition_clear)
+
 CompaniesPushBatch  *test_build_batch          (CompaniesLocalStore   *store,
                                                 GHashTable            *exclude);
 

@@ -23,18 +23,6 @@ assert_flags (CompaniesCompany *company,
   g_assert_cmpint (companies_company_get_is_active (company), ==, is_active);
 }
 
-static CompaniesCompany *
-lookup (CompaniesLocalStore *store,
-        const char          *ref)
-{
-  g_autoptr(GError) error = NULL;
-  CompaniesCompany *company = companies_local_store_lookup (store, ref, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (company);
-  return company;
-}
-
 /* --- Opening. --- */
 
 static void
@@ -203,7 +191,7 @@ test_create_flags (StoreFixture  *fixture,
   g_assert_null (companies_company_get_rejection_code (company));
   g_assert_cmpint (companies_company_get_sync_state (company), ==, COMPANIES_SYNC_STATE_PENDING_ADD);
 
-  stored = lookup (fixture->store, companies_company_get_uuid (company));
+  stored = test_lookup (fixture->store, companies_company_get_uuid (company));
   g_assert_true (companies_company_equal (company, stored));
   g_assert_cmpint (test_local_seq (fixture->path, companies_company_get_uuid (company)), ==, 1);
 }
@@ -399,7 +387,7 @@ test_delete_server_record (StoreFixture  *fixture,
   g_assert_true (companies_local_store_delete_for_sync (fixture->store, "9", &error));
   g_assert_no_error (error);
 
-  deleted = lookup (fixture->store, companies_company_get_uuid (company));
+  deleted = test_lookup (fixture->store, companies_company_get_uuid (company));
   assert_flags (deleted, TRUE, FALSE, FALSE);
   g_assert_cmpint (companies_company_get_sync_state (deleted), ==, COMPANIES_SYNC_STATE_PENDING_DELETE);
 
@@ -479,9 +467,9 @@ test_lookup_refs (StoreFixture  *fixture,
                   gconstpointer  data)
 {
   g_autoptr(CompaniesCompany) company = test_server_record (fixture->store, 1234, 1, "Acme");
-  g_autoptr(CompaniesCompany) by_id = lookup (fixture->store, "1234");
+  g_autoptr(CompaniesCompany) by_id = test_lookup (fixture->store, "1234");
   g_autofree char *upper = g_ascii_strup (companies_company_get_uuid (company), -1);
-  g_autoptr(CompaniesCompany) by_upper = lookup (fixture->store, upper);
+  g_autoptr(CompaniesCompany) by_upper = test_lookup (fixture->store, upper);
   const char *bad[] = { "", "0", "-5", "12x", "1e3", "not-a-uuid", "99999999999999999999999" };
   g_autoptr(GError) error = NULL;
 
@@ -552,7 +540,7 @@ test_two_connections (StoreFixture  *fixture,
                                                        COMPANIES_FIELD_BIT (COMPANIES_FIELD_PHONE),
                                                        values, &error);
       g_assert_no_error (error);
-      read = lookup (reader, uuid);
+      read = test_lookup (reader, uuid);
       g_assert_cmpstr (companies_company_get_field (read, COMPANIES_FIELD_PHONE), ==, phone);
       g_assert_cmpint (companies_local_store_get_data_version (reader), !=, before);
 
@@ -601,23 +589,20 @@ main (int   argc,
   g_test_add_func ("/store/open/too-new", test_open_too_new);
   g_test_add_func ("/store/open/migrates-v0", test_open_migrates_v0);
 
-#define ADD(path, func) \
-  g_test_add (path, StoreFixture, NULL, store_fixture_set_up, func, store_fixture_tear_down)
-  ADD ("/store/create/flags", test_create_flags);
-  ADD ("/store/create/invalid", test_create_invalid);
-  ADD ("/store/update/local-addition", test_update_local_addition);
-  ADD ("/store/update/server-record", test_update_server_record);
-  ADD ("/store/update/noop-keeps-synced", test_update_noop_keeps_synced);
-  ADD ("/store/update/invalid-or-unknown", test_update_invalid_or_unknown);
-  ADD ("/store/delete/local-addition", test_delete_local_addition);
-  ADD ("/store/delete/server-record", test_delete_server_record);
-  ADD ("/store/undelete", test_undelete);
-  ADD ("/store/create-or-update", test_create_or_update);
-  ADD ("/store/lookup/refs", test_lookup_refs);
-  ADD ("/store/list/order", test_list_order);
-  ADD ("/store/two-connections", test_two_connections);
-  ADD ("/store/busy-error", test_busy_error);
-#undef ADD
+  store_test_add ("/store/create/flags", test_create_flags);
+  store_test_add ("/store/create/invalid", test_create_invalid);
+  store_test_add ("/store/update/local-addition", test_update_local_addition);
+  store_test_add ("/store/update/server-record", test_update_server_record);
+  store_test_add ("/store/update/noop-keeps-synced", test_update_noop_keeps_synced);
+  store_test_add ("/store/update/invalid-or-unknown", test_update_invalid_or_unknown);
+  store_test_add ("/store/delete/local-addition", test_delete_local_addition);
+  store_test_add ("/store/delete/server-record", test_delete_server_record);
+  store_test_add ("/store/undelete", test_undelete);
+  store_test_add ("/store/create-or-update", test_create_or_update);
+  store_test_add ("/store/lookup/refs", test_lookup_refs);
+  store_test_add ("/store/list/order", test_list_order);
+  store_test_add ("/store/two-connections", test_two_connections);
+  store_test_add ("/store/busy-error", test_busy_error);
 
   return g_test_run ();
 }

@@ -234,13 +234,10 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add (path, StoreFixture, NULL, store_fixture_set_up, func, store_fixture_tear_down)
-  ADD ("/store/atomic/failed-validation", test_failed_validation_changes_nothing);
-  ADD ("/store/atomic/forced-failure-create", test_forced_failure_create);
-  ADD ("/store/atomic/forced-failure-update-delete", test_forced_failure_update_and_delete);
-  ADD ("/store/atomic/forced-failure-apply", test_forced_failure_apply);
-#undef ADD
+  store_test_add ("/store/atomic/failed-validation", test_failed_validation_changes_nothing);
+  store_test_add ("/store/atomic/forced-failure-create", test_forced_failure_create);
+  store_test_add ("/store/atomic/forced-failure-update-delete", test_forced_failure_update_and_delete);
+  store_test_add ("/store/atomic/forced-failure-apply", test_forced_failure_apply);
 
   return g_test_run ();
 }

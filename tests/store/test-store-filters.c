@@ -1,4 +1,4 @@
-/* test-store-filters.c: the seed's three filters return exactly the seed's
+/* test-store-filters.c: the pattern's three filters return exactly the pattern's
  * sets over a store holding every combination of the flags; the status
  * counts and the push batch agree with them.
  *
@@ -18,7 +18,7 @@ typedef enum
   FILTER_DELETED,
 } Filter;
 
-/* The seed's filters, written from its text, over the flags. */
+/* The pattern's filters, written from its text, over the flags. */
 static gboolean
 seed_filter (Filter            filter,
              CompaniesCompany *company)
@@ -50,22 +50,6 @@ expected_uuids (GPtrArray *all,
       g_ptr_array_add (matching, g_ptr_array_index (all, i));
 
   return test_uuids (matching);
-}
-
-static void
-update_field (CompaniesLocalStore *store,
-              const char          *ref,
-              CompaniesField       field,
-              const char          *value)
-{
-  g_autoptr(GError) error = NULL;
-  const char *values[COMPANIES_N_FIELDS] = { NULL, };
-  g_autoptr(CompaniesCompany) company = NULL;
-
-  values[field] = value;
-  company = companies_local_store_update_for_sync (store, ref, COMPANIES_FIELD_BIT (field),
-                                                   values, &error);
-  g_assert_no_error (error);
 }
 
 static void
@@ -130,7 +114,7 @@ build_mixed_store (CompaniesLocalStore *store,
   /* First the two that the server refuses. */
   mixed->added_rejected = uuid_of (test_create (store, "Added rejected"));
   mixed->updated_rejected = uuid_of (test_server_record (store, 3, 3, "Updated rejected"));
-  update_field (store, "3", COMPANIES_FIELD_PHONE, "+2");
+  test_set_field (store, "3", COMPANIES_FIELD_PHONE, "+2");
   batch = test_build_batch (store, NULL);
   g_assert_cmpuint (batch->n_changes, ==, 2);
   rejections = test_response ("c2", FALSE, FALSE);
@@ -142,15 +126,15 @@ build_mixed_store (CompaniesLocalStore *store,
 
   mixed->added = uuid_of (test_create (store, "Added"));
   mixed->added_edited = uuid_of (test_create (store, "Added edited"));
-  update_field (store, mixed->added_edited, COMPANIES_FIELD_CITY, "Porto");
+  test_set_field (store, mixed->added_edited, COMPANIES_FIELD_CITY, "Porto");
 
   mixed->synced = uuid_of (test_server_record (store, 1, 1, "Synced"));
   mixed->updated = uuid_of (test_server_record (store, 2, 2, "Updated"));
-  update_field (store, "2", COMPANIES_FIELD_PHONE, "+1");
+  test_set_field (store, "2", COMPANIES_FIELD_PHONE, "+1");
   mixed->deleted = uuid_of (test_server_record (store, 4, 4, "Deleted"));
   delete_ref (store, "4");
   mixed->updated_deleted = uuid_of (test_server_record (store, 5, 5, "Updated deleted"));
-  update_field (store, "5", COMPANIES_FIELD_NOTES, "closing down");
+  test_set_field (store, "5", COMPANIES_FIELD_NOTES, "closing down");
   delete_ref (store, "5");
   mixed->undeleted = uuid_of (test_server_record (store, 6, 6, "Undeleted"));
   delete_ref (store, "6");
@@ -207,7 +191,7 @@ test_filters_match_seed (StoreFixture  *fixture,
   deleted = companies_local_store_list_deleted (fixture->store, &error);
   g_assert_no_error (error);
 
-  /* Equal to the seed's formulas over the flags... */
+  /* Equal to the pattern's formulas over the flags... */
   expected_added = expected_uuids (all, FILTER_ADDED);
   expected_updated = expected_uuids (all, FILTER_UPDATED);
   expected_deleted = expected_uuids (all, FILTER_DELETED);
@@ -218,7 +202,7 @@ test_filters_match_seed (StoreFixture  *fixture,
   g_assert_cmpstr (got_updated, ==, expected_updated);
   g_assert_cmpstr (got_deleted, ==, expected_deleted);
 
-  /* ...and to the sets the seed's text names, record by record. */
+  /* ...and to the sets the pattern's text names, record by record. */
   {
     GPtrArray *sets[3];
     char **literal[3] = { &literal_added, &literal_updated, &literal_deleted };
@@ -314,7 +298,7 @@ test_push_batch_skips_rejected (StoreFixture  *fixture,
   g_assert_null (update->values[COMPANIES_FIELD_NAME]);
 
   /* An edit clears the rejection: the record goes out again. */
-  update_field (fixture->store, "3", COMPANIES_FIELD_PHONE, "+3");
+  test_set_field (fixture->store, "3", COMPANIES_FIELD_PHONE, "+3");
   after_edit = test_build_batch (fixture->store, NULL);
   g_assert_true (batch_has (after_edit, mixed.updated_rejected, COMPANIES_CHANGE_UPDATE));
   g_assert_cmpuint (after_edit->n_changes, ==, 6);
@@ -368,13 +352,10 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD(path, func) \
-  g_test_add (path, StoreFixture, NULL, store_fixture_set_up, func, store_fixture_tear_down)
-  ADD ("/store/filters/match-seed", test_filters_match_seed);
-  ADD ("/store/filters/status-counts", test_status_counts);
-  ADD ("/store/filters/push-batch-skips-rejected", test_push_batch_skips_rejected);
-  ADD ("/store/filters/push-batch-bounds", test_push_batch_bounds);
-#undef ADD
+  store_test_add ("/store/filters/match-seed", test_filters_match_seed);
+  store_test_add ("/store/filters/status-counts", test_status_counts);
+  store_test_add ("/store/filters/push-batch-skips-rejected", test_push_batch_skips_rejected);
+  store_test_add ("/store/filters/push-batch-bounds", test_push_batch_bounds);
 
   return g_test_run ();
 }

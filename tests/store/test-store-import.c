@@ -67,7 +67,7 @@ test_import_flags (StoreFixture  *fixture,
   g_assert_true (companies_local_store_import_for_sync (fixture->store, rows, &error));
   g_assert_no_error (error);
 
-  /* The seed's "added" filter holds every imported record and the one
+  /* The pattern's "added" filter holds every imported record and the one
    * made before. */
   added = companies_local_store_list_added (fixture->store, &error);
   g_assert_no_error (error);

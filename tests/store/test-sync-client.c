@@ -524,8 +524,7 @@ main (int   argc,
 
   tokens_dir = companies_test_make_tmpdir ();
   tokens_path = g_build_filename (tokens_dir, "tokens", NULL);
-  g_assert_true (g_file_set_contents (tokens_path, "# test tokens\ns3cret-token-for-tests\n", -1, NULL));
-  g_assert_cmpint (g_chmod (tokens_path, 0600), ==, 0);
+  companies_test_write_private (tokens_path, "# test tokens\ns3cret-token-for-tests\n");
   token_args[1] = tokens_path;
 
 #define ADD(path, args, func) \

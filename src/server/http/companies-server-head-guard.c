@@ -17,6 +17,13 @@
  * A connection carries one request (companies-server-limits.c), so only
  * the first head is watched; the body passes untouched.
  *
+ * The stream also takes turns: libsoup reads a connection for as long as
+ * data is waiting, so a few big bodies arriving at once would hold the
+ * main loop for seconds, and with it every answer (a reply from the
+ * worker waits for the main loop). After MAX_BURST_BYTES a read says "no
+ * data yet", and the next bytes are read in the main loop's next turn,
+ * after the other connections and replies had theirs.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "companies-server"
@@ -32,6 +39,7 @@
 #define MAX_HEAD_BYTES   (64 * 1024)
 #define MAX_LINE_BYTES   (8 * 1024)
 #define MAX_LENGTH_DIGITS 18
+#define MAX_BURST_BYTES  (128 * 1024)
 
 struct _CompaniesServerHeadGuard
 {
@@ -41,6 +49,7 @@ struct _CompaniesServerHeadGuard
   char               *peer;
   GString            *line;        /* the head line being read */
   gsize               head_bytes;
+  gsize               burst_bytes;  /* read since libsoup last waited */
   guint               n_lines;
   guint               n_content_length;
   guint               n_transfer_encoding;
@@ -231,6 +240,8 @@ companies_server_head_guard_create_source (GPollableInputStream *stream,
   CompaniesServerHeadGuard *self = COMPANIES_SERVER_HEAD_GUARD (stream);
   g_autoptr(GSource) base_source = NULL;
 
+  /* libsoup waits: a new turn */
+  self->burst_bytes = 0;
   base_source = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (get_base (self)), NULL);
   return g_pollable_source_new_full (stream, base_source, cancellable);
 }
@@ -247,10 +258,18 @@ companies_server_head_guard_read_nonblocking (GPollableInputStream  *stream,
   if (refuse_again (self, error))
     return -1;
 
+  if (self->burst_bytes >= MAX_BURST_BYTES)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "another's turn");
+      return -1;
+    }
+
   n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (get_base (self)),
                                                 buffer, count, NULL, error);
   if (n > 0 && !scan (self, buffer, n, error))
     return -1;
+  if (n > 0)
+    self->burst_bytes += n;
 
   return n;
 }

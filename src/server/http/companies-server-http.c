@@ -14,7 +14,9 @@
  * dropped, because an HTTP/1.1 client reads the answer only once it has
  * sent its body; but any body that goes on past twice the limit has its
  * connection closed. Connection limits and timeouts:
- * companies-server-limits.c.
+ * companies-server-limits.c. Before a body is kept, its cost is taken
+ * from the memory budget (companies-server-budget.c) as it comes: no room
+ * is a 503, from the headers already when its declared length has none.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -29,6 +31,7 @@
 #include <libsoup/soup.h>
 
 #include "companies-protocol.h"
+#include "companies-server-budget.h"
 #include "companies-server-http.h"
 #include "companies-server-limits.h"
 #include "companies-server-listener.h"
@@ -42,6 +45,7 @@ struct _CompaniesServerHttp
   CompaniesServerWorker   *worker;          /* borrowed */
   CompaniesServerTokens   *tokens;          /* NULL: no authentication */
   CompaniesServerLimits   *limits;
+  CompaniesServerBudget   *budget;
   CompaniesServerListener *listener;
   gsize                    max_body_bytes;
   guint64                  max_read_bytes;  /* read (and dropped) past the limit */
@@ -111,6 +115,15 @@ respond_too_large (CompaniesServerHttp *self,
   message = g_strdup_printf (_("The request body is larger than %lu bytes"),
                              (unsigned long) self->max_body_bytes);
   respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", message, NULL);
+}
+
+static void
+respond_busy (SoupServerMessage *msg)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Retry-After", "2");
+  respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy",
+                 _("The server is busy with other requests; try again in a moment"), NULL);
 }
 
 static void
@@ -233,6 +246,9 @@ got_chunk_cb (SoupServerMessage *msg,
   info->received += g_bytes_get_size (chunk);
   if (info->received > self->max_body_bytes && soup_server_message_get_status (msg) == 0)
     respond_too_large (self, msg);
+  else if (soup_server_message_get_status (msg) == 0 &&
+           !companies_server_budget_take (self->budget, msg, g_bytes_get_size (chunk)))
+    respond_busy (msg);
 
   if (info->received > self->max_read_bytes && !info->dropped)
     {
@@ -305,6 +321,12 @@ early_handler_cb (SoupServer        *server,
       respond_too_large (self, msg);
       return;
     }
+
+  /* taken as the body comes: a declared length alone holds nothing */
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      !companies_server_budget_has_room (self->budget,
+                                         soup_message_headers_get_content_length (headers)))
+    respond_busy (msg);
 }
 
 static void
@@ -513,15 +535,16 @@ companies_server_http_new (CompaniesServerWorker            *worker,
   g_return_val_if_fail (worker != NULL, NULL);
   g_return_val_if_fail (options != NULL, NULL);
   g_return_val_if_fail (options->max_body_bytes > 0, NULL);
+  g_return_val_if_fail (options->max_memory_bytes >= COMPANIES_SERVER_BODY_COST, NULL);
 
   self = g_new0 (CompaniesServerHttp, 1);
   self->worker = worker;
   self->tokens = tokens;
-  self->max_body_bytes = options->max_body_bytes;
-  if ((guint64) options->max_body_bytes > G_MAXUINT64 / 2)
-    self->max_read_bytes = G_MAXUINT64;
-  else
-    self->max_read_bytes = 2 * (guint64) options->max_body_bytes;
+  self->budget = companies_server_budget_new (options->max_memory_bytes);
+  /* a body that could never fit the budget is too large */
+  self->max_body_bytes = MIN (options->max_body_bytes,
+                              companies_server_budget_largest_body (self->budget));
+  self->max_read_bytes = 2 * (guint64) self->max_body_bytes;
   if (options->tls_certificate != NULL)
     self->tls_certificate = g_object_ref (options->tls_certificate);
   /* Raw paths: "/v1/companies%2Fsync" is not the sync path. The Server
@@ -529,10 +552,7 @@ companies_server_http_new (CompaniesServerWorker            *worker,
   self->server = soup_server_new ("server-header", "companies-server",
                                   "raw-paths", TRUE,
                                   NULL);
-  self->limits = companies_server_limits_new (self->server,
-                                              options->max_connections,
-                                              options->idle_timeout,
-                                              options->request_timeout);
+  self->limits = companies_server_limits_new (self->server, &options->limits);
 
   g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
   g_signal_connect (self->server, "request-finished", G_CALLBACK (request_finished_cb), self);
@@ -598,6 +618,7 @@ companies_server_http_free (CompaniesServerHttp *self)
   g_clear_pointer (&self->listener, companies_server_listener_free);
   soup_server_disconnect (self->server);
   g_clear_pointer (&self->limits, companies_server_limits_free);
+  g_clear_pointer (&self->budget, companies_server_budget_free);
   g_clear_object (&self->server);
   g_clear_object (&self->tls_certificate);
   g_clear_pointer (&self->tokens, companies_server_tokens_free);

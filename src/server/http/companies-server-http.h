@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "companies-server-limits.h"
 #include "companies-server-tokens.h"
 #include "companies-server-worker.h"
 
@@ -16,11 +17,10 @@ typedef struct _CompaniesServerHttp CompaniesServerHttp;
 
 typedef struct
 {
-  gsize            max_body_bytes;
-  guint            max_connections;
-  guint            idle_timeout;      /* seconds */
-  guint            request_timeout;   /* seconds */
-  GTlsCertificate *tls_certificate;   /* NULL: plain HTTP */
+  gsize                        max_body_bytes;
+  guint64                      max_memory_bytes;  /* companies-server-budget.h */
+  CompaniesServerLimitsOptions limits;
+  GTlsCertificate             *tls_certificate;   /* NULL: plain HTTP */
 } CompaniesServerHttpOptions;
 
 /* @worker is borrowed and must outlive the result; @tokens is taken (NULL:

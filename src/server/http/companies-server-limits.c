@@ -8,14 +8,17 @@
  * that connection carries that same address object, which keys it here.
  * A connection goes through:
  *
- *   reading     from the accept until the request (head and body) is read:
- *               closed when @request_timeout seconds have passed since the
- *               accept (a slow-loris sending a byte a second), or when
- *               nothing arrived for @idle_timeout seconds (the kernel's
- *               TCP_INFO tells when data last arrived);
+ *   head        from the accept until the request line and headers are
+ *               read: closed when head_timeout seconds have passed since
+ *               the accept (a slow-loris sending a byte a second);
+ *   body        until the body is read: closed when nothing arrived for
+ *               idle_timeout seconds (the kernel's TCP_INFO tells when data
+ *               last arrived). A body that keeps coming is not cut by a
+ *               total time: a slow link may need long for a big one;
  *   processing  the worker prepares the answer: no limit here;
- *   writing     the answer goes out: closed when the client has not taken
- *               it @request_timeout seconds after it started;
+ *   writing     the answer goes out: closed when the client took none of
+ *               it for idle_timeout seconds (TCP_INFO's count of bytes
+ *               acknowledged stopped growing);
  *   done        answered: libsoup closes the connection.
  *
  * Closing means an abortive close: SO_LINGER 0, so that the close sends
@@ -29,9 +32,12 @@
  * ("Connection: close"). There are no idle connections between requests;
  * the idle timeout applies while a request is awaited.
  *
- * Beyond @max_connections open connections, a new one is closed at once
- * (no answer: reading one would take a slot too); the client sees the
- * connection reset and tries again later.
+ * Beyond max_connections open connections, or max_client_connections
+ * from one client, a new one is closed at once (no answer: reading one
+ * would take a slot too); the client sees the connection reset and tries
+ * again later. The per-client limit keeps one client with many slow
+ * connections from taking every slot: others are still served. A client
+ * is an IPv4 address, or an IPv6 /64 (what one host usually holds).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -39,8 +45,8 @@
 
 #include "config.h"
 
+#include <linux/tcp.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -52,36 +58,52 @@
 
 typedef enum
 {
-  STAGE_READING,
+  STAGE_HEAD,
+  STAGE_BODY,
   STAGE_PROCESSING,
   STAGE_WRITING,
   STAGE_DONE,
 } Stage;
 
-typedef struct
-{
-  GSocket        *socket;
-  GSocketAddress *remote_address;  /* the key */
-  Stage           stage;
-  gint64          deadline;  /* monotonic µs; 0 for none */
-  gboolean        dropped;   /* shut down; waiting for libsoup to close it */
-} Connection;
+typedef struct _Connection Connection;
 
 struct _CompaniesServerLimits
 {
-  grefcount   ref_count;   /* the messages' signal handlers hold one */
-  SoupServer *server;      /* borrowed; NULL once freed */
-  gulong      request_started_id;
-  GHashTable *connections; /* GSocketAddress * (remote) → Connection * */
-  guint       max_connections;
-  guint       idle_timeout;
-  guint       request_timeout;
-  guint       tick_id;
+  grefcount                    ref_count;   /* the messages' signal handlers hold one */
+  SoupServer                  *server;      /* borrowed; NULL once freed */
+  gulong                       request_started_id;
+  GHashTable                  *connections; /* GSocketAddress * (remote) → Connection * */
+  GHashTable                  *clients;     /* client key → number of its connections */
+  CompaniesServerLimitsOptions options;
+  guint                        tick_id;
+};
+
+struct _Connection
+{
+  CompaniesServerLimits *limits;          /* borrowed: it frees its connections first */
+  GSocket               *socket;
+  GSocketAddress        *remote_address;  /* the key */
+  char                  *client;          /* a key of limits->clients */
+  Stage                  stage;
+  gint64                 deadline;        /* monotonic µs, of the head */
+  gint64                 last_progress;   /* monotonic µs, of the answer */
+  guint64                bytes_acked;     /* of the answer, at last_progress */
+  gboolean               dropped;         /* shut down; waiting for libsoup to close it */
 };
 
 static void
 connection_free (Connection *connection)
 {
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (connection->limits->clients,
+                                                   connection->client));
+
+  if (n > 1)
+    g_hash_table_insert (connection->limits->clients, g_strdup (connection->client),
+                         GUINT_TO_POINTER (n - 1));
+  else
+    g_hash_table_remove (connection->limits->clients, connection->client);
+
+  g_free (connection->client);
   g_object_unref (connection->socket);
   g_object_unref (connection->remote_address);
   g_free (connection);
@@ -101,6 +123,7 @@ limits_unref (CompaniesServerLimits *self)
     return;
 
   g_hash_table_unref (self->connections);
+  g_hash_table_unref (self->clients);
   g_free (self);
 }
 
@@ -138,21 +161,68 @@ drop_socket (GSocket    *socket,
   g_socket_shutdown (socket, TRUE, TRUE, NULL);
 }
 
+static gboolean
+get_tcp_info (GSocket         *socket,
+              struct tcp_info *info)
+{
+  socklen_t length = sizeof *info;
+
+  memset (info, 0, sizeof *info);
+  return getsockopt (g_socket_get_fd (socket), IPPROTO_TCP, TCP_INFO, info, &length) == 0;
+}
+
 /* Milliseconds since data last arrived on @socket (or since it was
  * accepted, if none did yet). */
 static guint
 ms_since_data_arrived (GSocket *socket)
 {
   struct tcp_info info;
-  socklen_t length = sizeof info;
 
-  memset (&info, 0, sizeof info);
-  if (getsockopt (g_socket_get_fd (socket), IPPROTO_TCP, TCP_INFO, &info, &length) != 0)
+  if (!get_tcp_info (socket, &info))
     return 0;
 
   return info.tcpi_last_data_recv;
 }
 
+/* Whether the client took none of the answer for idle_timeout seconds. */
+static gboolean
+answer_stalled (CompaniesServerLimits *self,
+                Connection            *connection,
+                gint64                 now)
+{
+  struct tcp_info info;
+
+  if (!get_tcp_info (connection->socket, &info))
+    return FALSE;
+
+  if (info.tcpi_bytes_acked != connection->bytes_acked)
+    {
+      connection->bytes_acked = info.tcpi_bytes_acked;
+      connection->last_progress = now;
+      return FALSE;
+    }
+
+  return now - connection->last_progress >= self->options.idle_timeout * G_USEC_PER_SEC;
+}
+
+/* The client a connection comes from: its IPv4 address, or its IPv6 /64. */
+static char *
+client_key (GSocketAddress *remote_address)
+{
+  GInetAddress *address = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote_address));
+  const guint8 *bytes = g_inet_address_to_bytes (address);
+
+  if (g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV6 ||
+      g_inet_address_get_is_loopback (address))
+    return g_inet_address_to_string (address);
+
+  return g_strdup_printf ("%02x%02x:%02x%02x:%02x%02x:%02x%02x::/64",
+                          bytes[0], bytes[1], bytes[2], bytes[3],
+                          bytes[4], bytes[5], bytes[6], bytes[7]);
+}
+
+/* A dropped connection counts as gone at once: its client saw it end,
+ * and may connect again before libsoup gets to close it. */
 static gboolean
 is_closed_cb (gpointer key,
               gpointer value,
@@ -160,7 +230,7 @@ is_closed_cb (gpointer key,
 {
   Connection *connection = value;
 
-  return g_socket_is_closed (connection->socket);
+  return connection->dropped || g_socket_is_closed (connection->socket);
 }
 
 static void
@@ -181,28 +251,31 @@ check_connection (CompaniesServerLimits *self,
 
   switch (connection->stage)
     {
-    case STAGE_READING:
+    case STAGE_HEAD:
       if (now >= connection->deadline)
         reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "its request did not arrive whole within %u second",
-                                               "its request did not arrive whole within %u seconds",
-                                               self->request_timeout),
-                                  self->request_timeout);
-      else if (ms_since_data_arrived (connection->socket) >= self->idle_timeout * 1000u)
+                                               "its request head did not arrive within %u second",
+                                               "its request head did not arrive within %u seconds",
+                                               self->options.head_timeout),
+                                  self->options.head_timeout);
+      break;
+
+    case STAGE_BODY:
+      if (ms_since_data_arrived (connection->socket) >= self->options.idle_timeout * 1000u)
         reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                "it sent nothing for %u second",
                                                "it sent nothing for %u seconds",
-                                               self->idle_timeout),
-                                  self->idle_timeout);
+                                               self->options.idle_timeout),
+                                  self->options.idle_timeout);
       break;
 
     case STAGE_WRITING:
-      if (now >= connection->deadline)
+      if (answer_stalled (self, connection, now))
         reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                               "it did not take the answer within %u second",
-                                               "it did not take the answer within %u seconds",
-                                               self->request_timeout),
-                                  self->request_timeout);
+                                               "it took none of the answer for %u second",
+                                               "it took none of the answer for %u seconds",
+                                               self->options.idle_timeout),
+                                  self->options.idle_timeout);
       break;
 
     case STAGE_PROCESSING:
@@ -260,45 +333,56 @@ lookup_connection (CompaniesServerLimits *self,
 static void
 enter_stage (CompaniesServerLimits *self,
              SoupServerMessage     *msg,
-             Stage                  stage,
-             guint                  timeout)
+             Stage                  stage)
 {
   Connection *connection = lookup_connection (self, msg);
+  struct tcp_info info;
 
   if (connection == NULL)
     return;
 
   connection->stage = stage;
-  connection->deadline = timeout > 0 ? g_get_monotonic_time () + timeout * G_USEC_PER_SEC : 0;
+  if (stage == STAGE_WRITING)
+    {
+      connection->last_progress = g_get_monotonic_time ();
+      connection->bytes_acked = get_tcp_info (connection->socket, &info) ? info.tcpi_bytes_acked : 0;
+    }
+}
+
+static void
+got_headers_cb (SoupServerMessage *msg,
+                gpointer           user_data)
+{
+  enter_stage (user_data, msg, STAGE_BODY);
 }
 
 static void
 got_body_cb (SoupServerMessage *msg,
              gpointer           user_data)
 {
-  enter_stage (user_data, msg, STAGE_PROCESSING, 0);
+  enter_stage (user_data, msg, STAGE_PROCESSING);
 }
 
 static void
 wrote_headers_cb (SoupServerMessage *msg,
                   gpointer           user_data)
 {
-  CompaniesServerLimits *self = user_data;
-
-  enter_stage (self, msg, STAGE_WRITING, self->request_timeout);
+  enter_stage (user_data, msg, STAGE_WRITING);
 }
 
 static void
 finished_cb (SoupServerMessage *msg,
              gpointer           user_data)
 {
-  enter_stage (user_data, msg, STAGE_DONE, 0);
+  enter_stage (user_data, msg, STAGE_DONE);
 }
 
 static void
 watch_message (CompaniesServerLimits *self,
                SoupServerMessage     *msg)
 {
+  g_signal_connect_data (msg, "got-headers", G_CALLBACK (got_headers_cb),
+                         limits_ref (self), limits_unref_closure, 0);
   g_signal_connect_data (msg, "got-body", G_CALLBACK (got_body_cb),
                          limits_ref (self), limits_unref_closure, 0);
   g_signal_connect_data (msg, "wrote-headers", G_CALLBACK (wrote_headers_cb),
@@ -323,7 +407,7 @@ request_started_cb (SoupServer        *server,
   if (connection == NULL)
     return;
 
-  connection->stage = STAGE_READING;
+  connection->stage = STAGE_HEAD;
   watch_message (self, msg);
 }
 
@@ -332,31 +416,49 @@ companies_server_limits_admit (CompaniesServerLimits *self,
                                GSocket               *socket,
                                GSocketAddress        *remote_address)
 {
+  g_autofree char *client = NULL;
+  g_autofree char *reason = NULL;
   Connection *connection;
+  guint n_client;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (G_IS_SOCKET (socket), FALSE);
-  g_return_val_if_fail (G_IS_SOCKET_ADDRESS (remote_address), FALSE);
+  g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (remote_address), FALSE);
 
   prune_closed (self);
-  if (g_hash_table_size (self->connections) >= self->max_connections)
-    {
-      g_autofree char *reason = NULL;
+  client = client_key (remote_address);
+  n_client = GPOINTER_TO_UINT (g_hash_table_lookup (self->clients, client));
 
-      reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                             "%u connection is open already (--max-connections)",
-                                             "%u connections are open already (--max-connections)",
-                                             self->max_connections),
-                                self->max_connections);
+  if (n_client >= self->options.max_client_connections)
+    reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u connection from this client is open already "
+                                           "(--max-client-connections)",
+                                           "%u connections from this client are open already "
+                                           "(--max-client-connections)",
+                                           self->options.max_client_connections),
+                              self->options.max_client_connections);
+  else if (g_hash_table_size (self->connections) >= self->options.max_connections)
+    reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%u connection is open already (--max-connections)",
+                                           "%u connections are open already (--max-connections)",
+                                           self->options.max_connections),
+                              self->options.max_connections);
+
+  if (reason != NULL)
+    {
       drop_socket (socket, reason);
       return FALSE;
     }
 
+  g_hash_table_insert (self->clients, g_strdup (client), GUINT_TO_POINTER (n_client + 1));
+
   connection = g_new0 (Connection, 1);
+  connection->limits = self;
   connection->socket = g_object_ref (socket);
   connection->remote_address = g_object_ref (remote_address);
-  connection->stage = STAGE_READING;
-  connection->deadline = g_get_monotonic_time () + self->request_timeout * G_USEC_PER_SEC;
+  connection->client = g_steal_pointer (&client);
+  connection->stage = STAGE_HEAD;
+  connection->deadline = g_get_monotonic_time () + self->options.head_timeout * G_USEC_PER_SEC;
   g_hash_table_insert (self->connections, remote_address, connection);
 
   if (self->tick_id == 0)
@@ -366,26 +468,25 @@ companies_server_limits_admit (CompaniesServerLimits *self,
 }
 
 CompaniesServerLimits *
-companies_server_limits_new (SoupServer *server,
-                             guint       max_connections,
-                             guint       idle_timeout,
-                             guint       request_timeout)
+companies_server_limits_new (SoupServer                         *server,
+                             const CompaniesServerLimitsOptions *options)
 {
   CompaniesServerLimits *self;
 
   g_return_val_if_fail (SOUP_IS_SERVER (server), NULL);
-  g_return_val_if_fail (max_connections > 0, NULL);
-  g_return_val_if_fail (idle_timeout > 0, NULL);
-  g_return_val_if_fail (request_timeout > 0, NULL);
+  g_return_val_if_fail (options != NULL, NULL);
+  g_return_val_if_fail (options->max_connections > 0, NULL);
+  g_return_val_if_fail (options->max_client_connections > 0, NULL);
+  g_return_val_if_fail (options->head_timeout > 0, NULL);
+  g_return_val_if_fail (options->idle_timeout > 0, NULL);
 
   self = g_new0 (CompaniesServerLimits, 1);
   g_ref_count_init (&self->ref_count);
   self->server = server;
-  self->max_connections = max_connections;
-  self->idle_timeout = idle_timeout;
-  self->request_timeout = request_timeout;
+  self->options = *options;
   self->connections = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                              (GDestroyNotify) connection_free);
+  self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->request_started_id = g_signal_connect (server, "request-started",
                                                G_CALLBACK (request_started_cb), self);
 

@@ -9,28 +9,35 @@
 
 G_BEGIN_DECLS
 
-#define COMPANIES_SERVER_DEFAULT_MAX_CONNECTIONS 256
-#define COMPANIES_SERVER_DEFAULT_IDLE_TIMEOUT    60
-#define COMPANIES_SERVER_DEFAULT_REQUEST_TIMEOUT 30
+#define COMPANIES_SERVER_DEFAULT_MAX_CONNECTIONS        256
+#define COMPANIES_SERVER_DEFAULT_MAX_CLIENT_CONNECTIONS 32
+#define COMPANIES_SERVER_DEFAULT_HEAD_TIMEOUT           10
+#define COMPANIES_SERVER_DEFAULT_IDLE_TIMEOUT           30
 
 typedef struct _CompaniesServerLimits CompaniesServerLimits;
 
+typedef struct
+{
+  guint max_connections;         /* open at once, from everyone */
+  guint max_client_connections;  /* open at once, from one client */
+  guint head_timeout;            /* seconds */
+  guint idle_timeout;            /* seconds */
+} CompaniesServerLimitsOptions;
+
 /* Watches the connections handed to @server (by
- * companies-server-listener.c): at most @max_connections at once; a
- * connection that sends nothing for @idle_timeout seconds while its
- * request is awaited, whose request is not complete @request_timeout
- * seconds after it was accepted, or whose answer is not taken within
- * @request_timeout seconds, is closed. Every answer closes its connection
- * (no keep-alive). */
-CompaniesServerLimits *companies_server_limits_new               (SoupServer            *server,
-                                                                  guint                  max_connections,
-                                                                  guint                  idle_timeout,
-                                                                  guint                  request_timeout);
+ * companies-server-listener.c): at most max_connections at once, and at
+ * most max_client_connections from one client (an IPv4 address, or an
+ * IPv6 /64); a connection whose request head has not arrived head_timeout
+ * seconds after it was accepted, or that makes no progress for
+ * idle_timeout seconds while its body is read or its answer written, is
+ * closed. Every answer closes its connection (no keep-alive). */
+CompaniesServerLimits *companies_server_limits_new               (SoupServer                         *server,
+                                                                  const CompaniesServerLimitsOptions *options);
 /* A connection was just accepted from @remote_address (the very object
  * then given to soup_server_accept_iostream ()). TRUE when it may be
  * served: it is watched from now until it closes. FALSE when
- * max_connections are open already: it is logged and shut down, and the
- * caller closes it. */
+ * max_connections are open already, or max_client_connections from the
+ * same client: it is logged and shut down, and the caller closes it. */
 gboolean               companies_server_limits_admit             (CompaniesServerLimits *self,
                                                                   GSocket               *socket,
                                                                   GSocketAddress        *remote_address);

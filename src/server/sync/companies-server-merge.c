@@ -118,14 +118,7 @@ add_rejected (CompaniesServerMerge *self,
               const char           *field,
               const char           *message)
 {
-  CompaniesRejected *rejected = companies_rejected_new ();
-
-  rejected->uuid = g_strdup (uuid);
-  rejected->id = id;
-  rejected->code = g_strdup (code);
-  rejected->field = g_strdup (field);
-  rejected->message = g_strdup (message);
-  g_ptr_array_add (self->response->rejected, rejected);
+  companies_sync_response_add_rejected (self->response, uuid, id, code, field, message);
 }
 
 static void

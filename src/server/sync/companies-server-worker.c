@@ -1,15 +1,22 @@
 /* companies-server-worker.c: the one thread that owns the store, and the
  * one place that opens and commits its transactions
  *
- * Every request comes to the writer thread, which decodes it and applies
- * the ones with changes as a group: the requests that queued meanwhile
- * share one transaction (a single request is a group of one); the sync
- * code (companies-server-sync.c) runs inside it and never opens or ends
- * one. A request without changes (a pull: the pages of a snapshot, a sync
- * with nothing to push) only reads: with a reader store, the writer hands it to the reader
- * thread, which builds its page from a WAL snapshot of its own. So a page
- * of thousands of records never holds up the small syncs behind it, and
- * a write never waits for a page.
+ * Every request is first decoded off the writer, by decoder threads:
+ * decoding a big body of junk takes seconds, and it must hold up neither
+ * the writer nor the small syncs that came after it. Bodies up to
+ * SMALL_BODY (a few milliseconds to decode) have a thread of their own;
+ * bigger ones share a pool, the smallest first, that leaves a core to the
+ * main loop and the writer. A body that does not decode is answered from
+ * there. A decoded request
+ * with changes goes to the writer thread, which applies them as a group:
+ * the requests that queued meanwhile share one transaction (a single
+ * request is a group of one); the sync code (companies-server-sync.c)
+ * runs inside it and never opens or ends one. A request without changes
+ * (a pull: the pages of a snapshot, a sync with nothing to push) only
+ * reads: with a reader store, the decoder hands it to the reader thread,
+ * which builds its page from a WAL snapshot of its own. So a page of
+ * thousands of records never holds up the small syncs behind it, and a
+ * write never waits for a page.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -27,11 +34,19 @@
 #define PURGE_INTERVAL_SECONDS (60 * 60)
 /* At most this many queued requests share one transaction. */
 #define MAX_BATCH 16
+/* Decoded by the small bodies' thread: a sync of a few changes, never
+ * held up by a big body. */
+#define SMALL_BODY         (256 * 1024)
+/* Threads for the bigger bodies: one fewer than the cores. */
+#define MAX_BIG_DECODERS   4
 
 struct _CompaniesServerWorker
 {
   GThread              *thread;
-  GAsyncQueue          *jobs;
+  GAsyncQueue          *jobs;       /* decoded requests with changes */
+  GThreadPool          *small_decoder;
+  GThreadPool          *big_decoders;
+  guint64               n_received; /* orders the decoders' queue */
   GMainContext         *main_context;
   /* owned by the thread while it runs */
   CompaniesServerStore *store;
@@ -47,12 +62,12 @@ typedef struct
 {
   CompaniesServerWorker    *worker;
   gboolean                  quit;
+  guint64                   serial;  /* arrival order */
   GBytes                   *body;
   /* decoded from body; NULL when the body was refused (reply set) */
   CompaniesSyncRequest     *request;
   CompaniesServerCursor     cursor;
   gboolean                  has_cursor;
-  gboolean                  pull;  /* handed to the reader */
   CompaniesServerReplyFunc  func;
   gpointer                  user_data;
   GDestroyNotify            destroy;
@@ -310,37 +325,17 @@ apply_requests (CompaniesServerStore  *store,
     apply_requests (store, &jobs[i], 1);
 }
 
+/* Decoded requests, all applied by the writer. */
 static void
 handle_batch (CompaniesServerWorker  *self,
               Job                   **jobs,
               guint                   n_jobs)
 {
-  Job *writes[MAX_BATCH];
-  guint n_writes = 0;
+  purge_if_due (self);
+  apply_requests (self->store, jobs, n_jobs);
 
   for (guint i = 0; i < n_jobs; i++)
-    {
-      if (!decode_request (jobs[i]))
-        continue;
-
-      /* A pull: the reader's. */
-      if (self->reader != NULL && jobs[i]->reply.changes_in == 0)
-        {
-          jobs[i]->pull = TRUE;
-          continue;
-        }
-
-      writes[n_writes++] = jobs[i];
-    }
-
-  if (n_writes == 0)
-    return;
-
-  purge_if_due (self);
-  apply_requests (self->store, writes, n_writes);
-
-  for (guint i = 0; i < n_writes; i++)
-    g_clear_pointer (&writes[i]->request, companies_sync_request_free);
+    g_clear_pointer (&jobs[i]->request, companies_sync_request_free);
 }
 
 static gboolean
@@ -387,6 +382,44 @@ reader_thread (gpointer user_data)
   return NULL;
 }
 
+/* A decoder thread: a body that does not decode is answered at once; a
+ * pull goes to the reader, a request with changes to the writer. */
+static void
+decode_cb (gpointer data,
+           gpointer user_data)
+{
+  CompaniesServerWorker *self = user_data;
+  Job *job = data;
+  gboolean decoded = decode_request (job);
+
+  /* the decoded request holds all it needs */
+  g_clear_pointer (&job->body, g_bytes_unref);
+
+  if (!decoded)
+    deliver (self, job);
+  else if (self->reader != NULL && job->reply.changes_in == 0)
+    g_async_queue_push (self->reads, job);
+  else
+    g_async_queue_push (self->jobs, job);
+}
+
+/* The smallest body first; the same size in arrival order. */
+static gint
+compare_jobs (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  const Job *job_a = a;
+  const Job *job_b = b;
+  gsize size_a = g_bytes_get_size (job_a->body);
+  gsize size_b = g_bytes_get_size (job_b->body);
+
+  if (size_a != size_b)
+    return size_a < size_b ? -1 : 1;
+
+  return job_a->serial < job_b->serial ? -1 : job_a->serial > job_b->serial;
+}
+
 static gpointer
 worker_thread (gpointer user_data)
 {
@@ -417,12 +450,7 @@ worker_thread (gpointer user_data)
         handle_batch (self, jobs, n_jobs);
 
       for (guint i = 0; i < n_jobs; i++)
-        {
-          if (jobs[i]->pull)
-            g_async_queue_push (self->reads, jobs[i]);
-          else
-            deliver (self, jobs[i]);
-        }
+        deliver (self, jobs[i]);
 
       if (quit != NULL)
         {
@@ -460,6 +488,12 @@ companies_server_worker_new (CompaniesServerStore *store,
       self->reader_thread = g_thread_new ("companies-server-reader", reader_thread, self);
     }
 
+  self->small_decoder = g_thread_pool_new (decode_cb, self, 1, TRUE, NULL);
+  self->big_decoders = g_thread_pool_new (decode_cb, self,
+                                          CLAMP (g_get_num_processors () - 1, 1, MAX_BIG_DECODERS),
+                                          FALSE, NULL);
+  g_thread_pool_set_sort_function (self->big_decoders, compare_jobs, NULL);
+
   return self;
 }
 
@@ -482,8 +516,12 @@ companies_server_worker_sync (CompaniesServerWorker    *self,
   job->func = func;
   job->user_data = user_data;
   job->destroy = destroy;
+  job->serial = self->n_received++;
 
-  g_async_queue_push (self->jobs, job);
+  if (g_bytes_get_size (body) <= SMALL_BODY)
+    g_thread_pool_push (self->small_decoder, job, NULL);
+  else
+    g_thread_pool_push (self->big_decoders, job, NULL);
 }
 
 void
@@ -494,12 +532,17 @@ companies_server_worker_free (CompaniesServerWorker *self)
   if (self == NULL)
     return;
 
+  /* Before the writer: the decoders hand it requests until they finish. */
+  g_thread_pool_free (self->small_decoder, FALSE, TRUE);
+  g_thread_pool_free (self->big_decoders, FALSE, TRUE);
+
   quit = g_new0 (Job, 1);
   quit->quit = TRUE;
   g_async_queue_push (self->jobs, quit);
   g_thread_join (self->thread);
 
-  /* After the writer: it may have handed the reader pulls until it quit. */
+  /* After the decoders: they may have handed the reader pulls until they
+   * finished. */
   if (self->reader_thread != NULL)
     {
       quit = g_new0 (Job, 1);

@@ -2,10 +2,10 @@
  * one place that opens and commits its transactions
  *
  * The HTTP side stays on the main loop (so GET /v1/health answers while a
- * big sync is served); every sync request is decoded, applied and encoded
- * here, in arrival order, the requests that queued meanwhile in one
- * transaction (a group commit). Replies come back to the main context the
- * worker was made in.
+ * big sync is served); every sync request is decoded by a pool of decoder
+ * threads (the smallest body first), then applied and encoded by the
+ * writer, the requests that queued meanwhile in one transaction (a group
+ * commit). Replies come back to the main context the worker was made in.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

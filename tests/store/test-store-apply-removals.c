@@ -1,0 +1,198 @@
+/* test-store-apply-removals.c: what the server's answers remove:
+ * tombstones, pushed deletes, snapshot (reset) pages and records whose
+ * id another record took.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-store"
+
+#include "config.h"
+
+#include "store-test-util.h"
+
+static void
+test_tombstone_wins (StoreFixture  *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(CompaniesCompany) modified = test_server_record (fixture->store, 1, 1, "Modified");
+  g_autoptr(CompaniesCompany) clean = test_server_record (fixture->store, 2, 2, "Clean");
+  g_autoptr(CompaniesSyncResponse) response = test_response ("c9", FALSE, FALSE);
+
+  test_set_field (fixture->store, "1", COMPANIES_FIELD_CITY, "Porto");
+  test_add_tombstone (response, 1, companies_company_get_uuid (modified), 8);
+  test_add_tombstone (response, 2, companies_company_get_uuid (clean), 9);
+  test_apply (fixture->store, NULL, response);
+
+  test_assert_gone (fixture->store, companies_company_get_uuid (modified));
+  test_assert_gone (fixture->store, companies_company_get_uuid (clean));
+}
+
+static void
+test_pushed_delete (StoreFixture  *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(CompaniesCompany) echoed = test_server_record (fixture->store, 1, 1, "Echoed");
+  g_autoptr(CompaniesCompany) silent = test_server_record (fixture->store, 2, 2, "Silent");
+  g_autoptr(CompaniesCompany) undone = test_server_record (fixture->store, 3, 3, "Undone");
+  g_autoptr(CompaniesCompany) back = NULL;
+  g_autoptr(CompaniesPushBatch) batch = NULL;
+  g_autoptr(CompaniesSyncResponse) response = test_response ("c4", FALSE, FALSE);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (companies_local_store_delete_for_sync (fixture->store, "1", &error));
+  g_assert_true (companies_local_store_delete_for_sync (fixture->store, "2", &error));
+  g_assert_true (companies_local_store_delete_for_sync (fixture->store, "3", &error));
+  batch = test_build_batch (fixture->store, NULL);
+  g_assert_cmpuint (batch->request->deleted->len, ==, 3);
+
+  /* Undone while the request is out (and the server did not answer with a
+   * tombstone for it). */
+  back = companies_local_store_undelete_for_sync (fixture->store, undone, &error);
+  g_assert_no_error (error);
+
+  test_add_tombstone (response, 1, companies_company_get_uuid (echoed), 5);
+  test_apply (fixture->store, batch, response);
+
+  test_assert_gone (fixture->store, companies_company_get_uuid (echoed));
+  test_assert_gone (fixture->store, companies_company_get_uuid (silent));
+  g_clear_object (&back);
+  back = test_lookup (fixture->store, companies_company_get_uuid (undone));
+  g_assert_true (companies_company_get_is_active (back));
+}
+
+static void
+test_snapshot_pages (StoreFixture  *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(CompaniesCompany) s1 = test_server_record (fixture->store, 1, 1, "Seen first");
+  g_autoptr(CompaniesCompany) s2 = test_server_record (fixture->store, 2, 2, "Seen second");
+  g_autoptr(CompaniesCompany) s3 = test_server_record (fixture->store, 3, 3, "Not seen");
+  g_autoptr(CompaniesCompany) s4 = test_server_record (fixture->store, 4, 4, "Modified");
+  g_autoptr(CompaniesCompany) s5 = test_server_record (fixture->store, 5, 5, "Deleted here");
+  g_autoptr(CompaniesCompany) local = test_create (fixture->store, "Local");
+  g_autoptr(CompaniesSyncResponse) page1 = test_response ("db.7.s", TRUE, TRUE);
+  g_autoptr(CompaniesSyncResponse) page2 = test_response ("db.9", FALSE, TRUE);
+  CompaniesApplyStats stats = { 0, };
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+
+  test_set_field (fixture->store, "4", COMPANIES_FIELD_CITY, "Porto");
+  g_assert_true (companies_local_store_delete_for_sync (fixture->store, "5", &error));
+
+  test_add_company (page1, 1, companies_company_get_uuid (s1), 6, "Seen first");
+  g_assert_true (companies_local_store_apply_response (fixture->store, NULL, page1, &stats, &error));
+  g_assert_cmpuint (stats.removed, ==, 0);
+  g_object_unref (test_lookup (fixture->store, companies_company_get_uuid (s3)));
+
+  test_add_company (page2, 2, companies_company_get_uuid (s2), 7, "Seen second");
+  g_assert_true (companies_local_store_apply_response (fixture->store, NULL, page2, &stats, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (stats.removed, ==, 1);
+
+  test_assert_gone (fixture->store, companies_company_get_uuid (s3));
+  all = companies_local_store_list (fixture->store, TRUE, &error);
+  g_assert_cmpuint (all->len, ==, 5);
+  g_object_unref (test_lookup (fixture->store, companies_company_get_uuid (s1)));
+  g_object_unref (test_lookup (fixture->store, "4"));
+  g_object_unref (test_lookup (fixture->store, "5"));
+  g_object_unref (test_lookup (fixture->store, companies_company_get_uuid (local)));
+}
+
+static void
+test_snapshot_never_empties (StoreFixture  *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(CompaniesCompany) clean = test_server_record (fixture->store, 1, 1, "Clean");
+  g_autoptr(CompaniesCompany) modified = test_server_record (fixture->store, 2, 2, "Modified");
+  g_autoptr(CompaniesCompany) local = test_create (fixture->store, "Local");
+  g_autoptr(CompaniesSyncResponse) empty = test_response ("new.1", FALSE, TRUE);
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+
+  test_set_field (fixture->store, "2", COMPANIES_FIELD_PHONE, "+1");
+  test_apply (fixture->store, NULL, empty);
+
+  test_assert_gone (fixture->store, companies_company_get_uuid (clean));
+  all = companies_local_store_list (fixture->store, TRUE, &error);
+  g_assert_cmpuint (all->len, ==, 2);
+}
+
+static void
+test_snapshot_abandoned (StoreFixture  *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(CompaniesCompany) s1 = test_server_record (fixture->store, 1, 1, "One");
+  g_autoptr(CompaniesCompany) s2 = test_server_record (fixture->store, 2, 2, "Two");
+  g_autoptr(CompaniesSyncResponse) page1 = test_response ("db.5.s", TRUE, TRUE);
+  g_autoptr(CompaniesSyncResponse) plain = test_response ("db.6", FALSE, FALSE);
+  g_autoptr(CompaniesSyncResponse) restart = test_response ("db.7.s", TRUE, TRUE);
+  g_autoptr(CompaniesSyncResponse) last = test_response ("db.8", FALSE, TRUE);
+  g_autoptr(CompaniesPushBatch) from_null = NULL;
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  test_add_company (page1, 1, companies_company_get_uuid (s1), 3, "One");
+  test_apply (fixture->store, NULL, page1);
+  /* The server ends the sequence without a last reset page: nothing goes. */
+  test_apply (fixture->store, NULL, plain);
+  g_object_unref (test_lookup (fixture->store, "2"));
+
+  /* A snapshot begun from a null cursor starts over: the marks of an
+   * earlier sequence do not count. */
+  test_apply (fixture->store, NULL, page1);
+  db = test_raw_open (fixture->path);
+  test_raw_exec (db, "UPDATE sync_state SET value = NULL WHERE key = 'cursor'");
+  sqlite3_close (db);
+  from_null = test_build_batch (fixture->store, NULL);
+  g_assert_null (from_null->request->cursor);
+  test_add_company (restart, 2, companies_company_get_uuid (s2), 4, "Two");
+  test_apply (fixture->store, from_null, restart);
+  test_apply (fixture->store, NULL, last);
+  test_assert_gone (fixture->store, "1");
+  g_object_unref (test_lookup (fixture->store, "2"));
+}
+
+static void
+test_stale_id_evicted (StoreFixture  *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(CompaniesCompany) stale_clean = test_server_record (fixture->store, 7, 1, "Old seven");
+  g_autoptr(CompaniesCompany) stale_modified = test_server_record (fixture->store, 8, 1, "Old eight");
+  g_autoptr(CompaniesSyncResponse) response = test_response ("new.2", FALSE, FALSE);
+  g_autoptr(CompaniesCompany) seven = NULL;
+  g_autoptr(CompaniesCompany) eight = NULL;
+  g_autoptr(CompaniesCompany) kept = NULL;
+  g_autofree char *uuid7 = g_uuid_string_random ();
+  g_autofree char *uuid8 = g_uuid_string_random ();
+
+  test_set_field (fixture->store, "8", COMPANIES_FIELD_CITY, "Porto");
+  test_add_company (response, 7, uuid7, 1, "New seven");
+  test_add_company (response, 8, uuid8, 2, "New eight");
+  test_apply (fixture->store, NULL, response);
+
+  seven = test_lookup (fixture->store, "7");
+  g_assert_cmpstr (companies_company_get_uuid (seven), ==, uuid7);
+  test_assert_gone (fixture->store, companies_company_get_uuid (stale_clean));
+  eight = test_lookup (fixture->store, "8");
+  g_assert_cmpstr (companies_company_get_uuid (eight), ==, uuid8);
+  kept = test_lookup (fixture->store, companies_company_get_uuid (stale_modified));
+  g_assert_false (companies_company_get_is_from_server (kept));
+  g_assert_cmpstr (companies_company_get_field (kept, COMPANIES_FIELD_CITY), ==, "Porto");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  store_test_add ("/store/apply/tombstone-wins", test_tombstone_wins);
+  store_test_add ("/store/apply/pushed-delete", test_pushed_delete);
+  store_test_add ("/store/apply/snapshot-pages", test_snapshot_pages);
+  store_test_add ("/store/apply/snapshot-never-empties", test_snapshot_never_empties);
+  store_test_add ("/store/apply/snapshot-abandoned", test_snapshot_abandoned);
+  store_test_add ("/store/apply/stale-id-evicted", test_stale_id_evicted);
+
+  return g_test_run ();
+}
