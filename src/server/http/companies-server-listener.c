@@ -70,7 +70,6 @@ serve (CompaniesServerListener *self,
   g_autoptr(GSocketConnection) connection = NULL;
   g_autoptr(GIOStream) stream = NULL;
   g_autoptr(GIOStream) guarded = NULL;
-  g_autoptr(GIOStream) checked = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *peer = NULL;
 
