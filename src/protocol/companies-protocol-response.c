@@ -395,7 +395,7 @@ companies_sync_response_decode (const char  *data,
   return response;
 }
 
-/* --- The largest valid response (docs/protocol.md section 7) --- */
+/* --- The largest valid response (docs/protocol-transport.md) --- */
 
 /* Bytes one character of a value takes at most on the wire: 4 in UTF-8;
  * the escapes a value may need (\" \\ \t \n \r) take 2, and the control

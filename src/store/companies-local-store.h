@@ -1,5 +1,5 @@
 /* companies-local-store.h: the client's SQLite store (the LocalCompany
- * table of the pattern in docs/protocol.md) and its ForSync actions, the
+ * table of the pattern in docs/pattern.md) and its ForSync actions, the
  * only way to change it.
  *
  * One CompaniesLocalStore owns one sqlite3 connection and is used from one

@@ -46,7 +46,7 @@ const char          *companies_sync_client_get_tls_ca_file (CompaniesSyncClient 
 void                 companies_sync_client_set_tls_ca_file (CompaniesSyncClient *self,
                                                             const char          *ca_file);
 
-/* The time one round trip may take in all (docs/protocol.md section 7),
+/* The time one round trip may take in all (docs/protocol-transport.md),
  * from the next sync on; 0 for the default. For tests, which make it
  * short. */
 void                 companies_sync_client_set_request_deadline (CompaniesSyncClient *self,

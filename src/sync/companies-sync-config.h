@@ -19,7 +19,7 @@ typedef struct
   guint request_deadline;  /* seconds a round trip may take in all */
 } CompaniesSyncConfig;
 
-/* The total deadline of one round trip (docs/protocol.md section 7). */
+/* The total deadline of one round trip (docs/protocol-transport.md). */
 #define COMPANIES_SYNC_REQUEST_DEADLINE 120
 
 /* Copies the four values; a @tls_ca_file of NULL takes

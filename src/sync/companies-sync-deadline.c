@@ -1,5 +1,5 @@
 /* companies-sync-deadline.c: the total deadline of one client request
- * (docs/protocol.md section 7). libsoup's own timeout counts the time
+ * (docs/protocol-transport.md). libsoup's own timeout counts the time
  * between two reads, so a server that sends a byte every few seconds
  * would hold a blocking request for ever; a thread of the request's own
  * waits for the deadline and cancels the request's I/O.

@@ -1,5 +1,5 @@
 /* companies-sync-deadline.h: the total deadline of one client request
- * (docs/protocol.md section 7): a cancellable that a watcher thread
+ * (docs/protocol-transport.md): a cancellable that a watcher thread
  * cancels when the time is up, or when the caller's cancellable is.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

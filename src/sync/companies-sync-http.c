@@ -20,7 +20,7 @@
 #include "companies-sync-http.h"
 
 /* Seconds without a byte after which a connection is given up
- * (docs/protocol.md section 7); the whole round trip has a deadline of
+ * (docs/protocol-transport.md); the whole round trip has a deadline of
  * its own (companies-sync-deadline.c). */
 #define HTTP_TIMEOUT_SECONDS   30
 /* The first allocation for a body of unknown length, and the least it
@@ -394,7 +394,7 @@ companies_sync_http_post (SoupSession                *session,
                                     "Authorization", authorization);
     }
 
-  /* Head and body within one deadline (docs/protocol.md section 7). */
+  /* Head and body within one deadline (docs/protocol-transport.md). */
   deadline = companies_sync_deadline_new (cancellable, config->request_deadline);
   io_cancellable = companies_sync_deadline_get_cancellable (deadline);
 

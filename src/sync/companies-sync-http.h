@@ -25,7 +25,7 @@ SoupSession           *companies_sync_http_session_new (const CompaniesSyncConfi
 /* Sends one request; returns the decoded response, or NULL with a
  * COMPANIES_SYNC_ERROR (or G_IO_ERROR_CANCELLED). The round trip has
  * config->request_deadline seconds in all; the answer is read up to the
- * largest valid response (docs/protocol.md section 7), a 3xx is not
+ * largest valid response (docs/protocol-transport.md), a 3xx is not
  * followed, and a body cut short fails. When the server refused
  * the request with an error body, *out_server_path is its "path".
  * *out_not_applied tells a failure that proves nothing of the request was

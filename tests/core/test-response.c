@@ -299,7 +299,7 @@ test_response_values (void)
   assert_response_fails (body, BAD, "cursor");
 }
 
-/* docs/protocol.md section 7, "The largest valid response". */
+/* docs/protocol-transport.md, "The largest valid response". */
 static void
 test_response_max_bytes (void)
 {

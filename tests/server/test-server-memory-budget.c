@@ -5,7 +5,7 @@
  * request is answered, and a declared length alone holds none of it.
  *
  * The server runs with --max-memory-bytes of 1 MiB: each body costs 13
- * times its size (docs/protocol.md section 7), so the largest body is
+ * times its size (docs/protocol-transport.md), so the largest body is
  * 80659 bytes. The bodies are small enough for the server to read each
  * in one turn (companies-server-head-guard.c).
  *

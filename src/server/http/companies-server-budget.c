@@ -2,7 +2,7 @@
  * take, all together
  *
  * A body's size alone says little of what it costs: decoding a body of
- * small values takes many times its size (docs/protocol.md section 7,
+ * small values takes many times its size (docs/protocol-transport.md,
  * "Limits"). So each request takes its body's size times
  * COMPANIES_SERVER_BODY_COST from one budget as its body comes, chunk by
  * chunk, before the chunk is kept, and gives it back once it is answered.
