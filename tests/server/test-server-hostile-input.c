@@ -1,8 +1,8 @@
 /* test-server-hostile-input.c: request heads and bodies an attacker would
  * send, over raw sockets: an encoded slash in the path, two Authorization
  * headers, a compressed body, log forging through the path and the
- * method; the Server header; a tokens file that is a
- * FIFO. Each gets a clear answer (or a clear refusal to start), changes
+ * method, malformed chunk framing; the Server header; a tokens file that
+ * is a FIFO. Each gets a clear answer (or a clear refusal to start), changes
  * nothing, and the server goes on serving.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -139,6 +139,95 @@ test_content_encoding (void)
   test_server_free (server);
 }
 
+/* @body cut into chunks of @size bytes, each with an extension, and a
+ * trailer after the last. */
+static char *
+chunked (const char *body,
+         gsize       size)
+{
+  GString *framed = g_string_new (NULL);
+  gsize length = strlen (body);
+
+  for (gsize at = 0; at < length; at += size)
+    {
+      gsize n = MIN (size, length - at);
+
+      g_string_append_printf (framed, "%zX;part=%zu\r\n", n, at);
+      g_string_append_len (framed, body + at, n);
+      g_string_append (framed, "\r\n");
+    }
+  g_string_append (framed, "0\r\nX-Trailer: done\r\n\r\n");
+
+  return g_string_free (framed, FALSE);
+}
+
+/* A chunk size libsoup would misread ("zz" as 0, so an empty body), data
+ * not followed by CR LF (a request left waiting), or a bad extension or
+ * trailer: the connection is closed at once, without an answer, so no
+ * proxy in front could be made to frame the request another way. */
+static void
+test_malformed_chunks (void)
+{
+  TestServer *server = test_server_start (FALSE, NULL);
+  g_autofree char *big_size = g_strdup_printf ("%s\r\n{}\r\n0\r\n\r\n", "1000000000000000");
+  g_autofree char *long_extension = NULL;
+  g_autofree char *long_padding = g_strnfill (9000, 'x');
+  g_autofree char *framed_bytes = chunked (ADD_BODY, 1);
+  g_autofree char *framed_lines = chunked (ADD_BODY, 40);
+  g_autoptr(GPtrArray) companies = NULL;
+  guint n_added = 0;
+  const char *bodies[] = {
+    "zz\r\n{}\r\n0\r\n\r\n",
+    "-1\r\n{}\r\n0\r\n\r\n",
+    "0x2\r\n{}\r\n0\r\n\r\n",
+    " 2\r\n{}\r\n0\r\n\r\n",
+    "2 \r\n{}\r\n0\r\n\r\n",
+    ";ext\r\n{}\r\n0\r\n\r\n",
+    "2;\x01\r\n{}\r\n0\r\n\r\n",
+    "2\r\n{}XX0\r\n\r\n",
+    "2\r\n{}\r\n0\r\nBad\x7f: 1\r\n\r\n",
+    "2\r\n{}\r\n0\r\nX: a\rb\r\n\r\n",
+    big_size,
+    NULL,  /* an extension of 9000 bytes */
+  };
+  gint64 started = g_get_monotonic_time ();
+
+  long_extension = g_strdup_printf ("2;%s\r\n{}\r\n0\r\n\r\n", long_padding);
+  bodies[G_N_ELEMENTS (bodies) - 1] = long_extension;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_autofree char *request = g_strdup_printf ("POST /v1/companies/sync HTTP/1.1\r\n" HEAD_JSON
+                                                  "Transfer-Encoding: chunked\r\n\r\n%s",
+                                                  bodies[i]);
+
+      g_test_message ("body %u", i);
+      g_assert_cmpuint (raw_exchange (port_of (server), request, strlen (request), NULL), ==, 0);
+    }
+  /* closed at the bad byte, not when the idle timeout ran out */
+  g_assert_cmpuint (ms_since (started), <, 10000);
+  test_server_wait_for_log (server, "its chunked request body is malformed");
+  assert_nothing_applied (server);
+
+  /* well-framed bodies, one byte or 40 bytes a chunk, with extensions and a
+   * trailer, are read as a whole */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *request = g_strdup_printf ("POST /v1/companies/sync HTTP/1.1\r\n" HEAD_JSON
+                                                  "Transfer-Encoding: chunked\r\n\r\n%s",
+                                                  i == 0 ? framed_bytes : framed_lines);
+
+      g_string_free (exchange (server, request, strlen (request), 200, NULL), TRUE);
+    }
+  companies = test_snapshot (server);
+  for (guint i = 0; i < companies->len; i++)
+    n_added += g_str_equal (((CompaniesRecord *) companies->pdata[i])->uuid,
+                            "9f0e0000-0000-4000-8000-0000000000a1");
+  g_assert_cmpuint (n_added, ==, 1);
+
+  test_server_free (server);
+}
+
 static void
 test_server_header (void)
 {
@@ -233,6 +322,7 @@ main (int   argc,
   g_test_add_func ("/server/hostile-input/encoded-slash", test_encoded_slash);
   g_test_add_func ("/server/hostile-input/two-authorization-headers", test_two_authorization_headers);
   g_test_add_func ("/server/hostile-input/content-encoding", test_content_encoding);
+  g_test_add_func ("/server/hostile-input/malformed-chunks", test_malformed_chunks);
   g_test_add_func ("/server/hostile-input/server-header", test_server_header);
   g_test_add_func ("/server/hostile-input/log-cannot-be-forged", test_log_cannot_be_forged);
   g_test_add_func ("/server/hostile-input/tokens-fifo", test_tokens_fifo);

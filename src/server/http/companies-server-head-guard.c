@@ -14,8 +14,10 @@
  *  - Content-Length, at most once, is 1 to 18 digits;
  *  - Transfer-Encoding, at most once, is "chunked" (what libsoup reads).
  *
- * A connection carries one request (companies-server-limits.c), so only
- * the first head is watched; the body passes untouched.
+ * The body of a chunked request is watched too, for its framing
+ * (companies-server-chunk-check.c); any other body passes untouched. A
+ * connection carries one request (companies-server-limits.c), so only the
+ * first request is watched.
  *
  * The stream also takes turns: libsoup reads a connection for as long as
  * data is waiting, so a few big bodies arriving at once would hold the
@@ -34,6 +36,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "companies-server-chunk-check.h"
 #include "companies-server-head-guard.h"
 
 #define MAX_HEAD_BYTES   (64 * 1024)
@@ -55,6 +58,7 @@ struct _CompaniesServerHeadGuard
   guint               n_transfer_encoding;
   gboolean            head_done;
   gboolean            refused;
+  CompaniesChunkCheck chunks;      /* with one Transfer-Encoding: chunked */
 };
 
 static void companies_server_head_guard_pollable_init (GPollableInputStreamInterface *iface);
@@ -139,7 +143,9 @@ scan (CompaniesServerHeadGuard  *self,
       gsize                      length,
       GError                   **error)
 {
-  for (gsize i = 0; i < length && !self->head_done && !self->refused; i++)
+  gsize i = 0;
+
+  for (; i < length && !self->head_done && !self->refused; i++)
     {
       self->head_bytes++;
       if (data[i] == '\n')
@@ -163,6 +169,17 @@ scan (CompaniesServerHeadGuard  *self,
       return FALSE;
     }
 
+  if (self->head_done && self->n_transfer_encoding == 1 &&
+      !companies_chunk_check_feed (&self->chunks, data + i, length - i))
+    {
+      self->refused = TRUE;
+      g_printerr (_("Closed the connection of %s: its chunked request body is malformed\n"),
+                  self->peer);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "malformed chunked body");
+      return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -173,7 +190,7 @@ refuse_again (CompaniesServerHeadGuard  *self,
   if (!self->refused)
     return FALSE;
 
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "malformed request head");
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "malformed request");
   return TRUE;
 }
 
@@ -310,6 +327,7 @@ static void
 companies_server_head_guard_init (CompaniesServerHeadGuard *self)
 {
   self->line = g_string_new (NULL);
+  companies_chunk_check_init (&self->chunks);
 }
 
 GIOStream *
