@@ -460,6 +460,22 @@ companies_test_postgres_database_for (const char  *database_path,
   return uri;
 }
 
+void
+companies_test_postgres_exec (const char *uri,
+                              const char *sql)
+{
+  PGconn *conn = PQconnectdb (uri);
+  PGresult *result;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  PQsetNoticeProcessor (conn, ignore_notice, NULL);
+  result = PQexec (conn, sql);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  PQclear (result);
+  PQfinish (conn);
+}
+
 gint64
 companies_test_postgres_query_int (const char *uri,
                                    const char *sql)
