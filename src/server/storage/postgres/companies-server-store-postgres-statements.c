@@ -77,6 +77,14 @@ static const char * const statement_sql[PG_N_STMTS] = {
   [PG_STMT_RAISE_HORIZON] =
     "UPDATE server_state SET purge_horizon = greatest(purge_horizon, $1::bigint) "
     "WHERE singleton = 1",
+  [PG_STMT_FIND_UUIDS] = "SELECT uuid FROM company WHERE uuid = ANY ($1::text[])",
+};
+
+/* The names of the statements, "companies_<id>". */
+static const char * const statement_names[PG_N_STMTS] = {
+  "companies_0", "companies_1", "companies_2", "companies_3", "companies_4",
+  "companies_5", "companies_6", "companies_7", "companies_8", "companies_9",
+  "companies_10", "companies_11", "companies_12", "companies_13",
 };
 
 void
@@ -118,20 +126,20 @@ check_result (PGconn    *conn,
   return result;
 }
 
-static PGresult *
-run (CompaniesServerStorePostgres  *self,
-     PgStmtId                       id,
-     const PgParams                *params,
-     GError                       **error)
+const char *
+companies_server_postgres_prepare (CompaniesServerStorePostgres  *self,
+                                   PgStmtId                       id,
+                                   GError                       **error)
 {
-  char name[16];
-
-  g_snprintf (name, sizeof name, "companies_%d", (int) id);
+  const char *name = statement_names[id];
 
   if (!self->prepared[id])
     {
       g_autoptr(PGresult) prepared = NULL;
 
+      /* Not inside a pipeline: prepared on its own. */
+      if (!companies_server_postgres_pipeline_flush (self, error))
+        return NULL;
       prepared = check_result (self->conn,
                                PQprepare (self->conn, name, statement_sql[id], 0, NULL),
                                error);
@@ -139,6 +147,21 @@ run (CompaniesServerStorePostgres  *self,
         return NULL;
       self->prepared[id] = TRUE;
     }
+
+  return name;
+}
+
+static PGresult *
+run (CompaniesServerStorePostgres  *self,
+     PgStmtId                       id,
+     const PgParams                *params,
+     GError                       **error)
+{
+  const char *name = companies_server_postgres_prepare (self, id, error);
+
+  /* The adds sent before, answered first. */
+  if (name == NULL || !companies_server_postgres_pipeline_flush (self, error))
+    return NULL;
 
   return check_result (self->conn,
                        PQexecPrepared (self->conn, name,
