@@ -61,6 +61,7 @@ typedef struct
   PGconn               *conn;
   gboolean              read_only;
   gboolean              prepared[PG_N_STMTS];
+  char                  names[PG_N_STMTS][16];  /* "companies_<id>" */
   gint64                last_connect_attempt;  /* monotonic µs of the last failed one */
   gboolean              broken;                /* a statement failed to reach the database */
   /* the uuids of the coming adds that the database does not hold, and

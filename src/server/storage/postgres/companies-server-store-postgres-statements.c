@@ -80,12 +80,6 @@ static const char * const statement_sql[PG_N_STMTS] = {
   [PG_STMT_FIND_UUIDS] = "SELECT uuid FROM company WHERE uuid = ANY ($1::text[])",
 };
 
-/* The names of the statements, "companies_<id>". */
-static const char * const statement_names[PG_N_STMTS] = {
-  "companies_0", "companies_1", "companies_2", "companies_3", "companies_4",
-  "companies_5", "companies_6", "companies_7", "companies_8", "companies_9",
-  "companies_10", "companies_11", "companies_12", "companies_13",
-};
 
 void
 companies_server_postgres_params_text (PgParams   *params,
@@ -131,12 +125,13 @@ companies_server_postgres_prepare (CompaniesServerStorePostgres  *self,
                                    PgStmtId                       id,
                                    GError                       **error)
 {
-  const char *name = statement_names[id];
+  char *name = self->names[id];
 
   if (!self->prepared[id])
     {
       g_autoptr(PGresult) prepared = NULL;
 
+      g_snprintf (name, sizeof self->names[id], "companies_%d", (int) id);
       /* Not inside a pipeline: prepared on its own. */
       if (!companies_server_postgres_pipeline_flush (self, error))
         return NULL;
