@@ -7,6 +7,7 @@ packages="
   meson ninja-build pkg-config gcc
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libsoup-3.0-dev libjson-glib-dev
   libsqlite3-dev sqlite3 glib-networking openssl
+  libpq-dev postgresql
   gettext itstool desktop-file-utils appstream python3 curl
   clang libclang-rt-14-dev
   xvfb xauth dbus dbus-x11 x11-apps imagemagick
@@ -25,6 +26,16 @@ for package in $packages; do
     missing="$missing $package"
   fi
 done
+
+# The tests start private PostgreSQL clusters of their own: the package
+# must not make (and start) a system-wide one.
+case " $missing " in
+  *" postgresql "*)
+    $sudo mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" |
+      $sudo tee /etc/postgresql-common/createcluster.d/companies-tests.conf > /dev/null
+    ;;
+esac
 
 if [ -n "$missing" ]; then
   echo "Installing:$missing"
