@@ -1,6 +1,6 @@
 /* main.c: companies-server, the sync server of Companies
  *
- *   companies-server [--address ADDR] [--port PORT] [--database FILE]
+ *   companies-server [--address ADDR] [--port PORT] [--database FILE|URI]
  *                    [--tokens FILE] [--tombstone-days N]
  *                    [--tls-certificate FILE --tls-key FILE]
  *                    [--max-body-bytes N] [--max-memory-bytes N]
@@ -15,6 +15,10 @@
  * 1 when it cannot start (database, tokens, certificate, address in use,
  * non-loopback address without tokens, too few file descriptors), 2 for
  * bad options.
+ *
+ * --database: a SQLite file, or a libpq URI postgresql://… (or postgres://…)
+ * of a PostgreSQL database that any number of servers may share
+ * (docs/postgresql.md).
  *
  * --tombstone-days N: deleted records are remembered N days (default 90),
  * so that clients can learn of the delete; a client whose cursor is older
@@ -50,6 +54,7 @@
 #include "companies-server-budget.h"
 #include "companies-server-http.h"
 #include "companies-server-limits.h"
+#include "companies-server-store-postgres.h"
 #include "companies-server-store-sqlite.h"
 #include "companies-server-tls.h"
 #include "companies-server-tokens.h"
@@ -159,6 +164,45 @@ ensure_descriptors (guint    max_connections,
   return TRUE;
 }
 
+/* The writer's store, the reader's and the health probe's on @database:
+ * a PostgreSQL URI (postgresql:// or postgres://, see docs/postgresql.md)
+ * or a SQLite file (which always answers: no probe store). */
+static gboolean
+open_stores (const char            *database,
+             CompaniesServerStore **out_store,
+             CompaniesServerStore **out_reader,
+             CompaniesServerProbe **out_probe,
+             GError               **error)
+{
+  gboolean postgres = companies_server_store_postgres_is_uri (database);
+  CompaniesServerStore *probe_store = NULL;
+
+  *out_reader = NULL;
+  *out_probe = NULL;
+  *out_store = postgres ? companies_server_store_postgres_open (database, error)
+                        : companies_server_store_sqlite_open (database, error);
+  if (*out_store == NULL)
+    return FALSE;
+
+  *out_reader = postgres ? companies_server_store_postgres_open_reader (database, error)
+                         : companies_server_store_sqlite_open_reader (database, error);
+  if (postgres && *out_reader != NULL)
+    {
+      probe_store = companies_server_store_postgres_open_reader (database, error);
+      if (probe_store == NULL)
+        g_clear_pointer (out_reader, companies_server_store_close);
+    }
+
+  if (*out_reader == NULL)
+    {
+      g_clear_pointer (out_store, companies_server_store_close);
+      return FALSE;
+    }
+
+  *out_probe = companies_server_probe_new (probe_store);
+  return TRUE;
+}
+
 static int
 bad_options (GOptionContext *context,
              const char     *message)
@@ -187,6 +231,7 @@ main (int   argc,
   g_autofree char *url = NULL;
   CompaniesServerStore *store;
   CompaniesServerStore *reader;
+  CompaniesServerProbe *probe;
   CompaniesServerWorker *worker;
   ServerState state = { NULL, };
   gboolean show_version = FALSE;
@@ -207,7 +252,8 @@ main (int   argc,
     { "port", 0, 0, G_OPTION_ARG_INT, &port,
       N_("Listen on this port (default 8080; 0 picks a free one)"), N_("PORT") },
     { "database", 0, 0, G_OPTION_ARG_FILENAME, &database_path,
-      N_("The SQLite database file (created if missing)"), N_("FILE") },
+      N_("The SQLite database file (created if missing), or a PostgreSQL URI "
+         "(postgresql://…)"), N_("FILE|URI") },
     { "tokens", 0, 0, G_OPTION_ARG_FILENAME, &tokens_path,
       N_("Accept only the bearer tokens in this file, one a line"), N_("FILE") },
     { "tombstone-days", 0, 0, G_OPTION_ARG_INT, &tombstone_days,
@@ -363,18 +409,9 @@ main (int   argc,
         }
     }
 
-  store = companies_server_store_sqlite_open (database_path, &error);
-  if (store == NULL)
+  if (!open_stores (database_path, &store, &reader, &probe, &error))
     {
       g_printerr ("%s: %s\n", g_get_prgname (), error->message);
-      return EXIT_FAILURE;
-    }
-
-  reader = companies_server_store_sqlite_open_reader (database_path, &error);
-  if (reader == NULL)
-    {
-      g_printerr ("%s: %s\n", g_get_prgname (), error->message);
-      companies_server_store_close (store);
       return EXIT_FAILURE;
     }
 
@@ -388,6 +425,7 @@ main (int   argc,
   http_options.limits.idle_timeout = idle_timeout;
   http_options.limits.trusted_proxy = trusted_proxy;
   http_options.tls_certificate = tls_certificate;
+  http_options.probe = probe;
   state.http = companies_server_http_new (worker, g_steal_pointer (&tokens), &http_options);
 
   url = companies_server_http_listen (state.http, address, port, &error);
@@ -404,7 +442,14 @@ main (int   argc,
   sigint_id = g_unix_signal_add (SIGINT, signal_received_cb, &state);
   sigterm_id = g_unix_signal_add (SIGTERM, signal_received_cb, &state);
 
-  g_printerr (_("Database: %s\n"), database_path);
+  if (companies_server_store_postgres_is_uri (database_path))
+    {
+      g_autofree char *description = companies_server_store_postgres_describe (database_path);
+
+      g_printerr (_("Database: PostgreSQL %s\n"), description);
+    }
+  else
+    g_printerr (_("Database: %s\n"), database_path);
   /* Tests and scripts wait for exactly this line. */
   g_print ("Listening on %s\n", url);
   fflush (stdout);

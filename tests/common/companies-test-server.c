@@ -12,6 +12,7 @@
 #include <signal.h>
 
 #include "companies-protocol.h"
+#include "companies-test-postgres.h"
 #include "companies-test-process.h"
 #include "companies-test-server.h"
 
@@ -91,6 +92,7 @@ companies_test_server_start (const char          *database_path,
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GSource) timeout = NULL;
+  g_autofree char *database_uri = NULL;
   CompaniesTestServer *server;
   const char *binary = g_getenv ("COMPANIES_SERVER");
 
@@ -106,8 +108,16 @@ companies_test_server_start (const char          *database_path,
   g_ptr_array_add (argv, (gpointer) "127.0.0.1");
   g_ptr_array_add (argv, (gpointer) "--port");
   g_ptr_array_add (argv, (gpointer) "0");
+  /* The -pg suites run the same tests on PostgreSQL. */
+  if (companies_test_postgres_wanted ())
+    {
+      database_uri = companies_test_postgres_database_for (database_path, error);
+      if (database_uri == NULL)
+        return NULL;
+    }
+
   g_ptr_array_add (argv, (gpointer) "--database");
-  g_ptr_array_add (argv, (gpointer) database_path);
+  g_ptr_array_add (argv, database_uri != NULL ? database_uri : (gpointer) database_path);
   for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) extra_args[i]);
   g_ptr_array_add (argv, NULL);

@@ -15,7 +15,9 @@ typedef struct _CompaniesTestServer CompaniesTestServer;
 
 /* Starts $COMPANIES_SERVER --port 0 --database @database_path plus
  * @extra_args (NULL-terminated, may be NULL) and waits (at most 20 s) for
- * its "Listening on URL" line. */
+ * its "Listening on URL" line. With COMPANIES_TEST_BACKEND=postgresql, the
+ * database is a PostgreSQL database of the path's own instead
+ * (companies_test_postgres_database_for ()). */
 CompaniesTestServer *companies_test_server_start    (const char          *database_path,
                                                      const char * const  *extra_args,
                                                      GError             **error);

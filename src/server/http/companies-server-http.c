@@ -38,6 +38,7 @@
 
 #define REQUEST_INFO_KEY "companies-server-request-info"
 #define HEALTH_BODY      "{\"status\":\"ok\",\"protocol\":1}"
+#define UNHEALTHY_BODY   "{\"status\":\"unavailable\",\"protocol\":1}"
 
 struct _CompaniesServerHttp
 {
@@ -50,6 +51,7 @@ struct _CompaniesServerHttp
   gsize                    max_body_bytes;
   guint64                  max_read_bytes;  /* read (and dropped) past the limit */
   GTlsCertificate         *tls_certificate; /* NULL: plain HTTP */
+  CompaniesServerProbe    *probe;           /* NULL: health is always ok */
 
   guint                    in_flight;       /* sync requests handed to the worker */
   GSourceFunc              idle_func;
@@ -343,7 +345,47 @@ sync_replied_cb (const CompaniesServerReply *reply,
   if (info->finished)
     return;
 
+  if (reply->retry_after > 0)
+    {
+      char seconds[16];
+
+      g_snprintf (seconds, sizeof seconds, "%u", reply->retry_after);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", seconds);
+    }
   respond_json (msg, reply->status, reply->body);
+  soup_server_message_unpause (msg);
+}
+
+/* GET /v1/health: 200 while the database answers, else 503 with
+ * Retry-After (docs/protocol.md section 5). */
+static void
+health_checked_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SoupServerMessage) msg = user_data;
+  RequestInfo *info = get_info (msg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) body = NULL;
+  gboolean healthy;
+
+  healthy = companies_server_probe_check_finish (result, &error);
+  if (info->finished)
+    return;
+
+  if (healthy)
+    {
+      body = g_bytes_new_static (HEALTH_BODY, strlen (HEALTH_BODY));
+      respond_json (msg, SOUP_STATUS_OK, body);
+    }
+  else
+    {
+      body = g_bytes_new_static (UNHEALTHY_BODY, strlen (UNHEALTHY_BODY));
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", "2");
+      respond_json (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, body);
+    }
   soup_server_message_unpause (msg);
 }
 
@@ -361,9 +403,8 @@ handler_cb (SoupServer        *server,
   /* The early handler let only these two through. */
   if (g_strcmp0 (path, COMPANIES_HEALTH_PATH) == 0)
     {
-      g_autoptr(GBytes) health = g_bytes_new_static (HEALTH_BODY, strlen (HEALTH_BODY));
-
-      respond_json (msg, SOUP_STATUS_OK, health);
+      soup_server_message_pause (msg);
+      companies_server_probe_check_async (self->probe, health_checked_cb, g_object_ref (msg));
       return;
     }
 
@@ -547,6 +588,7 @@ companies_server_http_new (CompaniesServerWorker            *worker,
   self->max_read_bytes = 2 * (guint64) self->max_body_bytes;
   if (options->tls_certificate != NULL)
     self->tls_certificate = g_object_ref (options->tls_certificate);
+  self->probe = options->probe != NULL ? options->probe : companies_server_probe_new (NULL);
   /* Raw paths: "/v1/companies%2Fsync" is not the sync path. The Server
    * header names no version. */
   self->server = soup_server_new ("server-header", "companies-server",
@@ -621,6 +663,7 @@ companies_server_http_free (CompaniesServerHttp *self)
   g_clear_pointer (&self->budget, companies_server_budget_free);
   g_clear_object (&self->server);
   g_clear_object (&self->tls_certificate);
+  g_clear_pointer (&self->probe, companies_server_probe_free);
   g_clear_pointer (&self->tokens, companies_server_tokens_free);
   g_free (self);
 }

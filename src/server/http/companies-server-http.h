@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "companies-server-limits.h"
+#include "companies-server-probe.h"
 #include "companies-server-tokens.h"
 #include "companies-server-worker.h"
 
@@ -21,6 +22,7 @@ typedef struct
   guint64                      max_memory_bytes;  /* companies-server-budget.h */
   CompaniesServerLimitsOptions limits;
   GTlsCertificate             *tls_certificate;   /* NULL: plain HTTP */
+  CompaniesServerProbe        *probe;             /* taken; NULL: health is always ok */
 } CompaniesServerHttpOptions;
 
 /* @worker is borrowed and must outlive the result; @tokens is taken (NULL:

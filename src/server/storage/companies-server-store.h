@@ -1,7 +1,8 @@
 /* companies-server-store.h: everything the server's sync needs from a
  * database, as a small table of functions: the one place a backend plugs
- * in. The SQLite backend (sqlite/) implements it; another backend goes in a
- * folder beside it and touches neither the merge rules nor the worker.
+ * in. The SQLite backend (sqlite/) and the PostgreSQL one (postgres/)
+ * implement it; another backend goes in a folder beside them and touches
+ * neither the merge rules nor the worker.
  *
  * Every call is made from one thread at a time. The worker
  * (companies-server-worker.c) alone opens and ends transactions: it
@@ -28,6 +29,8 @@ typedef enum
   COMPANIES_SERVER_STORE_ERROR_TOO_NEW,   /* made by a newer companies-server */
   COMPANIES_SERVER_STORE_ERROR_FAILED,    /* any other storage failure */
   COMPANIES_SERVER_STORE_ERROR_FULL,      /* no room left (disk full, size cap) */
+  COMPANIES_SERVER_STORE_ERROR_UNAVAILABLE, /* the database does not answer now (a
+                                             * database server down); try again later */
 } CompaniesServerStoreError;
 
 GQuark companies_server_store_error_quark (void);

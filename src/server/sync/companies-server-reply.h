@@ -15,6 +15,7 @@ typedef struct
   GBytes *body;         /* application/json */
   guint   changes_in;   /* added + updated + deleted of the request */
   guint   changes_out;  /* companies + deleted of the response */
+  guint   retry_after;  /* seconds for a Retry-After header, 0 for none */
 } CompaniesServerReply;
 
 G_END_DECLS

@@ -32,6 +32,8 @@
 #include "companies-server-worker.h"
 
 #define PURGE_INTERVAL_SECONDS (60 * 60)
+/* Seconds a client is asked to wait when the database does not answer. */
+#define UNAVAILABLE_RETRY_AFTER 2
 /* At most this many queued requests share one transaction. */
 #define MAX_BATCH 16
 /* Decoded by the small bodies' thread: a sync of a few changes, never
@@ -143,7 +145,18 @@ set_failure_reply (Job          *job,
 
   /* The details are for the operator, not the client. */
   g_printerr (_("A sync failed and was rolled back: %s\n"), error->message);
-  if (g_error_matches (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_FULL))
+  if (g_error_matches (error, COMPANIES_SERVER_STORE_ERROR,
+                       COMPANIES_SERVER_STORE_ERROR_UNAVAILABLE))
+    {
+      /* The database is down or restarting: the server reconnects by
+       * itself (docs/postgresql.md, "Outages"). */
+      set_error_reply (&job->reply, 503, "unavailable",
+                       _("The server cannot reach its database; nothing was applied. "
+                         "Try again in a moment."),
+                       NULL);
+      job->reply.retry_after = UNAVAILABLE_RETRY_AFTER;
+    }
+  else if (g_error_matches (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_FULL))
     set_error_reply (&job->reply, 500, "internal",
                      _("The server has no room left to store the changes; nothing was "
                        "applied. Try again later."),
@@ -205,6 +218,7 @@ clear_reply (Job *job)
   g_clear_pointer (&job->reply.body, g_bytes_unref);
   job->reply.status = 0;
   job->reply.changes_out = 0;
+  job->reply.retry_after = 0;
 }
 
 static CompaniesSyncResponse *

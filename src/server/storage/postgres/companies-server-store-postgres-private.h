@@ -1,0 +1,179 @@
+/* companies-server-store-postgres-private.h: shared by the files of the
+ * PostgreSQL store only (the design: docs/postgresql.md)
+ *
+ *   companies-server-store-postgres.c              connections, reconnects, errors,
+ *                                                  the table of functions
+ *   companies-server-postgres-schema.c             the schema and its migrations
+ *   companies-server-store-postgres-statements.c   every statement, prepared once a
+ *                                                  connection
+ *   companies-server-store-postgres-transaction.c  transactions and the server state
+ *   companies-server-store-postgres-records.c      reading and writing records
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+#include <libpq-fe.h>
+
+#include "companies-server-store.h"
+
+G_BEGIN_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+
+typedef enum
+{
+  PG_STMT_GET_STATE,
+  PG_STMT_LOCK_STATE,
+  PG_STMT_SET_STATE,
+  PG_STMT_LOOKUP_ID,
+  PG_STMT_LOOKUP_UUID,
+  PG_STMT_INSERT,
+  PG_STMT_UPDATE,
+  PG_STMT_TOMBSTONE,
+  PG_STMT_LIST_ALL,
+  PG_STMT_LIST_ALIVE,
+  PG_STMT_PURGE_NEWEST,
+  PG_STMT_PURGE_DELETE,
+  PG_STMT_RAISE_HORIZON,
+  PG_N_STMTS
+} PgStmtId;
+
+/* The most parameters a statement takes (an insert: uuid, version, the
+ * fields, id). */
+#define PG_MAX_PARAMS 12
+
+/* The parameters of one statement, all sent as text: numbers are written
+ * into @numbers. */
+typedef struct
+{
+  const char *values[PG_MAX_PARAMS];
+  char        numbers[PG_MAX_PARAMS][24];
+  int         n;
+} PgParams;
+
+typedef struct
+{
+  CompaniesServerStore  parent;
+  PGconn               *conn;
+  gboolean              read_only;
+  gboolean              prepared[PG_N_STMTS];
+  gint64                last_connect_attempt;  /* monotonic µs of the last failed one */
+  gboolean              broken;                /* a statement failed to reach the database */
+
+  /* The server state, read and row-locked at the start of a write
+   * transaction (docs/postgresql.md, "Versions commit in order"); versions
+   * and ids are handed out from memory and written back before COMMIT. */
+  CompaniesServerStoreState state;
+  gint64                last_id;
+  gboolean              state_cached;
+  gboolean              state_dirty;
+  /* the same, as they were at the savepoint */
+  CompaniesServerStoreState saved_state;
+  gint64                saved_last_id;
+  gboolean              saved_state_dirty;
+} CompaniesServerStorePostgres;
+
+/* Connections and errors (companies-server-store-postgres.c) */
+
+/* Sets @error (COMPANIES_SERVER_STORE_ERROR) from @result's failure, or
+ * the connection's when @result is NULL: UNAVAILABLE when the database
+ * cannot be reached; always returns FALSE. */
+gboolean   companies_server_postgres_set_error     (PGconn                       *conn,
+                                                    const PGresult               *result,
+                                                    GError                      **error);
+/* Marks the connection broken when @error says the database could not
+ * be reached. */
+void       companies_server_postgres_note_failure  (CompaniesServerStorePostgres *self,
+                                                    const GError                 *error);
+/* Reconnects a broken connection (at most once a second); UNAVAILABLE
+ * when the database still does not answer. */
+gboolean   companies_server_postgres_ensure_conn   (CompaniesServerStorePostgres *self,
+                                                    GError                      **error);
+
+/* Statements (companies-server-store-postgres-statements.c) */
+
+void       companies_server_postgres_params_text   (PgParams                     *params,
+                                                    const char                   *text);
+void       companies_server_postgres_params_int    (PgParams                     *params,
+                                                    gint64                        value);
+/* Runs statement @id (prepared on this connection the first time) with
+ * @params (NULL: none); NULL with @error unless it succeeded. */
+PGresult  *companies_server_postgres_run           (CompaniesServerStorePostgres *self,
+                                                    PgStmtId                      id,
+                                                    const PgParams               *params,
+                                                    GError                      **error);
+/* Runs a constant command without parameters (BEGIN, COMMIT …) on @conn. */
+PGresult  *companies_server_postgres_command       (PGconn                       *conn,
+                                                    const char                   *sql,
+                                                    GError                      **error);
+/* The number in row @row, column @column. */
+gint64     companies_server_postgres_get_int       (const PGresult               *result,
+                                                    int                           row,
+                                                    int                           column);
+/* The record in row @row of a statement that selects RECORD_COLUMNS. */
+CompaniesServerRecord *companies_server_postgres_read_record (const PGresult     *result,
+                                                              int                 row);
+
+/* Transactions and the server state (companies-server-store-postgres-transaction.c) */
+
+gboolean companies_server_postgres_begin        (CompaniesServerStore       *store,
+                                                 GError                    **error);
+gboolean companies_server_postgres_commit       (CompaniesServerStore       *store,
+                                                 GError                    **error);
+void     companies_server_postgres_rollback     (CompaniesServerStore       *store);
+gboolean companies_server_postgres_savepoint    (CompaniesServerStore       *store,
+                                                 GError                    **error);
+gboolean companies_server_postgres_release      (CompaniesServerStore       *store,
+                                                 GError                    **error);
+gboolean companies_server_postgres_rollback_to  (CompaniesServerStore       *store);
+gboolean companies_server_postgres_get_state    (CompaniesServerStore       *store,
+                                                 CompaniesServerStoreState  *out_state,
+                                                 GError                    **error);
+gboolean companies_server_postgres_next_version (CompaniesServerStore       *store,
+                                                 gint64                     *out_version,
+                                                 GError                    **error);
+/* Writes the versions and ids handed out so far back to the state's row. */
+gboolean companies_server_postgres_flush_state  (CompaniesServerStorePostgres *self,
+                                                 GError                      **error);
+
+/* Records (companies-server-store-postgres-records.c) */
+
+gboolean companies_server_postgres_lookup_by_id     (CompaniesServerStore   *store,
+                                                     gint64                  id,
+                                                     CompaniesServerRecord **out_record,
+                                                     GError                **error);
+gboolean companies_server_postgres_lookup_by_uuid   (CompaniesServerStore   *store,
+                                                     const char             *uuid,
+                                                     CompaniesServerRecord **out_record,
+                                                     GError                **error);
+gboolean companies_server_postgres_insert           (CompaniesServerStore   *store,
+                                                     const char             *uuid,
+                                                     const char * const     *values,
+                                                     gint64                  version,
+                                                     gint64                 *out_id,
+                                                     GError                **error);
+gboolean companies_server_postgres_update_fields    (CompaniesServerStore   *store,
+                                                     gint64                  id,
+                                                     guint                   mask,
+                                                     const char * const     *values,
+                                                     gint64                  version,
+                                                     GError                **error);
+gboolean companies_server_postgres_tombstone        (CompaniesServerStore   *store,
+                                                     gint64                  id,
+                                                     gint64                  version,
+                                                     gint64                  deleted_at,
+                                                     GError                **error);
+gboolean companies_server_postgres_list_changes     (CompaniesServerStore   *store,
+                                                     gint64                  after_version,
+                                                     gboolean                alive_only,
+                                                     guint                   max,
+                                                     GPtrArray              *records,
+                                                     GError                **error);
+gboolean companies_server_postgres_purge_tombstones (CompaniesServerStore   *store,
+                                                     gint64                  deleted_before,
+                                                     guint                  *out_n_purged,
+                                                     GError                **error);
+
+G_END_DECLS

@@ -1,0 +1,247 @@
+/* companies-server-store-postgres-records.c: reading and writing the
+ * company records of the PostgreSQL store: lookups, pages of changes,
+ * adds, field updates, tombstones and their purge
+ *
+ * Every write runs inside the writer's turn (companies-server-store-
+ * postgres-transaction.c), so no other server writes meanwhile: an add
+ * of a uuid another server just added finds it (ON CONFLICT DO NOTHING
+ * against the committed row), and one server at a time purges.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-server"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "companies-server-store-postgres-private.h"
+
+/* *out_record is NULL when there is no such record. */
+static gboolean
+lookup (CompaniesServerStorePostgres  *self,
+        PgStmtId                       id,
+        const PgParams                *params,
+        CompaniesServerRecord        **out_record,
+        GError                       **error)
+{
+  g_autoptr(PGresult) result = companies_server_postgres_run (self, id, params, error);
+
+  *out_record = NULL;
+  if (result == NULL)
+    return FALSE;
+
+  if (PQntuples (result) > 0)
+    *out_record = companies_server_postgres_read_record (result, 0);
+
+  return TRUE;
+}
+
+gboolean
+companies_server_postgres_lookup_by_id (CompaniesServerStore   *store,
+                                        gint64                  id,
+                                        CompaniesServerRecord **out_record,
+                                        GError                **error)
+{
+  PgParams params = { .n = 0 };
+
+  companies_server_postgres_params_int (&params, id);
+  return lookup ((CompaniesServerStorePostgres *) store, PG_STMT_LOOKUP_ID, &params,
+                 out_record, error);
+}
+
+gboolean
+companies_server_postgres_lookup_by_uuid (CompaniesServerStore   *store,
+                                          const char             *uuid,
+                                          CompaniesServerRecord **out_record,
+                                          GError                **error)
+{
+  PgParams params = { .n = 0 };
+
+  companies_server_postgres_params_text (&params, uuid);
+  return lookup ((CompaniesServerStorePostgres *) store, PG_STMT_LOOKUP_UUID, &params,
+                 out_record, error);
+}
+
+gboolean
+companies_server_postgres_list_changes (CompaniesServerStore  *store,
+                                        gint64                 after_version,
+                                        gboolean               alive_only,
+                                        guint                  max,
+                                        GPtrArray             *records,
+                                        GError               **error)
+{
+  CompaniesServerStorePostgres *self = (CompaniesServerStorePostgres *) store;
+  g_autoptr(PGresult) result = NULL;
+  PgParams params = { .n = 0 };
+  int n_rows;
+
+  companies_server_postgres_params_int (&params, after_version);
+  companies_server_postgres_params_int (&params, max);
+  result = companies_server_postgres_run (self, alive_only ? PG_STMT_LIST_ALIVE : PG_STMT_LIST_ALL,
+                                          &params, error);
+  if (result == NULL)
+    return FALSE;
+
+  n_rows = PQntuples (result);
+  for (int i = 0; i < n_rows; i++)
+    g_ptr_array_add (records, companies_server_postgres_read_record (result, i));
+
+  return TRUE;
+}
+
+/* The rows a command changed. */
+static guint64
+changed_rows (const PGresult *result)
+{
+  return g_ascii_strtoull (PQcmdTuples ((PGresult *) result), NULL, 10);
+}
+
+gboolean
+companies_server_postgres_insert (CompaniesServerStore  *store,
+                                  const char            *uuid,
+                                  const char * const    *values,
+                                  gint64                 version,
+                                  gint64                *out_id,
+                                  GError               **error)
+{
+  CompaniesServerStorePostgres *self = (CompaniesServerStorePostgres *) store;
+  g_autoptr(PGresult) result = NULL;
+  PgParams params = { .n = 0 };
+  gint64 id;
+
+  g_return_val_if_fail (self->state_cached, FALSE);
+
+  /* The newest id ever handed out, plus one: never a purged record's. */
+  id = self->last_id + 1;
+
+  companies_server_postgres_params_text (&params, uuid);
+  companies_server_postgres_params_int (&params, version);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    companies_server_postgres_params_text (&params, values[i] != NULL ? values[i] : "");
+  companies_server_postgres_params_int (&params, id);
+
+  result = companies_server_postgres_run (self, PG_STMT_INSERT, &params, error);
+  if (result == NULL)
+    return FALSE;
+
+  /* The uuid is known: a retried add. The version goes back unused. */
+  if (changed_rows (result) == 0)
+    {
+      if (self->state.last_version == version)
+        self->state.last_version--;
+      *out_id = 0;
+      return TRUE;
+    }
+
+  self->last_id = id;
+  self->state_dirty = TRUE;
+  *out_id = id;
+  return TRUE;
+}
+
+static gboolean
+expect_one_change (const PGresult  *result,
+                   GError         **error)
+{
+  if (result == NULL)
+    return FALSE;
+
+  if (changed_rows (result) != 1)
+    {
+      g_set_error_literal (error, COMPANIES_SERVER_STORE_ERROR,
+                           COMPANIES_SERVER_STORE_ERROR_FAILED,
+                           _("The record to change is no longer there"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+gboolean
+companies_server_postgres_update_fields (CompaniesServerStore  *store,
+                                         gint64                 id,
+                                         guint                  mask,
+                                         const char * const    *values,
+                                         gint64                 version,
+                                         GError               **error)
+{
+  g_autoptr(PGresult) result = NULL;
+  PgParams params = { .n = 0 };
+
+  companies_server_postgres_params_int (&params, id);
+  companies_server_postgres_params_int (&params, version);
+  /* A NULL parameter leaves the field (and its version) as it is. */
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      const char *value = NULL;
+
+      if (mask & COMPANIES_FIELD_BIT (i))
+        value = values[i] != NULL ? values[i] : "";
+      companies_server_postgres_params_text (&params, value);
+    }
+
+  result = companies_server_postgres_run ((CompaniesServerStorePostgres *) store,
+                                          PG_STMT_UPDATE, &params, error);
+  return expect_one_change (result, error);
+}
+
+gboolean
+companies_server_postgres_tombstone (CompaniesServerStore  *store,
+                                     gint64                 id,
+                                     gint64                 version,
+                                     gint64                 deleted_at,
+                                     GError               **error)
+{
+  g_autoptr(PGresult) result = NULL;
+  PgParams params = { .n = 0 };
+
+  companies_server_postgres_params_int (&params, id);
+  companies_server_postgres_params_int (&params, version);
+  companies_server_postgres_params_int (&params, deleted_at);
+
+  result = companies_server_postgres_run ((CompaniesServerStorePostgres *) store,
+                                          PG_STMT_TOMBSTONE, &params, error);
+  return expect_one_change (result, error);
+}
+
+gboolean
+companies_server_postgres_purge_tombstones (CompaniesServerStore  *store,
+                                            gint64                 deleted_before,
+                                            guint                 *out_n_purged,
+                                            GError               **error)
+{
+  CompaniesServerStorePostgres *self = (CompaniesServerStorePostgres *) store;
+  g_autoptr(PGresult) newest_result = NULL;
+  g_autoptr(PGresult) deleted = NULL;
+  g_autoptr(PGresult) raised = NULL;
+  PgParams params = { .n = 0 };
+  PgParams horizon = { .n = 0 };
+  gint64 newest;
+
+  *out_n_purged = 0;
+
+  /* Only inside the writer's turn: one server at a time purges. */
+  g_return_val_if_fail (self->state_cached, FALSE);
+
+  companies_server_postgres_params_int (&params, deleted_before);
+  newest_result = companies_server_postgres_run (self, PG_STMT_PURGE_NEWEST, &params, error);
+  if (newest_result == NULL)
+    return FALSE;
+  newest = companies_server_postgres_get_int (newest_result, 0, 0);
+  if (newest == 0)
+    return TRUE;
+
+  deleted = companies_server_postgres_run (self, PG_STMT_PURGE_DELETE, &params, error);
+  if (deleted == NULL)
+    return FALSE;
+  *out_n_purged = changed_rows (deleted);
+
+  companies_server_postgres_params_int (&horizon, newest);
+  raised = companies_server_postgres_run (self, PG_STMT_RAISE_HORIZON, &horizon, error);
+  if (raised == NULL)
+    return FALSE;
+
+  self->state.purge_horizon = MAX (self->state.purge_horizon, newest);
+  return TRUE;
+}

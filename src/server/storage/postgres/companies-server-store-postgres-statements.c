@@ -1,0 +1,205 @@
+/* companies-server-store-postgres-statements.c: every statement of the
+ * PostgreSQL store, prepared once a connection and reused
+ *
+ * Every statement is a constant of this file (or of the schema's); input
+ * only ever reaches PostgreSQL as bound parameters (PQexecPrepared,
+ * PQexecParams), never in the text of a statement.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-server"
+
+#include "config.h"
+
+#include "companies-server-store-postgres-private.h"
+
+/* The field columns follow the order of CompaniesField. */
+#define RECORD_COLUMNS \
+  "id, uuid, version, deleted_at IS NOT NULL, " \
+  "name, name_v, address, address_v, city, city_v, " \
+  "postal_code, postal_code_v, country, country_v, phone, phone_v, " \
+  "email, email_v, website, website_v, notes, notes_v"
+
+#define FIELD_UPDATE(col, n) \
+  col " = coalesce($" n "::text, " col "), " \
+  col "_v = CASE WHEN $" n "::text IS NULL THEN " col "_v ELSE $2::bigint END"
+
+#define STATE_COLUMNS "SELECT last_version, purge_horizon, last_id FROM server_state WHERE singleton = 1"
+
+static const char * const statement_sql[PG_N_STMTS] = {
+  [PG_STMT_GET_STATE] = STATE_COLUMNS,
+  /* The row lock that orders the writers of every server: see
+   * docs/postgresql.md, "Versions commit in order". */
+  [PG_STMT_LOCK_STATE] = STATE_COLUMNS " FOR UPDATE",
+  [PG_STMT_SET_STATE] =
+    "UPDATE server_state SET last_version = $1::bigint, last_id = $2::bigint "
+    "WHERE singleton = 1",
+  [PG_STMT_LOOKUP_ID] = "SELECT " RECORD_COLUMNS " FROM company WHERE id = $1::bigint",
+  [PG_STMT_LOOKUP_UUID] = "SELECT " RECORD_COLUMNS " FROM company WHERE uuid = $1::text",
+  [PG_STMT_INSERT] =
+    "INSERT INTO company (id, uuid, version, "
+    "name, name_v, address, address_v, city, city_v, "
+    "postal_code, postal_code_v, country, country_v, phone, phone_v, "
+    "email, email_v, website, website_v, notes, notes_v) "
+    "VALUES ($12::bigint, $1::text, $2::bigint, $3::text, $2, $4::text, $2, $5::text, $2, "
+    "$6::text, $2, $7::text, $2, $8::text, $2, $9::text, $2, $10::text, $2, $11::text, $2) "
+    "ON CONFLICT (uuid) DO NOTHING",
+  [PG_STMT_UPDATE] =
+    "UPDATE company SET version = $2::bigint, "
+    FIELD_UPDATE ("name", "3") ", "
+    FIELD_UPDATE ("address", "4") ", "
+    FIELD_UPDATE ("city", "5") ", "
+    FIELD_UPDATE ("postal_code", "6") ", "
+    FIELD_UPDATE ("country", "7") ", "
+    FIELD_UPDATE ("phone", "8") ", "
+    FIELD_UPDATE ("email", "9") ", "
+    FIELD_UPDATE ("website", "10") ", "
+    FIELD_UPDATE ("notes", "11") " "
+    "WHERE id = $1::bigint AND deleted_at IS NULL",
+  [PG_STMT_TOMBSTONE] =
+    "UPDATE company SET version = $2::bigint, deleted_at = $3::bigint, "
+    "name = '', name_v = $2, address = '', address_v = $2, city = '', city_v = $2, "
+    "postal_code = '', postal_code_v = $2, country = '', country_v = $2, "
+    "phone = '', phone_v = $2, email = '', email_v = $2, "
+    "website = '', website_v = $2, notes = '', notes_v = $2 "
+    "WHERE id = $1::bigint AND deleted_at IS NULL",
+  [PG_STMT_LIST_ALL] =
+    "SELECT " RECORD_COLUMNS " FROM company WHERE version > $1::bigint "
+    "ORDER BY version LIMIT $2::bigint",
+  [PG_STMT_LIST_ALIVE] =
+    "SELECT " RECORD_COLUMNS " FROM company WHERE version > $1::bigint "
+    "AND deleted_at IS NULL ORDER BY version LIMIT $2::bigint",
+  [PG_STMT_PURGE_NEWEST] =
+    "SELECT coalesce(max(version), 0) FROM company "
+    "WHERE deleted_at IS NOT NULL AND deleted_at <= $1::bigint",
+  [PG_STMT_PURGE_DELETE] =
+    "DELETE FROM company WHERE deleted_at IS NOT NULL AND deleted_at <= $1::bigint",
+  [PG_STMT_RAISE_HORIZON] =
+    "UPDATE server_state SET purge_horizon = greatest(purge_horizon, $1::bigint) "
+    "WHERE singleton = 1",
+};
+
+void
+companies_server_postgres_params_text (PgParams   *params,
+                                       const char *text)
+{
+  g_return_if_fail (params->n < PG_MAX_PARAMS);
+
+  params->values[params->n++] = text;
+}
+
+void
+companies_server_postgres_params_int (PgParams *params,
+                                      gint64    value)
+{
+  g_return_if_fail (params->n < PG_MAX_PARAMS);
+
+  g_snprintf (params->numbers[params->n], sizeof params->numbers[0],
+              "%" G_GINT64_FORMAT, value);
+  params->values[params->n] = params->numbers[params->n];
+  params->n++;
+}
+
+/* Commands succeed with no rows, queries with rows. */
+static PGresult *
+check_result (PGconn    *conn,
+              PGresult  *result,
+              GError   **error)
+{
+  ExecStatusType status = result != NULL ? PQresultStatus (result) : PGRES_FATAL_ERROR;
+
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    {
+      companies_server_postgres_set_error (conn, result, error);
+      PQclear (result);
+      return NULL;
+    }
+
+  return result;
+}
+
+static PGresult *
+run (CompaniesServerStorePostgres  *self,
+     PgStmtId                       id,
+     const PgParams                *params,
+     GError                       **error)
+{
+  char name[16];
+
+  g_snprintf (name, sizeof name, "companies_%d", (int) id);
+
+  if (!self->prepared[id])
+    {
+      g_autoptr(PGresult) prepared = NULL;
+
+      prepared = check_result (self->conn,
+                               PQprepare (self->conn, name, statement_sql[id], 0, NULL),
+                               error);
+      if (prepared == NULL)
+        return NULL;
+      self->prepared[id] = TRUE;
+    }
+
+  return check_result (self->conn,
+                       PQexecPrepared (self->conn, name,
+                                       params != NULL ? params->n : 0,
+                                       params != NULL ? params->values : NULL,
+                                       NULL, NULL, 0),
+                       error);
+}
+
+PGresult *
+companies_server_postgres_run (CompaniesServerStorePostgres  *self,
+                               PgStmtId                       id,
+                               const PgParams                *params,
+                               GError                       **error)
+{
+  GError *local_error = NULL;
+  PGresult *result = run (self, id, params, &local_error);
+
+  if (result == NULL)
+    {
+      companies_server_postgres_note_failure (self, local_error);
+      g_propagate_error (error, local_error);
+    }
+
+  return result;
+}
+
+PGresult *
+companies_server_postgres_command (PGconn      *conn,
+                                   const char  *sql,
+                                   GError     **error)
+{
+  return check_result (conn, PQexecParams (conn, sql, 0, NULL, NULL, NULL, NULL, 0), error);
+}
+
+gint64
+companies_server_postgres_get_int (const PGresult *result,
+                                   int             row,
+                                   int             column)
+{
+  return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
+}
+
+CompaniesServerRecord *
+companies_server_postgres_read_record (const PGresult *result,
+                                       int             row)
+{
+  CompaniesServerRecord *record = companies_server_record_new ();
+  CompaniesRecord *company = record->company;
+
+  company->id = companies_server_postgres_get_int (result, row, 0);
+  company->uuid = g_strndup (PQgetvalue (result, row, 1), PQgetlength (result, row, 1));
+  company->version = companies_server_postgres_get_int (result, row, 2);
+  record->deleted = PQgetvalue (result, row, 3)[0] == 't';
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      if (!record->deleted)
+        company->values[i] = g_strndup (PQgetvalue (result, row, 4 + 2 * i),
+                                        PQgetlength (result, row, 4 + 2 * i));
+      record->field_versions[i] = companies_server_postgres_get_int (result, row, 5 + 2 * i);
+    }
+
+  return record;
+}

@@ -1,0 +1,237 @@
+/* companies-server-store-postgres.c: the server store on a PostgreSQL
+ * database: its connections, their reconnects, its errors and its table
+ * of functions
+ *
+ * Any number of servers may share the database (docs/postgresql.md). A
+ * connection that breaks (the database restarted, the network went) fails
+ * the transaction in flight with COMPANIES_SERVER_STORE_ERROR_UNAVAILABLE,
+ * which the worker answers 503 with Retry-After; the next transaction
+ * reconnects, at most once a second, so service resumes by itself. The
+ * other files of the backend: companies-server-store-postgres-private.h
+ * lists them.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-server"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "companies-server-postgres-schema.h"
+#include "companies-server-store-postgres.h"
+#include "companies-server-store-postgres-private.h"
+
+/* A failed reconnect is not tried again sooner: requests queued behind it
+ * fail at once instead of each waiting for the connect timeout. */
+#define RECONNECT_INTERVAL_US  G_USEC_PER_SEC
+
+gboolean
+companies_server_store_postgres_is_uri (const char *database)
+{
+  return database != NULL &&
+         (g_str_has_prefix (database, "postgresql://") || g_str_has_prefix (database, "postgres://"));
+}
+
+char *
+companies_server_store_postgres_describe (const char *uri)
+{
+  static const char * const shown[] = { "user", "host", "hostaddr", "port", "dbname", NULL };
+  PQconninfoOption *options = PQconninfoParse (uri, NULL);
+  GString *text = g_string_new (NULL);
+
+  if (options == NULL)
+    return g_string_free (g_string_append (text, "postgresql://"), FALSE);
+
+  for (PQconninfoOption *option = options; option->keyword != NULL; option++)
+    if (option->val != NULL && g_strv_contains (shown, option->keyword))
+      g_string_append_printf (text, "%s%s=%s", text->len > 0 ? " " : "",
+                              option->keyword, option->val);
+
+  PQconninfoFree (options);
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+is_unavailable_state (const char *sqlstate)
+{
+  /* 08: connection exceptions; 57P01–57P05: the server shuts down, has
+   * crashed, or cannot take connections yet; 53300: too many connections. */
+  return sqlstate != NULL &&
+         (g_str_has_prefix (sqlstate, "08") || g_str_has_prefix (sqlstate, "57P") ||
+          strcmp (sqlstate, "53300") == 0);
+}
+
+gboolean
+companies_server_postgres_set_error (PGconn          *conn,
+                                     const PGresult  *result,
+                                     GError         **error)
+{
+  const char *sqlstate = result != NULL ? PQresultErrorField (result, PG_DIAG_SQLSTATE) : NULL;
+  const char *primary = result != NULL ? PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  g_autofree char *message = g_strstrip (g_strdup (primary != NULL ? primary
+                                                                   : PQerrorMessage (conn)));
+
+  /* No result, or a failure without SQLSTATE: libpq's own, the
+   * connection failed. */
+  if (PQstatus (conn) != CONNECTION_OK || is_unavailable_state (sqlstate) ||
+      result == NULL || sqlstate == NULL)
+    g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
+                 COMPANIES_SERVER_STORE_ERROR_UNAVAILABLE,
+                 _("the database is unavailable (%s)"), message);
+  else if (g_strcmp0 (sqlstate, "53100") == 0)
+    g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
+                 COMPANIES_SERVER_STORE_ERROR_FULL,
+                 _("the disk is full (%s)"), message);
+  else
+    g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
+                 COMPANIES_SERVER_STORE_ERROR_FAILED,
+                 _("database error: %s"), message);
+
+  return FALSE;
+}
+
+gboolean
+companies_server_postgres_ensure_conn (CompaniesServerStorePostgres  *self,
+                                       GError                       **error)
+{
+  gint64 now;
+
+  if (PQstatus (self->conn) == CONNECTION_OK && !self->broken)
+    return TRUE;
+
+  now = g_get_monotonic_time ();
+  if (self->last_connect_attempt == 0 ||
+      now - self->last_connect_attempt >= RECONNECT_INTERVAL_US)
+    {
+      PQreset (self->conn);
+      if (PQstatus (self->conn) == CONNECTION_OK)
+        {
+          /* Prepared statements live and die with their connection. */
+          memset (self->prepared, 0, sizeof self->prepared);
+          self->last_connect_attempt = 0;
+          self->broken = FALSE;
+          g_printerr (_("Connected to the database again\n"));
+          return TRUE;
+        }
+      self->last_connect_attempt = now;
+    }
+
+  return companies_server_postgres_set_error (self->conn, NULL, error);
+}
+
+void
+companies_server_postgres_note_failure (CompaniesServerStorePostgres *self,
+                                        const GError                 *error)
+{
+  /* A connection may fail without libpq seeing it closed yet. */
+  if (g_error_matches (error, COMPANIES_SERVER_STORE_ERROR,
+                       COMPANIES_SERVER_STORE_ERROR_UNAVAILABLE))
+    self->broken = TRUE;
+}
+
+static void
+postgres_close (CompaniesServerStore *store)
+{
+  CompaniesServerStorePostgres *self = (CompaniesServerStorePostgres *) store;
+
+  g_clear_pointer (&self->conn, PQfinish);
+  g_free (store->database_uuid);
+  g_free (self);
+}
+
+static const CompaniesServerStoreVTable postgres_vtable = {
+  .name = "postgresql",
+  .close = postgres_close,
+  .begin = companies_server_postgres_begin,
+  .commit = companies_server_postgres_commit,
+  .rollback = companies_server_postgres_rollback,
+  .savepoint = companies_server_postgres_savepoint,
+  .release = companies_server_postgres_release,
+  .rollback_to = companies_server_postgres_rollback_to,
+  .get_state = companies_server_postgres_get_state,
+  .next_version = companies_server_postgres_next_version,
+  .lookup_by_id = companies_server_postgres_lookup_by_id,
+  .lookup_by_uuid = companies_server_postgres_lookup_by_uuid,
+  .insert = companies_server_postgres_insert,
+  .update_fields = companies_server_postgres_update_fields,
+  .tombstone = companies_server_postgres_tombstone,
+  .list_changes = companies_server_postgres_list_changes,
+  .purge_tombstones = companies_server_postgres_purge_tombstones,
+};
+
+/* Connects, then prepares the database: the writer creates or migrates
+ * the schema, a reader only checks it. */
+static CompaniesServerStorePostgres *
+open_connection (const char  *uri,
+                 gboolean     read_only,
+                 GError     **error)
+{
+  /* The URI may set its own connect_timeout and application_name (they
+   * come first, so that it overrides them); the encoding is always UTF-8. */
+  static const char * const keywords[] = {
+    "connect_timeout", "application_name", "dbname", "client_encoding", NULL
+  };
+  const char * const values[] = { "5", "companies-server", uri, "UTF8", NULL };
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *description = companies_server_store_postgres_describe (uri);
+  CompaniesServerStorePostgres *self;
+  PGconn *conn;
+  gboolean prepared;
+
+  conn = PQconnectdbParams (keywords, values, TRUE);
+  if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
+    {
+      g_autofree char *message = g_strstrip (g_strdup (conn != NULL ? PQerrorMessage (conn)
+                                                                    : "out of memory"));
+
+      g_set_error (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_OPEN,
+                   _("Cannot connect to the database “%s”: %s"), description, message);
+      PQfinish (conn);
+      return NULL;
+    }
+
+  self = g_new0 (CompaniesServerStorePostgres, 1);
+  self->parent.vtable = &postgres_vtable;
+  self->conn = conn;
+  self->read_only = read_only;
+
+  if (read_only)
+    prepared = companies_server_postgres_prepare_reader (conn, &self->parent.database_uuid,
+                                                         &local_error);
+  else
+    prepared = companies_server_postgres_prepare_schema (conn, &self->parent.database_uuid,
+                                                         &local_error);
+
+  if (!prepared)
+    {
+      g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
+                   local_error->domain == COMPANIES_SERVER_STORE_ERROR ? local_error->code
+                                                                       : COMPANIES_SERVER_STORE_ERROR_OPEN,
+                   _("Cannot use the database “%s”: %s"), description, local_error->message);
+      postgres_close ((CompaniesServerStore *) self);
+      return NULL;
+    }
+
+  return self;
+}
+
+CompaniesServerStore *
+companies_server_store_postgres_open (const char  *uri,
+                                      GError     **error)
+{
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  return (CompaniesServerStore *) open_connection (uri, FALSE, error);
+}
+
+CompaniesServerStore *
+companies_server_store_postgres_open_reader (const char  *uri,
+                                             GError     **error)
+{
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  return (CompaniesServerStore *) open_connection (uri, TRUE, error);
+}
