@@ -9,6 +9,7 @@
  *                    [--trusted-proxy ADDR]
  *                    [--version]
  *   companies-server add-token --tokens FILE [--comment TEXT]
+ *   companies-server migrate --from FILE.db --to postgresql://…
  *
  * Prints "Listening on http://ADDR:PORT" (https:// with TLS) on stdout
  * once it listens; logs go to stderr. Exit status: 0 after SIGINT/SIGTERM,
@@ -29,6 +30,7 @@
  * --max-connections, --max-client-connections, --head-timeout,
  * --idle-timeout: see companies-server-limits.c; --max-memory-bytes:
  * companies-server-budget.c. add-token: companies-server-add-token.c.
+ * migrate: companies-server-migrate.c.
  * --trusted-proxy ADDR: connections from this address (a front proxy)
  * count for the client in their X-Forwarded-For (companies-server-limits.c).
  *
@@ -51,6 +53,7 @@
 
 #include "companies-protocol.h"
 #include "companies-server-add-token.h"
+#include "companies-server-migrate.h"
 #include "companies-server-budget.h"
 #include "companies-server-http.h"
 #include "companies-server-limits.h"
@@ -294,6 +297,8 @@ main (int   argc,
 
   if (argc > 1 && strcmp (argv[1], "add-token") == 0)
     return companies_server_add_token_main (argc - 1, argv + 1);
+  if (argc > 1 && strcmp (argv[1], "migrate") == 0)
+    return companies_server_migrate_main (argc - 1, argv + 1);
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("The sync server of Companies."));
