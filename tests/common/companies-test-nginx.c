@@ -114,11 +114,10 @@ fill_template (CompaniesTestNginx *self,
     g_string_append_printf (servers, "    server 127.0.0.1:%u max_fails=1 fail_timeout=2s;\n",
                             ports[i]);
 
-  g_string_replace (config, "@SERVERS@\n", servers->str, 0);
-  g_string_replace (config, "@LISTEN@", listen, 0);
-  g_string_replace (config, "@CERTIFICATE@", self->ca_file, 0);
-  g_string_replace (config, "@KEY@", key, 0);
-  g_assert_null (strchr (config->str, '@'));
+  g_assert_cmpuint (g_string_replace (config, "@SERVERS@\n", servers->str, 0), ==, 1);
+  g_assert_cmpuint (g_string_replace (config, "@LISTEN@", listen, 0), ==, 1);
+  g_assert_cmpuint (g_string_replace (config, "@CERTIFICATE@", self->ca_file, 0), ==, 1);
+  g_assert_cmpuint (g_string_replace (config, "@KEY@", key, 0), ==, 1);
 
   return g_string_free (g_steal_pointer (&config), FALSE);
 }
@@ -161,7 +160,8 @@ run (CompaniesTestNginx  *self,
           self->url = g_strdup_printf ("https://127.0.0.1:%u", port);
           return TRUE;
         }
-      if (g_subprocess_get_if_exited (self->process) || g_subprocess_get_if_signaled (self->process))
+      /* no identifier once it exited */
+      if (g_subprocess_get_identifier (self->process) == NULL)
         break;
       g_usleep (50 * 1000);  /* polling nginx's start */
     }
@@ -254,8 +254,11 @@ companies_test_nginx_free (CompaniesTestNginx *self)
 
   if (self->process != NULL)
     {
+      g_autoptr(GBytes) out = NULL;
+      g_autoptr(GBytes) err = NULL;
+
       g_subprocess_send_signal (self->process, SIGQUIT);
-      if (!companies_test_process_communicate (self->process, NULL, STOP_TIMEOUT_MS, NULL, NULL))
+      if (!companies_test_process_communicate (self->process, NULL, STOP_TIMEOUT_MS, &out, &err))
         g_warning ("nginx did not stop within %u ms: killed", STOP_TIMEOUT_MS);
       g_clear_object (&self->process);
     }
