@@ -193,6 +193,12 @@ companies_test_nginx_start (const guint16  *ports,
       return NULL;
     }
 
+  if (g_getenv ("G_TEST_SRCDIR") == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "G_TEST_SRCDIR is not set: run the tests with meson test");
+      return NULL;
+    }
   template_path = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "data", "nginx",
                                     "companies.conf.in", NULL);
   if (!g_file_get_contents (template_path, &template_text, NULL, error))
