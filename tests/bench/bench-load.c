@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 #include "companies-fields.h"
@@ -33,6 +35,32 @@ typedef struct
   guint        counter;
 } LeanClient;
 
+/* A kept-alive connection carries the head and the body of a request in
+ * separate writes: without TCP_NODELAY the body waits for the ACK of the
+ * head, which the other side delays (some 40 ms). */
+static void
+network_event_cb (SoupMessage        *msg,
+                  GSocketClientEvent  event,
+                  GIOStream          *connection,
+                  gpointer            user_data)
+{
+  GSocket *socket;
+
+  if (event != G_SOCKET_CLIENT_CONNECTED || !G_IS_SOCKET_CONNECTION (connection))
+    return;
+
+  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
+  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+}
+
+static void
+request_queued_cb (SoupSession *session,
+                   SoupMessage *msg,
+                   gpointer     user_data)
+{
+  g_signal_connect (msg, "network-event", G_CALLBACK (network_event_cb), NULL);
+}
+
 static void
 lean_client_init (LeanClient *client,
                   const char *url,
@@ -45,6 +73,7 @@ lean_client_init (LeanClient *client,
       g_autoptr(GError) error = NULL;
 
       client->session = bench_session_new ();
+      g_signal_connect (client->session, "request-queued", G_CALLBACK (request_queued_cb), NULL);
       database = g_tls_file_database_new (g_getenv ("COMPANIES_CA_FILE"), &error);
       g_assert_no_error (error);
       soup_session_set_tls_database (client->session, database);
