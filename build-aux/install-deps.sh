@@ -28,6 +28,16 @@ for package in $packages; do
   fi
 done
 
+# The tests start private PostgreSQL clusters of their own: the package
+# must not make (and start) a system-wide one.
+case " $missing " in
+  *" postgresql "*)
+    $sudo mkdir -p /etc/postgresql-common/createcluster.d
+    echo "create_main_cluster = false" |
+      $sudo tee /etc/postgresql-common/createcluster.d/companies-tests.conf > /dev/null
+    ;;
+esac
+
 if [ -n "$missing" ]; then
   echo "Installing:$missing"
   $sudo apt-get update -q

@@ -10,7 +10,8 @@
  * A cluster is stopped on teardown even when the test fails: a watchdog
  * (its own session, so that a timeout killing the test's process group
  * spares it) waits for the test process to close a pipe, which happens
- * however the process ends, then stops the cluster and removes the folder.
+ * however the process ends, then stops the cluster and removes the folder
+ * (again, until it stays gone).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -227,7 +228,12 @@ start_watchdog (CompaniesTestPostgres  *self,
   g_ptr_array_add (argv, g_strdup ("setsid"));
   g_ptr_array_add (argv, g_strdup ("sh"));
   g_ptr_array_add (argv, g_strdup ("-c"));
-  g_ptr_array_add (argv, g_strdup ("cat > /dev/null; d=$0; \"$@\"; rm -rf -- \"$d\""));
+  /* Again until the folder stays gone: a cp, initdb or pg_ctl of the
+   * test may outlive it for a moment. */
+  g_ptr_array_add (argv, g_strdup ("cat > /dev/null; d=$0; "
+                                   "for i in 1 2 3 4 5 6 7 8 9 10; do "
+                                   "\"$@\"; rm -rf -- \"$d\"; sleep 1; "
+                                   "[ -e \"$d\" ] || break; done"));
   g_ptr_array_add (argv, g_strdup (self->dir));
   for (guint i = 0; i < stop->len; i++)
     g_ptr_array_add (argv, g_strdup (stop->pdata[i]));
@@ -452,6 +458,22 @@ companies_test_postgres_database_for (const char  *database_path,
     g_clear_pointer (&uri, g_free);
 
   return uri;
+}
+
+void
+companies_test_postgres_exec (const char *uri,
+                              const char *sql)
+{
+  PGconn *conn = PQconnectdb (uri);
+  PGresult *result;
+
+  g_assert_cmpint (PQstatus (conn), ==, CONNECTION_OK);
+  PQsetNoticeProcessor (conn, ignore_notice, NULL);
+  result = PQexec (conn, sql);
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    g_error ("%s: %s", sql, PQerrorMessage (conn));
+  PQclear (result);
+  PQfinish (conn);
 }
 
 gint64

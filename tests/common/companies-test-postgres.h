@@ -51,6 +51,10 @@ char                  *companies_test_postgres_uri         (CompaniesTestPostgre
 char                  *companies_test_postgres_database_for (const char            *database_path,
                                                              GError               **error);
 
+/* Runs the command @sql (constant text of a test) on the database at
+ * @uri; asserts success. */
+void                   companies_test_postgres_exec        (const char             *uri,
+                                                            const char             *sql);
 /* The integer the query @sql (constant text of a test) returns on the
  * database at @uri; asserts success. */
 gint64                 companies_test_postgres_query_int   (const char             *uri,

@@ -1,5 +1,6 @@
 /* test-server-merge.c: the server's merge rules (docs/protocol.md section
- * 3) called in-process, on a real SQLite store in a temp dir: per-field
+ * 3) called in-process, on a real SQLite store in a temp dir (or a
+ * PostgreSQL store, in the suite server-pg): per-field
  * last write wins, overwritten notices, deletes win, idempotent adds by
  * uuid, cursors from another database, tombstones and their purge, and
  * what a rolled-back request or savepoint leaves behind.
@@ -11,7 +12,9 @@
  */
 #define G_LOG_DOMAIN "companies-test"
 
+#include "companies-server-store-postgres.h"
 #include "companies-server-store-sqlite.h"
+#include "companies-test-postgres.h"
 #include "companies-server-sync.h"
 #include "server-test-util.h"
 
@@ -34,7 +37,16 @@ fixture_set_up (Fixture       *fixture,
 
   fixture->dir = companies_test_make_tmpdir ();
   path = g_build_filename (fixture->dir, "server.db", NULL);
-  fixture->store = companies_server_store_sqlite_open (path, &error);
+  /* The suite server-pg runs the rules on the PostgreSQL store. */
+  if (companies_test_postgres_wanted ())
+    {
+      g_autofree char *uri = companies_test_postgres_database_for (path, &error);
+
+      g_assert_no_error (error);
+      fixture->store = companies_server_store_postgres_open (uri, &error);
+    }
+  else
+    fixture->store = companies_server_store_sqlite_open (path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (fixture->store);
 }

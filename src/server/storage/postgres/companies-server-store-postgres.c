@@ -27,6 +27,7 @@
 /* A failed reconnect is not tried again sooner: requests queued behind it
  * fail at once instead of each waiting for the connect timeout. */
 #define RECONNECT_INTERVAL_US  G_USEC_PER_SEC
+#define IDLE_IN_TRANSACTION_MS 60000
 
 gboolean
 companies_server_store_postgres_is_uri (const char *database)
@@ -162,6 +163,14 @@ static const CompaniesServerStoreVTable postgres_vtable = {
   .purge_tombstones = companies_server_postgres_purge_tombstones,
 };
 
+/* The server's warnings (a shutdown, say) go to the log, marked. */
+static void
+notice_cb (void       *arg,
+           const char *message)
+{
+  g_printerr ("PostgreSQL: %s", message);
+}
+
 /* Connects, then prepares the database: the writer creates or migrates
  * the schema, a reader only checks it. */
 static CompaniesServerStorePostgres *
@@ -169,12 +178,19 @@ open_connection (const char  *uri,
                  gboolean     read_only,
                  GError     **error)
 {
-  /* The URI may set its own connect_timeout and application_name (they
-   * come first, so that it overrides them); the encoding is always UTF-8. */
+  /* The URI may set its own connect_timeout, application_name and
+   * options (they come first, so that it overrides them); the encoding is
+   * always UTF-8. A server frozen inside a transaction would hold the
+   * writers' lock of every server: PostgreSQL ends such a session after
+   * IDLE_IN_TRANSACTION_MS. */
   static const char * const keywords[] = {
-    "connect_timeout", "application_name", "dbname", "client_encoding", NULL
+    "connect_timeout", "application_name", "options", "dbname", "client_encoding", NULL
   };
-  const char * const values[] = { "5", "companies-server", uri, "UTF8", NULL };
+  const char * const values[] = {
+    "5", "companies-server",
+    "-c idle_in_transaction_session_timeout=" G_STRINGIFY (IDLE_IN_TRANSACTION_MS),
+    uri, "UTF8", NULL
+  };
   g_autoptr(GError) local_error = NULL;
   g_autofree char *description = companies_server_store_postgres_describe (uri);
   CompaniesServerStorePostgres *self;
@@ -192,6 +208,8 @@ open_connection (const char  *uri,
       PQfinish (conn);
       return NULL;
     }
+
+  PQsetNoticeProcessor (conn, notice_cb, NULL);
 
   self = g_new0 (CompaniesServerStorePostgres, 1);
   self->parent.vtable = &postgres_vtable;
