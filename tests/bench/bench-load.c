@@ -1,8 +1,9 @@
 /* bench-load.c: lean protocol clients putting load on the server: bare
  * HTTP (bench-http.c), one loopback connection a request, the library's
  * encoder and strict decoder. Against an https:// URL (nginx in front,
- * bench-postgres.c) each client keeps one TLS connection alive in a
- * SoupSession of its own, as the app does, trusting COMPANIES_CA_FILE.
+ * bench-postgres.c) each client syncs through the client library's own
+ * HTTP code (companies-sync-http.c), keeping one TLS connection alive as
+ * the app does, and trusting COMPANIES_CA_FILE.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,11 +11,10 @@
 
 #include "config.h"
 
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <string.h>
 
 #include "companies-fields.h"
+#include "companies-sync-http.h"
 
 #include "bench-data.h"
 #include "bench-http.h"
@@ -26,7 +26,8 @@ typedef struct
 {
   guint16      port;
   char        *url;
-  SoupSession *session;   /* https:// only */
+  CompaniesSyncConfig *config;   /* https:// only */
+  SoupSession *session;
   char        *client_id;
   char        *cursor;
   char        *uuid;
@@ -35,48 +36,20 @@ typedef struct
   guint        counter;
 } LeanClient;
 
-/* A kept-alive connection carries the head and the body of a request in
- * separate writes: without TCP_NODELAY the body waits for the ACK of the
- * head, which the other side delays (some 40 ms). */
-static void
-network_event_cb (SoupMessage        *msg,
-                  GSocketClientEvent  event,
-                  GIOStream          *connection,
-                  gpointer            user_data)
-{
-  GSocket *socket;
-
-  if (event != G_SOCKET_CLIENT_CONNECTED || !G_IS_SOCKET_CONNECTION (connection))
-    return;
-
-  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
-  g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
-}
-
-static void
-request_queued_cb (SoupSession *session,
-                   SoupMessage *msg,
-                   gpointer     user_data)
-{
-  g_signal_connect (msg, "network-event", G_CALLBACK (network_event_cb), NULL);
-}
-
 static void
 lean_client_init (LeanClient *client,
                   const char *url,
                   const char *cursor)
 {
-  client->url = g_strdup (url);
   if (g_str_has_prefix (url, "https://"))
     {
-      g_autoptr(GTlsDatabase) database = NULL;
       g_autoptr(GError) error = NULL;
 
-      client->session = bench_session_new ();
-      g_signal_connect (client->session, "request-queued", G_CALLBACK (request_queued_cb), NULL);
-      database = g_tls_file_database_new (g_getenv ("COMPANIES_CA_FILE"), &error);
+      client->config = companies_sync_config_new (NULL, url, NULL, NULL);
+      client->session = companies_sync_http_session_new (client->config, &error);
       g_assert_no_error (error);
-      soup_session_set_tls_database (client->session, database);
+      client->url = companies_sync_http_build_url (url, &error);
+      g_assert_no_error (error);
     }
   else
     client->port = bench_http_port (url);
@@ -91,6 +64,7 @@ lean_client_clear (LeanClient *client)
   g_clear_pointer (&client->client_id, g_free);
   g_clear_pointer (&client->url, g_free);
   g_clear_object (&client->session);
+  g_clear_pointer (&client->config, companies_sync_config_free);
   g_clear_pointer (&client->cursor, g_free);
   g_clear_pointer (&client->uuid, g_free);
 }
@@ -107,7 +81,12 @@ lean_post_sync (LeanClient                 *client,
   guint status = 0;
 
   if (client->session != NULL)
-    return bench_post_sync (client->session, client->url, request, NULL, error);
+    {
+      gboolean not_applied = FALSE;
+
+      return companies_sync_http_post (client->session, client->config, client->url, request,
+                                       NULL, &not_applied, NULL, error);
+    }
 
   reply = bench_http_exchange (client->port, "POST", COMPANIES_SYNC_PATH, "application/json",
                                body, &status, error);
@@ -133,7 +112,7 @@ lean_get_health (LeanClient  *client,
   guint status = 0;
 
   if (client->session != NULL)
-    return bench_get_health (client->session, client->url, error);
+    return bench_get_health (client->session, client->config->server_url, error);
 
   reply = bench_http_exchange (client->port, "GET", COMPANIES_HEALTH_PATH, NULL, NULL,
                                &status, error);
