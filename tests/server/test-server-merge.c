@@ -282,6 +282,63 @@ test_add_idempotent (Fixture       *fixture,
   g_assert_true (stored->deleted);
 }
 
+/* One request of many adds, some of them retries (of an alive record and
+ * of a tombstone) among new ones (a store may look the uuids up at once
+ * and insert the new ones without waiting, see
+ * companies-server-store.h): each retry returns the record as it is and
+ * takes no version, each new one is a record of its own. */
+static void
+test_add_many_with_retries (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autofree char *alive_uuid = g_uuid_string_random ();
+  g_autofree char *deleted_uuid = g_uuid_string_random ();
+  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  g_autoptr(GPtrArray) new_uuids = g_ptr_array_new_with_free_func (g_free);
+  gint64 alive_version, deleted_version, before;
+  gint64 alive_id = add_company (fixture, alive_uuid, "Kept", "Braga", &alive_version);
+  gint64 deleted_id = add_company (fixture, deleted_uuid, "Gone", "Faro", &deleted_version);
+
+  companies_sync_response_free (delete_company (fixture, deleted_id, NOW));
+  before = get_state (fixture).last_version;
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("New %u", i);
+      CompaniesChange *change = test_request_add (request, NULL, "name", name, NULL);
+
+      g_ptr_array_add (new_uuids, g_strdup (change->uuid));
+      if (i == 3)
+        test_request_add (request, alive_uuid, "name", "Kept renamed", NULL);
+      if (i == 6)
+        test_request_add (request, deleted_uuid, "name", "Gone again", NULL);
+    }
+  response = apply_sync (fixture, request);
+  g_assert_cmpuint (response->rejected->len, ==, 0);
+
+  g_assert_cmpstr (test_find_company (response->companies, alive_id)->values[COMPANIES_FIELD_NAME],
+                   ==, "Kept");
+  g_assert_cmpint (test_find_company (response->companies, alive_id)->version, ==, alive_version);
+  g_assert_nonnull (test_find_company (response->deleted, deleted_id));
+  for (guint i = 0; i < new_uuids->len; i++)
+    {
+      CompaniesRecord *company = test_find_company_by_uuid (response->companies,
+                                                            new_uuids->pdata[i]);
+      g_autoptr(CompaniesServerRecord) stored = NULL;
+
+      g_assert_nonnull (company);
+      g_assert_cmpint (company->id, !=, alive_id);
+      g_assert_cmpint (company->id, !=, deleted_id);
+      stored = lookup (fixture, company->id);
+      g_assert_nonnull (stored);
+      g_assert_cmpstr (stored->company->uuid, ==, new_uuids->pdata[i]);
+      g_assert_cmpint (stored->company->version, ==, company->version);
+    }
+  /* Ten new versions, none for the retries. */
+  g_assert_cmpint (get_state (fixture).last_version, ==, before + 10);
+}
+
 /* Two clients that saw the same version write different fields: both
  * writes stand, each field at the version that wrote it, and neither is
  * told of an overwrite. */
@@ -629,6 +686,7 @@ main (int   argc,
 
   ADD_TEST ("/server/merge/add-new", test_add_new);
   ADD_TEST ("/server/merge/add-idempotent", test_add_idempotent);
+  ADD_TEST ("/server/merge/add-many-with-retries", test_add_many_with_retries);
   ADD_TEST ("/server/merge/update-per-field", test_update_per_field);
   ADD_TEST ("/server/merge/update-last-write-wins", test_update_last_write_wins);
   ADD_TEST ("/server/merge/update-same-value", test_update_same_value);

@@ -1,6 +1,7 @@
 /* test-server-pg-outage.c: PostgreSQL stops under load (pg_ctl stop -m
  * immediate, a crash) and comes back: meanwhile every sync is answered
- * 503 `unavailable` with Retry-After and /v1/health is 503; nothing
+ * 503 `unavailable` with Retry-After (pushes and pulls) and /v1/health is
+ * 503; nothing
  * crashes; once it is back, the server reconnects by itself, the retried
  * pushes apply, and every acknowledged record is there exactly once
  * (docs/postgresql.md, "Outages").
@@ -217,6 +218,9 @@ test_outage (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *uri = NULL;
   g_autofree char *log = NULL;
+  g_autoptr(CompaniesSyncResponse) pulled = NULL;
+  GError *pull_error = NULL;
+  guint pull_status = 0;
   Load load = { NULL, };
   GThread *pusher;
   GHashTableIter iter;
@@ -245,6 +249,13 @@ test_outage (void)
   wait_for (&load, &load.refused, REFUSED_WANTED);
   wait_for_health (server, 503);
   g_assert_cmpint (companies_test_server_get_pid (server), !=, 0);
+
+  /* A pull (served by the reader's connection) is refused the same way. */
+  pulled = companies_test_pull (companies_test_server_get_url (server), NULL, NULL, 10,
+                                &pull_status, &pull_error);
+  g_assert_null (pulled);
+  g_assert_cmpuint (pull_status, ==, 503);
+  g_clear_error (&pull_error);
 
   /* It comes back: service resumes by itself. */
   g_mutex_lock (&load.lock);

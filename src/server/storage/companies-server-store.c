@@ -103,6 +103,18 @@ companies_server_store_lookup_by_uuid (CompaniesServerStore   *self,
 }
 
 gboolean
+companies_server_store_expect_adds (CompaniesServerStore  *self,
+                                    const char * const    *uuids,
+                                    guint                  n_uuids,
+                                    GError               **error)
+{
+  if (self->vtable->expect_adds == NULL)
+    return TRUE;
+
+  return self->vtable->expect_adds (self, uuids, n_uuids, error);
+}
+
+gboolean
 companies_server_store_insert (CompaniesServerStore  *self,
                                const char            *uuid,
                                const char * const    *values,

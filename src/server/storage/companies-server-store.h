@@ -81,6 +81,15 @@ typedef struct
                                 CompaniesServerRecord     **out_record,
                                 GError                    **error);
 
+  /* Optional (NULL: nothing to do): the uuids the next inserts of this
+   * transaction will be, in order, so that a backend may look them all up
+   * at once rather than wait for each insert's answer. Replaces what the
+   * last call said. */
+  gboolean (*expect_adds)      (CompaniesServerStore       *self,
+                                const char * const         *uuids,
+                                guint                       n_uuids,
+                                GError                    **error);
+
   /* A new alive record; every field (NULL meaning "") gets @version as its
    * field version. Ids are never reused, even after a purge. When a record
    * with @uuid exists already (alive or tombstone), nothing is written,
@@ -162,6 +171,10 @@ gboolean    companies_server_store_lookup_by_id      (CompaniesServerStore      
 gboolean    companies_server_store_lookup_by_uuid    (CompaniesServerStore       *self,
                                                       const char                 *uuid,
                                                       CompaniesServerRecord     **out_record,
+                                                      GError                    **error);
+gboolean    companies_server_store_expect_adds       (CompaniesServerStore       *self,
+                                                      const char * const         *uuids,
+                                                      guint                       n_uuids,
                                                       GError                    **error);
 gboolean    companies_server_store_insert            (CompaniesServerStore       *self,
                                                       const char                 *uuid,

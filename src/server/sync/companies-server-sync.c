@@ -30,14 +30,28 @@
 #define SECONDS_PER_DAY (24 * 60 * 60)
 
 /* Applies the changes of @request through @merge, in the order added,
- * updated, deleted. */
+ * updated, deleted; @store first learns the uuids to add. */
 static gboolean
-merge_changes (CompaniesServerMerge        *merge,
+merge_changes (CompaniesServerStore        *store,
+               CompaniesServerMerge        *merge,
                const CompaniesSyncRequest  *request,
                GError                     **error)
 {
   guint n_total = request->added->len + request->updated->len + request->deleted->len;
   guint n_applied = 0;
+  g_autoptr(GPtrArray) uuids = g_ptr_array_sized_new (request->added->len);
+
+  /* The store may look the uuids to add up at once. */
+  for (guint i = 0; i < request->added->len; i++)
+    {
+      const CompaniesChange *change = g_ptr_array_index (request->added, i);
+
+      if (change->reject_code == NULL)
+        g_ptr_array_add (uuids, change->uuid);
+    }
+  if (!companies_server_store_expect_adds (store, (const char * const *) uuids->pdata,
+                                           uuids->len, error))
+    return FALSE;
 
   for (guint i = 0; i < request->added->len; i++)
     {
@@ -133,7 +147,7 @@ companies_server_sync_apply (CompaniesServerStore         *store,
   response->reset = first_snapshot_page || (cursor != NULL && cursor->in_snapshot);
 
   merge = companies_server_merge_new (store, response, now, foreign);
-  if (!merge_changes (merge, request, error))
+  if (!merge_changes (store, merge, request, error))
     return NULL;
 
   if (!companies_server_store_get_state (store, &after, error))

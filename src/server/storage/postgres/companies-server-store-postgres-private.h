@@ -8,6 +8,7 @@
  *                                                  connection
  *   companies-server-store-postgres-transaction.c  transactions and the server state
  *   companies-server-store-postgres-records.c      reading and writing records
+ *   companies-server-store-postgres-pipeline.c     adds sent without waiting
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -37,6 +38,7 @@ typedef enum
   PG_STMT_PURGE_NEWEST,
   PG_STMT_PURGE_DELETE,
   PG_STMT_RAISE_HORIZON,
+  PG_STMT_FIND_UUIDS,
   PG_N_STMTS
 } PgStmtId;
 
@@ -59,8 +61,13 @@ typedef struct
   PGconn               *conn;
   gboolean              read_only;
   gboolean              prepared[PG_N_STMTS];
+  char                  names[PG_N_STMTS][16];  /* "companies_<id>" */
   gint64                last_connect_attempt;  /* monotonic µs of the last failed one */
   gboolean              broken;                /* a statement failed to reach the database */
+  /* the uuids of the coming adds that the database does not hold, and
+   * the adds sent but not yet answered (…-pipeline.c) */
+  GHashTable           *new_uuids;
+  guint                 pipelined;
 
   /* The server state, read and row-locked at the start of a write
    * transaction (docs/postgresql.md, "Versions commit in order"); versions
@@ -98,6 +105,10 @@ void       companies_server_postgres_params_text   (PgParams                    
                                                     const char                   *text);
 void       companies_server_postgres_params_int    (PgParams                     *params,
                                                     gint64                        value);
+/* The name of statement @id, prepared on this connection the first time. */
+const char *companies_server_postgres_prepare      (CompaniesServerStorePostgres *self,
+                                                    PgStmtId                      id,
+                                                    GError                      **error);
 /* Runs statement @id (prepared on this connection the first time) with
  * @params (NULL: none); NULL with @error unless it succeeded. */
 PGresult  *companies_server_postgres_run           (CompaniesServerStorePostgres *self,
@@ -137,6 +148,23 @@ gboolean companies_server_postgres_next_version (CompaniesServerStore       *sto
 /* Writes the versions and ids handed out so far back to the state's row. */
 gboolean companies_server_postgres_flush_state  (CompaniesServerStorePostgres *self,
                                                  GError                      **error);
+
+/* Adds sent without waiting (companies-server-store-postgres-pipeline.c) */
+
+gboolean companies_server_postgres_expect_adds     (CompaniesServerStore          *store,
+                                                    const char * const            *uuids,
+                                                    guint                          n_uuids,
+                                                    GError                       **error);
+/* TRUE (once) when @uuid is a coming add the database does not hold. */
+gboolean companies_server_postgres_pipeline_takes  (CompaniesServerStorePostgres  *self,
+                                                    const char                    *uuid);
+/* Sends the insert of @params without waiting for its answer. */
+gboolean companies_server_postgres_pipeline_insert (CompaniesServerStorePostgres  *self,
+                                                    const PgParams                *params,
+                                                    GError                       **error);
+/* Reads the answers of the adds sent; FALSE unless each inserted its row. */
+gboolean companies_server_postgres_pipeline_flush  (CompaniesServerStorePostgres  *self,
+                                                    GError                       **error);
 
 /* Records (companies-server-store-postgres-records.c) */
 

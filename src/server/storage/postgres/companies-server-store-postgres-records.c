@@ -121,6 +121,17 @@ companies_server_postgres_insert (CompaniesServerStore  *store,
     companies_server_postgres_params_text (&params, values[i] != NULL ? values[i] : "");
   companies_server_postgres_params_int (&params, id);
 
+  /* A uuid known to be new: sent without waiting for the answer. */
+  if (companies_server_postgres_pipeline_takes (self, uuid))
+    {
+      if (!companies_server_postgres_pipeline_insert (self, &params, error))
+        return FALSE;
+      self->last_id = id;
+      self->state_dirty = TRUE;
+      *out_id = id;
+      return TRUE;
+    }
+
   result = companies_server_postgres_run (self, PG_STMT_INSERT, &params, error);
   if (result == NULL)
     return FALSE;

@@ -77,7 +77,9 @@ static const char * const statement_sql[PG_N_STMTS] = {
   [PG_STMT_RAISE_HORIZON] =
     "UPDATE server_state SET purge_horizon = greatest(purge_horizon, $1::bigint) "
     "WHERE singleton = 1",
+  [PG_STMT_FIND_UUIDS] = "SELECT uuid FROM company WHERE uuid = ANY ($1::text[])",
 };
+
 
 void
 companies_server_postgres_params_text (PgParams   *params,
@@ -118,20 +120,21 @@ check_result (PGconn    *conn,
   return result;
 }
 
-static PGresult *
-run (CompaniesServerStorePostgres  *self,
-     PgStmtId                       id,
-     const PgParams                *params,
-     GError                       **error)
+const char *
+companies_server_postgres_prepare (CompaniesServerStorePostgres  *self,
+                                   PgStmtId                       id,
+                                   GError                       **error)
 {
-  char name[16];
-
-  g_snprintf (name, sizeof name, "companies_%d", (int) id);
+  char *name = self->names[id];
 
   if (!self->prepared[id])
     {
       g_autoptr(PGresult) prepared = NULL;
 
+      g_snprintf (name, sizeof self->names[id], "companies_%d", (int) id);
+      /* Not inside a pipeline: prepared on its own. */
+      if (!companies_server_postgres_pipeline_flush (self, error))
+        return NULL;
       prepared = check_result (self->conn,
                                PQprepare (self->conn, name, statement_sql[id], 0, NULL),
                                error);
@@ -139,6 +142,21 @@ run (CompaniesServerStorePostgres  *self,
         return NULL;
       self->prepared[id] = TRUE;
     }
+
+  return name;
+}
+
+static PGresult *
+run (CompaniesServerStorePostgres  *self,
+     PgStmtId                       id,
+     const PgParams                *params,
+     GError                       **error)
+{
+  const char *name = companies_server_postgres_prepare (self, id, error);
+
+  /* The adds sent before, answered first. */
+  if (name == NULL || !companies_server_postgres_pipeline_flush (self, error))
+    return NULL;
 
   return check_result (self->conn,
                        PQexecPrepared (self->conn, name,

@@ -29,7 +29,11 @@ command (CompaniesServerStorePostgres  *self,
          GError                       **error)
 {
   GError *local_error = NULL;
-  PGresult *result = companies_server_postgres_command (self->conn, sql, &local_error);
+  PGresult *result = NULL;
+
+  /* The adds sent before, answered first. */
+  if (companies_server_postgres_pipeline_flush (self, &local_error))
+    result = companies_server_postgres_command (self->conn, sql, &local_error);
 
   if (result == NULL)
     {
@@ -101,6 +105,7 @@ companies_server_postgres_begin (CompaniesServerStore  *store,
 
   self->state_cached = FALSE;
   self->state_dirty = FALSE;
+  g_clear_pointer (&self->new_uuids, g_hash_table_unref);
 
   /* A connection that broke while idle (the database restarted) is
    * found out by its first command: connect again at once, so that the
@@ -189,6 +194,7 @@ companies_server_postgres_rollback (CompaniesServerStore *store)
 
   self->state_cached = FALSE;
   self->state_dirty = FALSE;
+  g_clear_pointer (&self->new_uuids, g_hash_table_unref);
 
   if (PQstatus (self->conn) == CONNECTION_OK && in_transaction (self))
     exec_command (self, "ROLLBACK", NULL);
@@ -220,6 +226,8 @@ gboolean
 companies_server_postgres_rollback_to (CompaniesServerStore *store)
 {
   CompaniesServerStorePostgres *self = (CompaniesServerStorePostgres *) store;
+
+  g_clear_pointer (&self->new_uuids, g_hash_table_unref);
 
   /* A lost connection takes the whole transaction with it. */
   if (PQstatus (self->conn) != CONNECTION_OK || !in_transaction (self) ||

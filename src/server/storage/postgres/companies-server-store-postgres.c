@@ -114,6 +114,9 @@ companies_server_postgres_ensure_conn (CompaniesServerStorePostgres  *self,
           memset (self->prepared, 0, sizeof self->prepared);
           self->last_connect_attempt = 0;
           self->broken = FALSE;
+          self->pipelined = 0;
+          if (PQpipelineStatus (self->conn) != PQ_PIPELINE_OFF)
+            PQexitPipelineMode (self->conn);
           g_printerr (_("Connected to the database again\n"));
           return TRUE;
         }
@@ -139,6 +142,7 @@ postgres_close (CompaniesServerStore *store)
   CompaniesServerStorePostgres *self = (CompaniesServerStorePostgres *) store;
 
   g_clear_pointer (&self->conn, PQfinish);
+  g_clear_pointer (&self->new_uuids, g_hash_table_unref);
   g_free (store->database_uuid);
   g_free (self);
 }
@@ -159,6 +163,7 @@ static const CompaniesServerStoreVTable postgres_vtable = {
   .insert = companies_server_postgres_insert,
   .update_fields = companies_server_postgres_update_fields,
   .tombstone = companies_server_postgres_tombstone,
+  .expect_adds = companies_server_postgres_expect_adds,
   .list_changes = companies_server_postgres_list_changes,
   .purge_tombstones = companies_server_postgres_purge_tombstones,
 };
