@@ -7,6 +7,7 @@ packages="
   meson ninja-build pkg-config gcc
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libsoup-3.0-dev libjson-glib-dev
   libsqlite3-dev sqlite3 glib-networking openssl
+  nginx-light
   libpq-dev postgresql
   gettext itstool desktop-file-utils appstream python3 curl
   clang libclang-rt-14-dev
@@ -37,9 +38,33 @@ case " $missing " in
     ;;
 esac
 
+# nginx runs only where a test or build-aux/cluster.sh starts it, on
+# loopback: the package must not start (or enable) the system-wide one on
+# port 80. A policy-rc.d (Debian's way to refuse a service start during an
+# install) refuses nginx only, for the time of the install.
+policy=""
+case " $missing " in
+  *" nginx-light "*)
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      policy=/usr/sbin/policy-rc.d
+      printf '#!/bin/sh\ncase "$1" in nginx) exit 101 ;; esac\nexit 0\n' |
+        $sudo tee "$policy" > /dev/null
+      $sudo chmod 755 "$policy"
+      trap '$sudo rm -f "$policy"' EXIT
+    fi
+    ;;
+esac
+
 if [ -n "$missing" ]; then
   echo "Installing:$missing"
   $sudo apt-get update -q
   # shellcheck disable=SC2086
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+fi
+
+if [ -n "$policy" ]; then
+  $sudo rm -f "$policy"
+  if command -v systemctl > /dev/null 2>&1; then
+    $sudo systemctl disable nginx > /dev/null 2>&1 || true
+  fi
 fi

@@ -6,8 +6,10 @@
  *                    [--max-body-bytes N] [--max-memory-bytes N]
  *                    [--max-connections N] [--max-client-connections N]
  *                    [--head-timeout SECONDS] [--idle-timeout SECONDS]
+ *                    [--trusted-proxy ADDR]
  *                    [--version]
  *   companies-server add-token --tokens FILE [--comment TEXT]
+ *   companies-server migrate --from FILE.db --to postgresql://…
  *
  * Prints "Listening on http://ADDR:PORT" (https:// with TLS) on stdout
  * once it listens; logs go to stderr. Exit status: 0 after SIGINT/SIGTERM,
@@ -28,6 +30,9 @@
  * --max-connections, --max-client-connections, --head-timeout,
  * --idle-timeout: see companies-server-limits.c; --max-memory-bytes:
  * companies-server-budget.c. add-token: companies-server-add-token.c.
+ * migrate: companies-server-migrate.c.
+ * --trusted-proxy ADDR: connections from this address (a front proxy)
+ * count for the client in their X-Forwarded-For (companies-server-limits.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -48,6 +53,7 @@
 
 #include "companies-protocol.h"
 #include "companies-server-add-token.h"
+#include "companies-server-migrate.h"
 #include "companies-server-budget.h"
 #include "companies-server-http.h"
 #include "companies-server-limits.h"
@@ -216,6 +222,8 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GInetAddress) trusted_proxy = NULL;
+  g_autofree char *trusted_proxy_text = NULL;
   g_autoptr(CompaniesServerTokens) tokens = NULL;
   g_autoptr(GTlsCertificate) tls_certificate = NULL;
   g_autofree char *tls_certificate_path = NULL;
@@ -273,6 +281,9 @@ main (int   argc,
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
       N_("Close a connection that sends none of its request body, or takes none of "
          "its answer, this long (default 30)"), N_("SECONDS") },
+    { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING, &trusted_proxy_text,
+      N_("Count the connections of this front proxy for the client named last in "
+         "their X-Forwarded-For"), N_("ADDR") },
     { "version", 0, 0, G_OPTION_ARG_NONE, &show_version,
       N_("Show the version and exit"), NULL },
     { NULL }
@@ -286,6 +297,8 @@ main (int   argc,
 
   if (argc > 1 && strcmp (argv[1], "add-token") == 0)
     return companies_server_add_token_main (argc - 1, argv + 1);
+  if (argc > 1 && strcmp (argv[1], "migrate") == 0)
+    return companies_server_migrate_main (argc - 1, argv + 1);
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context, _("The sync server of Companies."));
@@ -337,6 +350,12 @@ main (int   argc,
   address = parse_address (address_text != NULL ? address_text : "127.0.0.1");
   if (address == NULL)
     return bad_options (context, _("The address must be an IP address such as 127.0.0.1 or ::1"));
+  if (trusted_proxy_text != NULL)
+    {
+      trusted_proxy = parse_address (trusted_proxy_text);
+      if (trusted_proxy == NULL)
+        return bad_options (context, _("The trusted proxy must be an IP address such as 127.0.0.1"));
+    }
 
   /* Authentication, or loopback alone. */
   if (tokens_path != NULL)
@@ -409,6 +428,7 @@ main (int   argc,
   http_options.limits.max_client_connections = max_client_connections;
   http_options.limits.head_timeout = head_timeout;
   http_options.limits.idle_timeout = idle_timeout;
+  http_options.limits.trusted_proxy = trusted_proxy;
   http_options.tls_certificate = tls_certificate;
   http_options.probe = probe;
   state.http = companies_server_http_new (worker, g_steal_pointer (&tokens), &http_options);

@@ -90,8 +90,8 @@ bench_child_sync (const char *database_path,
   return 0;
 }
 
-static GSubprocess *
-child_sync_start (const char  *database_path,
+GSubprocess *
+bench_child_sync_start (const char  *database_path,
                   const char  *url,
                   GError     **error)
 {
@@ -99,8 +99,8 @@ child_sync_start (const char  *database_path,
                            "/proc/self/exe", "--child-sync", database_path, "--url", url, NULL);
 }
 
-static gboolean
-child_sync_finish (GSubprocess  *child,
+gboolean
+bench_child_sync_finish (GSubprocess  *child,
                    gint64       *out_elapsed_us,
                    gint64       *out_peak_kb,
                    guint        *out_received,
@@ -366,9 +366,9 @@ run_in_dir (const BenchConfig  *config,
 
   note (config, "initial sync (child process)");
   cpu_server = bench_process_cpu_s (pid);
-  child = child_sync_start (b_path, url, error);
+  child = bench_child_sync_start (b_path, url, error);
   if (child == NULL ||
-      !child_sync_finish (child, &elapsed_us, &peak_kb, &received, &out->initial_cpu_client_s, error) ||
+      !bench_child_sync_finish (child, &elapsed_us, &peak_kb, &received, &out->initial_cpu_client_s, error) ||
       !check (received == config->records, error, "the initial sync received less"))
     return FALSE;
   out->initial_cpu_server_s = bench_process_cpu_s (pid) - cpu_server;
@@ -463,13 +463,13 @@ run_in_dir (const BenchConfig  *config,
 
   note (config, "other clients while a snapshot is served");
   probe = bench_probe_start (url, cursor, 10);
-  child = child_sync_start (c_path, url, error);
+  child = bench_child_sync_start (c_path, url, error);
   if (child == NULL)
     {
       bench_probe_stop (probe, &out->probe);
       return FALSE;
     }
-  if (!child_sync_finish (child, &elapsed_us, &peak_kb, &received, &cpu, error))
+  if (!bench_child_sync_finish (child, &elapsed_us, &peak_kb, &received, &cpu, error))
     {
       bench_probe_stop (probe, &out->probe);
       return FALSE;

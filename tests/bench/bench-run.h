@@ -7,9 +7,10 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "bench-load.h"
+#include "bench-postgres.h"
 
 G_BEGIN_DECLS
 
@@ -63,6 +64,9 @@ typedef struct
   double           load_cpu_server_ms;
   BenchProbeResult probe;
   double           probed_snapshot_s;
+  /* The same on PostgreSQL (bench-postgres.c), unless
+   * COMPANIES_BENCH_POSTGRES=0. */
+  BenchPostgresResult pg;
 } BenchRunResult;
 
 gboolean bench_run_once   (const BenchConfig  *config,
@@ -78,6 +82,19 @@ gboolean bench_run_once   (const BenchConfig  *config,
 int      bench_child_sync (const char         *database_path,
                            const char         *url,
                            int                 count);
+
+/* Runs bench_child_sync () of @database_path with @url in a child
+ * process, and reads what it printed: the initial sync's time, the
+ * child's peak RSS, the records received, its CPU time. */
+GSubprocess *bench_child_sync_start  (const char   *database_path,
+                                      const char   *url,
+                                      GError      **error);
+gboolean     bench_child_sync_finish (GSubprocess  *child,
+                                      gint64       *out_elapsed_us,
+                                      gint64       *out_peak_kb,
+                                      guint        *out_received,
+                                      double       *out_cpu_s,
+                                      GError      **error);
 
 /* Fills a new server database at @server_path with @rows (pushed by a
  * client), for profiling by hand. */

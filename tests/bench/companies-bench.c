@@ -5,7 +5,8 @@
  *
  *   companies-bench [--records N] [--runs R] [--load-seconds S] [--clients C]
  *
- * or COMPANIES_BENCH_RECORDS / _RUNS / _LOAD_SECONDS / _CLIENTS. It needs
+ * or COMPANIES_BENCH_RECORDS / _RUNS / _LOAD_SECONDS / _CLIENTS; the
+ * PostgreSQL rows (bench-postgres.c) unless COMPANIES_BENCH_POSTGRES=0. It needs
  * COMPANIES_SERVER (meson sets it; build-aux/bench.sh runs it). The
  * benchmark prints; it asserts no time.
  *
@@ -118,6 +119,48 @@ verdict (gboolean met)
   return met ? "met" : "**not met**";
 }
 
+/* The PostgreSQL rows (bench-postgres.c), beside the SQLite figures
+ * @initial and @push of the same runs. */
+static void
+print_postgres_rows (const BenchConfig    *config,
+                     const BenchRunResult *results,
+                     guint                 n,
+                     double                initial,
+                     double                push)
+{
+  double pg_initial = MEDIAN (pg.initial_s);
+  double pg_push = MEDIAN (pg.push_s);
+  double one_rate = MEDIAN (pg.load_one.syncs_per_second);
+  double one_p99 = MEDIAN (pg.load_one.p99_ms);
+  double front_rate = MEDIAN (pg.load_nginx.syncs_per_second);
+  double front_p99 = MEDIAN (pg.load_nginx.p99_ms);
+  double rss = MEDIAN (pg.server_rss_mb);
+
+  for (guint i = 0; i < n; i++)
+    if (!results[i].pg.measured)
+      {
+        printf ("| PostgreSQL rows | not measured (COMPANIES_BENCH_POSTGRES=0) | | | | |\n");
+        return;
+      }
+
+  printf ("| PostgreSQL: initial sync of %u into an empty client | %.2f s (%.2f × SQLite) "
+          "| | | ≤ 1.5 × SQLite | %s |\n",
+          config->records, pg_initial, pg_initial / MAX (initial, 1e-9),
+          verdict (pg_initial <= 1.5 * initial));
+  printf ("| PostgreSQL: push of %u locally created records | %.2f s (%.2f × SQLite) "
+          "| | | ≤ 1.5 × SQLite | %s |\n",
+          config->records, pg_push, pg_push / MAX (push, 1e-9), verdict (pg_push <= 1.5 * push));
+  printf ("| PostgreSQL: %u clients, one server, for %.0f s | %.0f syncs/s, p99 %.1f ms "
+          "| | | ≥ 1500 syncs/s, p99 ≤ 20 ms | %s |\n",
+          config->clients, config->load_seconds, one_rate, one_p99,
+          verdict (one_rate >= 1500 && one_p99 <= 20));
+  printf ("| PostgreSQL: %u clients, two servers behind nginx (TLS, kept-alive connections) "
+          "| %.0f syncs/s, p99 %.1f ms | | | ≥ 1500 syncs/s, p99 ≤ 20 ms | %s |\n",
+          config->clients, front_rate, front_p99, verdict (front_rate >= 1500 && front_p99 <= 20));
+  printf ("| PostgreSQL: server peak RSS while serving the initial sync | %.0f MB | | | ≤ 80 MB | %s |\n",
+          rss, verdict (rss <= 80));
+}
+
 static void
 print_table (const BenchConfig    *config,
              const BenchRunResult *results,
@@ -214,6 +257,8 @@ print_table (const BenchConfig    *config,
       printf ("| app: list refresh after a sync that changed 100 of %u | not measured | | | ≤ 30 ms | |\n",
               config->records);
     }
+
+  print_postgres_rows (config, results, n, initial, push);
 
   printf ("\n");
   for (guint i = 0; i < n; i++)
@@ -334,6 +379,13 @@ main (int    argc,
       if (!bench_run_once (&config, rows, run, &results[run], &error))
         {
           g_printerr ("Run %u failed: %s\n", run + 1, error->message);
+          return 1;
+        }
+      if (g_strcmp0 (g_getenv ("COMPANIES_BENCH_POSTGRES"), "0") != 0 &&
+          !bench_postgres_run_once (rows, config.clients, config.load_seconds,
+                                    &results[run].pg, &error))
+        {
+          g_printerr ("Run %u on PostgreSQL failed: %s\n", run + 1, error->message);
           return 1;
         }
     }

@@ -19,6 +19,16 @@ ms_since (gint64 start)
 GSocket *
 raw_connect (guint16 port)
 {
+  GSocket *socket = raw_connect_from (port, NULL);
+
+  g_assert_nonnull (socket);
+  return socket;
+}
+
+GSocket *
+raw_connect_from (guint16     port,
+                  const char *from)
+{
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
   g_autoptr(GError) error = NULL;
@@ -27,8 +37,20 @@ raw_connect (guint16 port)
   socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
   g_assert_no_error (error);
   g_socket_set_timeout (socket, SAFETY_TIMEOUT_SECONDS);
-  g_socket_connect (socket, address, NULL, &error);
-  g_assert_no_error (error);
+  if (from != NULL)
+    {
+      g_autoptr(GInetAddress) local = g_inet_address_new_from_string (from);
+      g_autoptr(GSocketAddress) local_address = g_inet_socket_address_new (local, 0);
+
+      g_socket_bind (socket, local_address, FALSE, &error);
+      g_assert_no_error (error);
+    }
+  if (!g_socket_connect (socket, address, NULL, &error))
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
+      g_object_unref (socket);
+      return NULL;
+    }
 
   return socket;
 }

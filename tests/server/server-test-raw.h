@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 /* A blocking connection to 127.0.0.1:@port (operations time out after
  * 30 s, a safety net only). */
 GSocket  *raw_connect            (guint16      port);
+/* The same from the loopback address @from (127.0.0.2 …; NULL: any);
+ * NULL when the server closed it before the connect returned. */
+GSocket  *raw_connect_from       (guint16      port,
+                                  const char  *from);
 /* Sends all of @data; FALSE when the server closed the connection. */
 gboolean  raw_send               (GSocket     *socket,
                                   const void  *data,

@@ -36,31 +36,10 @@ port (void)
   return companies_test_server_get_port (server->server);
 }
 
-/* A blocking connection to the server from the loopback address @from;
- * NULL when the server closed it before the connect returned. */
 static GSocket *
 connect_from (const char *from)
 {
-  g_autoptr(GInetAddress) local = g_inet_address_new_from_string (from);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) local_address = g_inet_socket_address_new (local, 0);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port ());
-  g_autoptr(GError) error = NULL;
-  GSocket *socket;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
-  g_assert_no_error (error);
-  g_socket_set_timeout (socket, 30);
-  g_socket_bind (socket, local_address, FALSE, &error);
-  g_assert_no_error (error);
-  if (!g_socket_connect (socket, address, NULL, &error))
-    {
-      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED);
-      g_object_unref (socket);
-      return NULL;
-    }
-
-  return socket;
+  return raw_connect_from (port (), from);
 }
 
 /* Whether the server closed @socket already (without waiting). */

@@ -39,6 +39,13 @@
  * connections from taking every slot: others are still served. A client
  * is an IPv4 address, or an IPv6 /64 (what one host usually holds).
  *
+ * Behind a front proxy every connection comes from the proxy. With
+ * --trusted-proxy ADDRESS, a connection from that address counts for no
+ * client until its head is read; then it counts for the address the
+ * proxy added to X-Forwarded-For (its own, without one), and beyond that
+ * client's limit it is closed the same way, which the proxy passes on as
+ * a 502. The header is ignored on connections from anyone else.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "companies-server"
@@ -52,6 +59,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "companies-server-forwarded.h"
 #include "companies-server-limits.h"
 
 #define TICK_MILLISECONDS 250
@@ -74,7 +82,7 @@ struct _CompaniesServerLimits
   gulong                       request_started_id;
   GHashTable                  *connections; /* GSocketAddress * (remote) → Connection * */
   GHashTable                  *clients;     /* client key → number of its connections */
-  CompaniesServerLimitsOptions options;
+  CompaniesServerLimitsOptions options;      /* its trusted_proxy is owned */
   guint                        tick_id;
 };
 
@@ -83,7 +91,8 @@ struct _Connection
   CompaniesServerLimits *limits;          /* borrowed: it frees its connections first */
   GSocket               *socket;
   GSocketAddress        *remote_address;  /* the key */
-  char                  *client;          /* a key of limits->clients */
+  char                  *client;          /* a key of limits->clients; NULL:
+                                           * from the proxy, head not read */
   Stage                  stage;
   gint64                 deadline;        /* monotonic µs, of the head */
   gint64                 last_progress;   /* monotonic µs, of the answer */
@@ -92,16 +101,22 @@ struct _Connection
 };
 
 static void
-connection_free (Connection *connection)
+count_down_client (CompaniesServerLimits *self,
+                   const char            *client)
 {
-  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (connection->limits->clients,
-                                                   connection->client));
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->clients, client));
 
   if (n > 1)
-    g_hash_table_insert (connection->limits->clients, g_strdup (connection->client),
-                         GUINT_TO_POINTER (n - 1));
+    g_hash_table_insert (self->clients, g_strdup (client), GUINT_TO_POINTER (n - 1));
   else
-    g_hash_table_remove (connection->limits->clients, connection->client);
+    g_hash_table_remove (self->clients, client);
+}
+
+static void
+connection_free (Connection *connection)
+{
+  if (connection->client != NULL)
+    count_down_client (connection->limits, connection->client);
 
   g_free (connection->client);
   g_object_unref (connection->socket);
@@ -124,6 +139,7 @@ limits_unref (CompaniesServerLimits *self)
 
   g_hash_table_unref (self->connections);
   g_hash_table_unref (self->clients);
+  g_clear_object (&self->options.trusted_proxy);
   g_free (self);
 }
 
@@ -205,11 +221,10 @@ answer_stalled (CompaniesServerLimits *self,
   return now - connection->last_progress >= self->options.idle_timeout * G_USEC_PER_SEC;
 }
 
-/* The client a connection comes from: its IPv4 address, or its IPv6 /64. */
+/* The client an address belongs to: the IPv4 address, or the IPv6 /64. */
 static char *
-client_key (GSocketAddress *remote_address)
+client_key (GInetAddress *address)
 {
-  GInetAddress *address = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote_address));
   const guint8 *bytes = g_inet_address_to_bytes (address);
 
   if (g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV6 ||
@@ -349,11 +364,74 @@ enter_stage (CompaniesServerLimits *self,
     }
 }
 
+/* Whether @client may open one more connection; the reason when not. */
+static char *
+refuse_client (CompaniesServerLimits *self,
+               const char            *client)
+{
+  guint n_client = GPOINTER_TO_UINT (g_hash_table_lookup (self->clients, client));
+
+  if (n_client < self->options.max_client_connections)
+    return NULL;
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u connection from this client is open already "
+                                       "(--max-client-connections)",
+                                       "%u connections from this client are open already "
+                                       "(--max-client-connections)",
+                                       self->options.max_client_connections),
+                          self->options.max_client_connections);
+}
+
+static void
+count_up_client (CompaniesServerLimits *self,
+                 const char            *client)
+{
+  guint n_client = GPOINTER_TO_UINT (g_hash_table_lookup (self->clients, client));
+
+  g_hash_table_insert (self->clients, g_strdup (client), GUINT_TO_POINTER (n_client + 1));
+}
+
+/* A connection of the trusted proxy whose head just arrived: it counts
+ * for the client the proxy names, or is closed when that one has its
+ * fill. */
+static void
+count_forwarded (CompaniesServerLimits *self,
+                 Connection            *connection,
+                 SoupServerMessage     *msg)
+{
+  g_autoptr(GInetAddress) forwarded = NULL;
+  g_autofree char *client = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *why = NULL;
+
+  forwarded = companies_server_forwarded_client (soup_server_message_get_request_headers (msg));
+  client = client_key (forwarded != NULL ? forwarded : self->options.trusted_proxy);
+  reason = refuse_client (self, client);
+  if (reason != NULL)
+    {
+      /* TRANSLATORS: the first %s is an IP address, the second a reason */
+      why = g_strdup_printf (_("forwarded for %s: %s"), client, reason);
+      connection->dropped = TRUE;
+      drop_socket (connection->socket, why);
+      return;
+    }
+
+  count_up_client (self, client);
+  connection->client = g_steal_pointer (&client);
+}
+
 static void
 got_headers_cb (SoupServerMessage *msg,
                 gpointer           user_data)
 {
-  enter_stage (user_data, msg, STAGE_BODY);
+  CompaniesServerLimits *self = user_data;
+  Connection *connection = lookup_connection (self, msg);
+
+  if (connection != NULL && connection->client == NULL && !connection->dropped)
+    count_forwarded (self, connection, msg);
+
+  enter_stage (self, msg, STAGE_BODY);
 }
 
 static void
@@ -416,28 +494,26 @@ companies_server_limits_admit (CompaniesServerLimits *self,
                                GSocket               *socket,
                                GSocketAddress        *remote_address)
 {
+  GInetAddress *address;
   g_autofree char *client = NULL;
   g_autofree char *reason = NULL;
   Connection *connection;
-  guint n_client;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (G_IS_SOCKET (socket), FALSE);
   g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (remote_address), FALSE);
 
   prune_closed (self);
-  client = client_key (remote_address);
-  n_client = GPOINTER_TO_UINT (g_hash_table_lookup (self->clients, client));
+  address = g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote_address));
+  /* the trusted proxy's connections count once their head is read */
+  if (self->options.trusted_proxy == NULL ||
+      !g_inet_address_equal (address, self->options.trusted_proxy))
+    {
+      client = client_key (address);
+      reason = refuse_client (self, client);
+    }
 
-  if (n_client >= self->options.max_client_connections)
-    reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "%u connection from this client is open already "
-                                           "(--max-client-connections)",
-                                           "%u connections from this client are open already "
-                                           "(--max-client-connections)",
-                                           self->options.max_client_connections),
-                              self->options.max_client_connections);
-  else if (g_hash_table_size (self->connections) >= self->options.max_connections)
+  if (reason == NULL && g_hash_table_size (self->connections) >= self->options.max_connections)
     reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                            "%u connection is open already (--max-connections)",
                                            "%u connections are open already (--max-connections)",
@@ -450,7 +526,8 @@ companies_server_limits_admit (CompaniesServerLimits *self,
       return FALSE;
     }
 
-  g_hash_table_insert (self->clients, g_strdup (client), GUINT_TO_POINTER (n_client + 1));
+  if (client != NULL)
+    count_up_client (self, client);
 
   connection = g_new0 (Connection, 1);
   connection->limits = self;
@@ -484,6 +561,8 @@ companies_server_limits_new (SoupServer                         *server,
   g_ref_count_init (&self->ref_count);
   self->server = server;
   self->options = *options;
+  if (options->trusted_proxy != NULL)
+    self->options.trusted_proxy = g_object_ref (options->trusted_proxy);
   self->connections = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL,
                                              (GDestroyNotify) connection_free);
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);

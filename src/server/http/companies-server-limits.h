@@ -22,6 +22,7 @@ typedef struct
   guint max_client_connections;  /* open at once, from one client */
   guint head_timeout;            /* seconds */
   guint idle_timeout;            /* seconds */
+  GInetAddress *trusted_proxy;   /* borrowed; NULL: none */
 } CompaniesServerLimitsOptions;
 
 /* Watches the connections handed to @server (by
@@ -30,7 +31,10 @@ typedef struct
  * IPv6 /64); a connection whose request head has not arrived head_timeout
  * seconds after it was accepted, or that makes no progress for
  * idle_timeout seconds while its body is read or its answer written, is
- * closed. Every answer closes its connection (no keep-alive). */
+ * closed. Every answer closes its connection (no keep-alive).
+ * A connection from trusted_proxy counts for the client its request names
+ * in X-Forwarded-For (companies-server-forwarded.h), once its head has
+ * arrived. */
 CompaniesServerLimits *companies_server_limits_new               (SoupServer                         *server,
                                                                   const CompaniesServerLimitsOptions *options);
 /* A connection was just accepted from @remote_address (the very object

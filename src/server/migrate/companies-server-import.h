@@ -1,0 +1,53 @@
+/* companies-server-import.h: writes records as they are, ids, versions
+ * and all, into an empty PostgreSQL database of companies-server (what
+ * `companies-server migrate` needs)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The columns of a record, in the order companies_server_import_record ()
+ * takes them: the same names in the SQLite and the PostgreSQL schemas. */
+#define COMPANIES_SERVER_IMPORT_COLUMNS \
+  "id, uuid, version, deleted_at, " \
+  "name, name_v, address, address_v, city, city_v, postal_code, postal_code_v, " \
+  "country, country_v, phone, phone_v, email, email_v, website, website_v, " \
+  "notes, notes_v"
+#define COMPANIES_SERVER_IMPORT_N_COLUMNS 22
+
+/* The server state a database carries (its identity and counters). */
+typedef struct
+{
+  const char *database_uuid;
+  gint64      last_version;
+  gint64      purge_horizon;
+  gint64      last_id;
+  gint64      created_at;
+} CompaniesServerImportState;
+
+typedef struct _CompaniesServerImport CompaniesServerImport;
+
+/* Connects to @uri, whose schema companies_server_store_postgres_open ()
+ * made already, opens a transaction and checks that the database holds no
+ * record and has handed out no version: a target in use is refused. */
+CompaniesServerImport *companies_server_import_begin  (const char                       *uri,
+                                                       GError                          **error);
+/* Adds one record: @values holds COMPANIES_SERVER_IMPORT_N_COLUMNS texts
+ * in the order of COMPANIES_SERVER_IMPORT_COLUMNS (NULL: SQL NULL). */
+gboolean               companies_server_import_record (CompaniesServerImport            *self,
+                                                       const char * const               *values,
+                                                       GError                          **error);
+/* Writes @state, checks that @n_records arrived, and commits. */
+gboolean               companies_server_import_commit (CompaniesServerImport            *self,
+                                                       const CompaniesServerImportState *state,
+                                                       gint64                            n_records,
+                                                       GError                          **error);
+/* Rolls back what was not committed, and disconnects. */
+void                   companies_server_import_free   (CompaniesServerImport            *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesServerImport, companies_server_import_free)
+
+G_END_DECLS

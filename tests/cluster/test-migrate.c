@@ -1,0 +1,301 @@
+/* test-migrate.c: `companies-server migrate` moves a SQLite deployment to
+ * PostgreSQL, and its clients go on with no reset and nothing lost
+ *
+ * Two installations sync with a server on SQLite (adds, updates, deletes,
+ * tombstones purged once so that the purge horizon is set), then make
+ * more changes without syncing. The server stops; migrate copies its file
+ * into an empty PostgreSQL database of the test cluster; every record and
+ * the server state must be there as they were. A server on PostgreSQL
+ * then serves both installations: no reset, their unsynced work arrives,
+ * and each ends equal to the server. A second migrate into the now used
+ * database is refused and changes nothing; one that fails half-way (a
+ * trigger makes it) leaves its target empty.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "companies-test"
+
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "cluster-test-util.h"
+#include "companies-test-process.h"
+#include "e2e-helpers.h"
+
+#define N_FIRST 40
+
+/* One line a record, every column, the same SQL for both databases. */
+#define RECORDS_SQL(aggregate, order) \
+  "SELECT coalesce (" aggregate " (id || '|' || uuid || '|' || version || '|' || " \
+  "coalesce (CAST (deleted_at AS TEXT), '') || '|' || " \
+  "name || '|' || name_v || '|' || address || '|' || address_v || '|' || " \
+  "city || '|' || city_v || '|' || postal_code || '|' || postal_code_v || '|' || " \
+  "country || '|' || country_v || '|' || phone || '|' || phone_v || '|' || " \
+  "email || '|' || email_v || '|' || website || '|' || website_v || '|' || " \
+  "notes || '|' || notes_v" order "), '') FROM company"
+#define STATE_SQL \
+  "SELECT database_uuid || '|' || last_version || '|' || purge_horizon || '|' || " \
+  "last_id || '|' || created_at FROM server_state"
+
+static char *
+sqlite_text (const char *path,
+             const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+static char *
+sqlite_records (const char *path)
+{
+  /* group_concat keeps the order of an ordered subquery */
+  return sqlite_text (path, "SELECT coalesce (group_concat (line, char (10)), '') FROM ("
+                      "SELECT id || '|' || uuid || '|' || version || '|' || "
+                      "coalesce (CAST (deleted_at AS TEXT), '') || '|' || "
+                      "name || '|' || name_v || '|' || address || '|' || address_v || '|' || "
+                      "city || '|' || city_v || '|' || postal_code || '|' || postal_code_v || '|' || "
+                      "country || '|' || country_v || '|' || phone || '|' || phone_v || '|' || "
+                      "email || '|' || email_v || '|' || website || '|' || website_v || '|' || "
+                      "notes || '|' || notes_v AS line FROM company ORDER BY id)");
+}
+
+static char *
+pg_records (const char *uri)
+{
+  return cluster_sql_text (uri, RECORDS_SQL ("string_agg", ", E'\\n' ORDER BY id"));
+}
+
+/* Runs companies-server migrate; returns its exit status, its output in
+ * @out_text (stdout and stderr). */
+static int
+run_migrate (const char  *from,
+             const char  *to,
+             char       **out_text)
+{
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GBytes) out = NULL;
+  g_autoptr(GBytes) err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out_string = NULL;
+  g_autofree char *err_string = NULL;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                              &error, g_getenv ("COMPANIES_SERVER"), "migrate",
+                              "--from", from, "--to", to, NULL);
+  g_assert_no_error (error);
+  g_assert_true (companies_test_process_communicate (process, NULL, 60000, &out, &err));
+  out_string = companies_test_bytes_dup_string (out);
+  err_string = companies_test_bytes_dup_string (err);
+  *out_text = g_strconcat (out_string, err_string, NULL);
+  g_test_message ("migrate: %s", *out_text);
+  return g_subprocess_get_exit_status (process);
+}
+
+static char *
+uuid_of (CompaniesCompany *company)
+{
+  return g_strdup (companies_company_get_uuid (company));
+}
+
+/* The syncs on SQLite, and the unsynced work left in both stores:
+ * returns the uuids that must be found (or not) after the move. */
+static void
+work_on_sqlite (E2eWorld *world,
+                char    **out_added_a,
+                char    **out_added_b,
+                char    **out_updated,
+                char    **out_deleted)
+{
+  g_autoptr(E2eClient) a = e2e_client_new (world, "a", e2e_world_url (world), NULL);
+  g_autoptr(E2eClient) b = NULL;
+  g_autoptr(CompaniesCompany) added_a = NULL;
+  g_autoptr(CompaniesCompany) added_b = NULL;
+  g_autoptr(CompaniesCompany) changed = NULL;
+  const char *args[] = { "--tombstone-days", "0", NULL };
+  char *uuids[N_FIRST];
+
+  for (guint i = 0; i < N_FIRST; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Company %02u", i);
+      g_autoptr(CompaniesCompany) company = e2e_add (a->store, name, "Porto", "+351 200 000 000");
+
+      uuids[i] = uuid_of (company);
+    }
+  e2e_sync_once (a);
+  for (guint i = 0; i < 4; i++)
+    e2e_delete (a->store, uuids[i]);
+  for (guint i = 4; i < 8; i++)
+    {
+      g_clear_object (&changed);
+      changed = e2e_set (a->store, uuids[i], COMPANIES_FIELD_CITY, "Braga");
+    }
+  e2e_sync_once (a);
+
+  b = e2e_client_new (world, "b", e2e_world_url (world), NULL);
+  e2e_sync_once (b);
+
+  /* a start with --tombstone-days 0 purges the four tombstones */
+  companies_test_server_free (world->server);
+  world->server = cluster_server_start (world->server_db, args);
+  g_clear_object (&a->client);
+  a->client = companies_sync_client_new (a->path, e2e_world_url (world), NULL);
+  g_clear_object (&b->client);
+  b->client = companies_sync_client_new (b->path, e2e_world_url (world), NULL);
+
+  for (guint i = 8; i < 10; i++)
+    e2e_delete (a->store, uuids[i]);
+  e2e_sync_once (a);
+  e2e_sync_once (b);
+
+  /* unsynced work on both sides */
+  added_a = e2e_add (a->store, "Unsynced A", "Faro", NULL);
+  g_clear_object (&changed);
+  changed = e2e_set (a->store, uuids[10], COMPANIES_FIELD_PHONE, "+351 299 999 999");
+  e2e_delete (a->store, uuids[11]);
+  added_b = e2e_add (b->store, "Unsynced B", "Lisboa", NULL);
+  g_clear_object (&changed);
+  changed = e2e_set (b->store, uuids[12], COMPANIES_FIELD_NOTES, "Changed on b");
+
+  *out_added_a = uuid_of (added_a);
+  *out_added_b = uuid_of (added_b);
+  *out_updated = g_strdup (uuids[10]);
+  *out_deleted = g_strdup (uuids[11]);
+  for (guint i = 0; i < N_FIRST; i++)
+    g_free (uuids[i]);
+}
+
+static CompaniesRecord *
+find_uuid (GHashTable *records,
+           const char *uuid)
+{
+  return g_hash_table_lookup (records, uuid);
+}
+
+static void
+sync_without_reset (E2eClient *client)
+{
+  g_autoptr(CompaniesSyncResult) result = e2e_sync_ok (client);
+
+  g_assert_false (result->reset);
+}
+
+static void
+test_migrate (void)
+{
+  E2eWorld world = { NULL, };
+  CompaniesTestPostgres *cluster = companies_test_postgres_get ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *added_a = NULL, *added_b = NULL, *updated = NULL, *deleted = NULL;
+  g_autofree char *uri = NULL, *half_uri = NULL, *text = NULL;
+  g_autofree char *sqlite_rows = NULL, *sqlite_state = NULL, *horizon = NULL;
+  g_autofree char *moved_rows = NULL, *moved_state = NULL, *used_rows = NULL;
+  g_autofree char *half_count = NULL, *half_state = NULL, *tombstones = NULL;
+  g_autoptr(E2eClient) a = NULL;
+  g_autoptr(E2eClient) b = NULL;
+  g_autoptr(GHashTable) server = NULL;
+  CompaniesRecord *record;
+
+  e2e_world_setup (&world, NULL);
+  work_on_sqlite (&world, &added_a, &added_b, &updated, &deleted);
+  g_clear_pointer (&world.server, companies_test_server_free);
+
+  /* the file holds tombstones, and a purge horizon */
+  horizon = sqlite_text (world.server_db, "SELECT purge_horizon FROM server_state");
+  g_assert_cmpint (g_ascii_strtoll (horizon, NULL, 10), >, 0);
+  sqlite_rows = sqlite_records (world.server_db);
+  sqlite_state = sqlite_text (world.server_db, STATE_SQL);
+  tombstones = sqlite_text (world.server_db, "SELECT count(*) FROM company WHERE deleted_at IS NOT NULL");
+  g_assert_cmpstr (tombstones, ==, "2");  /* those deleted after the purge */
+
+  uri = companies_test_postgres_create (cluster, "migrated", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_migrate (world.server_db, uri, &text), ==, 0);
+  g_assert_nonnull (strstr (text, "Moved 36 records (2 of them deleted)"));
+
+  /* every record and the state as they were */
+  moved_rows = pg_records (uri);
+  moved_state = cluster_sql_text (uri, STATE_SQL);
+  g_assert_cmpstr (moved_rows, ==, sqlite_rows);
+  g_assert_cmpstr (moved_state, ==, sqlite_state);
+
+  /* the installations go on against a server on PostgreSQL */
+  world.server = cluster_server_start (uri, NULL);
+  a = e2e_client_new (&world, "a", e2e_world_url (&world), NULL);
+  b = e2e_client_new (&world, "b", e2e_world_url (&world), NULL);
+  sync_without_reset (a);
+  sync_without_reset (b);
+  sync_without_reset (a);
+
+  server = e2e_server_records (e2e_world_url (&world), NULL);
+  g_assert_cmpuint (g_hash_table_size (server), ==, N_FIRST - 4 - 2 - 1 + 2);
+  g_assert_nonnull (find_uuid (server, added_a));
+  g_assert_nonnull (find_uuid (server, added_b));
+  g_assert_null (find_uuid (server, deleted));
+  record = find_uuid (server, updated);
+  g_assert_nonnull (record);
+  g_assert_cmpstr (record->values[COMPANIES_FIELD_PHONE], ==, "+351 299 999 999");
+  e2e_assert_store_equals (a->store, server);
+  e2e_assert_store_equals (b->store, server);
+  g_clear_pointer (&world.server, companies_test_server_free);
+
+  /* a target in use is refused, and left as it was */
+  used_rows = pg_records (uri);
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpint (run_migrate (world.server_db, uri, &text), ==, 1);
+  g_assert_nonnull (strstr (text, "in use already"));
+  g_clear_pointer (&moved_rows, g_free);
+  moved_rows = pg_records (uri);
+  g_assert_cmpstr (moved_rows, ==, used_rows);
+
+  /* a migration that fails half-way leaves its target empty */
+  half_uri = companies_test_postgres_create (cluster, "half", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&world.server, companies_test_server_free);
+  world.server = cluster_server_start (half_uri, NULL);  /* makes the schema */
+  g_clear_pointer (&world.server, companies_test_server_free);
+  cluster_sql_exec (half_uri,
+                    "CREATE FUNCTION refuse_20 () RETURNS trigger LANGUAGE plpgsql AS $$ "
+                    "BEGIN IF NEW.id = 20 THEN RAISE EXCEPTION 'refused record 20'; END IF; "
+                    "RETURN NEW; END $$; "
+                    "CREATE TRIGGER refuse_20 BEFORE INSERT ON company "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_20 ()");
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpint (run_migrate (world.server_db, half_uri, &text), ==, 1);
+  g_assert_nonnull (strstr (text, "refused record 20"));
+  half_count = cluster_sql_text (half_uri, "SELECT count(*) FROM company");
+  g_assert_cmpstr (half_count, ==, "0");
+  half_state = cluster_sql_text (half_uri, STATE_SQL);
+  g_assert_cmpstr (half_state, !=, sqlite_state);
+  g_assert_true (g_str_has_prefix (strchr (half_state, '|'), "|0|0|0|"));
+
+  /* and may be run again once the cause is gone */
+  cluster_sql_exec (half_uri, "DROP TRIGGER refuse_20 ON company");
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpint (run_migrate (world.server_db, half_uri, &text), ==, 0);
+  g_clear_pointer (&moved_rows, g_free);
+  moved_rows = pg_records (half_uri);
+  g_assert_cmpstr (moved_rows, ==, sqlite_rows);
+
+  e2e_world_teardown (&world, NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/cluster/migrate", test_migrate);
+
+  return g_test_run ();
+}
