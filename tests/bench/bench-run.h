@@ -63,6 +63,9 @@ typedef struct
   double           load_cpu_server_ms;
   BenchProbeResult probe;
   double           probed_snapshot_s;
+
+  double           cli_status_ms;      /* companies-cli status, as a process */
+  double           cli_noop_sync_ms;   /* companies-cli sync with nothing to do */
 } BenchRunResult;
 
 gboolean bench_run_once   (const BenchConfig  *config,
