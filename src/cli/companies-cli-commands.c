@@ -530,29 +530,6 @@ format_rejected (GPtrArray *rejected)
   return g_string_free (text, FALSE);
 }
 
-static GPtrArray *
-list_rejected (CompaniesLocalStore  *store,
-               GError              **error)
-{
-  g_autoptr(GPtrArray) companies = NULL;
-  GPtrArray *rejected;
-
-  companies = companies_local_store_list (store, TRUE, error);
-  if (companies == NULL)
-    return NULL;
-
-  rejected = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < companies->len; i++)
-    {
-      CompaniesCompany *company = g_ptr_array_index (companies, i);
-
-      if (companies_company_get_rejection_code (company) != NULL)
-        g_ptr_array_add (rejected, g_object_ref (company));
-    }
-
-  return rejected;
-}
-
 CliExitStatus
 cli_command_sync (CliContext   *cli,
                   char       ***args)
@@ -590,7 +567,7 @@ cli_command_sync (CliContext   *cli,
    * their reasons so that someone can fix them. */
   store = companies_local_store_open (cli->database_path, &error);
   if (store != NULL)
-    rejected = list_rejected (store, &error);
+    rejected = companies_local_store_list_rejected (store, &error);
   if (rejected == NULL)
     {
       cli_error (_("Could not list the rejected records: %s"), error->message);
@@ -645,7 +622,7 @@ cli_command_status (CliContext   *cli,
 
   if (!companies_local_store_get_status (store, &store_status, &error) ||
       (overwritten = companies_local_store_list_overwritten (store, &error)) == NULL ||
-      (rejected = list_rejected (store, &error)) == NULL)
+      (rejected = companies_local_store_list_rejected (store, &error)) == NULL)
     {
       cli_error ("%s", error->message);
       return CLI_EXIT_FAILED;

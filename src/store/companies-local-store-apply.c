@@ -566,6 +566,9 @@ apply_in_transaction (CompaniesLocalStore         *self,
           if (!companies_local_store_set_state_int (self, STATE_SNAPSHOT_GENERATION,
                                                     snapshot_active, error))
             return FALSE;
+          /* Into an empty store: its indexes are built at the end. */
+          if (!companies_local_store_defer_indexes (self, error))
+            return FALSE;
         }
     }
   else if (snapshot_active)
@@ -617,6 +620,9 @@ apply_in_transaction (CompaniesLocalStore         *self,
       stats->removed = (guint) sqlite3_changes (companies_local_store_get_db (self));
       snapshot_active = 0;
     }
+
+  if (!snapshot_active && !companies_local_store_build_deferred_indexes (self, error))
+    return FALSE;
 
   if (!companies_local_store_set_state_int (self, COMPANIES_STATE_SNAPSHOT_ACTIVE, snapshot_active, error) ||
       !companies_local_store_set_state_text (self, COMPANIES_STATE_CURSOR, response->cursor, error))

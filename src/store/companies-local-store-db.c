@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "companies-local-store-private.h"
+#include "companies-store-fingerprint.h"
 
 void
 companies_stmt_release (CompaniesStmt *stmt)
@@ -46,6 +47,11 @@ companies_local_store_set_error (CompaniesLocalStore *self,
 
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
+      /* Damage SQLite met on its own, below what the file system shows:
+       * every later checked open checks in full, and refuses. */
+      if (!self->creating)
+        companies_store_fingerprint_forget (self->path);
+      self->trusted = FALSE;
       g_set_error (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_CORRUPT,
                    _("The file “%s” is not a Companies database, or it is damaged"),
                    self->path);
@@ -133,7 +139,17 @@ companies_local_store_begin (CompaniesLocalStore *self,
   static const char begin_immediate_sql[] = "BEGIN IMMEDIATE";
   static const char begin_deferred_sql[] = "BEGIN";
 
-  return exec_cached (self, write ? begin_immediate_sql : begin_deferred_sql, error);
+  if (!exec_cached (self, write ? begin_immediate_sql : begin_deferred_sql, error))
+    return FALSE;
+
+  /* Under the write lock: were the files as recorded before we write?
+   * Only then is the state after our commit recorded
+   * (docs/store-checks.md), so that damage done meanwhile is never
+   * taken for sound. */
+  if (write)
+    self->trusted = companies_local_store_files_match_record (self);
+
+  return TRUE;
 }
 
 gboolean
@@ -149,6 +165,8 @@ companies_local_store_commit (CompaniesLocalStore *self,
     }
 
   self->own_commits++;
+  if (self->trusted)
+    companies_local_store_record_files (self);
   return TRUE;
 }
 

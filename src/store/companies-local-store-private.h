@@ -47,6 +47,9 @@ struct _CompaniesLocalStore
   sqlite3    *db;
   GHashTable *statements;   /* static SQL string -> sqlite3_stmt */
   gint64      own_commits;  /* commits made through this connection */
+  gboolean    trusted;      /* the files matched the record of the last
+                             * sound state when last looked at (at a
+                             * checked open, at the last write's BEGIN) */
 };
 
 /* A cached statement is reset (and its bindings cleared) when the
@@ -71,6 +74,8 @@ gboolean          companies_local_store_create_file    (const char          *pat
  * COMPANIES_STORE_ERROR_CORRUPT. */
 gboolean          companies_local_store_check_integrity    (CompaniesLocalStore *self,
                                                          GError             **error);
+gboolean          companies_local_store_files_match_record (CompaniesLocalStore *self);
+void              companies_local_store_record_files   (CompaniesLocalStore *self);
 
 sqlite3          *companies_local_store_get_db         (CompaniesLocalStore *self);
 /* Prepared once per connection (SQLITE_PREPARE_PERSISTENT), keyed by the
@@ -135,6 +140,15 @@ gboolean          companies_local_store_parse_ref      (const char          *ref
                                                         GError             **error);
 
 /* Takes the next value of the change counter (inside a transaction). */
+/* At the first page of a snapshot into an empty store: drops the indexes
+ * that its end builds again (companies-local-store-indexes.c). */
+gboolean           companies_local_store_defer_indexes  (CompaniesLocalStore *self,
+                                                         GError             **error);
+/* Builds the indexes dropped by the above, if any; at every apply with
+ * no snapshot going on. */
+gboolean           companies_local_store_build_deferred_indexes (CompaniesLocalStore *self,
+                                                                 GError             **error);
+
 gboolean           companies_local_store_next_local_seq (CompaniesLocalStore *self,
                                                          gint64              *out_seq,
                                                          GError             **error);

@@ -32,6 +32,10 @@ static const char list_updated_sql[] =
   SELECT_COMPANY "WHERE is_modified = 1 AND is_from_server = 1 AND is_active = 1" BY_NAME;
 static const char list_deleted_sql[] =
   SELECT_COMPANY "WHERE is_active = 0 AND is_from_server = 1" BY_NAME;
+/* The few refused rows, then sorted: the planner would walk the name
+ * index over the whole table to spare the sort. */
+static const char list_rejected_sql[] =
+  SELECT_COMPANY "INDEXED BY companies_rejected_idx WHERE rejection_code IS NOT NULL" BY_NAME;
 /* Deletions pending: the pattern's filter, plus the additions already sent
  * and then deleted, whose delete waits for their id (see
  * companies_local_store_delete_for_sync ()): every inactive row. */
@@ -189,6 +193,13 @@ companies_local_store_list_deleted (CompaniesLocalStore  *self,
                                     GError              **error)
 {
   return list_with (self, list_deleted_sql, error);
+}
+
+GPtrArray *
+companies_local_store_list_rejected (CompaniesLocalStore  *self,
+                                     GError              **error)
+{
+  return list_with (self, list_rejected_sql, error);
 }
 
 CompaniesCompany *

@@ -27,8 +27,14 @@ companies_local_store_dispose (GObject *object)
   g_clear_pointer (&self->statements, g_hash_table_unref);
   if (self->db != NULL)
     {
+      /* The last connection to close checkpoints the WAL into the
+       * database: our own write, recorded when the files were sound. */
+      gboolean trusted = companies_local_store_files_match_record (self);
+
       sqlite3_close_v2 (self->db);
       self->db = NULL;
+      if (trusted)
+        companies_local_store_record_files (self);
     }
 
   G_OBJECT_CLASS (companies_local_store_parent_class)->dispose (object);

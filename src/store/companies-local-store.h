@@ -152,6 +152,9 @@ GPtrArray           *companies_local_store_list_updated      (CompaniesLocalStor
                                                               GError              **error);
 GPtrArray           *companies_local_store_list_deleted      (CompaniesLocalStore  *self,
                                                               GError              **error);
+/* The records the server refused (deleted ones too), sorted by name. */
+GPtrArray           *companies_local_store_list_rejected     (CompaniesLocalStore  *self,
+                                                              GError              **error);
 
 gboolean             companies_local_store_get_status        (CompaniesLocalStore  *self,
                                                               CompaniesStoreStatus *out_status,

@@ -17,6 +17,7 @@
 
 #include "bench-data.h"
 #include "bench-limit.h"
+#include "bench-cli.h"
 #include "bench-run.h"
 #include "bench-util.h"
 
@@ -415,6 +416,16 @@ run_in_dir (const BenchConfig  *config,
   g_array_set_size (samples, 0);
   g_array_set_size (cpu_samples, 0);
   g_array_set_size (cpu_server_samples, 0);
+
+  note (config, "companies-cli status and a no-op sync, as processes");
+  {
+    const char *status_args[] = { "--database", b_path, "status", NULL };
+    const char *sync_args[] = { "--database", b_path, "sync", "--server", url, NULL };
+
+    if (!bench_cli_median_ms (status_args, config->noop_samples, &out->cli_status_ms, error) ||
+        !bench_cli_median_ms (sync_args, config->noop_samples, &out->cli_noop_sync_ms, error))
+      return FALSE;
+  }
 
   note (config, "incremental syncs");
   store = companies_local_store_open (b_path, error);

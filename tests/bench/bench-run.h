@@ -67,6 +67,8 @@ typedef struct
   /* The same on PostgreSQL (bench-postgres.c), unless
    * COMPANIES_BENCH_POSTGRES=0. */
   BenchPostgresResult pg;
+  double           cli_status_ms;      /* companies-cli status, as a process */
+  double           cli_noop_sync_ms;   /* companies-cli sync with nothing to do */
 } BenchRunResult;
 
 gboolean bench_run_once   (const BenchConfig  *config,

@@ -181,6 +181,73 @@ test_stale_id_evicted (StoreFixture  *fixture,
   g_assert_cmpstr (companies_company_get_field (kept, COMPANIES_FIELD_CITY), ==, "Porto");
 }
 
+/* The SQL of the name index in the file, or NULL when it is missing. */
+static char *
+name_index_sql (const char *path)
+{
+  sqlite3 *db = test_raw_open (path);
+  g_autofree char *sql = NULL;
+  gint64 n = test_raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE name = 'companies_name_idx'");
+
+  if (n == 1)
+    sql = test_raw_text (db, "SELECT sql FROM sqlite_schema WHERE name = 'companies_name_idx'");
+  sqlite3_close (db);
+  return g_steal_pointer (&sql);
+}
+
+/* A snapshot into an empty store builds its name index at its end, the
+ * same as the schema's; one into a store holding records keeps it. Both
+ * ways the file is sound and the records sorted by name. */
+static void
+test_snapshot_defers_index (StoreFixture  *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *schema_sql = name_index_sql (fixture->path);
+  g_autoptr(CompaniesSyncResponse) page1 = test_response ("db.2.s", TRUE, TRUE);
+  g_autoptr(CompaniesSyncResponse) page2 = test_response ("db.4", FALSE, TRUE);
+  g_autoptr(CompaniesSyncResponse) again = test_response ("db.4.s", FALSE, TRUE);
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *during = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *after_again = NULL;
+  const char *names[] = { "delta", "Bravo", "alpha", "Charlie" };
+
+  g_assert_nonnull (schema_sql);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+
+      test_add_company (i < 2 ? page1 : page2, i + 1, uuid, i + 1, names[i]);
+    }
+
+  test_apply (fixture->store, NULL, page1);
+  during = name_index_sql (fixture->path);
+  g_assert_null (during);
+  list = companies_local_store_list (fixture->store, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  test_apply (fixture->store, NULL, page2);
+  after = name_index_sql (fixture->path);
+  g_assert_cmpstr (after, ==, schema_sql);
+  g_assert_true (companies_local_store_check_integrity (fixture->store, &error));
+  g_assert_no_error (error);
+
+  list = companies_local_store_list (fixture->store, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 4);
+  g_assert_cmpstr (companies_company_get_name (g_ptr_array_index (list, 0)), ==, "alpha");
+  g_assert_cmpstr (companies_company_get_name (g_ptr_array_index (list, 3)), ==, "delta");
+
+  /* Into a store that holds records: the index stays all along. */
+  test_add_company (again, 1, companies_company_get_uuid (g_ptr_array_index (list, 0)), 9, "alpha");
+  test_apply (fixture->store, NULL, again);
+  after_again = name_index_sql (fixture->path);
+  g_assert_cmpstr (after_again, ==, schema_sql);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -193,6 +260,7 @@ main (int   argc,
   store_test_add ("/store/apply/snapshot-never-empties", test_snapshot_never_empties);
   store_test_add ("/store/apply/snapshot-abandoned", test_snapshot_abandoned);
   store_test_add ("/store/apply/stale-id-evicted", test_stale_id_evicted);
+  store_test_add ("/store/apply/snapshot-defers-index", test_snapshot_defers_index);
 
   return g_test_run ();
 }
