@@ -58,6 +58,48 @@ count_records (GFile *file)
   return n;
 }
 
+/* A file dropped on the window, through its drop target's own signal:
+ * returns the dialog it opened. */
+static CompaniesCsvDialog *
+drop_file (CompaniesUiFixture *fixture,
+           GFile              *file)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+  GListModel *toplevels = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  GtkDropTarget *target = NULL;
+  gboolean accepted = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+  g_assert_true (g_type_is_a (G_TYPE_FILE, gtk_drop_target_get_gtypes (target, NULL)[0]));
+
+  g_value_init (&value, G_TYPE_FILE);
+  g_value_set_object (&value, file);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_assert_true (accepted);
+
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (COMPANIES_IS_CSV_DIALOG (window))
+        {
+          companies_ui_wait_for_draw (GTK_WIDGET (window));
+          return COMPANIES_CSV_DIALOG (window);
+        }
+    }
+
+  g_assert_not_reached ();
+}
+
 static CompaniesCsvDialog *
 open_import (CompaniesUiFixture *fixture,
              GFile              *file)
@@ -85,7 +127,8 @@ import_with_errors (CompaniesUiFixture *fixture)
                     "Short;Faro\r\n"
                     "Zeta Corp;Braga;Portugal;z@zeta.example;\r\n");
 
-  dialog = open_import (fixture, file);
+  /* Dropped on the window, as from a file manager. */
+  dialog = drop_file (fixture, file);
   g_assert_cmpstr (companies_csv_dialog_get_page (dialog), ==, "preview");
   summary = companies_csv_dialog_get_summary (dialog);
   g_assert_nonnull (strstr (summary, "Line 4: E-mail"));
