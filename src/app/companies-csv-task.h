@@ -15,8 +15,7 @@ G_BEGIN_DECLS
 /* The refused lines kept for showing; the count goes on past it. */
 #define COMPANIES_CSV_TASK_MAX_REFUSED 500
 
-/* On the main thread, after each committed batch (import) or every
- * 10000 companies (export: only imported counts). */
+/* On the main thread, after each committed batch of an import. */
 typedef void (*CompaniesCsvTaskProgressFunc) (GObject                          *source,
                                               const CompaniesCsvImportProgress *progress,
                                               guint64                           total_bytes);

@@ -12,8 +12,13 @@
 G_BEGIN_DECLS
 
 /* Good records are written in batches of this many, each batch one
- * transaction of companies_local_store_import_for_sync (). */
-#define COMPANIES_CSV_IMPORT_BATCH 10000
+ * transaction of companies_local_store_import_for_sync (). Each commit
+ * writes every index page its rows touched, and random keys (uuids,
+ * names) touch nearly all of them: at 1M companies fewer, larger batches
+ * wrote a third as much (300k: 5.9 s of CPU against 8.5 s with 10000),
+ * while a batch still commits within the store's 5 s busy timeout that
+ * other writers wait for. */
+#define COMPANIES_CSV_IMPORT_BATCH 50000
 
 typedef struct
 {

@@ -15,8 +15,8 @@
 #include "companies-csv-import.h"
 #include "companies-csv-reader.h"
 
-/* Over two batches, and many times the reader's buffer. */
-#define N_COMPANIES (2 * COMPANIES_CSV_IMPORT_BATCH + 345)
+/* Over a batch, and many times the reader's buffer. */
+#define N_COMPANIES (COMPANIES_CSV_IMPORT_BATCH + 345)
 
 typedef struct
 {
@@ -209,7 +209,7 @@ test_round_trip (Fixture       *f,
   g_assert_cmpuint (done.imported, ==, N_COMPANIES);
   g_assert_cmpuint (done.refused, ==, 0);
   g_assert_cmpuint (seen.lines->len, ==, 0);
-  g_assert_cmpuint (seen.batches, ==, 3);
+  g_assert_cmpuint (seen.batches, ==, 2);
   seen_clear (&seen);
 
   /* Every field equal, in the same order. */
@@ -311,12 +311,14 @@ test_cancel_keeps_committed (Fixture       *f,
   g_autofree char *path = path_in (f, "big.csv");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GString) text = g_string_new ("name\n");
   g_autoptr(GError) error = NULL;
   CompaniesCsvImportProgress done = { 0 };
   Seen seen;
 
-  fill_source (f, N_COMPANIES);
-  export_to (f->source, path);
+  for (guint i = 0; i < 2 * COMPANIES_CSV_IMPORT_BATCH + 1; i++)
+    g_string_append_printf (text, "Bulk %u\n", i);
+  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
 
   seen_init (&seen);
   seen.cancel_after_first = cancellable;

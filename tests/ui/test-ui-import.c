@@ -167,7 +167,7 @@ cancel_and_export (CompaniesUiFixture *fixture)
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFile) out = NULL;
   CompaniesCsvDialog *dialog;
-  guint n = 10 * COMPANIES_CSV_IMPORT_BATCH;
+  guint n = 6 * COMPANIES_CSV_IMPORT_BATCH;
   guint before = count_stored (fixture);
   guint stored;
 
