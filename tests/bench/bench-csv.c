@@ -78,6 +78,72 @@ run_cli (const char * const  *args,
   return TRUE;
 }
 
+typedef struct
+{
+  gint64 start_us;
+  double start_cpu_s;
+  double seconds;
+  double cpu_s;
+  guint64 count;      /* companies exported or imported */
+} Timing;
+
+static void
+timing_start (Timing *timing)
+{
+  timing->start_us = bench_now_us ();
+  timing->start_cpu_s = bench_thread_cpu_s ();
+}
+
+static void
+timing_stop (Timing *timing)
+{
+  timing->seconds = (bench_now_us () - timing->start_us) / 1e6;
+  timing->cpu_s = bench_thread_cpu_s () - timing->start_cpu_s;
+}
+
+static gboolean
+time_export (const char  *source,
+             GFile       *file,
+             Timing      *timing,
+             GError     **error)
+{
+  g_autoptr(CompaniesLocalStore) store = companies_local_store_open (source, error);
+  g_autoptr(GFileOutputStream) out = NULL;
+
+  out = store != NULL ? g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error) : NULL;
+  if (out == NULL)
+    return FALSE;
+
+  timing_start (timing);
+  if (!companies_csv_export (store, G_OUTPUT_STREAM (out), NULL, &timing->count, error) ||
+      !g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error))
+    return FALSE;
+  timing_stop (timing);
+  return TRUE;
+}
+
+static gboolean
+time_import (GFile       *file,
+             const char  *target,
+             Timing      *timing,
+             GError     **error)
+{
+  g_autoptr(CompaniesLocalStore) empty = companies_local_store_open (target, error);
+  g_autoptr(GFileInputStream) in = NULL;
+  CompaniesCsvImportProgress done = { 0 };
+
+  in = empty != NULL ? g_file_read (file, NULL, error) : NULL;
+  if (in == NULL)
+    return FALSE;
+
+  timing_start (timing);
+  if (!companies_csv_import (empty, G_INPUT_STREAM (in), NULL, NULL, NULL, NULL, &done, error))
+    return FALSE;
+  timing_stop (timing);
+  timing->count = done.imported;
+  return TRUE;
+}
+
 /* The same work in this process on an open store: what the CSV code
  * costs without the process around it, and opening the file with its
  * integrity check (every companies-cli command does) on its own. */
@@ -87,55 +153,28 @@ run_in_process (const char  *source,
                 const char  *target,
                 GError     **error)
 {
-  g_autoptr(CompaniesLocalStore) checked = NULL;
-  g_autoptr(CompaniesLocalStore) store = NULL;
-  g_autoptr(CompaniesLocalStore) empty = NULL;
   g_autoptr(GFile) file = g_file_new_for_path (csv);
-  g_autoptr(GFileOutputStream) out = NULL;
-  g_autoptr(GFileInputStream) in = NULL;
-  CompaniesCsvImportProgress done = { 0 };
-  double wall[3], cpu[3];
-  guint64 count = 0;
-  gint64 start;
+  Timing opening = { 0 }, exporting = { 0 }, importing = { 0 };
 
-  start = bench_now_us ();
-  cpu[0] = bench_thread_cpu_s ();
-  checked = companies_local_store_open_checked (source, error);
-  if (checked == NULL)
-    return FALSE;
-  wall[0] = (bench_now_us () - start) / 1e6;
-  cpu[0] = bench_thread_cpu_s () - cpu[0];
-  g_clear_object (&checked);
+  timing_start (&opening);
+  {
+    g_autoptr(CompaniesLocalStore) checked = companies_local_store_open_checked (source, error);
 
-  store = companies_local_store_open (source, error);
-  out = store != NULL ? g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error) : NULL;
-  if (out == NULL)
-    return FALSE;
-  start = bench_now_us ();
-  cpu[1] = bench_thread_cpu_s ();
-  if (!companies_csv_export (store, G_OUTPUT_STREAM (out), NULL, &count, error) ||
-      !g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error))
-    return FALSE;
-  wall[1] = (bench_now_us () - start) / 1e6;
-  cpu[1] = bench_thread_cpu_s () - cpu[1];
+    if (checked == NULL)
+      return FALSE;
+  }
+  timing_stop (&opening);
 
-  empty = companies_local_store_open (target, error);
-  in = empty != NULL ? g_file_read (file, NULL, error) : NULL;
-  if (in == NULL)
+  if (!time_export (source, file, &exporting, error) ||
+      !time_import (file, target, &importing, error))
     return FALSE;
-  start = bench_now_us ();
-  cpu[2] = bench_thread_cpu_s ();
-  if (!companies_csv_import (empty, G_INPUT_STREAM (in), NULL, NULL, NULL, NULL, &done, error))
-    return FALSE;
-  wall[2] = (bench_now_us () - start) / 1e6;
-  cpu[2] = bench_thread_cpu_s () - cpu[2];
 
   printf ("| in this process: opening the source with its integrity check | %.2f s | %.2f s | | |\n",
-          wall[0], cpu[0]);
+          opening.seconds, opening.cpu_s);
   printf ("| in this process: companies_csv_export () of %lu on an open store | %.2f s | %.2f s | | |\n",
-          (gulong) count, wall[1], cpu[1]);
+          (gulong) exporting.count, exporting.seconds, exporting.cpu_s);
   printf ("| in this process: companies_csv_import () of %lu into an empty store | %.2f s | %.2f s | | |\n",
-          (gulong) done.imported, wall[2], cpu[2]);
+          (gulong) importing.count, importing.seconds, importing.cpu_s);
   return TRUE;
 }
 
