@@ -8,22 +8,32 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "companies-csv-import.h"
 #include "companies-csv-reader.h"
 #include "companies-csv-writer.h"
 
-/* A batch holds copies: the reader's values last one record. */
-static void
+/* A batch holds copies: the reader's values last one record. Returns
+ * the bytes copied. */
+static gsize
 add_copy (GPtrArray          *batch,
           const char * const *values)
 {
   char **copy = g_new (char *, COMPANIES_N_FIELDS + 1);
+  gsize bytes = 0;
 
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    copy[i] = g_strdup (values[i]);
+    {
+      gsize length = strlen (values[i]);
+
+      copy[i] = g_memdup2 (values[i], length + 1);
+      bytes += length + 1;
+    }
   copy[COMPANIES_N_FIELDS] = NULL;
 
   g_ptr_array_add (batch, copy);
+  return bytes;
 }
 
 static gboolean
@@ -59,6 +69,7 @@ companies_csv_import (CompaniesLocalStore        *store,
   g_autoptr(CompaniesCsvReader) reader = NULL;
   g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   CompaniesCsvImportProgress state = { 0 };
+  gsize batch_bytes = 0;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (store), FALSE);
@@ -95,10 +106,13 @@ companies_csv_import (CompaniesLocalStore        *store,
           continue;
         }
 
-      add_copy (batch, companies_csv_reader_get_values (reader));
-      if (batch->len == COMPANIES_CSV_IMPORT_BATCH &&
-          !commit_batch (store, batch, &state, progress, user_data, error))
-        goto out;
+      batch_bytes += add_copy (batch, companies_csv_reader_get_values (reader));
+      if (batch->len == COMPANIES_CSV_IMPORT_BATCH || batch_bytes >= COMPANIES_CSV_IMPORT_BATCH_BYTES)
+        {
+          if (!commit_batch (store, batch, &state, progress, user_data, error))
+            goto out;
+          batch_bytes = 0;
+        }
     }
 
   ok = commit_batch (store, batch, &state, progress, user_data, error);

@@ -19,6 +19,9 @@ G_BEGIN_DECLS
  * at 1M), while a batch still commits well within the store's 5 s busy
  * timeout that other writers wait for. */
 #define COMPANIES_CSV_IMPORT_BATCH 50000
+/* A batch also commits once its values take this many bytes, so that
+ * long notes cannot make one batch hold much of a file. */
+#define COMPANIES_CSV_IMPORT_BATCH_BYTES (16 * 1024 * 1024)
 
 typedef struct
 {

@@ -335,6 +335,31 @@ test_cancel_keeps_committed (Fixture       *f,
   g_assert_cmpuint (stored->len, ==, COMPANIES_CSV_IMPORT_BATCH);
 }
 
+/* Long values: a batch commits by size before it reaches its count. */
+static void
+test_batch_bounded_in_bytes (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *path = path_in (f, "long.csv");
+  g_autofree char *notes = g_strnfill (9000, 'n');
+  g_autoptr(GString) text = g_string_new ("name,notes\n");
+  g_autoptr(GError) error = NULL;
+  CompaniesCsvImportProgress done = { 0 };
+  Seen seen;
+
+  for (guint i = 0; i < 2000; i++)
+    g_string_append_printf (text, "Long %u,%s\n", i, notes);
+  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
+
+  seen_init (&seen);
+  g_assert_true (import_file (f->target, path, &seen, NULL, &done, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (done.imported, ==, 2000);
+  /* 2000 × 9 KB is over 16 MiB: two commits, neither near 50000 rows. */
+  g_assert_cmpuint (seen.batches, ==, 2);
+  seen_clear (&seen);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -346,6 +371,8 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/csv/import/bad-header-writes-nothing", Fixture, NULL, fixture_set_up,
               test_bad_header_writes_nothing, fixture_tear_down);
+  g_test_add ("/csv/import/batch-bounded-in-bytes", Fixture, NULL, fixture_set_up,
+              test_batch_bounded_in_bytes, fixture_tear_down);
   g_test_add ("/csv/import/cancel-keeps-committed", Fixture, NULL, fixture_set_up,
               test_cancel_keeps_committed, fixture_tear_down);
 
