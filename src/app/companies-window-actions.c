@@ -223,6 +223,8 @@ update_actions (CompaniesWindow *self)
   set_enabled (self, 4, "win.sync", has_store);
   set_enabled (self, 5, "win.restore-overwritten", has_overwritten);
   set_enabled (self, 6, "win.dismiss-overwritten", has_overwritten);
+  set_enabled (self, 7, "win.import", has_store);
+  set_enabled (self, 8, "win.export", has_store);
 }
 
 void
@@ -253,4 +255,6 @@ _companies_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.restore-overwritten", NULL, restore_overwritten_action);
   gtk_widget_class_install_action (widget_class, "win.dismiss-overwritten", NULL, dismiss_overwritten_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, _companies_window_import_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, _companies_window_export_action);
 }

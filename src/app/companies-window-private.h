@@ -68,6 +68,15 @@ void     _companies_window_select               (CompaniesWindow  *self,
 void     _companies_window_columns_init         (CompaniesWindow  *self);
 void     _companies_window_update_watched       (CompaniesWindow  *self);
 
+/* companies-window-csv.c: the CSV actions and the drop target. */
+void     _companies_window_csv_init             (CompaniesWindow  *self);
+void     _companies_window_import_action        (GtkWidget        *widget,
+                                                 const char       *action_name,
+                                                 GVariant         *parameter);
+void     _companies_window_export_action        (GtkWidget        *widget,
+                                                 const char       *action_name,
+                                                 GVariant         *parameter);
+
 /* companies-window-actions.c */
 void     _companies_window_class_actions_init   (GtkWidgetClass   *widget_class);
 /* Keeps the actions' enabled state in step with the window's. */

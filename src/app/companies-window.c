@@ -407,6 +407,7 @@ companies_window_constructed (GObject *object)
   update_view_state (self);
   companies_status_line_update (self->status_line, NULL);
   _companies_window_actions_init (self);
+  _companies_window_csv_init (self);
 }
 
 static void

@@ -38,4 +38,12 @@ void             companies_window_edit_company       (CompaniesWindow      *self
 /* The editor open now, or NULL. */
 GtkWindow       *companies_window_get_editor         (CompaniesWindow      *self);
 
+/* Opens the import dialog on @file (its preview first), as Import… and a
+ * dropped file do; the export dialog writing to @file, as Export… does.
+ * Return the dialog, or NULL without a store. */
+GtkWindow       *companies_window_import_file        (CompaniesWindow      *self,
+                                                      GFile                *file);
+GtkWindow       *companies_window_export_file        (CompaniesWindow      *self,
+                                                      GFile                *file);
+
 G_END_DECLS

@@ -143,8 +143,8 @@ convert_ref (const char *arg)
   return ref;
 }
 
-static CompaniesLocalStore *
-open_store (CliContext *cli)
+CompaniesLocalStore *
+cli_open_store (CliContext *cli)
 {
   g_autoptr(GError) error = NULL;
   CompaniesLocalStore *store;
@@ -171,7 +171,7 @@ field_args_open_store (FieldArgs     *fa,
   if (*out_status != CLI_EXIT_OK)
     return NULL;
 
-  store = open_store (cli);
+  store = cli_open_store (cli);
   *out_status = store != NULL ? CLI_EXIT_OK : CLI_EXIT_FAILED;
   return store;
 }
@@ -255,49 +255,6 @@ field_command_parse (const FieldCommand  *command,
     }
 
   return field_args_convert (fa);
-}
-
-CliExitStatus
-cli_command_list (CliContext   *cli,
-                  char       ***args)
-{
-  g_autoptr(CompaniesLocalStore) store = NULL;
-  g_autoptr(GPtrArray) companies = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = NULL;
-  gboolean json = FALSE;
-  gboolean all = FALSE;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print a JSON array with every field and the sync state"), NULL },
-    { "all", 'a', 0, G_OPTION_ARG_NONE, &all, N_("Also list companies deleted here and not yet synced"), NULL },
-    { NULL }
-  };
-  CliExitStatus status;
-
-  status = cli_parse_command (cli, "list", "", _("List the companies, sorted by name."),
-                              entries, args, NULL);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, FALSE);
-  if (status != CLI_EXIT_OK)
-    return status;
-
-  store = open_store (cli);
-  if (store == NULL)
-    return CLI_EXIT_FAILED;
-
-  companies = companies_local_store_list (store, all, &error);
-  if (companies == NULL)
-    {
-      cli_error ("%s", error->message);
-      return CLI_EXIT_FAILED;
-    }
-
-  if (json)
-    text = cli_format_companies_json (companies);
-  else
-    text = cli_format_table (companies);
-
-  return cli_write_stdout (text) ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 }
 
 CliExitStatus
@@ -403,7 +360,7 @@ cli_command_delete (CliContext   *cli,
   if (status != CLI_EXIT_OK)
     return status;
 
-  store = open_store (cli);
+  store = cli_open_store (cli);
   if (store == NULL)
     return CLI_EXIT_FAILED;
 
@@ -616,7 +573,7 @@ cli_command_status (CliContext   *cli,
   if (status != CLI_EXIT_OK)
     return status;
 
-  store = open_store (cli);
+  store = cli_open_store (cli);
   if (store == NULL)
     return CLI_EXIT_FAILED;
 

@@ -145,28 +145,60 @@ sync_state_name (CompaniesSyncState state)
     }
 }
 
-enum {
-  COLUMN_ID,
-  COLUMN_NAME,
-  COLUMN_CITY,
-  COLUMN_COUNTRY,
-  COLUMN_PHONE,
-  COLUMN_EMAIL,
-  COLUMN_STATE,
-  N_COLUMNS
-};
-
 /* The most columns a cell may take before it is cut (0 = no limit). */
-static const guint column_max_width[N_COLUMNS] = { 0, 32, 20, 20, 20, 32, 0 };
+static const guint column_max_width[CLI_TABLE_N_COLUMNS] = { 0, 32, 20, 20, 20, 32, 0 };
 
-static void
-append_row (GString           *out,
-            const char *const *cells,
-            const guint       *widths)
+void
+cli_table_header (const char **cells)
+{
+  cells[CLI_TABLE_REF] = _("ID");
+  cells[CLI_TABLE_NAME] = _("NAME");
+  cells[CLI_TABLE_CITY] = _("CITY");
+  cells[CLI_TABLE_COUNTRY] = _("COUNTRY");
+  cells[CLI_TABLE_PHONE] = _("PHONE");
+  cells[CLI_TABLE_EMAIL] = _("E-MAIL");
+  cells[CLI_TABLE_STATE] = _("STATE");
+}
+
+/* The reference is what update and delete take: the server id, or the
+ * uuid while the server has given none. */
+void
+cli_table_cells (CompaniesCompany  *company,
+                 char             **cells)
+{
+  static const CompaniesField fields[CLI_TABLE_N_COLUMNS] = {
+    [CLI_TABLE_NAME] = COMPANIES_FIELD_NAME,
+    [CLI_TABLE_CITY] = COMPANIES_FIELD_CITY,
+    [CLI_TABLE_COUNTRY] = COMPANIES_FIELD_COUNTRY,
+    [CLI_TABLE_PHONE] = COMPANIES_FIELD_PHONE,
+    [CLI_TABLE_EMAIL] = COMPANIES_FIELD_EMAIL,
+  };
+  gint64 id = companies_company_get_id (company);
+
+  cells[CLI_TABLE_REF] = id > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, id)
+                                : g_strdup (companies_company_get_uuid (company));
+  for (guint column = CLI_TABLE_NAME; column <= CLI_TABLE_EMAIL; column++)
+    cells[column] = make_cell (companies_company_get_field (company, fields[column]),
+                               column_max_width[column]);
+  cells[CLI_TABLE_STATE] = g_strdup (sync_state_label (companies_company_get_sync_state (company)));
+}
+
+void
+cli_table_measure (guint             *widths,
+                   const char *const *cells)
+{
+  for (guint column = 0; column < CLI_TABLE_N_COLUMNS; column++)
+    widths[column] = MAX (widths[column], cli_display_width (cells[column]));
+}
+
+void
+cli_table_append_row (GString           *out,
+                      const char *const *cells,
+                      const guint       *widths)
 {
   gsize line_start = out->len;
 
-  for (guint column = 0; column < N_COLUMNS; column++)
+  for (guint column = 0; column < CLI_TABLE_N_COLUMNS; column++)
     {
       guint width = cli_display_width (cells[column]);
 
@@ -181,57 +213,6 @@ append_row (GString           *out,
   while (out->len > line_start && out->str[out->len - 1] == ' ')
     g_string_truncate (out, out->len - 1);
   g_string_append_c (out, '\n');
-}
-
-char *
-cli_format_table (GPtrArray *companies)
-{
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  const char *header[N_COLUMNS + 1] = { NULL };
-  guint widths[N_COLUMNS] = { 0 };
-  GString *out = g_string_new (NULL);
-
-  header[COLUMN_ID] = _("ID");
-  header[COLUMN_NAME] = _("NAME");
-  header[COLUMN_CITY] = _("CITY");
-  header[COLUMN_COUNTRY] = _("COUNTRY");
-  header[COLUMN_PHONE] = _("PHONE");
-  header[COLUMN_EMAIL] = _("E-MAIL");
-  header[COLUMN_STATE] = _("STATE");
-
-  for (guint column = 0; column < N_COLUMNS; column++)
-    widths[column] = cli_display_width (header[column]);
-
-  for (guint i = 0; i < companies->len; i++)
-    {
-      CompaniesCompany *company = g_ptr_array_index (companies, i);
-      char **cells = g_new0 (char *, N_COLUMNS + 1);
-      gint64 id = companies_company_get_id (company);
-
-      cells[COLUMN_ID] = id > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, id) : g_strdup ("-");
-      cells[COLUMN_NAME] = make_cell (companies_company_get_field (company, COMPANIES_FIELD_NAME),
-                                      column_max_width[COLUMN_NAME]);
-      cells[COLUMN_CITY] = make_cell (companies_company_get_field (company, COMPANIES_FIELD_CITY),
-                                      column_max_width[COLUMN_CITY]);
-      cells[COLUMN_COUNTRY] = make_cell (companies_company_get_field (company, COMPANIES_FIELD_COUNTRY),
-                                         column_max_width[COLUMN_COUNTRY]);
-      cells[COLUMN_PHONE] = make_cell (companies_company_get_field (company, COMPANIES_FIELD_PHONE),
-                                       column_max_width[COLUMN_PHONE]);
-      cells[COLUMN_EMAIL] = make_cell (companies_company_get_field (company, COMPANIES_FIELD_EMAIL),
-                                       column_max_width[COLUMN_EMAIL]);
-      cells[COLUMN_STATE] = g_strdup (sync_state_label (companies_company_get_sync_state (company)));
-
-      for (guint column = 0; column < N_COLUMNS; column++)
-        widths[column] = MAX (widths[column], cli_display_width (cells[column]));
-
-      g_ptr_array_add (rows, cells);
-    }
-
-  append_row (out, header, widths);
-  for (guint i = 0; i < rows->len; i++)
-    append_row (out, (const char *const *) g_ptr_array_index (rows, i), widths);
-
-  return g_string_free (out, FALSE);
 }
 
 static void
@@ -318,17 +299,25 @@ builder_to_text (JsonBuilder *builder)
   return g_strconcat (data, "\n", NULL);
 }
 
-char *
-cli_format_companies_json (GPtrArray *companies)
+void
+cli_append_company_json (GString          *out,
+                         CompaniesCompany *company)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autofree char *text = NULL;
 
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < companies->len; i++)
-    add_company_json (builder, g_ptr_array_index (companies, i));
-  json_builder_end_array (builder);
+  add_company_json (builder, company);
+  text = builder_to_text (builder);
 
-  return builder_to_text (builder);
+  /* Indented as one element of the list's array. */
+  g_string_append (out, "  ");
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '\n' && p[1] != '\0')
+        g_string_append (out, "\n  ");
+      else if (*p != '\n')
+        g_string_append_c (out, *p);
+    }
 }
 
 char *

@@ -74,8 +74,6 @@ void           cli_usage_error             (const char          *command,
 
 /* companies-cli-commands.c: each takes the arguments after the command
  * name (args[0] is the command) and returns the exit status. */
-CliExitStatus  cli_command_list            (CliContext          *cli,
-                                            char              ***args);
 CliExitStatus  cli_command_add             (CliContext          *cli,
                                             char              ***args);
 CliExitStatus  cli_command_update          (CliContext          *cli,
@@ -86,12 +84,47 @@ CliExitStatus  cli_command_sync            (CliContext          *cli,
                                             char              ***args);
 CliExitStatus  cli_command_status          (CliContext          *cli,
                                             char              ***args);
+/* companies-cli-list.c */
+CliExitStatus  cli_command_list            (CliContext          *cli,
+                                            char              ***args);
+/* companies-cli-csv.c */
+CliExitStatus  cli_command_import          (CliContext          *cli,
+                                            char              ***args);
+CliExitStatus  cli_command_export          (CliContext          *cli,
+                                            char              ***args);
+/* Opens the database, checked (companies-cli-commands.c); NULL after
+ * printing why. */
+CompaniesLocalStore *cli_open_store        (CliContext          *cli);
 
 /* companies-cli-output.c */
 char          *cli_sanitize                (const char          *text);
 guint          cli_display_width           (const char          *text);
-char          *cli_format_table            (GPtrArray           *companies);
-char          *cli_format_companies_json   (GPtrArray           *companies);
+/* The table of `list`, built a row at a time. */
+enum
+{
+  CLI_TABLE_REF,
+  CLI_TABLE_NAME,
+  CLI_TABLE_CITY,
+  CLI_TABLE_COUNTRY,
+  CLI_TABLE_PHONE,
+  CLI_TABLE_EMAIL,
+  CLI_TABLE_STATE,
+  CLI_TABLE_N_COLUMNS
+};
+void           cli_table_header            (const char         **cells);
+/* Fills @cells (CLI_TABLE_N_COLUMNS strings to free) for @company. */
+void           cli_table_cells             (CompaniesCompany    *company,
+                                            char               **cells);
+/* Widens @widths to fit @cells. */
+void           cli_table_measure           (guint               *widths,
+                                            const char *const   *cells);
+void           cli_table_append_row        (GString             *out,
+                                            const char *const   *cells,
+                                            const guint         *widths);
+/* One company as an element of `list --json`'s array: indented, no
+ * separator and no line end after it. */
+void           cli_append_company_json     (GString             *out,
+                                            CompaniesCompany    *company);
 char          *cli_format_status           (const char          *database_path,
                                             const CompaniesStoreStatus *status,
                                             guint                overwritten,

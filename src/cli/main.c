@@ -29,6 +29,8 @@ static const CliCommand commands[] = {
   { "delete", cli_command_delete },
   { "sync", cli_command_sync },
   { "status", cli_command_status },
+  { "import", cli_command_import },
+  { "export", cli_command_export },
 };
 
 static char *
@@ -43,6 +45,8 @@ make_description (void)
                            "  delete REF               Delete a company\n"
                            "  sync                     Send local changes to the server and receive its changes\n"
                            "  status [--json]          Show pending changes, rejected records and the last sync\n"
+                           "  import FILE.csv          Add the companies of a CSV file; refused lines are listed\n"
+                           "  export [--output FILE]   Write every company as CSV\n"
                            "\n"
                            "Run “companies-cli COMMAND --help” for the options of a command.\n"
                            "\n"
@@ -53,7 +57,7 @@ make_description (void)
                            "\n"
                            "Exit status:\n"
                            "  0  success\n"
-                           "  1  the data was refused, the company was not found, or the local database failed\n"
+                           "  1  the data was refused (by import: any line), the company was not found, or the local database failed\n"
                            "  2  usage error: unknown command or option, missing or extra argument\n"
                            "  3  sync: the server could not be reached\n"
                            "  4  sync: the server refused the access token\n"

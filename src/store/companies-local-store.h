@@ -137,6 +137,27 @@ GPtrArray           *companies_local_store_list              (CompaniesLocalStor
  * for a caller that sorts them itself (the app's list). */
 GPtrArray           *companies_local_store_list_unordered    (CompaniesLocalStore  *self,
                                                               GError              **error);
+/* companies_local_store_foreach (): which rows, in which order. */
+typedef enum
+{
+  COMPANIES_LOCAL_STORE_EACH_DEFAULT         = 0,      /* active, as stored */
+  COMPANIES_LOCAL_STORE_EACH_INCLUDE_DELETED = 1 << 0, /* also those deleted here */
+  COMPANIES_LOCAL_STORE_EACH_BY_NAME         = 1 << 1, /* sorted as companies_local_store_list () */
+} CompaniesLocalStoreEachFlags;
+
+/* Called for each company; FALSE (with @error set) stops the walk. */
+typedef gboolean (*CompaniesLocalStoreEachFunc) (CompaniesCompany  *company,
+                                                 gpointer           user_data,
+                                                 GError           **error);
+
+/* Calls @func for each record, one at a time, from one snapshot of the
+ * file: memory stays flat however many there are. FALSE when @func or
+ * the read fails. */
+gboolean             companies_local_store_foreach           (CompaniesLocalStore          *self,
+                                                              CompaniesLocalStoreEachFlags  flags,
+                                                              CompaniesLocalStoreEachFunc   func,
+                                                              gpointer                      user_data,
+                                                              GError                      **error);
 /* By uuid or decimal server id; NULL with COMPANIES_STORE_ERROR_NOT_FOUND. */
 CompaniesCompany    *companies_local_store_lookup            (CompaniesLocalStore  *self,
                                                               const char           *ref,

@@ -298,16 +298,21 @@ test_cli_refuses (gconstpointer data)
   const char *kind = data;
   g_autoptr(GBytes) contents = damage (kind);
   g_autofree char *path = write_damaged (kind, contents);
+  g_autofree char *csv = g_strconcat (path, ".csv", NULL);
   /* Nothing listens on port 1: a sync that got past the store would
    * fail to connect (3) instead of failing on the store (7). */
   const char *commands[][6] = {
     { "list", NULL },
     { "status", NULL },
+    { "export", NULL },
+    { "import", csv, NULL },
     { "add", "--name", "Added", NULL },
     { "update", damaged.uuid, "--name", "Renamed", NULL },
     { "delete", damaged.uuid, NULL },
     { "sync", "--server", "http://127.0.0.1:1", NULL },
   };
+
+  g_assert_true (g_file_set_contents (csv, "name\nImported\n", -1, NULL));
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
