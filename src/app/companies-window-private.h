@@ -38,6 +38,7 @@ struct _CompaniesWindow
   CompaniesCompanyList    *companies;
   GtkSingleSelection      *selection;
   CompaniesCompany        *reselect;   /* selected when the sort changed */
+  GListStore              *rejected;   /* what the status line lists */
 
   /* Construct properties */
   GSettings               *settings;

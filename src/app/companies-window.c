@@ -83,6 +83,20 @@ _companies_window_select (CompaniesWindow  *self,
 
 /* --- The list following the store --- */
 
+/* The status line lists the rejected companies: read from the file, not
+ * found among every row. */
+static void
+update_rejected (CompaniesWindow *self)
+{
+  g_autoptr(GPtrArray) rejected = NULL;
+
+  if (self->store != NULL)
+    rejected = companies_local_store_read_listed_rejected (self->store, NULL);
+
+  g_list_store_splice (self->rejected, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rejected)),
+                       rejected != NULL ? rejected->pdata : NULL, rejected != NULL ? rejected->len : 0);
+}
+
 static void
 list_read_finished_cb (CompaniesWindow            *self,
                        const CompaniesStoreStatus *status,
@@ -98,10 +112,13 @@ list_read_finished_cb (CompaniesWindow            *self,
       _companies_window_select (self, companies_company_list_lookup (self->companies,
                                                                      companies_company_get_uuid (self->reselect)));
       g_clear_object (&self->reselect);
+  g_clear_object (&self->rejected);
     }
 
   update_view_state (self);
   companies_status_line_update (self->status_line, status);
+  if (status != NULL)
+    update_rejected (self);
 }
 
 static void
@@ -120,6 +137,7 @@ _companies_window_end_write (CompaniesWindow  *self,
   companies_company_list_end_write (self->companies, version_before, written);
   companies_sync_scheduler_local_change (self->scheduler);
 
+  update_rejected (self);
   update_view_state (self);
   companies_status_line_update (self->status_line, NULL);
 }
@@ -223,8 +241,12 @@ rejected_activated_cb (CompaniesWindow     *self,
                        CompaniesCompany    *company,
                        CompaniesStatusLine *status_line)
 {
-  _companies_window_select (self, company);
-  companies_window_edit_company (self, company);
+  /* The row of the list, the same object as its cells'. */
+  CompaniesCompany *listed = companies_company_list_lookup (self->companies,
+                                                            companies_company_get_uuid (company));
+
+  _companies_window_select (self, listed != NULL ? listed : company);
+  companies_window_edit_company (self, listed != NULL ? listed : company);
 }
 
 /* --- Search --- */
@@ -307,6 +329,7 @@ static void
 setup_models (CompaniesWindow *self)
 {
   self->selection = gtk_single_selection_new (g_object_ref (companies_company_list_get_model (self->companies)));
+  self->rejected = g_list_store_new (COMPANIES_TYPE_COMPANY);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -343,7 +366,7 @@ companies_window_constructed (GObject *object)
   g_object_set (self->status_line,
                 "store", self->store,
                 "scheduler", self->scheduler,
-                "companies", companies_company_list_get_model (self->companies),
+                "companies", self->rejected,
                 NULL);
   g_object_set (self->overwritten, "store", self->store, NULL);
 
@@ -427,6 +450,7 @@ companies_window_dispose (GObject *object)
 
   g_clear_object (&self->selection);
   g_clear_object (&self->reselect);
+  g_clear_object (&self->rejected);
   g_clear_object (&self->companies);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->store);

@@ -93,7 +93,9 @@ static const char migration_v2_sql[] =
  * (companies_store_row_bind_keys ()), and the indexes that read the list
  * in any column's order, or the sync state's, without sorting it. The
  * sort keys are blobs: memcmp () order, and an empty value's key (0xff)
- * after every other. */
+ * after every other. Each index ends with is_active, so that the list's
+ * reads (which name it) find all they need in the index; rows of equal
+ * keys come in rowid order, the index's last column. */
 static const char migration_v3_columns_sql[] =
   "ALTER TABLE companies ADD COLUMN search_text TEXT NOT NULL DEFAULT '';"
   "ALTER TABLE companies ADD COLUMN name_key BLOB NOT NULL DEFAULT x'ff';"
@@ -102,15 +104,15 @@ static const char migration_v3_columns_sql[] =
   "ALTER TABLE companies ADD COLUMN email_key BLOB NOT NULL DEFAULT x'ff';"
   "ALTER TABLE companies ADD COLUMN phone_key BLOB NOT NULL DEFAULT x'ff';";
 static const char migration_v3_indexes_sql[] =
-  "CREATE INDEX companies_name_key_idx ON companies (name_key) WHERE is_active = 1;"
-  "CREATE INDEX companies_city_key_idx ON companies (city_key) WHERE is_active = 1;"
-  "CREATE INDEX companies_country_key_idx ON companies (country_key) WHERE is_active = 1;"
-  "CREATE INDEX companies_email_key_idx ON companies (email_key) WHERE is_active = 1;"
-  "CREATE INDEX companies_phone_key_idx ON companies (phone_key) WHERE is_active = 1;"
+  "CREATE INDEX companies_name_key_idx ON companies (name_key, is_active) WHERE is_active = 1;"
+  "CREATE INDEX companies_city_key_idx ON companies (city_key, is_active) WHERE is_active = 1;"
+  "CREATE INDEX companies_country_key_idx ON companies (country_key, is_active) WHERE is_active = 1;"
+  "CREATE INDEX companies_email_key_idx ON companies (email_key, is_active) WHERE is_active = 1;"
+  "CREATE INDEX companies_phone_key_idx ON companies (phone_key, is_active) WHERE is_active = 1;"
   /* Covering: a search reads the folded text of every row from here,
    * a much smaller read than the table. */
-  "CREATE INDEX companies_search_idx ON companies (search_text) WHERE is_active = 1;"
-  "CREATE INDEX companies_state_key_idx ON companies (" COMPANIES_STATE_RANK_SQL ", name_key)"
+  "CREATE INDEX companies_search_idx ON companies (search_text, is_active) WHERE is_active = 1;"
+  "CREATE INDEX companies_state_key_idx ON companies (" COMPANIES_STATE_RANK_SQL ", name_key, is_active)"
   "  WHERE is_active = 1;";
 static const char migration_v3_rows_sql[] =
   "SELECT local_id, name, address, city, postal_code, country, phone, email, website, notes"

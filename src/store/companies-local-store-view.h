@@ -63,6 +63,11 @@ CompaniesCompany *companies_local_store_read_listed_uuid (CompaniesLocalStore   
                                                          const char              *uuid,
                                                          GError                 **error);
 
+/* The listed companies the server refused (the rejected index walks
+ * only them). */
+GPtrArray        *companies_local_store_read_listed_rejected (CompaniesLocalStore *self,
+                                                             GError             **error);
+
 /* The sort key of the row @local_id under @sort, and whether it still
  * matches @folded (TRUE when @folded is NULL or ""); FALSE with
  * *out_key NULL when the row is gone or not listed. */

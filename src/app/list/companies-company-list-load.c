@@ -198,11 +198,14 @@ _companies_company_list_reload (CompaniesCompanyList *self)
   load->generation = self->generation;
   load->order = self->order_stale ? g_array_new (FALSE, FALSE, sizeof (gint64)) : g_array_ref (self->order);
   load->old_visible = g_array_ref (self->visible);
-  load->cached_ids = _companies_company_list_cached_ids (self);
+  /* The items made change only when the file did. */
+  load->cached_ids = self->items_stale ? _companies_company_list_items_to_refresh (self)
+                                       : g_array_new (FALSE, FALSE, sizeof (gint64));
   load->visible = g_array_new (FALSE, FALSE, sizeof (gint64));
   /* NULL where a row went. */
   load->fresh = g_ptr_array_new_with_free_func (clear_object);
   self->order_stale = FALSE;
+  self->items_stale = FALSE;
 
   task = g_task_new (self, self->cancellable, loaded_cb, NULL);
   g_task_set_source_tag (task, _companies_company_list_reload);
@@ -222,6 +225,7 @@ companies_company_list_refresh_if_changed (CompaniesCompanyList *self)
     {
       /* The read going on may have started before that write. */
       self->order_stale = TRUE;
+      self->items_stale = TRUE;
       self->reload_again = TRUE;
       return;
     }
@@ -229,6 +233,7 @@ companies_company_list_refresh_if_changed (CompaniesCompanyList *self)
   if (companies_local_store_get_data_version (self->store) != self->known_data_version)
     {
       self->order_stale = TRUE;
+      self->items_stale = TRUE;
       _companies_company_list_reload (self);
       g_signal_emit (self, _companies_company_list_signals[COMPANY_LIST_STORE_CHANGED], 0);
     }
@@ -271,6 +276,7 @@ companies_company_list_end_write (CompaniesCompanyList *self,
        * from the list before it: read again. */
       self->generation++;
       self->order_stale = TRUE;
+      self->items_stale = TRUE;
       self->reload_again = TRUE;
     }
   else if (self->known_data_version == version_before)

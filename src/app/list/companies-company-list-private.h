@@ -50,6 +50,7 @@ struct _CompaniesCompanyList
   guint                loading : 1;
   guint                reload_again : 1;
   guint                order_stale : 1;   /* the next read reads the order */
+  guint                items_stale : 1;   /* and the items made again */
   guint                generation;        /* moves when what shows must change */
 };
 
@@ -90,8 +91,9 @@ void  _companies_company_list_uncache       (CompaniesCompanyList *self,
 /* companies-company-list-write.c: whether @ids holds @id. */
 gboolean _companies_company_list_has_id     (GArray               *ids,
                                              gint64                id);
-/* The local ids of the items made. */
-GArray *_companies_company_list_cached_ids  (CompaniesCompanyList *self);
+/* The local ids of the items to read again after the file changed; the
+ * other items made go. */
+GArray *_companies_company_list_items_to_refresh (CompaniesCompanyList *self);
 
 /* companies-company-list-load.c */
 /* The first read and the polling of the data version, once "store" is set. */

@@ -28,6 +28,12 @@
 /* The rows read with a row asked for: before it, and in all. */
 #define PAGE_BEFORE 8
 #define PAGE_SIZE   32
+/* Past this many rows added in place of others, see
+ * _companies_company_list_show (). */
+#define BIG_SPLICE 256
+/* The items read again when the file changed, beside those held
+ * elsewhere: the rows asked for last (a few windows of rows). */
+#define REFRESHED_ITEMS 4096
 
 GParamSpec *_companies_company_list_properties[COMPANY_LIST_N_PROPS];
 guint       _companies_company_list_signals[COMPANY_LIST_N_SIGNALS];
@@ -69,7 +75,6 @@ uncache (CompaniesCompanyList *self,
 static void
 evict (CompaniesCompanyList *self)
 {
-  guint64 keep_after = self->clock - CACHE_SIZE / 2;
   g_autoptr(GPtrArray) old = g_ptr_array_new ();
   GHashTableIter iter;
   CacheEntry *entry;
@@ -79,7 +84,8 @@ evict (CompaniesCompanyList *self)
     {
       /* Held by someone else (a cell, the selection, an editor): kept,
        * so that the row stays that object. */
-      if (entry->used < keep_after && G_OBJECT (entry->company)->ref_count == 1)
+      if ((entry->used == 0 || entry->used + CACHE_SIZE / 2 <= self->clock) &&
+          G_OBJECT (entry->company)->ref_count == 1)
         g_ptr_array_add (old, entry);
     }
 
@@ -171,7 +177,8 @@ read_page (CompaniesCompanyList *self,
         continue;
       if (company == NULL)
         company = companies_company_new ();
-      cache_entry (self, ids[i], company);
+      /* Read with the row asked for: not used yet. */
+      cache_entry (self, ids[i], company)->used = 0;
     }
 
   if (g_hash_table_size (self->cache) > CACHE_SIZE)
@@ -247,12 +254,24 @@ _companies_company_list_show (CompaniesCompanyList *self,
   for (guint i = 0; i < splices->len; i++)
     {
       const CompaniesIdSplice *splice = &g_array_index (splices, CompaniesIdSplice, i);
+      guint removed = splice->old_end - splice->old_start;
+      guint added = splice->new_end - splice->new_start;
+
+      /* GTK 4.8's list view and single selection look through every row
+       * added in place of removed ones for an object they knew (to keep
+       * its widget or its selection): for a big splice, that would make
+       * an item of every row. Removed first, then added, they do not. */
+      if (removed > 0 && added > BIG_SPLICE)
+        {
+          self->done_old = splice->old_end;
+          self->done_new = splice->new_start;
+          g_list_model_items_changed (G_LIST_MODEL (self), splice->new_start, removed, 0);
+          removed = 0;
+        }
 
       self->done_new = splice->new_end;
       self->done_old = splice->old_end;
-      g_list_model_items_changed (G_LIST_MODEL (self), splice->new_start,
-                                  splice->old_end - splice->old_start,
-                                  splice->new_end - splice->new_start);
+      g_list_model_items_changed (G_LIST_MODEL (self), splice->new_start, removed, added);
     }
 
   g_clear_pointer (&self->old_visible, g_array_unref);
@@ -282,16 +301,39 @@ _companies_company_list_update_items (CompaniesCompanyList *self,
     }
 }
 
-GArray *
-_companies_company_list_cached_ids (CompaniesCompanyList *self)
+static int
+by_most_recent (gconstpointer a,
+                gconstpointer b)
 {
-  GArray *ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), g_hash_table_size (self->cache));
+  const CacheEntry *entry_a = *(CacheEntry * const *) a;
+  const CacheEntry *entry_b = *(CacheEntry * const *) b;
+
+  return entry_a->used > entry_b->used ? -1 : entry_a->used < entry_b->used;
+}
+
+GArray *
+_companies_company_list_items_to_refresh (CompaniesCompanyList *self)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_sized_new (g_hash_table_size (self->cache));
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   GHashTableIter iter;
   CacheEntry *entry;
 
   g_hash_table_iter_init (&iter, self->cache);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
-    g_array_append_val (ids, entry->local_id);
+    g_ptr_array_add (entries, entry);
+  g_ptr_array_sort (entries, by_most_recent);
+
+  /* The rows asked for last and the items held elsewhere are read again;
+   * the others go, to be read when asked for. */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      entry = g_ptr_array_index (entries, i);
+      if (i < REFRESHED_ITEMS || G_OBJECT (entry->company)->ref_count > 1)
+        g_array_append_val (ids, entry->local_id);
+      else
+        uncache (self, entry);
+    }
 
   return ids;
 }
