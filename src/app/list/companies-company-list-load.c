@@ -105,7 +105,10 @@ load_thread (GTask        *task,
       return;
     }
 
-  load->has_status = companies_local_store_get_status (store, &load->status, NULL);
+  /* The counts change only with the file: a sort or a search keeps the
+   * last ones read. */
+  if (!load->has_status)
+    load->has_status = companies_local_store_get_status (store, &load->status, NULL);
   load->splices = companies_id_diff (load->old_visible, load->visible, MAX_SPLICES, MAX_DIFF_WINDOW);
   g_task_return_boolean (task, TRUE);
 }
@@ -143,6 +146,8 @@ loaded_cb (GObject      *object,
       gint64 read_done = g_get_monotonic_time ();
 
       _companies_company_list_update_items (self, load->fresh);
+      self->status = load->status;
+      self->has_status = load->has_status;
       _companies_company_list_show (self, load->order, load->visible, load->splices);
       self->known_data_version = self->loading_data_version;
       first = !self->loaded;
@@ -204,6 +209,11 @@ _companies_company_list_reload (CompaniesCompanyList *self)
   load->visible = g_array_new (FALSE, FALSE, sizeof (gint64));
   /* NULL where a row went. */
   load->fresh = g_ptr_array_new_with_free_func (clear_object);
+  if (!self->items_stale && self->has_status)
+    {
+      load->status = self->status;
+      load->has_status = TRUE;
+    }
   self->order_stale = FALSE;
   self->items_stale = FALSE;
 
@@ -269,6 +279,8 @@ companies_company_list_end_write (CompaniesCompanyList *self,
 
   if (written != NULL)
     companies_company_list_upsert (self, written);
+  /* The counts moved: the next read reads them. */
+  self->has_status = FALSE;
 
   if (self->loading)
     {

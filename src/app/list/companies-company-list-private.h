@@ -41,6 +41,8 @@ struct _CompaniesCompanyList
   /* Keeping the list in step with the database file: see
    * companies-company-list-load.c. */
   CompaniesLocalStore *store;         /* NULL: nothing to read */
+  CompaniesStoreStatus status;        /* read with what shows */
+  gboolean             has_status;
   GCancellable        *cancellable;
   gint64               known_data_version;
   gint64               loading_data_version;
