@@ -38,6 +38,8 @@ typedef struct
   CompaniesListSort     sort;
   char                 *folded;
   guint                 generation;
+  gboolean              order_stale;  /* what the read was to read again */
+  gboolean              items_stale;
   GArray               *order;        /* empty: read it */
   GArray               *old_visible;
   GArray               *cached_ids;
@@ -131,6 +133,13 @@ loaded_cb (GObject      *object,
 
   self->loading = FALSE;
 
+  /* What this read was to read again waits for the next one. */
+  if (!ok || load->generation != self->generation)
+    {
+      self->order_stale |= load->order_stale;
+      self->items_stale |= load->items_stale;
+    }
+
   if (!ok)
     {
       g_debug ("Could not read the companies: %s", error->message);
@@ -138,7 +147,7 @@ loaded_cb (GObject      *object,
   else if (load->generation != self->generation)
     {
       /* The sort, the search or the list changed since: what was read
-       * is not what shows now. */
+       * is not what shows now, and the next read reads what it was to. */
       self->reload_again = TRUE;
     }
   else
@@ -201,6 +210,11 @@ _companies_company_list_reload (CompaniesCompanyList *self)
   load->sort = self->sort;
   load->folded = g_strdup (self->folded);
   load->generation = self->generation;
+  /* An empty order is read again: the worker fills the array it gets. */
+  if (self->order->len == 0)
+    self->order_stale = TRUE;
+  load->order_stale = self->order_stale;
+  load->items_stale = self->items_stale;
   load->order = self->order_stale ? g_array_new (FALSE, FALSE, sizeof (gint64)) : g_array_ref (self->order);
   load->old_visible = g_array_ref (self->visible);
   /* The items made change only when the file did. */
