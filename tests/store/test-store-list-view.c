@@ -120,6 +120,7 @@ test_search (StoreFixture  *fixture,
   g_autofree char *lodz = NULL;
   g_autofree char *across = NULL;
   g_autofree char *digits = NULL;
+  g_autofree char *wildcard = NULL;
   g_autofree char *all = NULL;
 
   add_rows (fixture->store);
@@ -131,8 +132,15 @@ test_search (StoreFixture  *fixture,
   /* "eclair" + "Braga" never match as one text. */
   across = read_names (fixture->store, COMPANIES_FIELD_NAME, FALSE, "02braga", COMPANIES_FIELD_NAME);
   g_assert_cmpstr (across, ==, "");
+  /* The search's wildcards are text like any other. */
+  wildcard = read_names (fixture->store, COMPANIES_FIELD_NAME, FALSE, "a%", COMPANIES_FIELD_NAME);
+  g_assert_cmpstr (wildcard, ==, "");
+  g_object_unref (create (fixture->store, "100% Bio_Logic", ""));
+  g_clear_pointer (&wildcard, g_free);
+  wildcard = read_names (fixture->store, COMPANIES_FIELD_NAME, FALSE, "0% bio_", COMPANIES_FIELD_NAME);
+  g_assert_cmpstr (wildcard, ==, "100% Bio_Logic");
   digits = read_names (fixture->store, COMPANIES_FIELD_NAME, TRUE, "1", COMPANIES_FIELD_NAME);
-  g_assert_cmpstr (digits, ==, "eclair 02|Companhia 10|Companhia 1");
+  g_assert_cmpstr (digits, ==, "eclair 02|Companhia 10|Companhia 1|100% Bio_Logic");
   all = read_names (fixture->store, COMPANIES_FIELD_NAME, FALSE, "", COMPANIES_FIELD_NAME);
   g_assert_cmpuint (strlen (all), >, 0);
 }
@@ -211,7 +219,7 @@ test_orders_use_indexes (StoreFixture  *fixture,
     { "SELECT local_id FROM companies WHERE is_active = 1 ORDER BY " COMPANIES_STATE_RANK_SQL
       " DESC, name_key DESC", "INDEX companies_state_key_idx" },
     { "SELECT local_id FROM companies INDEXED BY companies_search_idx"
-      " WHERE is_active = 1 AND instr(search_text, 'a') > 0", "COVERING INDEX companies_search_idx" },
+      " WHERE is_active = 1 AND search_text LIKE '%a%' ESCAPE '\\'", "COVERING INDEX companies_search_idx" },
   };
   sqlite3 *db = test_raw_open (fixture->path);
 
