@@ -6,9 +6,8 @@
  * parses its template again for every cell it makes, which shows when a
  * window of rows fills. Each text cell (CompaniesFieldCell, cheaper than
  * a GtkLabel) follows its company's field, so a row updated in place by
- * a refresh redraws itself. The sort of the columns also decides which
- * changes of a row the list must announce
- * (_companies_window_update_watched ()).
+ * a refresh redraws itself. The database sorts the list: the column
+ * view's sorter only says by what (_companies_window_update_sort ()).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -130,56 +129,93 @@ setup_state_column (GtkColumnViewColumn *column)
   gtk_column_view_column_set_sorter (column, sorter);
 }
 
-/* Tells the list which changes move a row or may hide it: the fields the
- * sort uses, the listed fields while a search is on, the sync state when
- * the rows are sorted by it. GTK 4.8 has no call that names the sort
- * columns, so the column view's sorter is asked to compare two companies
- * that differ in one thing only. */
-void
-_companies_window_update_watched (CompaniesWindow *self)
+/* The sorts the list knows, in the columns' order. */
+static const int sort_dimensions[] = {
+  COMPANIES_LIST_SORT_BY_STATE,
+  COMPANIES_FIELD_NAME,
+  COMPANIES_FIELD_CITY,
+  COMPANIES_FIELD_COUNTRY,
+  COMPANIES_FIELD_PHONE,
+  COMPANIES_FIELD_EMAIL,
+};
+
+/* Makes @company low (@high FALSE) or high in @dimension: "a" or "b",
+ * or for the state a company not rejected or rejected. */
+static void
+set_rank (CompaniesCompany *company,
+          int               dimension,
+          gboolean          high)
 {
-  static const CompaniesField listed[] = {
-    COMPANIES_FIELD_NAME,
-    COMPANIES_FIELD_CITY,
-    COMPANIES_FIELD_COUNTRY,
-    COMPANIES_FIELD_PHONE,
-    COMPANIES_FIELD_EMAIL,
-  };
+  if (dimension == COMPANIES_LIST_SORT_BY_STATE)
+    {
+      if (high)
+        companies_company_set_rejection (company, COMPANIES_REJECT_INVALID_FIELD, NULL, "");
+    }
+  else
+    companies_company_set_field (company, dimension, high ? "b" : "a");
+}
+
+/* How the sorter orders a company low in @first against one high in
+ * @first; unless @second is -2, the first is also @second_high in
+ * @second and the other the opposite. */
+static GtkOrdering
+compare_ranks (GtkSorter *sorter,
+               int        first,
+               int        second,
+               gboolean   second_high)
+{
+  g_autoptr(CompaniesCompany) a = companies_company_new ();
+  g_autoptr(CompaniesCompany) b = companies_company_new ();
+
+  set_rank (a, first, FALSE);
+  set_rank (b, first, TRUE);
+  if (second != -2)
+    {
+      set_rank (a, second, second_high);
+      set_rank (b, second, !second_high);
+    }
+
+  return gtk_sorter_compare (sorter, a, b);
+}
+
+/* Tells the list the column the rows are sorted by, and which way. GTK
+ * 4.8 has no call that names the sort columns, so the column view's
+ * sorter is asked to compare companies that differ in one or two things:
+ * the first column of the sort decides whichever way a second one would
+ * order them. */
+void
+_companies_window_update_sort (CompaniesWindow *self)
+{
   GtkSorter *sorter;
-  const char *search;
-  gboolean searching;
-  gboolean watch_state = FALSE;
-  guint mask = 0;
 
   /* Nothing to tell while the window goes away. */
   if (self->column_view == NULL || self->companies == NULL)
     return;
 
   sorter = gtk_column_view_get_sorter (self->column_view);
-  search = companies_search_filter_get_text (self->search_filter);
-  searching = search != NULL && *search != '\0';
 
-  for (guint i = 0; i < G_N_ELEMENTS (listed); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (sort_dimensions); i++)
     {
-      g_autoptr(CompaniesCompany) a = companies_company_new ();
-      g_autoptr(CompaniesCompany) b = companies_company_new ();
+      GtkOrdering alone = compare_ranks (sorter, sort_dimensions[i], -2, FALSE);
+      gboolean first = alone != GTK_ORDERING_EQUAL;
 
-      companies_company_set_field (a, listed[i], "a");
-      companies_company_set_field (b, listed[i], "b");
+      for (guint j = 0; first && j < G_N_ELEMENTS (sort_dimensions); j++)
+        first = j == i ||
+                (compare_ranks (sorter, sort_dimensions[i], sort_dimensions[j], TRUE) == alone &&
+                 compare_ranks (sorter, sort_dimensions[i], sort_dimensions[j], FALSE) == alone);
 
-      if (searching || gtk_sorter_compare (sorter, a, b) != GTK_ORDERING_EQUAL)
-        mask |= COMPANIES_FIELD_BIT (listed[i]);
+      if (first)
+        {
+          /* The state column sorts the rejected rows (high) first. */
+          gboolean descending = sort_dimensions[i] == COMPANIES_LIST_SORT_BY_STATE
+            ? alone == GTK_ORDERING_SMALLER : alone == GTK_ORDERING_LARGER;
+
+          companies_company_list_set_sort (self->companies, sort_dimensions[i], descending);
+          return;
+        }
     }
 
-  {
-    g_autoptr(CompaniesCompany) a = companies_company_new ();
-    g_autoptr(CompaniesCompany) b = companies_company_new ();
-
-    companies_company_set_rejection (b, COMPANIES_REJECT_INVALID_FIELD, NULL, "");
-    watch_state = gtk_sorter_compare (sorter, a, b) != GTK_ORDERING_EQUAL;
-  }
-
-  companies_company_list_set_watched (self->companies, mask, watch_state);
+  companies_company_list_set_sort (self->companies, COMPANIES_FIELD_NAME, FALSE);
 }
 
 static void
@@ -187,7 +223,15 @@ sorter_changed_cb (CompaniesWindow  *self,
                    GtkSorterChange   change,
                    GtkSorter        *sorter)
 {
-  _companies_window_update_watched (self);
+  /* The selected row stays selected where the new sort puts it. */
+  g_clear_object (&self->reselect);
+  if (self->selection != NULL && gtk_single_selection_get_selected_item (self->selection) != NULL)
+    {
+      self->reselect = g_object_ref (gtk_single_selection_get_selected_item (self->selection));
+      gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+    }
+
+  _companies_window_update_sort (self);
 }
 
 void

@@ -6,11 +6,10 @@
 
 #include "companies-company-list.h"
 #include "companies-local-store.h"
+#include "companies-local-store-view.h"
 #include "companies-notification.h"
 #include "companies-overwritten-bar.h"
 #include "companies-search-bar.h"
-#include "companies-search-filter.h"
-#include "companies-search-model.h"
 #include "companies-status-line.h"
 #include "companies-status-page.h"
 #include "companies-sync-button.h"
@@ -35,12 +34,11 @@ struct _CompaniesWindow
   CompaniesNotification   *notification;
   CompaniesStatusLine     *status_line;
 
-  /* The model chain: companies → sort → filter → selection */
+  /* The model chain: companies → selection */
   CompaniesCompanyList    *companies;
-  GtkSortListModel        *sort_model;
-  CompaniesSearchFilter   *search_filter;
-  CompaniesSearchModel    *filter_model;
   GtkSingleSelection      *selection;
+  CompaniesCompany        *reselect;   /* selected when the sort changed */
+  GListStore              *rejected;   /* what the status line lists */
 
   /* Construct properties */
   GSettings               *settings;
@@ -66,7 +64,8 @@ void     _companies_window_select               (CompaniesWindow  *self,
 
 /* companies-window-columns.c */
 void     _companies_window_columns_init         (CompaniesWindow  *self);
-void     _companies_window_update_watched       (CompaniesWindow  *self);
+/* Tells the list the sort of the column view. */
+void     _companies_window_update_sort          (CompaniesWindow  *self);
 
 /* companies-window-csv.c: the CSV actions and the drop target. */
 void     _companies_window_csv_init             (CompaniesWindow  *self);

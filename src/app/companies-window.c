@@ -1,11 +1,9 @@
 /* companies-window.c: the main window, the list of companies.
  *
- * The list is a model chain: CompaniesCompanyList (a GListModel that
- * follows the store by itself, see list/) → GtkSortListModel (the column
- * view's sorter) → CompaniesSearchModel (the search) →
- * GtkSingleSelection → GtkColumnView. Sorting comes before filtering so
- * that a search keystroke never makes the sort model build its keys
- * again.
+ * The list is CompaniesCompanyList (a GListModel that follows the store
+ * by itself and that the database sorts and searches, see list/) →
+ * GtkSingleSelection → GtkColumnView. The column view's sorter and the
+ * search bar only tell the list what to show.
  *
  * The window places the widgets of widgets/ (Sync button, search bar,
  * overwritten bar, status pages, notification, status line) and tells
@@ -47,25 +45,13 @@ update_view_state (CompaniesWindow *self)
     page = "loading";
   else if (companies_company_list_get_n_items (self->companies) == 0)
     page = "empty";
-  else if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)) == 0)
+  else if (g_list_model_get_n_items (companies_company_list_get_model (self->companies)) == 0)
     page = "no-results";
   else
     page = "list";
 
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (page, "loading"));
   gtk_stack_set_visible_child_name (self->main_stack, page);
-}
-
-/* See setup_models (). */
-static void
-sort_pending_cb (CompaniesWindow *self)
-{
-  if (!companies_company_list_get_loaded (self->companies) ||
-      gtk_sort_list_model_get_pending (self->sort_model) > 0)
-    return;
-
-  g_signal_handlers_disconnect_by_func (self->sort_model, sort_pending_cb, self);
-  gtk_sort_list_model_set_incremental (self->sort_model, FALSE);
 }
 
 static void
@@ -89,30 +75,26 @@ void
 _companies_window_select (CompaniesWindow  *self,
                           CompaniesCompany *company)
 {
-  GListModel *model = G_LIST_MODEL (self->selection);
-  guint n_items = g_list_model_get_n_items (model);
+  guint position;
 
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr(CompaniesCompany) item = g_list_model_get_item (model, i);
-
-      if (item == company)
-        {
-          gtk_single_selection_set_selected (self->selection, i);
-          return;
-        }
-    }
+  if (company != NULL && companies_company_list_find (self->companies, company, &position))
+    gtk_single_selection_set_selected (self->selection, position);
 }
 
 /* --- The list following the store --- */
 
+/* The status line lists the rejected companies: read from the file, not
+ * found among every row. */
 static void
-list_loaded_cb (CompaniesWindow      *self,
-                GParamSpec           *pspec,
-                CompaniesCompanyList *companies)
+update_rejected (CompaniesWindow *self)
 {
-  companies_search_model_prepare_when_idle (self->filter_model);
-  sort_pending_cb (self);
+  g_autoptr(GPtrArray) rejected = NULL;
+
+  if (self->store != NULL)
+    rejected = companies_local_store_read_listed_rejected (self->store, NULL);
+
+  g_list_store_splice (self->rejected, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rejected)),
+                       rejected != NULL ? rejected->pdata : NULL, rejected != NULL ? rejected->len : 0);
 }
 
 static void
@@ -124,8 +106,19 @@ list_read_finished_cb (CompaniesWindow            *self,
   if (error != NULL)
     companies_notification_show_error (self->notification, error->message);
 
+  /* A new sort shows the row that was selected, selected still. */
+  if (self->reselect != NULL && status != NULL)
+    {
+      _companies_window_select (self, companies_company_list_lookup (self->companies,
+                                                                     companies_company_get_uuid (self->reselect)));
+      g_clear_object (&self->reselect);
+  g_clear_object (&self->rejected);
+    }
+
   update_view_state (self);
   companies_status_line_update (self->status_line, status);
+  if (status != NULL)
+    update_rejected (self);
 }
 
 static void
@@ -144,6 +137,7 @@ _companies_window_end_write (CompaniesWindow  *self,
   companies_company_list_end_write (self->companies, version_before, written);
   companies_sync_scheduler_local_change (self->scheduler);
 
+  update_rejected (self);
   update_view_state (self);
   companies_status_line_update (self->status_line, NULL);
 }
@@ -247,8 +241,12 @@ rejected_activated_cb (CompaniesWindow     *self,
                        CompaniesCompany    *company,
                        CompaniesStatusLine *status_line)
 {
-  _companies_window_select (self, company);
-  companies_window_edit_company (self, company);
+  /* The row of the list, the same object as its cells'. */
+  CompaniesCompany *listed = companies_company_list_lookup (self->companies,
+                                                            companies_company_get_uuid (company));
+
+  _companies_window_select (self, listed != NULL ? listed : company);
+  companies_window_edit_company (self, listed != NULL ? listed : company);
 }
 
 /* --- Search --- */
@@ -260,18 +258,14 @@ search_changed_cb (CompaniesWindow    *self,
 {
   gint64 started = g_get_monotonic_time ();
 
-  if (self->search_filter == NULL)
+  if (self->selection == NULL)
     return;
 
-  companies_search_filter_set_text (self->search_filter, text);
-  _companies_window_update_watched (self);
-  update_view_state (self);
+  /* The results start at the top, nothing selected. */
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  companies_company_list_set_search (self->companies, text);
 
-  g_debug ("Filtered for “%s” in %.1f ms: %u of %u shown",
-           text,
-           (g_get_monotonic_time () - started) / 1000.0,
-           g_list_model_get_n_items (G_LIST_MODEL (self->filter_model)),
-           companies_company_list_get_n_items (self->companies));
+  g_debug ("Asked for “%s” in %.1f ms", text, (g_get_monotonic_time () - started) / 1000.0);
 }
 
 static void
@@ -329,34 +323,20 @@ companies_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (companies_window_parent_class)->close_request (window);
 }
 
-/* companies → sort → filter → selection, over the application's list
- * (whose first read may have started before the window). */
+/* companies → selection, over the application's list (whose first read
+ * may have started before the window). */
 static void
 setup_models (CompaniesWindow *self)
 {
-  GtkSorter *sorter = gtk_column_view_get_sorter (self->column_view);
-
-  self->sort_model = gtk_sort_list_model_new (g_object_ref (companies_company_list_get_model (self->companies)),
-                                              sorter != NULL ? g_object_ref (sorter) : NULL);
-  /* The first read comes in name order: sorting it in steps lets the
-   * first frame show it without waiting for 100,000 comparisons that
-   * move nothing. Later sorts (a header click) are whole again. */
-  gtk_sort_list_model_set_incremental (self->sort_model, TRUE);
-  g_signal_connect_object (self->sort_model, "notify::pending",
-                           G_CALLBACK (sort_pending_cb), self, G_CONNECT_SWAPPED);
-  self->search_filter = companies_search_filter_new ();
-  self->filter_model = companies_search_model_new (G_LIST_MODEL (self->sort_model),
-                                                   self->search_filter);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->filter_model)));
+  self->selection = gtk_single_selection_new (g_object_ref (companies_company_list_get_model (self->companies)));
+  self->rejected = g_list_store_new (COMPANIES_TYPE_COMPANY);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
 
-  _companies_window_update_watched (self);
+  _companies_window_update_sort (self);
 
   g_signal_connect_object (companies_company_list_get_model (self->companies), "items-changed",
-                           G_CALLBACK (model_items_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->filter_model, "items-changed",
                            G_CALLBACK (model_items_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
@@ -386,21 +366,16 @@ companies_window_constructed (GObject *object)
   g_object_set (self->status_line,
                 "store", self->store,
                 "scheduler", self->scheduler,
-                "companies", companies_company_list_get_model (self->companies),
+                "companies", self->rejected,
                 NULL);
   g_object_set (self->overwritten, "store", self->store, NULL);
 
   g_signal_connect_object (self->scheduler, "sync-finished",
                            G_CALLBACK (sync_finished_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->companies, "notify::loaded",
-                           G_CALLBACK (list_loaded_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->companies, "read-finished",
                            G_CALLBACK (list_read_finished_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->companies, "store-changed",
                            G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
-
-  if (companies_company_list_get_loaded (self->companies))
-    list_loaded_cb (self, NULL, self->companies);
 
   companies_overwritten_bar_reload (self->overwritten);
 
@@ -475,9 +450,8 @@ companies_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), COMPANIES_TYPE_WINDOW);
 
   g_clear_object (&self->selection);
-  g_clear_object (&self->filter_model);
-  g_clear_object (&self->search_filter);
-  g_clear_object (&self->sort_model);
+  g_clear_object (&self->reselect);
+  g_clear_object (&self->rejected);
   g_clear_object (&self->companies);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->store);

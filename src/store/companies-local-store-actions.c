@@ -137,6 +137,7 @@ insert_imported (CompaniesLocalStore *self,
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *name = companies_field_normalize (COMPANIES_FIELD_NAME,
                                                      values[COMPANIES_FIELD_NAME]);
+  const char *stored[COMPANIES_N_FIELDS];
 
   sqlite3_reset (stmt);
   sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
@@ -153,10 +154,15 @@ insert_imported (CompaniesLocalStore *self,
   sqlite3_bind_null (stmt, 12);
   sqlite3_bind_null (stmt, 13);
   sqlite3_bind_text (stmt, 14, name, -1, SQLITE_STATIC);
+  stored[COMPANIES_FIELD_NAME] = name;
   for (guint i = 1; i < COMPANIES_N_FIELDS; i++)
-    sqlite3_bind_text (stmt, 14 + i, values[i] != NULL ? values[i] : "", -1, SQLITE_STATIC);
+    {
+      stored[i] = values[i] != NULL ? values[i] : "";
+      sqlite3_bind_text (stmt, 14 + i, stored[i], -1, SQLITE_STATIC);
+    }
   sqlite3_bind_int (stmt, 23, 0);
   sqlite3_bind_int64 (stmt, 24, 0);
+  companies_store_row_bind_keys (stored, stmt, 26);
 
   return companies_local_store_step_done (self, stmt, error);
 }

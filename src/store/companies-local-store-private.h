@@ -15,8 +15,16 @@
 G_BEGIN_DECLS
 
 /* The schema version this build writes (PRAGMA user_version). Version 2
- * adds the add_sent and sent_changed columns (see companies-store-row.h). */
-#define COMPANIES_LOCAL_STORE_SCHEMA_VERSION 2
+ * adds the add_sent and sent_changed columns (see companies-store-row.h),
+ * version 3 the search text and sort keys of the list. */
+#define COMPANIES_LOCAL_STORE_SCHEMA_VERSION 3
+
+/* A listed (active) row's sync state in the order the list sorts by it:
+ * the rows that need attention first (companies_company_get_sync_state ():
+ * rejected, changed, added, synced). */
+#define COMPANIES_STATE_RANK_SQL \
+  "(CASE WHEN rejection_code IS NOT NULL THEN 0 WHEN is_from_server = 0 THEN 2" \
+  " WHEN is_modified = 1 THEN 1 ELSE 3 END)"
 
 /* The columns every read selects, in the order
  * companies_local_store_company_from_row () expects. */

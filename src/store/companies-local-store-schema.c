@@ -13,6 +13,7 @@
 
 #include "companies-local-store-private.h"
 #include "companies-local-store-schema.h"
+#include "companies-store-row.h"
 
 /* Version 1: the pattern's LocalCompany plus docs/protocol.md section 2. */
 static const char migration_v1_sql[] =
@@ -87,6 +88,39 @@ static const char migration_v2_sql[] =
   "UPDATE companies SET add_sent = 1, sent_changed = changed_fields"
   "  WHERE is_from_server = 0;";
 
+/* Version 3: what the app's list searches and sorts by (see
+ * companies-fold.h), derived from the values by the write paths
+ * (companies_store_row_bind_keys ()), and the indexes that read the list
+ * in any column's order, or the sync state's, without sorting it. The
+ * sort keys are blobs: memcmp () order, and an empty value's key (0xff)
+ * after every other. Each index ends with is_active, so that the list's
+ * reads (which name it) find all they need in the index; rows of equal
+ * keys come in rowid order, the index's last column. */
+static const char migration_v3_columns_sql[] =
+  "ALTER TABLE companies ADD COLUMN search_text TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE companies ADD COLUMN name_key BLOB NOT NULL DEFAULT x'ff';"
+  "ALTER TABLE companies ADD COLUMN city_key BLOB NOT NULL DEFAULT x'ff';"
+  "ALTER TABLE companies ADD COLUMN country_key BLOB NOT NULL DEFAULT x'ff';"
+  "ALTER TABLE companies ADD COLUMN email_key BLOB NOT NULL DEFAULT x'ff';"
+  "ALTER TABLE companies ADD COLUMN phone_key BLOB NOT NULL DEFAULT x'ff';";
+static const char migration_v3_indexes_sql[] =
+  "CREATE INDEX companies_name_key_idx ON companies (name_key, is_active) WHERE is_active = 1;"
+  "CREATE INDEX companies_city_key_idx ON companies (city_key, is_active) WHERE is_active = 1;"
+  "CREATE INDEX companies_country_key_idx ON companies (country_key, is_active) WHERE is_active = 1;"
+  "CREATE INDEX companies_email_key_idx ON companies (email_key, is_active) WHERE is_active = 1;"
+  "CREATE INDEX companies_phone_key_idx ON companies (phone_key, is_active) WHERE is_active = 1;"
+  /* Covering: a search reads the folded text of every row from here,
+   * a much smaller read than the table. */
+  "CREATE INDEX companies_search_idx ON companies (search_text, is_active) WHERE is_active = 1;"
+  "CREATE INDEX companies_state_key_idx ON companies (" COMPANIES_STATE_RANK_SQL ", name_key, is_active)"
+  "  WHERE is_active = 1;";
+static const char migration_v3_rows_sql[] =
+  "SELECT local_id, name, address, city, postal_code, country, phone, email, website, notes"
+  " FROM companies";
+static const char migration_v3_update_sql[] =
+  "UPDATE companies SET search_text = ?1, name_key = ?2, city_key = ?3, country_key = ?4,"
+  " email_key = ?5, phone_key = ?6 WHERE local_id = ?7";
+
 static gboolean
 migrate_to_v1 (CompaniesLocalStore *self,
                GError             **error)
@@ -125,6 +159,41 @@ migrate_to_v2 (CompaniesLocalStore *self,
   return companies_local_store_exec (self, migration_v2_sql, error);
 }
 
+static gboolean
+migrate_to_v3 (CompaniesLocalStore *self,
+               GError             **error)
+{
+  g_autoptr(CompaniesStmt) rows = NULL;
+  g_autoptr(CompaniesStmt) update = NULL;
+  int rc;
+
+  if (!companies_local_store_exec (self, migration_v3_columns_sql, error))
+    return FALSE;
+
+  rows = companies_local_store_prepare (self, migration_v3_rows_sql, error);
+  update = companies_local_store_prepare (self, migration_v3_update_sql, error);
+  if (rows == NULL || update == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (rows)) == SQLITE_ROW)
+    {
+      const char *values[COMPANIES_N_FIELDS];
+
+      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+        values[i] = (const char *) sqlite3_column_text (rows, 1 + i);
+
+      sqlite3_reset (update);
+      companies_store_row_bind_keys (values, update, 1);
+      sqlite3_bind_int64 (update, 7, sqlite3_column_int64 (rows, 0));
+      if (!companies_local_store_step_done (self, update, error))
+        return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return companies_local_store_set_error (self, rc, error);
+
+  return companies_local_store_exec (self, migration_v3_indexes_sql, error);
+}
+
 typedef gboolean (*MigrationFunc) (CompaniesLocalStore *self,
                                    GError             **error);
 
@@ -132,6 +201,7 @@ typedef gboolean (*MigrationFunc) (CompaniesLocalStore *self,
 static const MigrationFunc migrations[COMPANIES_LOCAL_STORE_SCHEMA_VERSION] = {
   migrate_to_v1,
   migrate_to_v2,
+  migrate_to_v3,
 };
 
 gboolean

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "companies-fold.h"
 #include "companies-store-row.h"
 
 #define ROW_COLUMNS \
@@ -25,8 +26,9 @@ static const char row_insert_sql[] =
   "INSERT INTO companies (uuid, id, version, base_version, is_from_server, is_modified,"
   " is_active, changed_fields, local_seq, snapshot_seen, rejection_code, rejection_field,"
   " rejection_message, name, address, city, postal_code, country, phone, email, website,"
-  " notes, add_sent, sent_changed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-  " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+  " notes, add_sent, sent_changed, " COMPANIES_STORE_ROW_KEY_COLUMNS ") VALUES (?1, ?2, ?3,"
+  " ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
+  " ?22, ?23, ?24, ?26, ?27, ?28, ?29, ?30, ?31)";
 /* Never the uuid (it never changes, and leaving it out spares its index;
  * ?1 is bound but unused). */
 static const char row_update_sql[] =
@@ -35,7 +37,9 @@ static const char row_update_sql[] =
   " local_seq = ?9, snapshot_seen = ?10, rejection_code = ?11, rejection_field = ?12,"
   " rejection_message = ?13, name = ?14, address = ?15, city = ?16, postal_code = ?17,"
   " country = ?18, phone = ?19, email = ?20, website = ?21, notes = ?22,"
-  " add_sent = ?23, sent_changed = ?24 WHERE local_id = ?25";
+  " add_sent = ?23, sent_changed = ?24, search_text = ?26, name_key = ?27,"
+  " city_key = ?28, country_key = ?29, email_key = ?30, phone_key = ?31"
+  " WHERE local_id = ?25";
 static const char row_delete_sql[] = "DELETE FROM companies WHERE local_id = ?1";
 
 CompaniesStoreRow *
@@ -199,6 +203,26 @@ companies_store_row_bind_state (const CompaniesStoreRow *row,
   bind_text_or_null (stmt, first + 11, row->rejection_message);
 }
 
+void
+companies_store_row_bind_keys (const char * const *values,
+                               sqlite3_stmt       *stmt,
+                               int                 first)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  companies_search_text_append (text, values);
+  sqlite3_bind_text (stmt, first, text->str, (int) text->len, SQLITE_TRANSIENT);
+
+  for (guint i = 0; i < COMPANIES_N_LISTED_FIELDS; i++)
+    {
+      gsize length;
+
+      g_string_truncate (text, 0);
+      length = companies_sort_key_append (text, values[companies_listed_fields[i]]);
+      sqlite3_bind_blob (stmt, first + 1 + i, text->str, (int) length, SQLITE_TRANSIENT);
+    }
+}
+
 gboolean
 companies_local_store_save_row (CompaniesLocalStore *self,
                                 CompaniesStoreRow   *row,
@@ -216,6 +240,7 @@ companies_local_store_save_row (CompaniesLocalStore *self,
     sqlite3_bind_text (stmt, 14 + i, row->values[i] != NULL ? row->values[i] : "", -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 23, row->add_sent ? 1 : 0);
   sqlite3_bind_int64 (stmt, 24, row->sent_changed & COMPANIES_ALL_FIELDS);
+  companies_store_row_bind_keys ((const char * const *) row->values, stmt, 26);
   if (row->local_id != 0)
     sqlite3_bind_int64 (stmt, 25, row->local_id);
 

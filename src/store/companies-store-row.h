@@ -64,6 +64,16 @@ gboolean           companies_local_store_load_row   (CompaniesLocalStore *self,
 void               companies_store_row_bind_state   (const CompaniesStoreRow *row,
                                                      sqlite3_stmt            *stmt,
                                                      int                      first);
+/* The columns the list searches and sorts by, derived from the values
+ * (see companies-fold.h): every write of the values writes them too. */
+#define COMPANIES_STORE_ROW_KEY_COLUMNS \
+  "search_text, name_key, city_key, country_key, email_key, phone_key"
+/* Binds the derived columns of @values (indexed by CompaniesField): six
+ * parameters from @first on, in the order of
+ * COMPANIES_STORE_ROW_KEY_COLUMNS. */
+void               companies_store_row_bind_keys    (const char * const *values,
+                                                     sqlite3_stmt       *stmt,
+                                                     int                 first);
 /* Inserts (local_id 0, which is then set) or updates the row. */
 gboolean           companies_local_store_save_row   (CompaniesLocalStore *self,
                                                      CompaniesStoreRow   *row,
@@ -71,7 +81,7 @@ gboolean           companies_local_store_save_row   (CompaniesLocalStore *self,
 /* The INSERT of companies_local_store_save_row (), for a caller that
  * binds many new rows straight (an import): ?1 the uuid, then the 12 of
  * companies_store_row_bind_state (), the values from ?14, add_sent ?23,
- * sent_changed ?24. */
+ * sent_changed ?24, companies_store_row_bind_keys () from ?26. */
 CompaniesStmt     *companies_store_row_prepare_insert (CompaniesLocalStore *self,
                                                        GError             **error);
 gboolean           companies_local_store_remove_row (CompaniesLocalStore *self,

@@ -14,6 +14,9 @@
  *    them): the longest main-loop iteration while the window takes it in
  *    (what blocks the UI), and whether the selection and scroll stay.
  *
+ *  - the peak RSS of the process from the start of the app on (the
+ *    seeding of the file before is not the app's).
+ *
  * companies-bench runs it once per run and puts its "BENCH-APP" line in
  * its table; run alone it prints that line.
  *
@@ -24,6 +27,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "companies-ui-test-utils.h"
@@ -146,6 +150,31 @@ refresh_shown (gpointer data)
   return TRUE;
 }
 
+/* VmHWM of /proc/self/status, in MB. */
+static double
+peak_rss_mb (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (line = strstr (status, "VmHWM:")) == NULL)
+    return 0;
+
+  return g_ascii_strtod (line + strlen ("VmHWM:"), NULL) / 1024.0;
+}
+
+/* The peak RSS from here on is the app's, not the seeding's. */
+static void
+reset_peak_rss (void)
+{
+  FILE *file = fopen ("/proc/self/clear_refs", "w");
+
+  g_assert_nonnull (file);
+  g_assert_cmpint (fputs ("5", file), >=, 0);
+  g_assert_cmpint (fclose (file), ==, 0);
+}
+
 static void
 import_companies (const char *path)
 {
@@ -207,6 +236,7 @@ bench_app (void)
 
   companies_ui_fixture_init (&fixture, FALSE);
   import_companies (fixture.local_database);
+  reset_peak_rss ();
 
   /* Start: the application, its window, the list read, a frame. */
   started = g_get_monotonic_time ();
@@ -280,9 +310,9 @@ bench_app (void)
   /* companies-bench reads the first seven; the CPU times (of every
    * thread of the process, for start, keystroke and refining keystroke)
    * follow the number of rows shown. */
-  printf ("BENCH-APP %.1f %.1f %.1f %.1f %.1f %.1f %d %u %.1f %.1f %.1f\n",
+  printf ("BENCH-APP %.1f %.1f %.1f %.1f %.1f %.1f %d %u %.1f %.1f %.1f %.1f\n",
           start_ms, keystroke_ms, changed_ms, refine_ms, refine_changed_ms, refresh_ms, kept, n_shown,
-          start_cpu_ms, keystroke_cpu_ms, refine_cpu_ms);
+          start_cpu_ms, keystroke_cpu_ms, refine_cpu_ms, peak_rss_mb ());
   fflush (stdout);
 
   g_signal_handlers_disconnect_by_func (clock, after_paint_cb, NULL);

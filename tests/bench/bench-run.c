@@ -521,9 +521,10 @@ run_app_bench (const BenchConfig *config,
 
   line = output != NULL ? strstr (output, "BENCH-APP ") : NULL;
   if (!g_subprocess_get_successful (child) || line == NULL ||
-      sscanf (line + strlen ("BENCH-APP "), "%lf %lf %lf %lf %lf %lf %d",
+      sscanf (line + strlen ("BENCH-APP "), "%lf %lf %lf %lf %lf %lf %d %*u %*f %*f %*f %lf",
               &out->app_start_ms, &out->app_keystroke_ms, &out->app_search_changed_ms,
-              &out->app_refine_ms, &out->app_refine_changed_ms, &out->app_refresh_ms, &kept) != 7)
+              &out->app_refine_ms, &out->app_refine_changed_ms, &out->app_refresh_ms, &kept,
+              &out->app_peak_rss_mb) != 8)
     {
       g_printerr ("The app benchmark failed (is there a display? build-aux/bench.sh runs it under Xvfb)\n");
       return FALSE;

@@ -59,6 +59,7 @@ typedef struct
   double           app_refine_changed_ms;
   double           app_refresh_ms;
   gboolean         app_kept;
+  double           app_peak_rss_mb;   /* from the app's start on */
   BenchLoadResult  load;
   double           load_cpu_client_ms;  /* per sync: the load's clients, the server */
   double           load_cpu_server_ms;

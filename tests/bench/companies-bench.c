@@ -253,6 +253,8 @@ print_table (const BenchConfig    *config,
               "| %.0f ms, selection and scroll %s | | | ≤ 30 ms, selection and scroll kept | %s |\n",
               config->records, app_refresh, kept ? "kept" : "**lost**",
               verdict (app_refresh <= 30 && kept));
+      printf ("| app: peak RSS with %u local companies | %.0f MB | | | ≤ 150 MB | %s |\n",
+              config->records, MEDIAN (app_peak_rss_mb), verdict (MEDIAN (app_peak_rss_mb) <= 150));
     }
   else
     {

@@ -46,6 +46,18 @@ CompaniesCompany    *test_create               (CompaniesLocalStore *store,
                                                 const char          *name);
 
 /* A raw connection to @path, for checks and for sabotage. */
+/* Takes a store file of version 3 back to version 2: what a file made
+ * by an older build holds. */
+#define TEST_DOWNGRADE_TO_V2_SQL \
+  "DROP INDEX companies_name_key_idx; DROP INDEX companies_city_key_idx;" \
+  "DROP INDEX companies_country_key_idx; DROP INDEX companies_email_key_idx;" \
+  "DROP INDEX companies_phone_key_idx; DROP INDEX companies_search_idx;" \
+  "DROP INDEX companies_state_key_idx;" \
+  "ALTER TABLE companies DROP COLUMN search_text; ALTER TABLE companies DROP COLUMN name_key;" \
+  "ALTER TABLE companies DROP COLUMN city_key; ALTER TABLE companies DROP COLUMN country_key;" \
+  "ALTER TABLE companies DROP COLUMN email_key; ALTER TABLE companies DROP COLUMN phone_key;" \
+  "PRAGMA user_version = 2;"
+
 sqlite3             *test_raw_open             (const char    *path);
 gint64               test_raw_int              (sqlite3       *db,
                                                 const char    *sql);

@@ -267,14 +267,15 @@ test_migrates_v1 (StoreFixture  *fixture,
 
   g_assert_finalize_object (g_steal_pointer (&fixture->store));
   db = test_raw_open (fixture->path);
-  test_raw_exec (db, "ALTER TABLE companies DROP COLUMN add_sent;"
+  test_raw_exec (db, TEST_DOWNGRADE_TO_V2_SQL
+                     "ALTER TABLE companies DROP COLUMN add_sent;"
                      "ALTER TABLE companies DROP COLUMN sent_changed; PRAGMA user_version = 1;");
   sqlite3_close (db);
 
   fixture->store = companies_local_store_open (fixture->path, &error);
   g_assert_no_error (error);
   db = test_raw_open (fixture->path);
-  g_assert_cmpint (test_raw_int (db, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (test_raw_int (db, "PRAGMA user_version"), ==, COMPANIES_LOCAL_STORE_SCHEMA_VERSION);
   sqlite3_close (db);
   g_assert_cmpint (test_add_sent (fixture->path, uuid), ==, 1);
   g_assert_cmpuint (test_sent_changed (fixture->path, uuid), ==, COMPANIES_ALL_FIELDS);

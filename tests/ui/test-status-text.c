@@ -8,7 +8,7 @@
 #include "config.h"
 
 #include "companies-error.h"
-#include "companies-row-key.h"
+#include "companies-fold.h"
 #include "companies-status-text.h"
 #include "companies-sync-scheduler.h"
 

@@ -1,15 +1,21 @@
 /* companies-company-list-load.c: keeping CompaniesCompanyList in step
  * with the database file.
  *
- * The list is read in a worker thread (its own store connection): the
+ * What shows is read in a worker thread (its own store connection): the
  * first read starts as soon as the list is made (the application makes
  * it before its window, so that the read and the window's making
- * overlap), then again after each sync and whenever the database file's
- * data version moves (another process, such as companies-cli, wrote to
- * it). The app's own writes go through the store's ForSync actions on
+ * overlap), then again when the sort or the search changes, after each
+ * sync, and whenever the database file's data version moves (another
+ * process, such as companies-cli, wrote to it). The worker reads the
+ * ids in order (companies-local-store-view.c), the items already made
+ * again, and works out the splices from what shows to what it read
+ * (companies-id-diff.c): the main thread only applies them. A search
+ * keystroke reuses the order read for the sort, while the data version
+ * holds. The app's own writes go through the store's ForSync actions on
  * the main thread: the caller brackets them with _begin_write () and
- * _end_write (), which update the row at once and keep the known data
- * version, so that only writes of others cause a read.
+ * _end_write (), which show the row at once (companies-company-list-
+ * write.c) and keep the known data version, so that only writes of
+ * others cause a read.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,14 +27,37 @@
 
 /* How often the database file is checked for writes of other processes. */
 #define DATA_VERSION_POLL_SECONDS 2
-
-static void reload (CompaniesCompanyList *self);
+/* Past this many runs of changed rows, or this many rows between the
+ * first and the last, one splice: each costs GTK's list view a pass. */
+#define MAX_SPLICES 16
+#define MAX_DIFF_WINDOW 50000
 
 typedef struct
 {
-  char                *path;
-  CompaniesSignatures *previous;
+  char                 *path;
+  CompaniesListSort     sort;
+  char                 *folded;
+  guint                 generation;
+  gboolean              order_stale;  /* what the read was to read again */
+  gboolean              items_stale;
+  GArray               *order;        /* empty: read it */
+  GArray               *old_visible;
+  GArray               *cached_ids;
+
+  /* What the worker read */
+  GArray               *visible;
+  GArray               *splices;
+  GPtrArray            *fresh;
+  CompaniesStoreStatus  status;
+  gboolean              has_status;
 } LoadData;
+
+static void
+clear_object (gpointer object)
+{
+  if (object != NULL)
+    g_object_unref (object);
+}
 
 static void
 load_data_free (gpointer data)
@@ -36,8 +65,26 @@ load_data_free (gpointer data)
   LoadData *load = data;
 
   g_free (load->path);
-  g_clear_pointer (&load->previous, companies_signatures_unref);
+  g_free (load->folded);
+  g_clear_pointer (&load->order, g_array_unref);
+  g_clear_pointer (&load->old_visible, g_array_unref);
+  g_clear_pointer (&load->cached_ids, g_array_unref);
+  g_clear_pointer (&load->visible, g_array_unref);
+  g_clear_pointer (&load->splices, g_array_unref);
+  g_clear_pointer (&load->fresh, g_ptr_array_unref);
   g_free (load);
+}
+
+static gboolean
+read_again (CompaniesLocalStore *store,
+            LoadData            *load,
+            GError             **error)
+{
+  guint n = load->cached_ids->len;
+
+  g_ptr_array_set_size (load->fresh, n);
+  return companies_local_store_read_listed (store, (const gint64 *) (gpointer) load->cached_ids->data, n,
+                                            (CompaniesCompany **) load->fresh->pdata, error);
 }
 
 static void
@@ -47,14 +94,25 @@ load_thread (GTask        *task,
              GCancellable *cancellable)
 {
   LoadData *load = task_data;
-  CompaniesListUpdate *update;
+  g_autoptr(CompaniesLocalStore) store = NULL;
   GError *error = NULL;
 
-  update = companies_list_update_read (load->path, load->previous, cancellable, &error);
-  if (update == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, update, (GDestroyNotify) companies_list_update_free);
+  store = companies_local_store_open (load->path, &error);
+  if (store == NULL ||
+      !companies_local_store_read_list (store, &load->sort, load->folded, load->order,
+                                        load->visible, cancellable, &error) ||
+      !read_again (store, load, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The counts change only with the file: a sort or a search keeps the
+   * last ones read. */
+  if (!load->has_status)
+    load->has_status = companies_local_store_get_status (store, &load->status, NULL);
+  load->splices = companies_id_diff (load->old_visible, load->visible, MAX_SPLICES, MAX_DIFF_WINDOW);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -63,67 +121,79 @@ loaded_cb (GObject      *object,
            gpointer      user_data)
 {
   CompaniesCompanyList *self = COMPANIES_COMPANY_LIST (object);
-  g_autoptr(CompaniesListUpdate) update = NULL;
+  LoadData *load = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
   gboolean first = FALSE;
+  gboolean ok;
 
-  update = g_task_propagate_pointer (G_TASK (result), &error);
+  ok = g_task_propagate_boolean (G_TASK (result), &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   self->loading = FALSE;
 
-  if (update == NULL)
+  /* What this read was to read again waits for the next one. */
+  if (!ok || load->generation != self->generation)
+    {
+      self->order_stale |= load->order_stale;
+      self->items_stale |= load->items_stale;
+    }
+
+  if (!ok)
     {
       g_debug ("Could not read the companies: %s", error->message);
     }
-  else if (self->wrote_while_loading)
+  else if (load->generation != self->generation)
     {
-      /* What was read misses our own write: read again rather than show
-       * the row going and coming back. */
+      /* The sort, the search or the list changed since: what was read
+       * is not what shows now, and the next read reads what it was to. */
       self->reload_again = TRUE;
     }
   else
     {
       gint64 read_done = g_get_monotonic_time ();
-      guint n_signals;
 
-      n_signals = _companies_company_list_apply (self, update);
+      _companies_company_list_update_items (self, load->fresh);
+      self->status = load->status;
+      self->has_status = load->has_status;
+      _companies_company_list_show (self, load->order, load->visible, load->splices);
       self->known_data_version = self->loading_data_version;
       first = !self->loaded;
       self->loaded = TRUE;
 
-      g_debug ("Read %u companies in %.1f ms, merged them in %.1f ms with %u items-changed",
-               companies_list_update_get_n_companies (update),
+      g_debug ("Read %u of %u companies in %.1f ms, showed them in %.1f ms with %u splices",
+               load->visible->len, load->order->len,
                (read_done - self->loading_started) / 1000.0,
                (g_get_monotonic_time () - read_done) / 1000.0,
-               n_signals);
+               load->splices->len);
     }
-
-  self->wrote_while_loading = FALSE;
 
   if (first)
     g_object_notify_by_pspec (G_OBJECT (self), _companies_company_list_properties[COMPANY_LIST_PROP_LOADED]);
 
   /* The counts the worker read with the list, when it is what shows. */
   g_signal_emit (self, _companies_company_list_signals[COMPANY_LIST_READ_FINISHED], 0,
-                 update != NULL && self->loaded && !self->reload_again
-                   ? companies_list_update_get_status (update) : NULL,
+                 ok && load->has_status && self->loaded && !self->reload_again ? &load->status : NULL,
                  error);
 
   if (self->reload_again)
     {
       self->reload_again = FALSE;
-      reload (self);
+      _companies_company_list_reload (self);
     }
 }
 
-static void
-reload (CompaniesCompanyList *self)
+void
+_companies_company_list_reload (CompaniesCompanyList *self)
 {
   g_autoptr(GTask) task = NULL;
   LoadData *load;
+
+  self->generation++;
+
+  if (self->store == NULL)
+    return;
 
   if (self->loading)
     {
@@ -137,11 +207,32 @@ reload (CompaniesCompanyList *self)
 
   load = g_new0 (LoadData, 1);
   load->path = g_strdup (companies_local_store_get_path (self->store));
-  if (self->signatures != NULL)
-    load->previous = companies_signatures_ref (self->signatures);
+  load->sort = self->sort;
+  load->folded = g_strdup (self->folded);
+  load->generation = self->generation;
+  /* An empty order is read again: the worker fills the array it gets. */
+  if (self->order->len == 0)
+    self->order_stale = TRUE;
+  load->order_stale = self->order_stale;
+  load->items_stale = self->items_stale;
+  load->order = self->order_stale ? g_array_new (FALSE, FALSE, sizeof (gint64)) : g_array_ref (self->order);
+  load->old_visible = g_array_ref (self->visible);
+  /* The items made change only when the file did. */
+  load->cached_ids = self->items_stale ? _companies_company_list_items_to_refresh (self)
+                                       : g_array_new (FALSE, FALSE, sizeof (gint64));
+  load->visible = g_array_new (FALSE, FALSE, sizeof (gint64));
+  /* NULL where a row went. */
+  load->fresh = g_ptr_array_new_with_free_func (clear_object);
+  if (!self->items_stale && self->has_status)
+    {
+      load->status = self->status;
+      load->has_status = TRUE;
+    }
+  self->order_stale = FALSE;
+  self->items_stale = FALSE;
 
   task = g_task_new (self, self->cancellable, loaded_cb, NULL);
-  g_task_set_source_tag (task, reload);
+  g_task_set_source_tag (task, _companies_company_list_reload);
   g_task_set_task_data (task, load, load_data_free);
   g_task_run_in_thread (task, load_thread);
 }
@@ -157,13 +248,17 @@ companies_company_list_refresh_if_changed (CompaniesCompanyList *self)
   if (self->loading)
     {
       /* The read going on may have started before that write. */
+      self->order_stale = TRUE;
+      self->items_stale = TRUE;
       self->reload_again = TRUE;
       return;
     }
 
   if (companies_local_store_get_data_version (self->store) != self->known_data_version)
     {
-      reload (self);
+      self->order_stale = TRUE;
+      self->items_stale = TRUE;
+      _companies_company_list_reload (self);
       g_signal_emit (self, _companies_company_list_signals[COMPANY_LIST_STORE_CHANGED], 0);
     }
 }
@@ -198,9 +293,18 @@ companies_company_list_end_write (CompaniesCompanyList *self,
 
   if (written != NULL)
     companies_company_list_upsert (self, written);
+  /* The counts moved: the next read reads them. */
+  self->has_status = FALSE;
 
   if (self->loading)
-    self->wrote_while_loading = TRUE;
+    {
+      /* What is being read may miss the write, and its splices start
+       * from the list before it: read again. */
+      self->generation++;
+      self->order_stale = TRUE;
+      self->items_stale = TRUE;
+      self->reload_again = TRUE;
+    }
   else if (self->known_data_version == version_before)
     self->known_data_version = companies_local_store_get_data_version (self->store);
 }
@@ -228,7 +332,7 @@ _companies_company_list_start_reading (CompaniesCompanyList *self)
     return;
 
   self->cancellable = g_cancellable_new ();
-  reload (self);
+  _companies_company_list_reload (self);
   self->data_version_source = g_timeout_add_seconds (DATA_VERSION_POLL_SECONDS,
                                                      data_version_poll_cb, self);
 }

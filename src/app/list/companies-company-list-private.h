@@ -1,14 +1,15 @@
 /* companies-company-list-private.h: what the two files of
- * CompaniesCompanyList share: companies-company-list.c (the model and
- * the merging of reads) and companies-company-list-load.c (keeping it
- * in step with the database file).
+ * CompaniesCompanyList share: companies-company-list.c (the model, its
+ * cache of items, the app's own writes) and companies-company-list-load.c
+ * (the reads of the database file in the background).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include "companies-company-list.h"
-#include "companies-list-update.h"
+#include "companies-id-diff.h"
+#include "companies-local-store-view.h"
 
 G_BEGIN_DECLS
 
@@ -16,19 +17,32 @@ struct _CompaniesCompanyList
 {
   GObject              parent_instance;
 
-  GPtrArray           *items;       /* CompaniesCompany, the model's order */
-  GHashTable          *by_uuid;     /* uuid → CompaniesCompany (a reference) */
-  /* The signatures of the last update applied. Never changed once made:
-   * the loader's worker reads them. */
-  CompaniesSignatures *signatures;
+  /* Every listed company's local id (gint64) as sorted; shared with the
+   * reads in the background, so never changed in place (copied first). */
+  GArray              *order;
+  /* What the model shows: the ids of @order that match the search. While
+   * a read's splices are announced (see _companies_company_list_splice
+   * ()), the model is @visible up to @done_new then @old_visible from
+   * @done_old. */
+  GArray              *visible;
+  GArray              *old_visible;
+  guint                done_new;
+  guint                done_old;
 
-  /* See companies_company_list_set_watched () */
-  guint                watched_fields;
-  gboolean             watch_state;
+  /* The items made: local id → CacheEntry, and uuid → company. */
+  GHashTable          *cache;
+  GHashTable          *by_uuid;
+  guint64              clock;
+
+  CompaniesListSort    sort;
+  char                *search;
+  char                *folded;        /* NULL when the search is empty */
 
   /* Keeping the list in step with the database file: see
    * companies-company-list-load.c. */
-  CompaniesLocalStore *store;       /* NULL: nothing to read */
+  CompaniesLocalStore *store;         /* NULL: nothing to read */
+  CompaniesStoreStatus status;        /* read with what shows */
+  gboolean             has_status;
   GCancellable        *cancellable;
   gint64               known_data_version;
   gint64               loading_data_version;
@@ -37,7 +51,9 @@ struct _CompaniesCompanyList
   guint                loaded : 1;
   guint                loading : 1;
   guint                reload_again : 1;
-  guint                wrote_while_loading : 1;
+  guint                order_stale : 1;   /* the next read reads the order */
+  guint                items_stale : 1;   /* and the items made again */
+  guint                generation;        /* moves when what shows must change */
 };
 
 enum
@@ -59,19 +75,33 @@ enum
 extern GParamSpec *_companies_company_list_properties[COMPANY_LIST_N_PROPS];
 extern guint       _companies_company_list_signals[COMPANY_LIST_N_SIGNALS];
 
-
-/* Brings the list in line with @update with the fewest changes: a company
- * already listed stays the same object (updated in place when its values
- * changed), so the selection, the scroll position and open editors keep
- * it; rows that changed, went or came are announced in as few
- * items-changed as their runs need, never one a row for a big refresh.
- * Returns the number of items-changed emitted. */
-guint _companies_company_list_apply         (CompaniesCompanyList *self,
-                                             CompaniesListUpdate  *update);
+/* Shows @visible (read with @order), announcing @splices one by one. */
+void  _companies_company_list_show          (CompaniesCompanyList *self,
+                                             GArray               *order,
+                                             GArray               *visible,
+                                             GArray               *splices);
+/* Updates the items made in place from @fresh (companies read again;
+ * NULL where a row went). */
+void  _companies_company_list_update_items  (CompaniesCompanyList *self,
+                                             GPtrArray            *fresh);
+/* Keeps @company as the item of row @local_id; returns it. */
+CompaniesCompany *_companies_company_list_cache   (CompaniesCompanyList *self,
+                                                   gint64                local_id,
+                                                   CompaniesCompany     *company);
+void  _companies_company_list_uncache       (CompaniesCompanyList *self,
+                                             gint64                local_id);
+/* companies-company-list-write.c: whether @ids holds @id. */
+gboolean _companies_company_list_has_id     (GArray               *ids,
+                                             gint64                id);
+/* The local ids of the items to read again after the file changed; the
+ * other items made go. */
+GArray *_companies_company_list_items_to_refresh (CompaniesCompanyList *self);
 
 /* companies-company-list-load.c */
 /* The first read and the polling of the data version, once "store" is set. */
 void  _companies_company_list_start_reading (CompaniesCompanyList *self);
 void  _companies_company_list_stop_reading  (CompaniesCompanyList *self);
+/* Reads what shows again, now or after the read going on. */
+void  _companies_company_list_reload        (CompaniesCompanyList *self);
 
 G_END_DECLS

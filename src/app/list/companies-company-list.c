@@ -1,20 +1,15 @@
-/* companies-company-list.c: the companies the window shows, and the
- * merging of each read of the store into them.
+/* companies-company-list.c: the companies the window shows, read from
+ * the database as they are shown.
  *
- * A GListModel of CompaniesCompany over an array (the pattern of
- * gnome-text-editor's editor-search-model.c), plus an index by uuid. The
- * worker thread that reads the store (companies-company-list-load.c,
- * CompaniesListUpdate) also compares what it read with what the list
- * held (by a signature of each row, kept from the last update) and
- * prepares the search and sort keys of the rows that changed: after a
- * sync that changed 100 rows of 100,000, the main thread touches those
- * 100; a first read comes indexed and in name order, and goes in with
- * one splice. Changed rows keep their object, updated in place: their
- * cells follow. Only when a change touches what orders or filters the
- * rows now (companies_company_list_set_watched ()) is the row
- * re-announced, so that sorting and filtering see it. Rows that went are
- * removed and new ones appended: one items-changed per run of touched
- * rows, or a single one for the whole tail when runs are many.
+ * The model holds the local ids of the rows it shows, in order (8 bytes
+ * a row: the database sorted and searched them, see
+ * companies-local-store-view.c), and makes a CompaniesCompany only for a
+ * row asked for, reading it with its neighbours in one statement. The
+ * items made stay in a cache: the same row is the same object while
+ * anyone holds it, so the selection, an open editor and the cells keep
+ * it. When a read ends (companies-company-list-load.c), the items made
+ * are updated in place (their cells follow) and the rows that moved,
+ * went or came are announced in the few splices that their runs need.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -25,13 +20,20 @@
 #include <string.h>
 
 #include "companies-company-list-private.h"
-#include "companies-row-key.h"
+#include "companies-fold.h"
 
-/* Past this many runs of touched rows, one splice of the whole tail costs
- * the models downstream less than many small ones: each costs the sort
- * model a pass over its rows, and GTK 4.8's list view binds its visible
- * rows again. */
-#define MAX_RUNS 16
+/* The items kept when nobody else holds them: a few windows of rows.
+ * Past it, the least recently asked for half goes. */
+#define CACHE_SIZE 16384
+/* The rows read with a row asked for: before it, and in all. */
+#define PAGE_BEFORE 8
+#define PAGE_SIZE   32
+/* Past this many rows added in place of others, see
+ * _companies_company_list_show (). */
+#define BIG_SPLICE 256
+/* The items read again when the file changed, beside those held
+ * elsewhere: the rows asked for last (a few windows of rows). */
+#define REFRESHED_ITEMS 4096
 
 GParamSpec *_companies_company_list_properties[COMPANY_LIST_N_PROPS];
 guint       _companies_company_list_signals[COMPANY_LIST_N_SIGNALS];
@@ -43,22 +45,147 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (CompaniesCompanyList, companies_company_list, G_T
 
 typedef struct
 {
-  guint      start;
-  guint      n_removed;
-  GPtrArray *additions;    /* the changed companies of the run, re-added */
-} Run;
+  gint64            local_id;     /* the key of the cache */
+  CompaniesCompany *company;
+  guint64           used;
+} CacheEntry;
 
 static void
-run_clear (gpointer data)
+cache_entry_free (gpointer data)
 {
-  Run *run = data;
+  CacheEntry *entry = data;
 
-  g_clear_pointer (&run->additions, g_ptr_array_unref);
+  g_object_unref (entry->company);
+  g_free (entry);
 }
 
-/* --- The GListModel: an array, so that the sort and filter models
- *     above, which ask for rows in any order, get each one at once (a
- *     GListStore walks a tree for every row asked out of order). --- */
+/* --- The items made --- */
+
+static void
+uncache (CompaniesCompanyList *self,
+         CacheEntry           *entry)
+{
+  const char *uuid = companies_company_get_uuid (entry->company);
+
+  if (uuid != NULL && g_hash_table_lookup (self->by_uuid, uuid) == entry->company)
+    g_hash_table_remove (self->by_uuid, uuid);
+  g_hash_table_remove (self->cache, &entry->local_id);
+}
+
+static void
+evict (CompaniesCompanyList *self)
+{
+  g_autoptr(GPtrArray) old = g_ptr_array_new ();
+  GHashTableIter iter;
+  CacheEntry *entry;
+
+  g_hash_table_iter_init (&iter, self->cache);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+    {
+      /* Held by someone else (a cell, the selection, an editor): kept,
+       * so that the row stays that object. */
+      if ((entry->used == 0 || entry->used + CACHE_SIZE / 2 <= self->clock) &&
+          G_OBJECT (entry->company)->ref_count == 1)
+        g_ptr_array_add (old, entry);
+    }
+
+  for (guint i = 0; i < old->len; i++)
+    uncache (self, g_ptr_array_index (old, i));
+}
+
+static CacheEntry *
+cache_entry (CompaniesCompanyList *self,
+       gint64                local_id,
+       CompaniesCompany     *company)
+{
+  CacheEntry *entry = g_new0 (CacheEntry, 1);
+
+  entry->local_id = local_id;
+  entry->company = g_object_ref (company);
+  entry->used = ++self->clock;
+  g_hash_table_replace (self->cache, &entry->local_id, entry);
+  if (companies_company_get_uuid (company) != NULL)
+    g_hash_table_replace (self->by_uuid, (gpointer) companies_company_get_uuid (company), company);
+
+  return entry;
+}
+
+CompaniesCompany *
+_companies_company_list_cache (CompaniesCompanyList *self,
+                               gint64                local_id,
+                               CompaniesCompany     *company)
+{
+  return cache_entry (self, local_id, company)->company;
+}
+
+void
+_companies_company_list_uncache (CompaniesCompanyList *self,
+                                 gint64                local_id)
+{
+  CacheEntry *entry = g_hash_table_lookup (self->cache, &local_id);
+
+  if (entry != NULL)
+    uncache (self, entry);
+}
+
+static gint64
+id_at (CompaniesCompanyList *self,
+       guint                 position)
+{
+  if (self->old_visible != NULL && position >= self->done_new)
+    return g_array_index (self->old_visible, gint64, position - self->done_new + self->done_old);
+
+  return g_array_index (self->visible, gint64, position);
+}
+
+/* Reads the rows around @position that are not made yet. */
+static void
+read_page (CompaniesCompanyList *self,
+           guint                 position,
+           guint                 n_items)
+{
+  guint start = position > PAGE_BEFORE ? position - PAGE_BEFORE : 0;
+  guint end = MIN (start + PAGE_SIZE, n_items);
+  gint64 ids[PAGE_SIZE] = { 0 };
+  CompaniesCompany *read[PAGE_SIZE];
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+
+  for (guint pos = start; pos < end; pos++)
+    {
+      gint64 id = id_at (self, pos);
+
+      if (pos == position || !g_hash_table_contains (self->cache, &id))
+        ids[n++] = id;
+    }
+
+  if (self->store == NULL ||
+      !companies_local_store_read_listed (self->store, ids, n, read, &error))
+    {
+      if (error != NULL)
+        g_warning ("Could not read the companies shown: %s", error->message);
+      memset (read, 0, sizeof read);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CompaniesCompany) company = read[i];
+
+      /* Gone since the list was read: a read follows (the data version
+       * moved), until then a blank row holds its place. */
+      if (company == NULL && ids[i] != id_at (self, position))
+        continue;
+      if (company == NULL)
+        company = companies_company_new ();
+      /* Read with the row asked for: not used yet. */
+      cache_entry (self, ids[i], company)->used = 0;
+    }
+
+  if (g_hash_table_size (self->cache) > CACHE_SIZE)
+    evict (self);
+}
+
+/* --- The GListModel --- */
 
 static GType
 companies_company_list_get_item_type (GListModel *model)
@@ -69,7 +196,12 @@ companies_company_list_get_item_type (GListModel *model)
 static guint
 companies_company_list_model_get_n_items (GListModel *model)
 {
-  return ((CompaniesCompanyList *) model)->items->len;
+  CompaniesCompanyList *self = (CompaniesCompanyList *) model;
+
+  if (self->old_visible != NULL)
+    return self->done_new + self->old_visible->len - self->done_old;
+
+  return self->visible->len;
 }
 
 static gpointer
@@ -77,11 +209,23 @@ companies_company_list_get_item (GListModel *model,
                                  guint       position)
 {
   CompaniesCompanyList *self = (CompaniesCompanyList *) model;
+  guint n_items = companies_company_list_model_get_n_items (model);
+  CacheEntry *entry;
+  gint64 id;
 
-  if (position >= self->items->len)
+  if (position >= n_items)
     return NULL;
 
-  return g_object_ref (g_ptr_array_index (self->items, position));
+  id = id_at (self, position);
+  entry = g_hash_table_lookup (self->cache, &id);
+  if (entry == NULL)
+    {
+      read_page (self, position, n_items);
+      entry = g_hash_table_lookup (self->cache, &id);
+    }
+
+  entry->used = ++self->clock;
+  return g_object_ref (entry->company);
 }
 
 static void
@@ -92,59 +236,109 @@ companies_company_list_model_init (GListModelInterface *iface)
   iface->get_item = companies_company_list_get_item;
 }
 
-/* Replaces @n_removed rows at @position by @additions, with one signal.
- * The additions may be rows removed by the same call. */
-static void
-splice (CompaniesCompanyList *self,
-        guint                 position,
-        guint                 n_removed,
-        gpointer             *additions,
-        guint                 n_added)
+/* --- What reads bring --- */
+
+void
+_companies_company_list_show (CompaniesCompanyList *self,
+                              GArray               *order,
+                              GArray               *visible,
+                              GArray               *splices)
 {
-  guint old_len = self->items->len;
+  g_clear_pointer (&self->order, g_array_unref);
+  self->order = g_array_ref (order);
 
-  g_assert (position + n_removed <= old_len);
+  self->old_visible = g_steal_pointer (&self->visible);
+  self->visible = g_array_ref (visible);
+  self->done_new = self->done_old = 0;
 
-  /* Take the new references before the old ones go. */
-  for (guint i = 0; i < n_added; i++)
-    g_object_ref (additions[i]);
-
-  if (n_removed > 0)
-    g_ptr_array_remove_range (self->items, position, n_removed);
-
-  if (n_added > 0)
+  for (guint i = 0; i < splices->len; i++)
     {
-      guint len = self->items->len;
+      const CompaniesIdSplice *splice = &g_array_index (splices, CompaniesIdSplice, i);
+      guint removed = splice->old_end - splice->old_start;
+      guint added = splice->new_end - splice->new_start;
 
-      g_ptr_array_set_size (self->items, len + n_added);
-      memmove (self->items->pdata + position + n_added,
-               self->items->pdata + position,
-               (len - position) * sizeof (gpointer));
-      memcpy (self->items->pdata + position, additions, n_added * sizeof (gpointer));
+      /* GTK 4.8's list view and single selection look through every row
+       * added in place of removed ones for an object they knew (to keep
+       * its widget or its selection): for a big splice, that would make
+       * an item of every row. Removed first, then added, they do not. */
+      if (removed > 0 && added > BIG_SPLICE)
+        {
+          self->done_old = splice->old_end;
+          self->done_new = splice->new_start;
+          g_list_model_items_changed (G_LIST_MODEL (self), splice->new_start, removed, 0);
+          removed = 0;
+        }
+
+      self->done_new = splice->new_end;
+      self->done_old = splice->old_end;
+      g_list_model_items_changed (G_LIST_MODEL (self), splice->new_start, removed, added);
     }
 
-  g_list_model_items_changed (G_LIST_MODEL (self), position, n_removed, n_added);
+  g_clear_pointer (&self->old_visible, g_array_unref);
 }
 
-static gboolean
-find_position (CompaniesCompanyList *self,
-               CompaniesCompany     *company,
-               guint                *out_position)
+void
+_companies_company_list_update_items (CompaniesCompanyList *self,
+                                      GPtrArray            *fresh)
 {
-  return g_ptr_array_find (self->items, company, out_position);
+  for (guint i = 0; i < fresh->len; i++)
+    {
+      CompaniesCompany *company = g_ptr_array_index (fresh, i);
+      CacheEntry *entry;
+      gint64 id;
+
+      if (company == NULL)
+        continue;
+
+      id = companies_list_company_get_local_id (company);
+      entry = g_hash_table_lookup (self->cache, &id);
+      if (entry != NULL && !companies_company_equal (entry->company, company))
+        {
+          g_object_freeze_notify (G_OBJECT (entry->company));
+          companies_company_assign (entry->company, company);
+          g_object_thaw_notify (G_OBJECT (entry->company));
+        }
+    }
+}
+
+static int
+by_most_recent (gconstpointer a,
+                gconstpointer b)
+{
+  const CacheEntry *entry_a = *(CacheEntry * const *) a;
+  const CacheEntry *entry_b = *(CacheEntry * const *) b;
+
+  return entry_a->used > entry_b->used ? -1 : entry_a->used < entry_b->used;
+}
+
+GArray *
+_companies_company_list_items_to_refresh (CompaniesCompanyList *self)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_sized_new (g_hash_table_size (self->cache));
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GHashTableIter iter;
+  CacheEntry *entry;
+
+  g_hash_table_iter_init (&iter, self->cache);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+    g_ptr_array_add (entries, entry);
+  g_ptr_array_sort (entries, by_most_recent);
+
+  /* The rows asked for last and the items held elsewhere are read again;
+   * the others go, to be read when asked for. */
+  for (guint i = 0; i < entries->len; i++)
+    {
+      entry = g_ptr_array_index (entries, i);
+      if (i < REFRESHED_ITEMS || G_OBJECT (entry->company)->ref_count > 1)
+        g_array_append_val (ids, entry->local_id);
+      else
+        uncache (self, entry);
+    }
+
+  return ids;
 }
 
 /* --- The list --- */
-
-static void
-update_in_place (CompaniesCompany *target,
-                 CompaniesCompany *source)
-{
-  g_object_freeze_notify (G_OBJECT (target));
-  companies_company_assign (target, source);
-  companies_row_key_transfer (target, source);
-  g_object_thaw_notify (G_OBJECT (target));
-}
 
 static void
 companies_company_list_constructed (GObject *object)
@@ -161,10 +355,22 @@ companies_company_list_dispose (GObject *object)
 
   _companies_company_list_stop_reading (self);
   g_clear_pointer (&self->by_uuid, g_hash_table_unref);
-  g_clear_pointer (&self->signatures, companies_signatures_unref);
-  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->cache, g_hash_table_unref);
 
   G_OBJECT_CLASS (companies_company_list_parent_class)->dispose (object);
+}
+
+static void
+companies_company_list_finalize (GObject *object)
+{
+  CompaniesCompanyList *self = (CompaniesCompanyList *) object;
+
+  g_clear_pointer (&self->order, g_array_unref);
+  g_clear_pointer (&self->visible, g_array_unref);
+  g_clear_pointer (&self->search, g_free);
+  g_clear_pointer (&self->folded, g_free);
+
+  G_OBJECT_CLASS (companies_company_list_parent_class)->finalize (object);
 }
 
 static void
@@ -213,6 +419,7 @@ companies_company_list_class_init (CompaniesCompanyListClass *klass)
 
   object_class->constructed = companies_company_list_constructed;
   object_class->dispose = companies_company_list_dispose;
+  object_class->finalize = companies_company_list_finalize;
   object_class->get_property = companies_company_list_get_property;
   object_class->set_property = companies_company_list_set_property;
 
@@ -245,44 +452,13 @@ companies_company_list_class_init (CompaniesCompanyListClass *klass)
 static void
 companies_company_list_init (CompaniesCompanyList *self)
 {
-  self->items = g_ptr_array_new_with_free_func (g_object_unref);
-  /* Keyed by each company's own uuid (which never changes once listed):
-   * entries are always replaced, never inserted, so that the key is the
-   * value's. */
-  self->by_uuid = g_hash_table_new_full (companies_uuid_hash, g_str_equal, NULL, g_object_unref);
-  self->watched_fields = COMPANIES_ALL_FIELDS;
-  self->watch_state = TRUE;
-}
-
-void
-companies_company_list_set_watched (CompaniesCompanyList *self,
-                                    guint                 field_mask,
-                                    gboolean              watch_state)
-{
-  g_return_if_fail (COMPANIES_IS_COMPANY_LIST (self));
-
-  self->watched_fields = field_mask;
-  self->watch_state = !!watch_state;
-}
-
-/* Whether the models downstream must hear of @old becoming @company. */
-static gboolean
-must_announce (CompaniesCompanyList *self,
-               CompaniesCompany     *old,
-               CompaniesCompany     *company)
-{
-  if (self->watch_state &&
-      companies_company_get_sync_state (old) != companies_company_get_sync_state (company))
-    return TRUE;
-
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    {
-      if ((self->watched_fields & COMPANIES_FIELD_BIT (i)) != 0 &&
-          g_strcmp0 (companies_company_get_field (old, i), companies_company_get_field (company, i)) != 0)
-        return TRUE;
-    }
-
-  return FALSE;
+  self->order = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->visible = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, cache_entry_free);
+  /* Keyed by each company's own uuid, which never changes. */
+  self->by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
+  self->sort.field = COMPANIES_FIELD_NAME;
+  self->order_stale = TRUE;
 }
 
 CompaniesCompanyList *
@@ -308,283 +484,81 @@ companies_company_list_get_n_items (CompaniesCompanyList *self)
 {
   g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), 0);
 
-  return self->items->len;
+  return self->order->len;
 }
 
 CompaniesCompany *
 companies_company_list_lookup (CompaniesCompanyList *self,
                                const char           *uuid)
 {
+  g_autoptr(CompaniesCompany) read = NULL;
+  CompaniesCompany *company;
+
   g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), NULL);
 
   if (uuid == NULL)
     return NULL;
 
-  return g_hash_table_lookup (self->by_uuid, uuid);
-}
+  company = g_hash_table_lookup (self->by_uuid, uuid);
+  if (company != NULL || self->store == NULL)
+    return company;
 
-static void
-index_company (CompaniesCompanyList *self,
-               CompaniesCompany     *company)
-{
-  g_hash_table_replace (self->by_uuid,
-                        (gpointer) companies_company_get_uuid (company),
-                        g_object_ref (company));
-}
+  /* In the file but not yet read into the list (just written): not
+   * listed yet. */
+  read = companies_local_store_read_listed_uuid (self->store, uuid, NULL);
+  if (read == NULL || !_companies_company_list_has_id (self->order, companies_list_company_get_local_id (read)))
+    return NULL;
 
-/* Rebuilds the tail from @first: the rows kept, then @added; one signal. */
-static void
-splice_tail (CompaniesCompanyList *self,
-             guint                 first,
-             guint                 n_old,
-             GHashTable           *gone,
-             GPtrArray            *added)
-{
-  g_autoptr(GPtrArray) tail = g_ptr_array_new_with_free_func (g_object_unref);
-
-  for (guint pos = first; pos < n_old; pos++)
-    {
-      CompaniesCompany *item = g_ptr_array_index (self->items, pos);
-
-      if (gone == NULL || !g_hash_table_contains (gone, item))
-        g_ptr_array_add (tail, g_object_ref (item));
-    }
-
-  for (guint i = 0; i < added->len; i++)
-    g_ptr_array_add (tail, g_object_ref (g_ptr_array_index (added, i)));
-
-  splice (self, first, n_old - first, tail->pdata, tail->len);
-}
-
-/* Announces the rows of @changed (updated in place), removes those of
- * @gone and appends @added, in the fewest signals. */
-static guint
-apply_changes (CompaniesCompanyList *self,
-               GHashTable           *changed,
-               GHashTable           *gone,
-               GPtrArray            *added)
-{
-  g_autoptr(GArray) runs = NULL;
-  guint n_old = self->items->len;
-  guint n_touched = (changed != NULL ? g_hash_table_size (changed) : 0) +
-                    (gone != NULL ? g_hash_table_size (gone) : 0);
-  guint n_seen = 0, n_signals = 0;
-
-  runs = g_array_new (FALSE, TRUE, sizeof (Run));
-  g_array_set_clear_func (runs, run_clear);
-
-  /* One pass over the rows finds where the touched ones are. */
-  for (guint pos = 0; pos < n_old && n_seen < n_touched; pos++)
-    {
-      CompaniesCompany *item = g_ptr_array_index (self->items, pos);
-      gboolean is_gone = gone != NULL && g_hash_table_contains (gone, item);
-      gboolean is_changed = !is_gone && changed != NULL && g_hash_table_contains (changed, item);
-      Run *run;
-
-      if (!is_gone && !is_changed)
-        continue;
-
-      n_seen++;
-
-      run = runs->len > 0 ? &g_array_index (runs, Run, runs->len - 1) : NULL;
-      if (run == NULL || run->start + run->n_removed != pos)
-        {
-          Run new_run = { pos, 0, g_ptr_array_new_with_free_func (g_object_unref) };
-
-          g_array_append_val (runs, new_run);
-          run = &g_array_index (runs, Run, runs->len - 1);
-        }
-
-      run->n_removed++;
-      if (is_changed)
-        g_ptr_array_add (run->additions, g_object_ref (item));
-    }
-
-  if (runs->len > MAX_RUNS)
-    {
-      splice_tail (self, g_array_index (runs, Run, 0).start, n_old, gone, added);
-      return 1;
-    }
-
-  /* Append first: the runs all lie before the old end. */
-  if (added->len > 0)
-    {
-      splice (self, n_old, 0, added->pdata, added->len);
-      n_signals++;
-    }
-
-  for (guint i = runs->len; i > 0; i--)
-    {
-      Run *run = &g_array_index (runs, Run, i - 1);
-
-      splice (self, run->start, run->n_removed,
-              run->additions->pdata, run->additions->len);
-      n_signals++;
-    }
-
-  return n_signals;
-}
-
-/* A company read from the store: updated in place, or to be added. */
-static void
-merge_company (CompaniesCompanyList  *self,
-               CompaniesCompany      *company,
-               GHashTable           **changed,
-               GPtrArray             *added)
-{
-  CompaniesCompany *old = g_hash_table_lookup (self->by_uuid, companies_company_get_uuid (company));
-  gboolean announce;
-
-  if (old == NULL)
-    {
-      index_company (self, company);
-      g_ptr_array_add (added, g_object_ref (company));
-      return;
-    }
-
-  /* Already listed (the app wrote it itself): maybe nothing to do. */
-  if (companies_company_equal (old, company))
-    return;
-
-  announce = must_announce (self, old, company);
-  update_in_place (old, company);
-
-  if (announce)
-    {
-      if (*changed == NULL)
-        *changed = g_hash_table_new (NULL, NULL);
-      g_hash_table_add (*changed, old);
-    }
-}
-
-guint
-_companies_company_list_apply (CompaniesCompanyList *self,
-                               CompaniesListUpdate  *update)
-{
-  g_autoptr(GHashTable) changed = NULL;
-  g_autoptr(GHashTable) gone = NULL;
-  g_autoptr(GPtrArray) added = NULL;
-  guint n_signals = 0;
-  guint n_added;
-
-  g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), 0);
-  g_return_val_if_fail (update != NULL, 0);
-
-  added = g_ptr_array_new_with_free_func (g_object_unref);
-
-  /* A first read into an empty list: the worker indexed the rows, one
-   * splice adds them all. */
-  if (self->items->len == 0 && g_hash_table_size (self->by_uuid) == 0 && update->index != NULL)
-    {
-      g_hash_table_unref (self->by_uuid);
-      self->by_uuid = g_steal_pointer (&update->index);
-      g_clear_pointer (&self->signatures, companies_signatures_unref);
-      self->signatures = companies_signatures_ref (update->signatures);
-
-      if (update->added->len == 0)
-        return 0;
-
-      /* The update's references become the list's: no ref and unref of
-       * 100,000 rows. */
-      n_added = update->added->len;
-      g_ptr_array_extend_and_steal (self->items, g_steal_pointer (&update->added));
-      update->added = g_ptr_array_new_with_free_func (g_object_unref);
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n_added);
-      return 1;
-    }
-
-  for (guint i = 0; i < update->changed->len; i++)
-    merge_company (self, g_ptr_array_index (update->changed, i), &changed, added);
-  for (guint i = 0; i < update->added->len; i++)
-    merge_company (self, g_ptr_array_index (update->added, i), &changed, added);
-
-  for (guint i = 0; i < update->removed->len; i++)
-    {
-      const char *uuid = g_ptr_array_index (update->removed, i);
-      CompaniesCompany *old = g_hash_table_lookup (self->by_uuid, uuid);
-
-      /* Not listed: the app removed it itself. */
-      if (old == NULL)
-        continue;
-
-      if (gone == NULL)
-        gone = g_hash_table_new_full (NULL, NULL, g_object_unref, NULL);
-      g_hash_table_add (gone, g_object_ref (old));
-      g_hash_table_remove (self->by_uuid, uuid);
-    }
-
-  if (changed != NULL || gone != NULL || added->len > 0)
-    n_signals = apply_changes (self, changed, gone, added);
-
-  g_clear_pointer (&self->signatures, companies_signatures_unref);
-  self->signatures = companies_signatures_ref (update->signatures);
-
-  return n_signals;
-}
-
-guint
-companies_company_list_refresh (CompaniesCompanyList *self,
-                                GPtrArray            *companies)
-{
-  g_autoptr(CompaniesListUpdate) update = NULL;
-
-  g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), 0);
-  g_return_val_if_fail (companies != NULL, 0);
-
-  update = companies_list_update_compute (companies, self->signatures, TRUE, NULL);
-
-  return _companies_company_list_apply (self, update);
+  return _companies_company_list_cache (self, companies_list_company_get_local_id (read), read);
 }
 
 void
-companies_company_list_upsert (CompaniesCompanyList *self,
-                               CompaniesCompany     *company)
+companies_company_list_set_sort (CompaniesCompanyList *self,
+                                 int                   field,
+                                 gboolean              descending)
 {
-  CompaniesCompany *old;
-  guint position;
+  CompaniesListSort sort = { field, !!descending };
 
   g_return_if_fail (COMPANIES_IS_COMPANY_LIST (self));
-  g_return_if_fail (COMPANIES_IS_COMPANY (company));
+  g_return_if_fail (companies_list_sort_is_valid (&sort));
 
-  if (!companies_company_get_is_active (company))
-    {
-      companies_company_list_remove (self, companies_company_get_uuid (company));
-      return;
-    }
-
-  old = g_hash_table_lookup (self->by_uuid, companies_company_get_uuid (company));
-
-  if (old == NULL)
-    {
-      index_company (self, company);
-      splice (self, self->items->len, 0, (gpointer *) &company, 1);
-      return;
-    }
-
-  if (companies_company_equal (old, company))
+  if (sort.field == self->sort.field && sort.descending == self->sort.descending)
     return;
 
-  update_in_place (old, company);
-
-  if (find_position (self, old, &position))
-    splice (self, position, 1, (gpointer *) &old, 1);
+  self->sort = sort;
+  self->order_stale = TRUE;
+  _companies_company_list_reload (self);
 }
 
 void
-companies_company_list_remove (CompaniesCompanyList *self,
-                               const char           *uuid)
+companies_company_list_set_search (CompaniesCompanyList *self,
+                                   const char           *text)
 {
-  CompaniesCompany *old;
-  guint position;
+  g_autofree char *stripped = NULL;
+  g_autofree char *folded = NULL;
 
   g_return_if_fail (COMPANIES_IS_COMPANY_LIST (self));
 
-  old = uuid != NULL ? g_hash_table_lookup (self->by_uuid, uuid) : NULL;
-  if (old == NULL)
+  g_free (self->search);
+  self->search = g_strdup (text);
+
+  stripped = g_strstrip (g_strdup (text != NULL ? text : ""));
+  folded = companies_fold (stripped);
+  if (*folded == '\0')
+    g_clear_pointer (&folded, g_free);
+
+  if (g_strcmp0 (folded, self->folded) == 0)
     return;
 
-  if (find_position (self, old, &position))
-    splice (self, position, 1, NULL, 0);
+  g_free (self->folded);
+  self->folded = g_steal_pointer (&folded);
+  _companies_company_list_reload (self);
+}
 
-  g_hash_table_remove (self->by_uuid, uuid);
+const char *
+companies_company_list_get_search (CompaniesCompanyList *self)
+{
+  g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), NULL);
+
+  return self->search;
 }

@@ -1,5 +1,7 @@
 /* companies-company-list.h: the companies the window shows, as a
- * GListModel of CompaniesCompany kept in step with the local store.
+ * GListModel of CompaniesCompany kept in step with the local store: the
+ * sorted and searched list, read from the database, its items made only
+ * for the rows asked for.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -36,7 +38,9 @@ CompaniesLocalStore  *companies_company_list_get_store   (CompaniesCompanyList *
 gboolean              companies_company_list_get_loaded  (CompaniesCompanyList *self);
 /* @self as a GListModel of CompaniesCompany (transfer none). */
 GListModel           *companies_company_list_get_model   (CompaniesCompanyList *self);
+/* The number of listed companies, whatever the search. */
 guint                 companies_company_list_get_n_items (CompaniesCompanyList *self);
+/* The company with @uuid when it is listed (transfer none). */
 CompaniesCompany     *companies_company_list_lookup      (CompaniesCompanyList *self,
                                                           const char           *uuid);
 
@@ -54,22 +58,20 @@ void                  companies_company_list_end_write   (CompaniesCompanyList *
                                                           gint64                version_before,
                                                           CompaniesCompany     *written);
 
-/* Brings the list in line with @companies, a full list of every active
- * company (in store order), compared on the calling thread: a company
- * already listed stays the same object (updated in place), and rows that
- * changed, went or came are announced in the fewest items-changed.
- * Returns the number of items-changed emitted. */
-guint                 companies_company_list_refresh     (CompaniesCompanyList *self,
-                                                          GPtrArray            *companies);
-
-/* What decides the rows' order and whether they pass the search: a row
- * whose update leaves these alone is updated in place without an
- * items-changed (its cells follow its properties), so a refresh after a
- * sync that only changed rows' sync state costs no model work. By
- * default every listed field and the sync state are watched. */
-void                  companies_company_list_set_watched (CompaniesCompanyList *self,
-                                                          guint                 field_mask,
-                                                          gboolean              watch_state);
+/* What the list shows: the listed companies sorted by @sort (see
+ * companies-local-store-view.h), those whose listed fields hold @text
+ * (case- and accent-insensitive; NULL or "" for all). Read in the
+ * background; the list changes when the read ends. */
+void                  companies_company_list_set_sort    (CompaniesCompanyList *self,
+                                                          int                   field,
+                                                          gboolean              descending);
+void                  companies_company_list_set_search  (CompaniesCompanyList *self,
+                                                          const char           *text);
+const char           *companies_company_list_get_search  (CompaniesCompanyList *self);
+/* Where @company shows; FALSE when it does not. */
+gboolean              companies_company_list_find        (CompaniesCompanyList *self,
+                                                          CompaniesCompany     *company,
+                                                          guint                *out_position);
 
 /* One company written by the app itself: updated in place, or added. */
 void                  companies_company_list_upsert      (CompaniesCompanyList *self,

@@ -1,10 +1,10 @@
-/* companies-field-sorter.c: sorts companies by one listed field.
+/* companies-field-sorter.c: sorts companies by one listed field, in
+ * natural order with empty values last (companies-fold.h).
  *
- * GtkStringSorter would make a collation key for every row on the main
- * thread when the list is filled (about a second for 100,000 rows); this
- * compares the folded keys the list loader made in its worker thread.
- * The store lists companies by name already, so the first sort by name
- * finds long ordered runs and costs little more than one pass.
+ * The database sorts the list (companies-local-store-view.c); this
+ * sorter is what a column of the column view holds, so that clicking its
+ * header says which column sorts and which way, and it orders two
+ * companies as the database would.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,8 +12,11 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include "companies-company.h"
 #include "companies-field-sorter.h"
-#include "companies-row-key.h"
+#include "companies-fold.h"
 
 struct _CompaniesFieldSorter
 {
@@ -30,8 +33,18 @@ companies_field_sorter_compare (GtkSorter *sorter,
                                 gpointer   item2)
 {
   CompaniesFieldSorter *self = (CompaniesFieldSorter *) sorter;
+  g_autoptr(GString) a = g_string_new (NULL);
+  g_autoptr(GString) b = g_string_new (NULL);
+  int result;
 
-  return gtk_ordering_from_cmpfunc (companies_row_key_compare (item1, item2, self->field));
+  companies_sort_key_append (a, companies_company_get_field (item1, self->field));
+  companies_sort_key_append (b, companies_company_get_field (item2, self->field));
+
+  result = memcmp (a->str, b->str, MIN (a->len, b->len));
+  if (result == 0)
+    result = a->len < b->len ? -1 : a->len > b->len;
+
+  return gtk_ordering_from_cmpfunc (result);
 }
 
 static GtkSorterOrder
@@ -57,11 +70,8 @@ companies_field_sorter_init (CompaniesFieldSorter *self)
 GtkSorter *
 companies_field_sorter_new (CompaniesField field)
 {
-  CompaniesFieldSorter *self;
+  CompaniesFieldSorter *self = g_object_new (COMPANIES_TYPE_FIELD_SORTER, NULL);
 
-  g_return_val_if_fail (companies_row_key_has_field (field), NULL);
-
-  self = g_object_new (COMPANIES_TYPE_FIELD_SORTER, NULL);
   self->field = field;
 
   return GTK_SORTER (self);
