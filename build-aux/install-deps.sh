@@ -9,7 +9,7 @@ packages="
   libsqlite3-dev sqlite3 glib-networking openssl
   gettext itstool desktop-file-utils appstream python3 curl
   clang libclang-rt-14-dev
-  xvfb xauth dbus dbus-x11 x11-apps imagemagick
+  xvfb xauth dbus dbus-x11 x11-apps imagemagick xdotool
   adwaita-icon-theme fonts-cantarell gsettings-desktop-schemas
   at-spi2-core gir1.2-atspi-2.0 python3-gi
 "

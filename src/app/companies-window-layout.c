@@ -88,8 +88,13 @@ _companies_window_update_layout (CompaniesWindow *self,
 {
   GListModel *columns = gtk_column_view_get_columns (self->column_view);
   g_autoptr(GtkColumnViewColumn) country = g_list_model_get_item (columns, 3);
+  int table_min;
 
-  self->want_narrow = width < NARROW_WIDTH;
+  /* Below the table's own minimum (larger with a larger text) too: the
+   * window can then shrink past it. */
+  gtk_widget_measure (GTK_WIDGET (self->column_view), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &table_min, NULL, NULL, NULL);
+  self->want_narrow = width < MAX (NARROW_WIDTH, table_min + 24);
   self->want_country = width >= COUNTRY_WIDTH;
 
   if (self->want_narrow == self->narrow &&
