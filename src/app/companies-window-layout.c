@@ -4,7 +4,8 @@
  * Width: the table of columns needs about 600 px; below that the list
  * is shown as two-line rows (CompaniesCompanyRow: name, then city and
  * phone) over the same selection model, so the window goes down to 360
- * px. Below 800 px the Country column gives its room to the others.
+ * px. Below about 800 px (more with a larger text) the Country column
+ * gives its room to the others.
  * libadwaita 1.2 has no breakpoints: the window's allocation decides,
  * and the switch is made when idle (never during a size allocation).
  *
@@ -23,7 +24,8 @@
 #include "companies-window-private.h"
 
 #define NARROW_WIDTH 600
-#define COUNTRY_WIDTH 800
+/* About 800 px at the default text size: more with a larger text. */
+#define COUNTRY_CHARS 104
 
 /* --- The rows at narrow widths --- */
 
@@ -82,6 +84,17 @@ apply_layout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static int
+get_char_width (GtkWidget *widget)
+{
+  PangoFontMetrics *metrics = pango_context_get_metrics (gtk_widget_get_pango_context (widget), NULL, NULL);
+  int width = pango_font_metrics_get_approximate_char_width (metrics);
+
+  pango_font_metrics_unref (metrics);
+
+  return PANGO_PIXELS_CEIL (width);
+}
+
 void
 _companies_window_update_layout (CompaniesWindow *self,
                                  int              width)
@@ -95,7 +108,7 @@ _companies_window_update_layout (CompaniesWindow *self,
   gtk_widget_measure (GTK_WIDGET (self->column_view), GTK_ORIENTATION_HORIZONTAL, -1,
                       &table_min, NULL, NULL, NULL);
   self->want_narrow = width < MAX (NARROW_WIDTH, table_min + 24);
-  self->want_country = width >= COUNTRY_WIDTH;
+  self->want_country = width >= COUNTRY_CHARS * get_char_width (GTK_WIDGET (self));
 
   if (self->want_narrow == self->narrow &&
       self->want_country == gtk_column_view_column_get_visible (country))

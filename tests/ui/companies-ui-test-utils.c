@@ -490,7 +490,7 @@ companies_ui_send_keys (GtkWidget  *widget,
 
   /* The window takes the keyboard (there is no window manager under
    * Xvfb to give it), then XTest types as a keyboard would. */
-  g_strv_builder_add_many (builder, "xdotool", "windowfocus", xid, NULL);
+  g_strv_builder_add_many (builder, "timeout", "10", "xdotool", "windowfocus", "--sync", xid, NULL);
   va_start (args, first_command);
   for (const char *arg = first_command; arg != NULL; arg = va_arg (args, const char *))
     g_strv_builder_add (builder, arg);
