@@ -1,12 +1,15 @@
 /* test-ui-adaptive.c: the window at 360 × 294 (two-line rows, editor
  * that fits), at 640 px and at text scale 1.5 (names, phones and
- * e-mails whole), and in the dark style of the style manager.
+ * e-mails whole), and in the dark style of the style manager; the
+ * editor's error text at 4.5:1 contrast in both styles.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "test-ui-adaptive"
 
 #include "config.h"
+
+#include <math.h>
 
 #include "companies-field-cell.h"
 #include "companies-ui-test-utils.h"
@@ -95,6 +98,65 @@ assert_whole (GtkWidget *widget)
   return n_checked;
 }
 
+static GtkWidget *
+find_error_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error") &&
+      gtk_widget_get_mapped (widget))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_error_label (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static double
+luminance (const GdkRGBA *color)
+{
+  const float channels[] = { color->red, color->green, color->blue };
+  const double weights[] = { 0.2126, 0.7152, 0.0722 };
+  double sum = 0;
+
+  /* WCAG 2's relative luminance. */
+  for (guint i = 0; i < 3; i++)
+    {
+      double c = channels[i];
+
+      c = c <= 0.03928 ? c / 12.92 : pow ((c + 0.055) / 1.055, 2.4);
+      sum += weights[i] * c;
+    }
+
+  return sum;
+}
+
+/* The contrast of the editor's error text on the editor's background. */
+static double
+error_contrast (CompaniesEditorWindow *editor)
+{
+  GtkWidget *label = find_error_label (GTK_WIDGET (editor));
+  GdkRGBA text, background;
+  double a, b;
+
+  g_assert_nonnull (label);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (label), &text);
+  g_assert_true (gtk_style_context_lookup_color (gtk_widget_get_style_context (GTK_WIDGET (editor)),
+                                                 "window_bg_color", &background));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_assert_cmpfloat (text.alpha, ==, 1.0);
+
+  a = luminance (&text) + 0.05;
+  b = luminance (&background) + 0.05;
+
+  return MAX (a, b) / MIN (a, b);
+}
+
 static void
 test_adaptive (void)
 {
@@ -146,17 +208,31 @@ test_adaptive (void)
   gtk_window_set_default_size (GTK_WINDOW (editor), 360, 520);
   COMPANIES_UI_WAIT_FOR (gtk_widget_get_width (GTK_WIDGET (editor)) == 360 - frame_width);
   companies_ui_save_screenshot (GTK_WIDGET (editor), "adaptive-4-narrow-editor");
+
+  /* Error text reaches 4.5:1 (WCAG AA) in the light style and the dark. */
+  companies_ui_editor_set (editor, COMPANIES_FIELD_EMAIL, "not an address");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+  companies_ui_wait_for_draw (GTK_WIDGET (editor));
+  g_test_message ("Error text contrast, light: %.2f:1", error_contrast (editor));
+  g_assert_cmpfloat (error_contrast (editor), >=, 4.5);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  companies_ui_wait_for_draw (GTK_WIDGET (editor));
+  g_test_message ("Error text contrast, dark: %.2f:1", error_contrast (editor));
+  g_assert_cmpfloat (error_contrast (editor), >=, 4.5);
+  companies_ui_save_screenshot (GTK_WIDGET (editor), "adaptive-5-editor-error-dark");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "window.close", NULL));
   COMPANIES_UI_WAIT_FOR (companies_window_get_editor (fixture.window) == NULL);
 
   /* Dark, as the system asks through the style manager. */
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_PREFER_DARK);
   g_assert_true (adw_style_manager_get_dark (style));
-  companies_ui_save_screenshot (GTK_WIDGET (fixture.window), "adaptive-5-narrow-dark");
+  companies_ui_save_screenshot (GTK_WIDGET (fixture.window), "adaptive-6-narrow-dark");
   resize (&fixture, 960, 640);
   COMPANIES_UI_WAIT_FOR (!companies_window_get_narrow (fixture.window));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (list_stack)), ==, "table");
-  companies_ui_save_screenshot (GTK_WIDGET (fixture.window), "adaptive-6-dark");
+  companies_ui_save_screenshot (GTK_WIDGET (fixture.window), "adaptive-7-dark");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 
   /* Text scale 1.5 (as the desktop's Large Text sets it). */
@@ -164,7 +240,7 @@ test_adaptive (void)
   companies_ui_wait_for_draw (GTK_WIDGET (fixture.window));
   g_assert_false (companies_window_get_narrow (fixture.window));
   g_assert_cmpuint (assert_whole (companies_ui_get_child (&fixture, "column_view")), >, 0);
-  companies_ui_save_screenshot (GTK_WIDGET (fixture.window), "adaptive-7-large-text");
+  companies_ui_save_screenshot (GTK_WIDGET (fixture.window), "adaptive-8-large-text");
 
   companies_ui_fixture_clear (&fixture);
 }
