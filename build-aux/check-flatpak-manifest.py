@@ -71,6 +71,10 @@ def check_module(module, where, errors):
         check_module(sub, f"{where} module {k}", errors)
 
 
+# The oldest GNOME runtime still supported.
+OLDEST_RUNTIME = 47
+
+
 def check(manifest, app_id, command):
     errors = []
     if not isinstance(manifest, dict):
@@ -91,6 +95,16 @@ def check(manifest, app_id, command):
     if manifest.get("runtime") not in (None, "org.gnome.Platform"):
         errors.append("the runtime must be org.gnome.Platform (it carries GTK4, "
                       "libsoup3, json-glib and SQLite)")
+    # GNOME keeps two releases supported; 47 is the oldest with the
+    # libadwaita the app's newer code paths (ADW_CHECK_VERSION) use.
+    version = manifest.get("runtime-version")
+    if isinstance(version, str) and version:
+        if not version.isdigit():
+            errors.append(f"runtime-version {version!r} is not a GNOME release "
+                          "number (\"master\" is not a supported runtime)")
+        elif int(version) < OLDEST_RUNTIME:
+            errors.append(f"runtime-version {version} is end-of-life; "
+                          f"target {OLDEST_RUNTIME} or newer")
     if manifest.get("sdk") not in (None, "org.gnome.Sdk"):
         errors.append("the sdk must be org.gnome.Sdk")
     if "command" in manifest and manifest.get("command") != command:

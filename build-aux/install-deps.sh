@@ -5,14 +5,15 @@ set -eu
 
 packages="
   meson ninja-build pkg-config gcc
-  libglib2.0-dev libglib2.0-bin libgtk-4-dev libsoup-3.0-dev libjson-glib-dev
+  libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev libsoup-3.0-dev libjson-glib-dev
   libsqlite3-dev sqlite3 glib-networking openssl
   nginx-light
   libpq-dev postgresql
   gettext itstool desktop-file-utils appstream python3 curl
   clang libclang-rt-14-dev
-  xvfb xauth dbus dbus-x11 x11-apps imagemagick
+  xvfb xauth dbus dbus-x11 x11-apps imagemagick xdotool
   adwaita-icon-theme fonts-cantarell gsettings-desktop-schemas
+  at-spi2-core gir1.2-atspi-2.0 python3-gi
 "
 
 if [ "$(id -u)" -eq 0 ]; then

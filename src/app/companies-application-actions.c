@@ -75,18 +75,32 @@ about_action (GSimpleAction *action,
 {
   CompaniesApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
-  static const char *authors[] = { "The Companies authors", NULL };
+  static const char *developers[] = { "The Companies authors", NULL };
+  GObject *about;
 
-  gtk_show_about_dialog (parent,
-                         "program-name", _("Companies"),
-                         "logo-icon-name", APP_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", _("Keep a shared list of companies, online or not"),
-                         "authors", authors,
-                         /* Translators: put your names here, one a line. */
-                         "translator-credits", _("translator-credits"),
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         NULL);
+  /* AdwAboutWindow is deprecated from libadwaita 1.6 (the Flatpak's
+   * runtime): the dialog that replaced it there. */
+#if ADW_CHECK_VERSION (1, 5, 0)
+  about = g_object_new (ADW_TYPE_ABOUT_DIALOG, NULL);
+#else
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW, "transient-for", parent, NULL);
+#endif
+  g_object_set (about,
+                "application-icon", APP_ID,
+                "application-name", _("Companies"),
+                "developer-name", _("The Companies authors"),
+                "version", PACKAGE_VERSION,
+                "comments", _("Keep a shared list of companies, online or not"),
+                "developers", developers,
+                /* Translators: put your names here, one a line. */
+                "translator-credits", _("translator-credits"),
+                "license-type", GTK_LICENSE_GPL_3_0,
+                NULL);
+#if ADW_CHECK_VERSION (1, 5, 0)
+  adw_dialog_present (ADW_DIALOG (about), GTK_WIDGET (parent));
+#else
+  gtk_window_present (GTK_WINDOW (about));
+#endif
 }
 
 static const GActionEntry app_entries[] = {
@@ -104,6 +118,7 @@ static const struct {
   { "win.new", { "<Control>n", NULL } },
   { "win.sync", { "<Control>r", "F5", NULL } },
   { "win.search", { "<Control>f", NULL } },
+  { "win.undo-delete", { "<Control>z", NULL } },
   { "window.close", { "<Control>w", NULL } },
 };
 

@@ -24,7 +24,7 @@
 
 struct _CompaniesApplication
 {
-  GtkApplication          parent_instance;
+  AdwApplication          parent_instance;
 
   GSettings              *settings;
   CompaniesLocalStore    *store;
@@ -34,7 +34,7 @@ struct _CompaniesApplication
   CompaniesCompanyList   *companies;
 };
 
-G_DEFINE_FINAL_TYPE (CompaniesApplication, companies_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (CompaniesApplication, companies_application, ADW_TYPE_APPLICATION)
 
 CompaniesApplication *
 companies_application_new (void)
@@ -227,7 +227,6 @@ companies_application_startup (GApplication *application)
   g_autofree char *path = NULL;
   g_autofree char *url = NULL;
   g_autofree char *token = NULL;
-  g_autoptr(GtkCssProvider) css = NULL;
 
   if (get_env ("COMPANIES_DATABASE") != NULL)
     path = g_strdup (get_env ("COMPANIES_DATABASE"));
@@ -245,12 +244,8 @@ companies_application_startup (GApplication *application)
   g_set_application_name (_("Companies"));
   gtk_window_set_default_icon_name (APP_ID);
 
-  /* GTK 4.8 does not load <resource base>/style.css by itself. */
-  css = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (css, "/com/example/Companies/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  /* AdwApplication loads <resource base>/style.css and follows the
+   * system's light or dark preference through its style manager. */
 
   self->settings = g_settings_new (APP_ID);
 

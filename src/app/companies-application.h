@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "companies-local-store.h"
 #include "companies-sync-scheduler.h"
@@ -13,7 +13,7 @@ G_BEGIN_DECLS
 
 #define COMPANIES_TYPE_APPLICATION (companies_application_get_type ())
 
-G_DECLARE_FINAL_TYPE (CompaniesApplication, companies_application, COMPANIES, APPLICATION, GtkApplication)
+G_DECLARE_FINAL_TYPE (CompaniesApplication, companies_application, COMPANIES, APPLICATION, AdwApplication)
 
 CompaniesApplication   *companies_application_new                      (void);
 

@@ -13,6 +13,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "companies-editor-window.h"
@@ -138,6 +139,66 @@ get_changed_mask (CompaniesEditorWindow *self,
     }
 
   return mask;
+}
+
+static gboolean
+has_changes (CompaniesEditorWindow *self)
+{
+  g_auto(GStrv) values = g_new0 (char *, COMPANIES_N_FIELDS + 1);
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    values[i] = get_field_text (self, i);
+
+  return get_changed_mask (self, values) != 0;
+}
+
+static gboolean
+destroy_cb (gpointer user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (user_data));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+discard_response_cb (CompaniesEditorWindow *self,
+                     const char            *response,
+                     AdwMessageDialog      *dialog)
+{
+  /* Once the dialog (destroyed with the editor) has finished its own
+   * response. */
+  if (g_str_equal (response, "discard"))
+    g_idle_add_full (G_PRIORITY_DEFAULT, destroy_cb, g_object_ref (self), g_object_unref);
+}
+
+/* Escape: closes at once when nothing changed, else asks first. */
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CompaniesEditorWindow *self = COMPANIES_EDITOR_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (!has_changes (self))
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self),
+                                   _("Discard Changes?"),
+                                   _("What you typed in this company is lost."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "keep", _("_Keep Editing"),
+                                    "discard", _("_Discard"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "keep");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (discard_response_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -271,7 +332,9 @@ companies_editor_window_class_init (CompaniesEditorWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_action);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "editor.cancel", NULL);
 }
 
 static void

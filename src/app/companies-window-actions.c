@@ -38,16 +38,20 @@ delete_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   CompaniesWindow *self = COMPANIES_WINDOW (widget);
-  CompaniesCompany *company = _companies_window_get_selected (self);
+  CompaniesCompany *company = _companies_window_get_focused (self);
   g_autoptr(CompaniesCompany) deleted = NULL;
   g_autoptr(GError) error = NULL;
   guint position;
   gint64 version;
 
+  /* The row with the keyboard focus, selected or not; else the selected
+   * one (the action from elsewhere). */
+  if (company == NULL)
+    company = _companies_window_get_selected (self);
   if (company == NULL || self->store == NULL)
     return;
 
-  position = gtk_single_selection_get_selected (self->selection);
+  position = _companies_window_get_position (self, company);
   deleted = companies_company_copy (company);
 
   version = companies_company_list_begin_write (self->companies);
@@ -61,7 +65,9 @@ delete_action (GtkWidget  *widget,
   _companies_window_end_write (self, version, NULL);
 
   /* Keep the keyboard where it was: the next row takes the selection. */
-  if (position < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
+  if (position == GTK_INVALID_LIST_POSITION)
+    ;
+  else if (position < g_list_model_get_n_items (G_LIST_MODEL (self->selection)))
     gtk_single_selection_set_selected (self->selection, position);
   else if (position > 0)
     gtk_single_selection_set_selected (self->selection, position - 1);

@@ -30,11 +30,11 @@ typedef struct
 } TextColumn;
 
 static const TextColumn text_columns[] = {
-  { COMPANIES_FIELD_NAME, 10, 32 },
+  { COMPANIES_FIELD_NAME, 12, 32 },
   { COMPANIES_FIELD_CITY, 6, 18 },
   { COMPANIES_FIELD_COUNTRY, 6, 16 },
-  { COMPANIES_FIELD_PHONE, 8, 18 },
-  { COMPANIES_FIELD_EMAIL, 10, 28 },
+  { COMPANIES_FIELD_PHONE, 14, 18 },
+  { COMPANIES_FIELD_EMAIL, 18, 28 },
 };
 
 static void

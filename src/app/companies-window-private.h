@@ -11,7 +11,6 @@
 #include "companies-overwritten-bar.h"
 #include "companies-search-bar.h"
 #include "companies-status-line.h"
-#include "companies-status-page.h"
 #include "companies-sync-button.h"
 #include "companies-sync-scheduler.h"
 #include "companies-window.h"
@@ -20,7 +19,7 @@ G_BEGIN_DECLS
 
 struct _CompaniesWindow
 {
-  GtkApplicationWindow     parent_instance;
+  AdwApplicationWindow     parent_instance;
 
   /* Template widgets */
   CompaniesSyncButton     *sync_button;
@@ -29,8 +28,12 @@ struct _CompaniesWindow
   CompaniesOverwrittenBar *overwritten;
   GtkStack                *main_stack;
   GtkSpinner              *loading_spinner;
+  GtkStack                *list_stack;
+  GtkScrolledWindow       *scrolled_window;
   GtkColumnView           *column_view;
-  GtkLabel                *error_label;
+  GtkScrolledWindow       *rows_scrolled_window;
+  GtkListView             *list_view;
+  AdwStatusPage           *error_page;
   CompaniesNotification   *notification;
   CompaniesStatusLine     *status_line;
 
@@ -49,6 +52,12 @@ struct _CompaniesWindow
   GtkWindow               *editor;
   gint64                   editor_version_before;
 
+  /* The layout by width: as shown, as wanted (see -layout.c) */
+  gboolean                 narrow;
+  gboolean                 want_narrow;
+  gboolean                 want_country;
+  guint                    layout_source;
+
   /* The win. actions' enabled state as last set, by bit */
   guint                    known_actions;
   guint                    enabled_actions;
@@ -59,6 +68,9 @@ void     _companies_window_end_write            (CompaniesWindow  *self,
                                                  gint64            version_before,
                                                  CompaniesCompany *written);
 CompaniesCompany *_companies_window_get_selected (CompaniesWindow *self);
+/* The position of @company in the list as shown, or GTK_INVALID_LIST_POSITION. */
+guint    _companies_window_get_position         (CompaniesWindow  *self,
+                                                 CompaniesCompany *company);
 void     _companies_window_select               (CompaniesWindow  *self,
                                                  CompaniesCompany *company);
 
@@ -75,6 +87,16 @@ void     _companies_window_import_action        (GtkWidget        *widget,
 void     _companies_window_export_action        (GtkWidget        *widget,
                                                  const char       *action_name,
                                                  GVariant         *parameter);
+
+/* companies-window-layout.c */
+void     _companies_window_layout_init          (CompaniesWindow  *self);
+void     _companies_window_update_layout        (CompaniesWindow  *self,
+                                                 int               width);
+/* The company of the row with the keyboard focus, or NULL. */
+CompaniesCompany *_companies_window_get_focused (CompaniesWindow  *self);
+
+/* companies-window-sort.c */
+void     _companies_window_sort_init            (CompaniesWindow  *self);
 
 /* companies-window-actions.c */
 void     _companies_window_class_actions_init   (GtkWidgetClass   *widget_class);

@@ -6,7 +6,7 @@
  * search bar only tell the list what to show.
  *
  * The window places the widgets of widgets/ (Sync button, search bar,
- * overwritten bar, status pages, notification, status line) and tells
+ * overwritten bar, notification, status line) and tells
  * them when the store changed; they tell it what the person did by
  * signals. The window's own writes go through the ForSync actions
  * (companies-window-actions.c), bracketed by the list's _begin_write ()
@@ -21,7 +21,7 @@
 #include "companies-editor-window.h"
 #include "companies-window-private.h"
 
-G_DEFINE_FINAL_TYPE (CompaniesWindow, companies_window, GTK_TYPE_APPLICATION_WINDOW)
+G_DEFINE_FINAL_TYPE (CompaniesWindow, companies_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
@@ -54,6 +54,18 @@ update_view_state (CompaniesWindow *self)
   gtk_stack_set_visible_child_name (self->main_stack, page);
 }
 
+/* "N companies" under a search; the list reads its results in the
+ * background, so the count follows the model's changes. */
+static void
+update_search_count (CompaniesWindow *self)
+{
+  const char *text = companies_company_list_get_search (self->companies);
+  guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+
+  companies_search_bar_set_count (self->search,
+                                  text != NULL && *text != '\0' ? (int) n_shown : -1);
+}
+
 static void
 model_items_changed_cb (CompaniesWindow *self,
                         guint            position,
@@ -63,6 +75,7 @@ model_items_changed_cb (CompaniesWindow *self,
 {
   if (removed != added)
     update_view_state (self);
+  update_search_count (self);
 }
 
 CompaniesCompany *
@@ -71,13 +84,25 @@ _companies_window_get_selected (CompaniesWindow *self)
   return gtk_single_selection_get_selected_item (self->selection);
 }
 
-void
-_companies_window_select (CompaniesWindow  *self,
-                          CompaniesCompany *company)
+guint
+_companies_window_get_position (CompaniesWindow  *self,
+                                CompaniesCompany *company)
 {
   guint position;
 
   if (company != NULL && companies_company_list_find (self->companies, company, &position))
+    return position;
+
+  return GTK_INVALID_LIST_POSITION;
+}
+
+void
+_companies_window_select (CompaniesWindow  *self,
+                          CompaniesCompany *company)
+{
+  guint position = _companies_window_get_position (self, company);
+
+  if (position != GTK_INVALID_LIST_POSITION)
     gtk_single_selection_set_selected (self->selection, position);
 }
 
@@ -225,10 +250,11 @@ companies_window_get_editor (CompaniesWindow *self)
   return self->editor;
 }
 
+/* Enter or a double click on a row, of the table or the narrow list. */
 static void
 column_view_activate_cb (CompaniesWindow *self,
                          guint            position,
-                         GtkColumnView   *column_view)
+                         GtkWidget       *view)
 {
   g_autoptr(CompaniesCompany) company = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
 
@@ -265,7 +291,26 @@ search_changed_cb (CompaniesWindow    *self,
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   companies_company_list_set_search (self->companies, text);
 
+  /* The best matches are the first rows: show them. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->scrolled_window), 0);
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->rows_scrolled_window), 0);
+  update_search_count (self);
+
   g_debug ("Asked for “%s” in %.1f ms", text, (g_get_monotonic_time () - started) / 1000.0);
+}
+
+/* Enter in the search opens the first result. */
+static void
+search_activated_cb (CompaniesWindow    *self,
+                     CompaniesSearchBar *search)
+{
+  g_autoptr(CompaniesCompany) company = g_list_model_get_item (G_LIST_MODEL (self->selection), 0);
+
+  if (company == NULL)
+    return;
+
+  gtk_single_selection_set_selected (self->selection, 0);
+  companies_window_edit_company (self, company);
 }
 
 static void
@@ -276,9 +321,13 @@ search_mode_changed_cb (CompaniesWindow    *self,
   if (self->column_view == NULL)
     return;
 
-  if (!companies_search_bar_get_search_mode (search) &&
-      gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
+  if (companies_search_bar_get_search_mode (search))
+    return;
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
     gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+  else if (gtk_widget_get_mapped (GTK_WIDGET (self->list_view)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
 /* --- The window --- */
@@ -311,6 +360,17 @@ save_window_state (CompaniesWindow *self)
   g_settings_set_boolean (self->settings, "window-maximized", maximized);
 }
 
+static void
+companies_window_size_allocate (GtkWidget *widget,
+                                int        width,
+                                int        height,
+                                int        baseline)
+{
+  GTK_WIDGET_CLASS (companies_window_parent_class)->size_allocate (widget, width, height, baseline);
+
+  _companies_window_update_layout (COMPANIES_WINDOW (widget), width);
+}
+
 static gboolean
 companies_window_close_request (GtkWindow *window)
 {
@@ -333,6 +393,7 @@ setup_models (CompaniesWindow *self)
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   _companies_window_update_sort (self);
 
@@ -354,8 +415,14 @@ companies_window_constructed (GObject *object)
     g_object_ref (self->store);
 
   if (self->store_error != NULL)
-    gtk_label_set_text (self->error_label, self->store_error->message);
+    {
+      g_autofree char *escaped = g_markup_escape_text (self->store_error->message, -1);
 
+      adw_status_page_set_description (self->error_page, escaped);
+    }
+
+  /* The kept sort first, so that the first read is sorted once. */
+  _companies_window_sort_init (self);
   setup_models (self);
 
   restore_window_state (self);
@@ -446,6 +513,7 @@ companies_window_dispose (GObject *object)
 
   if (self->editor != NULL)
     gtk_window_destroy (g_steal_pointer (&self->editor));
+  g_clear_handle_id (&self->layout_source, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), COMPANIES_TYPE_WINDOW);
 
@@ -483,6 +551,7 @@ companies_window_class_init (CompaniesWindowClass *klass)
   object_class->get_property = companies_window_get_property;
   object_class->set_property = companies_window_set_property;
 
+  widget_class->size_allocate = companies_window_size_allocate;
   window_class->close_request = companies_window_close_request;
 
   properties[PROP_SETTINGS] =
@@ -507,7 +576,6 @@ companies_window_class_init (CompaniesWindowClass *klass)
   g_type_ensure (COMPANIES_TYPE_OVERWRITTEN_BAR);
   g_type_ensure (COMPANIES_TYPE_SEARCH_BAR);
   g_type_ensure (COMPANIES_TYPE_STATUS_LINE);
-  g_type_ensure (COMPANIES_TYPE_STATUS_PAGE);
   g_type_ensure (COMPANIES_TYPE_SYNC_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Companies/companies-window.ui");
@@ -518,14 +586,19 @@ companies_window_class_init (CompaniesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, overwritten);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, scrolled_window);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, column_view);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, error_label);
+  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, rows_scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, notification);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, status_line);
 
   gtk_widget_class_bind_template_callback (widget_class, column_view_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, search_mode_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, rejected_activated_cb);
 
   _companies_window_class_actions_init (widget_class);
@@ -537,6 +610,7 @@ companies_window_init (CompaniesWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   _companies_window_columns_init (self);
+  _companies_window_layout_init (self);
 
   /* Search: Ctrl+F, the toggle button, or just typing. */
   g_object_set (self->search, "key-capture-widget", self, NULL);

@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "companies-company.h"
 #include "companies-company-list.h"
@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 #define COMPANIES_TYPE_WINDOW (companies_window_get_type ())
 
-G_DECLARE_FINAL_TYPE (CompaniesWindow, companies_window, COMPANIES, WINDOW, GtkApplicationWindow)
+G_DECLARE_FINAL_TYPE (CompaniesWindow, companies_window, COMPANIES, WINDOW, AdwApplicationWindow)
 
 /* Construct properties: "settings" (the window's size is kept there),
  * "companies" (the list, which follows the store, if any), "scheduler",
@@ -37,6 +37,8 @@ void             companies_window_edit_company       (CompaniesWindow      *self
                                                       CompaniesCompany     *company);
 /* The editor open now, or NULL. */
 GtkWindow       *companies_window_get_editor         (CompaniesWindow      *self);
+/* Whether the list shows as two-line rows (a narrow window). */
+gboolean         companies_window_get_narrow         (CompaniesWindow      *self);
 
 /* Opens the import dialog on @file (its preview first), as Import… and a
  * dropped file do; the export dialog writing to @file, as Export… does.

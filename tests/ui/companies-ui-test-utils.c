@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <gdk/x11/gdkx.h>
 
 #include "companies-ui-test-utils.h"
 #include <string.h>
@@ -447,4 +448,66 @@ companies_ui_find_by_uuid (GPtrArray  *companies,
     }
 
   return NULL;
+}
+
+CompaniesCompany *
+companies_ui_add_company (CompaniesLocalStore *store,
+                          const char * const  *row)
+{
+  const char *values[COMPANIES_N_FIELDS] = { NULL };
+  g_autoptr(GError) error = NULL;
+  CompaniesCompany *company;
+
+  values[COMPANIES_FIELD_NAME] = row[0];
+  values[COMPANIES_FIELD_CITY] = row[1];
+  values[COMPANIES_FIELD_COUNTRY] = row[2];
+  values[COMPANIES_FIELD_PHONE] = row[3];
+  values[COMPANIES_FIELD_EMAIL] = row[4];
+
+  company = companies_local_store_create_for_sync (store, values, &error);
+  g_assert_no_error (error);
+
+  return company;
+}
+
+void
+companies_ui_send_keys (GtkWidget  *widget,
+                        const char *first_command,
+                        ...)
+{
+  g_autoptr(GtkWidget) root = g_object_ref (GTK_WIDGET (gtk_widget_get_root (widget)));
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (root));
+  GdkDisplay *display = gtk_widget_get_display (root);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *xid = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  va_list args;
+
+  g_assert_true (GDK_IS_X11_SURFACE (surface));
+  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+
+  /* The window takes the keyboard (there is no window manager under
+   * Xvfb to give it), then XTest types as a keyboard would. */
+  g_strv_builder_add_many (builder, "timeout", "10", "xdotool", "windowfocus", "--sync", xid, NULL);
+  va_start (args, first_command);
+  for (const char *arg = first_command; arg != NULL; arg = va_arg (args, const char *))
+    g_strv_builder_add (builder, arg);
+  va_end (args);
+  argv = g_strv_builder_end (builder);
+
+  g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+
+  /* The events are queued on the display's connection: let GTK read and
+   * handle them all. */
+  gdk_display_sync (display);
+  for (guint i = 0; i < 10; i++)
+    companies_ui_iterate ();
+  /* Unless the keys closed it (Ctrl+Enter in the editor). */
+  if (gtk_widget_get_mapped (root))
+    companies_ui_wait_for_draw (root);
 }

@@ -120,4 +120,15 @@ GPtrArray        *companies_ui_fetch_server           (CompaniesUiFixture *fixtu
 CompaniesCompany *companies_ui_find_by_uuid           (GPtrArray          *companies,
                                                        const char         *uuid);
 
+/* Adds a company (name, city, country, phone, e-mail) through @store. */
+CompaniesCompany *companies_ui_add_company            (CompaniesLocalStore *store,
+                                                       const char * const  *row);
+
+/* Real key events to @widget's window: xdotool's commands after
+ * "windowfocus WINDOW" ("key", "ctrl+n", "type", "Acme", …, NULL),
+ * through XTest; returns once the window has handled them. */
+void              companies_ui_send_keys              (GtkWidget          *widget,
+                                                       const char         *first_command,
+                                                       ...) G_GNUC_NULL_TERMINATED;
+
 G_END_DECLS

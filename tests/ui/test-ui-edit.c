@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "companies-notification.h"
 #include "companies-ui-test-utils.h"
 
 static void
@@ -16,7 +17,7 @@ test_add_sync_edit_delete (void)
   CompaniesEditorWindow *editor;
   CompaniesCompany *row, *held;
   GtkSingleSelection *selection;
-  GtkRevealer *undo_revealer;
+  CompaniesNotification *notification;
   g_autoptr(GPtrArray) server = NULL;
   g_autofree char *uuid = NULL;
   gint64 id;
@@ -24,7 +25,7 @@ test_add_sync_edit_delete (void)
   companies_ui_fixture_init (&fixture, FALSE);
   companies_ui_fixture_start_app (&fixture);
   selection = companies_window_get_selection (fixture.window);
-  undo_revealer = GTK_REVEALER (companies_ui_get_child (&fixture, "undo_revealer"));
+  notification = COMPANIES_NOTIFICATION (companies_ui_get_child (&fixture, "notification"));
 
   g_assert_cmpstr (companies_ui_get_visible_page (&fixture), ==, "empty");
 
@@ -112,15 +113,16 @@ test_add_sync_edit_delete (void)
   /* Delete (the Delete key's action): gone, with an Undo notice. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.delete", NULL));
   g_assert_cmpuint (companies_ui_count_rows (&fixture), ==, 0);
-  g_assert_true (gtk_revealer_get_reveal_child (undo_revealer));
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (companies_ui_get_child (&fixture, "undo_label"))), ==, "“Acme” deleted");
+  g_assert_cmpstr (companies_notification_get_title (notification), ==, "“Acme” deleted");
+  g_assert_nonnull (companies_notification_get_deleted (notification));
   g_assert_cmpstr (companies_ui_get_visible_page (&fixture), ==, "empty");
   g_assert_cmpstr (companies_ui_get_status_text (&fixture), ==, "1 change waiting to sync");
   companies_ui_save_screenshot (GTK_WIDGET (fixture.window), "edit-5-deleted-undo");
 
   /* Undo: back, and a sync leaves it on the server. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.undo-delete", NULL));
-  g_assert_false (gtk_revealer_get_reveal_child (undo_revealer));
+  g_assert_null (companies_notification_get_title (notification));
+  g_assert_null (companies_notification_get_deleted (notification));
   g_assert_cmpuint (companies_ui_count_rows (&fixture), ==, 1);
   row = companies_ui_get_row (&fixture, 0);
   g_assert_cmpstr (companies_company_get_name (row), ==, "Acme");

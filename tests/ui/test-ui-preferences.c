@@ -134,9 +134,9 @@ test_preferences (void)
   gtk_window_close (shortcuts);
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture.application), "about", NULL);
-  COMPANIES_UI_WAIT_FOR ((about = find_window (GTK_TYPE_ABOUT_DIALOG)) != NULL);
-  g_assert_cmpstr (gtk_about_dialog_get_logo_icon_name (GTK_ABOUT_DIALOG (about)), ==, APP_ID);
-  g_assert_cmpstr (gtk_about_dialog_get_version (GTK_ABOUT_DIALOG (about)), ==, PACKAGE_VERSION);
+  COMPANIES_UI_WAIT_FOR ((about = find_window (ADW_TYPE_ABOUT_WINDOW)) != NULL);
+  g_assert_cmpstr (adw_about_window_get_application_icon (ADW_ABOUT_WINDOW (about)), ==, APP_ID);
+  g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
   companies_ui_save_screenshot (GTK_WIDGET (about), "preferences-3-about");
   gtk_window_destroy (about);
 

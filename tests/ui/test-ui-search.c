@@ -19,26 +19,6 @@ static const char *seed[][5] = {
   { "Nokia", "Espoo", "Finland", "+358 10 44 88 000", "press@nokia.example" },
 };
 
-static CompaniesCompany *
-add_company (CompaniesLocalStore *store,
-             const char * const  *row)
-{
-  const char *values[COMPANIES_N_FIELDS] = { NULL };
-  g_autoptr(GError) error = NULL;
-  CompaniesCompany *company;
-
-  values[COMPANIES_FIELD_NAME] = row[0];
-  values[COMPANIES_FIELD_CITY] = row[1];
-  values[COMPANIES_FIELD_COUNTRY] = row[2];
-  values[COMPANIES_FIELD_PHONE] = row[3];
-  values[COMPANIES_FIELD_EMAIL] = row[4];
-
-  company = companies_local_store_create_for_sync (store, values, &error);
-  g_assert_no_error (error);
-
-  return company;
-}
-
 static void
 search (CompaniesUiFixture *fixture,
         const char         *text)
@@ -74,7 +54,7 @@ test_search (void)
   other = companies_local_store_open (fixture.local_database, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < G_N_ELEMENTS (seed); i++)
-    g_object_unref (add_company (other, seed[i]));
+    g_object_unref (companies_ui_add_company (other, seed[i]));
 
   companies_ui_fixture_start_app (&fixture);
   selection = companies_window_get_selection (fixture.window);
@@ -164,7 +144,7 @@ test_search (void)
                                                      COMPANIES_FIELD_BIT (COMPANIES_FIELD_PHONE),
                                                      values, &error);
     g_assert_no_error (error);
-    added = add_company (other, row);
+    added = companies_ui_add_company (other, row);
   }
 
   COMPANIES_UI_WAIT_FOR (companies_ui_count_rows (&fixture) == G_N_ELEMENTS (seed) + 1);

@@ -108,8 +108,10 @@ companies_field_cell_measure (GtkWidget      *widget,
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
+      /* Not by the text: the columns keep their widths while a search
+       * changes the rows shown. */
       *minimum = PANGO_PIXELS_CEIL (size->char_width * self->min_chars);
-      *natural = PANGO_PIXELS_CEIL (size->char_width * CLAMP (self->n_chars, self->min_chars, self->max_chars));
+      *natural = PANGO_PIXELS_CEIL (size->char_width * self->max_chars);
     }
   else
     {
@@ -167,6 +169,23 @@ companies_field_cell_snapshot (GtkWidget   *widget,
   gtk_snapshot_restore (snapshot);
 }
 
+/* An ellipsized value shows whole in a tooltip. */
+static gboolean
+companies_field_cell_query_tooltip (GtkWidget  *widget,
+                                    int         x,
+                                    int         y,
+                                    gboolean    keyboard_mode,
+                                    GtkTooltip *tooltip)
+{
+  CompaniesFieldCell *self = (CompaniesFieldCell *) widget;
+
+  if (self->layout == NULL || !pango_layout_is_ellipsized (self->layout))
+    return FALSE;
+
+  gtk_tooltip_set_text (tooltip, self->text);
+  return TRUE;
+}
+
 static void
 companies_field_cell_css_changed (GtkWidget         *widget,
                                   GtkCssStyleChange *change)
@@ -221,6 +240,7 @@ companies_field_cell_class_init (CompaniesFieldCellClass *klass)
   widget_class->size_allocate = companies_field_cell_size_allocate;
   widget_class->snapshot = companies_field_cell_snapshot;
   widget_class->css_changed = companies_field_cell_css_changed;
+  widget_class->query_tooltip = companies_field_cell_query_tooltip;
   widget_class->direction_changed = companies_field_cell_direction_changed;
 
   /* Styled as the label it stands for. */
@@ -231,6 +251,7 @@ companies_field_cell_class_init (CompaniesFieldCellClass *klass)
 static void
 companies_field_cell_init (CompaniesFieldCell *self)
 {
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
 }
 
 GtkWidget *
@@ -287,4 +308,12 @@ companies_field_cell_get_text (CompaniesFieldCell *self)
   g_return_val_if_fail (COMPANIES_IS_FIELD_CELL (self), NULL);
 
   return self->text;
+}
+
+CompaniesCompany *
+companies_field_cell_get_company (CompaniesFieldCell *self)
+{
+  g_return_val_if_fail (COMPANIES_IS_FIELD_CELL (self), NULL);
+
+  return self->company;
 }

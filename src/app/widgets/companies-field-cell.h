@@ -15,8 +15,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (CompaniesFieldCell, companies_field_cell, COMPANIES, FIELD_CELL, GtkWidget)
 
-/* Asks for @min_chars characters of width, and for the length of its
- * text up to @max_chars; a longer text is ellipsized. */
+/* Asks for @min_chars characters of width at least, @max_chars at best;
+ * a longer text is ellipsized, and shows whole in a tooltip. */
 GtkWidget  *companies_field_cell_new      (CompaniesField      field,
                                            int                 min_chars,
                                            int                 max_chars);
@@ -24,5 +24,6 @@ GtkWidget  *companies_field_cell_new      (CompaniesField      field,
 void        companies_field_cell_bind     (CompaniesFieldCell *self,
                                            CompaniesCompany   *company);
 const char *companies_field_cell_get_text (CompaniesFieldCell *self);
+CompaniesCompany *companies_field_cell_get_company (CompaniesFieldCell *self);
 
 G_END_DECLS

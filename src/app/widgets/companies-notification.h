@@ -1,11 +1,11 @@
-/* companies-notification.h: an in-window notification that slides down
- * over the list: "“Acme” deleted · Undo", or why a write failed.
+/* companies-notification.h: the window's toasts, at the bottom of the
+ * list: "“Acme” deleted · Undo", or why a write failed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "companies-company.h"
 
@@ -27,5 +27,7 @@ void              companies_notification_show_error  (CompaniesNotification *sel
                                                       const char            *message);
 void              companies_notification_hide        (CompaniesNotification *self);
 CompaniesCompany *companies_notification_get_deleted (CompaniesNotification *self);
+/* The text of the toast shown, or NULL. */
+const char       *companies_notification_get_title   (CompaniesNotification *self);
 
 G_END_DECLS

@@ -1,13 +1,17 @@
 /* companies-search-bar.c: the search of the companies list (the pattern
  * of gnome-text-editor's editor-search-bar): Ctrl+F, the header bar's
  * toggle or just typing in the window opens it, Escape closes and
- * empties it. GtkSearchBar cannot be derived from: this widget holds one.
+ * empties it, Enter says "activated" (the window opens the first
+ * result). Beside the entry, how many companies match. GtkSearchBar
+ * cannot be derived from: this widget holds one.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "companies-search-bar"
 
 #include "config.h"
+
+#include <glib/gi18n.h>
 
 #include "companies-search-bar.h"
 
@@ -18,6 +22,7 @@ struct _CompaniesSearchBar
   /* Template widgets */
   GtkSearchBar   *search_bar;
   GtkSearchEntry *search_entry;
+  GtkLabel       *count_label;
 };
 
 G_DEFINE_FINAL_TYPE (CompaniesSearchBar, companies_search_bar, GTK_TYPE_WIDGET)
@@ -31,6 +36,7 @@ enum {
 
 enum {
   SEARCH_CHANGED,
+  ACTIVATED,
   N_SIGNALS
 };
 
@@ -54,6 +60,38 @@ companies_search_bar_start (CompaniesSearchBar *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
 }
 
+void
+companies_search_bar_stop (CompaniesSearchBar *self)
+{
+  g_return_if_fail (COMPANIES_IS_SEARCH_BAR (self));
+
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+}
+
+void
+companies_search_bar_set_count (CompaniesSearchBar *self,
+                                int                 count)
+{
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (COMPANIES_IS_SEARCH_BAR (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->count_label), count >= 0);
+  if (count < 0)
+    return;
+
+  /* Translators: the number of companies a search found. */
+  text = g_strdup_printf (ngettext ("%d company", "%d companies", count), count);
+  gtk_label_set_text (self->count_label, text);
+}
+
+static void
+activate_cb (CompaniesSearchBar *self,
+             GtkSearchEntry     *entry)
+{
+  g_signal_emit (self, signals[ACTIVATED], 0);
+}
+
 static void
 search_changed_cb (CompaniesSearchBar *self,
                    GtkSearchEntry     *entry)
@@ -74,7 +112,10 @@ search_mode_changed_cb (CompaniesSearchBar *self,
                         GtkSearchBar       *search_bar)
 {
   if (!gtk_search_bar_get_search_mode (search_bar))
-    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+      companies_search_bar_set_count (self, -1);
+    }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SEARCH_MODE_ENABLED]);
 }
@@ -156,12 +197,20 @@ companies_search_bar_class_init (CompaniesSearchBarClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1,
                   G_TYPE_STRING);
+  signals[ACTIVATED] =
+    g_signal_new ("activated",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Companies/widgets/companies-search-bar.ui");
   gtk_widget_class_bind_template_child (widget_class, CompaniesSearchBar, search_bar);
   gtk_widget_class_bind_template_child (widget_class, CompaniesSearchBar, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CompaniesSearchBar, count_label);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, activate_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -54,6 +54,10 @@ companies_sync_button_set_syncing (CompaniesSyncButton *self,
                                     syncing ? "syncing" : "idle");
   gtk_spinner_set_spinning (self->sync_spinner, syncing);
   companies_widget_set_tooltip (GTK_WIDGET (self), syncing ? _("Syncing…") : _("Sync Now"));
+  /* An icon-only button: the tooltip's text is its name for a screen reader. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, syncing ? _("Syncing…") : _("Sync Now"),
+                                  -1);
 
   if (self->syncing == syncing)
     return;
