@@ -7,6 +7,7 @@ packages="
   meson ninja-build pkg-config gcc
   libglib2.0-dev libglib2.0-bin libgtk-4-dev libsoup-3.0-dev libjson-glib-dev
   libsqlite3-dev sqlite3 glib-networking openssl
+  libadwaita-1-dev libsecret-1-dev gnome-keyring libsecret-tools
   gettext itstool desktop-file-utils appstream python3 curl
   clang libclang-rt-14-dev
   xvfb xauth dbus dbus-x11 x11-apps imagemagick
