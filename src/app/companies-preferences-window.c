@@ -148,6 +148,14 @@ server_url_changed_cb (CompaniesPreferencesWindow *self,
 }
 
 static void
+set_row_text (AdwEntryRow *row,
+              const char  *text)
+{
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
 apply_server_url (CompaniesPreferencesWindow *self,
                   const char                 *text)
 {
@@ -159,9 +167,9 @@ apply_server_url (CompaniesPreferencesWindow *self,
       return;
     }
 
-  /* As the connection spells it. */
-  gtk_editable_set_text (GTK_EDITABLE (self->server_url_row),
-                         companies_connection_get_server_url (self->connection));
+  /* As the connection spells it (an unchanged text keeps the row's apply
+   * button hidden). */
+  set_row_text (self->server_url_row, companies_connection_get_server_url (self->connection));
 }
 
 static void
@@ -174,8 +182,7 @@ switch_responded_cb (CompaniesPreferencesWindow *self,
   if (g_strcmp0 (response, "switch") == 0)
     apply_server_url (self, text);
   else
-    gtk_editable_set_text (GTK_EDITABLE (self->server_url_row),
-                           companies_connection_get_server_url (self->connection));
+    set_row_text (self->server_url_row, companies_connection_get_server_url (self->connection));
 }
 
 static void
