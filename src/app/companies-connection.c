@@ -24,39 +24,10 @@
 
 #include <glib/gi18n.h>
 
-#include "companies-connection.h"
+#include "companies-connection-private.h"
 #include "companies-server-check.h"
 #include "companies-server-url.h"
 
-struct _CompaniesConnection
-{
-  GObject                  parent_instance;
-
-  GSettings               *settings;
-  CompaniesSyncScheduler  *scheduler;
-  CompaniesLocalStore     *store;
-  CompaniesTokenStore     *tokens;
-  GCancellable            *cancellable;
-
-  char                    *server_url;
-  char                    *token;
-  gboolean                 server_url_overridden;
-  gboolean                 token_overridden;
-  gboolean                 token_loaded;   /* that of server_url is read */
-  gboolean                 token_busy;     /* a read or save is running */
-  gboolean                 token_in_file;
-  gboolean                 start_when_loaded;
-  gboolean                 test_when_loaded;
-
-  /* Each token read or test has a number; a result whose number is not
-   * the latest is dropped (the address or token changed meanwhile). */
-  guint                    token_serial;
-  guint                    test_serial;
-  gboolean                 waiting_for_sync;
-
-  CompaniesConnectionState state;
-  char                    *message;
-};
 
 G_DEFINE_FINAL_TYPE (CompaniesConnection, companies_connection, G_TYPE_OBJECT)
 
@@ -90,8 +61,8 @@ get_env (const char *name)
   return value != NULL && *value != '\0' ? value : NULL;
 }
 
-static void
-wipe_free (char *secret)
+void
+_companies_connection_wipe_free (char *secret)
 {
   if (secret != NULL)
     explicit_bzero (secret, strlen (secret));
@@ -104,10 +75,10 @@ get_client (CompaniesConnection *self)
   return companies_sync_scheduler_get_client (self->scheduler);
 }
 
-static void
-set_state (CompaniesConnection      *self,
-           CompaniesConnectionState  state,
-           const char               *message)
+void
+_companies_connection_set_state (CompaniesConnection      *self,
+                                 CompaniesConnectionState  state,
+                                 const char               *message)
 {
   if (self->state != state)
     {
@@ -153,9 +124,9 @@ set_state_from_error (CompaniesConnection *self,
     }
 
   if (state == COMPANIES_CONNECTION_UNAUTHORIZED)
-    set_state (self, state, _("The server refused the access token"));
+    _companies_connection_set_state (self, state, _("The server refused the access token"));
   else
-    set_state (self, state, error->message);
+    _companies_connection_set_state (self, state, error->message);
 }
 
 /* --- The sync that ends a test --- */
@@ -176,7 +147,7 @@ scheduler_is_syncing_cb (CompaniesConnection    *self,
   if (error != NULL)
     set_state_from_error (self, error, FALSE);
   else
-    set_state (self, COMPANIES_CONNECTION_OK, _("Connected: synced just now"));
+    _companies_connection_set_state (self, COMPANIES_CONNECTION_OK, _("Connected: synced just now"));
 }
 
 /* --- The health check --- */
@@ -233,7 +204,7 @@ companies_connection_test (CompaniesConnection *self)
 
   self->test_serial++;
   self->waiting_for_sync = FALSE;
-  set_state (self, COMPANIES_CONNECTION_TESTING, _("Testing the connection…"));
+  _companies_connection_set_state (self, COMPANIES_CONNECTION_TESTING, _("Testing the connection…"));
 
   /* The token first: the test ends with a sync that needs it. */
   if (self->token_busy)
@@ -252,209 +223,6 @@ companies_connection_test (CompaniesConnection *self)
   g_task_run_in_thread (task, check_thread);
 }
 
-/* --- Reading and keeping the token --- */
-
-typedef struct
-{
-  char *server_url;
-  char *migrate_url;  /* the app's server, when older files are to be moved */
-  char *token;        /* to keep; NULL or "" removes */
-  guint serial;
-} TokenJob;
-
-static void
-token_job_free (TokenJob *job)
-{
-  g_free (job->server_url);
-  g_free (job->migrate_url);
-  wipe_free (job->token);
-  g_free (job);
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  CompaniesConnection *self = source_object;
-  TokenJob *job = task_data;
-  GError *error = NULL;
-  char *token = NULL;
-
-  if (job->migrate_url != NULL && !companies_token_store_migrate (self->tokens, job->migrate_url, cancellable, &error))
-    {
-      /* Left where it was; the token of the keyring is read all the same. */
-      g_warning ("Could not move the access token into the keyring: %s", error->message);
-      g_clear_error (&error);
-    }
-
-  token = companies_token_store_lookup (self->tokens, job->server_url, cancellable, &error);
-  if (error != NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, token, (GDestroyNotify) wipe_free);
-}
-
-static void
-token_loaded (CompaniesConnection *self,
-              char                *token)
-{
-  gboolean in_file = companies_token_store_get_in_file (self->tokens);
-
-  wipe_free (self->token);
-  self->token = token;
-  self->token_busy = FALSE;
-  companies_sync_client_set_token (get_client (self), token);
-
-  if (in_file != self->token_in_file)
-    {
-      self->token_in_file = in_file;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN_IN_FILE]);
-    }
-
-  if (!self->token_loaded)
-    {
-      self->token_loaded = TRUE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN_LOADED]);
-    }
-
-  if (self->start_when_loaded)
-    {
-      self->start_when_loaded = FALSE;
-      companies_sync_scheduler_start (self->scheduler);
-    }
-
-  if (self->test_when_loaded)
-    {
-      self->test_when_loaded = FALSE;
-      companies_connection_test (self);
-    }
-}
-
-static void
-load_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  CompaniesConnection *self = COMPANIES_CONNECTION (object);
-  TokenJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-  char *token;
-
-  token = g_task_propagate_pointer (G_TASK (result), &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (job->serial != self->token_serial)
-    {
-      wipe_free (token);
-      return;
-    }
-
-  /* Without its token the app still works offline; the test says why
-   * the server refuses. */
-  if (error != NULL)
-    g_warning ("Could not read the access token: %s", error->message);
-
-  token_loaded (self, token);
-}
-
-static void
-load_token (CompaniesConnection *self,
-            const char          *migrate_url)
-{
-  g_autoptr(GTask) task = NULL;
-  TokenJob *job = g_new0 (TokenJob, 1);
-
-  job->server_url = g_strdup (self->server_url);
-  job->migrate_url = g_strdup (migrate_url);
-  job->serial = ++self->token_serial;
-  self->token_busy = TRUE;
-
-  if (self->token_loaded)
-    {
-      self->token_loaded = FALSE;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN_LOADED]);
-    }
-
-  task = g_task_new (self, self->cancellable, load_done_cb, NULL);
-  g_task_set_source_tag (task, load_token);
-  g_task_set_task_data (task, job, (GDestroyNotify) token_job_free);
-  g_task_run_in_thread (task, load_thread);
-}
-
-static void
-save_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  CompaniesConnection *self = source_object;
-  TokenJob *job = task_data;
-  GError *error = NULL;
-
-  if (companies_token_store_save (self->tokens, job->server_url, job->token, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-save_done_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  CompaniesConnection *self = COMPANIES_CONNECTION (object);
-  TokenJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || job->serial != self->token_serial)
-        return;
-
-      /* The token in use stays the one kept before. */
-      self->token_busy = FALSE;
-      self->test_when_loaded = FALSE;
-      set_state (self, COMPANIES_CONNECTION_FAILED, error->message);
-      return;
-    }
-
-  if (job->serial != self->token_serial)
-    return;
-
-  token_loaded (self, job->token != NULL && *job->token != '\0' ? g_strdup (job->token) : NULL);
-}
-
-void
-companies_connection_set_token (CompaniesConnection *self,
-                                const char          *token)
-{
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *stripped = NULL;
-  TokenJob *job;
-
-  g_return_if_fail (COMPANIES_IS_CONNECTION (self));
-  g_return_if_fail (!self->token_overridden);
-
-  stripped = g_strstrip (g_strdup (token != NULL ? token : ""));
-
-  job = g_new0 (TokenJob, 1);
-  job->server_url = g_strdup (self->server_url);
-  job->token = g_steal_pointer (&stripped);
-  job->serial = ++self->token_serial;
-
-  /* Until it is kept, a test waits for it. */
-  self->token_busy = TRUE;
-  companies_connection_test (self);
-
-  task = g_task_new (self, self->cancellable, save_done_cb, NULL);
-  g_task_set_source_tag (task, companies_connection_set_token);
-  g_task_set_task_data (task, job, (GDestroyNotify) token_job_free);
-  g_task_run_in_thread (task, save_thread);
-}
-
 /* --- The address --- */
 
 static void
@@ -471,12 +239,12 @@ apply_server_url (CompaniesConnection *self,
   if (!self->token_overridden)
     {
       companies_sync_client_set_token (client, NULL);
-      g_clear_pointer (&self->token, wipe_free);
+      g_clear_pointer (&self->token, _companies_connection_wipe_free);
     }
   companies_sync_client_set_server_url (client, url);
 
   if (!self->token_overridden)
-    load_token (self, NULL);
+    _companies_connection_load_token (self, NULL);
 
   companies_connection_test (self);
 }
@@ -659,7 +427,7 @@ companies_connection_finalize (GObject *object)
   CompaniesConnection *self = (CompaniesConnection *) object;
 
   g_free (self->server_url);
-  wipe_free (self->token);
+  _companies_connection_wipe_free (self->token);
   g_free (self->message);
 
   G_OBJECT_CLASS (companies_connection_parent_class)->finalize (object);
@@ -764,9 +532,9 @@ companies_connection_new (GSettings              *settings,
 
   self->token_overridden = env_token != NULL;
   if (self->token_overridden)
-    token_loaded (self, g_strdup (env_token));
+    _companies_connection_take_token (self, g_strdup (env_token));
   else
-    load_token (self, app_url);
+    _companies_connection_load_token (self, app_url);
 
   g_signal_connect_object (settings, "changed::server-url",
                            G_CALLBACK (server_url_changed_cb), self, G_CONNECT_SWAPPED);

@@ -1,6 +1,7 @@
 /* test-ui-connection.c: the connection test of Preferences against real
  * companies-servers (a wrong token, the right one, another server, one
- * that is not reachable), and the warning before switching servers,
+ * that is not reachable, an address that is not a Companies server), and
+ * the warning before switching servers,
  * which keeps the work not yet synced: it goes to the new server.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -40,6 +41,8 @@ get_child (GtkWindow  *window,
   return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), COMPANIES_TYPE_PREFERENCES_WINDOW, name));
 }
 
+/* Types @text into a row and applies it (the row's "apply" signal, as
+ * its apply button or Enter emits it). */
 static void
 apply_row (GtkWindow  *preferences,
            const char *row,
@@ -124,6 +127,7 @@ test_connection (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *other_db = NULL;
   g_autofree char *kept_url = NULL;
+  g_autofree char *not_companies = NULL;
   const char *values[COMPANIES_N_FIELDS] = { NULL, };
   CompaniesTestServer *first;
   CompaniesConnection *connection;
@@ -213,6 +217,16 @@ test_connection (void)
   wait_for_state (connection, COMPANIES_CONNECTION_UNREACHABLE);
   g_assert_true (g_str_has_prefix (get_subtitle (preferences), "Could not reach the server at http://127.0.0.1:9"));
   companies_ui_save_screenshot (GTK_WIDGET (preferences), "connection-5-unreachable");
+
+  /* An address that answers, but not as a Companies server (a path the
+   * server does not serve): nothing is synced to it. */
+  not_companies = g_strconcat (companies_test_server_get_url (other), "/not-here", NULL);
+  apply_row (preferences, "server_url_row", not_companies);
+  answer_switch_warning ("switch", NULL);
+  wait_for_state (connection, COMPANIES_CONNECTION_NOT_COMPANIES);
+  g_assert_true (g_str_has_suffix (get_subtitle (preferences), "does not answer as a Companies server (HTTP 404)"));
+  g_assert_false (companies_ui_is_syncing (&fixture));
+  companies_ui_save_screenshot (GTK_WIDGET (preferences), "connection-6-not-companies");
 
   gtk_window_close (preferences);
   COMPANIES_UI_WAIT_FOR (find_window (COMPANIES_TYPE_PREFERENCES_WINDOW) == NULL);
