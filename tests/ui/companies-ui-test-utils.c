@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "companies-preferences-window.h"
 #include "companies-test-session.h"
 #include "companies-ui-test-utils.h"
 
@@ -484,4 +485,28 @@ companies_ui_find_by_uuid (GPtrArray  *companies,
     }
 
   return NULL;
+}
+
+GtkWindow *
+companies_ui_find_window (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+  guint n_items = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+GtkWidget *
+companies_ui_get_preferences_child (GtkWindow  *preferences,
+                                    const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (preferences), COMPANIES_TYPE_PREFERENCES_WINDOW, name));
 }

@@ -124,4 +124,10 @@ GPtrArray        *companies_ui_fetch_server           (CompaniesUiFixture *fixtu
 CompaniesCompany *companies_ui_find_by_uuid           (GPtrArray          *companies,
                                                        const char         *uuid);
 
+/* The visible toplevel window of @type, or NULL. */
+GtkWindow        *companies_ui_find_window            (GType               type);
+/* A widget of a CompaniesPreferencesWindow's template by its id. */
+GtkWidget        *companies_ui_get_preferences_child  (GtkWindow          *preferences,
+                                                       const char         *name);
+
 G_END_DECLS

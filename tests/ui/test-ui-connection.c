@@ -17,30 +17,6 @@
 
 #define TOKEN "cmp_connection-test-token"
 
-static GtkWindow *
-find_window (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-  guint n_items = g_list_model_get_n_items (toplevels);
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-get_child (GtkWindow  *window,
-           const char *name)
-{
-  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), COMPANIES_TYPE_PREFERENCES_WINDOW, name));
-}
-
 /* Types @text into a row and applies it (the row's "apply" signal, as
  * its apply button or Enter emits it). */
 static void
@@ -48,8 +24,8 @@ apply_row (GtkWindow  *preferences,
            const char *row,
            const char *text)
 {
-  gtk_editable_set_text (GTK_EDITABLE (get_child (preferences, row)), text);
-  g_signal_emit_by_name (get_child (preferences, row), "apply");
+  gtk_editable_set_text (GTK_EDITABLE (companies_ui_get_preferences_child (preferences, row)), text);
+  g_signal_emit_by_name (companies_ui_get_preferences_child (preferences, row), "apply");
 }
 
 /* Waits for the test that was just asked for to end in @state. */
@@ -64,7 +40,7 @@ wait_for_state (CompaniesConnection      *connection,
 static const char *
 get_subtitle (GtkWindow *preferences)
 {
-  return adw_action_row_get_subtitle (ADW_ACTION_ROW (get_child (preferences, "connection_row")));
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (companies_ui_get_preferences_child (preferences, "connection_row")));
 }
 
 static void
@@ -99,7 +75,7 @@ answer_switch_warning (const char *response,
 {
   AdwMessageDialog *dialog;
 
-  COMPANIES_UI_WAIT_FOR ((dialog = (AdwMessageDialog *) find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
+  COMPANIES_UI_WAIT_FOR ((dialog = (AdwMessageDialog *) companies_ui_find_window (ADW_TYPE_MESSAGE_DIALOG)) != NULL);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Switch to Another Server?");
   if (screenshot != NULL)
     {
@@ -111,7 +87,7 @@ answer_switch_warning (const char *response,
   /* What a response button does: the response, then the dialog goes. */
   adw_message_dialog_response (dialog, response);
   gtk_window_destroy (GTK_WINDOW (dialog));
-  COMPANIES_UI_WAIT_FOR (find_window (ADW_TYPE_MESSAGE_DIALOG) == NULL);
+  COMPANIES_UI_WAIT_FOR (companies_ui_find_window (ADW_TYPE_MESSAGE_DIALOG) == NULL);
 }
 
 static void
@@ -147,7 +123,7 @@ test_connection (void)
   g_assert_no_error (error);
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture.application), "preferences", NULL);
-  COMPANIES_UI_WAIT_FOR ((preferences = find_window (COMPANIES_TYPE_PREFERENCES_WINDOW)) != NULL);
+  COMPANIES_UI_WAIT_FOR ((preferences = companies_ui_find_window (COMPANIES_TYPE_PREFERENCES_WINDOW)) != NULL);
   companies_ui_wait_for_draw (GTK_WIDGET (preferences));
   g_assert_cmpstr (get_subtitle (preferences), ==, "Not tested yet");
 
@@ -155,14 +131,14 @@ test_connection (void)
   apply_row (preferences, "token_row", "wrong-token");
   wait_for_state (connection, COMPANIES_CONNECTION_UNAUTHORIZED);
   g_assert_cmpstr (get_subtitle (preferences), ==, "The server refused the access token");
-  g_assert_true (gtk_widget_has_css_class (get_child (preferences, "token_row"), "error"));
+  g_assert_true (gtk_widget_has_css_class (companies_ui_get_preferences_child (preferences, "token_row"), "error"));
   companies_ui_save_screenshot (GTK_WIDGET (preferences), "connection-1-wrong-token");
 
   /* The right one: tested, and synced at once. */
   apply_row (preferences, "token_row", TOKEN);
   wait_for_state (connection, COMPANIES_CONNECTION_OK);
   g_assert_cmpstr (get_subtitle (preferences), ==, "Connected: synced just now");
-  g_assert_false (gtk_widget_has_css_class (get_child (preferences, "token_row"), "error"));
+  g_assert_false (gtk_widget_has_css_class (companies_ui_get_preferences_child (preferences, "token_row"), "error"));
   store_status (&fixture, &status);
   g_assert_cmpuint (status.pending_added, ==, 0);
   g_assert_true (status.has_cursor);
@@ -186,7 +162,7 @@ test_connection (void)
   answer_switch_warning ("cancel", NULL);
   kept_url = g_settings_get_string (settings, "server-url");
   g_assert_cmpstr (kept_url, ==, companies_test_server_get_url (fixture.server));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (get_child (preferences, "server_url_row"))), ==,
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (companies_ui_get_preferences_child (preferences, "server_url_row"))), ==,
                    companies_test_server_get_url (fixture.server));
 
   /* Switched: tested, synced, and the unsynced work went to it. */
@@ -229,7 +205,7 @@ test_connection (void)
   companies_ui_save_screenshot (GTK_WIDGET (preferences), "connection-6-not-companies");
 
   gtk_window_close (preferences);
-  COMPANIES_UI_WAIT_FOR (find_window (COMPANIES_TYPE_PREFERENCES_WINDOW) == NULL);
+  COMPANIES_UI_WAIT_FOR (companies_ui_find_window (COMPANIES_TYPE_PREFERENCES_WINDOW) == NULL);
   companies_ui_fixture_clear (&fixture);
 }
 

@@ -18,30 +18,6 @@
 
 #define TOKEN "cmp_no-keyring-token"
 
-static GtkWindow *
-find_preferences (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-  guint n_items = g_list_model_get_n_items (toplevels);
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (COMPANIES_IS_PREFERENCES_WINDOW (window))
-        return window;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-get_child (GtkWindow  *window,
-           const char *name)
-{
-  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), COMPANIES_TYPE_PREFERENCES_WINDOW, name));
-}
-
 static void
 test_no_keyring (void)
 {
@@ -62,11 +38,11 @@ test_no_keyring (void)
   g_assert_true (companies_connection_get_token_in_file (connection));
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture.application), "preferences", NULL);
-  COMPANIES_UI_WAIT_FOR ((preferences = find_preferences ()) != NULL);
-  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (get_child (preferences, "server_group"))),
+  COMPANIES_UI_WAIT_FOR ((preferences = companies_ui_find_window (COMPANIES_TYPE_PREFERENCES_WINDOW)) != NULL);
+  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (companies_ui_get_preferences_child (preferences, "server_group"))),
                    ==, "The token is stored in a file: no keyring is running.");
 
-  row = get_child (preferences, "token_row");
+  row = companies_ui_get_preferences_child (preferences, "token_row");
   gtk_editable_set_text (GTK_EDITABLE (row), TOKEN);
   g_signal_emit_by_name (row, "apply");
   COMPANIES_UI_WAIT_FOR (companies_connection_get_state (connection) != COMPANIES_CONNECTION_TESTING);
@@ -82,7 +58,7 @@ test_no_keyring (void)
   g_assert_cmpint (info.st_mode & 0777, ==, 0600);
 
   gtk_window_close (preferences);
-  COMPANIES_UI_WAIT_FOR (find_preferences () == NULL);
+  COMPANIES_UI_WAIT_FOR (companies_ui_find_window (COMPANIES_TYPE_PREFERENCES_WINDOW) == NULL);
   companies_ui_fixture_clear (&fixture);
 }
 

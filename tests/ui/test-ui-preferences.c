@@ -12,30 +12,6 @@
 #include "companies-token-keyring.h"
 #include "companies-ui-test-utils.h"
 
-static GtkWindow *
-find_window (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-  guint n_items = g_list_model_get_n_items (toplevels);
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-get_child (GtkWindow  *window,
-           const char *name)
-{
-  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), COMPANIES_TYPE_PREFERENCES_WINDOW, name));
-}
-
 static void
 test_preferences (void)
 {
@@ -57,14 +33,14 @@ test_preferences (void)
 
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (fixture.application), "preferences"));
   g_action_group_activate_action (G_ACTION_GROUP (fixture.application), "preferences", NULL);
-  COMPANIES_UI_WAIT_FOR ((preferences = find_window (COMPANIES_TYPE_PREFERENCES_WINDOW)) != NULL);
+  COMPANIES_UI_WAIT_FOR ((preferences = companies_ui_find_window (COMPANIES_TYPE_PREFERENCES_WINDOW)) != NULL);
   COMPANIES_UI_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (preferences)));
   g_assert_true (gtk_window_get_transient_for (preferences) == GTK_WINDOW (fixture.window));
 
   /* The address shown is the one in use; a wrong one is refused, and
    * only an applied one is kept. */
   connection = companies_application_get_connection (fixture.application);
-  row = get_child (preferences, "server_url_row");
+  row = companies_ui_get_preferences_child (preferences, "server_url_row");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==,
                    companies_test_server_get_url (fixture.server));
   gtk_editable_set_text (GTK_EDITABLE (row), "not a url");
@@ -82,22 +58,22 @@ test_preferences (void)
   COMPANIES_UI_WAIT_FOR (companies_connection_get_state (connection) == COMPANIES_CONNECTION_UNREACHABLE);
 
   /* Automatic sync follows the switch. */
-  gtk_switch_set_active (GTK_SWITCH (get_child (preferences, "auto_sync_switch")), TRUE);
+  gtk_switch_set_active (GTK_SWITCH (companies_ui_get_preferences_child (preferences, "auto_sync_switch")), TRUE);
   g_assert_true (g_settings_get_boolean (settings, "auto-sync"));
-  gtk_switch_set_active (GTK_SWITCH (get_child (preferences, "auto_sync_switch")), FALSE);
+  gtk_switch_set_active (GTK_SWITCH (companies_ui_get_preferences_child (preferences, "auto_sync_switch")), FALSE);
   g_assert_false (g_settings_get_boolean (settings, "auto-sync"));
   g_assert_false (companies_sync_scheduler_get_auto_sync (companies_application_get_scheduler (fixture.application)));
 
   /* The token: in the keyring (of this test's own session), for this
    * server; no file. */
-  gtk_editable_set_text (GTK_EDITABLE (get_child (preferences, "token_row")), "s3cret-token");
-  g_signal_emit_by_name (get_child (preferences, "token_row"), "apply");
+  gtk_editable_set_text (GTK_EDITABLE (companies_ui_get_preferences_child (preferences, "token_row")), "s3cret-token");
+  g_signal_emit_by_name (companies_ui_get_preferences_child (preferences, "token_row"), "apply");
   COMPANIES_UI_WAIT_FOR (companies_connection_get_state (connection) == COMPANIES_CONNECTION_UNREACHABLE);
   stored = companies_token_keyring_lookup ("http://127.0.0.1:9", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (stored, ==, "s3cret-token");
   g_assert_false (companies_connection_get_token_in_file (connection));
-  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (get_child (preferences, "server_group"))),
+  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (companies_ui_get_preferences_child (preferences, "server_group"))),
                    ==, "The token is kept in your keyring.");
   legacy_path = g_build_filename (g_get_user_config_dir (), "companies", NULL);
   g_assert_false (g_file_test (legacy_path, G_FILE_TEST_EXISTS));
@@ -108,7 +84,7 @@ test_preferences (void)
   }
   companies_ui_save_screenshot (GTK_WIDGET (preferences), "preferences-1-window");
   gtk_window_close (preferences);
-  COMPANIES_UI_WAIT_FOR (find_window (COMPANIES_TYPE_PREFERENCES_WINDOW) == NULL);
+  COMPANIES_UI_WAIT_FOR (companies_ui_find_window (COMPANIES_TYPE_PREFERENCES_WINDOW) == NULL);
 
   /* The keyboard accelerators of issue 3. */
   {
@@ -136,12 +112,12 @@ test_preferences (void)
 
   /* Keyboard shortcuts (Ctrl+?) and About. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.show-help-overlay", NULL));
-  COMPANIES_UI_WAIT_FOR ((shortcuts = find_window (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL);
+  COMPANIES_UI_WAIT_FOR ((shortcuts = companies_ui_find_window (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL);
   companies_ui_save_screenshot (GTK_WIDGET (shortcuts), "preferences-2-shortcuts");
   gtk_window_close (shortcuts);
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture.application), "about", NULL);
-  COMPANIES_UI_WAIT_FOR ((about = find_window (GTK_TYPE_ABOUT_DIALOG)) != NULL);
+  COMPANIES_UI_WAIT_FOR ((about = companies_ui_find_window (GTK_TYPE_ABOUT_DIALOG)) != NULL);
   g_assert_cmpstr (gtk_about_dialog_get_logo_icon_name (GTK_ABOUT_DIALOG (about)), ==, APP_ID);
   g_assert_cmpstr (gtk_about_dialog_get_version (GTK_ABOUT_DIALOG (about)), ==, PACKAGE_VERSION);
   companies_ui_save_screenshot (GTK_WIDGET (about), "preferences-3-about");
