@@ -114,6 +114,14 @@ connection_changed_cb (CompaniesPreferencesWindow *self,
   update_description (self);
 }
 
+static void
+set_row_text (AdwEntryRow *row,
+              const char  *text)
+{
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
 /* The token of a new address, once read. */
 static void
 token_loaded_cb (CompaniesPreferencesWindow *self,
@@ -131,6 +139,15 @@ token_loaded_cb (CompaniesPreferencesWindow *self,
     explicit_bzero (token, strlen (token));
 }
 
+/* The address changed elsewhere (the settings, or a switch made here). */
+static void
+server_url_notified_cb (CompaniesPreferencesWindow *self,
+                        GParamSpec                 *pspec,
+                        CompaniesConnection        *connection)
+{
+  set_row_text (self->server_url_row, companies_connection_get_server_url (connection));
+}
+
 static void
 show_toast (CompaniesPreferencesWindow *self,
             const char                 *text)
@@ -145,14 +162,6 @@ server_url_changed_cb (CompaniesPreferencesWindow *self,
   g_autofree char *url = companies_server_url_normalize (gtk_editable_get_text (GTK_EDITABLE (row)));
 
   set_css_class (GTK_WIDGET (row), "error", url == NULL);
-}
-
-static void
-set_row_text (AdwEntryRow *row,
-              const char  *text)
-{
-  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), text) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (row), text);
 }
 
 static void
@@ -323,6 +332,7 @@ companies_preferences_window_new (GtkWindow           *parent,
 
   g_signal_connect_object (connection, "notify::state", G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (connection, "notify::message", G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (connection, "notify::server-url", G_CALLBACK (server_url_notified_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (connection, "notify::token-loaded", G_CALLBACK (token_loaded_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (connection, "notify::token-in-file", G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
   update_connection (self);
