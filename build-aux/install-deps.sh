@@ -9,6 +9,7 @@ packages="
   libsqlite3-dev sqlite3 glib-networking openssl
   nginx-light
   libpq-dev postgresql
+  libsecret-1-dev gnome-keyring libsecret-tools
   gettext itstool desktop-file-utils appstream python3 curl
   clang libclang-rt-14-dev
   xvfb xauth dbus dbus-x11 x11-apps imagemagick xdotool

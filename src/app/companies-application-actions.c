@@ -7,8 +7,6 @@
 
 #include "config.h"
 
-#include <string.h>
-
 #include <glib/gi18n.h>
 
 #include "companies-application-private.h"
@@ -28,22 +26,6 @@ quit_action (GSimpleAction *action,
     gtk_window_close (l->data);
 }
 
-static gboolean
-save_token_cb (CompaniesApplication       *self,
-               const char                 *token,
-               CompaniesPreferencesWindow *preferences)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!companies_application_save_token (self, token, &error))
-    {
-      companies_preferences_window_show_token_error (preferences, error->message);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 static void
 preferences_action (GSimpleAction *action,
                     GVariant      *parameter,
@@ -52,19 +34,10 @@ preferences_action (GSimpleAction *action,
   CompaniesApplication *self = user_data;
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   CompaniesPreferencesWindow *preferences;
-  g_autofree char *server_url = companies_application_dup_server_url (self);
-  g_autofree char *token = companies_application_dup_token (self);
 
   preferences = companies_preferences_window_new (parent,
                                                   companies_application_get_settings (self),
-                                                  server_url,
-                                                  companies_application_get_server_url_overridden (self),
-                                                  token,
-                                                  companies_application_get_token_overridden (self));
-  if (token != NULL)
-    explicit_bzero (token, strlen (token));
-
-  g_signal_connect_object (preferences, "save-token", G_CALLBACK (save_token_cb), self, G_CONNECT_SWAPPED);
+                                                  companies_application_get_connection (self));
   gtk_window_present (GTK_WINDOW (preferences));
 }
 

@@ -11,11 +11,8 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <string.h>
-
+#include <adwaita.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 
 #include "companies-application-private.h"
 #include "companies-quit-after-sync.h"
@@ -31,6 +28,7 @@ struct _CompaniesApplication
   GError                 *store_error;
   CompaniesSyncClient    *client;
   CompaniesSyncScheduler *scheduler;
+  CompaniesConnection    *connection;
   CompaniesCompanyList   *companies;
 };
 
@@ -52,117 +50,6 @@ get_env (const char *name)
   const char *value = g_getenv (name);
 
   return value != NULL && *value != '\0' ? value : NULL;
-}
-
-char *
-companies_application_get_token_path (void)
-{
-  return g_build_filename (g_get_user_config_dir (), "companies", "token", NULL);
-}
-
-static char *
-read_token_file (void)
-{
-  g_autofree char *path = companies_application_get_token_path ();
-  g_autofree char *contents = NULL;
-
-  if (!g_file_get_contents (path, &contents, NULL, NULL))
-    return NULL;
-
-  g_strstrip (contents);
-  if (*contents == '\0')
-    return NULL;
-
-  return g_steal_pointer (&contents);
-}
-
-char *
-companies_application_dup_server_url (CompaniesApplication *self)
-{
-  const char *url = get_env ("COMPANIES_SERVER_URL");
-
-  g_return_val_if_fail (COMPANIES_IS_APPLICATION (self), NULL);
-
-  if (url != NULL)
-    return g_strdup (url);
-
-  return g_settings_get_string (self->settings, "server-url");
-}
-
-gboolean
-companies_application_get_server_url_overridden (CompaniesApplication *self)
-{
-  return get_env ("COMPANIES_SERVER_URL") != NULL;
-}
-
-char *
-companies_application_dup_token (CompaniesApplication *self)
-{
-  const char *token = get_env ("COMPANIES_TOKEN");
-
-  if (token != NULL)
-    return g_strdup (token);
-
-  return read_token_file ();
-}
-
-gboolean
-companies_application_get_token_overridden (CompaniesApplication *self)
-{
-  return get_env ("COMPANIES_TOKEN") != NULL;
-}
-
-gboolean
-companies_application_save_token (CompaniesApplication  *self,
-                                  const char            *token,
-                                  GError               **error)
-{
-  g_autofree char *path = companies_application_get_token_path ();
-  g_autofree char *folder = g_path_get_dirname (path);
-  g_autofree char *stripped = g_strstrip (g_strdup (token != NULL ? token : ""));
-
-  g_return_val_if_fail (COMPANIES_IS_APPLICATION (self), FALSE);
-
-  if (*stripped == '\0')
-    {
-      if (g_unlink (path) != 0 && errno != ENOENT)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Could not remove the access token: %s"), g_strerror (saved_errno));
-          return FALSE;
-        }
-    }
-  else
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (g_mkdir_with_parents (folder, 0700) != 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Could not save the access token: %s"), g_strerror (saved_errno));
-          return FALSE;
-        }
-
-      if (!g_file_set_contents_full (path, stripped, -1,
-                                     G_FILE_SET_CONTENTS_CONSISTENT,
-                                     0600, &local_error))
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       _("Could not save the access token: %s"), local_error->message);
-          return FALSE;
-        }
-    }
-
-  if (self->client != NULL && !companies_application_get_token_overridden (self))
-    companies_sync_client_set_token (self->client, *stripped != '\0' ? stripped : NULL);
-
-  explicit_bzero (stripped, strlen (stripped));
-
-  return TRUE;
 }
 
 GSettings *
@@ -189,18 +76,12 @@ companies_application_get_scheduler (CompaniesApplication *self)
   return self->scheduler;
 }
 
-static void
-server_url_changed_cb (CompaniesApplication *self,
-                       const char           *key,
-                       GSettings            *settings)
+CompaniesConnection *
+companies_application_get_connection (CompaniesApplication *self)
 {
-  g_autofree char *url = NULL;
+  g_return_val_if_fail (COMPANIES_IS_APPLICATION (self), NULL);
 
-  if (companies_application_get_server_url_overridden (self))
-    return;
-
-  url = g_settings_get_string (settings, "server-url");
-  companies_sync_client_set_server_url (self->client, url);
+  return self->connection;
 }
 
 /* Keep the application alive while a sync runs, whatever the windows do. */
@@ -225,8 +106,7 @@ companies_application_startup (GApplication *application)
 {
   CompaniesApplication *self = COMPANIES_APPLICATION (application);
   g_autofree char *path = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *token = NULL;
+  g_autoptr(CompaniesTokenStore) tokens = NULL;
 
   if (get_env ("COMPANIES_DATABASE") != NULL)
     path = g_strdup (get_env ("COMPANIES_DATABASE"));
@@ -249,17 +129,13 @@ companies_application_startup (GApplication *application)
 
   self->settings = g_settings_new (APP_ID);
 
-  url = companies_application_dup_server_url (self);
-  token = companies_application_dup_token (self);
-  self->client = companies_sync_client_new (path, url, token);
-  if (token != NULL)
-    explicit_bzero (token, strlen (token));
-
+  /* The connection hands the client its address and token. */
+  self->client = companies_sync_client_new (path, NULL, NULL);
   self->scheduler = companies_sync_scheduler_new (self->client);
   g_settings_bind (self->settings, "auto-sync", self->scheduler, "auto-sync", G_SETTINGS_BIND_GET);
+  tokens = companies_token_store_new (NULL);
+  self->connection = companies_connection_new (self->settings, self->scheduler, self->store, tokens);
 
-  g_signal_connect_object (self->settings, "changed::server-url",
-                           G_CALLBACK (server_url_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scheduler, "sync-started",
                            G_CALLBACK (sync_started_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->scheduler, "sync-finished",
@@ -283,9 +159,10 @@ companies_application_activate (GApplication *application)
 
   gtk_window_present (window);
 
-  /* After the window, so that it sees the first sync start. */
+  /* After the window, so that it sees the first sync start; and after
+   * the token is read. */
   if (self->store != NULL)
-    companies_sync_scheduler_start (self->scheduler);
+    companies_connection_start (self->connection);
 }
 
 static void
@@ -294,6 +171,7 @@ clear_state (CompaniesApplication *self)
   if (self->settings != NULL)
     g_settings_unbind (self->scheduler, "auto-sync");
 
+  g_clear_object (&self->connection);
   g_clear_object (&self->scheduler);
   g_clear_object (&self->client);
   g_clear_object (&self->companies);

@@ -6,6 +6,7 @@
 
 #include <adwaita.h>
 
+#include "companies-connection.h"
 #include "companies-local-store.h"
 #include "companies-sync-scheduler.h"
 
@@ -23,19 +24,7 @@ GSettings              *companies_application_get_settings             (Companie
 CompaniesLocalStore    *companies_application_get_store                (CompaniesApplication *self);
 CompaniesSyncScheduler *companies_application_get_scheduler            (CompaniesApplication *self);
 
-/* The server address in use: COMPANIES_SERVER_URL, else the setting. */
-char                   *companies_application_dup_server_url           (CompaniesApplication *self);
-gboolean                companies_application_get_server_url_overridden (CompaniesApplication *self);
-/* The access token in use: COMPANIES_TOKEN, else the token file; NULL for
- * none. Never log it. */
-char                   *companies_application_dup_token                (CompaniesApplication *self);
-gboolean                companies_application_get_token_overridden     (CompaniesApplication *self);
-/* Writes the token file (mode 0600, its folder 0700; an empty token
- * removes it) and hands the token to the sync client. */
-gboolean                companies_application_save_token               (CompaniesApplication *self,
-                                                                        const char           *token,
-                                                                        GError              **error);
-/* g_get_user_config_dir ()/companies/token */
-char                   *companies_application_get_token_path           (void);
+/* The server address and token, and the connection test. */
+CompaniesConnection    *companies_application_get_connection           (CompaniesApplication *self);
 
 G_END_DECLS

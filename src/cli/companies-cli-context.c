@@ -12,10 +12,11 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "companies-app-config.h"
 #include "companies-cli.h"
 #include "companies-cli-token.h"
-
-#define DEFAULT_SERVER_URL "http://127.0.0.1:8080"
+#include "companies-server-url.h"
+#include "companies-token-store.h"
 
 char *
 cli_arg_to_utf8 (const char  *arg,
@@ -69,9 +70,9 @@ cli_context_make_group (CliContext *cli)
     { "database", 'd', 0, G_OPTION_ARG_FILENAME, &cli->opt_database,
       N_("The local database (default: $COMPANIES_DATABASE, else the app’s own)"), N_("FILE") },
     { "server", 's', 0, G_OPTION_ARG_STRING, &cli->opt_server,
-      N_("The server (default: $COMPANIES_SERVER_URL, else http://127.0.0.1:8080)"), N_("URL") },
+      N_("The server (default: $COMPANIES_SERVER_URL, else the app’s)"), N_("URL") },
     { "token", 't', 0, G_OPTION_ARG_STRING, &cli->opt_token,
-      N_("The access token (default: $COMPANIES_TOKEN); others can see it in the process list"), N_("TOKEN") },
+      N_("The access token (default: $COMPANIES_TOKEN, else the app’s); others can see it in the process list"), N_("TOKEN") },
     { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->opt_token_file,
       N_("Read the access token from the first line of FILE"), N_("FILE") },
     { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &cli->opt_ca_file,
@@ -111,32 +112,26 @@ token_is_sendable (const char *token)
   return TRUE;
 }
 
-static char *
-normalize_server_url (const char *text)
+/* The app's token for @server_url: what the app keeps in the keyring (or
+ * its private file where no keyring runs). The token of older versions'
+ * file goes to the app's own server first, as the app would do. */
+static CliExitStatus
+lookup_app_token (CliContext *cli)
 {
-  g_autoptr(GUri) uri = NULL;
-  g_autofree char *url = NULL;
-  const char *scheme;
-  gsize length;
+  g_autoptr(CompaniesTokenStore) store = companies_token_store_new (NULL);
+  g_autofree char *app_url = companies_app_config_dup_server_url ();
+  g_autoptr(GError) error = NULL;
 
-  uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL)
-    return NULL;
+  if (companies_token_store_migrate (store, app_url, NULL, &error))
+    cli->token = companies_token_store_lookup (store, cli->server_url, NULL, &error);
 
-  scheme = g_uri_get_scheme (uri);
-  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
-    return NULL;
-  if (g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0')
-    return NULL;
-  if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
-    return NULL;
+  if (error != NULL)
+    {
+      cli_error (_("Could not read the access token of the app: %s"), error->message);
+      return CLI_EXIT_FAILED;
+    }
 
-  url = g_strdup (text);
-  length = strlen (url);
-  while (length > 0 && url[length - 1] == '/')
-    url[--length] = '\0';
-
-  return g_steal_pointer (&url);
+  return CLI_EXIT_OK;
 }
 
 CliExitStatus
@@ -161,20 +156,21 @@ cli_context_resolve (CliContext *cli,
   if (!need_server)
     return CLI_EXIT_OK;
 
+  g_clear_pointer (&cli->server_url, g_free);
   value = cli->opt_server;
   if (value == NULL)
     value = getenv_nonempty ("COMPANIES_SERVER_URL");
   if (value == NULL)
-    value = DEFAULT_SERVER_URL;
+    cli->server_url = companies_app_config_dup_server_url ();
+  else
+    cli->server_url = companies_server_url_normalize (value);
 
-  g_clear_pointer (&cli->server_url, g_free);
-  cli->server_url = normalize_server_url (value);
   if (cli->server_url == NULL)
     {
       g_autofree char *shown = cli_sanitize (value);
 
       cli_usage_error (NULL, _("“%s” is not a server address such as %s"),
-                       shown, DEFAULT_SERVER_URL);
+                       shown, COMPANIES_DEFAULT_SERVER_URL);
       return CLI_EXIT_USAGE;
     }
 
@@ -205,6 +201,13 @@ cli_context_resolve (CliContext *cli,
     cli->token = g_strdup (cli->opt_token);
   else if ((value = getenv_nonempty ("COMPANIES_TOKEN")) != NULL)
     cli->token = g_strdup (value);
+  else
+    {
+      CliExitStatus status = lookup_app_token (cli);
+
+      if (status != CLI_EXIT_OK)
+        return status;
+    }
 
   if (cli->token != NULL && cli->token[0] == '\0')
     clear_secret (&cli->token);

@@ -51,6 +51,8 @@ cli_runv (CliFixture         *f,
   g_autoptr(GPtrArray) full_argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   g_autofree char *home = g_build_filename (f->tmpdir, "home", NULL);
+  g_autofree char *config = g_build_filename (f->tmpdir, "config", NULL);
+  g_autofree char *no_bus = g_strdup_printf ("unix:path=%s/no-bus", f->tmpdir);
   g_autoptr(GBytes) stdin_bytes = NULL;
   g_autoptr(GBytes) out_bytes = NULL;
   g_autoptr(GBytes) err_bytes = NULL;
@@ -72,6 +74,10 @@ cli_runv (CliFixture         *f,
   g_subprocess_launcher_unsetenv (launcher, "COMPANIES_TOKEN");
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", f->xdg, TRUE);
   g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
+  /* Nor the user's keyring or the app's token file: no session bus (so no
+   * Secret Service) unless a test starts one of its own. */
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", no_bus, TRUE);
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_unsetenv (launcher, "LANGUAGE");
   for (guint i = 0; env != NULL && env[i] != NULL; i++)

@@ -33,7 +33,8 @@ void        cli_run_clear        (CliRun              *run);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
 
 /* Runs companies-cli @argv (without the program) with the COMPANIES_*
- * variables unset, XDG_DATA_HOME and HOME inside the fixture,
+ * variables unset, XDG_DATA_HOME, XDG_CONFIG_HOME (tmpdir/config) and
+ * HOME inside the fixture, a session bus address where none listens,
  * LC_ALL=C.UTF-8, then @env ("NAME=VALUE" strings, NULL-terminated or
  * NULL) on top. Kills it and fails after 30 s. Returns the exit status. */
 int         cli_runv             (CliFixture          *f,

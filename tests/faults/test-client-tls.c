@@ -5,6 +5,7 @@
  * or companies-cli --ca-file) a full sync works; without it, with another
  * CA, or under another host name, the sync fails with
  * COMPANIES_SYNC_ERROR_CERTIFICATE and changes nothing, here or there.
+ * The health check of Preferences' connection test tells the same.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +15,7 @@
 
 #include <glib/gstdio.h>
 
+#include "companies-server-check.h"
 #include "faults-util.h"
 
 typedef struct
@@ -359,6 +361,42 @@ test_cli (Fixture       *fixture,
   with_env = faults_cli_run_ok (plain_args, env);
 }
 
+/* The health check Preferences asks before a sync: a Companies server
+ * with the CA; a TLS problem without it, with another one, or in https
+ * to a plain address; nothing sent in either case. */
+static void
+test_server_check (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *plain = g_strdup_printf ("http://127.0.0.1:%u",
+                                            companies_test_server_get_port (fixture->server));
+  struct {
+    const char *url;
+    const char *ca_file;
+    gboolean    ok;
+    int         code;
+  } cases[] = {
+    { fixture->url, fixture->ca, TRUE, 0 },
+    { fixture->url, fixture->other_ca, FALSE, COMPANIES_SYNC_ERROR_CERTIFICATE },
+    { fixture->url, NULL, FALSE, COMPANIES_SYNC_ERROR_CERTIFICATE },
+    { plain, fixture->ca, FALSE, COMPANIES_SYNC_ERROR_NETWORK },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(CompaniesSyncConfig) config = companies_sync_config_new (NULL, cases[i].url, NULL, cases[i].ca_file);
+      g_autoptr(GError) error = NULL;
+      gboolean ok = companies_server_check (config, NULL, &error);
+
+      g_test_message ("case %u: %s", i, error != NULL ? error->message : "ok");
+      g_assert_cmpint (ok, ==, cases[i].ok);
+      if (cases[i].ok)
+        g_assert_no_error (error);
+      else
+        g_assert_error (error, COMPANIES_SYNC_ERROR, cases[i].code);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -376,6 +414,8 @@ main (int    argc,
               fixture_setup, test_relative_ca, fixture_teardown);
   g_test_add ("/faults/tls/cli", Fixture, NULL,
               fixture_setup, test_cli, fixture_teardown);
+  g_test_add ("/faults/tls/server-check", Fixture, NULL,
+              fixture_setup, test_server_check, fixture_teardown);
 
   return g_test_run ();
 }

@@ -9,8 +9,12 @@
 #include <glib/gstdio.h>
 #include <gdk/x11/gdkx.h>
 
-#include "companies-ui-test-utils.h"
+#include <stdlib.h>
 #include <string.h>
+
+#include "companies-preferences-window.h"
+#include "companies-test-session.h"
+#include "companies-ui-test-utils.h"
 
 static gboolean
 wake_up_cb (gpointer user_data)
@@ -37,6 +41,33 @@ companies_ui_iterate (void)
 /* The system data folders as they were before the isolation. */
 static char **system_data_dirs;
 
+/* The session bus (and keyring) of this test process, and its folder. */
+static CompaniesTestSession *session;
+static char *session_folder;
+
+static void
+end_session (void)
+{
+  g_clear_pointer (&session, companies_test_session_free);
+  if (session_folder != NULL)
+    companies_test_remove_tree (session_folder);
+  g_clear_pointer (&session_folder, g_free);
+}
+
+void
+companies_ui_test_init_session (gboolean with_keyring)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Before anything connects to the session bus: the app (GApplication,
+   * libsecret) then talks to this one only. */
+  session_folder = companies_test_make_tmpdir ();
+  session = companies_test_session_start (session_folder, with_keyring, &error);
+  g_assert_no_error (error);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", companies_test_session_get_address (session), TRUE);
+  atexit (end_session);
+}
+
 void
 companies_ui_test_init (int    *argc,
                         char ***argv)
@@ -51,6 +82,11 @@ companies_ui_test_init (int    *argc,
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  /* Never the person's session bus or keyring; a test that wants no
+   * keyring calls companies_ui_test_init_session () itself first. */
+  if (session == NULL)
+    companies_ui_test_init_session (TRUE);
 }
 
 void
@@ -143,6 +179,8 @@ companies_ui_fixture_start_app (CompaniesUiFixture *fixture)
 
   COMPANIES_UI_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (fixture->window)));
   COMPANIES_UI_WAIT_FOR (companies_window_get_loaded (fixture->window));
+  /* A sync asked for before would go without the token. */
+  COMPANIES_UI_WAIT_FOR (companies_connection_get_token_loaded (companies_application_get_connection (fixture->application)));
 }
 
 gboolean
@@ -510,4 +548,28 @@ companies_ui_send_keys (GtkWidget  *widget,
   /* Unless the keys closed it (Ctrl+Enter in the editor). */
   if (gtk_widget_get_mapped (root))
     companies_ui_wait_for_draw (root);
+}
+
+GtkWindow *
+companies_ui_find_window (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
+  guint n_items = g_list_model_get_n_items (toplevels);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+GtkWidget *
+companies_ui_get_preferences_child (GtkWindow  *preferences,
+                                    const char *name)
+{
+  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (preferences), COMPANIES_TYPE_PREFERENCES_WINDOW, name));
 }

@@ -36,9 +36,13 @@ typedef struct
 
 /* g_test_init () with G_TEST_OPTION_ISOLATE_DIRS, keeping what a window
  * needs from the system: the MIME database (to load icons) and the icon
- * themes. */
+ * themes; and a session bus of the test's own, with a keyring. */
 void              companies_ui_test_init              (int                *argc,
                                                        char             ***argv);
+/* A D-Bus session of the test's own (companies-test-session.h), set as
+ * the process' session bus; companies_ui_test_init () starts one with an
+ * unlocked keyring unless this was called first, e.g. with no keyring. */
+void              companies_ui_test_init_session      (gboolean            with_keyring);
 
 /* Makes the folder and starts the server; the app's settings: automatic
  * sync off unless @auto_sync, so that a test decides when syncs run. */
@@ -130,5 +134,10 @@ CompaniesCompany *companies_ui_add_company            (CompaniesLocalStore *stor
 void              companies_ui_send_keys              (GtkWidget          *widget,
                                                        const char         *first_command,
                                                        ...) G_GNUC_NULL_TERMINATED;
+/* The visible toplevel window of @type, or NULL. */
+GtkWindow        *companies_ui_find_window            (GType               type);
+/* A widget of a CompaniesPreferencesWindow's template by its id. */
+GtkWidget        *companies_ui_get_preferences_child  (GtkWindow          *preferences,
+                                                       const char         *name);
 
 G_END_DECLS

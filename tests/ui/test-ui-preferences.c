@@ -1,6 +1,6 @@
-/* test-ui-preferences.c: Preferences (server address, access token in a
- * file only the user can read, automatic sync), the keyboard shortcuts
- * window and About.
+/* test-ui-preferences.c: Preferences (server address, access token in the
+ * keyring of the test's own session, automatic sync), the keyboard
+ * shortcuts window and About.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,36 +8,9 @@
 
 #include "config.h"
 
-#include <sys/stat.h>
-
-#include <glib/gstdio.h>
-
 #include "companies-preferences-window.h"
+#include "companies-token-keyring.h"
 #include "companies-ui-test-utils.h"
-
-static GtkWindow *
-find_window (GType type)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();  /* transfer none */
-  guint n_items = g_list_model_get_n_items (toplevels);
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return window;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-get_child (GtkWindow  *window,
-           const char *name)
-{
-  return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (window), COMPANIES_TYPE_PREFERENCES_WINDOW, name));
-}
 
 static void
 test_preferences (void)
@@ -45,13 +18,13 @@ test_preferences (void)
   CompaniesUiFixture fixture;
   GtkWindow *preferences, *shortcuts, *about;
   g_autoptr(GSettings) settings = NULL;
-  g_autofree char *token_path = NULL;
-  g_autofree char *token_dir = NULL;
-  g_autofree char *contents = NULL;
   g_autofree char *kept = NULL;
   g_autofree char *changed = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *legacy_path = NULL;
   g_autoptr(GError) error = NULL;
-  GStatBuf info;
+  CompaniesConnection *connection;
+  GtkWidget *row;
 
   companies_ui_fixture_init (&fixture, FALSE);
   fixture.url_from_settings = TRUE;
@@ -60,48 +33,58 @@ test_preferences (void)
 
   g_assert_true (g_action_group_has_action (G_ACTION_GROUP (fixture.application), "preferences"));
   g_action_group_activate_action (G_ACTION_GROUP (fixture.application), "preferences", NULL);
-  COMPANIES_UI_WAIT_FOR ((preferences = find_window (COMPANIES_TYPE_PREFERENCES_WINDOW)) != NULL);
+  COMPANIES_UI_WAIT_FOR ((preferences = companies_ui_find_window (COMPANIES_TYPE_PREFERENCES_WINDOW)) != NULL);
   COMPANIES_UI_WAIT_FOR (gtk_widget_get_mapped (GTK_WIDGET (preferences)));
   g_assert_true (gtk_window_get_transient_for (preferences) == GTK_WINDOW (fixture.window));
 
-  /* The address shown is the one in use; a wrong one is refused. */
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (get_child (preferences, "server_url_entry"))), ==,
+  /* The address shown is the one in use; a wrong one is refused, and
+   * only an applied one is kept. */
+  connection = companies_application_get_connection (fixture.application);
+  row = companies_ui_get_preferences_child (preferences, "server_url_row");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==,
                    companies_test_server_get_url (fixture.server));
-  gtk_editable_set_text (GTK_EDITABLE (get_child (preferences, "server_url_entry")), "not a url");
-  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (get_child (preferences, "server_url_message"))), !=, "");
+  gtk_editable_set_text (GTK_EDITABLE (row), "not a url");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_signal_emit_by_name (row, "apply");
   kept = g_settings_get_string (settings, "server-url");
   g_assert_cmpstr (kept, ==, companies_test_server_get_url (fixture.server));
-  gtk_editable_set_text (GTK_EDITABLE (get_child (preferences, "server_url_entry")), "https://companies.example.com");
+  /* Nothing synced yet: no server to leave, so no question. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "http://127.0.0.1:9/");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_signal_emit_by_name (row, "apply");
   changed = g_settings_get_string (settings, "server-url");
-  g_assert_cmpstr (changed, ==, "https://companies.example.com");
+  g_assert_cmpstr (changed, ==, "http://127.0.0.1:9");
+  g_assert_cmpstr (companies_connection_get_server_url (connection), ==, "http://127.0.0.1:9");
+  COMPANIES_UI_WAIT_FOR (companies_connection_get_state (connection) == COMPANIES_CONNECTION_UNREACHABLE);
 
   /* Automatic sync follows the switch. */
-  gtk_switch_set_active (GTK_SWITCH (get_child (preferences, "auto_sync_switch")), TRUE);
+  gtk_switch_set_active (GTK_SWITCH (companies_ui_get_preferences_child (preferences, "auto_sync_switch")), TRUE);
   g_assert_true (g_settings_get_boolean (settings, "auto-sync"));
-  gtk_switch_set_active (GTK_SWITCH (get_child (preferences, "auto_sync_switch")), FALSE);
+  gtk_switch_set_active (GTK_SWITCH (companies_ui_get_preferences_child (preferences, "auto_sync_switch")), FALSE);
   g_assert_false (g_settings_get_boolean (settings, "auto-sync"));
   g_assert_false (companies_sync_scheduler_get_auto_sync (companies_application_get_scheduler (fixture.application)));
 
-  /* The token: in its own file, readable by the user alone. */
-  gtk_editable_set_text (GTK_EDITABLE (get_child (preferences, "token_entry")), "s3cret-token");
-  companies_ui_save_screenshot (GTK_WIDGET (preferences), "preferences-1-window");
-  gtk_window_close (preferences);
-  COMPANIES_UI_WAIT_FOR (find_window (COMPANIES_TYPE_PREFERENCES_WINDOW) == NULL);
-
-  token_path = companies_application_get_token_path ();
-  g_assert_true (g_file_get_contents (token_path, &contents, NULL, &error));
+  /* The token: in the keyring (of this test's own session), for this
+   * server; no file. */
+  gtk_editable_set_text (GTK_EDITABLE (companies_ui_get_preferences_child (preferences, "token_row")), "s3cret-token");
+  g_signal_emit_by_name (companies_ui_get_preferences_child (preferences, "token_row"), "apply");
+  COMPANIES_UI_WAIT_FOR (companies_connection_get_state (connection) == COMPANIES_CONNECTION_UNREACHABLE);
+  stored = companies_token_keyring_lookup ("http://127.0.0.1:9", NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (contents, ==, "s3cret-token");
-  g_assert_cmpint (g_stat (token_path, &info), ==, 0);
-  g_assert_cmpint (info.st_mode & 0777, ==, 0600);
-  token_dir = g_path_get_dirname (token_path);
-  g_assert_cmpint (g_stat (token_dir, &info), ==, 0);
-  g_assert_cmpint (info.st_mode & 0777, ==, 0700);
+  g_assert_cmpstr (stored, ==, "s3cret-token");
+  g_assert_false (companies_connection_get_token_in_file (connection));
+  g_assert_cmpstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (companies_ui_get_preferences_child (preferences, "server_group"))),
+                   ==, "The token is kept in your keyring.");
+  legacy_path = g_build_filename (g_get_user_config_dir (), "companies", NULL);
+  g_assert_false (g_file_test (legacy_path, G_FILE_TEST_EXISTS));
   {
-    g_autofree char *token = companies_application_dup_token (fixture.application);
+    g_autofree char *token = companies_connection_dup_token (connection);
 
     g_assert_cmpstr (token, ==, "s3cret-token");
   }
+  companies_ui_save_screenshot (GTK_WIDGET (preferences), "preferences-1-window");
+  gtk_window_close (preferences);
+  COMPANIES_UI_WAIT_FOR (companies_ui_find_window (COMPANIES_TYPE_PREFERENCES_WINDOW) == NULL);
 
   /* The keyboard accelerators of issue 3. */
   {
@@ -129,12 +112,12 @@ test_preferences (void)
 
   /* Keyboard shortcuts (Ctrl+?) and About. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.show-help-overlay", NULL));
-  COMPANIES_UI_WAIT_FOR ((shortcuts = find_window (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL);
+  COMPANIES_UI_WAIT_FOR ((shortcuts = companies_ui_find_window (GTK_TYPE_SHORTCUTS_WINDOW)) != NULL);
   companies_ui_save_screenshot (GTK_WIDGET (shortcuts), "preferences-2-shortcuts");
   gtk_window_close (shortcuts);
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture.application), "about", NULL);
-  COMPANIES_UI_WAIT_FOR ((about = find_window (ADW_TYPE_ABOUT_WINDOW)) != NULL);
+  COMPANIES_UI_WAIT_FOR ((about = companies_ui_find_window (ADW_TYPE_ABOUT_WINDOW)) != NULL);
   g_assert_cmpstr (adw_about_window_get_application_icon (ADW_ABOUT_WINDOW (about)), ==, APP_ID);
   g_assert_cmpstr (adw_about_window_get_version (ADW_ABOUT_WINDOW (about)), ==, PACKAGE_VERSION);
   companies_ui_save_screenshot (GTK_WIDGET (about), "preferences-3-about");

@@ -57,17 +57,18 @@ test_token (void)
   g_assert_cmpint (companies_company_get_sync_state (row), ==, COMPANIES_SYNC_STATE_PENDING_ADD);
   companies_ui_save_screenshot (GTK_WIDGET (fixture.window), "token-1-refused");
 
-  /* Preferences: the token, then Enter. */
+  /* Preferences: the token, then apply: the connection is tested and a
+   * sync sends the waiting change at once. */
   g_action_group_activate_action (G_ACTION_GROUP (fixture.application), "preferences", NULL);
   COMPANIES_UI_WAIT_FOR ((preferences = find_preferences ()) != NULL);
-  entry = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (preferences), COMPANIES_TYPE_PREFERENCES_WINDOW, "token_entry"));
+  entry = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (preferences), COMPANIES_TYPE_PREFERENCES_WINDOW, "token_row"));
   gtk_editable_set_text (GTK_EDITABLE (entry), TOKEN);
-  g_signal_emit_by_name (entry, "activate");
+  g_signal_emit_by_name (entry, "apply");
+  COMPANIES_UI_WAIT_FOR (companies_company_get_sync_state (row) == COMPANIES_SYNC_STATE_SYNCED);
+  g_assert_cmpint (companies_connection_get_state (companies_application_get_connection (fixture.application)), ==,
+                   COMPANIES_CONNECTION_OK);
   gtk_window_close (preferences);
   COMPANIES_UI_WAIT_FOR (find_preferences () == NULL);
-
-  companies_ui_sync (&fixture);
-  COMPANIES_UI_WAIT_FOR (companies_company_get_sync_state (row) == COMPANIES_SYNC_STATE_SYNCED);
   g_assert_cmpstr (companies_ui_get_status_text (&fixture), ==, "Synced just now");
 
   companies_ui_fixture_clear (&fixture);
