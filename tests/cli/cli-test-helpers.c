@@ -99,7 +99,9 @@ cli_runv (CliFixture         *f,
 
   g_subprocess_wait (process, NULL, &error);
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (process));
+  if (!g_subprocess_get_if_exited (process))
+    g_error ("companies-cli %s was killed by a signal; its stderr:\n%s", argv[0],
+             err_bytes != NULL ? (const char *) g_bytes_get_data (err_bytes, NULL) : "");
 
   out->status = g_subprocess_get_exit_status (process);
   out->out = companies_test_bytes_dup_string (out_bytes);
