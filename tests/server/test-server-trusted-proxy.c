@@ -84,6 +84,12 @@ wait_for_health (const char *from,
 
   while ((last = health (from, forwarded)) != status && ms_since (start) < WAIT_MS)
     g_usleep (100 * 1000);  /* the server's pace, not a bound */
+  if (last != status)
+    {
+      g_autofree char *log = companies_test_server_get_log (server->server);
+
+      g_test_message ("the server's log:\n%s", log);
+    }
   g_assert_cmpuint (last, ==, status);
 }
 
