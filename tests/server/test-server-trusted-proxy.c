@@ -106,6 +106,12 @@ test_forwarded_client_counted (void)
       held[MAX_CLIENT + i] = hold ("127.0.0.1", "198.51.100.1, 198.51.100.20");
     }
 
+  /* the server reads the held heads before it serves two later requests
+   * of another client (they arrived first); a probe of the same client
+   * before that would be counted instead of one of them */
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpuint (health ("127.0.0.1", "192.0.2.50"), ==, 200);
+
   /* a third of either is closed without an answer, whatever a client
    * put before the proxy's own entry */
   wait_for_health ("127.0.0.1", "192.0.2.99, 203.0.113.7", 0);
