@@ -134,7 +134,7 @@ GPtrArray           *companies_local_store_list              (CompaniesLocalStor
                                                               gboolean              include_deleted,
                                                               GError              **error);
 /* Every active record in no particular order: a plain scan of the table,
- * for a caller that sorts them itself (the app's list). */
+ * for a caller that sorts them itself. */
 GPtrArray           *companies_local_store_list_unordered    (CompaniesLocalStore  *self,
                                                               GError              **error);
 /* companies_local_store_foreach (): which rows, in which order. */
