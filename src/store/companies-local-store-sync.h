@@ -23,8 +23,8 @@ gboolean          companies_local_store_get_change_counter (CompaniesLocalStore 
 gboolean          companies_local_store_dup_cursor     (CompaniesLocalStore *self,
                                                         char               **out_cursor,
                                                         GError             **error);
-/* Gives the connection a page cache that holds a large store's uuid index
- * while @syncing (128 MiB at most, taken only as pages are read), and
+/* Gives the connection a page cache that holds most of a large store's
+ * uuid index while @syncing (64 MiB at most, taken only as pages are read), and
  * its usual 16 MiB again after (the pages above it go back to the
  * allocator), so that an idle program does not keep it.
  * Only the cache's size: failure to change it is not an error. */

@@ -301,7 +301,7 @@ test_overwritten_notices (StoreFixture  *fixture,
   g_assert_cmpint (((CompaniesOverwrittenNotice *) g_ptr_array_index (after, 0))->field, ==, COMPANIES_FIELD_PHONE);
 }
 
-/* A sync's connection has the large page cache only while it syncs: a
+/* A sync's connection has a larger page cache only while it syncs: a
  * response applied meanwhile, and the usual 16 MiB after. */
 static void
 test_syncing_cache (StoreFixture  *fixture,
@@ -318,7 +318,7 @@ test_syncing_cache (StoreFixture  *fixture,
 
   companies_local_store_set_syncing (fixture->store, TRUE);
   g_assert_true (companies_local_store_query_int (fixture->store, "PRAGMA cache_size", &pages, NULL));
-  g_assert_cmpint (pages, ==, -131072);
+  g_assert_cmpint (pages, ==, -65536);
   test_add_company (response, 7, uuid, 1, "Pulled");
   test_apply (fixture->store, NULL, response);
 

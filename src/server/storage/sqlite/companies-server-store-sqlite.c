@@ -163,13 +163,11 @@ companies_server_store_sqlite_open (const char  *path,
     return NULL;
 
   /* The writer's page cache holds the uuid and version indexes of a large
-   * database (every add looks up a random uuid): 128 MiB at most, taken
-   * only as the database grows; the uuid index is about 60 MiB at a
-   * million companies, and a smaller cache read and spilled a page an
-   * added record (README, "A million companies"). The crash tests keep SQLite's small
+   * database (every add looks up a random uuid): 32 MiB at most, taken
+   * only as the database grows. The crash tests keep SQLite's small
    * default, so that a big transaction spills to the WAL before COMMIT. */
   if (!companies_server_test_hook_small_cache () &&
-      sqlite3_exec (self->db, "PRAGMA cache_size = -131072", NULL, NULL, NULL) != SQLITE_OK)
+      sqlite3_exec (self->db, "PRAGMA cache_size = -32768", NULL, NULL, NULL) != SQLITE_OK)
     companies_server_sqlite_set_error (self->db, &local_error);
   else
     apply_test_page_cap (self, &local_error);
