@@ -39,7 +39,7 @@ static const char * const connection_pragmas[] = {
    * records touches the uuid and name indexes all over; with the default
    * an initial sync of 100,000 records spent a fifth of its time
    * re-reading and spilling pages (measured with perf). */
-  "PRAGMA cache_size = -16384",
+  COMPANIES_LOCAL_STORE_IDLE_CACHE_SQL,
   /* A checkpoint once the WAL holds 64 MiB (SQLite's default: 4 MiB).
    * A page of a snapshot dirties thousands of index pages; with the
    * default every commit copied them all into the file again, and the

@@ -41,6 +41,10 @@ G_BEGIN_DECLS
 #define COMPANIES_STATE_CHANGE_COUNTER  "change_counter"
 #define COMPANIES_STATE_SNAPSHOT_ACTIVE "snapshot_active"
 
+/* The page cache of a connection that is not syncing: 16 MiB (SQLite's
+ * default is 2 MiB); see companies-local-store-file.c. */
+#define COMPANIES_LOCAL_STORE_IDLE_CACHE_SQL "PRAGMA cache_size = -16384"
+
 /* The object's fields: companies-local-store.c opens the connection,
  * companies-local-store-db.c runs its statements. */
 struct _CompaniesLocalStore

@@ -23,6 +23,13 @@ gboolean          companies_local_store_get_change_counter (CompaniesLocalStore 
 gboolean          companies_local_store_dup_cursor     (CompaniesLocalStore *self,
                                                         char               **out_cursor,
                                                         GError             **error);
+/* Gives the connection a page cache that holds most of a large store's
+ * uuid index while @syncing (64 MiB at most, taken only as pages are read), and
+ * its usual 16 MiB again after (the pages above it go back to the
+ * allocator), so that an idle program does not keep it.
+ * Only the cache's size: failure to change it is not an error. */
+void              companies_local_store_set_syncing    (CompaniesLocalStore *self,
+                                                        gboolean             syncing);
 /* Forgets the cursor (and any snapshot in progress) in its own
  * transaction: the next sync pulls a full snapshot. For a cursor the
  * server no longer understands. */

@@ -20,6 +20,7 @@
 
 #include "companies-sync-http.h"
 #include "companies-sync-run.h"
+#include "companies-local-store-sync.h"
 
 /* How often the cross-process lock is tried, and for how long. */
 #define LOCK_POLL_USEC         (50 * 1000)
@@ -121,7 +122,9 @@ companies_sync_run (const CompaniesSyncConfig  *config,
 
   pipeline = companies_sync_pipeline_new (config, url, session, store, cancellable,
                                           progress, progress_data);
+  companies_local_store_set_syncing (store, TRUE);
   ok = companies_sync_pipeline_run (pipeline, error);
+  companies_local_store_set_syncing (store, FALSE);
   close (lock_fd);
   if (!ok)
     return NULL;

@@ -301,6 +301,35 @@ test_overwritten_notices (StoreFixture  *fixture,
   g_assert_cmpint (((CompaniesOverwrittenNotice *) g_ptr_array_index (after, 0))->field, ==, COMPANIES_FIELD_PHONE);
 }
 
+/* A sync's connection has a larger page cache only while it syncs: a
+ * response applied meanwhile, and the usual 16 MiB after. */
+static void
+test_syncing_cache (StoreFixture  *fixture,
+                    gconstpointer  data)
+{
+  sqlite3 *db = companies_local_store_get_db (fixture->store);
+  g_autoptr(CompaniesSyncResponse) response = test_response ("c1", FALSE, FALSE);
+  g_autoptr(CompaniesCompany) pulled = NULL;
+  const char *uuid = "4a6f1a2e-0c1d-4e5f-8a9b-0c1d2e3f4a5b";
+  gint64 pages = 0;
+
+  g_assert_true (companies_local_store_query_int (fixture->store, "PRAGMA cache_size", &pages, NULL));
+  g_assert_cmpint (pages, ==, -16384);
+
+  companies_local_store_set_syncing (fixture->store, TRUE);
+  g_assert_true (companies_local_store_query_int (fixture->store, "PRAGMA cache_size", &pages, NULL));
+  g_assert_cmpint (pages, ==, -65536);
+  test_add_company (response, 7, uuid, 1, "Pulled");
+  test_apply (fixture->store, NULL, response);
+
+  companies_local_store_set_syncing (fixture->store, FALSE);
+  g_assert_true (companies_local_store_query_int (fixture->store, "PRAGMA cache_size", &pages, NULL));
+  g_assert_cmpint (pages, ==, -16384);
+  g_assert_cmpint (sqlite3_get_autocommit (db), !=, 0);
+  pulled = test_lookup (fixture->store, uuid);
+  g_assert_cmpstr (companies_company_get_name (pulled), ==, "Pulled");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -316,6 +345,7 @@ main (int   argc,
   store_test_add ("/store/apply/rejected-until-edited", test_rejected_until_edited);
   store_test_add ("/store/apply/rejected-update-echoed", test_rejected_update_echoed);
   store_test_add ("/store/apply/overwritten-notices", test_overwritten_notices);
+  store_test_add ("/store/apply/syncing-cache", test_syncing_cache);
 
   return g_test_run ();
 }
