@@ -321,6 +321,8 @@ companies_local_store_read_listed (CompaniesLocalStore  *self,
 {
   g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
 
+  if (n_ids == 0)
+    return TRUE;
   memset (out_companies, 0, n_ids * sizeof (CompaniesCompany *));
 
   for (guint start = 0; start < n_ids; start += READ_CHUNK)

@@ -10,7 +10,12 @@
 #include "companies-test-server.h"
 #include "cli-test-helpers.h"
 
+/* Under AddressSanitizer everything runs about three times slower. */
+#if defined(__SANITIZE_ADDRESS__)
+#define RUN_TIMEOUT_SECONDS 90
+#else
 #define RUN_TIMEOUT_SECONDS 30
+#endif
 
 void
 cli_fixture_setup (CliFixture    *f,

@@ -19,7 +19,15 @@
 #define N_STREAMED 100000
 /* The goal for a list of any length (the list held in memory took 562 MB
  * at 100k). */
+/* Under AddressSanitizer a process also carries the sanitizer's own
+ * memory (shadow, and freed blocks held back: build-aux/sanitize.sh keeps
+ * them to 16 MiB for companies-cli), so the bound is three times larger
+ * there: still far below what holding every row takes. */
+#if defined(__SANITIZE_ADDRESS__)
+#define MAX_LIST_RSS_KB (150 * 1024)
+#else
 #define MAX_LIST_RSS_KB (50 * 1024)
+#endif
 
 static char *
 write_file (CliFixture *f,
@@ -167,7 +175,8 @@ static void
 test_list_refs (CliFixture    *f,
                 gconstpointer  data)
 {
-  g_autofree char *uuid = cli_assert_uuid_line (cli_ok (f, "add", "--name", "Named Ltd", NULL));
+  g_autofree char *added = cli_ok (f, "add", "--name", "Named Ltd", NULL);
+  g_autofree char *uuid = cli_assert_uuid_line (added);
   g_autofree char *table = cli_ok (f, "list", NULL);
   g_autofree char *pattern = g_strdup_printf ("^%s +Named Ltd ", uuid);
   g_autofree char *after = NULL;
@@ -259,7 +268,7 @@ int
 main (int    argc,
       char **argv)
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_init (&argc, &argv, NULL);
 
 #define ADD(path, func) \
   g_test_add (path, CliFixture, NULL, cli_fixture_setup, func, cli_fixture_teardown)
