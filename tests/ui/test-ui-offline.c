@@ -10,12 +10,23 @@
 #include "companies-ui-test-utils.h"
 
 static void
+state_changed_cb (CompaniesConnection *connection,
+                  GParamSpec          *pspec,
+                  gboolean            *saw_testing)
+{
+  if (companies_connection_get_state (connection) == COMPANIES_CONNECTION_TESTING)
+    *saw_testing = TRUE;
+}
+
+static void
 test_offline (void)
 {
   CompaniesUiFixture fixture;
   CompaniesEditorWindow *editor;
   CompaniesCompany *row;
   CompaniesSyncScheduler *scheduler;
+  CompaniesConnection *connection;
+  gboolean saw_testing = FALSE;
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(GPtrArray) server = NULL;
   g_autoptr(GError) error = NULL;
@@ -25,6 +36,7 @@ test_offline (void)
   fixture.url_from_settings = TRUE;
   companies_ui_fixture_start_app (&fixture);
   scheduler = companies_application_get_scheduler (fixture.application);
+  connection = companies_application_get_connection (fixture.application);
   settings = g_settings_new (APP_ID);
 
   editor = companies_ui_open_editor (&fixture, "win.new");
@@ -51,9 +63,16 @@ test_offline (void)
   g_clear_pointer (&fixture.server, companies_test_server_free);
   fixture.server = companies_test_server_start (fixture.server_database, NULL, &error);
   g_assert_no_error (error);
+  g_signal_connect (connection, "notify::state", G_CALLBACK (state_changed_cb), &saw_testing);
   g_settings_set_string (settings, "server-url", companies_test_server_get_url (fixture.server));
 
-  companies_ui_sync (&fixture);
+  /* A new address is tested, then synced: the connection says OK only
+   * after that sync, so no second sync can still be on its way. */
+  COMPANIES_UI_WAIT_FOR (saw_testing && companies_connection_get_state (connection) == COMPANIES_CONNECTION_OK);
+  g_signal_handlers_disconnect_by_func (connection, state_changed_cb, &saw_testing);
+  COMPANIES_UI_WAIT_FOR (!companies_ui_is_syncing (&fixture));
+  g_assert_no_error ((GError *) companies_sync_scheduler_get_last_error (scheduler));
+  /* The list reads the store again after the sync, in the background. */
   COMPANIES_UI_WAIT_FOR (companies_company_get_sync_state (row) == COMPANIES_SYNC_STATE_SYNCED);
   g_assert_cmpstr (companies_ui_get_status_text (&fixture), ==, "Synced just now");
   g_assert_cmpuint (companies_sync_scheduler_get_failures (scheduler), ==, 0);
