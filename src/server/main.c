@@ -168,7 +168,8 @@ ensure_descriptors (guint    max_connections,
 }
 
 /* The writer's store, the reader's and the health probe's on @database:
- * a PostgreSQL URI (postgresql:// or postgres://, see docs/postgresql.md)
+ * a PostgreSQL URI (postgresql:// or postgres://, see docs/postgresql.md;
+ * the server starts while it does not answer, and serves once it does)
  * or a SQLite file (which always answers: no probe store). */
 static gboolean
 open_stores (const char            *database,
@@ -177,21 +178,23 @@ open_stores (const char            *database,
              CompaniesServerProbe **out_probe,
              GError               **error)
 {
+  const CompaniesServerStorePostgresFlags wait = COMPANIES_SERVER_STORE_POSTGRES_WAIT;
+  const CompaniesServerStorePostgresFlags reader = wait | COMPANIES_SERVER_STORE_POSTGRES_READER;
   gboolean postgres = companies_server_store_postgres_is_uri (database);
   CompaniesServerStore *probe_store = NULL;
 
   *out_reader = NULL;
   *out_probe = NULL;
-  *out_store = postgres ? companies_server_store_postgres_open (database, error)
+  *out_store = postgres ? companies_server_store_postgres_open_full (database, wait, error)
                         : companies_server_store_sqlite_open (database, error);
   if (*out_store == NULL)
     return FALSE;
 
-  *out_reader = postgres ? companies_server_store_postgres_open_reader (database, error)
+  *out_reader = postgres ? companies_server_store_postgres_open_full (database, reader, error)
                          : companies_server_store_sqlite_open_reader (database, error);
   if (postgres && *out_reader != NULL)
     {
-      probe_store = companies_server_store_postgres_open_reader (database, error);
+      probe_store = companies_server_store_postgres_open_full (database, reader, error);
       if (probe_store == NULL)
         g_clear_pointer (out_reader, companies_server_store_close);
     }
@@ -310,6 +313,16 @@ main (int   argc,
                                       "      hash is appended to FILE (made private if missing). "
                                       "Restart the\n"
                                       "      server to accept it.\n"
+                                      "  migrate --from FILE.db --to postgresql://…\n"
+                                      "      Move the records of a stopped server’s SQLite "
+                                      "database, with\n"
+                                      "      their ids, versions and the database identity, "
+                                      "into an empty\n"
+                                      "      PostgreSQL database: clients go on without a "
+                                      "reset.\n"
+                                      "\n"
+                                      "Run “companies-server COMMAND --help” for the options "
+                                      "of a command.\n"
                                       "\n"
                                       "A tokens file holds one token a line: “sha256:<hex>” "
                                       "lines (what\n"

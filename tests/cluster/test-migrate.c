@@ -9,7 +9,8 @@
  * then serves both installations: no reset, their unsynced work arrives,
  * and each ends equal to the server. A second migrate into the now used
  * database is refused and changes nothing; one that fails half-way (a
- * trigger makes it) leaves its target empty.
+ * trigger makes it) leaves its target empty. And the server's --help
+ * lists the command.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -289,6 +290,25 @@ test_migrate (void)
   e2e_world_teardown (&world, NULL);
 }
 
+/* companies-server --help lists its commands, migrate among them. */
+static void
+test_help_lists_commands (void)
+{
+  const char *argv[] = { g_getenv ("COMPANIES_SERVER"), "--help", NULL };
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_assert_nonnull (argv[0]);
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
+                &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_nonnull (strstr (out, "add-token --tokens FILE"));
+  g_assert_nonnull (strstr (out, "migrate --from FILE.db --to postgresql://"));
+  g_assert_nonnull (strstr (out, "companies-server COMMAND --help"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -296,6 +316,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cluster/migrate", test_migrate);
+  g_test_add_func ("/cluster/migrate/help", test_help_lists_commands);
 
   return g_test_run ();
 }

@@ -110,7 +110,13 @@ purge_if_due (CompaniesServerWorker *self)
       !companies_server_store_commit (self->store, &error))
     {
       companies_server_store_rollback (self->store);
-      g_printerr (_("Purging expired tombstones failed: %s\n"), error->message);
+      /* A database away (its requests get 503 meanwhile): purged once it
+       * is back, not an hour later. */
+      if (g_error_matches (error, COMPANIES_SERVER_STORE_ERROR,
+                           COMPANIES_SERVER_STORE_ERROR_UNAVAILABLE))
+        self->last_purge = 0;
+      else
+        g_printerr (_("Purging expired tombstones failed: %s\n"), error->message);
     }
   else if (n_purged > 0)
     g_printerr (g_dngettext (GETTEXT_PACKAGE,

@@ -261,26 +261,3 @@ companies_server_postgres_prepare_schema (PGconn  *conn,
          migrate (conn, error) &&
          read_database_uuid (conn, out_database_uuid, error);
 }
-
-gboolean
-companies_server_postgres_prepare_reader (PGconn  *conn,
-                                          char   **out_database_uuid,
-                                          GError **error)
-{
-  gint64 version;
-
-  *out_database_uuid = NULL;
-
-  if (!check_encoding (conn, error) || !check_identity (conn, &version, error))
-    return FALSE;
-
-  if (version != SCHEMA_VERSION)
-    {
-      g_set_error_literal (error, COMPANIES_SERVER_STORE_ERROR,
-                           COMPANIES_SERVER_STORE_ERROR_NOT_OURS,
-                           _("it lacks its server state"));
-      return FALSE;
-    }
-
-  return read_database_uuid (conn, out_database_uuid, error);
-}

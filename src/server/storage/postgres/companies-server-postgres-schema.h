@@ -13,15 +13,10 @@ G_BEGIN_DECLS
 
 /* Checks that the database is ours (or has no tables yet) and speaks
  * UTF-8, creates or migrates the schema to the current version in one
- * transaction (servers that start at once take turns) and reads the
- * database uuid. */
+ * transaction (servers and connections that do so at once take turns)
+ * and reads the database uuid. Every connection runs it, each time it
+ * connects: the database may have been replaced meanwhile. */
 gboolean companies_server_postgres_prepare_schema (PGconn   *conn,
-                                                   char    **out_database_uuid,
-                                                   GError  **error);
-
-/* For a connection to a database prepared already (by a writer's
- * connection): the same checks, and the database uuid. */
-gboolean companies_server_postgres_prepare_reader (PGconn   *conn,
                                                    char    **out_database_uuid,
                                                    GError  **error);
 

@@ -63,7 +63,9 @@ typedef struct
   gboolean              prepared[PG_N_STMTS];
   char                  names[PG_N_STMTS][16];  /* "companies_<id>" */
   gint64                last_connect_attempt;  /* monotonic µs of the last failed one */
-  gboolean              broken;                /* a statement failed to reach the database */
+  gboolean              broken;                /* a statement failed to reach the database,
+                                                * or it never connected */
+  gboolean              ever_connected;
   /* the uuids of the coming adds that the database does not hold, and
    * the adds sent but not yet answered (…-pipeline.c) */
   GHashTable           *new_uuids;

@@ -6,7 +6,9 @@
  * connection that breaks (the database restarted, the network went) fails
  * the transaction in flight with COMPANIES_SERVER_STORE_ERROR_UNAVAILABLE,
  * which the worker answers 503 with Retry-After; the next transaction
- * reconnects, at most once a second, so service resumes by itself. The
+ * reconnects, at most once a second, so service resumes by itself. A
+ * server may also start while the database is away, and begin serving
+ * once it answers. The
  * other files of the backend: companies-server-store-postgres-private.h
  * lists them.
  *
@@ -94,36 +96,87 @@ companies_server_postgres_set_error (PGconn          *conn,
   return FALSE;
 }
 
+/* The server's warnings (a shutdown, say) go to the log, marked. */
+static void
+notice_cb (void       *arg,
+           const char *message)
+{
+  g_printerr ("PostgreSQL: %s", message);
+}
+
+/* Prepares a connection that has just connected: the schema created or
+ * checked, and the database identity read, each time, for the database
+ * may have been replaced while the connection was away (restored from
+ * another copy, say). A new identity is served at once: clients' cursors
+ * of the old one name another database, and get a snapshot
+ * (docs/protocol.md, "Reset"; docs/postgresql.md, "Outages"). */
+static gboolean
+prepare_connection (CompaniesServerStorePostgres  *self,
+                    GError                       **error)
+{
+  CompaniesServerStore *store = &self->parent;
+  g_autofree char *database_uuid = NULL;
+
+  PQsetNoticeProcessor (self->conn, notice_cb, NULL);
+  if (!companies_server_postgres_prepare_schema (self->conn, &database_uuid, error))
+    return FALSE;
+
+  if (store->database_uuid != NULL && strcmp (store->database_uuid, database_uuid) != 0)
+    g_printerr (_("The database’s identity changed from %s to %s (it was replaced, or "
+                  "restored from a copy of another one): clients of the old one get a new "
+                  "snapshot\n"),
+                store->database_uuid, database_uuid);
+
+  g_free (store->database_uuid);
+  store->database_uuid = g_steal_pointer (&database_uuid);
+  return TRUE;
+}
+
 gboolean
 companies_server_postgres_ensure_conn (CompaniesServerStorePostgres  *self,
                                        GError                       **error)
 {
+  g_autoptr(GError) local_error = NULL;
   gint64 now;
 
   if (PQstatus (self->conn) == CONNECTION_OK && !self->broken)
     return TRUE;
 
   now = g_get_monotonic_time ();
-  if (self->last_connect_attempt == 0 ||
-      now - self->last_connect_attempt >= RECONNECT_INTERVAL_US)
+  if (self->last_connect_attempt != 0 &&
+      now - self->last_connect_attempt < RECONNECT_INTERVAL_US)
+    return companies_server_postgres_set_error (self->conn, NULL, error);
+
+  self->last_connect_attempt = now;
+  PQreset (self->conn);
+  if (PQstatus (self->conn) != CONNECTION_OK)
+    return companies_server_postgres_set_error (self->conn, NULL, error);
+
+  /* Prepared statements live and die with their connection. */
+  memset (self->prepared, 0, sizeof self->prepared);
+  self->pipelined = 0;
+  if (PQpipelineStatus (self->conn) != PQ_PIPELINE_OFF)
+    PQexitPipelineMode (self->conn);
+
+  if (!prepare_connection (self, &local_error))
     {
-      PQreset (self->conn);
-      if (PQstatus (self->conn) == CONNECTION_OK)
-        {
-          /* Prepared statements live and die with their connection. */
-          memset (self->prepared, 0, sizeof self->prepared);
-          self->last_connect_attempt = 0;
-          self->broken = FALSE;
-          self->pipelined = 0;
-          if (PQpipelineStatus (self->conn) != PQ_PIPELINE_OFF)
-            PQexitPipelineMode (self->conn);
-          g_printerr (_("Connected to the database again\n"));
-          return TRUE;
-        }
-      self->last_connect_attempt = now;
+      /* Not usable (yet): refused like a database away, and said in the
+       * log, so that an operator sees why. */
+      if (!g_error_matches (local_error, COMPANIES_SERVER_STORE_ERROR,
+                            COMPANIES_SERVER_STORE_ERROR_UNAVAILABLE))
+        g_printerr (_("Cannot use the database: %s\n"), local_error->message);
+      g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
+                   COMPANIES_SERVER_STORE_ERROR_UNAVAILABLE,
+                   _("the database is unavailable (%s)"), local_error->message);
+      return FALSE;
     }
 
-  return companies_server_postgres_set_error (self->conn, NULL, error);
+  self->last_connect_attempt = 0;
+  self->broken = FALSE;
+  g_printerr (self->ever_connected ? _("Connected to the database again\n")
+                                   : _("Connected to the database\n"));
+  self->ever_connected = TRUE;
+  return TRUE;
 }
 
 void
@@ -168,19 +221,14 @@ static const CompaniesServerStoreVTable postgres_vtable = {
   .purge_tombstones = companies_server_postgres_purge_tombstones,
 };
 
-/* The server's warnings (a shutdown, say) go to the log, marked. */
-static void
-notice_cb (void       *arg,
-           const char *message)
-{
-  g_printerr ("PostgreSQL: %s", message);
-}
-
-/* Connects, then prepares the database: the writer creates or migrates
- * the schema, a reader only checks it. */
+/* Connects, then prepares the database (prepare_connection ()). With
+ * @wait, a database that does not answer (not reachable, or starting up)
+ * is no error: the store is made unconnected, and its first transaction
+ * once the database answers connects and prepares it. */
 static CompaniesServerStorePostgres *
 open_connection (const char  *uri,
                  gboolean     read_only,
+                 gboolean     wait,
                  GError     **error)
 {
   /* The URI may set its own connect_timeout, application_name and
@@ -200,35 +248,45 @@ open_connection (const char  *uri,
   g_autofree char *description = companies_server_store_postgres_describe (uri);
   CompaniesServerStorePostgres *self;
   PGconn *conn;
-  gboolean prepared;
 
   conn = PQconnectdbParams (keywords, values, TRUE);
   if (conn == NULL || PQstatus (conn) != CONNECTION_OK)
     {
       g_autofree char *message = g_strstrip (g_strdup (conn != NULL ? PQerrorMessage (conn)
                                                                     : "out of memory"));
+      PGPing ping;
 
-      g_set_error (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_OPEN,
-                   _("Cannot connect to the database “%s”: %s"), description, message);
-      PQfinish (conn);
-      return NULL;
+      /* Only a database away is waited for. One that answers and refuses
+       * (a wrong password, no such database) or a bad URI is a mistake
+       * of the configuration, said at once. */
+      ping = conn != NULL && wait ? PQpingParams (keywords, values, TRUE) : PQPING_NO_ATTEMPT;
+      if (ping != PQPING_NO_RESPONSE && ping != PQPING_REJECT)
+        {
+          g_set_error (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_OPEN,
+                       _("Cannot connect to the database “%s”: %s"), description, message);
+          PQfinish (conn);
+          return NULL;
+        }
+
+      if (!read_only)
+        g_printerr (_("The database “%s” does not answer yet (%s): requests are answered "
+                      "503 until it does\n"),
+                    description, message);
     }
-
-  PQsetNoticeProcessor (conn, notice_cb, NULL);
 
   self = g_new0 (CompaniesServerStorePostgres, 1);
   self->parent.vtable = &postgres_vtable;
   self->conn = conn;
   self->read_only = read_only;
 
-  if (read_only)
-    prepared = companies_server_postgres_prepare_reader (conn, &self->parent.database_uuid,
-                                                         &local_error);
-  else
-    prepared = companies_server_postgres_prepare_schema (conn, &self->parent.database_uuid,
-                                                         &local_error);
+  if (PQstatus (conn) != CONNECTION_OK)
+    {
+      self->broken = TRUE;
+      self->last_connect_attempt = g_get_monotonic_time ();
+      return self;
+    }
 
-  if (!prepared)
+  if (!prepare_connection (self, &local_error))
     {
       g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
                    local_error->domain == COMPANIES_SERVER_STORE_ERROR ? local_error->code
@@ -238,23 +296,34 @@ open_connection (const char  *uri,
       return NULL;
     }
 
+  self->ever_connected = TRUE;
   return self;
+}
+
+CompaniesServerStore *
+companies_server_store_postgres_open_full (const char                         *uri,
+                                           CompaniesServerStorePostgresFlags   flags,
+                                           GError                            **error)
+{
+  g_return_val_if_fail (uri != NULL, NULL);
+
+  return (CompaniesServerStore *) open_connection (uri,
+                                                   (flags & COMPANIES_SERVER_STORE_POSTGRES_READER) != 0,
+                                                   (flags & COMPANIES_SERVER_STORE_POSTGRES_WAIT) != 0,
+                                                   error);
 }
 
 CompaniesServerStore *
 companies_server_store_postgres_open (const char  *uri,
                                       GError     **error)
 {
-  g_return_val_if_fail (uri != NULL, NULL);
-
-  return (CompaniesServerStore *) open_connection (uri, FALSE, error);
+  return companies_server_store_postgres_open_full (uri, 0, error);
 }
 
 CompaniesServerStore *
 companies_server_store_postgres_open_reader (const char  *uri,
                                              GError     **error)
 {
-  g_return_val_if_fail (uri != NULL, NULL);
-
-  return (CompaniesServerStore *) open_connection (uri, TRUE, error);
+  return companies_server_store_postgres_open_full (uri, COMPANIES_SERVER_STORE_POSTGRES_READER,
+                                                    error);
 }

@@ -23,10 +23,24 @@ char                 *companies_server_store_postgres_describe    (const char  *
 CompaniesServerStore *companies_server_store_postgres_open        (const char  *uri,
                                                                    GError     **error);
 
-/* A second connection for pulls, on a database prepared already: each
- * transaction reads one snapshot (REPEATABLE READ, READ ONLY). Only begin,
+/* A second connection for pulls: each transaction reads one snapshot (REPEATABLE READ, READ ONLY). Only begin,
  * commit, rollback, get_state, lookups and list_changes may be used. */
 CompaniesServerStore *companies_server_store_postgres_open_reader (const char  *uri,
                                                                    GError     **error);
+
+typedef enum
+{
+  COMPANIES_SERVER_STORE_POSTGRES_READER = 1 << 0,  /* the store of open_reader () */
+  /* A database that does not answer yet (not reachable, or starting up)
+   * is no error: the store's transactions fail UNAVAILABLE until it
+   * answers; the first one then creates or checks the schema. One that
+   * answers and refuses (a wrong password, no such database) still fails
+   * the open. */
+  COMPANIES_SERVER_STORE_POSTGRES_WAIT   = 1 << 1,
+} CompaniesServerStorePostgresFlags;
+
+CompaniesServerStore *companies_server_store_postgres_open_full   (const char                         *uri,
+                                                                   CompaniesServerStorePostgresFlags   flags,
+                                                                   GError                            **error);
 
 G_END_DECLS
