@@ -30,43 +30,71 @@ for package in $packages; do
   fi
 done
 
-# The tests start private PostgreSQL clusters of their own: the package
-# must not make (and start) a system-wide one.
-case " $missing " in
-  *" postgresql "*)
-    $sudo mkdir -p /etc/postgresql-common/createcluster.d
-    echo "create_main_cluster = false" |
-      $sudo tee /etc/postgresql-common/createcluster.d/companies-tests.conf > /dev/null
-    ;;
-esac
+# Two system services come with these packages, and neither may run: the
+# tests and build-aux/cluster.sh start private ones (a PostgreSQL cluster
+# on a Unix socket and nginx on loopback, in temporary folders). So, for
+# the time of the apt-get call only, and undone right after (also when it
+# fails):
+#
+# - postgresql: on its first install, postgresql-15 makes a cluster "main"
+#   and starts it on port 5432, unless postgresql-common's configuration
+#   says create_main_cluster = false; it reads the file below through the
+#   include_dir of /etc/postgresql-common/createcluster.conf. It is read
+#   only then, so removing it after changes nothing else (a PostgreSQL
+#   installed later by other means makes its cluster as usual).
+# - nginx-light: nginx-common starts nginx on port 80 as it installs.
+#   Debian's way to refuse a service start during an install is a
+#   policy-rc.d that exits 101; this one refuses nginx only, and is not
+#   written when the machine has one already (a container's, which
+#   refuses every start). The install also enables nginx at boot:
+#   update-rc.d disables it again (its SysV links and its systemd unit).
+#   The package's files stay, and /usr/sbin/nginx is all the tests use.
+cluster_conf=/etc/postgresql-common/createcluster.d/companies-tests.conf
+policy=/usr/sbin/policy-rc.d
+written=""
 
-# nginx runs only where a test or build-aux/cluster.sh starts it, on
-# loopback: the package must not start (or enable) the system-wide one on
-# port 80. A policy-rc.d (Debian's way to refuse a service start during an
-# install) refuses nginx only, for the time of the install.
-policy=""
-case " $missing " in
-  *" nginx-light "*)
-    if [ ! -e /usr/sbin/policy-rc.d ]; then
-      policy=/usr/sbin/policy-rc.d
-      printf '#!/bin/sh\ncase "$1" in nginx) exit 101 ;; esac\nexit 0\n' |
-        $sudo tee "$policy" > /dev/null
-      $sudo chmod 755 "$policy"
-      trap '$sudo rm -f "$policy"' EXIT
-    fi
-    ;;
-esac
+undo () {
+  if [ -n "$written" ]; then
+    # shellcheck disable=SC2086
+    $sudo rm -f $written
+    written=""
+  fi
+}
+
+refuse_services () {
+  case " $missing " in
+    *" postgresql "*)
+      if [ ! -e "$cluster_conf" ]; then
+        $sudo mkdir -p "$(dirname "$cluster_conf")"
+        echo "create_main_cluster = false" | $sudo tee "$cluster_conf" > /dev/null
+        written="$written $cluster_conf"
+      fi
+      ;;
+  esac
+  case " $missing " in
+    *" nginx-light "*)
+      if [ ! -e "$policy" ]; then
+        # shellcheck disable=SC2016
+        printf '#!/bin/sh\ncase "$1" in nginx) exit 101 ;; esac\nexit 0\n' |
+          $sudo tee "$policy" > /dev/null
+        $sudo chmod 755 "$policy"
+        written="$written $policy"
+      fi
+      ;;
+  esac
+}
 
 if [ -n "$missing" ]; then
   echo "Installing:$missing"
   $sudo apt-get update -q
+  trap undo EXIT
+  refuse_services
+  # (env: sudo would drop the variable)
   # shellcheck disable=SC2086
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
-fi
-
-if [ -n "$policy" ]; then
-  $sudo rm -f "$policy"
-  if command -v systemctl > /dev/null 2>&1; then
-    $sudo systemctl disable nginx > /dev/null 2>&1 || true
-  fi
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+  undo
+  trap - EXIT
+  case " $missing " in
+    *" nginx-light "*) $sudo /usr/sbin/update-rc.d nginx disable > /dev/null 2>&1 || true ;;
+  esac
 fi
