@@ -29,6 +29,12 @@ void bench_load_run (const char      *url,
                      guint            n_clients,
                      double           seconds,
                      BenchLoadResult *out_result);
+/* The same, client i on urls[i % their number] (NULL-terminated). */
+void bench_load_run_spread (const char * const *urls,
+                            const char         *cursor,
+                            guint               n_clients,
+                            double              seconds,
+                            BenchLoadResult    *out_result);
 
 typedef struct _BenchProbe BenchProbe;
 

@@ -4,9 +4,10 @@
  * that the figures sit side by side: the push of every record from a
  * client, the initial sync of all of them into an empty client (a child
  * process, against a server started afresh so that its peak RSS is the one
- * of serving it), the lean clients of bench-load.c on one server, and the
- * same clients through nginx (data/nginx/companies.conf.in, TLS, each
- * client keeping its connection) in front of two servers on the database.
+ * of serving it), the lean clients of bench-load.c on one server, on two
+ * (each client on one), and the same clients through nginx
+ * (data/nginx/companies.conf.in, TLS, each client keeping its connection)
+ * in front of one server, then two, on the database.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -120,10 +121,9 @@ run_in_dir (GPtrArray            *rows,
   g_autofree char *b_path = g_build_filename (dir, "b.db", NULL);
   g_autofree char *uri = NULL;
   g_autofree char *cursor = NULL;
-  g_autofree char *log = NULL;
   g_autoptr(CompaniesTestServer) first = NULL;
   g_autoptr(CompaniesTestServer) second = NULL;
-  g_autoptr(CompaniesTestNginx) nginx = NULL;
+  const char *urls[3] = { NULL, };
   guint16 ports[2];
 
   uri = companies_test_postgres_create (companies_test_postgres_get (), "bench", error);
@@ -147,26 +147,38 @@ run_in_dir (GPtrArray            *rows,
   bench_load_run (companies_test_server_get_url (first), cursor, n_clients, load_seconds,
                   &out->load_one);
 
-  /* catch up (not timed): the clients through nginx start from a fresh
-   * cursor too, not one that the first load left behind */
-  if (!catch_up (b_path, companies_test_server_get_url (first), &cursor, error))
-    return FALSE;
-
   second = companies_test_server_start (uri, server_args, error);
   if (second == NULL)
     return FALSE;
   ports[0] = companies_test_server_get_port (first);
   ports[1] = companies_test_server_get_port (second);
-  nginx = companies_test_nginx_start (ports, 2, error);
-  if (nginx == NULL)
+  urls[0] = companies_test_server_get_url (first);
+  urls[1] = companies_test_server_get_url (second);
+
+  /* Before each load, a catch-up (not timed): its clients start from a
+   * fresh cursor too, not one that the load before left behind. */
+  if (!catch_up (b_path, urls[0], &cursor, error))
     return FALSE;
-  g_setenv ("COMPANIES_CA_FILE", companies_test_nginx_get_ca_file (nginx), TRUE);
-  bench_load_run (companies_test_nginx_get_url (nginx), cursor, n_clients, load_seconds,
-                  &out->load_nginx);
-  g_unsetenv ("COMPANIES_CA_FILE");
-  log = companies_test_nginx_get_log (nginx);
-  if (*log != '\0')
-    g_printerr ("nginx's log during the load:\n%s", log);
+  bench_load_run_spread (urls, cursor, n_clients, load_seconds, &out->load_two);
+
+  for (guint n_servers = 1; n_servers <= 2; n_servers++)
+    {
+      g_autoptr(CompaniesTestNginx) nginx = NULL;
+      g_autofree char *log = NULL;
+
+      if (!catch_up (b_path, urls[0], &cursor, error))
+        return FALSE;
+      nginx = companies_test_nginx_start (ports, n_servers, error);
+      if (nginx == NULL)
+        return FALSE;
+      g_setenv ("COMPANIES_CA_FILE", companies_test_nginx_get_ca_file (nginx), TRUE);
+      bench_load_run (companies_test_nginx_get_url (nginx), cursor, n_clients, load_seconds,
+                      n_servers == 1 ? &out->load_nginx_one : &out->load_nginx);
+      g_unsetenv ("COMPANIES_CA_FILE");
+      log = companies_test_nginx_get_log (nginx);
+      if (*log != '\0')
+        g_printerr ("nginx's log during the load:\n%s", log);
+    }
 
   out->measured = TRUE;
   return TRUE;

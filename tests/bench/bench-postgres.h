@@ -19,6 +19,8 @@ typedef struct
   double          initial_s;
   double          server_rss_mb;  /* peak, serving the initial sync */
   BenchLoadResult load_one;       /* the load on one server */
+  BenchLoadResult load_two;       /* on two servers, each client on one of them */
+  BenchLoadResult load_nginx_one; /* on one server behind nginx, over TLS */
   BenchLoadResult load_nginx;     /* on two servers behind nginx, over TLS */
 } BenchPostgresResult;
 

@@ -3,7 +3,8 @@
  * refuses a database that is not ours, one made by a newer server and one
  * that is not UTF8, leaving them untouched; servers started at once on an
  * empty database make one schema and one identity; a database it cannot
- * reach is a clear error that does not show the password.
+ * reach is waited for, and said in the log without the password; one
+ * that answers and refuses is a clear error.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -173,6 +174,8 @@ test_start_together (void)
   g_cond_clear (&cond);
 }
 
+/* A database that does not answer is waited for (test-server-pg-start.c
+ * shows the rest): the server starts and says so, without the password. */
 static void
 test_unreachable (void)
 {
@@ -180,11 +183,40 @@ test_unreachable (void)
   g_autofree char *host = g_uri_escape_string (dir, NULL, FALSE);
   g_autofree char *uri = g_strdup_printf ("postgresql://someone:s3cret-word@/companies?host=%s",
                                           host);
+  g_autoptr(CompaniesTestServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  server = companies_test_server_start (uri, NULL, &error);
+  g_assert_no_error (error);
+  do
+    {
+      g_free (log);
+      log = companies_test_server_get_log (server);
+      if (strstr (log, "does not answer yet") != NULL)
+        break;
+      g_usleep (10 * 1000);  /* polling the log, with a deadline */
+    }
+  while (g_get_monotonic_time () < deadline);
+  g_assert_nonnull (strstr (log, "does not answer yet"));
+  g_assert_nonnull (strstr (log, "dbname=companies"));
+  g_assert_null (strstr (log, "s3cret-word"));
+  companies_test_server_stop (server);
+  companies_test_remove_tree (dir);
+}
+
+/* A database server that answers and refuses (here: no such database)
+ * is a mistake that waiting would not mend: a clear error at start. */
+static void
+test_refused (void)
+{
+  g_autofree char *uri = companies_test_postgres_uri (companies_test_postgres_get (),
+                                                      "no_such_database");
   g_autofree char *err = run_refused (uri);
 
   g_assert_nonnull (strstr (err, "Cannot connect to the database"));
-  g_assert_null (strstr (err, "s3cret-word"));
-  companies_test_remove_tree (dir);
+  g_assert_nonnull (strstr (err, "no_such_database"));
 }
 
 int
@@ -198,6 +230,7 @@ main (int   argc,
   g_test_add_func ("/server/postgres/schema/not-utf8", test_not_utf8);
   g_test_add_func ("/server/postgres/schema/start-together", test_start_together);
   g_test_add_func ("/server/postgres/schema/unreachable", test_unreachable);
+  g_test_add_func ("/server/postgres/schema/refused", test_refused);
 
   return g_test_run ();
 }
