@@ -6,7 +6,8 @@
  *   companies-bench [--records N] [--runs R] [--load-seconds S] [--clients C]
  *
  * or COMPANIES_BENCH_RECORDS / _RUNS / _LOAD_SECONDS / _CLIENTS; the
- * PostgreSQL rows (bench-postgres.c) unless COMPANIES_BENCH_POSTGRES=0. It needs
+ * PostgreSQL rows (bench-postgres.c) unless COMPANIES_BENCH_POSTGRES=0
+ * (--postgres-only: those rows alone, without the SQLite ones). It needs
  * COMPANIES_SERVER (meson sets it; build-aux/bench.sh runs it). The
  * benchmark prints; it asserts no time.
  *
