@@ -44,6 +44,28 @@ reader_thread (gpointer data)
   return NULL;
 }
 
+GSubprocessLauncher *
+companies_test_cli_launcher_new (const char       *tmpdir,
+                                 GSubprocessFlags  flags)
+{
+  GSubprocessLauncher *launcher = g_subprocess_launcher_new (flags);
+  g_autofree char *home = g_build_filename (tmpdir, "cli-home", NULL);
+  g_autofree char *no_bus = g_strdup_printf ("unix:path=%s/no-bus", tmpdir);
+
+  g_subprocess_launcher_set_child_setup (launcher, companies_test_die_with_parent, NULL, NULL);
+  /* Never the user's database, server, token, keyring or settings. */
+  g_subprocess_launcher_unsetenv (launcher, "COMPANIES_DATABASE");
+  g_subprocess_launcher_unsetenv (launcher, "COMPANIES_TOKEN");
+  g_subprocess_launcher_setenv (launcher, "COMPANIES_SERVER_URL", "http://127.0.0.1:9", TRUE);
+  g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", no_bus, TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+
+  return launcher;
+}
+
 CompaniesTestWatcher *
 companies_test_watcher_start (const char         *database_path,
                               const char         *server_url,
@@ -54,8 +76,6 @@ companies_test_watcher_start (const char         *database_path,
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *home = g_build_filename (tmpdir, "watcher-home", NULL);
-  g_autofree char *no_bus = g_strdup_printf ("unix:path=%s/no-bus", tmpdir);
   const char *cli = g_getenv ("COMPANIES_CLI");
 
   g_assert_nonnull (cli);
@@ -67,18 +87,10 @@ companies_test_watcher_start (const char         *database_path,
   g_ptr_array_add (argv, NULL);
 
   self->stderr_path = g_build_filename (tmpdir, "watcher.err", NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  launcher = companies_test_cli_launcher_new (tmpdir, G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_stderr_file_path (launcher, self->stderr_path);
-  g_subprocess_launcher_set_child_setup (launcher, companies_test_die_with_parent, NULL, NULL);
-  /* Never the user's database, token, keyring or settings. */
   g_subprocess_launcher_setenv (launcher, "COMPANIES_DATABASE", database_path, TRUE);
   g_subprocess_launcher_setenv (launcher, "COMPANIES_SERVER_URL", server_url, TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "COMPANIES_TOKEN");
-  g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", home, TRUE);
-  g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", no_bus, TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
 
   self->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata,
                                                 &error);

@@ -13,6 +13,12 @@ G_BEGIN_DECLS
 
 typedef struct _CompaniesTestWatcher CompaniesTestWatcher;
 
+/* A launcher for $COMPANIES_CLI in an environment of its own: HOME and
+ * the XDG folders in @tmpdir, no session bus, no COMPANIES_* variable
+ * but a server address where nothing listens; dies with the caller. */
+GSubprocessLauncher  *companies_test_cli_launcher_new (const char       *tmpdir,
+                                                       GSubprocessFlags  flags);
+
 /* Starts the watcher on @database_path against @server_url; @tmpdir
  * holds its HOME and XDG folders and its stderr ("watcher.err"). Extra
  * arguments (@extra_args, NULL-terminated, may be NULL) go after
