@@ -51,6 +51,7 @@ struct _Connection
   Direction              up;    /* client to upstream */
   Direction              down;  /* upstream to client */
   gint                   ends;  /* directions whose writer ended */
+  gint                   doomed; /* closed at the client's next bytes */
 };
 
 struct _CompaniesTestTcpProxy
@@ -89,6 +90,14 @@ reader_thread (gpointer data)
         {
           g_free (chunk);
           continue;
+        }
+      /* A server that closed an idle connection just as the client
+       * reused it: the request goes nowhere. */
+      if (n > 0 && direction == &direction->connection->up &&
+          g_atomic_int_get (&direction->connection->doomed))
+        {
+          shut_both (direction->connection);
+          n = 0;
         }
       chunk->length = n > 0 ? (gsize) n : 0;
       chunk->due = g_get_monotonic_time () + delay_us;
@@ -364,5 +373,18 @@ companies_test_tcp_proxy_drop_all (CompaniesTestTcpProxy *self)
   g_mutex_lock (&self->lock);
   for (guint i = 0; i < self->connections->len; i++)
     shut_both (g_ptr_array_index (self->connections, i));
+  g_mutex_unlock (&self->lock);
+}
+
+void
+companies_test_tcp_proxy_close_on_next_send (CompaniesTestTcpProxy *self)
+{
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->connections->len; i++)
+    {
+      Connection *connection = g_ptr_array_index (self->connections, i);
+
+      g_atomic_int_set (&connection->doomed, TRUE);
+    }
   g_mutex_unlock (&self->lock);
 }

@@ -36,4 +36,10 @@ guint                  companies_test_tcp_proxy_get_open     (CompaniesTestTcpPr
  * sees its connection end (a lost connection). */
 void                   companies_test_tcp_proxy_drop_all     (CompaniesTestTcpProxy  *self);
 
+/* Every connection open now is closed, unanswered, as soon as its client
+ * sends anything more (the keep-alive race: the server closed an idle
+ * connection just as the client reused it). */
+void                   companies_test_tcp_proxy_close_on_next_send
+                                                             (CompaniesTestTcpProxy  *self);
+
 G_END_DECLS
