@@ -386,9 +386,9 @@ server_for_display (const char *url)
 /* The library's messages are fit to show; they mostly name the server
  * already, and when they do not, the server is added so that a person
  * knows which one failed. */
-static void
-print_sync_error (const char *url,
-                  GError     *error)
+void
+cli_print_sync_error (const char *url,
+                      GError     *error)
 {
   g_autofree char *server = server_for_display (url);
   g_autofree char *message = cli_sanitize (error->message);
@@ -400,11 +400,11 @@ print_sync_error (const char *url,
     cli_error (_("%s (server %s)"), message, server);
 }
 
-static CliExitStatus
-report_sync_error (const char *url,
-                   GError     *error)
+CliExitStatus
+cli_report_sync_error (const char *url,
+                       GError     *error)
 {
-  print_sync_error (url, error);
+  cli_print_sync_error (url, error);
 
   if (error->domain != COMPANIES_SYNC_ERROR)
     return CLI_EXIT_FAILED;
@@ -437,8 +437,8 @@ report_sync_error (const char *url,
     }
 }
 
-static char *
-format_sync_summary (const CompaniesSyncResult *result)
+char *
+cli_format_sync_summary (const CompaniesSyncResult *result)
 {
   GString *line = g_string_new (NULL);
 
@@ -514,9 +514,9 @@ cli_command_sync (CliContext   *cli,
     companies_sync_client_set_tls_ca_file (client, cli->opt_ca_file);
   result = companies_sync_client_sync (client, NULL, &error);
   if (result == NULL)
-    return report_sync_error (cli->server_url, error);
+    return cli_report_sync_error (cli->server_url, error);
 
-  summary = format_sync_summary (result);
+  summary = cli_format_sync_summary (result);
   if (!cli_write_stdout (summary))
     return CLI_EXIT_FAILED;
 

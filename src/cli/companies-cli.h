@@ -9,6 +9,7 @@
 #include "companies-company.h"
 #include "companies-fields.h"
 #include "companies-local-store.h"
+#include "companies-sync-result.h"
 
 G_BEGIN_DECLS
 
@@ -83,6 +84,17 @@ CliExitStatus  cli_command_delete          (CliContext          *cli,
 CliExitStatus  cli_command_sync            (CliContext          *cli,
                                             char              ***args);
 CliExitStatus  cli_command_status          (CliContext          *cli,
+                                            char              ***args);
+/* Prints a sync's error (naming the server when the message does not);
+ * the report also returns the exit status it means. */
+void           cli_print_sync_error        (const char          *url,
+                                            GError              *error);
+CliExitStatus  cli_report_sync_error       (const char          *url,
+                                            GError              *error);
+/* "Sent 3 changes, received 5 records\n" */
+char          *cli_format_sync_summary     (const CompaniesSyncResult *result);
+/* companies-cli-watch.c */
+CliExitStatus  cli_command_watch           (CliContext          *cli,
                                             char              ***args);
 /* companies-cli-list.c */
 CliExitStatus  cli_command_list            (CliContext          *cli,

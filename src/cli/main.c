@@ -28,6 +28,7 @@ static const CliCommand commands[] = {
   { "update", cli_command_update },
   { "delete", cli_command_delete },
   { "sync", cli_command_sync },
+  { "watch", cli_command_watch },
   { "status", cli_command_status },
   { "import", cli_command_import },
   { "export", cli_command_export },
@@ -44,6 +45,7 @@ make_description (void)
                            "  update REF FIELD…        Change fields of a company (REF: server id or uuid)\n"
                            "  delete REF               Delete a company\n"
                            "  sync                     Send local changes to the server and receive its changes\n"
+                           "  watch [--json]           Keep the local list in sync live, until interrupted\n"
                            "  status [--json]          Show pending changes, rejected records and the last sync\n"
                            "  import FILE.csv          Add the companies of a CSV file; refused lines are listed\n"
                            "  export [--output FILE]   Write every company as CSV\n"

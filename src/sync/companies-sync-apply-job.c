@@ -83,6 +83,8 @@ companies_sync_apply_job_finish (CompaniesSyncApplyJob  *job,
       result->rejected += job->stats.rejected;
       result->overwritten += job->stats.overwritten;
       result->reset |= job->response->reset;
+      companies_sync_result_add_applied (result, job->response->companies,
+                                         job->response->deleted);
     }
   *out_applied = job->applied;
 

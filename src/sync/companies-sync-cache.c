@@ -17,10 +17,13 @@
 
 struct _CompaniesSyncCache
 {
-  /* Keeps its connection to the server alive between syncs. Only a
-   * session without a CA file of its own is kept: a changed or removed
-   * file must fail the next sync. */
+  /* Keeps its connection to the server alive between syncs. A session
+   * with a CA file of its own is used again only while that file is the
+   * same (path, inode, size, time): a changed or removed file must fail
+   * the next sync. */
   SoupSession         *session;
+  char                *ca_file;
+  GStatBuf             ca_info;
   /* The store connection and its statements, with the file it opened:
    * a file replaced since is opened anew. */
   CompaniesLocalStore *store;
@@ -42,7 +45,25 @@ companies_sync_cache_free (CompaniesSyncCache *cache)
 
   g_clear_object (&cache->session);
   g_clear_object (&cache->store);
+  g_free (cache->ca_file);
   g_free (cache);
+}
+
+/* Whether the CA file of @config is the one the kept session trusts. */
+static gboolean
+same_ca_file (CompaniesSyncCache         *cache,
+              const CompaniesSyncConfig  *config)
+{
+  GStatBuf info;
+
+  if (config->tls_ca_file == NULL || cache->ca_file == NULL)
+    return config->tls_ca_file == NULL && cache->ca_file == NULL;
+
+  return g_strcmp0 (config->tls_ca_file, cache->ca_file) == 0 &&
+         g_stat (config->tls_ca_file, &info) == 0 &&
+         info.st_dev == cache->ca_info.st_dev && info.st_ino == cache->ca_info.st_ino &&
+         info.st_size == cache->ca_info.st_size && info.st_mtime == cache->ca_info.st_mtime &&
+         info.st_ctime == cache->ca_info.st_ctime;
 }
 
 SoupSession *
@@ -50,8 +71,17 @@ companies_sync_cache_take_session (CompaniesSyncCache         *cache,
                                    const CompaniesSyncConfig  *config,
                                    GError                    **error)
 {
-  if (cache != NULL && cache->session != NULL && config->tls_ca_file == NULL)
+  if (cache != NULL && cache->session != NULL && same_ca_file (cache, config))
     return g_steal_pointer (&cache->session);
+  if (cache == NULL)
+    return companies_sync_http_session_new (config, error);
+
+  /* The file as it is before the session reads it: a change after
+   * that makes the next run read it again. */
+  g_clear_object (&cache->session);
+  g_clear_pointer (&cache->ca_file, g_free);
+  if (config->tls_ca_file != NULL && g_stat (config->tls_ca_file, &cache->ca_info) == 0)
+    cache->ca_file = g_strdup (config->tls_ca_file);
 
   return companies_sync_http_session_new (config, error);
 }
@@ -95,6 +125,5 @@ companies_sync_cache_keep (CompaniesSyncCache         *cache,
     return;
 
   g_set_object (&cache->store, store);
-  if (config->tls_ca_file == NULL)
-    g_set_object (&cache->session, session);
+  g_set_object (&cache->session, session);
 }

@@ -20,9 +20,9 @@ CompaniesSyncCache  *companies_sync_cache_new           (void);
 void                 companies_sync_cache_free          (CompaniesSyncCache         *cache);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesSyncCache, companies_sync_cache_free)
 
-/* The kept session (not for a config with a CA file of its own: a changed
- * or removed file must fail the next sync), or a new one. @cache may be
- * NULL. */
+/* The kept session (for a config with a CA file of its own, only while
+ * the file is unchanged: a changed or removed file must fail the next
+ * sync), or a new one. @cache may be NULL. */
 SoupSession         *companies_sync_cache_take_session  (CompaniesSyncCache         *cache,
                                                          const CompaniesSyncConfig  *config,
                                                          GError                    **error);
@@ -32,8 +32,8 @@ SoupSession         *companies_sync_cache_take_session  (CompaniesSyncCache     
 CompaniesLocalStore *companies_sync_cache_take_store    (CompaniesSyncCache         *cache,
                                                          const char                 *path,
                                                          GError                    **error);
-/* Keeps @store and (without a CA file in @config) @session for the next
- * run: a run that succeeded gives them back. */
+/* Keeps @store and @session for the next run: a run that succeeded
+ * gives them back. */
 void                 companies_sync_cache_keep          (CompaniesSyncCache         *cache,
                                                          CompaniesLocalStore        *store,
                                                          SoupSession                *session,

@@ -13,7 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "companies-sync-client.h"
+#include "companies-sync-client-private.h"
 #include "companies-sync-run.h"
 
 struct _CompaniesSyncClient
@@ -27,10 +27,13 @@ struct _CompaniesSyncClient
   char      *token;
   char      *tls_ca_file;
   guint      request_deadline;  /* seconds; 0: the default */
+  gboolean   report_applied;
 
-  /* What the runs keep between them (NULL while a run has it). */
+  /* What the runs, and the watches, keep between them (NULL while one
+   * has it). */
   GMutex              cache_lock;
   CompaniesSyncCache *cache;
+  CompaniesSyncCache *watch_cache;
 
   /* Main-context state of sync_async. */
   struct _SyncRun *run;     /* the run in progress, or NULL */
@@ -59,8 +62,8 @@ static guint signals[N_SIGNALS];
 
 /* What a run needs, copied when it starts: the worker never reads the
  * client's properties. */
-static CompaniesSyncConfig *
-sync_config_new (CompaniesSyncClient *self)
+CompaniesSyncConfig *
+companies_sync_client_dup_config (CompaniesSyncClient *self)
 {
   CompaniesSyncConfig *config;
 
@@ -69,32 +72,38 @@ sync_config_new (CompaniesSyncClient *self)
                                       self->tls_ca_file);
   if (self->request_deadline != 0)
     config->request_deadline = self->request_deadline;
+  config->report_applied = self->report_applied;
   g_mutex_unlock (&self->lock);
 
   return config;
 }
 
-/* The cache for one run: the kept one, or (while another run holds it,
- * e.g. two blocking syncs in two threads) a new one. */
-static CompaniesSyncCache *
-take_cache (CompaniesSyncClient *self)
+/* The cache for one run (@watch: one watch): the kept one, or (while
+ * another holds it, e.g. two blocking syncs in two threads) a new one. */
+CompaniesSyncCache *
+companies_sync_client_take_cache (CompaniesSyncClient *self,
+                                  gboolean             watch)
 {
+  CompaniesSyncCache **slot = watch ? &self->watch_cache : &self->cache;
   CompaniesSyncCache *cache;
 
   g_mutex_lock (&self->cache_lock);
-  cache = g_steal_pointer (&self->cache);
+  cache = g_steal_pointer (slot);
   g_mutex_unlock (&self->cache_lock);
 
   return cache != NULL ? cache : companies_sync_cache_new ();
 }
 
-static void
-give_back_cache (CompaniesSyncClient *self,
-                 CompaniesSyncCache  *cache)
+void
+companies_sync_client_give_back_cache (CompaniesSyncClient *self,
+                                       gboolean             watch,
+                                       CompaniesSyncCache  *cache)
 {
+  CompaniesSyncCache **slot = watch ? &self->watch_cache : &self->cache;
+
   g_mutex_lock (&self->cache_lock);
-  if (self->cache == NULL)
-    self->cache = g_steal_pointer (&cache);
+  if (*slot == NULL)
+    *slot = g_steal_pointer (&cache);
   g_mutex_unlock (&self->cache_lock);
 
   companies_sync_cache_free (cache);
@@ -109,11 +118,11 @@ run_with_cache (CompaniesSyncClient        *self,
                 gpointer                    progress_data,
                 GError                    **error)
 {
-  CompaniesSyncCache *cache = take_cache (self);
+  CompaniesSyncCache *cache = companies_sync_client_take_cache (self, FALSE);
   CompaniesSyncResult *result;
 
   result = companies_sync_run (config, cache, cancellable, progress, progress_data, error);
-  give_back_cache (self, cache);
+  companies_sync_client_give_back_cache (self, FALSE, cache);
   return result;
 }
 
@@ -138,7 +147,7 @@ companies_sync_client_sync (CompaniesSyncClient  *self,
   g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  config = sync_config_new (self);
+  config = companies_sync_client_dup_config (self);
   return run_with_cache (self, config, cancellable, progress_in_thread_cb, self, error);
 }
 
@@ -329,7 +338,7 @@ start_run (CompaniesSyncClient *self,
   run->context = g_main_context_ref_thread_default ();
 
   worker = g_new0 (WorkerData, 1);
-  worker->config = sync_config_new (self);
+  worker->config = companies_sync_client_dup_config (self);
   worker->self = g_object_ref (self);
   worker->context = g_main_context_ref (run->context);
 
@@ -462,46 +471,44 @@ companies_sync_client_get_server_url (CompaniesSyncClient *self)
   return self->server_url;
 }
 
-void
-companies_sync_client_set_server_url (CompaniesSyncClient *self,
-                                      const char          *server_url)
+/* Sets one of the string properties under the lock, notifying a change. */
+static void
+set_string_property (CompaniesSyncClient  *self,
+                     char                **field,
+                     const char           *value,
+                     guint                 prop_id)
 {
   gboolean changed;
 
-  g_return_if_fail (COMPANIES_IS_SYNC_CLIENT (self));
-
   g_mutex_lock (&self->lock);
-  changed = g_strcmp0 (self->server_url, server_url) != 0;
+  changed = g_strcmp0 (*field, value) != 0;
   if (changed)
     {
-      g_free (self->server_url);
-      self->server_url = g_strdup (server_url);
+      g_free (*field);
+      *field = g_strdup (value);
     }
   g_mutex_unlock (&self->lock);
 
   if (changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_URL]);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
+void
+companies_sync_client_set_server_url (CompaniesSyncClient *self,
+                                      const char          *server_url)
+{
+  g_return_if_fail (COMPANIES_IS_SYNC_CLIENT (self));
+
+  set_string_property (self, &self->server_url, server_url, PROP_SERVER_URL);
 }
 
 void
 companies_sync_client_set_token (CompaniesSyncClient *self,
                                  const char          *token)
 {
-  gboolean changed;
-
   g_return_if_fail (COMPANIES_IS_SYNC_CLIENT (self));
 
-  g_mutex_lock (&self->lock);
-  changed = g_strcmp0 (self->token, token) != 0;
-  if (changed)
-    {
-      g_free (self->token);
-      self->token = g_strdup (token);
-    }
-  g_mutex_unlock (&self->lock);
-
-  if (changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
+  set_string_property (self, &self->token, token, PROP_TOKEN);
 }
 
 const char *
@@ -517,21 +524,9 @@ void
 companies_sync_client_set_tls_ca_file (CompaniesSyncClient *self,
                                        const char          *ca_file)
 {
-  gboolean changed;
-
   g_return_if_fail (COMPANIES_IS_SYNC_CLIENT (self));
 
-  g_mutex_lock (&self->lock);
-  changed = g_strcmp0 (self->tls_ca_file, ca_file) != 0;
-  if (changed)
-    {
-      g_free (self->tls_ca_file);
-      self->tls_ca_file = g_strdup (ca_file);
-    }
-  g_mutex_unlock (&self->lock);
-
-  if (changed)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TLS_CA_FILE]);
+  set_string_property (self, &self->tls_ca_file, ca_file, PROP_TLS_CA_FILE);
 }
 
 void
@@ -542,6 +537,17 @@ companies_sync_client_set_request_deadline (CompaniesSyncClient *self,
 
   g_mutex_lock (&self->lock);
   self->request_deadline = seconds;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+companies_sync_client_set_report_applied (CompaniesSyncClient *self,
+                                          gboolean             report)
+{
+  g_return_if_fail (COMPANIES_IS_SYNC_CLIENT (self));
+
+  g_mutex_lock (&self->lock);
+  self->report_applied = report;
   g_mutex_unlock (&self->lock);
 }
 
@@ -624,6 +630,7 @@ companies_sync_client_finalize (GObject *object)
   g_free (self->tls_ca_file);
   g_mutex_clear (&self->lock);
   g_clear_pointer (&self->cache, companies_sync_cache_free);
+  g_clear_pointer (&self->watch_cache, companies_sync_cache_free);
   g_mutex_clear (&self->cache_lock);
 
   G_OBJECT_CLASS (companies_sync_client_parent_class)->finalize (object);

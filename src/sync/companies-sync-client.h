@@ -1,6 +1,7 @@
 /* companies-sync-client.h: runs the sync of docs/protocol.md against a
  * server, in a worker thread with a SQLite connection and SoupSession of
- * its own (kept from one sync to the next).
+ * its own (kept from one sync to the next), and watches the server's
+ * change feed (companies-sync-watch.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -52,6 +53,11 @@ void                 companies_sync_client_set_tls_ca_file (CompaniesSyncClient 
 void                 companies_sync_client_set_request_deadline (CompaniesSyncClient *self,
                                                                  guint                seconds);
 
+/* Whether the results of the next syncs list every record they applied
+ * (CompaniesSyncResult's "applied"); off by default. */
+void                 companies_sync_client_set_report_applied (CompaniesSyncClient *self,
+                                                               gboolean             report);
+
 /* Pushes every pending change (in requests of at most 10000 changes) and
  * pulls until has_more is false, applying each response in one local
  * transaction. One sync at a time per database, across processes too; a
@@ -70,6 +76,22 @@ CompaniesSyncResult *companies_sync_client_sync_finish    (CompaniesSyncClient  
  * sync_async runs this in its worker). Same errors. */
 CompaniesSyncResult *companies_sync_client_sync           (CompaniesSyncClient  *self,
                                                            GCancellable         *cancellable,
+                                                           GError              **error);
+
+/* Holds GET /v1/changes with the cursor of the client's database until
+ * the server has something newer, or @wait_seconds pass (1 to 30; 0 for
+ * the server's default of 25) (docs/protocol.md, docs/live.md). */
+void                 companies_sync_client_watch_async    (CompaniesSyncClient  *self,
+                                                           guint                 wait_seconds,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+/* TRUE with *out_changed set; FALSE with the same errors as a sync
+ * (COMPANIES_SYNC_ERROR_NETWORK when unreachable, …), and
+ * G_IO_ERROR_NOT_SUPPORTED when the server has no change feed. */
+gboolean             companies_sync_client_watch_finish   (CompaniesSyncClient  *self,
+                                                           GAsyncResult         *result,
+                                                           gboolean             *out_changed,
                                                            GError              **error);
 
 G_END_DECLS

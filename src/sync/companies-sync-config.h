@@ -17,10 +17,16 @@ typedef struct
   char *token;         /* NULL: no Authorization header */
   char *tls_ca_file;   /* NULL: the system's certificate authorities; else absolute */
   guint request_deadline;  /* seconds a round trip may take in all */
+  gboolean report_applied; /* list the records applied in the result */
 } CompaniesSyncConfig;
 
 /* The total deadline of one round trip (docs/protocol-transport.md). */
 #define COMPANIES_SYNC_REQUEST_DEADLINE 120
+
+/* Seconds a kept-alive connection may stay idle before the client closes
+ * it: a few seconds below companies-server's (docs/live.md), so that the
+ * server rarely closes one just as the client reuses it. */
+#define COMPANIES_SYNC_IDLE_TIMEOUT 25
 
 /* Copies the four values; a @tls_ca_file of NULL takes
  * $COMPANIES_CA_FILE when that is set, and a relative one is taken from

@@ -31,6 +31,14 @@ char *
 companies_sync_http_build_url (const char  *server_url,
                                GError     **error)
 {
+  return companies_sync_http_build_url_for (server_url, COMPANIES_SYNC_PATH, error);
+}
+
+char *
+companies_sync_http_build_url_for (const char  *server_url,
+                                   const char  *path,
+                                   GError     **error)
+{
   g_autoptr(GUri) uri = NULL;
   g_autofree char *base = NULL;
   const char *scheme;
@@ -57,7 +65,7 @@ companies_sync_http_build_url (const char  *server_url,
   while (g_str_has_suffix (base, "/"))
     base[strlen (base) - 1] = '\0';
 
-  return g_strconcat (base, COMPANIES_SYNC_PATH, NULL);
+  return g_strconcat (base, path, NULL);
 }
 
 /* Whether a failure to send proves that the request never reached a
@@ -72,17 +80,27 @@ error_is_not_sent (const GError *error)
          (error != NULL && error->domain == G_RESOLVER_ERROR);
 }
 
+/* What one attempt of a request saw of its connection. */
+typedef struct
+{
+  gboolean sent;            /* the whole body went out */
+  gboolean new_connection;  /* it opened a connection (not a kept-alive one) */
+} Attempt;
+
 /* A request goes out as two writes (headers, body): without TCP_NODELAY
  * the second waits for the server's delayed ACK on a kept-alive
- * connection (tens of milliseconds a sync). */
+ * connection (tens of milliseconds a sync). Any event at all means the
+ * request did not go on a kept-alive connection. */
 static void
 network_event_cb (SoupMessage        *message,
                   GSocketClientEvent  event,
                   GIOStream          *connection,
                   gpointer            user_data)
 {
+  Attempt *attempt = user_data;
   GSocket *socket;
 
+  attempt->new_connection = TRUE;
   if (event != G_SOCKET_CLIENT_CONNECTED || !G_IS_SOCKET_CONNECTION (connection))
     return;
 
@@ -108,7 +126,7 @@ static void
 wrote_body_cb (SoupMessage *message,
                gpointer     user_data)
 {
-  *(gboolean *) user_data = TRUE;
+  ((Attempt *) user_data)->sent = TRUE;
 }
 
 /* The error of a round trip that broke off: cancelled, never sent (the
@@ -341,73 +359,98 @@ set_status_error (const CompaniesSyncConfig  *config,
                  config->server_url, status, soup_message_get_reason_phrase (message));
 }
 
-/* One round trip; what a failure proves is in companies-sync-http.h. */
-CompaniesSyncResponse *
-companies_sync_http_post (SoupSession                *session,
-                          const CompaniesSyncConfig  *config,
-                          const char                 *url,
-                          const CompaniesSyncRequest *request,
-                          char                      **out_server_path,
-                          gboolean                   *out_not_applied,
-                          GCancellable               *cancellable,
-                          GError                    **error)
+/* Builds and sends one request of @method (@body NULL: none) with the
+ * headers every request of the protocol has. A request that went on a
+ * kept-alive connection and failed before any byte of its answer arrived
+ * is sent once more, on a new connection: the server may have closed
+ * that connection just as it was reused (docs/live.md). Both requests of
+ * the protocol may go twice: a sync's additions are idempotent by uuid,
+ * and a watch only reads. Returns the answer's stream and its message, or
+ * NULL with the error of the last attempt (*out_message NULL when @url is
+ * not one). */
+static GInputStream *
+send_request (SoupSession                *session,
+              const CompaniesSyncConfig  *config,
+              const char                 *method,
+              const char                 *url,
+              GBytes                     *body,
+              CompaniesSyncDeadline      *deadline,
+              SoupMessage               **out_message,
+              gboolean                   *out_sent,
+              GError                    **error)
 {
-  g_autoptr(SoupMessage) message = NULL;
-  g_autoptr(GBytes) body = companies_sync_request_encode (request);
-  g_autoptr(CompaniesSyncDeadline) deadline = NULL;
-  g_autoptr(GInputStream) stream = NULL;
+  GCancellable *io_cancellable = companies_sync_deadline_get_cancellable (deadline);
+
+  for (guint i = 0; ; i++)
+    {
+      g_autoptr(SoupMessage) message = soup_message_new (method, url);
+      g_autoptr(GError) local_error = NULL;
+      Attempt attempt = { FALSE, FALSE };
+      GInputStream *stream;
+
+      *out_message = NULL;
+      *out_sent = FALSE;
+      if (message == NULL)
+        return NULL;
+
+      /* The sync's POST may go on a kept-alive connection too (libsoup
+       * opens a new one for every request that is not idempotent). */
+      soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_IDEMPOTENT |
+                                       (i > 0 ? SOUP_MESSAGE_NEW_CONNECTION : 0));
+      g_signal_connect (message, "network-event", G_CALLBACK (network_event_cb), &attempt);
+      g_signal_connect (message, "wrote-body", G_CALLBACK (wrote_body_cb), &attempt);
+      if (body != NULL)
+        soup_message_set_request_body_from_bytes (message, "application/json", body);
+      soup_message_headers_replace (soup_message_get_request_headers (message),
+                                    "Accept", "application/json");
+      if (config->token != NULL && *config->token != '\0')
+        {
+          g_autofree char *authorization = g_strconcat ("Bearer ", config->token, NULL);
+
+          soup_message_headers_replace (soup_message_get_request_headers (message),
+                                        "Authorization", authorization);
+        }
+
+      stream = soup_session_send (session, message, io_cancellable, &local_error);
+      g_signal_handlers_disconnect_by_data (message, &attempt);
+      *out_sent = attempt.sent;
+      *out_message = g_steal_pointer (&message);
+      if (stream != NULL)
+        return stream;
+
+      if (i > 0 || attempt.new_connection || g_cancellable_is_cancelled (io_cancellable))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+
+      g_debug ("A kept-alive connection failed (%s); sending again", local_error->message);
+      g_clear_object (out_message);
+    }
+}
+
+/* Reads the answer of @message, sent with companies_sync_http_post () or
+ * companies_sync_http_get (): a 2xx body of at most @max_bytes, or NULL
+ * with the error of a redirect, an error status, a body too long or cut
+ * short. */
+static GBytes *
+read_answer (const CompaniesSyncConfig  *config,
+             SoupMessage                *message,
+             GInputStream               *stream,
+             guint64                     max_bytes,
+             GCancellable               *cancellable,
+             CompaniesSyncDeadline      *deadline,
+             char                      **out_server_path,
+             gboolean                   *out_not_applied,
+             GError                    **error)
+{
+  GCancellable *io_cancellable = companies_sync_deadline_get_cancellable (deadline);
   g_autoptr(GBytes) reply = NULL;
   g_autoptr(GError) local_error = NULL;
-  GCancellable *io_cancellable;
-  gboolean sent = FALSE;
+  guint status = soup_message_get_status (message);
   gboolean too_large = FALSE;
   gboolean ok_status;
-  guint64 max_bytes;
-  const char *data;
-  gsize length = 0;
-  guint status;
-  CompaniesSyncResponse *response;
 
-  *out_not_applied = FALSE;
-
-  message = soup_message_new (SOUP_METHOD_POST, url);
-  if (message == NULL)
-    {
-      *out_not_applied = TRUE;
-      g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_NETWORK,
-                   _("“%s” is not a server address; it should look like http://host:port"),
-                   config->server_url);
-      return NULL;
-    }
-
-  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
-  g_signal_connect (message, "network-event", G_CALLBACK (network_event_cb), NULL);
-  g_signal_connect (message, "wrote-body", G_CALLBACK (wrote_body_cb), &sent);
-  soup_message_set_request_body_from_bytes (message, "application/json", body);
-  soup_message_headers_replace (soup_message_get_request_headers (message),
-                                "Accept", "application/json");
-  if (config->token != NULL && *config->token != '\0')
-    {
-      g_autofree char *authorization = g_strconcat ("Bearer ", config->token, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (message),
-                                    "Authorization", authorization);
-    }
-
-  /* Head and body within one deadline (docs/protocol-transport.md). */
-  deadline = companies_sync_deadline_new (cancellable, config->request_deadline);
-  io_cancellable = companies_sync_deadline_get_cancellable (deadline);
-
-  stream = soup_session_send (session, message, io_cancellable, &local_error);
-  if (stream == NULL)
-    {
-      *out_not_applied = !sent && error_is_not_sent (local_error);
-      set_transfer_error (config, cancellable, deadline, sent, g_steal_pointer (&local_error),
-                          error);
-      return NULL;
-    }
-
-  status = soup_message_get_status (message);
   if (SOUP_STATUS_IS_REDIRECTION (status))
     {
       abandon_stream (stream);
@@ -416,7 +459,8 @@ companies_sync_http_post (SoupSession                *session,
     }
 
   ok_status = SOUP_STATUS_IS_SUCCESSFUL (status);
-  max_bytes = ok_status ? companies_sync_response_max_bytes (request) : COMPANIES_MAX_ERROR_BODY;
+  if (!ok_status)
+    max_bytes = COMPANIES_MAX_ERROR_BODY;
   reply = read_body (message, stream, max_bytes, io_cancellable, &too_large, &local_error);
   if (reply == NULL)
     abandon_stream (stream);
@@ -450,6 +494,65 @@ companies_sync_http_post (SoupSession                *session,
       return NULL;
     }
 
+  return g_steal_pointer (&reply);
+}
+
+static void
+set_address_error (const CompaniesSyncConfig  *config,
+                   GError                    **error)
+{
+  g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_NETWORK,
+               _("“%s” is not a server address; it should look like http://host:port"),
+               config->server_url);
+}
+
+/* One round trip; what a failure proves is in companies-sync-http.h. */
+CompaniesSyncResponse *
+companies_sync_http_post (SoupSession                *session,
+                          const CompaniesSyncConfig  *config,
+                          const char                 *url,
+                          const CompaniesSyncRequest *request,
+                          char                      **out_server_path,
+                          gboolean                   *out_not_applied,
+                          GCancellable               *cancellable,
+                          GError                    **error)
+{
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) body = companies_sync_request_encode (request);
+  g_autoptr(CompaniesSyncDeadline) deadline = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean sent = FALSE;
+  const char *data;
+  gsize length = 0;
+  CompaniesSyncResponse *response;
+
+  *out_not_applied = FALSE;
+
+  /* Head and body within one deadline (docs/protocol-transport.md). */
+  deadline = companies_sync_deadline_new (cancellable, config->request_deadline);
+  stream = send_request (session, config, SOUP_METHOD_POST, url, body, deadline,
+                         &message, &sent, &local_error);
+  if (message == NULL)
+    {
+      *out_not_applied = TRUE;
+      set_address_error (config, error);
+      return NULL;
+    }
+  if (stream == NULL)
+    {
+      *out_not_applied = !sent && error_is_not_sent (local_error);
+      set_transfer_error (config, cancellable, deadline, sent, g_steal_pointer (&local_error),
+                          error);
+      return NULL;
+    }
+
+  reply = read_answer (config, message, stream, companies_sync_response_max_bytes (request),
+                       cancellable, deadline, out_server_path, out_not_applied, error);
+  if (reply == NULL)
+    return NULL;
+
   data = g_bytes_get_data (reply, &length);
   response = companies_sync_response_decode (data != NULL ? data : "", length, &local_error);
   if (response == NULL)
@@ -463,7 +566,55 @@ companies_sync_http_post (SoupSession                *session,
   return response;
 }
 
-/* A session of its own for the run; with a CA file, trusting only it. */
+GBytes *
+companies_sync_http_get (SoupSession                *session,
+                         const CompaniesSyncConfig  *config,
+                         const char                 *url,
+                         guint                       deadline_seconds,
+                         guint64                     max_bytes,
+                         GCancellable               *cancellable,
+                         GError                    **error)
+{
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(CompaniesSyncDeadline) deadline = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *server_path = NULL;
+  gboolean sent = FALSE;
+  gboolean not_applied = FALSE;
+
+  deadline = companies_sync_deadline_new (cancellable, deadline_seconds);
+  stream = send_request (session, config, SOUP_METHOD_GET, url, NULL, deadline,
+                         &message, &sent, &local_error);
+  if (message == NULL)
+    {
+      set_address_error (config, error);
+      return NULL;
+    }
+  if (stream == NULL)
+    {
+      /* A GET changes nothing: that it was sent matters not. */
+      set_transfer_error (config, cancellable, deadline, FALSE, g_steal_pointer (&local_error),
+                          error);
+      return NULL;
+    }
+
+  if (soup_message_get_status (message) == SOUP_STATUS_NOT_FOUND)
+    {
+      abandon_stream (stream);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   _("The server at %s does not offer %s"),
+                   config->server_url, g_uri_get_path (soup_message_get_uri (message)));
+      return NULL;
+    }
+
+  return read_answer (config, message, stream, max_bytes, cancellable, deadline,
+                      &server_path, &not_applied, error);
+}
+
+/* A session of its own for the run; with a CA file, trusting only it.
+ * Its idle connections close a few seconds before the server would close
+ * them (docs/live.md), so that one is rarely reused as it closes. */
 SoupSession *
 companies_sync_http_session_new (const CompaniesSyncConfig  *config,
                                  GError                    **error)
@@ -487,7 +638,7 @@ companies_sync_http_session_new (const CompaniesSyncConfig  *config,
     }
 
   session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_SECONDS,
-                                           "idle-timeout", HTTP_TIMEOUT_SECONDS,
+                                           "idle-timeout", COMPANIES_SYNC_IDLE_TIMEOUT,
                                            "user-agent", user_agent,
                                            NULL);
   if (database != NULL)

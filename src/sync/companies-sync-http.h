@@ -19,6 +19,10 @@ G_BEGIN_DECLS
  * for an address that is not http(s)://host[:port]. */
 char                  *companies_sync_http_build_url   (const char                 *server_url,
                                                         GError                    **error);
+/* The same for another @path of the protocol (e.g. "/v1/changes"). */
+char                  *companies_sync_http_build_url_for (const char               *server_url,
+                                                          const char               *path,
+                                                          GError                  **error);
 /* A session for the syncs; with a CA file, trusting only it. */
 SoupSession           *companies_sync_http_session_new (const CompaniesSyncConfig  *config,
                                                         GError                    **error);
@@ -37,6 +41,18 @@ CompaniesSyncResponse *companies_sync_http_post        (SoupSession             
                                                         const CompaniesSyncRequest *request,
                                                         char                      **out_server_path,
                                                         gboolean                   *out_not_applied,
+                                                        GCancellable               *cancellable,
+                                                        GError                    **error);
+
+/* Sends a GET of @url (the same headers as a sync) and reads its answer,
+ * at most @max_bytes, within @deadline_seconds in all: the body, or NULL
+ * with the errors of a sync (COMPANIES_SYNC_ERROR, G_IO_ERROR_CANCELLED)
+ * and G_IO_ERROR_NOT_SUPPORTED for a 404 (a server without @url). */
+GBytes                *companies_sync_http_get         (SoupSession                *session,
+                                                        const CompaniesSyncConfig  *config,
+                                                        const char                 *url,
+                                                        guint                       deadline_seconds,
+                                                        guint64                     max_bytes,
                                                         GCancellable               *cancellable,
                                                         GError                    **error);
 

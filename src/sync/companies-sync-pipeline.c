@@ -108,6 +108,8 @@ companies_sync_pipeline_new (const CompaniesSyncConfig *config,
   self->progress = progress;
   self->progress_data = progress_data;
   self->need_pull = TRUE;
+  if (config->report_applied)
+    self->result.applied = g_array_new (FALSE, FALSE, sizeof (CompaniesAppliedRecord));
   return self;
 }
 
@@ -124,6 +126,7 @@ companies_sync_pipeline_free (CompaniesSyncPipeline *self)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->store);
   g_clear_object (&self->session);
+  g_clear_pointer (&self->result.applied, g_array_unref);
   g_free (self);
 }
 

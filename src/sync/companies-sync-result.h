@@ -10,6 +10,15 @@
 G_BEGIN_DECLS
 
 /* What one completed sync did. */
+/* One record a sync applied to the local store. */
+typedef struct
+{
+  gint64   id;
+  char     uuid[37];
+  gint64   version;
+  gboolean deleted;      /* a tombstone, not a company */
+} CompaniesAppliedRecord;
+
 typedef struct
 {
   guint    requests;     /* HTTP round trips */
@@ -18,12 +27,20 @@ typedef struct
   guint    rejected;     /* records the server refused */
   guint    overwritten;  /* values our pushes replaced unseen */
   gboolean reset;        /* the server sent a full snapshot */
+  /* With companies_sync_client_set_report_applied (): the records
+   * applied, of CompaniesAppliedRecord, in the order they were; else NULL. */
+  GArray  *applied;
 } CompaniesSyncResult;
 
 GType                companies_sync_result_get_type (void) G_GNUC_CONST;
 #define COMPANIES_TYPE_SYNC_RESULT (companies_sync_result_get_type ())
 CompaniesSyncResult *companies_sync_result_copy     (const CompaniesSyncResult *result);
 void                 companies_sync_result_free     (CompaniesSyncResult       *result);
+/* Adds the records of one applied response to @result's list (when it
+ * keeps one): companies, then tombstones. */
+void                 companies_sync_result_add_applied (CompaniesSyncResult   *result,
+                                                        GPtrArray             *companies,
+                                                        GPtrArray             *deleted);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesSyncResult, companies_sync_result_free)
 
 G_END_DECLS
