@@ -6,6 +6,7 @@
  *                    [--max-body-bytes N] [--max-memory-bytes N]
  *                    [--max-connections N] [--max-client-connections N]
  *                    [--head-timeout SECONDS] [--idle-timeout SECONDS]
+ *                    [--max-watchers N]
  *                    [--trusted-proxy ADDR]
  *                    [--version]
  *   companies-server add-token --tokens FILE [--comment TEXT]
@@ -31,6 +32,8 @@
  * --idle-timeout: see companies-server-limits.c; --max-memory-bytes:
  * companies-server-budget.c. add-token: companies-server-add-token.c.
  * migrate: companies-server-migrate.c.
+ * --max-watchers N: requests of the change feed held at once (default
+ * 4096), apart from --max-connections (companies-server-feed.c).
  * --trusted-proxy ADDR: connections from this address (a front proxy)
  * count for the client in their X-Forwarded-For (companies-server-limits.c).
  *
@@ -57,6 +60,7 @@
 #include "companies-server-budget.h"
 #include "companies-server-http.h"
 #include "companies-server-limits.h"
+#include "companies-server-postgres-listen.h"
 #include "companies-server-store-postgres.h"
 #include "companies-server-store-sqlite.h"
 #include "companies-server-tls.h"
@@ -77,9 +81,10 @@
 
 typedef struct
 {
-  GMainLoop           *loop;
-  CompaniesServerHttp *http;
-  gboolean             stopping;
+  GMainLoop                     *loop;
+  CompaniesServerHttp           *http;
+  CompaniesServerPostgresListen *listen;  /* NULL: SQLite */
+  gboolean                       stopping;
 } ServerState;
 
 static gboolean
@@ -133,6 +138,20 @@ parse_address (const char *text)
     return g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
 
   return g_inet_address_new_from_string (text);
+}
+
+/* Thousands of watchers each hold a descriptor: the soft limit goes up
+ * to the hard one. */
+static void
+raise_descriptor_limit (void)
+{
+  struct rlimit limit;
+
+  if (getrlimit (RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur != limit.rlim_max)
+    {
+      limit.rlim_cur = limit.rlim_max;
+      setrlimit (RLIMIT_NOFILE, &limit);
+    }
 }
 
 /* Each connection takes a file descriptor: make sure they can all be
@@ -206,6 +225,20 @@ open_stores (const char            *database,
   return TRUE;
 }
 
+/* A commit through any server on the PostgreSQL database; after a lost
+ * connection, every watcher syncs once. */
+static void
+commit_heard_cb (gint64   version,
+                 gboolean resync,
+                 gpointer user_data)
+{
+  CompaniesServerFeed *feed = user_data;
+
+  companies_server_feed_committed (feed, version);
+  if (resync)
+    companies_server_feed_wake_all (feed);
+}
+
 static int
 bad_options (GOptionContext *context,
              const char     *message)
@@ -246,6 +279,7 @@ main (int   argc,
   gint max_client_connections = COMPANIES_SERVER_DEFAULT_MAX_CLIENT_CONNECTIONS;
   gint head_timeout = COMPANIES_SERVER_DEFAULT_HEAD_TIMEOUT;
   gint idle_timeout = COMPANIES_SERVER_DEFAULT_IDLE_TIMEOUT;
+  gint max_watchers = COMPANIES_SERVER_DEFAULT_MAX_WATCHERS;
   CompaniesServerHttpOptions http_options = { 0, };
   guint sigint_id, sigterm_id;
 
@@ -281,6 +315,9 @@ main (int   argc,
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
       N_("Close a connection that sends none of its request body, or takes none of "
          "its answer, this long (default 30)"), N_("SECONDS") },
+    { "max-watchers", 0, 0, G_OPTION_ARG_INT, &max_watchers,
+      N_("Requests of the change feed held at once, apart from --max-connections; more "
+         "are answered 503 (default 4096)"), N_("N") },
     { "trusted-proxy", 0, 0, G_OPTION_ARG_STRING, &trusted_proxy_text,
       N_("Count the connections of this front proxy for the client named last in "
          "their X-Forwarded-For"), N_("ADDR") },
@@ -341,6 +378,8 @@ main (int   argc,
   if (max_connections < 1 || max_connections > MAX_CONNECTIONS ||
       max_client_connections < 1 || max_client_connections > MAX_CONNECTIONS)
     return bad_options (context, _("The connections must be between 1 and 100000"));
+  if (max_watchers < 1 || max_watchers > MAX_CONNECTIONS)
+    return bad_options (context, _("The watchers must be between 1 and 100000"));
   if (idle_timeout < 1 || idle_timeout > MAX_TIMEOUT_SECONDS ||
       head_timeout < 1 || head_timeout > MAX_TIMEOUT_SECONDS)
     return bad_options (context, _("The timeouts must be between 1 and 86400 seconds"));
@@ -398,6 +437,7 @@ main (int   argc,
                     "over the network; anyone on the way can read and reuse them\n"));
     }
 
+  raise_descriptor_limit ();
   if (!ensure_descriptors (max_connections, &error))
     {
       g_printerr ("%s: %s\n", g_get_prgname (), error->message);
@@ -429,6 +469,7 @@ main (int   argc,
   http_options.limits.head_timeout = head_timeout;
   http_options.limits.idle_timeout = idle_timeout;
   http_options.limits.trusted_proxy = trusted_proxy;
+  http_options.max_watchers = max_watchers;
   http_options.tls_certificate = tls_certificate;
   http_options.probe = probe;
   state.http = companies_server_http_new (worker, g_steal_pointer (&tokens), &http_options);
@@ -442,6 +483,10 @@ main (int   argc,
       g_main_loop_unref (state.loop);
       return EXIT_FAILURE;
     }
+
+  if (companies_server_store_postgres_is_uri (database_path))
+    state.listen = companies_server_postgres_listen_new (database_path, commit_heard_cb,
+                                                         companies_server_http_get_feed (state.http));
 
   /* Before the line below: whoever reads it may signal us at once. */
   sigint_id = g_unix_signal_add (SIGINT, signal_received_cb, &state);
@@ -465,6 +510,7 @@ main (int   argc,
   g_source_remove (sigterm_id);
 
   /* Closes the connections, then the database (after the queued work). */
+  g_clear_pointer (&state.listen, companies_server_postgres_listen_free);
   companies_server_http_free (state.http);
   companies_server_worker_free (worker);
   g_main_loop_unref (state.loop);

@@ -7,6 +7,9 @@
  * database, and resumed when its reply comes back, so the main loop stays
  * free for GET /v1/health and for reading other requests.
  *
+ * GET /v1/changes, once authorized, goes to the change feed
+ * (companies-server-feed.c), which holds it without a thread.
+ *
  * Bodies: a declared length over the limit is refused (413) from the
  * headers, and the body is not kept; a chunked body is counted as it
  * comes, and once over the limit it is no longer kept either. So at most
@@ -35,6 +38,7 @@
 #include "companies-server-http.h"
 #include "companies-server-limits.h"
 #include "companies-server-listener.h"
+#include "companies-server-respond.h"
 
 #define REQUEST_INFO_KEY "companies-server-request-info"
 #define HEALTH_BODY      "{\"status\":\"ok\",\"protocol\":1}"
@@ -46,6 +50,7 @@ struct _CompaniesServerHttp
   CompaniesServerWorker   *worker;          /* borrowed */
   CompaniesServerTokens   *tokens;          /* NULL: no authentication */
   CompaniesServerLimits   *limits;
+  CompaniesServerFeed     *feed;
   CompaniesServerBudget   *budget;
   CompaniesServerListener *listener;
   gsize                    max_body_bytes;
@@ -78,37 +83,6 @@ get_info (SoupServerMessage *msg)
 }
 
 static void
-respond_json (SoupServerMessage *msg,
-              guint              status,
-              GBytes            *body)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  SoupMessageBody *response_body = soup_server_message_get_response_body (msg);
-
-  soup_server_message_set_status (msg, status, NULL);
-  soup_message_headers_set_content_type (headers, "application/json", NULL);
-  soup_message_body_truncate (response_body);
-  soup_message_body_append_bytes (response_body, body);
-}
-
-/* Answers with the error body of docs/protocol.md section 4, and drops whatever
- * of the request body is still to come instead of keeping it. */
-static void
-respond_error (SoupServerMessage *msg,
-               guint              status,
-               const char        *code,
-               const char        *message,
-               const char        *path)
-{
-  g_autoptr(GBytes) body = companies_error_body_encode (code, message, path);
-  SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
-
-  soup_message_body_set_accumulate (request_body, FALSE);
-  soup_message_body_truncate (request_body);
-  respond_json (msg, status, body);
-}
-
-static void
 respond_too_large (CompaniesServerHttp *self,
                    SoupServerMessage   *msg)
 {
@@ -116,7 +90,7 @@ respond_too_large (CompaniesServerHttp *self,
 
   message = g_strdup_printf (_("The request body is larger than %lu bytes"),
                              (unsigned long) self->max_body_bytes);
-  respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", message, NULL);
+  companies_server_respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too_large", message, NULL);
 }
 
 static void
@@ -124,8 +98,8 @@ respond_busy (SoupServerMessage *msg)
 {
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Retry-After", "2");
-  respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy",
-                 _("The server is busy with other requests; try again in a moment"), NULL);
+  companies_server_respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy",
+                                  _("The server is busy with other requests; try again in a moment"), NULL);
 }
 
 static void
@@ -137,7 +111,7 @@ respond_method_not_allowed (SoupServerMessage *msg,
   message = g_strdup_printf (_("This path only accepts %s"), allowed);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Allow", allowed);
-  respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", message, NULL);
+  companies_server_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", message, NULL);
 }
 
 /* Authorization: Bearer <token>, checked against the configured hashes. */
@@ -165,6 +139,15 @@ is_authorized (CompaniesServerHttp *self,
   g_free (token);
 
   return ok;
+}
+
+static void
+respond_unauthorized (SoupServerMessage *msg)
+{
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", "Bearer");
+  companies_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                                  _("A valid access token is needed"), NULL);
 }
 
 static gboolean
@@ -225,8 +208,8 @@ refuse_ambiguous_head (SoupServerMessage *msg)
 {
   if (count_headers (msg, "Authorization") > 1)
     {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_request",
-                     _("The request has more than one Authorization header"), NULL);
+      companies_server_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "invalid_request",
+                                      _("The request has more than one Authorization header"), NULL);
       return TRUE;
     }
 
@@ -278,10 +261,19 @@ early_handler_cb (SoupServer        *server,
       return;
     }
 
+  if (g_strcmp0 (path, COMPANIES_SERVER_FEED_PATH) == 0)
+    {
+      if (g_strcmp0 (method, SOUP_METHOD_GET) != 0)
+        respond_method_not_allowed (msg, "GET");
+      else if (!refuse_ambiguous_head (msg) && !is_authorized (self, msg))
+        respond_unauthorized (msg);
+      return;
+    }
+
   if (g_strcmp0 (path, COMPANIES_SYNC_PATH) != 0)
     {
-      respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found",
-                     _("There is nothing at this path"), NULL);
+      companies_server_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not_found",
+                                      _("There is nothing at this path"), NULL);
       return;
     }
 
@@ -296,24 +288,21 @@ early_handler_cb (SoupServer        *server,
 
   if (!is_authorized (self, msg))
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "WWW-Authenticate", "Bearer");
-      respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
-                     _("A valid access token is needed"), NULL);
+      respond_unauthorized (msg);
       return;
     }
 
   if (!is_json (msg))
     {
-      respond_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                     _("The request body must be application/json"), NULL);
+      companies_server_respond_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                                      _("The request body must be application/json"), NULL);
       return;
     }
 
   if (is_encoded (msg))
     {
-      respond_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
-                     _("The request body must not be compressed (Content-Encoding)"), NULL);
+      companies_server_respond_error (msg, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                                      _("The request body must not be compressed (Content-Encoding)"), NULL);
       return;
     }
 
@@ -353,7 +342,7 @@ sync_replied_cb (const CompaniesServerReply *reply,
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Retry-After", seconds);
     }
-  respond_json (msg, reply->status, reply->body);
+  companies_server_respond_json (msg, reply->status, reply->body);
   soup_server_message_unpause (msg);
 }
 
@@ -377,14 +366,14 @@ health_checked_cb (GObject      *source,
   if (healthy)
     {
       body = g_bytes_new_static (HEALTH_BODY, strlen (HEALTH_BODY));
-      respond_json (msg, SOUP_STATUS_OK, body);
+      companies_server_respond_json (msg, SOUP_STATUS_OK, body);
     }
   else
     {
       body = g_bytes_new_static (UNHEALTHY_BODY, strlen (UNHEALTHY_BODY));
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Retry-After", "2");
-      respond_json (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, body);
+      companies_server_respond_json (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, body);
     }
   soup_server_message_unpause (msg);
 }
@@ -400,7 +389,13 @@ handler_cb (SoupServer        *server,
   RequestInfo *info = get_info (msg);
   g_autoptr(GBytes) body = NULL;
 
-  /* The early handler let only these two through. */
+  /* The early handler let only these three through. */
+  if (g_strcmp0 (path, COMPANIES_SERVER_FEED_PATH) == 0)
+    {
+      companies_server_feed_serve (self->feed, msg, query);
+      return;
+    }
+
   if (g_strcmp0 (path, COMPANIES_HEALTH_PATH) == 0)
     {
       soup_server_message_pause (msg);
@@ -566,6 +561,13 @@ request_started_cb (SoupServer        *server,
   g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), info->http);
 }
 
+static void
+commit_announced_cb (gint64   version,
+                     gpointer user_data)
+{
+  companies_server_feed_committed (user_data, version);
+}
+
 CompaniesServerHttp *
 companies_server_http_new (CompaniesServerWorker            *worker,
                            CompaniesServerTokens            *tokens,
@@ -595,6 +597,14 @@ companies_server_http_new (CompaniesServerWorker            *worker,
                                   "raw-paths", TRUE,
                                   NULL);
   self->limits = companies_server_limits_new (self->server, &options->limits);
+  self->feed = companies_server_feed_new (self->limits,
+                                         options->max_watchers > 0
+                                         ? options->max_watchers
+                                         : COMPANIES_SERVER_DEFAULT_MAX_WATCHERS);
+  companies_server_feed_set_database (self->feed,
+                                      companies_server_worker_get_database_uuid (worker),
+                                      companies_server_worker_get_start_version (worker));
+  companies_server_worker_watch_commits (worker, commit_announced_cb, self->feed);
 
   g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
   g_signal_connect (self->server, "request-finished", G_CALLBACK (request_finished_cb), self);
@@ -633,6 +643,14 @@ companies_server_http_listen (CompaniesServerHttp  *self,
     return g_strdup_printf ("%s://%s:%u", scheme, host, port);
 }
 
+CompaniesServerFeed *
+companies_server_http_get_feed (CompaniesServerHttp *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->feed;
+}
+
 void
 companies_server_http_when_idle (CompaniesServerHttp *self,
                                  GSourceFunc          func,
@@ -658,6 +676,8 @@ companies_server_http_free (CompaniesServerHttp *self)
     return;
 
   g_clear_pointer (&self->listener, companies_server_listener_free);
+  companies_server_worker_watch_commits (self->worker, NULL, NULL);
+  g_clear_pointer (&self->feed, companies_server_feed_free);
   soup_server_disconnect (self->server);
   g_clear_pointer (&self->limits, companies_server_limits_free);
   g_clear_pointer (&self->budget, companies_server_budget_free);

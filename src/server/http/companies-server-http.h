@@ -7,6 +7,7 @@
 
 #include <gio/gio.h>
 
+#include "companies-server-feed.h"
 #include "companies-server-limits.h"
 #include "companies-server-probe.h"
 #include "companies-server-tokens.h"
@@ -21,6 +22,7 @@ typedef struct
   gsize                        max_body_bytes;
   guint64                      max_memory_bytes;  /* companies-server-budget.h */
   CompaniesServerLimitsOptions limits;
+  guint                        max_watchers;      /* 0: the default */
   GTlsCertificate             *tls_certificate;   /* NULL: plain HTTP */
   CompaniesServerProbe        *probe;             /* taken; NULL: health is always ok */
 } CompaniesServerHttpOptions;
@@ -38,6 +40,8 @@ char                *companies_server_http_listen       (CompaniesServerHttp    
                                                          GInetAddress                     *address,
                                                          guint16                           port,
                                                          GError                          **error);
+/* The change feed (GET /v1/changes): tell it of the commits. */
+CompaniesServerFeed *companies_server_http_get_feed     (CompaniesServerHttp              *self);
 /* Calls @func once no sync request is being served (at once if none is). */
 void                 companies_server_http_when_idle    (CompaniesServerHttp              *self,
                                                          GSourceFunc                       func,

@@ -39,6 +39,10 @@
  * connections from taking every slot: others are still served. A client
  * is an IPv4 address, or an IPv6 /64 (what one host usually holds).
  *
+ * A connection holding a watcher of the change feed
+ * (companies-server-feed.c) counts for neither limit while it holds it:
+ * the feed has its own bound, and a watcher waits for minutes.
+ *
  * Behind a front proxy every connection comes from the proxy. With
  * --trusted-proxy ADDRESS, a connection from that address counts for no
  * client until its head is read; then it counts for the address the
@@ -82,6 +86,7 @@ struct _CompaniesServerLimits
   gulong                       request_started_id;
   GHashTable                  *connections; /* GSocketAddress * (remote) → Connection * */
   GHashTable                  *clients;     /* client key → number of its connections */
+  guint                        n_watching;  /* connections holding a watcher: no slot */
   CompaniesServerLimitsOptions options;      /* its trusted_proxy is owned */
   guint                        tick_id;
 };
@@ -98,6 +103,7 @@ struct _Connection
   gint64                 last_progress;   /* monotonic µs, of the answer */
   guint64                bytes_acked;     /* of the answer, at last_progress */
   gboolean               dropped;         /* shut down; waiting for libsoup to close it */
+  gboolean               watching;        /* holds a watcher: counts for no limit */
 };
 
 static void
@@ -115,7 +121,9 @@ count_down_client (CompaniesServerLimits *self,
 static void
 connection_free (Connection *connection)
 {
-  if (connection->client != NULL)
+  if (connection->watching)
+    connection->limits->n_watching--;
+  else if (connection->client != NULL)
     count_down_client (connection->limits, connection->client);
 
   g_free (connection->client);
@@ -513,7 +521,8 @@ companies_server_limits_admit (CompaniesServerLimits *self,
       reason = refuse_client (self, client);
     }
 
-  if (reason == NULL && g_hash_table_size (self->connections) >= self->options.max_connections)
+  if (reason == NULL &&
+      g_hash_table_size (self->connections) - self->n_watching >= self->options.max_connections)
     reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                            "%u connection is open already (--max-connections)",
                                            "%u connections are open already (--max-connections)",
@@ -588,6 +597,45 @@ companies_server_limits_drop (CompaniesServerLimits *self,
 
   connection->dropped = TRUE;
   drop_socket (connection->socket, reason);
+}
+
+void
+companies_server_limits_set_watching (CompaniesServerLimits *self,
+                                      SoupServerMessage     *msg,
+                                      gboolean               watching)
+{
+  Connection *connection;
+
+  g_return_if_fail (self != NULL);
+
+  connection = lookup_connection (self, msg);
+  if (connection == NULL || connection->watching == watching)
+    return;
+
+  connection->watching = watching;
+  if (watching)
+    self->n_watching++;
+  else
+    self->n_watching--;
+
+  if (connection->client == NULL)
+    return;
+  if (watching)
+    count_down_client (self, connection->client);
+  else
+    count_up_client (self, connection->client);
+}
+
+GSocket *
+companies_server_limits_get_socket (CompaniesServerLimits *self,
+                                    SoupServerMessage     *msg)
+{
+  Connection *connection;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  connection = lookup_connection (self, msg);
+  return connection != NULL ? connection->socket : NULL;
 }
 
 void

@@ -49,6 +49,15 @@ gboolean               companies_server_limits_admit             (CompaniesServe
 void                   companies_server_limits_drop              (CompaniesServerLimits *self,
                                                                   SoupServerMessage     *msg,
                                                                   const char            *reason);
+/* While @watching, the connection of @msg holds a watcher of the change
+ * feed: it counts neither against max_connections nor its client's
+ * max_client_connections. */
+void                   companies_server_limits_set_watching      (CompaniesServerLimits *self,
+                                                                  SoupServerMessage     *msg,
+                                                                  gboolean               watching);
+/* The socket of @msg's connection (NULL when not watched); borrowed. */
+GSocket               *companies_server_limits_get_socket        (CompaniesServerLimits *self,
+                                                                  SoupServerMessage     *msg);
 /* Stops watching; the connections stay as they are. */
 void                   companies_server_limits_free              (CompaniesServerLimits *self);
 

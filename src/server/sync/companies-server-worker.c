@@ -58,7 +58,18 @@ struct _CompaniesServerWorker
   CompaniesServerStore *reader;
   guint                 tombstone_days;
   gint64                last_purge;  /* monotonic seconds, 0 = never */
+  /* the newest version committed: read at start, then the writer's */
+  gint64                    committed;
+  gint64                    start_version;
+  CompaniesServerCommitFunc commit_func;
+  gpointer                  commit_data;
 };
+
+typedef struct
+{
+  CompaniesServerWorker *worker;
+  gint64                 version;
+} Commit;
 
 typedef struct
 {
@@ -270,8 +281,11 @@ static gboolean
 apply_group (CompaniesServerStore  *store,
              Job                  **jobs,
              guint                  n_jobs,
+             gint64                *inout_version,
              GError               **error)
 {
+  CompaniesServerStoreState state = { 0, };
+
   if (!companies_server_store_begin (store, error))
     return FALSE;
 
@@ -303,12 +317,20 @@ apply_group (CompaniesServerStore  *store,
         set_response_reply (jobs[i], response);
     }
 
+  /* the version this COMMIT makes the newest, for the change feed (a
+   * pull raises none) */
+  for (guint i = 0; i < n_jobs && state.last_version == 0; i++)
+    if (jobs[i]->reply.changes_in > 0 &&
+        !companies_server_store_get_state (store, &state, NULL))
+      break;
+
   if (!companies_server_store_commit (store, error))
     {
       companies_server_store_rollback (store);
       return FALSE;
     }
 
+  *inout_version = MAX (*inout_version, state.last_version);
   return TRUE;
 }
 
@@ -318,11 +340,12 @@ apply_group (CompaniesServerStore  *store,
 static void
 apply_requests (CompaniesServerStore  *store,
                 Job                  **jobs,
-                guint                  n_jobs)
+                guint                  n_jobs,
+                gint64                *inout_version)
 {
   g_autoptr(GError) error = NULL;
 
-  if (apply_group (store, jobs, n_jobs, &error))
+  if (apply_group (store, jobs, n_jobs, inout_version, &error))
     return;
 
   /* Nothing of the group was kept: no reply of it stands. */
@@ -336,7 +359,34 @@ apply_requests (CompaniesServerStore  *store,
     }
 
   for (guint i = 0; i < n_jobs; i++)
-    apply_requests (store, &jobs[i], 1);
+    apply_requests (store, &jobs[i], 1, inout_version);
+}
+
+static gboolean
+announce_commit_cb (gpointer user_data)
+{
+  Commit *commit = user_data;
+  CompaniesServerWorker *self = commit->worker;
+  CompaniesServerCommitFunc func = g_atomic_pointer_get (&self->commit_func);
+
+  if (func != NULL)
+    func (commit->version, self->commit_data);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Tells the main context; before the replies, so that a watcher hears of
+ * a change no later than its author. */
+static void
+announce_commit (CompaniesServerWorker *self,
+                 gint64                 version)
+{
+  Commit *commit = g_new0 (Commit, 1);
+
+  commit->worker = self;
+  commit->version = version;
+  g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT,
+                              announce_commit_cb, commit, g_free);
 }
 
 /* Decoded requests, all applied by the writer. */
@@ -345,8 +395,15 @@ handle_batch (CompaniesServerWorker  *self,
               Job                   **jobs,
               guint                   n_jobs)
 {
+  gint64 version = self->committed;
+
   purge_if_due (self);
-  apply_requests (self->store, jobs, n_jobs);
+  apply_requests (self->store, jobs, n_jobs, &version);
+  if (version > self->committed)
+    {
+      self->committed = version;
+      announce_commit (self, version);
+    }
 
   for (guint i = 0; i < n_jobs; i++)
     g_clear_pointer (&jobs[i]->request, companies_sync_request_free);
@@ -380,6 +437,7 @@ reader_thread (gpointer user_data)
   for (;;)
     {
       Job *job = g_async_queue_pop (self->reads);
+      gint64 unused = 0;
 
       if (job->quit)
         {
@@ -388,7 +446,7 @@ reader_thread (gpointer user_data)
         }
 
       companies_server_test_hook_pull ();
-      apply_requests (self->reader, &job, 1);
+      apply_requests (self->reader, &job, 1, &unused);
       g_clear_pointer (&job->request, companies_sync_request_free);
       deliver (self, job);
     }
@@ -481,6 +539,8 @@ companies_server_worker_new (CompaniesServerStore *store,
                              CompaniesServerStore *reader,
                              guint                 tombstone_days)
 {
+  CompaniesServerStoreState state;
+  g_autoptr(GError) error = NULL;
   CompaniesServerWorker *self;
 
   g_return_val_if_fail (store != NULL, NULL);
@@ -494,6 +554,12 @@ companies_server_worker_new (CompaniesServerStore *store,
 
   /* The first purge, before any request. */
   purge_if_due (self);
+
+  if (companies_server_store_get_state (store, &state, &error))
+    self->committed = state.last_version;
+  else
+    g_printerr (_("Cannot read the newest version: %s\n"), error->message);
+  self->start_version = self->committed;
 
   self->thread = g_thread_new ("companies-server-worker", worker_thread, self);
   if (self->reader != NULL)
@@ -536,6 +602,33 @@ companies_server_worker_sync (CompaniesServerWorker    *self,
     g_thread_pool_push (self->small_decoder, job, NULL);
   else
     g_thread_pool_push (self->big_decoders, job, NULL);
+}
+
+const char *
+companies_server_worker_get_database_uuid (CompaniesServerWorker *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return companies_server_store_get_database_uuid (self->store);
+}
+
+gint64
+companies_server_worker_get_start_version (CompaniesServerWorker *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+
+  return self->start_version;
+}
+
+void
+companies_server_worker_watch_commits (CompaniesServerWorker     *self,
+                                       CompaniesServerCommitFunc  func,
+                                       gpointer                   user_data)
+{
+  g_return_if_fail (self != NULL);
+
+  self->commit_data = user_data;
+  g_atomic_pointer_set (&self->commit_func, func);
 }
 
 void

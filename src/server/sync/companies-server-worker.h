@@ -22,6 +22,11 @@ G_BEGIN_DECLS
 typedef void (*CompaniesServerReplyFunc) (const CompaniesServerReply *reply,
                                           gpointer                    user_data);
 
+/* Called in the worker's main context, after a COMMIT that raised the
+ * newest version to @version. */
+typedef void (*CompaniesServerCommitFunc) (gint64   version,
+                                           gpointer user_data);
+
 typedef struct _CompaniesServerWorker CompaniesServerWorker;
 
 /* Takes @store (written by one thread) and @reader (NULL, or a read-only
@@ -38,6 +43,15 @@ void                   companies_server_worker_sync (CompaniesServerWorker    *s
                                                      CompaniesServerReplyFunc  func,
                                                      gpointer                  user_data,
                                                      GDestroyNotify            destroy);
+/* The identity of the database (it names it in cursors) and its newest
+ * version when the worker started. */
+const char            *companies_server_worker_get_database_uuid (CompaniesServerWorker *self);
+gint64                 companies_server_worker_get_start_version (CompaniesServerWorker *self);
+/* Calls @func after each COMMIT that raised the newest version; set it
+ * before the first request. */
+void                   companies_server_worker_watch_commits     (CompaniesServerWorker     *self,
+                                                                  CompaniesServerCommitFunc  func,
+                                                                  gpointer                   user_data);
 /* Finishes the queued requests, closes the store and frees the worker.
  * Replies not yet delivered are dropped. */
 void                   companies_server_worker_free (CompaniesServerWorker    *self);

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include "companies-server-postgres-listen.h"
 #include "companies-server-store-postgres-private.h"
 
 /* The field columns follow the order of CompaniesField. */
@@ -31,9 +32,12 @@ static const char * const statement_sql[PG_N_STMTS] = {
   /* The row lock that orders the writers of every server: see
    * docs/postgresql.md, "Versions commit in order". */
   [PG_STMT_LOCK_STATE] = STATE_COLUMNS " FOR UPDATE",
+  /* The servers' change feeds hear of the commit (NOTIFY goes out with
+   * the COMMIT): companies-server-postgres-listen.c. */
   [PG_STMT_SET_STATE] =
     "UPDATE server_state SET last_version = $1::bigint, last_id = $2::bigint "
-    "WHERE singleton = 1",
+    "WHERE singleton = 1 "
+    "RETURNING pg_notify ('" COMPANIES_SERVER_POSTGRES_CHANNEL "', last_version::text)",
   [PG_STMT_LOOKUP_ID] = "SELECT " RECORD_COLUMNS " FROM company WHERE id = $1::bigint",
   [PG_STMT_LOOKUP_UUID] = "SELECT " RECORD_COLUMNS " FROM company WHERE uuid = $1::text",
   [PG_STMT_INSERT] =
