@@ -133,6 +133,7 @@ companies_application_startup (GApplication *application)
   self->client = companies_sync_client_new (path, NULL, NULL);
   self->scheduler = companies_sync_scheduler_new (self->client);
   g_settings_bind (self->settings, "auto-sync", self->scheduler, "auto-sync", G_SETTINGS_BIND_GET);
+  g_settings_bind (self->settings, "live-on-metered", self->scheduler, "live-on-metered", G_SETTINGS_BIND_GET);
   tokens = companies_token_store_new (NULL);
   self->connection = companies_connection_new (self->settings, self->scheduler, self->store, tokens);
 
@@ -169,7 +170,10 @@ static void
 clear_state (CompaniesApplication *self)
 {
   if (self->settings != NULL)
-    g_settings_unbind (self->scheduler, "auto-sync");
+    {
+      g_settings_unbind (self->scheduler, "auto-sync");
+      g_settings_unbind (self->scheduler, "live-on-metered");
+    }
 
   g_clear_object (&self->connection);
   g_clear_object (&self->scheduler);

@@ -34,6 +34,7 @@ struct _CompaniesPreferencesWindow
   GtkSpinner           *connection_spinner;
   GtkButton            *test_button;
   GtkSwitch            *auto_sync_switch;
+  GtkSwitch            *live_on_metered_switch;
 
   CompaniesConnection  *connection;
 };
@@ -290,6 +291,7 @@ companies_preferences_window_class_init (CompaniesPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CompaniesPreferencesWindow, connection_spinner);
   gtk_widget_class_bind_template_child (widget_class, CompaniesPreferencesWindow, test_button);
   gtk_widget_class_bind_template_child (widget_class, CompaniesPreferencesWindow, auto_sync_switch);
+  gtk_widget_class_bind_template_child (widget_class, CompaniesPreferencesWindow, live_on_metered_switch);
   gtk_widget_class_bind_template_callback (widget_class, server_url_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, server_url_applied_cb);
   gtk_widget_class_bind_template_callback (widget_class, token_applied_cb);
@@ -329,6 +331,7 @@ companies_preferences_window_new (GtkWindow           *parent,
                             !companies_connection_get_token_overridden (connection));
 
   g_settings_bind (settings, "auto-sync", self->auto_sync_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "live-on-metered", self->live_on_metered_switch, "active", G_SETTINGS_BIND_DEFAULT);
 
   g_signal_connect_object (connection, "notify::state", G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (connection, "notify::message", G_CALLBACK (connection_changed_cb), self, G_CONNECT_SWAPPED);

@@ -1,10 +1,14 @@
 /* companies-sync-scheduler.c: decides when the app syncs.
  *
  * Automatic syncs (when "auto-sync" is set): at start, a few seconds after
- * the last local change, every few minutes, and when the network comes
- * back; after a failure, a retry with a growing back-off. Manual syncs at
- * any time. Every sync goes through the core's sync client, which runs
- * one at a time and folds requests made meanwhile into the next run.
+ * the last local change, when the server's change feed says something
+ * changed, and when the network comes back; a periodic sync as a safety
+ * net. Manual syncs at any time. Every sync goes through the core's sync
+ * client, which runs one at a time and folds requests made meanwhile into
+ * the next run.
+ *
+ * The watch of the change feed and the period are decided in
+ * companies-sync-scheduler-live.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,35 +16,13 @@
 
 #include "config.h"
 
-#include "companies-sync-scheduler.h"
+#include "companies-sync-scheduler-private.h"
 
 #define DEBOUNCE_SECONDS    3
-#define PERIOD_SECONDS      (5 * 60)
 #define BACKOFF_MIN_SECONDS 10
 #define BACKOFF_MAX_SECONDS (10 * 60)
 /* One run going on plus one queued in the client cover any later request. */
 #define MAX_IN_FLIGHT       2
-
-struct _CompaniesSyncScheduler
-{
-  GObject              parent_instance;
-
-  CompaniesSyncClient *client;
-  GCancellable        *cancellable;
-  GNetworkMonitor     *network_monitor;
-  GError              *last_error;
-  gint64               last_finished;
-
-  guint                in_flight;
-  guint                failures;
-  guint                debounce_source;
-  guint                period_source;
-  guint                retry_source;
-
-  guint                auto_sync : 1;
-  guint                started : 1;
-  guint                network_available : 1;
-};
 
 G_DEFINE_FINAL_TYPE (CompaniesSyncScheduler, companies_sync_scheduler, G_TYPE_OBJECT)
 
@@ -50,6 +32,8 @@ enum {
   PROP_AUTO_SYNC,
   PROP_IS_SYNCING,
   PROP_FAILURES,
+  PROP_LIVE_ON_METERED,
+  PROP_WATCHING,
   N_PROPS
 };
 
@@ -76,8 +60,8 @@ companies_sync_scheduler_backoff_seconds (guint failures)
   return MIN (seconds, BACKOFF_MAX_SECONDS);
 }
 
-static void
-auto_trigger (CompaniesSyncScheduler *self)
+void
+_companies_sync_scheduler_auto_trigger (CompaniesSyncScheduler *self)
 {
   if (self->auto_sync && self->started)
     run_sync (self);
@@ -89,32 +73,20 @@ debounce_elapsed_cb (gpointer user_data)
   CompaniesSyncScheduler *self = user_data;
 
   self->debounce_source = 0;
-  auto_trigger (self);
+  _companies_sync_scheduler_auto_trigger (self);
 
   return G_SOURCE_REMOVE;
 }
 
-static gboolean
-retry_elapsed_cb (gpointer user_data)
+gboolean
+_companies_sync_scheduler_retry_elapsed_cb (gpointer user_data)
 {
   CompaniesSyncScheduler *self = user_data;
 
   self->retry_source = 0;
-  auto_trigger (self);
+  _companies_sync_scheduler_auto_trigger (self);
 
   return G_SOURCE_REMOVE;
-}
-
-static gboolean
-period_elapsed_cb (gpointer user_data)
-{
-  CompaniesSyncScheduler *self = user_data;
-
-  /* While backing off after failures, the retry timer decides. */
-  if (self->retry_source == 0)
-    auto_trigger (self);
-
-  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -144,16 +116,35 @@ sync_done_cb (GObject      *object,
           self->failures++;
           g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURES]);
 
-          if (self->auto_sync && self->started)
+          /* Live, an unreachable server is retried within seconds
+           * while the network is up (docs/live.md). */
+          if (self->auto_sync && self->started && _companies_sync_scheduler_can_watch (self) && self->network_available &&
+              g_error_matches (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_NETWORK))
+            self->retry_source =
+              g_timeout_add (companies_sync_scheduler_reconnect_ms (self->failures),
+                             _companies_sync_scheduler_retry_elapsed_cb, self);
+          else if (self->auto_sync && self->started)
             self->retry_source =
               g_timeout_add_seconds (companies_sync_scheduler_backoff_seconds (self->failures),
-                                     retry_elapsed_cb, self);
+                                     _companies_sync_scheduler_retry_elapsed_cb, self);
         }
     }
-  else if (self->failures != 0)
+  else
     {
-      self->failures = 0;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURES]);
+      self->need_sync = FALSE;
+      if (self->failures != 0)
+        {
+          self->failures = 0;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAILURES]);
+        }
+    }
+
+  /* The watch opens before the news: whoever reads the state on
+   * "sync-finished" sees it. */
+  if (self->in_flight == 0)
+    {
+      _companies_sync_scheduler_arm_period (self);
+      _companies_sync_scheduler_update_watch (self);
     }
 
   g_signal_emit (self, signals[SYNC_FINISHED], 0, sync_result, error);
@@ -171,6 +162,8 @@ run_sync (CompaniesSyncScheduler *self)
   g_clear_handle_id (&self->debounce_source, g_source_remove);
 
   self->in_flight++;
+  /* The watch waits: opened after the sync, it holds the new cursor. */
+  _companies_sync_scheduler_update_watch (self);
   if (self->in_flight == 1)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_SYNCING]);
 
@@ -207,8 +200,25 @@ network_available_changed_cb (CompaniesSyncScheduler *self,
   if (available)
     {
       g_clear_handle_id (&self->retry_source, g_source_remove);
-      auto_trigger (self);
+      _companies_sync_scheduler_auto_trigger (self);
     }
+  /* No network: no quick reconnection, the growing back-off (the monitor
+   * may be wrong, so not never). */
+  else if (self->retry_source != 0)
+    {
+      g_source_remove (self->retry_source);
+      self->retry_source =
+        g_timeout_add_seconds (companies_sync_scheduler_backoff_seconds (MAX (self->failures, 1)),
+                               _companies_sync_scheduler_retry_elapsed_cb, self);
+    }
+}
+
+static void
+watch_watching_changed_cb (CompaniesSyncScheduler *self,
+                           GParamSpec             *pspec,
+                           CompaniesLiveWatch     *watch)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WATCHING]);
 }
 
 static void
@@ -229,6 +239,9 @@ companies_sync_scheduler_constructed (GObject *object)
   g_signal_connect_object (self->network_monitor, "notify::network-available",
                            G_CALLBACK (network_available_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  _companies_sync_scheduler_live_init (self);
+  g_signal_connect_object (self->watch, "notify::watching",
+                           G_CALLBACK (watch_watching_changed_cb), self, G_CONNECT_SWAPPED);
 }
 
 static void
@@ -243,6 +256,9 @@ companies_sync_scheduler_dispose (GObject *object)
   /* A sync still running is rolled back by the core; nothing is lost. */
   g_cancellable_cancel (self->cancellable);
 
+  if (self->watch != NULL)
+    companies_live_watch_close (self->watch);
+  g_clear_object (&self->watch);
   g_clear_object (&self->network_monitor);
   g_clear_object (&self->client);
 
@@ -286,6 +302,14 @@ companies_sync_scheduler_get_property (GObject    *object,
       g_value_set_uint (value, self->failures);
       break;
 
+    case PROP_LIVE_ON_METERED:
+      g_value_set_boolean (value, self->live_on_metered);
+      break;
+
+    case PROP_WATCHING:
+      g_value_set_boolean (value, companies_sync_scheduler_get_watching (self));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -307,6 +331,10 @@ companies_sync_scheduler_set_property (GObject      *object,
 
     case PROP_AUTO_SYNC:
       companies_sync_scheduler_set_auto_sync (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_LIVE_ON_METERED:
+      companies_sync_scheduler_set_live_on_metered (self, g_value_get_boolean (value));
       break;
 
     default:
@@ -353,6 +381,20 @@ companies_sync_scheduler_class_init (CompaniesSyncSchedulerClass *klass)
                         G_PARAM_EXPLICIT_NOTIFY |
                         G_PARAM_STATIC_STRINGS));
 
+  properties[PROP_LIVE_ON_METERED] =
+    g_param_spec_boolean ("live-on-metered", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE |
+                           G_PARAM_EXPLICIT_NOTIFY |
+                           G_PARAM_STATIC_STRINGS));
+
+  properties[PROP_WATCHING] =
+    g_param_spec_boolean ("watching", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READABLE |
+                           G_PARAM_EXPLICIT_NOTIFY |
+                           G_PARAM_STATIC_STRINGS));
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SYNC_STARTED] =
@@ -385,6 +427,7 @@ static void
 companies_sync_scheduler_init (CompaniesSyncScheduler *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->need_sync = TRUE;
 }
 
 CompaniesSyncScheduler *
@@ -429,14 +472,48 @@ companies_sync_scheduler_set_auto_sync (CompaniesSyncScheduler *self,
     {
       g_clear_handle_id (&self->debounce_source, g_source_remove);
       g_clear_handle_id (&self->retry_source, g_source_remove);
+      _companies_sync_scheduler_update_watch (self);
     }
   else
     {
-      /* Switching automatic sync on syncs what waits. */
-      auto_trigger (self);
+      /* Switching automatic sync on syncs what waits; the watch opens
+       * after that sync. */
+      _companies_sync_scheduler_auto_trigger (self);
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUTO_SYNC]);
+}
+
+gboolean
+companies_sync_scheduler_get_live_on_metered (CompaniesSyncScheduler *self)
+{
+  g_return_val_if_fail (COMPANIES_IS_SYNC_SCHEDULER (self), FALSE);
+
+  return self->live_on_metered;
+}
+
+void
+companies_sync_scheduler_set_live_on_metered (CompaniesSyncScheduler *self,
+                                              gboolean                live_on_metered)
+{
+  g_return_if_fail (COMPANIES_IS_SYNC_SCHEDULER (self));
+
+  live_on_metered = !!live_on_metered;
+  if (self->live_on_metered == live_on_metered)
+    return;
+
+  self->live_on_metered = live_on_metered;
+  _companies_sync_scheduler_update_watch (self);
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LIVE_ON_METERED]);
+}
+
+gboolean
+companies_sync_scheduler_get_watching (CompaniesSyncScheduler *self)
+{
+  g_return_val_if_fail (COMPANIES_IS_SYNC_SCHEDULER (self), FALSE);
+
+  return self->watch != NULL && companies_live_watch_get_watching (self->watch);
 }
 
 gboolean
@@ -480,9 +557,9 @@ companies_sync_scheduler_start (CompaniesSyncScheduler *self)
     return;
 
   self->started = TRUE;
-  self->period_source = g_timeout_add_seconds (PERIOD_SECONDS, period_elapsed_cb, self);
+  _companies_sync_scheduler_arm_period (self);
 
-  auto_trigger (self);
+  _companies_sync_scheduler_auto_trigger (self);
 }
 
 void

@@ -15,7 +15,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CompaniesSyncScheduler, companies_sync_scheduler, COMPANIES, SYNC_SCHEDULER, GObject)
 
 /* Properties: "client" (construct-only), "auto-sync" (read-write),
- * "is-syncing" (read-only), "failures" (read-only, consecutive failed syncs).
+ * "is-syncing" (read-only), "failures" (read-only, consecutive failed syncs),
+ * "live-on-metered" (read-write: keep a watch of the change feed open on a
+ * metered network too), "watching" (read-only: a watch is open, so the
+ * server's changes arrive as they are made).
  *
  * Signals:
  *   "sync-started" ()
@@ -30,6 +33,12 @@ gboolean                companies_sync_scheduler_get_auto_sync  (CompaniesSyncSc
 void                    companies_sync_scheduler_set_auto_sync  (CompaniesSyncScheduler *self,
                                                                  gboolean                auto_sync);
 gboolean                companies_sync_scheduler_get_is_syncing (CompaniesSyncScheduler *self);
+gboolean                companies_sync_scheduler_get_live_on_metered
+                                                                (CompaniesSyncScheduler *self);
+void                    companies_sync_scheduler_set_live_on_metered
+                                                                (CompaniesSyncScheduler *self,
+                                                                 gboolean                live_on_metered);
+gboolean                companies_sync_scheduler_get_watching   (CompaniesSyncScheduler *self);
 guint                   companies_sync_scheduler_get_failures   (CompaniesSyncScheduler *self);
 /* The error of the last finished sync, NULL when it succeeded (or none ran). */
 const GError           *companies_sync_scheduler_get_last_error (CompaniesSyncScheduler *self);
@@ -49,5 +58,9 @@ void                    companies_sync_scheduler_local_change   (CompaniesSyncSc
 /* The delay before retry number @failures (1, 2, …): growing back-off. */
 guint                   companies_sync_scheduler_backoff_seconds
                                                                 (guint                   failures);
+/* The delay before reconnection number @failures (1, 2, …) to a server
+ * that could not be reached while live: jittered, growing from 125–250 ms
+ * to at most 1.5 s. */
+guint                   companies_sync_scheduler_reconnect_ms   (guint                   failures);
 
 G_END_DECLS

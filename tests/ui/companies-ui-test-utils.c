@@ -573,3 +573,55 @@ companies_ui_get_preferences_child (GtkWindow  *preferences,
 {
   return GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (preferences), COMPANIES_TYPE_PREFERENCES_WINDOW, name));
 }
+
+char *
+companies_ui_run_cli (const char *first_arg,
+                      ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  const char *cli = g_getenv ("COMPANIES_CLI");
+  va_list args;
+
+  g_assert_nonnull (cli);
+  g_ptr_array_add (argv, (gpointer) cli);
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "COMPANIES_DATABASE");
+  g_subprocess_launcher_unsetenv (launcher, "COMPANIES_SERVER_URL");
+  g_subprocess_launcher_unsetenv (launcher, "COMPANIES_TOKEN");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+
+  if (!g_subprocess_get_if_exited (process) || g_subprocess_get_exit_status (process) != 0)
+    g_error ("companies-cli %s failed:\n%s\n%s", first_arg, out, err);
+
+  return out;
+}
+
+char *
+companies_ui_cli_add (CompaniesUiFixture *fixture,
+                      const char         *name)
+{
+  g_autofree char *database = g_build_filename (fixture->tmpdir, "cli.db", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *synced = NULL;
+
+  out = companies_ui_run_cli ("add", "--database", database, "--name", name, NULL);
+  /* The fixture's server takes no token: none, not the app's. */
+  synced = companies_ui_run_cli ("sync", "--database", database, "--token", "",
+                                 "--server", companies_test_server_get_url (fixture->server), NULL);
+
+  return g_strstrip (g_steal_pointer (&out));
+}

@@ -128,6 +128,17 @@ CompaniesCompany *companies_ui_find_by_uuid           (GPtrArray          *compa
 CompaniesCompany *companies_ui_add_company            (CompaniesLocalStore *store,
                                                        const char * const  *row);
 
+/* Runs $COMPANIES_CLI with the arguments (NULL-terminated; no database,
+ * server or token from the environment) and asserts it exits with 0;
+ * returns what it printed. */
+char             *companies_ui_run_cli                (const char         *first_arg,
+                                                       ...) G_GNUC_NULL_TERMINATED;
+/* Another person's change: companies-cli adds a company named @name in
+ * its own database under the fixture's folder and syncs it to the
+ * fixture's server; returns its uuid. */
+char             *companies_ui_cli_add                (CompaniesUiFixture *fixture,
+                                                       const char         *name);
+
 /* Real key events to @widget's window: xdotool's commands after
  * "windowfocus WINDOW" ("key", "ctrl+n", "type", "Acme", …, NULL),
  * through XTest; returns once the window has handled them. */

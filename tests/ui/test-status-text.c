@@ -1,5 +1,5 @@
 /* test-status-text.c: the sentences of the status line, the search folding
- * and the sync back-off, without a window.
+ * and the sync back-off and reconnection delay, without a window.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,7 +19,7 @@ format (const CompaniesStoreStatus *status,
         const GError               *error,
         gboolean                    syncing)
 {
-  return companies_status_text_format (status, error, syncing, NOW);
+  return companies_status_text_format (status, error, syncing, FALSE, NOW);
 }
 
 static void
@@ -110,6 +110,33 @@ test_errors (void)
 }
 
 static void
+test_live (void)
+{
+  CompaniesStoreStatus status = { 0 };
+  g_autoptr(GError) offline = g_error_new_literal (COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_NETWORK, "refused");
+  g_autofree char *up_to_date = NULL;
+  g_autofree char *waiting = NULL;
+  g_autofree char *syncing = NULL;
+  g_autofree char *failed = NULL;
+
+  /* A watch open: however long ago the last sync ran, the list is the
+   * server's as of now. */
+  status.has_cursor = TRUE;
+  status.last_sync_time = NOW - 20 * 60;
+  up_to_date = companies_status_text_format (&status, NULL, FALSE, TRUE, NOW);
+  g_assert_cmpstr (up_to_date, ==, "Live: up to date");
+
+  /* What waits, a sync running and a failure still say so. */
+  status.pending_added = 2;
+  waiting = companies_status_text_format (&status, NULL, FALSE, TRUE, NOW);
+  g_assert_cmpstr (waiting, ==, "2 changes waiting to sync");
+  syncing = companies_status_text_format (&status, NULL, TRUE, TRUE, NOW);
+  g_assert_cmpstr (syncing, ==, "Syncing… · 2 changes waiting to sync");
+  failed = companies_status_text_format (&status, offline, FALSE, TRUE, NOW);
+  g_assert_cmpstr (failed, ==, "Offline: will sync when the server can be reached · 2 changes waiting to sync");
+}
+
+static void
 test_rejected (void)
 {
   CompaniesStoreStatus status = { 0 };
@@ -182,6 +209,37 @@ test_backoff (void)
   g_assert_cmpuint (companies_sync_scheduler_backoff_seconds (19), ==, 10 * 60);
 }
 
+static void
+test_reconnect (void)
+{
+  guint longest = 0;
+
+  /* Jittered between half and all of a step that doubles from 250 ms
+   * and stops at 1.5 s: back within seconds of the server. */
+  for (guint round = 0; round < 200; round++)
+    {
+      guint first = companies_sync_scheduler_reconnect_ms (1);
+      guint later = companies_sync_scheduler_reconnect_ms (3);
+
+      g_assert_cmpuint (first, >=, 125);
+      g_assert_cmpuint (first, <=, 250);
+      g_assert_cmpuint (later, >=, 500);
+      g_assert_cmpuint (later, <=, 1000);
+
+      for (guint failures = 4; failures < 40; failures++)
+        {
+          guint ms = companies_sync_scheduler_reconnect_ms (failures);
+
+          g_assert_cmpuint (ms, >=, 750);
+          g_assert_cmpuint (ms, <=, 1500);
+          longest = MAX (longest, ms);
+        }
+    }
+
+  /* Not always the same delay. */
+  g_assert_cmpuint (longest, >, 750);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -192,9 +250,11 @@ main (int   argc,
   g_test_add_func ("/status/synced", test_synced);
   g_test_add_func ("/status/errors", test_errors);
   g_test_add_func ("/status/rejected", test_rejected);
+  g_test_add_func ("/status/live", test_live);
   g_test_add_func ("/status/never-synced", test_never_synced);
   g_test_add_func ("/search/fold", test_fold);
   g_test_add_func ("/scheduler/backoff", test_backoff);
+  g_test_add_func ("/scheduler/reconnect", test_reconnect);
 
   return g_test_run ();
 }

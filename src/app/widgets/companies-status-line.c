@@ -86,6 +86,7 @@ companies_status_line_update (CompaniesStatusLine        *self,
   text = companies_status_text_format (&status,
                                        companies_sync_scheduler_get_last_error (self->scheduler),
                                        syncing,
+                                       companies_sync_scheduler_get_watching (self->scheduler),
                                        g_get_real_time () / G_USEC_PER_SEC);
   gtk_label_set_text (self->status_label, text);
   companies_widget_set_tooltip (GTK_WIDGET (self->status_label), text);
@@ -159,6 +160,14 @@ sync_finished_cb (CompaniesStatusLine    *self,
 }
 
 static void
+watching_changed_cb (CompaniesStatusLine    *self,
+                     GParamSpec             *pspec,
+                     CompaniesSyncScheduler *scheduler)
+{
+  companies_status_line_update (self, NULL);
+}
+
+static void
 set_scheduler (CompaniesStatusLine    *self,
                CompaniesSyncScheduler *scheduler)
 {
@@ -174,6 +183,9 @@ set_scheduler (CompaniesStatusLine    *self,
                            G_CALLBACK (sync_progress_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (scheduler, "sync-finished",
                            G_CALLBACK (sync_finished_cb), self, G_CONNECT_SWAPPED);
+  /* A watch opened or lost says "Live" or no longer. */
+  g_signal_connect_object (scheduler, "notify::watching",
+                           G_CALLBACK (watching_changed_cb), self, G_CONNECT_SWAPPED);
 
   self->tick_source = g_timeout_add_seconds (TICK_SECONDS, tick_cb, self);
 }

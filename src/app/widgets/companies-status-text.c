@@ -102,6 +102,7 @@ char *
 companies_status_text_format (const CompaniesStoreStatus *status,
                               const GError               *last_error,
                               gboolean                    syncing,
+                              gboolean                    live,
                               gint64                      now)
 {
   guint n_waiting;
@@ -130,6 +131,11 @@ companies_status_text_format (const CompaniesStoreStatus *status,
 
   if (n_waiting > 0)
     return companies_status_text_waiting (n_waiting);
+
+  /* The server tells the open watch of every change: the list is the
+   * server's as of now, however long ago the last sync ran. */
+  if (live && status->last_sync_time > 0)
+    return g_strdup (_("Live: up to date"));
 
   if (status->last_sync_time > 0)
     return companies_status_text_synced (status->last_sync_time, now);

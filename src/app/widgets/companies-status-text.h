@@ -24,11 +24,13 @@ char  *companies_status_text_synced    (gint64                      synced_at,
 char  *companies_status_text_rejected  (guint                       n_companies);
 
 /* The whole status line: where things stand, from the store's status, the
- * error of the last sync (NULL when it succeeded or none ran) and whether a
- * sync runs now. */
+ * error of the last sync (NULL when it succeeded or none ran), whether a
+ * sync runs now and whether a watch of the server's changes is open
+ * (@live: "Live: up to date" rather than when it last synced). */
 char  *companies_status_text_format    (const CompaniesStoreStatus *status,
                                         const GError               *last_error,
                                         gboolean                    syncing,
+                                        gboolean                    live,
                                         gint64                      now);
 
 G_END_DECLS
