@@ -31,7 +31,9 @@
 #include <libsoup/soup.h>
 
 #include "companies-protocol.h"
+#include "companies-server-auth.h"
 #include "companies-server-budget.h"
+#include "companies-server-history.h"
 #include "companies-server-http.h"
 #include "companies-server-limits.h"
 #include "companies-server-listener.h"
@@ -140,33 +142,6 @@ respond_method_not_allowed (SoupServerMessage *msg,
   respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", message, NULL);
 }
 
-/* Authorization: Bearer <token>, checked against the configured hashes. */
-static gboolean
-is_authorized (CompaniesServerHttp *self,
-               SoupServerMessage   *msg)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *value;
-  char *token;
-  gboolean ok;
-
-  if (self->tokens == NULL)
-    return TRUE;
-
-  value = soup_message_headers_get_one (headers, "Authorization");
-  if (value == NULL ||
-      g_ascii_strncasecmp (value, "Bearer", 6) != 0 ||
-      (value[6] != ' ' && value[6] != '\t'))
-    return FALSE;
-
-  token = g_strstrip (g_strdup (value + 6));
-  ok = *token != '\0' && companies_server_tokens_check (self->tokens, token);
-  explicit_bzero (token, strlen (token));
-  g_free (token);
-
-  return ok;
-}
-
 static gboolean
 is_json (SoupServerMessage *msg)
 {
@@ -233,6 +208,22 @@ refuse_ambiguous_head (SoupServerMessage *msg)
   return FALSE;
 }
 
+/* After refuse_ambiguous_head (): a request without a valid token is
+ * answered 401. TRUE when it answered. */
+static gboolean
+refuse_unauthorized (CompaniesServerHttp *self,
+                     SoupServerMessage   *msg)
+{
+  if (companies_server_auth_check (self->tokens, msg))
+    return FALSE;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", "Bearer");
+  respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                 _("A valid access token is needed"), NULL);
+  return TRUE;
+}
+
 static void
 got_chunk_cb (SoupServerMessage *msg,
               GBytes            *chunk,
@@ -270,11 +261,22 @@ early_handler_cb (SoupServer        *server,
   CompaniesServerHttp *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *method = soup_server_message_get_method (msg);
+  gint64 history_id;
 
   if (g_strcmp0 (path, COMPANIES_HEALTH_PATH) == 0)
     {
       if (g_strcmp0 (method, SOUP_METHOD_GET) != 0)
         respond_method_not_allowed (msg, "GET");
+      return;
+    }
+
+  /* GET /v1/companies/{id}/history: any valid token, read-only ones too */
+  if (companies_server_history_parse_path (path, &history_id))
+    {
+      if (g_strcmp0 (method, SOUP_METHOD_GET) != 0)
+        respond_method_not_allowed (msg, "GET");
+      else if (!refuse_ambiguous_head (msg))
+        refuse_unauthorized (self, msg);
       return;
     }
 
@@ -291,17 +293,8 @@ early_handler_cb (SoupServer        *server,
       return;
     }
 
-  if (refuse_ambiguous_head (msg))
+  if (refuse_ambiguous_head (msg) || refuse_unauthorized (self, msg))
     return;
-
-  if (!is_authorized (self, msg))
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                    "WWW-Authenticate", "Bearer");
-      respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
-                     _("A valid access token is needed"), NULL);
-      return;
-    }
 
   if (!is_json (msg))
     {
@@ -399,12 +392,23 @@ handler_cb (SoupServer        *server,
   CompaniesServerHttp *self = user_data;
   RequestInfo *info = get_info (msg);
   g_autoptr(GBytes) body = NULL;
+  gint64 history_id;
 
-  /* The early handler let only these two through. */
+  /* The early handler let only these three through. */
   if (g_strcmp0 (path, COMPANIES_HEALTH_PATH) == 0)
     {
       soup_server_message_pause (msg);
       companies_server_probe_check_async (self->probe, health_checked_cb, g_object_ref (msg));
+      return;
+    }
+
+  if (companies_server_history_parse_path (path, &history_id))
+    {
+      info->in_worker = TRUE;
+      self->in_flight++;
+      soup_server_message_pause (msg);
+      companies_server_worker_history (self->worker, history_id, sync_replied_cb,
+                                       g_object_ref (msg), g_object_unref);
       return;
     }
 
@@ -420,7 +424,8 @@ handler_cb (SoupServer        *server,
   info->in_worker = TRUE;
   self->in_flight++;
   soup_server_message_pause (msg);
-  companies_server_worker_sync (self->worker, body, sync_replied_cb,
+  companies_server_worker_sync (self->worker, body, companies_server_auth_get_token (msg),
+                                sync_replied_cb,
                                 g_object_ref (msg), g_object_unref);
 }
 
