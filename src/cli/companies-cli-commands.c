@@ -177,8 +177,8 @@ field_args_open_store (FieldArgs     *fa,
 }
 
 /* Reports a failed store action; the data stayed as it was. */
-static CliExitStatus
-report_store_error (const char *ref,
+CliExitStatus
+cli_report_store_error (const char *ref,
                     GError     *error)
 {
   if (ref != NULL && g_error_matches (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_NOT_FOUND))
@@ -193,9 +193,8 @@ report_store_error (const char *ref,
   return CLI_EXIT_FAILED;
 }
 
-/* Exactly one positional argument, the REF. */
-static CliExitStatus
-take_ref (const char  *command,
+CliExitStatus
+cli_take_ref (const char  *command,
           GPtrArray   *positional,
           char       **out_ref)
 {
@@ -244,7 +243,7 @@ field_command_parse (const FieldCommand  *command,
   if (status == CLI_EXIT_OK)
     status = cli_context_resolve (cli, FALSE);
   if (status == CLI_EXIT_OK && out_ref != NULL)
-    status = take_ref (command->name, positional, out_ref);
+    status = cli_take_ref (command->name, positional, out_ref);
   if (status != CLI_EXIT_OK)
     return status;
 
@@ -291,7 +290,7 @@ cli_command_add (CliContext   *cli,
 
   company = companies_local_store_create_for_sync (store, (const char * const *) fa.values, &error);
   if (company == NULL)
-    return report_store_error (NULL, error);
+    return cli_report_store_error (NULL, error);
 
   line = g_strdup_printf ("%s\n", companies_company_get_uuid (company));
   return cli_write_stdout (line) ? CLI_EXIT_OK : CLI_EXIT_FAILED;
@@ -333,7 +332,7 @@ cli_command_update (CliContext   *cli,
                                                    (const char * const *) fa.values,
                                                    &error);
   if (company == NULL)
-    return report_store_error (ref, error);
+    return cli_report_store_error (ref, error);
 
   return CLI_EXIT_OK;
 }
@@ -356,7 +355,7 @@ cli_command_delete (CliContext   *cli,
   if (status == CLI_EXIT_OK)
     status = cli_context_resolve (cli, FALSE);
   if (status == CLI_EXIT_OK)
-    status = take_ref ("delete", positional, &ref);
+    status = cli_take_ref ("delete", positional, &ref);
   if (status != CLI_EXIT_OK)
     return status;
 
@@ -365,7 +364,7 @@ cli_command_delete (CliContext   *cli,
     return CLI_EXIT_FAILED;
 
   if (!companies_local_store_delete_for_sync (store, ref, &error))
-    return report_store_error (ref, error);
+    return cli_report_store_error (ref, error);
 
   return CLI_EXIT_OK;
 }
@@ -426,6 +425,10 @@ cli_report_sync_error (const char *url,
 
     case COMPANIES_SYNC_ERROR_STORAGE:
       return CLI_EXIT_STORAGE;
+
+    case COMPANIES_SYNC_ERROR_READ_ONLY:
+      g_printerr ("%s\n", _("Local changes stay here; ask for a token that may write to send them."));
+      return CLI_EXIT_READ_ONLY;
 
     case COMPANIES_SYNC_ERROR_CERTIFICATE:
       g_printerr ("%s\n", _("For a server with a private certificate authority, give its "

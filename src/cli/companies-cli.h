@@ -26,6 +26,7 @@ typedef enum
   CLI_EXIT_SERVER       = 5, /* sync: the server failed */
   CLI_EXIT_PROTOCOL     = 6, /* sync: the server's answer was not understood */
   CLI_EXIT_STORAGE      = 7, /* sync: the local database failed */
+  CLI_EXIT_READ_ONLY    = 8, /* sync: the access token is read-only */
 } CliExitStatus;
 
 /* The global options as given, then resolved against the environment. */
@@ -103,6 +104,19 @@ CliExitStatus  cli_command_list            (CliContext          *cli,
 CliExitStatus  cli_command_import          (CliContext          *cli,
                                             char              ***args);
 CliExitStatus  cli_command_export          (CliContext          *cli,
+                                            char              ***args);
+/* Exactly one positional argument, the REF (server id or uuid). */
+CliExitStatus  cli_take_ref                (const char          *command,
+                                            GPtrArray           *positional,
+                                            char               **out_ref);
+/* Prints a store error (an unknown @ref named as such). */
+CliExitStatus  cli_report_store_error      (const char          *ref,
+                                            GError              *error);
+/* Prints a sync library error and returns its exit status. */
+CliExitStatus  cli_report_sync_error       (const char          *url,
+                                            GError              *error);
+/* companies-cli-history.c */
+CliExitStatus  cli_command_history         (CliContext          *cli,
                                             char              ***args);
 /* Opens the database, checked (companies-cli-commands.c); NULL after
  * printing why. */

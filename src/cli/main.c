@@ -32,6 +32,7 @@ static const CliCommand commands[] = {
   { "status", cli_command_status },
   { "import", cli_command_import },
   { "export", cli_command_export },
+  { "history", cli_command_history },
 };
 
 static char *
@@ -74,6 +75,11 @@ make_description (void)
                            "  5  sync: the server failed\n"
                            "  6  sync: the server’s answer was not understood\n"
                            "  7  sync: the local database failed"));
+  g_string_append (text, "\n\n");
+  g_string_append (text, _("History and read-only tokens (docs/history.md):\n"
+                           "  history REF [--json]     Show who wrote which value of a company, and when\n"
+                           "                           (asks the server)\n"
+                           "  Exit status 8: sync: the access token is read-only; changes stay here"));
 
   return g_string_free (text, FALSE);
 }

@@ -21,6 +21,8 @@ typedef enum
   COMPANIES_SYNC_ERROR_PROTOCOL,      /* other 4xx, or a malformed response */
   COMPANIES_SYNC_ERROR_STORAGE,       /* the local database failed */
   COMPANIES_SYNC_ERROR_CERTIFICATE,   /* the server's TLS certificate is not trusted */
+  COMPANIES_SYNC_ERROR_READ_ONLY,     /* 403 read_only: the token may pull, not push */
+  COMPANIES_SYNC_ERROR_NOT_FOUND,     /* 404 not_found: the server has no such company */
 } CompaniesSyncError;
 
 #define COMPANIES_STORE_ERROR (companies_store_error_quark ())

@@ -9,7 +9,8 @@
  *                    [--keepalive-timeout SECONDS] [--max-watchers N]
  *                    [--trusted-proxy ADDR]
  *                    [--version]
- *   companies-server add-token --tokens FILE [--comment TEXT]
+ *   companies-server add-token --tokens FILE [--label TEXT] [--read-only]
+ *   companies-server list-tokens --tokens FILE
  *   companies-server migrate --from FILE.db --to postgresql://…
  *
  * Prints "Listening on http://ADDR:PORT" (https:// with TLS) on stdout
@@ -66,6 +67,7 @@
 #include "companies-server-store-postgres.h"
 #include "companies-server-store-sqlite.h"
 #include "companies-server-tls.h"
+#include "companies-server-list-tokens.h"
 #include "companies-server-tokens.h"
 #include "companies-server-worker.h"
 
@@ -73,6 +75,7 @@
 #define DEFAULT_PORT           8080
 #define DEFAULT_TOMBSTONE_DAYS 90
 #define MAX_TOMBSTONE_DAYS     36500
+#define MAX_HISTORY_ENTRIES    1000
 #define MAX_TIMEOUT_SECONDS    86400
 #define MAX_CONNECTIONS        100000
 #define MIN_MEMORY_BYTES       (1024 * 1024)
@@ -278,6 +281,8 @@ main (int   argc,
   gboolean show_version = FALSE;
   gint port = DEFAULT_PORT;
   gint tombstone_days = DEFAULT_TOMBSTONE_DAYS;
+  gint history_days = COMPANIES_SERVER_HISTORY_DAYS;
+  gint history_entries = COMPANIES_SERVER_HISTORY_ENTRIES;
   gint64 max_body_bytes = COMPANIES_DEFAULT_MAX_BODY;
   gint64 max_memory_bytes = COMPANIES_SERVER_DEFAULT_MAX_MEMORY;
   gint max_connections = COMPANIES_SERVER_DEFAULT_MAX_CONNECTIONS;
@@ -301,6 +306,11 @@ main (int   argc,
       N_("Accept only the bearer tokens in this file, one a line"), N_("FILE") },
     { "tombstone-days", 0, 0, G_OPTION_ARG_INT, &tombstone_days,
       N_("Days to remember deleted records (default 90)"), N_("N") },
+    { "history-days", 0, 0, G_OPTION_ARG_INT, &history_days,
+      N_("Days to keep each company's field history; 0 keeps it whatever its age "
+         "(default 90)"), N_("N") },
+    { "history-entries", 0, 0, G_OPTION_ARG_INT, &history_entries,
+      N_("Entries of history kept for each field of a company (default 50)"), N_("N") },
     { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &tls_certificate_path,
       N_("Serve HTTPS with this PEM certificate (chain); needs --tls-key"), N_("FILE") },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key_path,
@@ -343,6 +353,8 @@ main (int   argc,
 
   if (argc > 1 && strcmp (argv[1], "add-token") == 0)
     return companies_server_add_token_main (argc - 1, argv + 1);
+  if (argc > 1 && strcmp (argv[1], "list-tokens") == 0)
+    return companies_server_list_tokens_main (argc - 1, argv + 1);
   if (argc > 1 && strcmp (argv[1], "migrate") == 0)
     return companies_server_migrate_main (argc - 1, argv + 1);
 
@@ -350,12 +362,16 @@ main (int   argc,
   g_option_context_set_summary (context, _("The sync server of Companies."));
   g_option_context_set_description (context,
                                     _("Commands:\n"
-                                      "  add-token --tokens FILE [--comment TEXT]\n"
+                                      "  add-token --tokens FILE [--label TEXT] [--read-only]\n"
                                       "      Make a new access token: it is printed once, and only "
                                       "its SHA-256\n"
                                       "      hash is appended to FILE (made private if missing). "
                                       "Restart the\n"
-                                      "      server to accept it.\n"
+                                      "      server to accept it. The label names it in history; "
+                                      "a read-only\n"
+                                      "      token may pull but never push.\n"
+                                      "  list-tokens --tokens FILE\n"
+                                      "      List the tokens by their labels.\n"
                                       "  migrate --from FILE.db --to postgresql://…\n"
                                       "      Move the records of a stopped server’s SQLite "
                                       "database, with\n"
@@ -388,6 +404,10 @@ main (int   argc,
     return bad_options (context, _("The port must be between 0 and 65535"));
   if (tombstone_days < 0 || tombstone_days > MAX_TOMBSTONE_DAYS)
     return bad_options (context, _("The tombstone days must be between 0 and 36500"));
+  if (history_days < 0 || history_days > MAX_TOMBSTONE_DAYS)
+    return bad_options (context, _("The history days must be between 0 and 36500"));
+  if (history_entries < 1 || history_entries > MAX_HISTORY_ENTRIES)
+    return bad_options (context, _("The history entries must be between 1 and 1000"));
   if (max_body_bytes < 1 || (guint64) max_body_bytes > G_MAXSIZE)
     return bad_options (context, _("The largest body must be at least one byte"));
 
@@ -480,6 +500,9 @@ main (int   argc,
       return EXIT_FAILURE;
     }
 
+  companies_server_store_set_history_bounds (store, history_days, history_entries);
+  if (reader != NULL)
+    companies_server_store_set_history_bounds (reader, history_days, history_entries);
   worker = companies_server_worker_new (store, reader, tombstone_days);
   state.loop = g_main_loop_new (NULL, FALSE);
   http_options.max_body_bytes = max_body_bytes;

@@ -335,6 +335,16 @@ set_status_error (const CompaniesSyncConfig  *config,
   has_body = data != NULL &&
     companies_error_body_decode (data, length, &server_code, &server_message, out_server_path);
 
+  /* docs/history.md: the token may pull but never push */
+  if (status == SOUP_STATUS_FORBIDDEN && g_strcmp0 (server_code, "read_only") == 0)
+    {
+      *out_not_applied = TRUE;
+      g_set_error_literal (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_READ_ONLY,
+                           _("The access token is read-only: the server sends changes "
+                             "but takes none"));
+      return;
+    }
+
   /* Our server applies nothing of a request it fails. A 5xx without
    * its error body may come from a proxy in front of it, after the
    * server committed (a gateway timeout): unknown. */

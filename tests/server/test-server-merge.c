@@ -78,7 +78,7 @@ apply_sync_at (Fixture                    *fixture,
 
   g_assert_true (companies_server_store_begin (fixture->store, &error));
   response = companies_server_sync_apply (fixture->store, request,
-                                          has_cursor ? &cursor : NULL, now, &error);
+                                          has_cursor ? &cursor : NULL, now, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (response);
   g_assert_true (companies_server_store_commit (fixture->store, &error));
@@ -620,7 +620,7 @@ test_rollback (Fixture       *fixture,
   test_request_add (request, NULL, "name", "Rolled back", NULL);
   test_request_update (request, id, version, "name", "Acme SA", NULL);
   g_assert_true (companies_server_store_begin (fixture->store, &error));
-  response = companies_server_sync_apply (fixture->store, request, NULL, NOW, &error);
+  response = companies_server_sync_apply (fixture->store, request, NULL, NOW, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (response->companies->len, ==, 2);
   companies_server_store_rollback (fixture->store);
@@ -652,10 +652,10 @@ test_savepoint (Fixture       *fixture,
 
   g_assert_true (companies_server_store_begin (fixture->store, &error));
   g_assert_true (companies_server_store_savepoint (fixture->store, &error));
-  kept_response = companies_server_sync_apply (fixture->store, kept, NULL, NOW, &error);
+  kept_response = companies_server_sync_apply (fixture->store, kept, NULL, NOW, NULL, &error);
   g_assert_true (companies_server_store_release (fixture->store, &error));
   g_assert_true (companies_server_store_savepoint (fixture->store, &error));
-  undone_response = companies_server_sync_apply (fixture->store, undone, NULL, NOW, &error);
+  undone_response = companies_server_sync_apply (fixture->store, undone, NULL, NOW, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (companies_server_store_rollback_to (fixture->store));
   g_assert_true (companies_server_store_commit (fixture->store, &error));

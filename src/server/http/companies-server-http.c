@@ -34,7 +34,9 @@
 #include <libsoup/soup.h>
 
 #include "companies-protocol.h"
+#include "companies-server-auth.h"
 #include "companies-server-budget.h"
+#include "companies-server-history.h"
 #include "companies-server-http.h"
 #include "companies-server-limits.h"
 #include "companies-server-listener.h"
@@ -115,42 +117,6 @@ respond_method_not_allowed (SoupServerMessage *msg,
   companies_server_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", message, NULL);
 }
 
-/* Authorization: Bearer <token>, checked against the configured hashes. */
-static gboolean
-is_authorized (CompaniesServerHttp *self,
-               SoupServerMessage   *msg)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  const char *value;
-  char *token;
-  gboolean ok;
-
-  if (self->tokens == NULL)
-    return TRUE;
-
-  value = soup_message_headers_get_one (headers, "Authorization");
-  if (value == NULL ||
-      g_ascii_strncasecmp (value, "Bearer", 6) != 0 ||
-      (value[6] != ' ' && value[6] != '\t'))
-    return FALSE;
-
-  token = g_strstrip (g_strdup (value + 6));
-  ok = *token != '\0' && companies_server_tokens_check (self->tokens, token);
-  explicit_bzero (token, strlen (token));
-  g_free (token);
-
-  return ok;
-}
-
-static void
-respond_unauthorized (SoupServerMessage *msg)
-{
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "WWW-Authenticate", "Bearer");
-  companies_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
-                                  _("A valid access token is needed"), NULL);
-}
-
 static gboolean
 is_json (SoupServerMessage *msg)
 {
@@ -217,6 +183,22 @@ refuse_ambiguous_head (SoupServerMessage *msg)
   return FALSE;
 }
 
+/* After refuse_ambiguous_head (): a request without a valid token is
+ * answered 401. TRUE when it answered. */
+static gboolean
+refuse_unauthorized (CompaniesServerHttp *self,
+                     SoupServerMessage   *msg)
+{
+  if (companies_server_auth_check (self->tokens, msg))
+    return FALSE;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "WWW-Authenticate", "Bearer");
+  respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                 _("A valid access token is needed"), NULL);
+  return TRUE;
+}
+
 static void
 got_chunk_cb (SoupServerMessage *msg,
               GBytes            *chunk,
@@ -254,6 +236,7 @@ early_handler_cb (SoupServer        *server,
   CompaniesServerHttp *self = user_data;
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   const char *method = soup_server_message_get_method (msg);
+  gint64 history_id;
 
   if (g_strcmp0 (path, COMPANIES_HEALTH_PATH) == 0)
     {
@@ -266,8 +249,18 @@ early_handler_cb (SoupServer        *server,
     {
       if (g_strcmp0 (method, SOUP_METHOD_GET) != 0)
         respond_method_not_allowed (msg, "GET");
-      else if (!refuse_ambiguous_head (msg) && !is_authorized (self, msg))
-        respond_unauthorized (msg);
+      else if (!refuse_ambiguous_head (msg))
+        refuse_unauthorized (self, msg);
+      return;
+    }
+
+  /* GET /v1/companies/{id}/history: any valid token, read-only ones too */
+  if (companies_server_history_parse_path (path, &history_id))
+    {
+      if (g_strcmp0 (method, SOUP_METHOD_GET) != 0)
+        respond_method_not_allowed (msg, "GET");
+      else if (!refuse_ambiguous_head (msg))
+        refuse_unauthorized (self, msg);
       return;
     }
 
@@ -284,14 +277,8 @@ early_handler_cb (SoupServer        *server,
       return;
     }
 
-  if (refuse_ambiguous_head (msg))
+  if (refuse_ambiguous_head (msg) || refuse_unauthorized (self, msg))
     return;
-
-  if (!is_authorized (self, msg))
-    {
-      respond_unauthorized (msg);
-      return;
-    }
 
   if (!is_json (msg))
     {
@@ -389,6 +376,7 @@ handler_cb (SoupServer        *server,
   CompaniesServerHttp *self = user_data;
   RequestInfo *info = get_info (msg);
   g_autoptr(GBytes) body = NULL;
+  gint64 history_id;
 
   /* The early handler let only these three through. */
   if (g_strcmp0 (path, COMPANIES_SERVER_FEED_PATH) == 0)
@@ -404,6 +392,16 @@ handler_cb (SoupServer        *server,
       return;
     }
 
+  if (companies_server_history_parse_path (path, &history_id))
+    {
+      info->in_worker = TRUE;
+      self->in_flight++;
+      soup_server_message_pause (msg);
+      companies_server_worker_history (self->worker, history_id, sync_replied_cb,
+                                       g_object_ref (msg), g_object_unref);
+      return;
+    }
+
   body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
   if (g_bytes_get_size (body) > self->max_body_bytes)
     {
@@ -416,7 +414,8 @@ handler_cb (SoupServer        *server,
   info->in_worker = TRUE;
   self->in_flight++;
   soup_server_message_pause (msg);
-  companies_server_worker_sync (self->worker, body, sync_replied_cb,
+  companies_server_worker_sync (self->worker, body, companies_server_auth_get_token (msg),
+                                sync_replied_cb,
                                 g_object_ref (msg), g_object_unref);
 }
 

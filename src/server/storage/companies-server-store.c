@@ -25,6 +25,7 @@ companies_server_store_close (CompaniesServerStore *self)
   if (self == NULL)
     return;
 
+  g_clear_pointer (&self->author, g_free);
   self->vtable->close (self);
 }
 
@@ -164,4 +165,75 @@ companies_server_store_purge_tombstones (CompaniesServerStore  *self,
                                          GError               **error)
 {
   return self->vtable->purge_tombstones (self, deleted_before, out_n_purged, error);
+}
+
+/* The backends start from zeroed memory: zero bounds are the defaults. */
+static guint
+history_days (CompaniesServerStore *self)
+{
+  return self->history_days != 0 ? self->history_days : COMPANIES_SERVER_HISTORY_DAYS;
+}
+
+void
+companies_server_store_set_history_bounds (CompaniesServerStore *self,
+                                           guint                 days,
+                                           guint                 entries)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (entries >= 1);
+
+  /* G_MAXUINT: no bound by age (0 is "the default") */
+  self->history_days = days != 0 ? days : G_MAXUINT;
+  self->history_entries = entries;
+}
+
+void
+companies_server_store_set_author (CompaniesServerStore *self,
+                                   const char           *author,
+                                   gint64                at)
+{
+  g_return_if_fail (self != NULL);
+
+  g_free (self->author);
+  self->author = g_strdup (author);
+  self->author_at = at;
+}
+
+gint64
+companies_server_store_history_horizon (CompaniesServerStore *self,
+                                        gint64                now)
+{
+  if (history_days (self) == G_MAXUINT)
+    return G_MININT64;
+
+  return now - (gint64) history_days (self) * 24 * 60 * 60;
+}
+
+gboolean
+companies_server_store_list_history (CompaniesServerStore  *self,
+                                     gint64                 id,
+                                     guint                  max,
+                                     GPtrArray             *entries,
+                                     GError               **error)
+{
+  return self->vtable->list_history (self, id, max, entries, error);
+}
+
+gboolean
+companies_server_store_prune_history (CompaniesServerStore  *self,
+                                      gint64                 now,
+                                      GError               **error)
+{
+  gint64 horizon = companies_server_store_history_horizon (self, now);
+
+  if (horizon == G_MININT64)
+    return TRUE;
+
+  return self->vtable->prune_history (self, horizon, error);
+}
+
+guint
+companies_server_store_history_entries (CompaniesServerStore *self)
+{
+  return self->history_entries != 0 ? self->history_entries : COMPANIES_SERVER_HISTORY_ENTRIES;
 }

@@ -10,12 +10,18 @@
  * on any error, and a request of a group with savepoint () … release (),
  * or rollback_to ().
  *
+ * History (docs/history.md): insert, update_fields and tombstone also
+ * write each company's field history, in the same transaction, stamped
+ * with the author set by companies_server_store_set_author (), and prune
+ * the history of the fields they write to the store's bounds.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <glib.h>
 
+#include "companies-history-entry.h"
 #include "companies-server-record.h"
 
 G_BEGIN_DECLS
@@ -133,7 +139,23 @@ typedef struct
                                 gint64                      deleted_before,
                                 guint                      *out_n_purged,
                                 GError                    **error);
+
+  /* Appends to @entries (of CompaniesHistoryEntry) at most @max entries of
+   * record @id's history, newest first. */
+  gboolean (*list_history)     (CompaniesServerStore       *self,
+                                gint64                      id,
+                                guint                       max,
+                                GPtrArray                  *entries,
+                                GError                    **error);
+  /* Removes the history written before @before (UNIX seconds). */
+  gboolean (*prune_history)    (CompaniesServerStore       *self,
+                                gint64                      before,
+                                GError                    **error);
 } CompaniesServerStoreVTable;
+
+/* The defaults of the history's bounds (docs/history.md). */
+#define COMPANIES_SERVER_HISTORY_DAYS    90
+#define COMPANIES_SERVER_HISTORY_ENTRIES 50
 
 /* The common part of every backend; a backend embeds it first. */
 struct _CompaniesServerStore
@@ -142,11 +164,43 @@ struct _CompaniesServerStore
   /* made when the database was created and kept in it: names this database
    * in cursors */
   char *database_uuid;
+  /* who writes and when, for history: companies_server_store_set_author () */
+  char   *author;
+  gint64  author_at;
+  /* the history's bounds: days (0: no bound by age), entries a field */
+  guint   history_days;
+  guint   history_entries;
 };
 
 const char *companies_server_store_get_database_uuid (CompaniesServerStore       *self);
 /* Closes the database and frees the store. */
 void        companies_server_store_close             (CompaniesServerStore       *self);
+
+/* The bounds of history: entries younger than @days days (0: any age), at
+ * most @entries (at least 1) a field of a company. Called once, after
+ * open; a store that is never told keeps the defaults. */
+void        companies_server_store_set_history_bounds (CompaniesServerStore  *self,
+                                                       guint                  days,
+                                                       guint                  entries);
+/* The author of the writes that follow, for history: the label of the
+ * request's token (NULL: unknown) and the time of the request. */
+void        companies_server_store_set_author        (CompaniesServerStore       *self,
+                                                      const char                 *author,
+                                                      gint64                      at);
+/* The most entries history keeps of one field of a company. */
+guint       companies_server_store_history_entries   (CompaniesServerStore       *self);
+/* The oldest time history keeps as of @now; G_MININT64 without an age
+ * bound. */
+gint64      companies_server_store_history_horizon   (CompaniesServerStore       *self,
+                                                      gint64                      now);
+gboolean    companies_server_store_list_history      (CompaniesServerStore       *self,
+                                                      gint64                      id,
+                                                      guint                       max,
+                                                      GPtrArray                  *entries,
+                                                      GError                    **error);
+gboolean    companies_server_store_prune_history     (CompaniesServerStore       *self,
+                                                      gint64                      now,
+                                                      GError                    **error);
 
 gboolean    companies_server_store_begin             (CompaniesServerStore       *self,
                                                       GError                    **error);

@@ -32,6 +32,8 @@ struct _CompaniesServerMerge
   gint64                 now;
   /* the cursor names another server database */
   gboolean               foreign;
+  /* the label of the request's token (NULL without tokens) */
+  char                  *who;
   /* ids of the records to return because the request named them, in order */
   GArray                *named_ids;
   GHashTable            *named_set;
@@ -43,7 +45,8 @@ CompaniesServerMerge *
 companies_server_merge_new (CompaniesServerStore  *store,
                             CompaniesSyncResponse *response,
                             gint64                 now,
-                            gboolean               foreign)
+                            gboolean               foreign,
+                            const char            *who)
 {
   CompaniesServerMerge *self = g_new0 (CompaniesServerMerge, 1);
 
@@ -51,6 +54,7 @@ companies_server_merge_new (CompaniesServerStore  *store,
   self->response = response;
   self->now = now;
   self->foreign = foreign;
+  self->who = g_strdup (who);
   self->named_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   self->named_set = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->written = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
@@ -67,7 +71,14 @@ companies_server_merge_free (CompaniesServerMerge *self)
   g_array_unref (self->named_ids);
   g_hash_table_unref (self->named_set);
   g_hash_table_unref (self->written);
+  g_free (self->who);
   g_free (self);
+}
+
+const char *
+companies_server_merge_get_who (CompaniesServerMerge *self)
+{
+  return self->who;
 }
 
 const GArray *

@@ -21,11 +21,15 @@ typedef struct _CompaniesServerMerge CompaniesServerMerge;
 
 /* @store and @response are borrowed. @now (UNIX seconds) stamps
  * deletions. @foreign: the request's cursor names another server
- * database, so the ids of its updates and deletes are not ours. */
+ * database, so the ids of its updates and deletes are not ours. @who:
+ * the label of the request's token (NULL without tokens). */
 CompaniesServerMerge  *companies_server_merge_new           (CompaniesServerStore   *store,
                                                              CompaniesSyncResponse  *response,
                                                              gint64                  now,
-                                                             gboolean                foreign);
+                                                             gboolean                foreign,
+                                                             const char             *who);
+/* The label of the request's token, NULL without tokens. */
+const char            *companies_server_merge_get_who       (CompaniesServerMerge   *self);
 void                   companies_server_merge_free          (CompaniesServerMerge   *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesServerMerge, companies_server_merge_free)
 

@@ -108,6 +108,7 @@ companies_server_sync_apply (CompaniesServerStore         *store,
                              const CompaniesSyncRequest   *request,
                              const CompaniesServerCursor  *cursor,
                              gint64                        now,
+                             const char                   *who,
                              GError                      **error)
 {
   const char *database_uuid = companies_server_store_get_database_uuid (store);
@@ -125,6 +126,9 @@ companies_server_sync_apply (CompaniesServerStore         *store,
 
   if (!companies_server_store_get_state (store, &before, error))
     return NULL;
+
+  /* what the writes of this request put in history */
+  companies_server_store_set_author (store, who, now);
 
   /* A null cursor, one from another database, one older than the newest
    * purged tombstone (the client may have missed a delete) or newer than
@@ -146,7 +150,7 @@ companies_server_sync_apply (CompaniesServerStore         *store,
   response->protocol = COMPANIES_PROTOCOL_VERSION;
   response->reset = first_snapshot_page || (cursor != NULL && cursor->in_snapshot);
 
-  merge = companies_server_merge_new (store, response, now, foreign);
+  merge = companies_server_merge_new (store, response, now, foreign, who);
   if (!merge_changes (store, merge, request, error))
     return NULL;
 
@@ -181,7 +185,9 @@ companies_server_sync_purge (CompaniesServerStore  *store,
 
   g_return_val_if_fail (store != NULL, FALSE);
 
-  if (!companies_server_store_purge_tombstones (store, deleted_before, &n_purged, error))
+  /* and the history that aged out (docs/history.md) */
+  if (!companies_server_store_purge_tombstones (store, deleted_before, &n_purged, error) ||
+      !companies_server_store_prune_history (store, now, error))
     return FALSE;
 
   if (out_n_purged != NULL)

@@ -30,11 +30,13 @@ gboolean               companies_server_sync_read_cursor (const CompaniesSyncReq
 /* Applies @request (whose cursor, NULL for none, is @cursor) and returns
  * the response, or fails with the store's error: the caller then rolls
  * back what it applied. @now is the time of the request in UNIX seconds
- * (it stamps deletions). */
+ * (it stamps deletions and history); @who the label of its token (NULL
+ * without tokens), kept in history as who wrote. */
 CompaniesSyncResponse *companies_server_sync_apply       (CompaniesServerStore         *store,
                                                           const CompaniesSyncRequest   *request,
                                                           const CompaniesServerCursor  *cursor,
                                                           gint64                        now,
+                                                          const char                   *who,
                                                           GError                      **error);
 
 /* Removes the tombstones deleted more than @tombstone_days days before

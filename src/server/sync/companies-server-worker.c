@@ -27,6 +27,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "companies-protocol.h"
+#include "companies-server-history.h"
 #include "companies-server-sync.h"
 #include "companies-server-test-hooks.h"
 #include "companies-server-worker.h"
@@ -77,6 +78,12 @@ typedef struct
   gboolean                  quit;
   guint64                   serial;  /* arrival order */
   GBytes                   *body;
+  /* the label of the request's token (NULL without tokens), and whether
+   * it may only pull */
+  char                     *who;
+  gboolean                  read_only;
+  /* > 0: not a sync but a read of this record's history */
+  gint64                    history_id;
   /* decoded from body; NULL when the body was refused (reply set) */
   CompaniesSyncRequest     *request;
   CompaniesServerCursor     cursor;
@@ -93,6 +100,7 @@ job_free (Job *job)
   g_clear_pointer (&job->body, g_bytes_unref);
   g_clear_pointer (&job->request, companies_sync_request_free);
   g_clear_pointer (&job->reply.body, g_bytes_unref);
+  g_free (job->who);
   if (job->destroy != NULL)
     job->destroy (job->user_data);
   g_free (job);
@@ -209,6 +217,17 @@ decode_request (Job *job)
 
   job->reply.changes_in = request->added->len + request->updated->len + request->deleted->len;
 
+  /* A read-only token may pull, never push: refused whole, before any
+   * transaction. */
+  if (job->read_only && job->reply.changes_in > 0)
+    {
+      set_error_reply (&job->reply, 403, "read_only",
+                       _("This access token is read-only: it may pull but not push "
+                         "changes; nothing was applied"),
+                       NULL);
+      return FALSE;
+    }
+
   if (!companies_server_sync_read_cursor (request, &job->cursor, &job->has_cursor,
                                           &path, &error))
     {
@@ -245,7 +264,7 @@ apply_request (CompaniesServerStore  *store,
 {
   return companies_server_sync_apply (store, job->request,
                                       job->has_cursor ? &job->cursor : NULL,
-                                      now_unix (), error);
+                                      now_unix (), job->who, error);
 }
 
 /* One request of a group of several, in a savepoint of its own: on
@@ -434,7 +453,19 @@ deliver (CompaniesServerWorker *self,
                               deliver_reply_cb, job, (GDestroyNotify) job_free);
 }
 
-/* The reader thread: pulls, each in a read transaction of its own. */
+/* GET /v1/companies/{id}/history, in a transaction of its own. */
+static void
+read_history (CompaniesServerStore *store,
+              Job                  *job)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!companies_server_history_read (store, job->history_id, &job->reply, &error))
+    set_failure_reply (job, error, NULL);
+}
+
+/* The reader thread: pulls and history reads, each in a read transaction
+ * of its own. */
 static gpointer
 reader_thread (gpointer user_data)
 {
@@ -449,6 +480,13 @@ reader_thread (gpointer user_data)
         {
           job_free (job);
           break;
+        }
+
+      if (job->history_id != 0)
+        {
+          read_history (self->reader, job);
+          deliver (self, job);
+          continue;
         }
 
       companies_server_test_hook_pull ();
@@ -507,6 +545,7 @@ worker_thread (gpointer user_data)
     {
       Job *jobs[MAX_BATCH];
       Job *quit = NULL;
+      Job *history = NULL;
       guint n_jobs = 0;
       Job *job = g_async_queue_pop (self->jobs);
 
@@ -516,6 +555,12 @@ worker_thread (gpointer user_data)
           if (job->quit)
             {
               quit = job;
+              break;
+            }
+          /* a history read ends the group, and is served after it */
+          if (job->history_id != 0)
+            {
+              history = job;
               break;
             }
           jobs[n_jobs++] = job;
@@ -529,6 +574,12 @@ worker_thread (gpointer user_data)
 
       for (guint i = 0; i < n_jobs; i++)
         deliver (self, jobs[i]);
+
+      if (history != NULL)
+        {
+          read_history (self->store, history);
+          deliver (self, history);
+        }
 
       if (quit != NULL)
         {
@@ -586,6 +637,7 @@ companies_server_worker_new (CompaniesServerStore *store,
 void
 companies_server_worker_sync (CompaniesServerWorker    *self,
                               GBytes                   *body,
+                              const CompaniesServerToken *token,
                               CompaniesServerReplyFunc  func,
                               gpointer                  user_data,
                               GDestroyNotify            destroy)
@@ -599,6 +651,8 @@ companies_server_worker_sync (CompaniesServerWorker    *self,
   job = g_new0 (Job, 1);
   job->worker = self;
   job->body = g_bytes_ref (body);
+  job->who = token != NULL ? g_strdup (token->label) : NULL;
+  job->read_only = token != NULL && token->read_only;
   job->func = func;
   job->user_data = user_data;
   job->destroy = destroy;
@@ -635,6 +689,30 @@ companies_server_worker_watch_commits (CompaniesServerWorker     *self,
 
   self->commit_data = user_data;
   g_atomic_pointer_set (&self->commit_func, func);
+}
+
+void
+companies_server_worker_history (CompaniesServerWorker    *self,
+                                 gint64                    id,
+                                 CompaniesServerReplyFunc  func,
+                                 gpointer                  user_data,
+                                 GDestroyNotify            destroy)
+{
+  Job *job;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (id > 0);
+  g_return_if_fail (func != NULL);
+
+  job = g_new0 (Job, 1);
+  job->worker = self;
+  job->history_id = id;
+  job->func = func;
+  job->user_data = user_data;
+  job->destroy = destroy;
+  job->serial = self->n_received++;
+
+  g_async_queue_push (self->reader != NULL ? self->reads : self->jobs, job);
 }
 
 void

@@ -15,6 +15,7 @@
 
 #include "companies-server-reply.h"
 #include "companies-server-store.h"
+#include "companies-server-tokens.h"
 
 G_BEGIN_DECLS
 
@@ -36,10 +37,13 @@ typedef struct _CompaniesServerWorker CompaniesServerWorker;
 CompaniesServerWorker *companies_server_worker_new  (CompaniesServerStore     *store,
                                                      CompaniesServerStore     *reader,
                                                      guint                     tombstone_days);
-/* Queues a sync request body; @func is called with the reply, then
- * @destroy on @user_data. */
+/* Queues a sync request body sent with @token (NULL: the server runs
+ * without tokens); @func is called with the reply, then @destroy on
+ * @user_data. A read-only token's request with changes is answered 403
+ * `read_only` and nothing of it is applied (docs/history.md). */
 void                   companies_server_worker_sync (CompaniesServerWorker    *self,
                                                      GBytes                   *body,
+                                                     const CompaniesServerToken *token,
                                                      CompaniesServerReplyFunc  func,
                                                      gpointer                  user_data,
                                                      GDestroyNotify            destroy);
@@ -52,6 +56,14 @@ gint64                 companies_server_worker_get_start_version (CompaniesServe
 void                   companies_server_worker_watch_commits     (CompaniesServerWorker     *self,
                                                                   CompaniesServerCommitFunc  func,
                                                                   gpointer                   user_data);
+/* Queues a read of record @id's history (GET /v1/companies/{id}/history,
+ * companies-server-history.h); @func is called with the reply, then
+ * @destroy on @user_data. */
+void                   companies_server_worker_history (CompaniesServerWorker    *self,
+                                                        gint64                    id,
+                                                        CompaniesServerReplyFunc  func,
+                                                        gpointer                  user_data,
+                                                        GDestroyNotify            destroy);
 /* Finishes the queued requests, closes the store and frees the worker.
  * Replies not yet delivered are dropped. */
 void                   companies_server_worker_free (CompaniesServerWorker    *self);

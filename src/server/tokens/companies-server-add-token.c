@@ -2,7 +2,8 @@
  *
  * A token is COMPANIES_SERVER_TOKEN_PREFIX and 32 random bytes from
  * getrandom (2) in unpadded base64url (43 characters). The tokens file gets
- * the line "sha256:<hex of SHA-256 of the whole token> # <comment>"; the
+ * the line "sha256:<hex of SHA-256 of the whole token> [read-only] # <label>"
+ * (companies-server-tokens.c reads it); the
  * token itself is shown once, on stdout, after the line is safely on disk
  * (so a token that was printed always works once the server reads the
  * file again).
@@ -29,7 +30,7 @@
 
 #define EXIT_BAD_OPTIONS   2
 #define RANDOM_BYTES       32
-#define MAX_COMMENT_CHARS  200
+#define MAX_LABEL_CHARS    200
 
 static gboolean
 fill_random (guint8   *buffer,
@@ -74,13 +75,13 @@ encode_token (const guint8 *bytes,
 }
 
 static gboolean
-comment_is_valid (const char *comment)
+label_is_valid (const char *label)
 {
-  if (!g_utf8_validate (comment, -1, NULL) ||
-      g_utf8_strlen (comment, -1) > MAX_COMMENT_CHARS)
+  if (!g_utf8_validate (label, -1, NULL) ||
+      g_utf8_strlen (label, -1) > MAX_LABEL_CHARS)
     return FALSE;
 
-  for (const char *p = comment; *p != '\0'; p = g_utf8_next_char (p))
+  for (const char *p = label; *p != '\0'; p = g_utf8_next_char (p))
     if (g_unichar_iscntrl (g_utf8_get_char (p)))
       return FALSE;
 
@@ -175,16 +176,22 @@ companies_server_add_token_main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autofree char *tokens_path = NULL;
   g_autofree char *comment = NULL;
+  g_autofree char *label = NULL;
   g_autofree char *token = NULL;
   g_autofree char *digest = NULL;
   g_autofree char *line = NULL;
   guint8 bytes[RANDOM_BYTES];
+  gboolean read_only = FALSE;
 
   const GOptionEntry entries[] = {
     { "tokens", 0, 0, G_OPTION_ARG_FILENAME, &tokens_path,
       N_("Append the new token's hash to this file (made if missing)"), N_("FILE") },
-    { "comment", 0, 0, G_OPTION_ARG_STRING, &comment,
-      N_("A note kept beside the hash, e.g. who has the token"), N_("TEXT") },
+    { "label", 0, 0, G_OPTION_ARG_STRING, &label,
+      N_("Who has the token, e.g. “Ana’s laptop”: shown in history and notices"), N_("TEXT") },
+    { "comment", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &comment,
+      N_("The older name of --label"), N_("TEXT") },
+    { "read-only", 0, 0, G_OPTION_ARG_NONE, &read_only,
+      N_("The token may pull but never push changes"), NULL },
     { NULL }
   };
 
@@ -204,8 +211,12 @@ companies_server_add_token_main (int    argc,
     return bad_options (_("Unexpected arguments"));
   if (tokens_path == NULL)
     return bad_options (_("--tokens FILE is required"));
-  if (comment != NULL && !comment_is_valid (comment))
-    return bad_options (_("The comment must be one line of at most 200 characters"));
+  if (label == NULL)
+    label = g_steal_pointer (&comment);
+  if (label != NULL)
+    g_strstrip (label);
+  if (label != NULL && !label_is_valid (label))
+    return bad_options (_("The label must be one line of at most 200 characters"));
 
   if (!fill_random (bytes, sizeof bytes, &error))
     {
@@ -217,10 +228,11 @@ companies_server_add_token_main (int    argc,
   explicit_bzero (bytes, sizeof bytes);
   digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
 
-  if (comment != NULL && *comment != '\0')
-    line = g_strdup_printf ("sha256:%s # %s\n", digest, comment);
-  else
-    line = g_strdup_printf ("sha256:%s\n", digest);
+  /* Without a label, the server calls the token by its place in the file. */
+  line = g_strdup_printf ("sha256:%s%s%s%s\n", digest,
+                          read_only ? " read-only" : "",
+                          label != NULL && *label != '\0' ? " # " : "",
+                          label != NULL ? label : "");
 
   if (!append_line (tokens_path, line, &error))
     {

@@ -1,8 +1,10 @@
 /* companies-server-tokens.c: the bearer tokens a server accepts
  *
  * A line of the tokens file is either "sha256:<64 hex digits>", optionally
- * followed by white space and a "# comment" (what `companies-server
- * add-token` writes: the token itself is never stored), or a token in
+ * followed by the flag "read-only" and by white space and a "# label"
+ * (what `companies-server add-token` writes: the token itself is never
+ * stored; older servers called the label a comment and refuse the flag,
+ * so a read-only token is never taken for a writing one), or a token in
  * clear (older files: the whole line, trimmed, is the token; it is hashed
  * as it is read). Only the SHA-256 digests are kept in memory; neither
  * tokens nor digests are ever logged.
@@ -27,12 +29,23 @@
 #define DIGEST_LENGTH   32            /* SHA-256 */
 #define MAX_FILE_SIZE   (1024 * 1024)
 #define HASH_PREFIX     "sha256:"
+#define READ_ONLY_FLAG  "read-only"
 
 struct _CompaniesServerTokens
 {
   /* DIGEST_LENGTH bytes per token */
   GByteArray *digests;
+  /* CompaniesServerToken, one per digest */
+  GArray     *tokens;
 };
+
+static void
+token_clear (gpointer data)
+{
+  CompaniesServerToken *token = data;
+
+  g_clear_pointer (&token->label, g_free);
+}
 
 static void
 hash_token (const char *token,
@@ -155,10 +168,12 @@ read_private_file (const char  *path,
   return TRUE;
 }
 
-/* "sha256:<64 hex digits>", then nothing or white space and a comment. */
+/* "sha256:<64 hex digits>", then nothing, or white space, "read-only"
+ * and/or "# label". */
 static gboolean
-parse_hash_line (const char *line,
-                 guint8      digest[DIGEST_LENGTH])
+parse_hash_line (const char           *line,
+                 guint8                digest[DIGEST_LENGTH],
+                 CompaniesServerToken *token)
 {
   const char *hex = line + strlen (HASH_PREFIX);
   const char *rest = hex + 2 * DIGEST_LENGTH;
@@ -173,8 +188,23 @@ parse_hash_line (const char *line,
         return FALSE;
       while (g_ascii_isspace (*rest))
         rest++;
-      if (*rest != '#')
+      if (g_str_has_prefix (rest, READ_ONLY_FLAG) &&
+          (rest[strlen (READ_ONLY_FLAG)] == '\0' || g_ascii_isspace (rest[strlen (READ_ONLY_FLAG)])))
+        {
+          token->read_only = TRUE;
+          rest += strlen (READ_ONLY_FLAG);
+          while (g_ascii_isspace (*rest))
+            rest++;
+        }
+      if (*rest != '#' && *rest != '\0')
         return FALSE;
+      if (*rest == '#')
+        {
+          g_autofree char *label = g_strstrip (g_strdup (rest + 1));
+
+          if (*label != '\0' && g_utf8_validate (label, -1, NULL))
+            token->label = g_steal_pointer (&label);
+        }
     }
 
   for (guint i = 0; i < DIGEST_LENGTH; i++)
@@ -201,10 +231,13 @@ companies_server_tokens_load (const char  *path,
 
   self = g_new0 (CompaniesServerTokens, 1);
   self->digests = g_byte_array_new ();
+  self->tokens = g_array_new (FALSE, TRUE, sizeof (CompaniesServerToken));
+  g_array_set_clear_func (self->tokens, token_clear);
 
   for (line = contents; line != NULL && *line != '\0'; line = next)
     {
       guint8 digest[DIGEST_LENGTH];
+      CompaniesServerToken token = { NULL, FALSE };
       char *end = strchr (line, '\n');
 
       next = end != NULL ? end + 1 : NULL;
@@ -219,7 +252,7 @@ companies_server_tokens_load (const char  *path,
       if (g_str_has_prefix (line, HASH_PREFIX))
         {
           /* The line is not quoted: it could be a token typed by mistake. */
-          if (!parse_hash_line (line, digest))
+          if (!parse_hash_line (line, digest, &token))
             {
               g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
                            _("Line %u of the tokens file “%s” starts with “%s” but does "
@@ -235,6 +268,10 @@ companies_server_tokens_load (const char  *path,
 
       g_byte_array_append (self->digests, digest, DIGEST_LENGTH);
       explicit_bzero (digest, sizeof digest);
+      /* an older file's token has no label: its place names it */
+      if (token.label == NULL)
+        token.label = g_strdup_printf ("token %u", self->tokens->len + 1);
+      g_array_append_val (self->tokens, token);
     }
 
   /* Keep no clear-text token in memory. */
@@ -251,32 +288,57 @@ companies_server_tokens_load (const char  *path,
   return g_steal_pointer (&self);
 }
 
-gboolean
-companies_server_tokens_check (CompaniesServerTokens *self,
-                               const char            *token)
+const CompaniesServerToken *
+companies_server_tokens_lookup (CompaniesServerTokens *self,
+                                const char            *token)
 {
   guint8 digest[DIGEST_LENGTH];
-  guint8 found = 0;
+  guint found = 0;
 
-  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self != NULL, NULL);
 
   if (token == NULL)
-    return FALSE;
+    return NULL;
 
   hash_token (token, strlen (token), digest);
 
-  /* Looks at every byte of every token, whatever matches. */
+  /* Looks at every byte of every token, whatever matches; found is the
+   * index + 1 of the match, picked without a branch. */
   for (guint offset = 0; offset < self->digests->len; offset += DIGEST_LENGTH)
     {
       guint8 diff = 0;
+      guint match;
 
       for (guint i = 0; i < DIGEST_LENGTH; i++)
         diff |= self->digests->data[offset + i] ^ digest[i];
 
-      found |= (guint8) (diff == 0);
+      match = (guint) (diff == 0);
+      found |= (0u - match) & (offset / DIGEST_LENGTH + 1);
     }
 
-  return found != 0;
+  if (found == 0)
+    return NULL;
+
+  return &g_array_index (self->tokens, CompaniesServerToken, found - 1);
+}
+
+gboolean
+companies_server_tokens_check (CompaniesServerTokens *self,
+                               const char            *token)
+{
+  return companies_server_tokens_lookup (self, token) != NULL;
+}
+
+const CompaniesServerToken *
+companies_server_tokens_get (CompaniesServerTokens *self,
+                             guint                  index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (index >= self->tokens->len)
+    return NULL;
+
+  return &g_array_index (self->tokens, CompaniesServerToken, index);
 }
 
 guint
@@ -294,5 +356,6 @@ companies_server_tokens_free (CompaniesServerTokens *self)
     return;
 
   g_byte_array_unref (self->digests);
+  g_array_unref (self->tokens);
   g_free (self);
 }

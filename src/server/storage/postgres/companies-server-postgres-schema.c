@@ -17,6 +17,9 @@
  *                            uuid unique, version unique and indexed for the
  *                            pages, each field and its version (<field>_v).
  *
+ * Schema version 2: history, each company's field history, as in the
+ * SQLite schema (docs/history.md); it starts empty.
+ *
  * migrations[n] takes version n to n + 1; they run in one transaction,
  * under an advisory lock, so servers that start at once take turns.
  *
@@ -34,7 +37,7 @@
 #include "companies-server-store-postgres-private.h"
 
 #define APPLICATION     "companies-server"
-#define SCHEMA_VERSION  1
+#define SCHEMA_VERSION  2
 /* "CoSv": the advisory lock the migrations take. */
 #define MIGRATION_LOCK  "1131377526"
 
@@ -68,8 +71,23 @@ static const char * const migration_1[] = {
   NULL
 };
 
+static const char * const migration_2[] = {
+  "CREATE TABLE history ("
+  "  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+  "  company_id bigint NOT NULL,"
+  "  field text,"
+  "  value text,"
+  "  version bigint NOT NULL,"
+  "  at bigint NOT NULL,"
+  "  author text)",
+  "CREATE INDEX history_by_company ON history (company_id, field, version)",
+  "CREATE INDEX history_by_age ON history (at)",
+  NULL
+};
+
 static const char * const * const migrations[SCHEMA_VERSION] = {
   migration_1,
+  migration_2,
 };
 
 static gboolean

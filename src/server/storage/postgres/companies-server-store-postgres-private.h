@@ -39,12 +39,14 @@ typedef enum
   PG_STMT_PURGE_DELETE,
   PG_STMT_RAISE_HORIZON,
   PG_STMT_FIND_UUIDS,
+  PG_STMT_HISTORY_LIST,
+  PG_STMT_HISTORY_PRUNE_AGE,
   PG_N_STMTS
 } PgStmtId;
 
-/* The most parameters a statement takes (an insert: uuid, version, the
- * fields, id). */
-#define PG_MAX_PARAMS 12
+/* The most parameters a statement takes (an update: id, version, the
+ * fields, then for its history: when, who, the horizon and the count). */
+#define PG_MAX_PARAMS 15
 
 /* The parameters of one statement, all sent as text: numbers are written
  * into @numbers. */
@@ -204,6 +206,14 @@ gboolean companies_server_postgres_list_changes     (CompaniesServerStore   *sto
 gboolean companies_server_postgres_purge_tombstones (CompaniesServerStore   *store,
                                                      gint64                  deleted_before,
                                                      guint                  *out_n_purged,
+                                                     GError                **error);
+gboolean companies_server_postgres_list_history     (CompaniesServerStore   *store,
+                                                     gint64                  id,
+                                                     guint                   max,
+                                                     GPtrArray              *entries,
+                                                     GError                **error);
+gboolean companies_server_postgres_prune_history    (CompaniesServerStore   *store,
+                                                     gint64                  before,
                                                      GError                **error);
 
 G_END_DECLS

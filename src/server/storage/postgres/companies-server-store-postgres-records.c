@@ -120,6 +120,8 @@ companies_server_postgres_insert (CompaniesServerStore  *store,
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     companies_server_postgres_params_text (&params, values[i] != NULL ? values[i] : "");
   companies_server_postgres_params_int (&params, id);
+  companies_server_postgres_params_int (&params, store->author_at);
+  companies_server_postgres_params_text (&params, store->author);
 
   /* A uuid known to be new: sent without waiting for the answer. */
   if (companies_server_postgres_pipeline_takes (self, uuid))
@@ -191,6 +193,11 @@ companies_server_postgres_update_fields (CompaniesServerStore  *store,
         value = values[i] != NULL ? values[i] : "";
       companies_server_postgres_params_text (&params, value);
     }
+  companies_server_postgres_params_int (&params, store->author_at);
+  companies_server_postgres_params_text (&params, store->author);
+  companies_server_postgres_params_int (&params,
+                                        companies_server_store_history_horizon (store, store->author_at));
+  companies_server_postgres_params_int (&params, companies_server_store_history_entries (store) - 1);
 
   result = companies_server_postgres_run ((CompaniesServerStorePostgres *) store,
                                           PG_STMT_UPDATE, &params, error);
@@ -210,6 +217,8 @@ companies_server_postgres_tombstone (CompaniesServerStore  *store,
   companies_server_postgres_params_int (&params, id);
   companies_server_postgres_params_int (&params, version);
   companies_server_postgres_params_int (&params, deleted_at);
+  companies_server_postgres_params_int (&params, store->author_at);
+  companies_server_postgres_params_text (&params, store->author);
 
   result = companies_server_postgres_run ((CompaniesServerStorePostgres *) store,
                                           PG_STMT_TOMBSTONE, &params, error);
@@ -255,4 +264,61 @@ companies_server_postgres_purge_tombstones (CompaniesServerStore  *store,
 
   self->state.purge_horizon = MAX (self->state.purge_horizon, newest);
   return TRUE;
+}
+
+static char *
+dup_value_or_null (const PGresult *result,
+                   int             row,
+                   int             column)
+{
+  if (PQgetisnull (result, row, column))
+    return NULL;
+
+  return g_strdup (PQgetvalue (result, row, column));
+}
+
+gboolean
+companies_server_postgres_list_history (CompaniesServerStore  *store,
+                                        gint64                 id,
+                                        guint                  max,
+                                        GPtrArray             *entries,
+                                        GError               **error)
+{
+  g_autoptr(PGresult) result = NULL;
+  PgParams params = { .n = 0 };
+
+  companies_server_postgres_params_int (&params, id);
+  companies_server_postgres_params_int (&params, max);
+  result = companies_server_postgres_run ((CompaniesServerStorePostgres *) store,
+                                          PG_STMT_HISTORY_LIST, &params, error);
+  if (result == NULL)
+    return FALSE;
+
+  for (int row = 0; row < PQntuples (result); row++)
+    {
+      CompaniesHistoryEntry *entry = companies_history_entry_new ();
+
+      entry->field = dup_value_or_null (result, row, 0);
+      entry->value = dup_value_or_null (result, row, 1);
+      entry->version = companies_server_postgres_get_int (result, row, 2);
+      entry->at = companies_server_postgres_get_int (result, row, 3);
+      entry->by = dup_value_or_null (result, row, 4);
+      g_ptr_array_add (entries, entry);
+    }
+
+  return TRUE;
+}
+
+gboolean
+companies_server_postgres_prune_history (CompaniesServerStore  *store,
+                                         gint64                 before,
+                                         GError               **error)
+{
+  g_autoptr(PGresult) result = NULL;
+  PgParams params = { .n = 0 };
+
+  companies_server_postgres_params_int (&params, before);
+  result = companies_server_postgres_run ((CompaniesServerStorePostgres *) store,
+                                          PG_STMT_HISTORY_PRUNE_AGE, &params, error);
+  return result != NULL;
 }

@@ -25,6 +25,22 @@
   col " = coalesce($" n "::text, " col "), " \
   col "_v = CASE WHEN $" n "::text IS NULL THEN " col "_v ELSE $2::bigint END"
 
+/* The written fields with their values, for history ($n NULL: not
+ * written), from parameter $3 on, in the order of CompaniesField. */
+#define FIELD_VALUES \
+  "(VALUES (1, 'name', $3::text), (2, 'address', $4::text), (3, 'city', $5::text), " \
+  "(4, 'postal_code', $6::text), (5, 'country', $7::text), (6, 'phone', $8::text), " \
+  "(7, 'email', $9::text), (8, 'website', $10::text), (9, 'notes', $11::text)) " \
+  "AS f (n, field, value)"
+
+/* History is written by the same statement as the record (docs/history.md):
+ * one round trip, and an add stays pipelined. The company statement is the
+ * outer one, so its row count is what the caller reads. */
+#define HISTORY_INSERT(id, at, author, filter) \
+  "INSERT INTO history (company_id, field, value, version, at, author) " \
+  "SELECT " id ", f.field, f.value, $2::bigint, " at ", " author " " \
+  "FROM " FIELD_VALUES " WHERE " filter " ORDER BY f.n"
+
 #define STATE_COLUMNS "SELECT last_version, purge_horizon, last_id FROM server_state WHERE singleton = 1"
 
 static const char * const statement_sql[PG_N_STMTS] = {
@@ -40,7 +56,11 @@ static const char * const statement_sql[PG_N_STMTS] = {
     "RETURNING pg_notify ('" COMPANIES_SERVER_POSTGRES_CHANNEL "', last_version::text)",
   [PG_STMT_LOOKUP_ID] = "SELECT " RECORD_COLUMNS " FROM company WHERE id = $1::bigint",
   [PG_STMT_LOOKUP_UUID] = "SELECT " RECORD_COLUMNS " FROM company WHERE uuid = $1::text",
+  /* $13 when, $14 who; a known uuid writes no history */
   [PG_STMT_INSERT] =
+    "WITH h AS (" HISTORY_INSERT ("$12::bigint", "$13::bigint", "$14::text",
+                                  "f.value <> '' AND NOT EXISTS "
+                                  "(SELECT 1 FROM company WHERE uuid = $1::text)") ") "
     "INSERT INTO company (id, uuid, version, "
     "name, name_v, address, address_v, city, city_v, "
     "postal_code, postal_code_v, country, country_v, phone, phone_v, "
@@ -48,7 +68,16 @@ static const char * const statement_sql[PG_N_STMTS] = {
     "VALUES ($12::bigint, $1::text, $2::bigint, $3::text, $2, $4::text, $2, $5::text, $2, "
     "$6::text, $2, $7::text, $2, $8::text, $2, $9::text, $2, $10::text, $2, $11::text, $2) "
     "ON CONFLICT (uuid) DO NOTHING",
+  /* $12 when, $13 who; each written field keeps what is younger than
+   * $14 and its newest $15 + 1 entries (the new one is not seen here) */
   [PG_STMT_UPDATE] =
+    "WITH h AS (" HISTORY_INSERT ("$1::bigint", "$12::bigint", "$13::text",
+                                  "f.value IS NOT NULL") "), "
+    "p AS (DELETE FROM history x USING " FIELD_VALUES " "
+    "WHERE f.value IS NOT NULL AND x.company_id = $1::bigint AND x.field = f.field "
+    "AND (x.at < $14::bigint OR x.version <= (SELECT y.version FROM history y "
+    "WHERE y.company_id = $1::bigint AND y.field = f.field "
+    "ORDER BY y.version DESC LIMIT 1 OFFSET $15::bigint))) "
     "UPDATE company SET version = $2::bigint, "
     FIELD_UPDATE ("name", "3") ", "
     FIELD_UPDATE ("address", "4") ", "
@@ -60,7 +89,11 @@ static const char * const statement_sql[PG_N_STMTS] = {
     FIELD_UPDATE ("website", "10") ", "
     FIELD_UPDATE ("notes", "11") " "
     "WHERE id = $1::bigint AND deleted_at IS NULL",
+  /* $4 when, $5 who: a deletion's history entry has no field */
   [PG_STMT_TOMBSTONE] =
+    "WITH h AS (INSERT INTO history (company_id, field, value, version, at, author) "
+    "SELECT $1::bigint, NULL, NULL, $2::bigint, $4::bigint, $5::text "
+    "WHERE EXISTS (SELECT 1 FROM company WHERE id = $1::bigint AND deleted_at IS NULL)) "
     "UPDATE company SET version = $2::bigint, deleted_at = $3::bigint, "
     "name = '', name_v = $2, address = '', address_v = $2, city = '', city_v = $2, "
     "postal_code = '', postal_code_v = $2, country = '', country_v = $2, "
@@ -82,6 +115,10 @@ static const char * const statement_sql[PG_N_STMTS] = {
     "UPDATE server_state SET purge_horizon = greatest(purge_horizon, $1::bigint) "
     "WHERE singleton = 1",
   [PG_STMT_FIND_UUIDS] = "SELECT uuid FROM company WHERE uuid = ANY ($1::text[])",
+  [PG_STMT_HISTORY_LIST] =
+    "SELECT field, value, version, at, author FROM history WHERE company_id = $1::bigint "
+    "ORDER BY version DESC, seq LIMIT $2::bigint",
+  [PG_STMT_HISTORY_PRUNE_AGE] = "DELETE FROM history WHERE at < $1::bigint",
 };
 
 

@@ -219,6 +219,8 @@ static const CompaniesServerStoreVTable postgres_vtable = {
   .expect_adds = companies_server_postgres_expect_adds,
   .list_changes = companies_server_postgres_list_changes,
   .purge_tombstones = companies_server_postgres_purge_tombstones,
+  .list_history = companies_server_postgres_list_history,
+  .prune_history = companies_server_postgres_prune_history,
 };
 
 /* Connects, then prepares the database (prepare_connection ()). With

@@ -5,6 +5,7 @@
  *   companies-server-store-sqlite-statements.c   every statement, prepared once
  *   companies-server-store-sqlite-transaction.c  transactions and the server state
  *   companies-server-store-sqlite-records.c      reading and writing records
+ *   companies-server-store-sqlite-history.c      the companies' field history
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -39,6 +40,10 @@ typedef enum
   STMT_PURGE_NEWEST,
   STMT_PURGE_DELETE,
   STMT_RAISE_HORIZON,
+  STMT_HISTORY_ADD,
+  STMT_HISTORY_PRUNE_FIELD,
+  STMT_HISTORY_PRUNE_AGE,
+  STMT_HISTORY_LIST,
   N_STMTS
 } StmtId;
 
@@ -157,5 +162,26 @@ gboolean companies_server_sqlite_purge_tombstones (CompaniesServerStore   *store
                                                    gint64                  deleted_before,
                                                    guint                  *out_n_purged,
                                                    GError                **error);
+
+/* History (companies-server-store-sqlite-history.c) */
+
+/* Writes the history of a write to record @id: the fields of @mask with
+ * @values, or a deletion when @values is NULL; with @prune, then keeps
+ * each written field's history within the store's bounds. */
+gboolean companies_server_sqlite_note_history     (CompaniesServerStoreSqlite  *self,
+                                                   gint64                       id,
+                                                   guint                        mask,
+                                                   const char * const          *values,
+                                                   gint64                       version,
+                                                   gboolean                     prune,
+                                                   GError                     **error);
+gboolean companies_server_sqlite_list_history     (CompaniesServerStore        *store,
+                                                   gint64                       id,
+                                                   guint                        max,
+                                                   GPtrArray                   *entries,
+                                                   GError                     **error);
+gboolean companies_server_sqlite_prune_history    (CompaniesServerStore        *store,
+                                                   gint64                       before,
+                                                   GError                     **error);
 
 G_END_DECLS

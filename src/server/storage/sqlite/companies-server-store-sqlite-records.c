@@ -138,7 +138,10 @@ companies_server_sqlite_insert (CompaniesServerStore  *store,
   self->last_id = id;
   self->version_dirty = TRUE;
   *out_id = id;
-  return TRUE;
+
+  /* a new record's fields have no history to prune */
+  return companies_server_sqlite_note_history (self, id, companies_server_record_filled_mask (values),
+                                               values, version, FALSE, error);
 }
 
 static gboolean
@@ -184,7 +187,8 @@ companies_server_sqlite_update_fields (CompaniesServerStore  *store,
     }
 
   return companies_server_sqlite_run_stmt (self, stmt, error) &&
-         expect_one_change (self, error);
+         expect_one_change (self, error) &&
+         companies_server_sqlite_note_history (self, id, mask, values, version, TRUE, error);
 }
 
 gboolean
@@ -205,7 +209,8 @@ companies_server_sqlite_tombstone (CompaniesServerStore  *store,
   sqlite3_bind_int64 (stmt, 3, deleted_at);
 
   return companies_server_sqlite_run_stmt (self, stmt, error) &&
-         expect_one_change (self, error);
+         expect_one_change (self, error) &&
+         companies_server_sqlite_note_history (self, id, 0, NULL, version, FALSE, error);
 }
 
 gboolean

@@ -18,6 +18,11 @@
  * ever handed out, keeps ids from being reused instead: the store gives
  * new records last_id + 1 explicitly.
  *
+ * Schema version 3: history, each company's field history (docs/history.md):
+ * one row a field written (field NULL: the company was deleted), with
+ * the version it took, when (UNIX seconds) and who (the token's label).
+ * It starts empty: what was written before the upgrade has no history.
+ *
  * PRAGMA application_id marks the file as ours, PRAGMA user_version holds
  * the schema version; migrations[n] takes version n to n + 1.
  *
@@ -35,7 +40,7 @@
 
 /* "CoSv": marks the file as a companies-server database. */
 #define APPLICATION_ID   0x436f5376
-#define SCHEMA_VERSION   2
+#define SCHEMA_VERSION   3
 
 /* What every version of the company table has after its id, and its
  * indexes (v2 only changed the id's AUTOINCREMENT). */
@@ -83,6 +88,18 @@ static const char * const migrations[SCHEMA_VERSION] = {
   "DROP TABLE company;"
   "ALTER TABLE company_v2 RENAME TO company;"
   COMPANY_INDEXES,
+
+  "CREATE TABLE history ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  company_id INTEGER NOT NULL,"
+  "  field TEXT,"
+  "  value TEXT,"
+  "  version INTEGER NOT NULL,"
+  "  at INTEGER NOT NULL,"
+  "  author TEXT"
+  ");"
+  "CREATE INDEX history_by_company ON history (company_id, field, version);"
+  "CREATE INDEX history_by_age ON history (at);",
 };
 
 /* Refuses files that are not ours: another application's database (or the

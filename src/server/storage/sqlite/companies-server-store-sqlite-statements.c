@@ -75,6 +75,18 @@ static const char * const statement_sql[N_STMTS] = {
     "DELETE FROM company WHERE deleted_at IS NOT NULL AND deleted_at <= ?1",
   [STMT_RAISE_HORIZON] =
     "UPDATE server_state SET purge_horizon = max(purge_horizon, ?1) WHERE singleton = 1",
+  [STMT_HISTORY_ADD] =
+    "INSERT INTO history (company_id, field, value, version, at, author) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+  /* older than the horizon ?3, or past the newest ?4 of the field */
+  [STMT_HISTORY_PRUNE_FIELD] =
+    "DELETE FROM history WHERE company_id = ?1 AND field = ?2 AND (at < ?3 OR "
+    "version <= (SELECT version FROM history WHERE company_id = ?1 AND field = ?2 "
+    "ORDER BY version DESC LIMIT 1 OFFSET ?4))",
+  [STMT_HISTORY_PRUNE_AGE] = "DELETE FROM history WHERE at < ?1",
+  [STMT_HISTORY_LIST] =
+    "SELECT field, value, version, at, author FROM history WHERE company_id = ?1 "
+    "ORDER BY version DESC, seq LIMIT ?2",
 };
 
 sqlite3_stmt *

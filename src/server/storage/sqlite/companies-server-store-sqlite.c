@@ -60,6 +60,8 @@ static const CompaniesServerStoreVTable sqlite_vtable = {
   .tombstone = companies_server_sqlite_tombstone,
   .list_changes = companies_server_sqlite_list_changes,
   .purge_tombstones = companies_server_sqlite_purge_tombstones,
+  .list_history = companies_server_sqlite_list_history,
+  .prune_history = companies_server_sqlite_prune_history,
 };
 
 /* Test-only (companies-server-test-hooks.h): a database capped at a few
