@@ -45,7 +45,7 @@ static const char status_sql[] =
   " (SELECT count(*) FROM companies WHERE is_modified = 1 AND is_from_server = 1 AND is_active = 1),"
   " (SELECT count(*) FROM companies WHERE is_active = 0),"
   " (SELECT count(*) FROM companies WHERE rejection_code IS NOT NULL),"
-  " (SELECT count(*) FROM companies) - (SELECT count(*) FROM companies WHERE is_active = 0),"
+  " (SELECT n FROM companies_count) - (SELECT count(*) FROM companies WHERE is_active = 0),"
   " (SELECT value FROM sync_state WHERE key = '" COMPANIES_STATE_LAST_SYNC_TIME "'),"
   " (SELECT value IS NOT NULL FROM sync_state WHERE key = '" COMPANIES_STATE_CURSOR "')";
 static const char list_overwritten_sql[] =
