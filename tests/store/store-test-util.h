@@ -49,6 +49,7 @@ CompaniesCompany    *test_create               (CompaniesLocalStore *store,
  * older build holds. Version 3 has no row count (version 4). */
 #define TEST_DOWNGRADE_TO_V3_SQL \
   "DROP TRIGGER companies_count_insert; DROP TRIGGER companies_count_delete;" \
+  "DROP TRIGGER companies_count_update;" \
   "DROP TABLE companies_count; PRAGMA user_version = 3;"
 
 #define TEST_DOWNGRADE_TO_V2_SQL \

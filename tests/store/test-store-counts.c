@@ -17,18 +17,32 @@
 
 #include "store-test-util.h"
 
-/* The row count kept by the triggers equals count(*), and the status's
- * active count equals the listed rows counted by hand. */
+/* Each count kept by the triggers equals the count of its filter, and
+ * the status's active count equals the listed rows counted by hand. */
 static void
 assert_counts (StoreFixture *fixture,
                guint         expected_active)
 {
+  g_autoptr(CompaniesPushBatch) batch = NULL;
   CompaniesStoreStatus status;
   g_autoptr(GError) error = NULL;
   sqlite3 *db = test_raw_open (fixture->path);
 
-  g_assert_cmpint (test_raw_int (db, "SELECT n FROM companies_count"), ==,
-                   test_raw_int (db, "SELECT count(*) FROM companies"));
+  static const char * const kept[][2] = {
+    { "n", "1" },
+    { "added", "is_from_server = 0 AND is_active = 1" },
+    { "updated", "is_modified = 1 AND is_from_server = 1 AND is_active = 1" },
+    { "inactive", "is_active = 0" },
+    { "rejected", "rejection_code IS NOT NULL" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      g_autofree char *count = g_strdup_printf ("SELECT %s FROM companies_count", kept[i][0]);
+      g_autofree char *truth = g_strdup_printf ("SELECT count(*) FROM companies WHERE %s", kept[i][1]);
+
+      g_assert_cmpint (test_raw_int (db, count), ==, test_raw_int (db, truth));
+    }
   g_assert_cmpint (test_raw_int (db, "SELECT count(*) FROM companies WHERE is_active = 1"), ==,
                    expected_active);
   sqlite3_close (db);
@@ -67,12 +81,32 @@ test_follows_writes (StoreFixture  *fixture,
   g_autoptr(CompaniesSyncResponse) response = NULL;
   g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func ((GDestroyNotify) test_values_free);
   g_autoptr(GError) error = NULL;
+  g_autoptr(CompaniesPushBatch) batch = NULL;
+  CompaniesStoreStatus status;
 
   assert_counts (fixture, 0);
+  /* Changed, then refused by the server: in the updated and rejected
+   * counts, then out of them again. */
+  server = test_server_record (fixture->store, 8, 1, "Changed");
+  test_set_field (fixture->store, "8", COMPANIES_FIELD_CITY, "Porto");
+  assert_counts (fixture, 1);
+  batch = test_build_batch (fixture->store, NULL);
+  response = test_response ("c1", FALSE, FALSE);
+  test_add_rejected (response, companies_company_get_uuid (server), 8, "invalid", "city", "No");
+  test_apply (fixture->store, batch, response);
+  g_clear_pointer (&response, companies_sync_response_free);
+  assert_counts (fixture, 1);
+  g_assert_true (companies_local_store_get_status (fixture->store, &status, &error));
+  g_assert_cmpuint (status.rejected, ==, 1);
+  g_assert_cmpuint (status.pending_updated, ==, 1);
+  test_set_field (fixture->store, "8", COMPANIES_FIELD_CITY, "Braga");
+  assert_counts (fixture, 1);
+  g_clear_object (&server);
+
   add_rows (fixture->store, 25);
   local = test_create (fixture->store, "Local");
   server = test_server_record (fixture->store, 7, 1, "From the server");
-  assert_counts (fixture, 27);
+  assert_counts (fixture, 28);
 
   /* A local addition deleted goes at once; a server record deleted
    * stays, inactive, until the push: listed no more either way. */
@@ -81,7 +115,7 @@ test_follows_writes (StoreFixture  *fixture,
   g_assert_no_error (error);
   g_assert_true (companies_local_store_delete_for_sync (fixture->store, "7", &error));
   g_assert_no_error (error);
-  assert_counts (fixture, 25);
+  assert_counts (fixture, 26);
 
   /* An import refused as a whole adds nothing, not even to the count. */
   g_ptr_array_add (bad, test_values ("Fine", -1));
@@ -89,13 +123,13 @@ test_follows_writes (StoreFixture  *fixture,
   g_assert_false (companies_local_store_import_for_sync (fixture->store, bad, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
-  assert_counts (fixture, 25);
+  assert_counts (fixture, 26);
 
   /* The server's tombstone removes the row for good. */
   response = test_response ("c2", FALSE, FALSE);
   test_add_tombstone (response, 7, companies_company_get_uuid (server), 2);
   test_apply (fixture->store, NULL, response);
-  assert_counts (fixture, 25);
+  assert_counts (fixture, 26);
 }
 
 /* Closes the store of @fixture and takes its file back to version 3. */
