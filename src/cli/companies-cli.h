@@ -112,9 +112,6 @@ CliExitStatus  cli_take_ref                (const char          *command,
 /* Prints a store error (an unknown @ref named as such). */
 CliExitStatus  cli_report_store_error      (const char          *ref,
                                             GError              *error);
-/* Prints a sync library error and returns its exit status. */
-CliExitStatus  cli_report_sync_error       (const char          *url,
-                                            GError              *error);
 /* companies-cli-history.c */
 CliExitStatus  cli_command_history         (CliContext          *cli,
                                             char              ***args);

@@ -194,8 +194,8 @@ refuse_unauthorized (CompaniesServerHttp *self,
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "WWW-Authenticate", "Bearer");
-  respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
-                 _("A valid access token is needed"), NULL);
+  companies_server_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
+                                  _("A valid access token is needed"), NULL);
   return TRUE;
 }
 
