@@ -92,6 +92,13 @@ CliExitStatus  cli_command_import          (CliContext          *cli,
                                             char              ***args);
 CliExitStatus  cli_command_export          (CliContext          *cli,
                                             char              ***args);
+/* companies-cli-notices.c */
+CliExitStatus  cli_command_conflicts       (CliContext          *cli,
+                                            char              ***args);
+CliExitStatus  cli_command_restore         (CliContext          *cli,
+                                            char              ***args);
+CliExitStatus  cli_command_dismiss         (CliContext          *cli,
+                                            char              ***args);
 /* Opens the database, checked (companies-cli-commands.c); NULL after
  * printing why. */
 CompaniesLocalStore *cli_open_store        (CliContext          *cli);

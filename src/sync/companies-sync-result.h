@@ -17,6 +17,7 @@ typedef struct
   guint    received;     /* companies and tombstones pulled */
   guint    rejected;     /* records the server refused */
   guint    overwritten;  /* values our pushes replaced unseen */
+  guint    deleted_edits; /* edits here to companies deleted elsewhere (notices) */
   gboolean reset;        /* the server sent a full snapshot */
 } CompaniesSyncResult;
 

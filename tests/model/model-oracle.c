@@ -29,6 +29,10 @@ struct _ModelOracle
   char       *last_cursor;
   /* uuid → (GHashTable "client_id field-name" → the value sent must be) */
   GHashTable *unsent;
+  /* The same, for edits of records the server deleted before they
+   * reached it: each must be in a notice at its client
+   * (docs/notices.md). */
+  GHashTable *lost;
 };
 
 static void
@@ -50,6 +54,8 @@ model_oracle_new (void)
   self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   self->unsent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) g_hash_table_unref);
+  self->lost = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) g_hash_table_unref);
 
   return self;
 }
@@ -63,6 +69,7 @@ model_oracle_free (ModelOracle *self)
   g_hash_table_unref (self->by_id);
   g_hash_table_unref (self->by_uuid);
   g_hash_table_unref (self->unsent);
+  g_hash_table_unref (self->lost);
   g_free (self->last_cursor);
   g_free (self);
 }
@@ -83,17 +90,15 @@ model_oracle_expect_sent (ModelOracle        *self,
                           guint               mask,
                           const char * const *values)
 {
-  GHashTable *edits;
+  /* An edit of a record the server already deleted cannot win: it must
+   * end in a notice. */
+  GHashTable *table = model_oracle_is_deleted (self, uuid) ? self->lost : self->unsent;
+  GHashTable *edits = g_hash_table_lookup (table, uuid);
 
-  /* An edit of a record the server already deleted cannot win. */
-  if (model_oracle_is_deleted (self, uuid))
-    return;
-
-  edits = g_hash_table_lookup (self->unsent, uuid);
   if (edits == NULL)
     {
       edits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      g_hash_table_insert (self->unsent, g_strdup (uuid), edits);
+      g_hash_table_insert (table, g_strdup (uuid), edits);
     }
 
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
@@ -102,12 +107,12 @@ model_oracle_expect_sent (ModelOracle        *self,
                            companies_field_normalize (i, values[i] != NULL ? values[i] : ""));
 }
 
-void
-model_oracle_forget (ModelOracle *self,
-                     const char  *client_id,
-                     const char  *uuid)
+static void
+forget_in (GHashTable *table,
+           const char *client_id,
+           const char *uuid)
 {
-  GHashTable *edits = g_hash_table_lookup (self->unsent, uuid);
+  GHashTable *edits = g_hash_table_lookup (table, uuid);
 
   if (edits == NULL)
     return;
@@ -119,7 +124,73 @@ model_oracle_forget (ModelOracle *self,
       g_hash_table_remove (edits, key);
     }
   if (g_hash_table_size (edits) == 0)
-    g_hash_table_remove (self->unsent, uuid);
+    g_hash_table_remove (table, uuid);
+}
+
+void
+model_oracle_forget (ModelOracle *self,
+                     const char  *client_id,
+                     const char  *uuid)
+{
+  forget_in (self->unsent, client_id, uuid);
+  forget_in (self->lost, client_id, uuid);
+}
+
+/* The server deleted @uuid: its unsent edits are lost to the delete. */
+static void
+move_to_lost (ModelOracle *self,
+              const char  *uuid)
+{
+  g_autofree char *key = NULL;
+  GHashTable *edits = NULL;
+  GHashTable *lost;
+  GHashTableIter iter;
+  gpointer field_key, value;
+
+  if (!g_hash_table_steal_extended (self->unsent, uuid, (gpointer *) &key, (gpointer *) &edits))
+    return;
+
+  lost = g_hash_table_lookup (self->lost, uuid);
+  if (lost == NULL)
+    {
+      g_hash_table_insert (self->lost, g_steal_pointer (&key), edits);
+      return;
+    }
+
+  g_hash_table_iter_init (&iter, edits);
+  while (g_hash_table_iter_next (&iter, &field_key, &value))
+    {
+      g_hash_table_iter_steal (&iter);
+      g_hash_table_insert (lost, field_key, value);
+    }
+  g_hash_table_unref (edits);
+}
+
+void
+model_oracle_foreach_lost (ModelOracle         *self,
+                           ModelOracleLostFunc  func,
+                           gpointer             user_data)
+{
+  GHashTableIter iter;
+  gpointer uuid, edits;
+
+  g_hash_table_iter_init (&iter, self->lost);
+  while (g_hash_table_iter_next (&iter, &uuid, &edits))
+    {
+      GHashTableIter inner;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&inner, edits);
+      while (g_hash_table_iter_next (&inner, &key, &value))
+        {
+          const char *space = strchr (key, ' ');
+          g_autofree char *client_id = g_strndup (key, space - (const char *) key);
+          CompaniesField field;
+
+          g_assert_true (companies_field_from_name (space + 1, &field));
+          func (client_id, uuid, field, value, user_data);
+        }
+    }
 }
 
 /* A request of @client_id brought the fields of @change to the server. */
@@ -334,7 +405,7 @@ apply_delete (ModelOracle           *self,
     {
       record->alive = FALSE;
       g_hash_table_add (changed, record);
-      g_hash_table_remove (self->unsent, record->uuid);
+      move_to_lost (self, record->uuid);
     }
 }
 

@@ -48,7 +48,15 @@ CompaniesCompany    *test_create               (CompaniesLocalStore *store,
 /* A raw connection to @path, for checks and for sabotage. */
 /* Takes a store file of version 3 back to version 2: what a file made
  * by an older build holds. */
+/* Back to schema version 3: the notices in the overwritten table. */
+#define TEST_DOWNGRADE_TO_V3_SQL \
+  "DROP TABLE notices;" \
+  "CREATE TABLE overwritten (notice_id INTEGER PRIMARY KEY, uuid TEXT, id INTEGER NOT NULL," \
+  " company_name TEXT NOT NULL DEFAULT '', field TEXT NOT NULL, value TEXT NOT NULL," \
+  " version INTEGER NOT NULL, received_time INTEGER NOT NULL);" \
+  "PRAGMA user_version = 3;"
 #define TEST_DOWNGRADE_TO_V2_SQL \
+  TEST_DOWNGRADE_TO_V3_SQL \
   "DROP INDEX companies_name_key_idx; DROP INDEX companies_city_key_idx;" \
   "DROP INDEX companies_country_key_idx; DROP INDEX companies_email_key_idx;" \
   "DROP INDEX companies_phone_key_idx; DROP INDEX companies_search_idx;" \
