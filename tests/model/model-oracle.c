@@ -27,12 +27,7 @@ struct _ModelOracle
   GHashTable *by_id;       /* &id → OracleRecord */
   gint64      last_version;
   char       *last_cursor;
-  /* uuid → (GHashTable "client_id field-name" → the value sent must be) */
-  GHashTable *unsent;
-  /* The same, for edits of records the server deleted before they
-   * reached it: each must be in a notice at its client
-   * (docs/notices.md). */
-  GHashTable *lost;
+  ModelEdits *edits;
 };
 
 static void
@@ -52,10 +47,7 @@ model_oracle_new (void)
   self->by_uuid = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                          (GDestroyNotify) oracle_record_free);
   self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
-  self->unsent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify) g_hash_table_unref);
-  self->lost = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                      (GDestroyNotify) g_hash_table_unref);
+  self->edits = model_edits_new ();
 
   return self;
 }
@@ -68,20 +60,12 @@ model_oracle_free (ModelOracle *self)
 
   g_hash_table_unref (self->by_id);
   g_hash_table_unref (self->by_uuid);
-  g_hash_table_unref (self->unsent);
-  g_hash_table_unref (self->lost);
+  model_edits_free (self->edits);
   g_free (self->last_cursor);
   g_free (self);
 }
 
-/* --- the local edits that must reach the server --- */
-
-static char *
-unsent_key (const char     *client_id,
-            CompaniesField  field)
-{
-  return g_strconcat (client_id, " ", companies_field_get_name (field), NULL);
-}
+/* --- the local edits (model-edits.c) --- */
 
 void
 model_oracle_expect_sent (ModelOracle        *self,
@@ -90,41 +74,7 @@ model_oracle_expect_sent (ModelOracle        *self,
                           guint               mask,
                           const char * const *values)
 {
-  /* An edit of a record the server already deleted cannot win: it must
-   * end in a notice. */
-  GHashTable *table = model_oracle_is_deleted (self, uuid) ? self->lost : self->unsent;
-  GHashTable *edits = g_hash_table_lookup (table, uuid);
-
-  if (edits == NULL)
-    {
-      edits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      g_hash_table_insert (table, g_strdup (uuid), edits);
-    }
-
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    if ((mask & COMPANIES_FIELD_BIT (i)) != 0)
-      g_hash_table_insert (edits, unsent_key (client_id, i),
-                           companies_field_normalize (i, values[i] != NULL ? values[i] : ""));
-}
-
-static void
-forget_in (GHashTable *table,
-           const char *client_id,
-           const char *uuid)
-{
-  GHashTable *edits = g_hash_table_lookup (table, uuid);
-
-  if (edits == NULL)
-    return;
-
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    {
-      g_autofree char *key = unsent_key (client_id, i);
-
-      g_hash_table_remove (edits, key);
-    }
-  if (g_hash_table_size (edits) == 0)
-    g_hash_table_remove (table, uuid);
+  model_edits_expect (self->edits, model_oracle_is_deleted (self, uuid), client_id, uuid, mask, values);
 }
 
 void
@@ -132,127 +82,22 @@ model_oracle_forget (ModelOracle *self,
                      const char  *client_id,
                      const char  *uuid)
 {
-  forget_in (self->unsent, client_id, uuid);
-  forget_in (self->lost, client_id, uuid);
-}
-
-/* The server deleted @uuid: its unsent edits are lost to the delete. */
-static void
-move_to_lost (ModelOracle *self,
-              const char  *uuid)
-{
-  g_autofree char *key = NULL;
-  GHashTable *edits = NULL;
-  GHashTable *lost;
-  GHashTableIter iter;
-  gpointer field_key, value;
-
-  if (!g_hash_table_steal_extended (self->unsent, uuid, (gpointer *) &key, (gpointer *) &edits))
-    return;
-
-  lost = g_hash_table_lookup (self->lost, uuid);
-  if (lost == NULL)
-    {
-      g_hash_table_insert (self->lost, g_steal_pointer (&key), edits);
-      return;
-    }
-
-  g_hash_table_iter_init (&iter, edits);
-  while (g_hash_table_iter_next (&iter, &field_key, &value))
-    {
-      g_hash_table_iter_steal (&iter);
-      g_hash_table_insert (lost, field_key, value);
-    }
-  g_hash_table_unref (edits);
+  model_edits_forget (self->edits, client_id, uuid);
 }
 
 void
-model_oracle_foreach_lost (ModelOracle         *self,
-                           ModelOracleLostFunc  func,
-                           gpointer             user_data)
+model_oracle_foreach_lost (ModelOracle        *self,
+                           ModelEditsLostFunc  func,
+                           gpointer            user_data)
 {
-  GHashTableIter iter;
-  gpointer uuid, edits;
-
-  g_hash_table_iter_init (&iter, self->lost);
-  while (g_hash_table_iter_next (&iter, &uuid, &edits))
-    {
-      GHashTableIter inner;
-      gpointer key, value;
-
-      g_hash_table_iter_init (&inner, edits);
-      while (g_hash_table_iter_next (&inner, &key, &value))
-        {
-          const char *space = strchr (key, ' ');
-          g_autofree char *client_id = g_strndup (key, space - (const char *) key);
-          CompaniesField field;
-
-          g_assert_true (companies_field_from_name (space + 1, &field));
-          func (client_id, uuid, field, value, user_data);
-        }
-    }
-}
-
-/* A request of @client_id brought the fields of @change to the server. */
-static void
-mark_sent (ModelOracle           *self,
-           const char            *client_id,
-           const char            *uuid,
-           const CompaniesChange *change)
-{
-  GHashTable *edits = g_hash_table_lookup (self->unsent, uuid);
-
-  if (edits == NULL)
-    return;
-
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    {
-      gboolean present = (change->field_mask & COMPANIES_FIELD_BIT (i)) != 0;
-      g_autofree char *key = NULL;
-      g_autofree char *sent = NULL;
-      const char *expected;
-
-      /* An add sets every field: a missing one is empty. */
-      if (!present && change->kind != COMPANIES_CHANGE_ADD)
-        continue;
-      key = unsent_key (client_id, i);
-      expected = g_hash_table_lookup (edits, key);
-      if (expected == NULL)
-        continue;
-      sent = companies_field_normalize (i, present && change->values[i] != NULL ? change->values[i] : "");
-      if (strcmp (sent, expected) == 0)
-        g_hash_table_remove (edits, key);
-    }
-  if (g_hash_table_size (edits) == 0)
-    g_hash_table_remove (self->unsent, uuid);
+  model_edits_foreach_lost (self->edits, func, user_data);
 }
 
 char *
 model_oracle_describe_unsent (ModelOracle *self)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-  GHashTableIter iter;
-  gpointer uuid, edits;
-
-  g_hash_table_iter_init (&iter, self->unsent);
-  while (g_hash_table_iter_next (&iter, &uuid, &edits))
-    {
-      GHashTableIter inner;
-      gpointer key, value;
-
-      g_hash_table_iter_init (&inner, edits);
-      while (g_hash_table_iter_next (&inner, &key, &value))
-        g_string_append_printf (text, "  record %s, client and field %s: \"%s\"\n",
-                                (const char *) uuid, (const char *) key,
-                                (const char *) value);
-    }
-
-  if (text->len == 0)
-    return NULL;
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  return model_edits_describe_unsent (self->edits);
 }
-
-/* --- applying a request --- */
 
 static OracleRecord *
 lookup_id (ModelOracle *self,
@@ -333,7 +178,7 @@ apply_add (ModelOracle                 *self,
   g_hash_table_insert (self->by_uuid, record->uuid, record);
   g_hash_table_insert (self->by_id, &record->id, record);
   g_hash_table_add (changed, record);
-  mark_sent (self, request->client_id, record->uuid, change);
+  model_edits_sent (self->edits, request->client_id, record->uuid, change);
 
   return TRUE;
 }
@@ -378,7 +223,7 @@ apply_update (ModelOracle                *self,
       record->values[i] = g_steal_pointer (&value);
       g_hash_table_add (changed, record);
     }
-  mark_sent (self, request->client_id, record->uuid, change);
+  model_edits_sent (self->edits, request->client_id, record->uuid, change);
 }
 
 static void
@@ -405,7 +250,7 @@ apply_delete (ModelOracle           *self,
     {
       record->alive = FALSE;
       g_hash_table_add (changed, record);
-      move_to_lost (self, record->uuid);
+      model_edits_deleted (self->edits, record->uuid);
     }
 }
 

@@ -18,7 +18,7 @@
 
 #include <glib.h>
 
-#include "companies-fields.h"
+#include "model-edits.h"
 
 G_BEGIN_DECLS
 
@@ -53,13 +53,8 @@ void         model_oracle_forget               (ModelOracle        *self,
                                                 const char         *client_id,
                                                 const char         *uuid);
 /* Calls @func for every edit lost to a delete on the server. */
-typedef void (*ModelOracleLostFunc) (const char     *client_id,
-                                     const char     *uuid,
-                                     CompaniesField  field,
-                                     const char     *value,
-                                     gpointer        user_data);
 void         model_oracle_foreach_lost         (ModelOracle         *self,
-                                                ModelOracleLostFunc  func,
+                                                ModelEditsLostFunc   func,
                                                 gpointer             user_data);
 /* The edits still unsent, one a line; NULL when there is none. */
 char        *model_oracle_describe_unsent      (ModelOracle        *self);
