@@ -45,6 +45,7 @@ static const char trim_sql[] =
   " FROM notices n LEFT JOIN companies c ON c.uuid = n.uuid AND c.is_active = 1"
 static const char list_sql[] = SELECT_NOTICES_SQL " ORDER BY n.notice_id DESC";
 static const char lookup_sql[] = SELECT_NOTICES_SQL " WHERE n.notice_id = ?1";
+static const char newest_sql[] = SELECT_NOTICES_SQL " ORDER BY n.notice_id DESC LIMIT 1";
 static const char dismiss_sql[] = "DELETE FROM notices WHERE notice_id = ?1";
 
 void
@@ -310,31 +311,75 @@ companies_local_store_dismiss_notice (CompaniesLocalStore  *self,
   return companies_local_store_commit (self, error);
 }
 
+/* The one notice of @sql (bound to @notice_id when not 0), in
+ * *out_notice (NULL for none). */
+static gboolean
+read_one (CompaniesLocalStore  *self,
+          const char           *sql,
+          gint64                notice_id,
+          CompaniesNotice     **out_notice,
+          GError              **error)
+{
+  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, sql, error);
+  int rc;
+
+  *out_notice = NULL;
+  if (stmt == NULL)
+    return FALSE;
+
+  if (notice_id != 0)
+    sqlite3_bind_int64 (stmt, 1, notice_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *out_notice = read_notice (stmt);
+  else if (rc != SQLITE_DONE)
+    return companies_local_store_set_error (self, rc, error);
+
+  return TRUE;
+}
+
 static CompaniesNotice *
 lookup_notice (CompaniesLocalStore  *self,
                gint64                notice_id,
                GError              **error)
 {
-  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, lookup_sql, error);
   CompaniesNotice *notice = NULL;
-  int rc;
 
-  if (stmt == NULL)
+  if (!read_one (self, lookup_sql, notice_id, &notice, error))
     return NULL;
-
-  sqlite3_bind_int64 (stmt, 1, notice_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    notice = read_notice (stmt);
-  else if (rc != SQLITE_DONE)
-    {
-      companies_local_store_set_error (self, rc, error);
-      return NULL;
-    }
 
   if (notice == NULL)
     set_no_notice (notice_id, error);
   return notice;
+}
+
+gboolean
+companies_local_store_get_newest_notice (CompaniesLocalStore  *self,
+                                         CompaniesNotice     **out_notice,
+                                         gint64               *out_count,
+                                         gint64               *out_dropped,
+                                         GError              **error)
+{
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  *out_notice = NULL;
+  *out_count = 0;
+  *out_dropped = 0;
+  if (!companies_local_store_begin (self, FALSE, error))
+    return FALSE;
+
+  if (!companies_local_store_query_int (self, "SELECT count(*) FROM notices", out_count, error) ||
+      !companies_local_store_get_state_int (self, STATE_NOTICES_DROPPED, out_dropped, error) ||
+      !read_one (self, newest_sql, 0, out_notice, error))
+    {
+      g_clear_pointer (out_notice, companies_notice_free);
+      companies_local_store_rollback (self);
+      return FALSE;
+    }
+
+  companies_local_store_rollback (self);
+  return TRUE;
 }
 
 /* The lost value written back, or the deleted company made anew. */

@@ -51,6 +51,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesNotice, companies_notice_free)
 /* Every notice, newest first. */
 GPtrArray *companies_local_store_list_notices        (CompaniesLocalStore  *self,
                                                       GError              **error);
+/* What a banner shows, from one snapshot of the file: the newest notice
+ * (NULL for none), how many there are, and how many the bound dropped.
+ * Reads one notice however many there are. */
+gboolean   companies_local_store_get_newest_notice   (CompaniesLocalStore  *self,
+                                                      CompaniesNotice     **out_notice,
+                                                      gint64               *out_count,
+                                                      gint64               *out_dropped,
+                                                      GError              **error);
 /* How many notices the bound dropped, over the file's life. */
 gboolean   companies_local_store_get_notices_dropped (CompaniesLocalStore  *self,
                                                       gint64               *out_dropped,

@@ -213,8 +213,10 @@ test_bounds (Fixture       *fixture,
   g_autoptr(GPtrArray) notices = NULL;
   g_autoptr(GString) long_value = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
+  g_autoptr(CompaniesNotice) shown = NULL;
   CompaniesNotice *newest;
   gint64 dropped = -1;
+  gint64 count = 0;
 
   for (guint i = 0; i < n; i++)
     {
@@ -246,6 +248,12 @@ test_bounds (Fixture       *fixture,
   g_assert_cmpint (dropped, ==, 20);
 
   newest = g_ptr_array_index (notices, 0);
+  /* What the app's bar reads: the newest one, the count, the dropped. */
+  g_assert_true (companies_local_store_get_newest_notice (fixture->b->store, &shown, &count, &dropped, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (shown->notice_id, ==, newest->notice_id);
+  g_assert_cmpint (count, ==, COMPANIES_NOTICES_MAX);
+  g_assert_cmpint (dropped, ==, 20);
   g_assert_true (newest->lost_cut);
   g_assert_cmpuint (strlen (newest->lost), <=, COMPANIES_NOTICE_VALUE_MAX);
   g_assert_true (g_utf8_validate (newest->lost, -1, NULL));

@@ -27,8 +27,8 @@ struct _CompaniesNoticeBar
   GtkButton           *dismiss_button;
 
   CompaniesLocalStore *store;
-  /* CompaniesNotice, newest first */
-  GPtrArray           *notices;
+  CompaniesNotice     *notice;   /* the newest, shown; NULL for none */
+  gint64               count;
   gint64               dropped;
 };
 
@@ -48,10 +48,7 @@ companies_notice_bar_get_notice (CompaniesNoticeBar *self)
 {
   g_return_val_if_fail (COMPANIES_IS_NOTICE_BAR (self), NULL);
 
-  if (self->notices == NULL || self->notices->len == 0)
-    return NULL;
-
-  return g_ptr_array_index (self->notices, 0);
+  return self->notice;
 }
 
 static char *
@@ -93,7 +90,6 @@ format_notice (CompaniesNotice *notice,
 void
 companies_notice_bar_reload (CompaniesNoticeBar *self)
 {
-  g_autoptr(GPtrArray) notices = NULL;
   g_autoptr(GError) error = NULL;
   CompaniesNotice *notice;
 
@@ -102,18 +98,17 @@ companies_notice_bar_reload (CompaniesNoticeBar *self)
   if (self->store == NULL)
     return;
 
-  notices = companies_local_store_list_notices (self->store, &error);
-  if (notices == NULL ||
-      !companies_local_store_get_notices_dropped (self->store, &self->dropped, &error))
+  /* At every change of the store: the newest notice only. */
+  g_clear_pointer (&self->notice, companies_notice_free);
+  if (!companies_local_store_get_newest_notice (self->store, &self->notice, &self->count,
+                                                &self->dropped, &error))
     g_debug ("Could not read the notices: %s", error->message);
 
-  g_clear_pointer (&self->notices, g_ptr_array_unref);
-  self->notices = g_steal_pointer (&notices);
-
-  notice = companies_notice_bar_get_notice (self);
+  notice = self->notice;
   if (notice != NULL)
     {
-      g_autofree char *markup = format_notice (notice, self->notices->len - 1, self->dropped);
+      guint n_more = (guint) CLAMP (self->count - 1, 0, G_MAXINT);
+      g_autofree char *markup = format_notice (notice, n_more, self->dropped);
       gboolean deleted = notice->kind == COMPANIES_NOTICE_DELETED;
 
       gtk_label_set_markup (self->notice_label, markup);
@@ -175,7 +170,7 @@ companies_notice_bar_dispose (GObject *object)
   CompaniesNoticeBar *self = (CompaniesNoticeBar *) object;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), COMPANIES_TYPE_NOTICE_BAR);
-  g_clear_pointer (&self->notices, g_ptr_array_unref);
+  g_clear_pointer (&self->notice, companies_notice_free);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (companies_notice_bar_parent_class)->dispose (object);
