@@ -5,7 +5,9 @@
  * (companies_field_validate ()); the message shows under the field once
  * the person has touched it, and Save stays disabled while any field is
  * invalid. Save writes through the store's
- * ForSync actions: a new company, or only the fields that changed.
+ * ForSync actions: a new company, or only the fields that changed. When
+ * the company is deleted elsewhere meanwhile, Save becomes Save as New
+ * (docs/notices.md): what was typed is not lost.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -37,6 +39,8 @@ struct _CompaniesEditorWindow
   CompaniesLocalStore *store;
   CompaniesCompany    *original;   /* a copy; NULL for a new company */
   guint                loading : 1;
+  /* the company was deleted elsewhere: Save makes a new one */
+  guint                deleted : 1;
 };
 
 G_DEFINE_FINAL_TYPE (CompaniesEditorWindow, companies_editor_window, GTK_TYPE_WINDOW)
@@ -201,6 +205,54 @@ cancel_action (GtkWidget  *widget,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The company is gone: Save as New creates it again from the fields. */
+static void
+enter_deleted_mode (CompaniesEditorWindow *self)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->deleted || self->original == NULL)
+    return;
+
+  self->deleted = TRUE;
+  name = g_markup_escape_text (companies_company_get_name (self->original), -1);
+  /* Translators: the company's name */
+  title = g_strdup_printf (_("“%s” was deleted elsewhere while you edited it."), name);
+  text = g_strdup_printf ("<b>%s</b>\n%s", title,
+                          _("Save as New creates it again as a new company with what you typed here."));
+  show_banner (self, "dialog-warning-symbolic", text, TRUE);
+  gtk_button_set_label (self->save_button, _("Save as _New"));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->save_button),
+                               _("Create a new company with these values (Ctrl+Enter)"));
+}
+
+void
+companies_editor_window_check_deleted (CompaniesEditorWindow *self)
+{
+  g_autoptr(CompaniesCompany) now = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (COMPANIES_IS_EDITOR_WINDOW (self));
+
+  if (self->original == NULL || self->deleted)
+    return;
+
+  now = companies_local_store_lookup (self->store, companies_company_get_uuid (self->original), &error);
+  if ((now == NULL && g_error_matches (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_NOT_FOUND)) ||
+      (now != NULL && companies_company_get_sync_state (now) == COMPANIES_SYNC_STATE_PENDING_DELETE))
+    enter_deleted_mode (self);
+}
+
+gboolean
+companies_editor_window_get_save_as_new (CompaniesEditorWindow *self)
+{
+  g_return_val_if_fail (COMPANIES_IS_EDITOR_WINDOW (self), FALSE);
+
+  return self->deleted;
+}
+
 static void
 save_action (GtkWidget  *widget,
              const char *action_name,
@@ -227,7 +279,7 @@ save_action (GtkWidget  *widget,
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     values[i] = get_field_text (self, i);
 
-  mask = get_changed_mask (self, values);
+  mask = self->deleted ? COMPANIES_ALL_FIELDS : get_changed_mask (self, values);
 
   if (self->original != NULL && mask == 0)
     {
@@ -248,7 +300,7 @@ save_action (GtkWidget  *widget,
 
   g_signal_emit (self, signals[SAVING], 0);
 
-  if (self->original == NULL)
+  if (self->original == NULL || self->deleted)
     stored = companies_local_store_create_for_sync (self->store, (const char * const *) values, &error);
   else
     stored = companies_local_store_update_for_sync (self->store,
@@ -260,8 +312,7 @@ save_action (GtkWidget  *widget,
   if (stored == NULL)
     {
       if (g_error_matches (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_NOT_FOUND))
-        show_banner (self, "dialog-error-symbolic",
-                     _("This company was deleted meanwhile: it cannot be saved."), FALSE);
+        enter_deleted_mode (self);
       else
         show_banner (self, "dialog-error-symbolic", error->message, FALSE);
       goto out;

@@ -26,6 +26,11 @@ G_DECLARE_FINAL_TYPE (CompaniesEditorWindow, companies_editor_window, COMPANIES,
 CompaniesEditorWindow *companies_editor_window_new            (GtkWindow             *parent,
                                                                CompaniesLocalStore   *store,
                                                                CompaniesCompany      *company);
+/* Looks the company up again: once it is gone (deleted elsewhere), Save
+ * becomes Save as New, which creates a new company from the fields. */
+void                   companies_editor_window_check_deleted  (CompaniesEditorWindow *self);
+gboolean               companies_editor_window_get_save_as_new
+                                                              (CompaniesEditorWindow *self);
 /* The uuid of the company edited, NULL for a new one. */
 const char            *companies_editor_window_get_uuid       (CompaniesEditorWindow *self);
 /* The entry of a one-line field (a GtkEditable), or the GtkTextView of

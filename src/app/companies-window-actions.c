@@ -136,25 +136,12 @@ search_action (GtkWidget  *widget,
 }
 
 static void
-dismiss_overwritten (CompaniesWindow            *self,
-                     CompaniesOverwrittenNotice *notice)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!companies_local_store_dismiss_overwritten (self->store, notice->notice_id, &error))
-    companies_notification_show_error (self->notification, error->message);
-
-  companies_overwritten_bar_reload (self->overwritten);
-}
-
-static void
-restore_overwritten_action (GtkWidget  *widget,
-                            const char *action_name,
-                            GVariant   *parameter)
+restore_notice_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
 {
   CompaniesWindow *self = COMPANIES_WINDOW (widget);
-  CompaniesOverwrittenNotice *notice = companies_overwritten_bar_get_notice (self->overwritten);
-  const char *values[COMPANIES_N_FIELDS] = { NULL };
+  CompaniesNotice *notice = companies_notice_bar_get_notice (self->notices);
   g_autoptr(CompaniesCompany) restored = NULL;
   g_autoptr(GError) error = NULL;
   gint64 version;
@@ -162,33 +149,33 @@ restore_overwritten_action (GtkWidget  *widget,
   if (notice == NULL || self->store == NULL)
     return;
 
-  /* Restoring is an ordinary local edit of that one field. */
-  values[notice->field] = notice->value;
-
+  /* An ordinary local edit (or a new company), synced as any other. */
   version = companies_company_list_begin_write (self->companies);
-  restored = companies_local_store_update_for_sync (self->store,
-                                                    notice->uuid,
-                                                    COMPANIES_FIELD_BIT (notice->field),
-                                                    values,
-                                                    &error);
+  restored = companies_local_store_restore_notice (self->store, notice->notice_id, &error);
   if (restored == NULL)
     companies_notification_show_error (self->notification, error->message);
   else
     _companies_window_end_write (self, version, restored);
 
-  dismiss_overwritten (self, notice);
+  companies_notice_bar_reload (self->notices);
 }
 
 static void
-dismiss_overwritten_action (GtkWidget  *widget,
-                            const char *action_name,
-                            GVariant   *parameter)
+dismiss_notice_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
 {
   CompaniesWindow *self = COMPANIES_WINDOW (widget);
-  CompaniesOverwrittenNotice *notice = companies_overwritten_bar_get_notice (self->overwritten);
+  CompaniesNotice *notice = companies_notice_bar_get_notice (self->notices);
+  g_autoptr(GError) error = NULL;
 
-  if (notice != NULL && self->store != NULL)
-    dismiss_overwritten (self, notice);
+  if (notice == NULL || self->store == NULL)
+    return;
+
+  if (!companies_local_store_dismiss_notice (self->store, notice->notice_id, &error))
+    companies_notification_show_error (self->notification, error->message);
+
+  companies_notice_bar_reload (self->notices);
 }
 
 /* Sets an action's state only when it changes: telling GTK costs a walk
@@ -219,7 +206,7 @@ update_actions (CompaniesWindow *self)
 {
   gboolean has_store = self->store != NULL;
   gboolean has_selection = has_store && _companies_window_get_selected (self) != NULL;
-  gboolean has_overwritten = has_store && companies_overwritten_bar_get_notice (self->overwritten) != NULL;
+  gboolean has_notice = has_store && companies_notice_bar_get_notice (self->notices) != NULL;
 
   set_enabled (self, 0, "win.new", has_store);
   set_enabled (self, 1, "win.edit", has_selection);
@@ -227,8 +214,8 @@ update_actions (CompaniesWindow *self)
   set_enabled (self, 3, "win.undo-delete",
                has_store && companies_notification_get_deleted (self->notification) != NULL);
   set_enabled (self, 4, "win.sync", has_store);
-  set_enabled (self, 5, "win.restore-overwritten", has_overwritten);
-  set_enabled (self, 6, "win.dismiss-overwritten", has_overwritten);
+  set_enabled (self, 5, "win.restore-notice", has_notice);
+  set_enabled (self, 6, "win.dismiss-notice", has_notice);
   set_enabled (self, 7, "win.import", has_store);
   set_enabled (self, 8, "win.export", has_store);
 }
@@ -238,12 +225,12 @@ _companies_window_actions_init (CompaniesWindow *self)
 {
   /* What the actions depend on notifies when it changes: the selection
    * (a refresh that removes the selected row too), the company to
-   * restore, the overwritten value shown. */
+   * restore, the notice shown. */
   g_signal_connect_object (self->selection, "notify::selected-item",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->notification, "notify::deleted",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->overwritten, "notify::notice",
+  g_signal_connect_object (self->notices, "notify::notice",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
 
   update_actions (self);
@@ -259,8 +246,8 @@ _companies_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.hide-undo", NULL, hide_undo_action);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
-  gtk_widget_class_install_action (widget_class, "win.restore-overwritten", NULL, restore_overwritten_action);
-  gtk_widget_class_install_action (widget_class, "win.dismiss-overwritten", NULL, dismiss_overwritten_action);
+  gtk_widget_class_install_action (widget_class, "win.restore-notice", NULL, restore_notice_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-notice", NULL, dismiss_notice_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, _companies_window_import_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, _companies_window_export_action);
 }

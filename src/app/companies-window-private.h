@@ -8,7 +8,7 @@
 #include "companies-local-store.h"
 #include "companies-local-store-view.h"
 #include "companies-notification.h"
-#include "companies-overwritten-bar.h"
+#include "companies-notice-bar.h"
 #include "companies-search-bar.h"
 #include "companies-status-line.h"
 #include "companies-sync-button.h"
@@ -25,7 +25,7 @@ struct _CompaniesWindow
   CompaniesSyncButton     *sync_button;
   GtkToggleButton         *search_button;
   CompaniesSearchBar      *search;
-  CompaniesOverwrittenBar *overwritten;
+  CompaniesNoticeBar *notices;
   GtkStack                *main_stack;
   GtkSpinner              *loading_spinner;
   GtkStack                *list_stack;

@@ -6,7 +6,7 @@
  * search bar only tell the list what to show.
  *
  * The window places the widgets of widgets/ (Sync button, search bar,
- * overwritten bar, notification, status line) and tells
+ * notice bar, notification, status line) and tells
  * them when the store changed; they tell it what the person did by
  * signals. The window's own writes go through the ForSync actions
  * (companies-window-actions.c), bracketed by the list's _begin_write ()
@@ -150,7 +150,7 @@ static void
 store_changed_cb (CompaniesWindow      *self,
                   CompaniesCompanyList *companies)
 {
-  companies_overwritten_bar_reload (self->overwritten);
+  companies_notice_bar_reload (self->notices);
 }
 
 /* Our own writes: the list took @written in; what shows follows. */
@@ -179,8 +179,11 @@ sync_finished_cb (CompaniesWindow        *self,
    * items-changed or the few that the changed rows need). A failed sync
    * may have applied some pages before it failed. */
   companies_company_list_refresh_if_changed (self->companies);
-  if (result != NULL && result->overwritten > 0)
-    companies_overwritten_bar_reload (self->overwritten);
+  if (result != NULL && (result->overwritten > 0 || result->deleted_edits > 0))
+    companies_notice_bar_reload (self->notices);
+  /* An open editor whose company was deleted elsewhere offers Save as New. */
+  if (self->editor != NULL)
+    companies_editor_window_check_deleted (COMPANIES_EDITOR_WINDOW (self->editor));
 }
 
 /* --- The editor --- */
@@ -435,7 +438,7 @@ companies_window_constructed (GObject *object)
                 "scheduler", self->scheduler,
                 "companies", self->rejected,
                 NULL);
-  g_object_set (self->overwritten, "store", self->store, NULL);
+  g_object_set (self->notices, "store", self->store, NULL);
 
   g_signal_connect_object (self->scheduler, "sync-finished",
                            G_CALLBACK (sync_finished_cb), self, G_CONNECT_SWAPPED);
@@ -444,7 +447,7 @@ companies_window_constructed (GObject *object)
   g_signal_connect_object (self->companies, "store-changed",
                            G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
 
-  companies_overwritten_bar_reload (self->overwritten);
+  companies_notice_bar_reload (self->notices);
 
   update_view_state (self);
   companies_status_line_update (self->status_line, NULL);
@@ -573,7 +576,7 @@ companies_window_class_init (CompaniesWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (COMPANIES_TYPE_NOTIFICATION);
-  g_type_ensure (COMPANIES_TYPE_OVERWRITTEN_BAR);
+  g_type_ensure (COMPANIES_TYPE_NOTICE_BAR);
   g_type_ensure (COMPANIES_TYPE_SEARCH_BAR);
   g_type_ensure (COMPANIES_TYPE_STATUS_LINE);
   g_type_ensure (COMPANIES_TYPE_SYNC_BUTTON);
@@ -583,7 +586,7 @@ companies_window_class_init (CompaniesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, search);
-  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, overwritten);
+  gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, notices);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, CompaniesWindow, list_stack);

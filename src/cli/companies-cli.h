@@ -115,6 +115,13 @@ CliExitStatus  cli_report_store_error      (const char          *ref,
 /* companies-cli-history.c */
 CliExitStatus  cli_command_history         (CliContext          *cli,
                                             char              ***args);
+/* companies-cli-notices.c */
+CliExitStatus  cli_command_conflicts       (CliContext          *cli,
+                                            char              ***args);
+CliExitStatus  cli_command_restore         (CliContext          *cli,
+                                            char              ***args);
+CliExitStatus  cli_command_dismiss         (CliContext          *cli,
+                                            char              ***args);
 /* Opens the database, checked (companies-cli-commands.c); NULL after
  * printing why. */
 CompaniesLocalStore *cli_open_store        (CliContext          *cli);

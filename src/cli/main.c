@@ -33,6 +33,9 @@ static const CliCommand commands[] = {
   { "import", cli_command_import },
   { "export", cli_command_export },
   { "history", cli_command_history },
+  { "conflicts", cli_command_conflicts },
+  { "restore", cli_command_restore },
+  { "dismiss", cli_command_dismiss },
 };
 
 static char *
@@ -50,6 +53,9 @@ make_description (void)
                            "  status [--json]          Show pending changes, rejected records and the last sync\n"
                            "  import FILE.csv          Add the companies of a CSV file; refused lines are listed\n"
                            "  export [--output FILE]   Write every company as CSV\n"
+                           "  conflicts [--json]       List the notices of lost values and deleted edits\n"
+                           "  restore NOTICE_ID        Make a notice’s lost value current again\n"
+                           "  dismiss NOTICE_ID        Forget a notice\n"
                            "\n"
                            "Run “companies-cli COMMAND --help” for the options of a command.\n"
                            "\n"

@@ -73,10 +73,10 @@ mark_changed (CompaniesLocalStore *self,
   return companies_local_store_next_local_seq (self, &row->local_seq, error);
 }
 
-static CompaniesCompany *
-create_in_transaction (CompaniesLocalStore *self,
-                       const char * const  *values,
-                       GError             **error)
+CompaniesCompany *
+companies_local_store_create_in_transaction (CompaniesLocalStore *self,
+                                             const char * const  *values,
+                                             GError             **error)
 {
   g_autoptr(CompaniesStoreRow) row = companies_store_row_new ();
 
@@ -115,7 +115,7 @@ companies_local_store_create_for_sync (CompaniesLocalStore  *self,
   if (!companies_local_store_begin (self, TRUE, error))
     return NULL;
 
-  company = create_in_transaction (self, checked, error);
+  company = companies_local_store_create_in_transaction (self, checked, error);
   if (company == NULL || !companies_local_store_commit (self, error))
     {
       companies_local_store_rollback (self);
@@ -125,7 +125,7 @@ companies_local_store_create_for_sync (CompaniesLocalStore  *self,
   return g_steal_pointer (&company);
 }
 
-/* Inserts one imported row: what create_in_transaction () stores, bound
+/* Inserts one imported row: what companies_local_store_create_in_transaction () stores, bound
  * straight from the caller's values (already validated). */
 static gboolean
 insert_imported (CompaniesLocalStore *self,
@@ -226,13 +226,13 @@ failed:
 
 /* The update of UpdateLocalCompanyForSync, inside a transaction. Sets
  * *out_changed to FALSE when no value differs (then nothing is written). */
-static CompaniesCompany *
-update_in_transaction (CompaniesLocalStore *self,
-                       const char          *ref,
-                       guint                mask,
-                       const char * const  *values,
-                       gboolean            *out_changed,
-                       GError             **error)
+CompaniesCompany *
+companies_local_store_update_in_transaction (CompaniesLocalStore *self,
+                                             const char          *ref,
+                                             guint                mask,
+                                             const char * const  *values,
+                                             gboolean            *out_changed,
+                                             GError             **error)
 {
   g_autoptr(CompaniesStoreRow) row = NULL;
   guint differing = 0;
@@ -301,7 +301,7 @@ companies_local_store_update_for_sync (CompaniesLocalStore  *self,
   if (!companies_local_store_begin (self, TRUE, error))
     return NULL;
 
-  company = update_in_transaction (self, ref, mask, checked, &changed, error);
+  company = companies_local_store_update_in_transaction (self, ref, mask, checked, &changed, error);
   if (company == NULL)
     {
       companies_local_store_rollback (self);
@@ -446,7 +446,7 @@ companies_local_store_undelete_for_sync (CompaniesLocalStore  *self,
       if (!validate_values (companies_company_get_fields (deleted),
                             COMPANIES_ALL_FIELDS, checked, error))
         goto failed;
-      company = create_in_transaction (self, checked, error);
+      company = companies_local_store_create_in_transaction (self, checked, error);
       if (company == NULL)
         goto failed;
     }

@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include "companies-local-store-notices-private.h"
 #include "companies-local-store-sync.h"
 #include "companies-store-row.h"
 #include "companies-test-hooks.h"
@@ -47,9 +48,6 @@ static const char adopt_unchanged_add_sql[] =
   " WHERE uuid = ?4 AND is_from_server = 0 AND name = ?5 AND address = ?6 AND city = ?7"
   " AND postal_code = ?8 AND country = ?9 AND phone = ?10 AND email = ?11"
   " AND website = ?12 AND notes = ?13";
-static const char insert_notice_sql[] =
-  "INSERT INTO overwritten (uuid, id, company_name, field, value, version, received_time)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 static const CompaniesPushedRecord *
 find_pushed (const CompaniesPushBatch *batch,
@@ -140,6 +138,7 @@ apply_rejected (CompaniesLocalStore       *self,
 static gboolean
 apply_tombstone (CompaniesLocalStore    *self,
                  const CompaniesRecord  *record,
+                 CompaniesApplyStats    *stats,
                  GError                **error)
 {
   g_autoptr(CompaniesStoreRow) row = NULL;
@@ -147,9 +146,17 @@ apply_tombstone (CompaniesLocalStore    *self,
   if (!companies_local_store_load_row (self, record->uuid, record->id, &row, error))
     return FALSE;
 
-  /* Deletes win, whatever the local state. */
+  /* Deletes win, whatever the local state; edits made here that the
+   * server never took are kept as a notice (docs/notices.md). */
   if (row == NULL)
     return TRUE;
+
+  if (row->is_active && row->changed_fields != 0)
+    {
+      if (!companies_local_store_add_deleted_notice (self, row, error))
+        return FALSE;
+      stats->deleted_edits++;
+    }
 
   return companies_local_store_remove_row (self, row->local_id, error);
 }
@@ -466,39 +473,6 @@ apply_company (CompaniesLocalStore       *self,
   return save_server_row (self, row, record, snapshot_generation, values_changed, error);
 }
 
-static gboolean
-apply_overwritten (CompaniesLocalStore         *self,
-                   const CompaniesOverwritten  *overwritten,
-                   GError                     **error)
-{
-  g_autoptr(CompaniesStoreRow) row = NULL;
-  g_autoptr(CompaniesStmt) stmt = NULL;
-  const char *field_name = companies_field_get_name (overwritten->field);
-
-  if (field_name == NULL)
-    return TRUE;
-
-  if (!companies_local_store_load_row (self, NULL, overwritten->id, &row, error))
-    return FALSE;
-
-  stmt = companies_local_store_prepare (self, insert_notice_sql, error);
-  if (stmt == NULL)
-    return FALSE;
-
-  if (row != NULL)
-    sqlite3_bind_text (stmt, 1, row->uuid, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 1);
-  sqlite3_bind_int64 (stmt, 2, overwritten->id);
-  sqlite3_bind_text (stmt, 3, row != NULL ? row->values[COMPANIES_FIELD_NAME] : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, field_name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, overwritten->value != NULL ? overwritten->value : "", -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 6, overwritten->version);
-  sqlite3_bind_int64 (stmt, 7, g_get_real_time () / G_USEC_PER_SEC);
-
-  return companies_local_store_step_done (self, stmt, error);
-}
-
 /* Records sent as deleted are removed once the response arrives, unless
  * they changed since (an undo of the delete). */
 static gboolean
@@ -584,7 +558,7 @@ apply_in_transaction (CompaniesLocalStore         *self,
 
   for (guint i = 0; response->deleted != NULL && i < response->deleted->len; i++)
     {
-      if (!apply_tombstone (self, g_ptr_array_index (response->deleted, i), error))
+      if (!apply_tombstone (self, g_ptr_array_index (response->deleted, i), stats, error))
         return FALSE;
       stats->received++;
     }
@@ -600,10 +574,14 @@ apply_in_transaction (CompaniesLocalStore         *self,
 
   for (guint i = 0; response->overwritten != NULL && i < response->overwritten->len; i++)
     {
-      if (!apply_overwritten (self, g_ptr_array_index (response->overwritten, i), error))
+      if (!companies_local_store_add_overwritten_notice (self, g_ptr_array_index (response->overwritten, i),
+                                                         error))
         return FALSE;
       stats->overwritten++;
     }
+
+  if (!companies_local_store_trim_notices (self, error))
+    return FALSE;
 
   if (!remove_pushed_deletes (self, batch, error))
     return FALSE;

@@ -219,6 +219,7 @@ companies_local_store_record_files (CompaniesLocalStore *self)
  * small tables of the sync's state are checked every time. */
 static gboolean
 check_file (CompaniesLocalStore  *self,
+            gint64                version,
             gboolean             *out_full,
             GError              **error)
 {
@@ -227,8 +228,10 @@ check_file (CompaniesLocalStore  *self,
     return FALSE;
 
   self->trusted = TRUE;
+  /* The notices' table, by its name before and after version 4. */
   return run_check (self, "PRAGMA integrity_check(sync_state)", error) &&
-         run_check (self, "PRAGMA integrity_check(overwritten)", error);
+         run_check (self, version >= 4 ? "PRAGMA integrity_check(notices)"
+                                       : "PRAGMA integrity_check(overwritten)", error);
 }
 
 /* --- Opening. --- */
@@ -290,7 +293,7 @@ companies_local_store_open_connection (CompaniesLocalStore *self,
       return FALSE;
     }
 
-  if (check && !check_file (self, &checked_in_full, error))
+  if (check && !check_file (self, version, &checked_in_full, error))
     return FALSE;
 
   rc = sqlite3_prepare_v2 (self->db, "PRAGMA journal_mode = WAL", -1, &stmt, NULL);

@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 /* The schema version this build writes (PRAGMA user_version). Version 2
  * adds the add_sent and sent_changed columns (see companies-store-row.h),
  * version 3 the search text and sort keys of the list. */
-#define COMPANIES_LOCAL_STORE_SCHEMA_VERSION 4
+#define COMPANIES_LOCAL_STORE_SCHEMA_VERSION 5
 
 /* A listed (active) row's sync state in the order the list sorts by it:
  * the rows that need attention first (companies_company_get_sync_state ():
@@ -164,5 +164,18 @@ gboolean           companies_local_store_build_deferred_indexes (CompaniesLocalS
 gboolean           companies_local_store_next_local_seq (CompaniesLocalStore *self,
                                                          gint64              *out_seq,
                                                          GError             **error);
+
+/* The create and update ForSync actions inside the caller's transaction,
+ * of values already validated (companies-local-store-actions.c). The
+ * update sets *out_changed to FALSE when no value differs. */
+CompaniesCompany  *companies_local_store_create_in_transaction (CompaniesLocalStore *self,
+                                                                const char * const  *values,
+                                                                GError             **error);
+CompaniesCompany  *companies_local_store_update_in_transaction (CompaniesLocalStore *self,
+                                                                const char          *ref,
+                                                                guint                mask,
+                                                                const char * const  *values,
+                                                                gboolean            *out_changed,
+                                                                GError             **error);
 
 G_END_DECLS

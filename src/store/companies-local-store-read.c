@@ -45,9 +45,9 @@ static const char status_sql[] =
   " (SELECT value IS NOT NULL FROM sync_state WHERE key = '" COMPANIES_STATE_CURSOR "')"
   " FROM companies_count";
 static const char list_overwritten_sql[] =
-  "SELECT notice_id, uuid, id, company_name, field, value, version"
-  " FROM overwritten ORDER BY notice_id DESC";
-static const char dismiss_overwritten_sql[] = "DELETE FROM overwritten WHERE notice_id = ?1";
+  "SELECT notice_id, uuid, id, company_name, field, lost, lost_version"
+  " FROM notices WHERE kind = 'overwritten' ORDER BY notice_id DESC";
+static const char dismiss_overwritten_sql[] = "DELETE FROM notices WHERE notice_id = ?1";
 
 CompaniesCompany *
 companies_local_store_company_from_row (sqlite3_stmt *stmt)

@@ -15,6 +15,7 @@
 #include "companies-local-store-schema.h"
 #include "companies-store-row.h"
 #include "companies-test-hooks.h"
+#include "companies-local-store-notices-private.h"
 
 /* Version 1: the pattern's LocalCompany plus docs/protocol.md section 2. */
 static const char migration_v1_sql[] =
@@ -156,6 +157,33 @@ static const char migration_v4_sql[] =
   "   (SELECT added + a2 - a1, updated + u2 - u1, inactive + i2 - i1, rejected + r2 - r1"
   "    FROM (SELECT " COUNT_TERMS ("OLD", "1") ", " COUNT_TERMS ("NEW", "2") ")); END;";
 
+/* Version 5: the notices of docs/notices.md, both kinds in one table
+ * (the overwritten table's rows move in). `lost` is the value a
+ * person lost: the replaced value of an overwritten field, or for a
+ * company deleted elsewhere a JSON object of every field as edited here;
+ * `edited` is the set of fields edited here (deleted only). A value kept
+ * longer than COMPANIES_NOTICE_VALUE_MAX bytes is cut (`lost_cut`). */
+static const char migration_v5_sql[] =
+  "CREATE TABLE notices ("
+  "  notice_id INTEGER PRIMARY KEY,"
+  "  kind TEXT NOT NULL CHECK (kind IN ('overwritten', 'deleted')),"
+  "  uuid TEXT,"
+  "  id INTEGER,"
+  "  company_name TEXT NOT NULL DEFAULT '',"
+  "  field TEXT,"
+  "  lost TEXT NOT NULL,"
+  "  lost_cut INTEGER NOT NULL DEFAULT 0,"
+  "  lost_version INTEGER NOT NULL DEFAULT 0,"
+  "  edited INTEGER NOT NULL DEFAULT 0,"
+  "  received_time INTEGER NOT NULL,"
+  "  CHECK ((field IS NULL) = (kind = 'deleted'))"
+  ");"
+  "INSERT INTO notices (notice_id, kind, uuid, id, company_name, field, lost, lost_version,"
+  "                     received_time)"
+  "  SELECT notice_id, 'overwritten', uuid, id, company_name, field, substr (value, 1, 4096),"
+  "         version, received_time FROM overwritten;"
+  "DROP TABLE overwritten;";
+
 static gboolean
 migrate_to_v1 (CompaniesLocalStore *self,
                GError             **error)
@@ -241,6 +269,16 @@ migrate_to_v4 (CompaniesLocalStore *self,
   return TRUE;
 }
 
+/* The notices of an older file were unbounded: the bound applies from
+ * now on (the oldest go, and are counted). */
+static gboolean
+migrate_to_v5 (CompaniesLocalStore *self,
+               GError             **error)
+{
+  return companies_local_store_exec (self, migration_v5_sql, error) &&
+         companies_local_store_trim_notices (self, error);
+}
+
 typedef gboolean (*MigrationFunc) (CompaniesLocalStore *self,
                                    GError             **error);
 
@@ -250,6 +288,7 @@ static const MigrationFunc migrations[COMPANIES_LOCAL_STORE_SCHEMA_VERSION] = {
   migrate_to_v2,
   migrate_to_v3,
   migrate_to_v4,
+  migrate_to_v5,
 };
 
 gboolean

@@ -69,7 +69,8 @@ typedef struct
 {
   guint received;     /* companies and tombstones of the response */
   guint rejected;     /* records marked rejected (or turned back into additions) */
-  guint overwritten;  /* notices stored */
+  guint overwritten;  /* overwritten notices stored */
+  guint deleted_edits; /* notices of edits to companies deleted elsewhere */
   guint removed;      /* rows removed at the end of a snapshot */
 } CompaniesApplyStats;
 

@@ -82,6 +82,7 @@ companies_sync_apply_job_finish (CompaniesSyncApplyJob  *job,
       result->received += job->stats.received;
       result->rejected += job->stats.rejected;
       result->overwritten += job->stats.overwritten;
+      result->deleted_edits += job->stats.deleted_edits;
       result->reset |= job->response->reset;
       companies_sync_result_add_applied (result, job->response->companies,
                                          job->response->deleted);

@@ -26,6 +26,7 @@ typedef struct
   guint    received;     /* companies and tombstones pulled */
   guint    rejected;     /* records the server refused */
   guint    overwritten;  /* values our pushes replaced unseen */
+  guint    deleted_edits; /* edits here to companies deleted elsewhere (notices) */
   gboolean reset;        /* the server sent a full snapshot */
   /* With companies_sync_client_set_report_applied (): the records
    * applied, of CompaniesAppliedRecord, in the order they were; else NULL. */

@@ -27,8 +27,7 @@ struct _ModelOracle
   GHashTable *by_id;       /* &id → OracleRecord */
   gint64      last_version;
   char       *last_cursor;
-  /* uuid → (GHashTable "client_id field-name" → the value sent must be) */
-  GHashTable *unsent;
+  ModelEdits *edits;
 };
 
 static void
@@ -48,8 +47,7 @@ model_oracle_new (void)
   self->by_uuid = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                          (GDestroyNotify) oracle_record_free);
   self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
-  self->unsent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                        (GDestroyNotify) g_hash_table_unref);
+  self->edits = model_edits_new ();
 
   return self;
 }
@@ -62,19 +60,12 @@ model_oracle_free (ModelOracle *self)
 
   g_hash_table_unref (self->by_id);
   g_hash_table_unref (self->by_uuid);
-  g_hash_table_unref (self->unsent);
+  model_edits_free (self->edits);
   g_free (self->last_cursor);
   g_free (self);
 }
 
-/* --- the local edits that must reach the server --- */
-
-static char *
-unsent_key (const char     *client_id,
-            CompaniesField  field)
-{
-  return g_strconcat (client_id, " ", companies_field_get_name (field), NULL);
-}
+/* --- the local edits (model-edits.c) --- */
 
 void
 model_oracle_expect_sent (ModelOracle        *self,
@@ -83,23 +74,7 @@ model_oracle_expect_sent (ModelOracle        *self,
                           guint               mask,
                           const char * const *values)
 {
-  GHashTable *edits;
-
-  /* An edit of a record the server already deleted cannot win. */
-  if (model_oracle_is_deleted (self, uuid))
-    return;
-
-  edits = g_hash_table_lookup (self->unsent, uuid);
-  if (edits == NULL)
-    {
-      edits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-      g_hash_table_insert (self->unsent, g_strdup (uuid), edits);
-    }
-
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    if ((mask & COMPANIES_FIELD_BIT (i)) != 0)
-      g_hash_table_insert (edits, unsent_key (client_id, i),
-                           companies_field_normalize (i, values[i] != NULL ? values[i] : ""));
+  model_edits_expect (self->edits, model_oracle_is_deleted (self, uuid), client_id, uuid, mask, values);
 }
 
 void
@@ -107,81 +82,22 @@ model_oracle_forget (ModelOracle *self,
                      const char  *client_id,
                      const char  *uuid)
 {
-  GHashTable *edits = g_hash_table_lookup (self->unsent, uuid);
-
-  if (edits == NULL)
-    return;
-
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    {
-      g_autofree char *key = unsent_key (client_id, i);
-
-      g_hash_table_remove (edits, key);
-    }
-  if (g_hash_table_size (edits) == 0)
-    g_hash_table_remove (self->unsent, uuid);
+  model_edits_forget (self->edits, client_id, uuid);
 }
 
-/* A request of @client_id brought the fields of @change to the server. */
-static void
-mark_sent (ModelOracle           *self,
-           const char            *client_id,
-           const char            *uuid,
-           const CompaniesChange *change)
+void
+model_oracle_foreach_lost (ModelOracle        *self,
+                           ModelEditsLostFunc  func,
+                           gpointer            user_data)
 {
-  GHashTable *edits = g_hash_table_lookup (self->unsent, uuid);
-
-  if (edits == NULL)
-    return;
-
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    {
-      gboolean present = (change->field_mask & COMPANIES_FIELD_BIT (i)) != 0;
-      g_autofree char *key = NULL;
-      g_autofree char *sent = NULL;
-      const char *expected;
-
-      /* An add sets every field: a missing one is empty. */
-      if (!present && change->kind != COMPANIES_CHANGE_ADD)
-        continue;
-      key = unsent_key (client_id, i);
-      expected = g_hash_table_lookup (edits, key);
-      if (expected == NULL)
-        continue;
-      sent = companies_field_normalize (i, present && change->values[i] != NULL ? change->values[i] : "");
-      if (strcmp (sent, expected) == 0)
-        g_hash_table_remove (edits, key);
-    }
-  if (g_hash_table_size (edits) == 0)
-    g_hash_table_remove (self->unsent, uuid);
+  model_edits_foreach_lost (self->edits, func, user_data);
 }
 
 char *
 model_oracle_describe_unsent (ModelOracle *self)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
-  GHashTableIter iter;
-  gpointer uuid, edits;
-
-  g_hash_table_iter_init (&iter, self->unsent);
-  while (g_hash_table_iter_next (&iter, &uuid, &edits))
-    {
-      GHashTableIter inner;
-      gpointer key, value;
-
-      g_hash_table_iter_init (&inner, edits);
-      while (g_hash_table_iter_next (&inner, &key, &value))
-        g_string_append_printf (text, "  record %s, client and field %s: \"%s\"\n",
-                                (const char *) uuid, (const char *) key,
-                                (const char *) value);
-    }
-
-  if (text->len == 0)
-    return NULL;
-  return g_string_free (g_steal_pointer (&text), FALSE);
+  return model_edits_describe_unsent (self->edits);
 }
-
-/* --- applying a request --- */
 
 static OracleRecord *
 lookup_id (ModelOracle *self,
@@ -262,7 +178,7 @@ apply_add (ModelOracle                 *self,
   g_hash_table_insert (self->by_uuid, record->uuid, record);
   g_hash_table_insert (self->by_id, &record->id, record);
   g_hash_table_add (changed, record);
-  mark_sent (self, request->client_id, record->uuid, change);
+  model_edits_sent (self->edits, request->client_id, record->uuid, change);
 
   return TRUE;
 }
@@ -307,7 +223,7 @@ apply_update (ModelOracle                *self,
       record->values[i] = g_steal_pointer (&value);
       g_hash_table_add (changed, record);
     }
-  mark_sent (self, request->client_id, record->uuid, change);
+  model_edits_sent (self->edits, request->client_id, record->uuid, change);
 }
 
 static void
@@ -334,7 +250,7 @@ apply_delete (ModelOracle           *self,
     {
       record->alive = FALSE;
       g_hash_table_add (changed, record);
-      g_hash_table_remove (self->unsent, record->uuid);
+      model_edits_deleted (self->edits, record->uuid);
     }
 }
 

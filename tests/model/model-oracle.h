@@ -8,13 +8,17 @@
  * its own state, and at the end the server's whole state. It also keeps
  * the local edits each client made until a request of that client carried
  * them to the server, so that an edit that never reaches the server (lost
- * locally) is found.
+ * locally) is found. An edit of a record the server deleted before the
+ * edit reached it is lost to the delete: it must be in a notice at its
+ * client (docs/notices.md), which the test checks at the end.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <glib.h>
+
+#include "model-edits.h"
 
 G_BEGIN_DECLS
 
@@ -48,6 +52,10 @@ void         model_oracle_expect_sent          (ModelOracle        *self,
 void         model_oracle_forget               (ModelOracle        *self,
                                                 const char         *client_id,
                                                 const char         *uuid);
+/* Calls @func for every edit lost to a delete on the server. */
+void         model_oracle_foreach_lost         (ModelOracle         *self,
+                                                ModelEditsLostFunc   func,
+                                                gpointer             user_data);
 /* The edits still unsent, one a line; NULL when there is none. */
 char        *model_oracle_describe_unsent      (ModelOracle        *self);
 

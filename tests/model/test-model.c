@@ -9,7 +9,8 @@
  * same database file. An oracle (model-oracle.c) applies every request
  * the server answered, in arrival order, and checks every answer. At the
  * end every client syncs until quiet, every client must equal the server,
- * the server must equal the oracle, and no local edit may be unsent.
+ * the server must equal the oracle, and no local edit may be unsent, nor
+ * vanish: an edit the server's delete beat is in a notice at its client.
  *
  * Seeded and repeatable: COMPANIES_MODEL_SEED (default DEFAULT_SEED),
  * COMPANIES_MODEL_STEPS (default DEFAULT_STEPS), COMPANIES_MODEL_CLIENTS
@@ -23,6 +24,7 @@
 #include <stdio.h>
 
 #include "companies-local-store.h"
+#include "companies-local-store-notices.h"
 #include "companies-protocol.h"
 #include "companies-sync-client.h"
 #include "companies-test-proxy.h"
@@ -472,6 +474,53 @@ sync_until_quiet (Model *model)
     model_fail (model, "the clients still send changes after 8 rounds");
 }
 
+/* The notices of docs/notices.md: an edit lost to a delete on the server
+ * is in a "deleted" notice at the client that made it. */
+typedef struct
+{
+  Model *model;
+  guint  checked;
+} LostCheck;
+
+static void
+check_lost_cb (const char     *client_id,
+               const char     *uuid,
+               CompaniesField  field,
+               const char     *value,
+               gpointer        user_data)
+{
+  LostCheck *check = user_data;
+  g_autoptr(GPtrArray) notices = NULL;
+  g_autoptr(GError) error = NULL;
+  ModelClient *client = NULL;
+
+  for (guint i = 0; i < check->model->clients->len; i++)
+    if (g_str_equal (((ModelClient *) g_ptr_array_index (check->model->clients, i))->client_id, client_id))
+      client = g_ptr_array_index (check->model->clients, i);
+  if (client == NULL)
+    model_fail (check->model, "an edit of record %s by an unknown client %s", uuid, client_id);
+
+  notices = companies_local_store_list_notices (client->store, &error);
+  if (notices == NULL)
+    model_fail (check->model, "%s could not list its notices: %s", client->name, error->message);
+
+  for (guint i = 0; i < notices->len; i++)
+    {
+      CompaniesNotice *notice = g_ptr_array_index (notices, i);
+
+      if (notice->kind == COMPANIES_NOTICE_DELETED && g_strcmp0 (notice->uuid, uuid) == 0 &&
+          g_strcmp0 (notice->lost_values[field], value) == 0)
+        {
+          check->checked++;
+          return;
+        }
+    }
+
+  model_fail (check->model, "%s's edit of record %s, %s = \"%s\", vanished: the server deleted "
+              "the record, and no notice at %s holds the edit", client->name, uuid,
+              companies_field_get_name (field), value, client->name);
+}
+
 static void
 test_model (void)
 {
@@ -480,6 +529,7 @@ test_model (void)
   g_autoptr(GPtrArray) fresh_list = NULL;
   g_autoptr(CompaniesSyncResult) fresh_result = NULL;
   g_autofree char *unsent = NULL;
+  LostCheck lost = { NULL, 0 };
   ModelClient *fresh;
   Model *model;
 
@@ -493,6 +543,7 @@ test_model (void)
   model->proxy = companies_test_proxy_new ("http://127.0.0.1:9", &error);
   g_assert_no_error (error);
   companies_test_proxy_set_recording (model->proxy, TRUE);
+  lost.model = model;
   start_server (model);
   model_add_clients (model, companies_test_proxy_get_url (model->proxy));
 
@@ -522,6 +573,8 @@ test_model (void)
   unsent = model_oracle_describe_unsent (model->oracle);
   if (unsent != NULL)
     model_fail (model, "local edits never reached the server:\n%s", unsent);
+  /* ...nor vanished: every edit is on the server or in a notice. */
+  model_oracle_foreach_lost (model->oracle, check_lost_cb, &lost);
 
   g_test_message ("%u creates, %u updates, %u deletes, %u undeletes; %u syncs (%u failed), "
                   "%u responses dropped, %u SIGTERM and %u SIGKILL restarts, %u syncs with the "
@@ -532,6 +585,8 @@ test_model (void)
                   model->counts.down_syncs, model->counts.requests, model->counts.applied,
                   model_oracle_count_alive (model->oracle),
                   model_oracle_count_deleted (model->oracle));
+
+  g_test_message ("%u edits lost to a delete on the server, each found in a notice", lost.checked);
 
   model_client_free (fresh);
   companies_test_server_stop (model->server);

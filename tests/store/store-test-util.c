@@ -163,7 +163,7 @@ test_raw_dump (const char *path)
 
   dump_query (db, "SELECT * FROM companies ORDER BY local_id", out);
   dump_query (db, "SELECT * FROM sync_state ORDER BY key", out);
-  dump_query (db, "SELECT * FROM overwritten ORDER BY notice_id", out);
+  dump_query (db, "SELECT * FROM notices ORDER BY notice_id", out);
   sqlite3_close (db);
   return g_string_free (out, FALSE);
 }

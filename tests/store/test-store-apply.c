@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "companies-local-store-notices.h"
 #include "store-test-util.h"
 
 static void
@@ -301,6 +302,40 @@ test_overwritten_notices (StoreFixture  *fixture,
   g_assert_cmpint (((CompaniesOverwrittenNotice *) g_ptr_array_index (after, 0))->field, ==, COMPANIES_FIELD_PHONE);
 }
 
+/* A file of schema version 3 keeps its overwritten notices, moved into
+ * the notices table. */
+static void
+test_notices_migrate_v3 (StoreFixture  *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(CompaniesCompany) company = test_server_record (fixture->store, 1, 1, "Acme");
+  g_autoptr(GPtrArray) notices = NULL;
+  g_autoptr(GError) error = NULL;
+  CompaniesNotice *notice;
+  sqlite3 *db;
+
+  g_assert_finalize_object (g_steal_pointer (&fixture->store));
+  db = test_raw_open (fixture->path);
+  test_raw_exec (db, TEST_DOWNGRADE_TO_V3_SQL
+                 "INSERT INTO overwritten VALUES (7, (SELECT uuid FROM companies), 1, 'Acme',"
+                 " 'phone', '+351 22 111', 3, 1700000000);");
+  sqlite3_close (db);
+
+  fixture->store = companies_local_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  notices = companies_local_store_list_notices (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (notices->len, ==, 1);
+  notice = g_ptr_array_index (notices, 0);
+  g_assert_cmpint (notice->notice_id, ==, 7);
+  g_assert_cmpint (notice->kind, ==, COMPANIES_NOTICE_OVERWRITTEN);
+  g_assert_cmpint (notice->field, ==, COMPANIES_FIELD_PHONE);
+  g_assert_cmpstr (notice->lost, ==, "+351 22 111");
+  g_assert_cmpstr (notice->current, ==, "");
+  g_assert_cmpint (notice->lost_version, ==, 3);
+  g_assert_cmpstr (notice->uuid, ==, companies_company_get_uuid (company));
+}
+
 /* A sync's connection has a larger page cache only while it syncs: a
  * response applied meanwhile, and the usual 16 MiB after. */
 static void
@@ -345,6 +380,7 @@ main (int   argc,
   store_test_add ("/store/apply/rejected-until-edited", test_rejected_until_edited);
   store_test_add ("/store/apply/rejected-update-echoed", test_rejected_update_echoed);
   store_test_add ("/store/apply/overwritten-notices", test_overwritten_notices);
+  store_test_add ("/store/apply/notices-migrate-v3", test_notices_migrate_v3);
   store_test_add ("/store/apply/syncing-cache", test_syncing_cache);
 
   return g_test_run ();

@@ -207,7 +207,7 @@ test_forced_failure_apply (StoreFixture  *fixture,
   test_add_overwritten (response, 1, COMPANIES_FIELD_NAME, "Kept", 1);
 
   add_trigger (fixture->path,
-               "CREATE TRIGGER sabotage AFTER INSERT ON overwritten"
+               "CREATE TRIGGER sabotage AFTER INSERT ON notices"
                " BEGIN SELECT RAISE (ABORT, 'forced failure'); END;");
   snapshot_take (&snapshot, fixture->path);
 

@@ -31,7 +31,7 @@ test_overwritten (void)
 
   companies_ui_fixture_init (&fixture, FALSE);
   companies_ui_fixture_start_app (&fixture);
-  bar = GTK_INFO_BAR (companies_ui_get_child (&fixture, "overwritten_bar"));
+  bar = GTK_INFO_BAR (companies_ui_get_child (&fixture, "notice_info_bar"));
 
   editor = companies_ui_open_editor (&fixture, "win.new");
   companies_ui_editor_set (editor, COMPANIES_FIELD_NAME, "Acme");
@@ -67,16 +67,19 @@ test_overwritten (void)
   companies_ui_sync (&fixture);
 
   COMPANIES_UI_WAIT_FOR (gtk_info_bar_get_revealed (bar));
-  text = gtk_label_get_text (GTK_LABEL (companies_ui_get_child (&fixture, "overwritten_label")));
-  g_assert_nonnull (strstr (text, companies_field_get_label (COMPANIES_FIELD_PHONE)));
-  g_assert_nonnull (strstr (text, "Acme"));
-  g_assert_nonnull (strstr (text, "+351 22 222 2222"));
+  text = gtk_label_get_text (GTK_LABEL (companies_ui_get_child (&fixture, "notice_label")));
+  /* Which value is current, which was lost, who wrote each, and what
+   * Restore does. */
+  g_assert_nonnull (strstr (text, "Your change to the phone of “Acme” replaced a value you had not seen"));
+  g_assert_nonnull (strstr (text, "Current: “+351 22 333 3333”, written by you"));
+  g_assert_nonnull (strstr (text, "Lost: “+351 22 222 2222”, written by another device"));
+  g_assert_nonnull (strstr (text, "Restore puts back “+351 22 222 2222” as the phone."));
   COMPANIES_UI_WAIT_FOR (g_str_equal (companies_company_get_field (row, COMPANIES_FIELD_PHONE), "+351 22 333 3333") &&
                          companies_company_get_sync_state (row) == COMPANIES_SYNC_STATE_SYNCED);
   companies_ui_save_screenshot (GTK_WIDGET (fixture.window), "overwritten-1-notice");
 
   /* Restore: an ordinary local edit, then synced. */
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.restore-overwritten", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.restore-notice", NULL));
   g_assert_false (gtk_info_bar_get_revealed (bar));
   g_assert_cmpstr (companies_company_get_field (row, COMPANIES_FIELD_PHONE), ==, "+351 22 222 2222");
   g_assert_cmpint (companies_company_get_sync_state (row), ==, COMPANIES_SYNC_STATE_PENDING_CHANGE);
