@@ -162,9 +162,13 @@ companies_server_postgres_ensure_conn (CompaniesServerStorePostgres  *self,
     {
       /* Not usable (yet): refused like a database away, and said in the
        * log, so that an operator sees why. */
-      if (!g_error_matches (local_error, COMPANIES_SERVER_STORE_ERROR,
-                            COMPANIES_SERVER_STORE_ERROR_UNAVAILABLE))
-        g_printerr (_("Cannot use the database: %s\n"), local_error->message);
+      if (g_error_matches (local_error, COMPANIES_SERVER_STORE_ERROR,
+                           COMPANIES_SERVER_STORE_ERROR_UNAVAILABLE))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_printerr (_("Cannot use the database: %s\n"), local_error->message);
       g_set_error (error, COMPANIES_SERVER_STORE_ERROR,
                    COMPANIES_SERVER_STORE_ERROR_UNAVAILABLE,
                    _("the database is unavailable (%s)"), local_error->message);
