@@ -64,8 +64,10 @@ format_subtitle (const CompaniesHistoryEntry *entry)
   g_autofree char *when = local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("?");
   g_autofree char *who = g_markup_escape_text (entry->by != NULL ? entry->by : _("unknown"), -1);
 
+  g_autofree char *version = g_strdup_printf ("%" G_GINT64_FORMAT, entry->version);
+
   /* Translators: when, who (the label of a token), then the version */
-  return g_strdup_printf (_("%s · by %s · version %" G_GINT64_FORMAT), when, who, entry->version);
+  return g_strdup_printf (_("%s · by %s · version %s"), when, who, version);
 }
 
 GtkWidget *
