@@ -48,6 +48,7 @@ G_DEFINE_FINAL_TYPE (CompaniesEditorWindow, companies_editor_window, GTK_TYPE_WI
 enum {
   SAVING,
   SAVED,
+  HISTORY_REQUESTED,
   N_SIGNALS
 };
 
@@ -326,6 +327,19 @@ out:
     g_free (values[i]);
 }
 
+/* The window that owns the editor knows the server: it opens the
+ * History (companies-window-history.c). */
+static void
+history_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CompaniesEditorWindow *self = COMPANIES_EDITOR_WINDOW (widget);
+
+  if (self->original != NULL)
+    g_signal_emit (self, signals[HISTORY_REQUESTED], 0, self->original);
+}
+
 static void
 companies_editor_window_dispose (GObject *object)
 {
@@ -374,6 +388,14 @@ companies_editor_window_class_init (CompaniesEditorWindowClass *klass)
                   G_TYPE_NONE, 1,
                   COMPANIES_TYPE_COMPANY);
 
+  signals[HISTORY_REQUESTED] =
+    g_signal_new ("history-requested",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1,
+                  COMPANIES_TYPE_COMPANY);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/com/example/Companies/companies-editor-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CompaniesEditorWindow, save_button);
   gtk_widget_class_bind_template_child (widget_class, CompaniesEditorWindow, banner);
@@ -384,6 +406,7 @@ companies_editor_window_class_init (CompaniesEditorWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, save_action);
 
   gtk_widget_class_install_action (widget_class, "editor.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "editor.history", NULL, history_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "editor.cancel", NULL);
 }
@@ -439,6 +462,9 @@ companies_editor_window_new (GtkWindow           *parent,
 
   if (company != NULL)
     self->original = companies_company_copy (company);
+  /* only a company the server has has a history there */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.history",
+                                 company != NULL && companies_company_get_id (company) > 0);
 
   gtk_window_set_title (GTK_WINDOW (self),
                         company != NULL ? _("Edit Company") : _("New Company"));

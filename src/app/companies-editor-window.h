@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CompaniesEditorWindow, companies_editor_window, COMPANIES, EDITOR_WINDOW, GtkWindow)
 
 /* Signals:
+ *   "history-requested" (CompaniesCompany *company): History was clicked.
  *   "saving" (): just before the store is written.
  *   "saved" (CompaniesCompany *stored): the store holds the change; the
  *     window closes itself afterwards. */

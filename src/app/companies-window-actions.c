@@ -204,7 +204,9 @@ set_enabled (CompaniesWindow *self,
 static void
 update_actions (CompaniesWindow *self)
 {
-  gboolean has_store = self->store != NULL;
+  /* read-only mode (docs/history.md): no new, edit, delete nor import
+   * until a sync succeeds */
+  gboolean has_store = self->store != NULL && !_companies_window_is_read_only (self);
   gboolean has_selection = has_store && _companies_window_get_selected (self) != NULL;
   gboolean has_notice = has_store && companies_notice_bar_get_notice (self->notices) != NULL;
 
@@ -213,11 +215,11 @@ update_actions (CompaniesWindow *self)
   set_enabled (self, 2, "win.delete", has_selection);
   set_enabled (self, 3, "win.undo-delete",
                has_store && companies_notification_get_deleted (self->notification) != NULL);
-  set_enabled (self, 4, "win.sync", has_store);
+  set_enabled (self, 4, "win.sync", self->store != NULL);
   set_enabled (self, 5, "win.restore-notice", has_notice);
   set_enabled (self, 6, "win.dismiss-notice", has_notice);
   set_enabled (self, 7, "win.import", has_store);
-  set_enabled (self, 8, "win.export", has_store);
+  set_enabled (self, 8, "win.export", self->store != NULL);
 }
 
 void
@@ -232,6 +234,9 @@ _companies_window_actions_init (CompaniesWindow *self)
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->notices, "notify::notice",
                            G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
+  if (self->scheduler != NULL)
+    g_signal_connect_object (self->scheduler, "sync-finished",
+                             G_CALLBACK (update_actions), self, G_CONNECT_SWAPPED);
 
   update_actions (self);
 }

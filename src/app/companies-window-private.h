@@ -98,6 +98,9 @@ CompaniesCompany *_companies_window_get_focused (CompaniesWindow  *self);
 /* companies-window-sort.c */
 void     _companies_window_sort_init            (CompaniesWindow  *self);
 
+/* companies-window-history.c: the last sync was refused read_only */
+gboolean _companies_window_is_read_only         (CompaniesWindow  *self);
+
 /* companies-window-actions.c */
 void     _companies_window_class_actions_init   (GtkWidgetClass   *widget_class);
 /* Keeps the actions' enabled state in step with the window's. */

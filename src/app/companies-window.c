@@ -239,6 +239,7 @@ companies_window_edit_company (CompaniesWindow  *self,
   editor = companies_editor_window_new (GTK_WINDOW (self), self->store, company);
   g_signal_connect_object (editor, "saving", G_CALLBACK (editor_saving_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (editor, "saved", G_CALLBACK (editor_saved_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (editor, "history-requested", G_CALLBACK (companies_window_show_history), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (editor, "destroy", G_CALLBACK (editor_destroyed_cb), self, G_CONNECT_SWAPPED);
 
   self->editor = GTK_WINDOW (editor);

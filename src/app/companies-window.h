@@ -37,6 +37,10 @@ void             companies_window_edit_company       (CompaniesWindow      *self
                                                       CompaniesCompany     *company);
 /* The editor open now, or NULL. */
 GtkWindow       *companies_window_get_editor         (CompaniesWindow      *self);
+/* Opens the History of @company, a server record (docs/history.md);
+ * returns the window, or NULL without a store or a sync client. */
+GtkWindow       *companies_window_show_history       (CompaniesWindow      *self,
+                                                      CompaniesCompany     *company);
 /* Whether the list shows as two-line rows (a narrow window). */
 gboolean         companies_window_get_narrow         (CompaniesWindow      *self);
 

@@ -103,6 +103,7 @@ companies_ui_fixture_init_with_token (CompaniesUiFixture *fixture,
   fixture->tmpdir = companies_test_make_tmpdir ();
   fixture->server_database = g_build_filename (fixture->tmpdir, "server.db", NULL);
   fixture->local_database = g_build_filename (fixture->tmpdir, "local.db", NULL);
+  fixture->token = g_strdup (token);
 
   if (token != NULL)
     {
@@ -213,6 +214,7 @@ companies_ui_fixture_clear (CompaniesUiFixture *fixture)
   g_clear_pointer (&fixture->tmpdir, g_free);
   g_clear_pointer (&fixture->server_database, g_free);
   g_clear_pointer (&fixture->local_database, g_free);
+  g_clear_pointer (&fixture->token, g_free);
 }
 
 static void
@@ -462,7 +464,8 @@ companies_ui_fetch_server (CompaniesUiFixture *fixture)
   store = companies_local_store_open (path, &error);
   g_assert_no_error (error);
 
-  client = companies_sync_client_new (path, companies_test_server_get_url (fixture->server), NULL);
+  client = companies_sync_client_new (path, companies_test_server_get_url (fixture->server),
+                                      fixture->token);
   result = companies_sync_client_sync (client, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (result);

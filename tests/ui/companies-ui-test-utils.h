@@ -32,6 +32,8 @@ typedef struct
   /* Set before start_app: the server address comes from the settings
    * (as set in Preferences) rather than COMPANIES_SERVER_URL. */
   gboolean              url_from_settings;
+  /* the token the server accepts (NULL: none), for fetch_server */
+  char                 *token;
 } CompaniesUiFixture;
 
 /* g_test_init () with G_TEST_OPTION_ISOLATE_DIRS, keeping what a window

@@ -124,6 +124,10 @@ companies_status_text_format (const CompaniesStoreStatus *status,
       if (g_error_matches (last_error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_UNAUTHORIZED))
         return join_with_waiting (_("Server refused the access token: check Preferences"), n_waiting);
 
+      if (g_error_matches (last_error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_READ_ONLY))
+        return join_with_waiting (_("Read-only: this access token may receive changes but not "
+                                    "send them; editing is off"), n_waiting);
+
       /* Translators: %s is the reason, e.g. "the server failed". */
       failure = g_strdup_printf (_("Sync failed: %s"), last_error->message);
       return join_with_waiting (failure, n_waiting);
