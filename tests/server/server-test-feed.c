@@ -181,3 +181,18 @@ feed_query (const char *cursor,
 
   return g_strdup_printf ("cursor=%s&wait=%u", escaped, wait);
 }
+
+guint
+feed_count_descriptors (TestServer *server)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/fd",
+                                           (int) companies_test_server_get_pid (server->server));
+  g_autoptr(GDir) fds = g_dir_open (path, 0, NULL);
+  guint count = 0;
+
+  g_assert_nonnull (fds);
+  while (g_dir_read_name (fds) != NULL)
+    count++;
+
+  return count;
+}

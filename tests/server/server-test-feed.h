@@ -1,5 +1,5 @@
 /* server-test-feed.h: GET /v1/changes over raw connections, for the tests
- * of the change feed (docs/protocol.md section 7)
+ * of the change feed (docs/protocol.md section 9)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -49,5 +49,8 @@ void        feed_add_company    (TestServer  *server,
 /* @query with the cursor URL-encoded: "cursor=…&wait=@wait". */
 char       *feed_query          (const char  *cursor,
                                  guint        wait);
+/* The descriptors the server process holds open now (/proc/PID/fd):
+ * on SQLite and PostgreSQL alike. */
+guint       feed_count_descriptors (TestServer *server);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* test-server-feed.c: GET /v1/changes (docs/protocol.md section 7) against
+/* test-server-feed.c: GET /v1/changes (docs/protocol.md section 9) against
  * a real server over raw HTTP: answered at once when the client is
  * behind, held until a commit otherwise, a heartbeat when its wait ends,
  * 400 for a bad cursor or wait, its own bound of watchers, and watchers
@@ -283,16 +283,16 @@ test_watcher_client_leaves (void)
   gint64 start;
 
   /* the server's idle descriptors, once it served a request */
-  before = raw_count_server_descriptors (server);
+  before = feed_count_descriptors (server);
   held = hold_watchers (server, cursor, 5);
-  during = raw_count_server_descriptors (server);
+  during = feed_count_descriptors (server);
   g_assert_cmpuint (during, >=, before + 5);
 
   g_ptr_array_set_size (held, 0);
   start = g_get_monotonic_time ();
-  while (raw_count_server_descriptors (server) > before && ms_since (start) < WAKE_BOUND_MS)
+  while (feed_count_descriptors (server) > before && ms_since (start) < WAKE_BOUND_MS)
     g_usleep (50 * 1000);
-  g_assert_cmpuint (raw_count_server_descriptors (server), <=, before);
+  g_assert_cmpuint (feed_count_descriptors (server), <=, before);
   /* answered to no one: libsoup logs it aborted */
   test_server_wait_for_log (server, "GET /v1/changes aborted");
   assert_server_serves (server);

@@ -1,5 +1,5 @@
 /* companies-server-feed.h: GET /v1/changes, the change feed
- * (docs/protocol.md section 7)
+ * (docs/protocol.md section 9)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
