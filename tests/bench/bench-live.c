@@ -1,6 +1,7 @@
 /* companies-bench-live: the figures of issue 11 (docs/live.md). A real
- * companies-server with TLS on loopback, behind a relay that delays every
- * chunk by half a round trip each way (tests/common/companies-test-tcp-proxy.c):
+ * companies-server behind the project's nginx (TLS) on loopback, and a
+ * relay in front of nginx that delays every chunk by half a round trip
+ * each way (tests/common/companies-test-tcp-proxy.c):
  * a running client's no-op sync, its incremental sync of 100 changes, its
  * initial sync (and the connections it opened), a companies-cli process's
  * no-op sync, each in round trips; then the change-to-visible latency of
@@ -8,8 +9,8 @@
  *
  *   companies-bench-live [--records N] [--runs R] [--rtt-ms MS] [--changes C]
  *
- * It needs COMPANIES_SERVER and COMPANIES_CLI (meson sets them), and the
- * openssl command. It prints; it asserts no time.
+ * It needs COMPANIES_SERVER, COMPANIES_CLI and G_TEST_SRCDIR (meson sets
+ * them), nginx and the openssl command. It prints; it asserts no time.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,6 +22,7 @@
 
 #include "companies-local-store.h"
 #include "companies-sync-client.h"
+#include "companies-test-nginx.h"
 #include "companies-test-server.h"
 #include "companies-test-tcp-proxy.h"
 #include "companies-test-watcher.h"
@@ -42,73 +44,41 @@ typedef struct
   char                  *dir;
   char                  *ca_file;
   CompaniesTestServer   *server;
+  CompaniesTestNginx    *nginx;     /* TLS, in front of the server */
   CompaniesTestTcpProxy *slow;
   char                  *direct_url;
   char                  *slow_url;
 } Link;
-
-/* A self-signed certificate for 127.0.0.1 and its key, in @dir. */
-static gboolean
-make_certificate (const char  *dir,
-                  char       **out_cert,
-                  char       **out_key,
-                  GError     **error)
-{
-  g_autofree char *openssl = g_find_program_in_path ("openssl");
-  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
-  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
-  const char *argv[] = {
-    openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-    "-keyout", key, "-out", cert, NULL
-  };
-  int status;
-
-  if (openssl == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           "the benchmark needs the openssl command");
-      return FALSE;
-    }
-  if (!g_spawn_sync (NULL, (char **) argv, NULL,
-                     G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                     NULL, NULL, NULL, NULL, &status, error) ||
-      !g_spawn_check_wait_status (status, error))
-    return FALSE;
-
-  *out_cert = g_steal_pointer (&cert);
-  *out_key = g_steal_pointer (&key);
-  return TRUE;
-}
 
 static gboolean
 link_start (Link              *link,
             const LiveConfig  *config,
             GError           **error)
 {
-  g_autofree char *key = NULL;
   g_autofree char *server_db = NULL;
+  g_autoptr(GUri) nginx_uri = NULL;
+  const char *args[] = { "--trusted-proxy", "127.0.0.1", NULL };
+  guint16 port;
 
   link->dir = companies_test_make_tmpdir ();
   server_db = g_build_filename (link->dir, "server.db", NULL);
-  if (!make_certificate (link->dir, &link->ca_file, &key, error))
-    return FALSE;
-
-  {
-    const char *args[] = { "--tls-certificate", link->ca_file, "--tls-key", key, NULL };
-
-    link->server = companies_test_server_start (server_db, args, error);
-  }
+  link->server = companies_test_server_start (server_db, args, error);
   if (link->server == NULL)
     return FALSE;
 
-  link->slow = companies_test_tcp_proxy_new (companies_test_server_get_port (link->server),
-                                             config->rtt_ms / 2, error);
+  port = companies_test_server_get_port (link->server);
+  link->nginx = companies_test_nginx_start (&port, 1, error);
+  if (link->nginx == NULL)
+    return FALSE;
+  link->ca_file = g_strdup (companies_test_nginx_get_ca_file (link->nginx));
+  link->direct_url = g_strdup (companies_test_nginx_get_url (link->nginx));
+
+  nginx_uri = g_uri_parse (link->direct_url, G_URI_FLAGS_NONE, error);
+  if (nginx_uri == NULL)
+    return FALSE;
+  link->slow = companies_test_tcp_proxy_new (g_uri_get_port (nginx_uri), config->rtt_ms / 2, error);
   if (link->slow == NULL)
     return FALSE;
-
-  link->direct_url = g_strdup_printf ("https://127.0.0.1:%u",
-                                      companies_test_server_get_port (link->server));
   link->slow_url = g_strdup_printf ("https://127.0.0.1:%u",
                                     companies_test_tcp_proxy_get_port (link->slow));
   return TRUE;
@@ -118,6 +88,7 @@ static void
 link_stop (Link *link)
 {
   g_clear_pointer (&link->slow, companies_test_tcp_proxy_free);
+  g_clear_pointer (&link->nginx, companies_test_nginx_free);
   g_clear_pointer (&link->server, companies_test_server_free);
   if (link->dir != NULL)
     companies_test_remove_tree (link->dir);
@@ -198,30 +169,49 @@ incremental_runs (const Link          *link,
   return TRUE;
 }
 
+/* One companies-cli process, @command on @database (and the slow link
+ * for "sync"), timed from spawn to exit, in milliseconds; negative on
+ * failure. */
+static double
+timed_cli (const Link  *link,
+           const char  *database,
+           const char  *command,
+           GError     **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    companies_test_cli_launcher_new (link->dir, G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  g_autoptr(GSubprocess) process = NULL;
+  gint64 start = bench_now_us ();
+
+  process = g_subprocess_launcher_spawn (launcher, error, g_getenv ("COMPANIES_CLI"),
+                                         "--database", database, "--server", link->slow_url,
+                                         "--ca-file", link->ca_file, command, NULL);
+  if (process == NULL || !g_subprocess_wait_check (process, NULL, error))
+    return -1;
+
+  return (bench_now_us () - start) / 1000.0;
+}
+
 /* companies-cli sync of an up-to-date file over the slow link, as a new
- * process each run: connect, TLS, one request. */
+ * process each run (connect, TLS, one request), and beside it `status`
+ * of the same file: the process's own cost, without the network. */
 static gboolean
 cli_runs (const Link        *link,
           const LiveConfig  *config,
           const char        *database,
-          GArray            *times,
+          GArray            *sync_times,
+          GArray            *local_times,
           GError           **error)
 {
   for (guint run = 0; run < config->runs; run++)
     {
-      g_autoptr(GSubprocessLauncher) launcher =
-        companies_test_cli_launcher_new (link->dir, G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
-      g_autoptr(GSubprocess) process = NULL;
-      gint64 start = bench_now_us ();
-      double ms;
+      double sync_ms = timed_cli (link, database, "sync", error);
+      double local_ms = sync_ms < 0 ? -1 : timed_cli (link, database, "status", error);
 
-      process = g_subprocess_launcher_spawn (launcher, error, g_getenv ("COMPANIES_CLI"),
-                                             "--database", database, "--server", link->slow_url,
-                                             "--ca-file", link->ca_file, "sync", NULL);
-      if (process == NULL || !g_subprocess_wait_check (process, NULL, error))
+      if (local_ms < 0)
         return FALSE;
-      ms = (bench_now_us () - start) / 1000.0;
-      g_array_append_val (times, ms);
+      g_array_append_val (sync_times, sync_ms);
+      g_array_append_val (local_times, local_ms);
     }
 
   return TRUE;
@@ -240,6 +230,7 @@ run_link_figures (Link              *link,
   g_autoptr(GArray) noop = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) incremental = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) cli = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cli_local = g_array_new (FALSE, FALSE, sizeof (double));
   g_autofree char *writer_path = g_build_filename (link->dir, "writer.db", NULL);
   g_autofree char *cli_path = g_build_filename (link->dir, "cli.db", NULL);
   g_autofree char *note = NULL;
@@ -267,7 +258,7 @@ run_link_figures (Link              *link,
       g_array_append_val (noop, ms);
     }
   if (!incremental_runs (link, config, writer, writer_store, slow, incremental, error) ||
-      !cli_runs (link, config, cli_path, cli, error))
+      !cli_runs (link, config, cli_path, cli, cli_local, error))
     return FALSE;
 
   printf ("| figure | time | round trips | goal | note |\n");
@@ -281,6 +272,11 @@ run_link_figures (Link              *link,
                           companies_test_tcp_proxy_get_accepted (link->slow) - accepted);
   print_row ("companies-cli process: no-op sync (median)", bench_median (cli), config,
              "≤ 3 RTT", note);
+  print_row ("companies-cli process: status, no network (median)", bench_median (cli_local),
+             config, "", "the process's own cost");
+  print_row ("companies-cli process: no-op sync less status (medians)",
+             bench_median (cli) - bench_median (cli_local), config, "≤ 3 RTT",
+             "the network's part");
   return TRUE;
 }
 
@@ -315,8 +311,8 @@ main (int    argc,
 
   if (!g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
     load = g_strdup ("?\n");
-  printf ("Companies live benchmark: TLS on loopback, %u ms round trips through a delaying "
-          "relay; load average %s\n", config.rtt_ms, load);
+  printf ("Companies live benchmark: companies-server behind nginx (TLS) on loopback, "
+          "%u ms round trips through a delaying relay; load average %s\n", config.rtt_ms, load);
   if (!link_start (&link, &config, &error) || !run_link_figures (&link, &config, &error))
     goto fail;
 
