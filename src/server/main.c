@@ -6,7 +6,7 @@
  *                    [--max-body-bytes N] [--max-memory-bytes N]
  *                    [--max-connections N] [--max-client-connections N]
  *                    [--head-timeout SECONDS] [--idle-timeout SECONDS]
- *                    [--max-watchers N]
+ *                    [--keepalive-timeout SECONDS] [--max-watchers N]
  *                    [--trusted-proxy ADDR]
  *                    [--version]
  *   companies-server add-token --tokens FILE [--comment TEXT]
@@ -32,6 +32,8 @@
  * --idle-timeout: see companies-server-limits.c; --max-memory-bytes:
  * companies-server-budget.c. add-token: companies-server-add-token.c.
  * migrate: companies-server-migrate.c.
+ * --keepalive-timeout SECONDS: how long a plain HTTP connection stays
+ * open for its next request (default 60; companies-server-keepalive.c).
  * --max-watchers N: requests of the change feed held at once (default
  * 4096), apart from --max-connections (companies-server-feed.c).
  * --trusted-proxy ADDR: connections from this address (a front proxy)
@@ -280,6 +282,7 @@ main (int   argc,
   gint head_timeout = COMPANIES_SERVER_DEFAULT_HEAD_TIMEOUT;
   gint idle_timeout = COMPANIES_SERVER_DEFAULT_IDLE_TIMEOUT;
   gint max_watchers = COMPANIES_SERVER_DEFAULT_MAX_WATCHERS;
+  gint keepalive_timeout = COMPANIES_SERVER_DEFAULT_KEEPALIVE_TIMEOUT;
   CompaniesServerHttpOptions http_options = { 0, };
   guint sigint_id, sigterm_id;
 
@@ -315,6 +318,9 @@ main (int   argc,
     { "idle-timeout", 0, 0, G_OPTION_ARG_INT, &idle_timeout,
       N_("Close a connection that sends none of its request body, or takes none of "
          "its answer, this long (default 30)"), N_("SECONDS") },
+    { "keepalive-timeout", 0, 0, G_OPTION_ARG_INT, &keepalive_timeout,
+      N_("Close a connection that sends no next request this long after an answer "
+         "(default 60)"), N_("SECONDS") },
     { "max-watchers", 0, 0, G_OPTION_ARG_INT, &max_watchers,
       N_("Requests of the change feed held at once, apart from --max-connections; more "
          "are answered 503 (default 4096)"), N_("N") },
@@ -381,7 +387,8 @@ main (int   argc,
   if (max_watchers < 1 || max_watchers > MAX_CONNECTIONS)
     return bad_options (context, _("The watchers must be between 1 and 100000"));
   if (idle_timeout < 1 || idle_timeout > MAX_TIMEOUT_SECONDS ||
-      head_timeout < 1 || head_timeout > MAX_TIMEOUT_SECONDS)
+      head_timeout < 1 || head_timeout > MAX_TIMEOUT_SECONDS ||
+      keepalive_timeout < 1 || keepalive_timeout > MAX_TIMEOUT_SECONDS)
     return bad_options (context, _("The timeouts must be between 1 and 86400 seconds"));
   if ((tls_certificate_path == NULL) != (tls_key_path == NULL))
     return bad_options (context, _("--tls-certificate and --tls-key go together"));
@@ -470,6 +477,7 @@ main (int   argc,
   http_options.limits.idle_timeout = idle_timeout;
   http_options.limits.trusted_proxy = trusted_proxy;
   http_options.max_watchers = max_watchers;
+  http_options.keepalive_timeout = keepalive_timeout;
   http_options.tls_certificate = tls_certificate;
   http_options.probe = probe;
   state.http = companies_server_http_new (worker, g_steal_pointer (&tokens), &http_options);

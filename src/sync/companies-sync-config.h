@@ -26,7 +26,7 @@ typedef struct
 /* Seconds a kept-alive connection may stay idle before the client closes
  * it: a few seconds below companies-server's (docs/live.md), so that the
  * server rarely closes one just as the client reuses it. */
-#define COMPANIES_SYNC_IDLE_TIMEOUT 25
+#define COMPANIES_SYNC_IDLE_TIMEOUT 55
 
 /* Copies the four values; a @tls_ca_file of NULL takes
  * $COMPANIES_CA_FILE when that is set, and a relative one is taken from

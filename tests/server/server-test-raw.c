@@ -115,6 +115,56 @@ raw_wait_closed (GSocket *socket,
     }
 }
 
+/* Whether @received holds a whole answer: its head, and as many body
+ * bytes as its Content-Length says. */
+static gboolean
+is_whole_answer (GString *received)
+{
+  const char *end_of_head = strstr (received->str, "\r\n\r\n");
+  const char *length;
+  gsize head_length;
+
+  if (end_of_head == NULL)
+    return FALSE;
+
+  head_length = end_of_head + 4 - received->str;
+  length = g_strstr_len (received->str, head_length, "\r\nContent-Length:");
+  if (length == NULL)
+    return FALSE;
+
+  return received->len >= head_length + g_ascii_strtoull (length + 17, NULL, 10);
+}
+
+gboolean
+raw_read_answer (GSocket *socket,
+                 guint    timeout_ms,
+                 GString *received)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!is_whole_answer (received))
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 remaining = deadline - g_get_monotonic_time ();
+      char buffer[4096];
+      gssize n;
+
+      if (remaining <= 0 ||
+          !g_socket_condition_timed_wait (socket, G_IO_IN | G_IO_HUP | G_IO_ERR,
+                                          remaining, NULL, NULL))
+        return FALSE;
+
+      n = g_socket_receive_with_blocking (socket, buffer, sizeof buffer, FALSE, NULL, &error);
+      if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        continue;
+      if (n <= 0)
+        return TRUE;  /* closed: whatever came is the answer */
+      g_string_append_len (received, buffer, n);
+    }
+
+  return TRUE;
+}
+
 gboolean
 raw_closed_within (GSocket *socket,
                    guint    timeout_ms)
@@ -137,7 +187,7 @@ raw_exchange (guint16     port,
   guint status = 0;
 
   raw_send (socket, request, length);
-  g_assert_true (raw_wait_closed (socket, SAFETY_TIMEOUT_SECONDS * 1000, received));
+  g_assert_true (raw_read_answer (socket, SAFETY_TIMEOUT_SECONDS * 1000, received));
 
   if (g_str_has_prefix (received->str, "HTTP/1.1 ") || g_str_has_prefix (received->str, "HTTP/1.0 "))
     status = (guint) g_ascii_strtoull (received->str + 9, NULL, 10);

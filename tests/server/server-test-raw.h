@@ -32,9 +32,15 @@ gboolean  raw_wait_closed        (GSocket     *socket,
  * reading anything (fails the test if data arrives). */
 gboolean  raw_closed_within      (GSocket     *socket,
                                   guint        timeout_ms);
-/* Sends @request whole and reads the answer until the server closes the
- * connection (it answers with "Connection: close"); returns the status of
- * the answer, 0 when the connection was closed without one. */
+/* Reads until @received holds a whole answer (head and Content-Length
+ * body) or the server closes the connection; FALSE when neither happened
+ * within @timeout_ms. A kept-alive connection stays open after it. */
+gboolean  raw_read_answer        (GSocket     *socket,
+                                  guint        timeout_ms,
+                                  GString     *received);
+/* Sends @request whole on a new connection and reads the answer (until
+ * it is whole, or the server closes the connection); returns the status
+ * of the answer, 0 when the connection was closed without one. */
 guint     raw_exchange           (guint16      port,
                                   const char  *request,
                                   gsize        length,

@@ -237,18 +237,41 @@ test_endless_bodies (void)
   assert_server_serves (server);
 }
 
-/* The server answers and closes: no connection lingers once a request is
- * answered (libsoup 3.2 would keep one in CLOSE_WAIT forever). */
+/* A 200 answer to an HTTP/1.1 request keeps its connection for the next
+ * request; an error answer, or an HTTP/1.0 request, closes it
+ * (docs/protocol-transport.md, "Keep-alive"). */
 static void
-test_answer_closes_connection (void)
+test_answer_keeps_connection (void)
 {
-  static const char request[] = "GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  static const char health[] = "GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  static const char missing[] = "GET /nowhere HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  static const char old[] = "GET /v1/health HTTP/1.0\r\n\r\n";
+  g_autoptr(GSocket) socket = raw_connect (port ());
   g_autoptr(GString) response = g_string_new (NULL);
-  guint status;
 
-  status = raw_exchange (port (), request, strlen (request), response);
-  g_assert_cmpuint (status, ==, 200);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_string_truncate (response, 0);
+      g_assert_true (raw_send (socket, health, strlen (health)));
+      g_assert_true (raw_read_answer (socket, 5000, response));
+      g_assert_true (g_str_has_prefix (response->str, "HTTP/1.1 200"));
+      g_assert_null (strstr (response->str, "Connection: close"));
+    }
+
+  /* an error closes it, after the answer */
+  g_string_truncate (response, 0);
+  g_assert_true (raw_send (socket, missing, strlen (missing)));
+  g_assert_true (raw_wait_closed (socket, 5000, response));
+  g_assert_true (g_str_has_prefix (response->str, "HTTP/1.1 404"));
   g_assert_nonnull (strstr (response->str, "Connection: close"));
+
+  /* HTTP/1.0 knows no keep-alive without asking for it */
+  g_string_truncate (response, 0);
+  g_clear_object (&socket);
+  socket = raw_connect (port ());
+  g_assert_true (raw_send (socket, old, strlen (old)));
+  g_assert_true (raw_wait_closed (socket, 5000, response));
+  g_assert_nonnull (strstr (response->str, " 200 OK\r\n"));
 }
 
 /* Connections of every kind come and go: the server holds no more
@@ -357,7 +380,7 @@ main (int   argc,
 
   server = test_server_start (FALSE, args);
 
-  g_test_add_func ("/server/limits/answer-closes-connection", test_answer_closes_connection);
+  g_test_add_func ("/server/limits/answer-keeps-connection", test_answer_keeps_connection);
   g_test_add_func ("/server/limits/silent-connection", test_silent_connection);
   g_test_add_func ("/server/limits/stalled-requests", test_stalled_requests);
   g_test_add_func ("/server/limits/byte-by-byte", test_byte_by_byte);

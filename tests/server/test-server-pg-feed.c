@@ -2,12 +2,16 @@
  * PostgreSQL database (docs/protocol.md section 9): a commit through one
  * server wakes the watchers of another (LISTEN/NOTIFY); when the database
  * goes down and comes back, every held watcher is woken once, and
- * commits are heard again.
+ * commits are heard again; through nginx (data/nginx/companies.conf.in) a
+ * watcher is held, woken by a commit, and hears its heartbeat.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "companies-test"
 
+#include <libsoup/soup.h>
+
+#include "companies-test-nginx.h"
 #include "companies-test-postgres.h"
 #include "server-test-feed.h"
 
@@ -162,6 +166,114 @@ test_database_restarts (void)
   server_free (b);
 }
 
+/* One GET of @url through nginx (TLS, trusting @ca_file), in a thread:
+ * the test commits meanwhile. */
+typedef struct
+{
+  char    *url;
+  char    *ca_file;
+  guint    status;
+  char    *body;
+  gint64   done;   /* monotonic µs */
+} NginxWatch;
+
+static gpointer
+nginx_watch_thread (gpointer user_data)
+{
+  NginxWatch *watch = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTlsDatabase) database = g_tls_file_database_new (watch->ca_file, &error);
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", watch->url);
+  g_autoptr(GBytes) body = NULL;
+
+  g_assert_no_error (error);
+  session = soup_session_new_with_options ("tls-database", database, "timeout", 60, NULL);
+  body = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  watch->status = soup_message_get_status (msg);
+  watch->body = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  watch->done = g_get_monotonic_time ();
+  return NULL;
+}
+
+static GThread *
+nginx_watch_start (NginxWatch         *watch,
+                   CompaniesTestNginx *nginx,
+                   const char         *cursor,
+                   guint               wait)
+{
+  g_autofree char *query = feed_query (cursor, wait);
+
+  watch->url = g_strdup_printf ("%s/v1/changes?%s", companies_test_nginx_get_url (nginx), query);
+  watch->ca_file = g_strdup (companies_test_nginx_get_ca_file (nginx));
+  return g_thread_new ("nginx-watch", nginx_watch_thread, watch);
+}
+
+static void
+nginx_watch_clear (NginxWatch *watch)
+{
+  g_free (watch->url);
+  g_free (watch->ca_file);
+  g_free (watch->body);
+}
+
+/* Through nginx: held until a commit (through another server), then
+ * changed; with nothing to hear, the heartbeat after `wait`. */
+static void
+test_through_nginx (void)
+{
+  const char * const proxied[] = { "--trusted-proxy", "127.0.0.1", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *digest = g_uuid_string_random ();
+  g_autofree char *name = g_strdup_printf ("nginx_%.8s", digest);
+  g_autofree char *uri = companies_test_postgres_create (companies_test_postgres_get (), name,
+                                                         &error);
+  g_autoptr(CompaniesTestNginx) nginx = NULL;
+  g_autofree char *cursor = NULL;
+  g_autofree char *after = NULL;
+  NginxWatch woken = { NULL, }, heartbeat = { NULL, };
+  TestServer *servers[2];
+  guint16 ports[2];
+  GThread *thread;
+  gint64 committed;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    {
+      servers[i] = g_new0 (TestServer, 1);
+      servers[i]->server = companies_test_server_start (uri, proxied, &error);
+      g_assert_no_error (error);
+      ports[i] = companies_test_server_get_port (servers[i]->server);
+    }
+  nginx = companies_test_nginx_start (ports, 2, &error);
+  g_assert_no_error (error);
+
+  cursor = feed_current_cursor (servers[0]);
+  thread = nginx_watch_start (&woken, nginx, cursor, 25);
+  /* held: nothing yet */
+  g_usleep (HELD_CHECK_MS * 2 * 1000);
+  g_assert_cmpint (g_atomic_int_get ((gint *) &woken.status), ==, 0);
+
+  committed = g_get_monotonic_time ();
+  feed_add_company (servers[1], "Heard through nginx");
+  g_thread_join (thread);
+  g_assert_cmpuint (woken.status, ==, 200);
+  g_assert_cmpint ((woken.done - committed) / 1000, <, WAKE_BOUND_MS);
+  after = feed_current_cursor (servers[1]);
+  g_assert_true (g_str_has_prefix (woken.body, "{\"changed\":true,"));
+
+  thread = nginx_watch_start (&heartbeat, nginx, after, 2);
+  g_thread_join (thread);
+  g_assert_cmpuint (heartbeat.status, ==, 200);
+  g_assert_true (g_str_has_prefix (heartbeat.body, "{\"changed\":false,"));
+
+  nginx_watch_clear (&woken);
+  nginx_watch_clear (&heartbeat);
+  for (guint i = 0; i < 2; i++)
+    server_free (servers[i]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -170,6 +282,7 @@ main (int   argc,
 
   g_test_add_func ("/server/pg-feed/across-servers", test_across_servers);
   g_test_add_func ("/server/pg-feed/database-restarts", test_database_restarts);
+  g_test_add_func ("/server/pg-feed/through-nginx", test_through_nginx);
 
   return g_test_run ();
 }

@@ -49,6 +49,8 @@ struct _CompaniesServerHeadGuard
   GFilterInputStream  parent_instance;
 
   GIOStream          *connection;  /* closed with this stream */
+  GDestroyNotify      closed;      /* then called with closed_data */
+  gpointer            closed_data;
   char               *peer;
   GString            *line;        /* the head line being read */
   gsize               head_bytes;
@@ -228,6 +230,9 @@ companies_server_head_guard_close (GInputStream  *stream,
   if (!g_io_stream_close (self->connection, cancellable, ok ? error : NULL))
     ok = FALSE;
 
+  if (self->closed != NULL)
+    g_steal_pointer (&self->closed) (self->closed_data);
+
   return ok;
 }
 
@@ -331,8 +336,10 @@ companies_server_head_guard_init (CompaniesServerHeadGuard *self)
 }
 
 GIOStream *
-companies_server_head_guard_wrap (GIOStream  *connection,
-                                  const char *peer)
+companies_server_head_guard_wrap (GIOStream      *connection,
+                                  const char     *peer,
+                                  GDestroyNotify  closed,
+                                  gpointer        closed_data)
 {
   g_autoptr(CompaniesServerHeadGuard) guard = NULL;
 
@@ -344,6 +351,8 @@ companies_server_head_guard_wrap (GIOStream  *connection,
                         NULL);
   guard->connection = g_object_ref (connection);
   guard->peer = g_strdup (peer != NULL ? peer : "?");
+  guard->closed = closed;
+  guard->closed_data = closed_data;
 
   return g_simple_io_stream_new (G_INPUT_STREAM (guard),
                                  g_io_stream_get_output_stream (connection));

@@ -16,8 +16,12 @@ G_DECLARE_FINAL_TYPE (CompaniesServerHeadGuard, companies_server_head_guard,
 /* A stream for libsoup to read @connection from: the input of @connection,
  * through a head guard (its reads fail, and the connection is refused,
  * once the request head breaks a rule), and its output. Closing it closes
- * @connection. @peer names the client in the log. */
-GIOStream *companies_server_head_guard_wrap (GIOStream  *connection,
-                                             const char *peer);
+ * @connection, then calls @closed (may be NULL) with @closed_data; it is
+ * closed at the latest when it is finalized. @peer names the client in
+ * the log. */
+GIOStream *companies_server_head_guard_wrap (GIOStream      *connection,
+                                             const char     *peer,
+                                             GDestroyNotify  closed,
+                                             gpointer        closed_data);
 
 G_END_DECLS

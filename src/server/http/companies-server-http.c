@@ -54,6 +54,7 @@ struct _CompaniesServerHttp
   CompaniesServerBudget   *budget;
   CompaniesServerListener *listener;
   gsize                    max_body_bytes;
+  guint                    keepalive_timeout;
   guint64                  max_read_bytes;  /* read (and dropped) past the limit */
   GTlsCertificate         *tls_certificate; /* NULL: plain HTTP */
   CompaniesServerProbe    *probe;           /* NULL: health is always ok */
@@ -597,6 +598,9 @@ companies_server_http_new (CompaniesServerWorker            *worker,
                                   "raw-paths", TRUE,
                                   NULL);
   self->limits = companies_server_limits_new (self->server, &options->limits);
+  self->keepalive_timeout = options->keepalive_timeout > 0
+                            ? options->keepalive_timeout
+                            : COMPANIES_SERVER_DEFAULT_KEEPALIVE_TIMEOUT;
   self->feed = companies_server_feed_new (self->limits,
                                          options->max_watchers > 0
                                          ? options->max_watchers
@@ -630,6 +634,7 @@ companies_server_http_listen (CompaniesServerHttp  *self,
 
   self->listener = companies_server_listener_new (self->server, self->limits,
                                                   self->tls_certificate,
+                                                  self->keepalive_timeout,
                                                   address, port, error);
   if (self->listener == NULL)
     return NULL;

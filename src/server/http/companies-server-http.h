@@ -23,6 +23,7 @@ typedef struct
   guint64                      max_memory_bytes;  /* companies-server-budget.h */
   CompaniesServerLimitsOptions limits;
   guint                        max_watchers;      /* 0: the default */
+  guint                        keepalive_timeout; /* seconds; 0: the default */
   GTlsCertificate             *tls_certificate;   /* NULL: plain HTTP */
   CompaniesServerProbe        *probe;             /* taken; NULL: health is always ok */
 } CompaniesServerHttpOptions;

@@ -27,10 +27,10 @@
  * sending), then shutdown (2): libsoup sees the end of the stream, gives
  * up the message and closes the socket.
  *
- * A connection serves one request: libsoup closes a connection it was
- * handed once its answer is out, and every answer says so
- * ("Connection: close"). There are no idle connections between requests;
- * the idle timeout applies while a request is awaited.
+ *   idle        a 200 answer to an HTTP/1.1 request that did not ask to
+ *               close is kept alive (companies-server-keepalive.c, plain
+ *               HTTP only) until the next request, which starts at head;
+ *               every other answer says "Connection: close".
  *
  * Beyond max_connections open connections, or max_client_connections
  * from one client, a new one is closed at once (no answer: reading one
@@ -64,7 +64,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "companies-server-forwarded.h"
+#include "companies-server-keepalive.h"
 #include "companies-server-limits.h"
+#include "companies-server-sockets.h"
 
 #define TICK_MILLISECONDS 250
 
@@ -75,6 +77,7 @@ typedef enum
   STAGE_PROCESSING,
   STAGE_WRITING,
   STAGE_DONE,
+  STAGE_IDLE,
 } Stage;
 
 typedef struct _Connection Connection;
@@ -84,6 +87,8 @@ struct _CompaniesServerLimits
   grefcount                    ref_count;   /* the messages' signal handlers hold one */
   SoupServer                  *server;      /* borrowed; NULL once freed */
   gulong                       request_started_id;
+  gulong                       request_finished_id;
+  CompaniesServerKeepalive    *keepalive;   /* borrowed; NULL: one request a connection */
   GHashTable                  *connections; /* GSocketAddress * (remote) → Connection * */
   GHashTable                  *clients;     /* client key → number of its connections */
   guint                        n_watching;  /* connections holding a watcher: no slot */
@@ -158,56 +163,6 @@ limits_unref_closure (gpointer  data,
   limits_unref (data);
 }
 
-static char *
-describe_peer (GSocket *socket)
-{
-  g_autoptr(GSocketAddress) address = g_socket_get_remote_address (socket, NULL);
-  g_autofree char *host = NULL;
-
-  if (!G_IS_INET_SOCKET_ADDRESS (address))
-    return g_strdup ("?");
-
-  host = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
-  return g_strdup_printf ("%s port %u", host,
-                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (address)));
-}
-
-static void
-drop_socket (GSocket    *socket,
-             const char *reason)
-{
-  g_autofree char *peer = describe_peer (socket);
-  struct linger abort_on_close = { .l_onoff = 1, .l_linger = 0 };
-
-  g_printerr (_("Closed the connection of %s: %s\n"), peer, reason);
-  setsockopt (g_socket_get_fd (socket), SOL_SOCKET, SO_LINGER,
-              &abort_on_close, sizeof abort_on_close);
-  g_socket_shutdown (socket, TRUE, TRUE, NULL);
-}
-
-static gboolean
-get_tcp_info (GSocket         *socket,
-              struct tcp_info *info)
-{
-  socklen_t length = sizeof *info;
-
-  memset (info, 0, sizeof *info);
-  return getsockopt (g_socket_get_fd (socket), IPPROTO_TCP, TCP_INFO, info, &length) == 0;
-}
-
-/* Milliseconds since data last arrived on @socket (or since it was
- * accepted, if none did yet). */
-static guint
-ms_since_data_arrived (GSocket *socket)
-{
-  struct tcp_info info;
-
-  if (!get_tcp_info (socket, &info))
-    return 0;
-
-  return info.tcpi_last_data_recv;
-}
-
 /* Whether the client took none of the answer for idle_timeout seconds. */
 static gboolean
 answer_stalled (CompaniesServerLimits *self,
@@ -216,7 +171,7 @@ answer_stalled (CompaniesServerLimits *self,
 {
   struct tcp_info info;
 
-  if (!get_tcp_info (connection->socket, &info))
+  if (!companies_server_socket_tcp_info (connection->socket, &info))
     return FALSE;
 
   if (info.tcpi_bytes_acked != connection->bytes_acked)
@@ -284,7 +239,7 @@ check_connection (CompaniesServerLimits *self,
       break;
 
     case STAGE_BODY:
-      if (ms_since_data_arrived (connection->socket) >= self->options.idle_timeout * 1000u)
+      if (companies_server_socket_ms_since_data (connection->socket) >= self->options.idle_timeout * 1000u)
         reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                "it sent nothing for %u second",
                                                "it sent nothing for %u seconds",
@@ -310,7 +265,7 @@ check_connection (CompaniesServerLimits *self,
   if (reason != NULL)
     {
       connection->dropped = TRUE;
-      drop_socket (connection->socket, reason);
+      companies_server_socket_drop (connection->socket, reason);
     }
 }
 
@@ -368,7 +323,7 @@ enter_stage (CompaniesServerLimits *self,
   if (stage == STAGE_WRITING)
     {
       connection->last_progress = g_get_monotonic_time ();
-      connection->bytes_acked = get_tcp_info (connection->socket, &info) ? info.tcpi_bytes_acked : 0;
+      connection->bytes_acked = companies_server_socket_tcp_info (connection->socket, &info) ? info.tcpi_bytes_acked : 0;
     }
 }
 
@@ -421,7 +376,7 @@ count_forwarded (CompaniesServerLimits *self,
       /* TRANSLATORS: the first %s is an IP address, the second a reason */
       why = g_strdup_printf (_("forwarded for %s: %s"), client, reason);
       connection->dropped = TRUE;
-      drop_socket (connection->socket, why);
+      companies_server_socket_drop (connection->socket, why);
       return;
     }
 
@@ -438,6 +393,16 @@ got_headers_cb (SoupServerMessage *msg,
 
   if (connection != NULL && connection->client == NULL && !connection->dropped)
     count_forwarded (self, connection, msg);
+
+  /* companies_server_respond_json () says close again for an error; the
+   * early handler (called before this) may have answered one already */
+  if (self->keepalive != NULL &&
+      (soup_server_message_get_status (msg) == 0 ||
+       soup_server_message_get_status (msg) == SOUP_STATUS_OK) &&
+      soup_server_message_get_http_version (msg) == SOUP_HTTP_1_1 &&
+      !soup_message_headers_header_contains (soup_server_message_get_request_headers (msg),
+                                             "Connection", "close"))
+    soup_message_headers_remove (soup_server_message_get_response_headers (msg), "Connection");
 
   enter_stage (self, msg, STAGE_BODY);
 }
@@ -494,7 +459,47 @@ request_started_cb (SoupServer        *server,
     return;
 
   connection->stage = STAGE_HEAD;
+  connection->deadline = g_get_monotonic_time () + self->options.head_timeout * G_USEC_PER_SEC;
   watch_message (self, msg);
+}
+
+/* An answer that did not say "Connection: close" keeps its connection. */
+static void
+request_finished_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     gpointer           user_data)
+{
+  CompaniesServerLimits *self = user_data;
+  Connection *connection = lookup_connection (self, msg);
+
+  if (connection == NULL || connection->dropped || self->keepalive == NULL ||
+      g_socket_is_closed (connection->socket) ||
+      soup_message_headers_header_contains (soup_server_message_get_response_headers (msg),
+                                            "Connection", "close"))
+    return;
+
+  connection->stage = STAGE_IDLE;
+  companies_server_keepalive_hold (self->keepalive, connection->socket,
+                                   connection->remote_address, connection->client);
+}
+
+/* Full: an idle kept-alive connection gives up its slot. */
+static void
+make_room (CompaniesServerLimits *self,
+           const char            *client)
+{
+  if (self->keepalive == NULL)
+    return;
+
+  if (client != NULL &&
+      GPOINTER_TO_UINT (g_hash_table_lookup (self->clients, client)) >=
+      self->options.max_client_connections &&
+      companies_server_keepalive_evict (self->keepalive, client))
+    prune_closed (self);
+
+  if (g_hash_table_size (self->connections) - self->n_watching >= self->options.max_connections &&
+      companies_server_keepalive_evict (self->keepalive, NULL))
+    prune_closed (self);
 }
 
 gboolean
@@ -518,9 +523,12 @@ companies_server_limits_admit (CompaniesServerLimits *self,
       !g_inet_address_equal (address, self->options.trusted_proxy))
     {
       client = client_key (address);
+      make_room (self, client);
       reason = refuse_client (self, client);
     }
 
+  if (reason == NULL)
+    make_room (self, NULL);
   if (reason == NULL &&
       g_hash_table_size (self->connections) - self->n_watching >= self->options.max_connections)
     reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
@@ -531,7 +539,7 @@ companies_server_limits_admit (CompaniesServerLimits *self,
 
   if (reason != NULL)
     {
-      drop_socket (socket, reason);
+      companies_server_socket_drop (socket, reason);
       return FALSE;
     }
 
@@ -577,6 +585,8 @@ companies_server_limits_new (SoupServer                         *server,
   self->clients = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->request_started_id = g_signal_connect (server, "request-started",
                                                G_CALLBACK (request_started_cb), self);
+  self->request_finished_id = g_signal_connect (server, "request-finished",
+                                                G_CALLBACK (request_finished_cb), self);
 
   return self;
 }
@@ -596,7 +606,16 @@ companies_server_limits_drop (CompaniesServerLimits *self,
     return;
 
   connection->dropped = TRUE;
-  drop_socket (connection->socket, reason);
+  companies_server_socket_drop (connection->socket, reason);
+}
+
+void
+companies_server_limits_set_keepalive (CompaniesServerLimits    *self,
+                                       CompaniesServerKeepalive *keepalive)
+{
+  g_return_if_fail (self != NULL);
+
+  self->keepalive = keepalive;
 }
 
 void
@@ -645,6 +664,7 @@ companies_server_limits_free (CompaniesServerLimits *self)
     return;
 
   g_clear_signal_handler (&self->request_started_id, self->server);
+  g_clear_signal_handler (&self->request_finished_id, self->server);
   g_clear_handle_id (&self->tick_id, g_source_remove);
   g_hash_table_remove_all (self->connections);
   self->server = NULL;

@@ -7,6 +7,8 @@
 
 #include <libsoup/soup.h>
 
+#include "companies-server-keepalive.h"
+
 G_BEGIN_DECLS
 
 #define COMPANIES_SERVER_DEFAULT_MAX_CONNECTIONS        256
@@ -31,7 +33,8 @@ typedef struct
  * IPv6 /64); a connection whose request head has not arrived head_timeout
  * seconds after it was accepted, or that makes no progress for
  * idle_timeout seconds while its body is read or its answer written, is
- * closed. Every answer closes its connection (no keep-alive).
+ * closed. Without a keep-alive (companies_server_limits_set_keepalive ()),
+ * every answer closes its connection.
  * A connection from trusted_proxy counts for the client its request names
  * in X-Forwarded-For (companies-server-forwarded.h), once its head has
  * arrived. */
@@ -49,6 +52,11 @@ gboolean               companies_server_limits_admit             (CompaniesServe
 void                   companies_server_limits_drop              (CompaniesServerLimits *self,
                                                                   SoupServerMessage     *msg,
                                                                   const char            *reason);
+/* Keeps the connections of 200 answers to HTTP/1.1 requests alive in
+ * @keepalive (borrowed; NULL: none), and closes its idle ones to make
+ * room when the slots are full. */
+void                   companies_server_limits_set_keepalive     (CompaniesServerLimits    *self,
+                                                                  CompaniesServerKeepalive *keepalive);
 /* While @watching, the connection of @msg holds a watcher of the change
  * feed: it counts neither against max_connections nor its client's
  * max_client_connections. */

@@ -14,10 +14,13 @@ typedef struct _CompaniesServerListener CompaniesServerListener;
 
 /* Listens on @address:@port (0 picks a free port) and hands every
  * connection @limits admit to @server, through TLS with @certificate when
- * it is not NULL. @server and @limits are borrowed. */
+ * it is not NULL; plain HTTP connections are kept alive between requests
+ * for at most @keepalive_timeout seconds. @server and @limits are
+ * borrowed. */
 CompaniesServerListener *companies_server_listener_new      (SoupServer              *server,
                                                              CompaniesServerLimits   *limits,
                                                              GTlsCertificate         *certificate,
+                                                             guint                    keepalive_timeout,
                                                              GInetAddress            *address,
                                                              guint16                  port,
                                                              GError                 **error);

@@ -1,5 +1,5 @@
 /* companies-server-respond.c: the answers of companies-server, as
- * docs/protocol.md sections 4 and 7 spell them
+ * docs/protocol.md sections 4 and 9 spell them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -19,6 +19,10 @@ companies_server_respond_json (SoupServerMessage *msg,
   SoupMessageBody *response_body = soup_server_message_get_response_body (msg);
 
   soup_server_message_set_status (msg, status, NULL);
+  /* Only a 200 keeps its connection alive (companies-server-limits.c):
+   * after an error the client starts afresh. */
+  if (status != SOUP_STATUS_OK)
+    soup_message_headers_replace (headers, "Connection", "close");
   soup_message_headers_set_content_type (headers, "application/json", NULL);
   soup_message_body_truncate (response_body);
   soup_message_body_append_bytes (response_body, body);

@@ -1,5 +1,5 @@
 /* companies-server-respond.h: the answers of companies-server, as
- * docs/protocol.md sections 4 and 7 spell them
+ * docs/protocol.md sections 4 and 9 spell them
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -9,7 +9,8 @@
 
 G_BEGIN_DECLS
 
-/* Sets @status and the application/json @body. */
+/* Sets @status and the application/json @body; any status but 200 closes
+ * the connection after the answer. */
 void companies_server_respond_json  (SoupServerMessage *msg,
                                      guint              status,
                                      GBytes            *body);
