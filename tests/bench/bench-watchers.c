@@ -139,6 +139,7 @@ main (int   argc,
   g_autofree char *escaped = NULL;
   g_autofree char *request = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *client_id = g_uuid_string_random ();
   const char *url;
   gint64 rss_before, rss_held, start;
   guint fds_before;
@@ -164,7 +165,7 @@ main (int   argc,
   pid = companies_test_server_get_pid (server);
   session = bench_session_new ();
 
-  first = bench_request_new ("bench-watchers", NULL);
+  first = bench_request_new (client_id, NULL);
   current = bench_post_sync (session, url, first, NULL, &error);
   if (current == NULL)
     g_error ("%s", error->message);
@@ -188,7 +189,7 @@ main (int   argc,
   /* no-op pulls, one connection kept alive, while they are held */
   for (gint i = 0; i < n_syncs; i++)
     {
-      g_autoptr(CompaniesSyncRequest) pull = bench_request_new ("bench-watchers", current->cursor);
+      g_autoptr(CompaniesSyncRequest) pull = bench_request_new (client_id, current->cursor);
       g_autoptr(CompaniesSyncResponse) pulled = NULL;
       gint64 sync_start = bench_now_us ();
       double ms;
@@ -201,7 +202,7 @@ main (int   argc,
     }
 
   /* one commit answers them all */
-  push = bench_request_new ("bench-watchers", current->cursor);
+  push = bench_request_new (client_id, current->cursor);
   {
     CompaniesChange *change = companies_change_new (COMPANIES_CHANGE_ADD);
 

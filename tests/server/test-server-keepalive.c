@@ -2,6 +2,7 @@
  * (docs/protocol-transport.md, "Keep-alive"): many requests on one
  * connection, idle connections closed by their clients release their
  * descriptors at once (the libsoup 3.2.3 leak, upstream commit d20c6601),
+ * a last request sent just before the client's close is still answered,
  * an idle connection is closed after --keepalive-timeout, and idle
  * connections give up their slots when --max-connections are open.
  *
@@ -109,6 +110,23 @@ test_closed_idle_connections_released (void)
   g_assert_cmpuint (after, <=, before);
 }
 
+/* A client that sends its last request on an idle connection and closes
+ * its side at once still gets its answer. */
+static void
+test_last_request_then_close (void)
+{
+  const char * const args[] = { "--keepalive-timeout", "600", NULL };
+  g_autoptr(TestServer) server = test_server_start (TRUE, args);
+  g_autoptr(GSocket) socket = raw_connect (port (server));
+  g_autoptr(GString) response = g_string_new (NULL);
+
+  assert_health_on (socket);
+  g_assert_true (raw_send (socket, health, strlen (health)));
+  g_assert_true (g_socket_shutdown (socket, FALSE, TRUE, NULL));
+  g_assert_true (raw_read_answer (socket, 5000, response));
+  g_assert_true (g_str_has_prefix (response->str, "HTTP/1.1 200"));
+}
+
 /* An idle connection is closed after --keepalive-timeout, not before. */
 static void
 test_idle_timeout (void)
@@ -162,6 +180,7 @@ main (int   argc,
                    test_many_requests_one_connection);
   g_test_add_func ("/server/keepalive/closed-idle-connections-released",
                    test_closed_idle_connections_released);
+  g_test_add_func ("/server/keepalive/last-request-then-close", test_last_request_then_close);
   g_test_add_func ("/server/keepalive/idle-timeout", test_idle_timeout);
   g_test_add_func ("/server/keepalive/idle-gives-up-slot", test_idle_gives_up_slot);
 

@@ -69,7 +69,9 @@ check (CompaniesServerHangupWatch *watch,
   char byte;
   gssize n;
 
-  if (events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP))
+  /* A watcher's peer that closed its side is gone; an idle connection's
+   * may have sent a last request before closing: it is served. */
+  if (!watch->with_data && (events & (EPOLLHUP | EPOLLERR | EPOLLRDHUP)))
     {
       *out_closed = TRUE;
       return TRUE;

@@ -21,14 +21,11 @@
 
 #include "config.h"
 
-#include <stdlib.h>
-
 #include <glib-unix.h>
 #include <glib/gi18n-lib.h>
 #include <libpq-fe.h>
 
 #include "companies-server-postgres-listen.h"
-#include "companies-server-store-postgres.h"
 
 #define RETRY_SECONDS 1
 
