@@ -128,14 +128,18 @@ static const char migration_v3_update_sql[] =
  * additions after an import). The filters are those of the partial
  * indexes of version 1: added, updated, inactive (every deletion
  * pending), rejected. */
-#define COUNT_TERMS(row, suffix) \
-  "(" row ".is_from_server = 0 AND " row ".is_active = 1) AS a" suffix ", " \
-  "(" row ".is_modified = 1 AND " row ".is_from_server = 1 AND " row ".is_active = 1) AS u" suffix ", " \
-  "(" row ".is_active = 0) AS i" suffix ", (" row ".rejection_code IS NOT NULL) AS r" suffix
+#define IN_ADDED(row) "(" row ".is_from_server = 0 AND " row ".is_active = 1)"
+#define IN_UPDATED(row) "(" row ".is_modified = 1 AND " row ".is_from_server = 1 AND " row ".is_active = 1)"
+#define IN_INACTIVE(row) "(" row ".is_active = 0)"
+#define IN_REJECTED(row) "(" row ".rejection_code IS NOT NULL)"
+/* One row in or out: @sign "+" or "-". Plain arithmetic, no subquery:
+ * every insert of an import or a sync runs it. */
 #define COUNT_CHANGE(sign, row) \
-  "UPDATE companies_count SET (n, added, updated, inactive, rejected) =" \
-  " (SELECT n " sign " 1, added " sign " a, updated " sign " u, inactive " sign " i," \
-  "  rejected " sign " r FROM (SELECT " COUNT_TERMS (row, "") "));"
+  "UPDATE companies_count SET n = n " sign " 1," \
+  " added = added " sign " " IN_ADDED (row) "," \
+  " updated = updated " sign " " IN_UPDATED (row) "," \
+  " inactive = inactive " sign " " IN_INACTIVE (row) "," \
+  " rejected = rejected " sign " " IN_REJECTED (row) ";"
 static const char migration_v4_sql[] =
   "CREATE TABLE companies_count ("
   "  n INTEGER NOT NULL, added INTEGER NOT NULL, updated INTEGER NOT NULL,"
@@ -152,9 +156,11 @@ static const char migration_v4_sql[] =
   "  BEGIN " COUNT_CHANGE ("-", "OLD") " END;"
   "CREATE TRIGGER companies_count_update"
   "  AFTER UPDATE OF is_from_server, is_modified, is_active, rejection_code ON companies"
-  "  BEGIN UPDATE companies_count SET (added, updated, inactive, rejected) ="
-  "   (SELECT added + a2 - a1, updated + u2 - u1, inactive + i2 - i1, rejected + r2 - r1"
-  "    FROM (SELECT " COUNT_TERMS ("OLD", "1") ", " COUNT_TERMS ("NEW", "2") ")); END;";
+  "  BEGIN UPDATE companies_count SET"
+  "   added = added + " IN_ADDED ("NEW") " - " IN_ADDED ("OLD") ","
+  "   updated = updated + " IN_UPDATED ("NEW") " - " IN_UPDATED ("OLD") ","
+  "   inactive = inactive + " IN_INACTIVE ("NEW") " - " IN_INACTIVE ("OLD") ","
+  "   rejected = rejected + " IN_REJECTED ("NEW") " - " IN_REJECTED ("OLD") "; END;";
 
 static gboolean
 migrate_to_v1 (CompaniesLocalStore *self,
