@@ -13,7 +13,6 @@
 #include "companies-csv-import.h"
 #include "companies-csv-reader.h"
 #include "companies-csv-writer.h"
-#include "companies-local-store-sync.h"
 
 /* A batch holds copies: the reader's values last one record. Returns
  * the bytes copied. */
@@ -81,10 +80,6 @@ companies_csv_import (CompaniesLocalStore        *store,
   if (!companies_csv_reader_read_header (reader, cancellable, error))
     goto out;
 
-  /* Each record lands on a random page of the uuid index and of each
-   * sort key's: the sync's larger page cache keeps more of them. */
-  companies_local_store_set_syncing (store, TRUE);
-
   for (;;)
     {
       g_autoptr(GError) reason = NULL;
@@ -123,7 +118,6 @@ companies_csv_import (CompaniesLocalStore        *store,
   ok = commit_batch (store, batch, &state, progress, user_data, error);
 
 out:
-  companies_local_store_set_syncing (store, FALSE);
   if (out_progress != NULL)
     *out_progress = state;
   return ok;
