@@ -14,7 +14,6 @@
 #include "companies-local-store-private.h"
 #include "companies-local-store-schema.h"
 #include "companies-store-row.h"
-#include "companies-test-hooks.h"
 
 /* Version 1: the pattern's LocalCompany plus docs/protocol.md section 2. */
 static const char migration_v1_sql[] =
@@ -122,46 +121,6 @@ static const char migration_v3_update_sql[] =
   "UPDATE companies SET search_text = ?1, name_key = ?2, city_key = ?3, country_key = ?4,"
   " email_key = ?5, phone_key = ?6 WHERE local_id = ?7";
 
-/* Version 4: the number of rows, and of the rows in each of the status's
- * filters, kept by triggers, so that companies_local_store_get_status ()
- * reads one row instead of counting a million (or a million pending
- * additions after an import). The filters are those of the partial
- * indexes of version 1: added, updated, inactive (every deletion
- * pending), rejected. */
-#define IN_ADDED(row) "(" row ".is_from_server = 0 AND " row ".is_active = 1)"
-#define IN_UPDATED(row) "(" row ".is_modified = 1 AND " row ".is_from_server = 1 AND " row ".is_active = 1)"
-#define IN_INACTIVE(row) "(" row ".is_active = 0)"
-#define IN_REJECTED(row) "(" row ".rejection_code IS NOT NULL)"
-/* One row in or out: @sign "+" or "-". Plain arithmetic, no subquery:
- * every insert of an import or a sync runs it. */
-#define COUNT_CHANGE(sign, row) \
-  "UPDATE companies_count SET n = n " sign " 1," \
-  " added = added " sign " " IN_ADDED (row) "," \
-  " updated = updated " sign " " IN_UPDATED (row) "," \
-  " inactive = inactive " sign " " IN_INACTIVE (row) "," \
-  " rejected = rejected " sign " " IN_REJECTED (row) ";"
-static const char migration_v4_sql[] =
-  "CREATE TABLE companies_count ("
-  "  n INTEGER NOT NULL, added INTEGER NOT NULL, updated INTEGER NOT NULL,"
-  "  inactive INTEGER NOT NULL, rejected INTEGER NOT NULL);"
-  "INSERT INTO companies_count (n, added, updated, inactive, rejected) SELECT"
-  "  (SELECT count(*) FROM companies),"
-  "  (SELECT count(*) FROM companies WHERE is_from_server = 0 AND is_active = 1),"
-  "  (SELECT count(*) FROM companies WHERE is_modified = 1 AND is_from_server = 1 AND is_active = 1),"
-  "  (SELECT count(*) FROM companies WHERE is_active = 0),"
-  "  (SELECT count(*) FROM companies WHERE rejection_code IS NOT NULL);"
-  "CREATE TRIGGER companies_count_insert AFTER INSERT ON companies"
-  "  BEGIN " COUNT_CHANGE ("+", "NEW") " END;"
-  "CREATE TRIGGER companies_count_delete AFTER DELETE ON companies"
-  "  BEGIN " COUNT_CHANGE ("-", "OLD") " END;"
-  "CREATE TRIGGER companies_count_update"
-  "  AFTER UPDATE OF is_from_server, is_modified, is_active, rejection_code ON companies"
-  "  BEGIN UPDATE companies_count SET"
-  "   added = added + " IN_ADDED ("NEW") " - " IN_ADDED ("OLD") ","
-  "   updated = updated + " IN_UPDATED ("NEW") " - " IN_UPDATED ("OLD") ","
-  "   inactive = inactive + " IN_INACTIVE ("NEW") " - " IN_INACTIVE ("OLD") ","
-  "   rejected = rejected + " IN_REJECTED ("NEW") " - " IN_REJECTED ("OLD") "; END;";
-
 static gboolean
 migrate_to_v1 (CompaniesLocalStore *self,
                GError             **error)
@@ -235,18 +194,6 @@ migrate_to_v3 (CompaniesLocalStore *self,
   return companies_local_store_exec (self, migration_v3_indexes_sql, error);
 }
 
-static gboolean
-migrate_to_v4 (CompaniesLocalStore *self,
-               GError             **error)
-{
-  if (!companies_local_store_exec (self, migration_v4_sql, error))
-    return FALSE;
-
-  /* Crash tests stop here: the count is written, not committed. */
-  companies_test_hook ("mid-migrate");
-  return TRUE;
-}
-
 typedef gboolean (*MigrationFunc) (CompaniesLocalStore *self,
                                    GError             **error);
 
@@ -255,7 +202,6 @@ static const MigrationFunc migrations[COMPANIES_LOCAL_STORE_SCHEMA_VERSION] = {
   migrate_to_v1,
   migrate_to_v2,
   migrate_to_v3,
-  migrate_to_v4,
 };
 
 gboolean
