@@ -18,7 +18,8 @@
  *    seeding of the file before is not the app's).
  *
  * companies-bench runs it once per run and puts its "BENCH-APP" line in
- * its table; run alone it prints that line.
+ * its table; run alone it prints that line (--database FILE: a copy of
+ * that store instead of a seeded one).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -39,8 +40,9 @@
 #define WAIT_SECONDS   120
 
 static int records = 100000;
-/* A store made before (with exactly --records listed companies) copied
- * instead of seeding one: a million companies take minutes to seed. */
+/* A store made before (with exactly --records listed companies, closed
+ * so that it has no -wal) copied instead of seeding one: a million
+ * companies take minutes to seed (docs/scale.md). */
 static char *prepared = NULL;
 
 static gint64 painted_at;
