@@ -190,9 +190,9 @@ companies_local_store_set_syncing (CompaniesLocalStore *self,
 
   /* Uuids are random: each record of a snapshot page lands on its own
    * page of the uuid index, about 60 MiB at a million companies; with
-   * 16 MiB each record read a page back (README, "A million
-   * companies"). 128 MiB measured no better than 64 MiB and took 80 MB
-   * more. Lowering the size frees the pages above it. */
+   * 16 MiB each record read a page back (docs/scale.md). 128 MiB
+   * measured no better than 64 MiB and took 80 MB more. Lowering the
+   * size frees the pages above it. */
   sqlite3_exec (self->db, syncing ? "PRAGMA cache_size = -65536" : COMPANIES_LOCAL_STORE_IDLE_CACHE_SQL,
                 NULL, NULL, NULL);
 }

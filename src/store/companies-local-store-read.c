@@ -40,10 +40,14 @@ static const char list_rejected_sql[] =
  * and then deleted, whose delete waits for their id (see
  * companies_local_store_delete_for_sync ()): every inactive row. */
 static const char status_sql[] =
-  "SELECT added, updated, inactive, rejected, n - inactive,"
+  "SELECT"
+  " (SELECT count(*) FROM companies WHERE is_from_server = 0 AND is_active = 1),"
+  " (SELECT count(*) FROM companies WHERE is_modified = 1 AND is_from_server = 1 AND is_active = 1),"
+  " (SELECT count(*) FROM companies WHERE is_active = 0),"
+  " (SELECT count(*) FROM companies WHERE rejection_code IS NOT NULL),"
+  " (SELECT count(*) FROM companies) - (SELECT count(*) FROM companies WHERE is_active = 0),"
   " (SELECT value FROM sync_state WHERE key = '" COMPANIES_STATE_LAST_SYNC_TIME "'),"
-  " (SELECT value IS NOT NULL FROM sync_state WHERE key = '" COMPANIES_STATE_CURSOR "')"
-  " FROM companies_count";
+  " (SELECT value IS NOT NULL FROM sync_state WHERE key = '" COMPANIES_STATE_CURSOR "')";
 static const char list_overwritten_sql[] =
   "SELECT notice_id, uuid, id, company_name, field, lost, lost_version"
   " FROM notices WHERE kind = 'overwritten' ORDER BY notice_id DESC";

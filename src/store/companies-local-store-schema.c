@@ -14,7 +14,6 @@
 #include "companies-local-store-private.h"
 #include "companies-local-store-schema.h"
 #include "companies-store-row.h"
-#include "companies-test-hooks.h"
 #include "companies-local-store-notices-private.h"
 
 /* Version 1: the pattern's LocalCompany plus docs/protocol.md section 2. */
@@ -123,47 +122,13 @@ static const char migration_v3_update_sql[] =
   "UPDATE companies SET search_text = ?1, name_key = ?2, city_key = ?3, country_key = ?4,"
   " email_key = ?5, phone_key = ?6 WHERE local_id = ?7";
 
-/* Version 4: the number of rows, and of the rows in each of the status's
- * filters, kept by triggers, so that companies_local_store_get_status ()
- * reads one row instead of counting a million (or a million pending
- * additions after an import). The filters are those of the partial
- * indexes of version 1: added, updated, inactive (every deletion
- * pending), rejected. */
-#define COUNT_TERMS(row, suffix) \
-  "(" row ".is_from_server = 0 AND " row ".is_active = 1) AS a" suffix ", " \
-  "(" row ".is_modified = 1 AND " row ".is_from_server = 1 AND " row ".is_active = 1) AS u" suffix ", " \
-  "(" row ".is_active = 0) AS i" suffix ", (" row ".rejection_code IS NOT NULL) AS r" suffix
-#define COUNT_CHANGE(sign, row) \
-  "UPDATE companies_count SET (n, added, updated, inactive, rejected) =" \
-  " (SELECT n " sign " 1, added " sign " a, updated " sign " u, inactive " sign " i," \
-  "  rejected " sign " r FROM (SELECT " COUNT_TERMS (row, "") "));"
-static const char migration_v4_sql[] =
-  "CREATE TABLE companies_count ("
-  "  n INTEGER NOT NULL, added INTEGER NOT NULL, updated INTEGER NOT NULL,"
-  "  inactive INTEGER NOT NULL, rejected INTEGER NOT NULL);"
-  "INSERT INTO companies_count (n, added, updated, inactive, rejected) SELECT"
-  "  (SELECT count(*) FROM companies),"
-  "  (SELECT count(*) FROM companies WHERE is_from_server = 0 AND is_active = 1),"
-  "  (SELECT count(*) FROM companies WHERE is_modified = 1 AND is_from_server = 1 AND is_active = 1),"
-  "  (SELECT count(*) FROM companies WHERE is_active = 0),"
-  "  (SELECT count(*) FROM companies WHERE rejection_code IS NOT NULL);"
-  "CREATE TRIGGER companies_count_insert AFTER INSERT ON companies"
-  "  BEGIN " COUNT_CHANGE ("+", "NEW") " END;"
-  "CREATE TRIGGER companies_count_delete AFTER DELETE ON companies"
-  "  BEGIN " COUNT_CHANGE ("-", "OLD") " END;"
-  "CREATE TRIGGER companies_count_update"
-  "  AFTER UPDATE OF is_from_server, is_modified, is_active, rejection_code ON companies"
-  "  BEGIN UPDATE companies_count SET (added, updated, inactive, rejected) ="
-  "   (SELECT added + a2 - a1, updated + u2 - u1, inactive + i2 - i1, rejected + r2 - r1"
-  "    FROM (SELECT " COUNT_TERMS ("OLD", "1") ", " COUNT_TERMS ("NEW", "2") ")); END;";
-
-/* Version 5: the notices of docs/notices.md, both kinds in one table
+/* Version 4: the notices of docs/notices.md, both kinds in one table
  * (the overwritten table's rows move in). `lost` is the value a
  * person lost: the replaced value of an overwritten field, or for a
  * company deleted elsewhere a JSON object of every field as edited here;
  * `edited` is the set of fields edited here (deleted only). A value kept
  * longer than COMPANIES_NOTICE_VALUE_MAX bytes is cut (`lost_cut`). */
-static const char migration_v5_sql[] =
+static const char migration_v4_sql[] =
   "CREATE TABLE notices ("
   "  notice_id INTEGER PRIMARY KEY,"
   "  kind TEXT NOT NULL CHECK (kind IN ('overwritten', 'deleted')),"
@@ -257,25 +222,13 @@ migrate_to_v3 (CompaniesLocalStore *self,
   return companies_local_store_exec (self, migration_v3_indexes_sql, error);
 }
 
+/* The notices of an older file were unbounded: the bound applies from
+ * now on (the oldest go, and are counted). */
 static gboolean
 migrate_to_v4 (CompaniesLocalStore *self,
                GError             **error)
 {
-  if (!companies_local_store_exec (self, migration_v4_sql, error))
-    return FALSE;
-
-  /* Crash tests stop here: the count is written, not committed. */
-  companies_test_hook ("mid-migrate");
-  return TRUE;
-}
-
-/* The notices of an older file were unbounded: the bound applies from
- * now on (the oldest go, and are counted). */
-static gboolean
-migrate_to_v5 (CompaniesLocalStore *self,
-               GError             **error)
-{
-  return companies_local_store_exec (self, migration_v5_sql, error) &&
+  return companies_local_store_exec (self, migration_v4_sql, error) &&
          companies_local_store_trim_notices (self, error);
 }
 
@@ -288,7 +241,6 @@ static const MigrationFunc migrations[COMPANIES_LOCAL_STORE_SCHEMA_VERSION] = {
   migrate_to_v2,
   migrate_to_v3,
   migrate_to_v4,
-  migrate_to_v5,
 };
 
 gboolean

@@ -20,9 +20,7 @@ G_BEGIN_DECLS
  *   "after-send"   a request was sent and its response read, not applied
  *   "mid-apply"    inside the apply transaction, half of the page's
  *                  companies written, not committed
- *   "after-apply"  a response committed, before the next round trip
- * and of opening a file of an older schema:
- *   "mid-migrate"  the last migration's writes done, not committed */
+ *   "after-apply"  a response committed, before the next round trip */
 void companies_test_hook (const char *point);
 
 /* When the environment variable COMPANIES_TEST_MAX_PAGE_COUNT holds a

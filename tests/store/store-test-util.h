@@ -45,20 +45,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TestValues, test_values_free)
 CompaniesCompany    *test_create               (CompaniesLocalStore *store,
                                                 const char          *name);
 
-/* Take a store file back to an older version: what a file made by an
- * older build holds. Version 4 keeps the notices in the overwritten
- * table; version 3 has no row count either. */
-#define TEST_DOWNGRADE_TO_V4_SQL \
+/* A raw connection to @path, for checks and for sabotage. */
+/* Takes a store file of version 3 back to version 2: what a file made
+ * by an older build holds. */
+/* Back to schema version 3: the notices in the overwritten table. */
+#define TEST_DOWNGRADE_TO_V3_SQL \
   "DROP TABLE notices;" \
   "CREATE TABLE overwritten (notice_id INTEGER PRIMARY KEY, uuid TEXT, id INTEGER NOT NULL," \
   " company_name TEXT NOT NULL DEFAULT '', field TEXT NOT NULL, value TEXT NOT NULL," \
   " version INTEGER NOT NULL, received_time INTEGER NOT NULL);" \
-  "PRAGMA user_version = 4;"
-#define TEST_DOWNGRADE_TO_V3_SQL \
-  TEST_DOWNGRADE_TO_V4_SQL \
-  "DROP TRIGGER companies_count_insert; DROP TRIGGER companies_count_delete;" \
-  "DROP TRIGGER companies_count_update;" \
-  "DROP TABLE companies_count; PRAGMA user_version = 3;"
+  "PRAGMA user_version = 3;"
 #define TEST_DOWNGRADE_TO_V2_SQL \
   TEST_DOWNGRADE_TO_V3_SQL \
   "DROP INDEX companies_name_key_idx; DROP INDEX companies_city_key_idx;" \
@@ -70,7 +66,6 @@ CompaniesCompany    *test_create               (CompaniesLocalStore *store,
   "ALTER TABLE companies DROP COLUMN email_key; ALTER TABLE companies DROP COLUMN phone_key;" \
   "PRAGMA user_version = 2;"
 
-/* A raw connection to @path, for checks and for sabotage. */
 sqlite3             *test_raw_open             (const char    *path);
 gint64               test_raw_int              (sqlite3       *db,
                                                 const char    *sql);
