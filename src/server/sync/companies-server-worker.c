@@ -10,8 +10,8 @@
  * there. A decoded request
  * with changes goes to the writer thread, which applies them as a group:
  * the requests that queued meanwhile share one transaction (a single
- * request is a group of one); the sync code (companies-server-sync.c)
- * runs inside it and never opens or ends one. A request without changes
+ * request is a group of one, companies-server-job.c); the sync code
+ * (companies-server-sync.c) runs inside it and never opens or ends one. A request without changes
  * (a pull: the pages of a snapshot, a sync with nothing to push) only
  * reads: with a reader store, the decoder hands it to the reader thread,
  * which builds its page from a WAL snapshot of its own. So a page of
@@ -28,13 +28,12 @@
 
 #include "companies-protocol.h"
 #include "companies-server-history.h"
+#include "companies-server-job.h"
 #include "companies-server-sync.h"
 #include "companies-server-test-hooks.h"
 #include "companies-server-worker.h"
 
 #define PURGE_INTERVAL_SECONDS (60 * 60)
-/* Seconds a client is asked to wait when the database does not answer. */
-#define UNAVAILABLE_RETRY_AFTER 2
 /* At most this many queued requests share one transaction. */
 #define MAX_BATCH 16
 /* Decoded by the small bodies' thread: a sync of a few changes, never
@@ -72,39 +71,6 @@ typedef struct
   gint64                 version;
 } Commit;
 
-typedef struct
-{
-  CompaniesServerWorker    *worker;
-  gboolean                  quit;
-  guint64                   serial;  /* arrival order */
-  GBytes                   *body;
-  /* the label of the request's token (NULL without tokens), and whether
-   * it may only pull */
-  char                     *who;
-  gboolean                  read_only;
-  /* > 0: not a sync but a read of this record's history */
-  gint64                    history_id;
-  /* decoded from body; NULL when the body was refused (reply set) */
-  CompaniesSyncRequest     *request;
-  CompaniesServerCursor     cursor;
-  gboolean                  has_cursor;
-  CompaniesServerReplyFunc  func;
-  gpointer                  user_data;
-  GDestroyNotify            destroy;
-  CompaniesServerReply      reply;
-} Job;
-
-static void
-job_free (Job *job)
-{
-  g_clear_pointer (&job->body, g_bytes_unref);
-  g_clear_pointer (&job->request, companies_sync_request_free);
-  g_clear_pointer (&job->reply.body, g_bytes_unref);
-  g_free (job->who);
-  if (job->destroy != NULL)
-    job->destroy (job->user_data);
-  g_free (job);
-}
 
 static gint64
 now_unix (void)
@@ -144,249 +110,6 @@ purge_if_due (CompaniesServerWorker *self)
                 n_purged, self->tombstone_days);
 }
 
-static void
-set_error_reply (CompaniesServerReply *reply,
-                 guint                 status,
-                 const char           *code,
-                 const char           *message,
-                 const char           *path)
-{
-  reply->status = status;
-  reply->body = companies_error_body_encode (code, message, path);
-}
-
-static void
-set_failure_reply (Job          *job,
-                   const GError *error,
-                   const char   *path)
-{
-  if (error->domain == COMPANIES_PROTOCOL_ERROR)
-    {
-      set_error_reply (&job->reply, companies_protocol_error_status (error->code),
-                       companies_protocol_error_code_name (error->code),
-                       error->message, path);
-      return;
-    }
-
-  /* The details are for the operator, not the client. */
-  g_printerr (_("A sync failed and was rolled back: %s\n"), error->message);
-  if (g_error_matches (error, COMPANIES_SERVER_STORE_ERROR,
-                       COMPANIES_SERVER_STORE_ERROR_UNAVAILABLE))
-    {
-      /* The database is down or restarting: the server reconnects by
-       * itself (docs/postgresql.md, "Outages"). */
-      set_error_reply (&job->reply, 503, "unavailable",
-                       _("The server cannot reach its database; nothing was applied. "
-                         "Try again in a moment."),
-                       NULL);
-      job->reply.retry_after = UNAVAILABLE_RETRY_AFTER;
-    }
-  else if (g_error_matches (error, COMPANIES_SERVER_STORE_ERROR, COMPANIES_SERVER_STORE_ERROR_FULL))
-    set_error_reply (&job->reply, 500, "internal",
-                     _("The server has no room left to store the changes; nothing was "
-                       "applied. Try again later."),
-                     NULL);
-  else
-    set_error_reply (&job->reply, 500, "internal",
-                     _("The server failed to store the changes; nothing was applied. Try again later."),
-                     NULL);
-}
-
-/* Decodes the job's body and reads its cursor; on failure the job has its
- * error reply, and nothing of it reaches the store. */
-static gboolean
-decode_request (Job *job)
-{
-  g_autoptr(CompaniesSyncRequest) request = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  gsize length = 0;
-  const char *data = g_bytes_get_data (job->body, &length);
-
-  request = companies_sync_request_decode (data != NULL ? data : "", length, &path, &error);
-  if (request == NULL)
-    {
-      CompaniesProtocolError code = COMPANIES_PROTOCOL_ERROR_INVALID_REQUEST;
-
-      if (error->domain == COMPANIES_PROTOCOL_ERROR)
-        code = error->code;
-      set_error_reply (&job->reply, companies_protocol_error_status (code),
-                       companies_protocol_error_code_name (code), error->message, path);
-      return FALSE;
-    }
-
-  job->reply.changes_in = request->added->len + request->updated->len + request->deleted->len;
-
-  /* A read-only token may pull, never push: refused whole, before any
-   * transaction. */
-  if (job->read_only && job->reply.changes_in > 0)
-    {
-      set_error_reply (&job->reply, 403, "read_only",
-                       _("This access token is read-only: it may pull but not push "
-                         "changes; nothing was applied"),
-                       NULL);
-      return FALSE;
-    }
-
-  if (!companies_server_sync_read_cursor (request, &job->cursor, &job->has_cursor,
-                                          &path, &error))
-    {
-      set_failure_reply (job, error, path);
-      return FALSE;
-    }
-
-  job->request = g_steal_pointer (&request);
-  return TRUE;
-}
-
-static void
-set_response_reply (Job                         *job,
-                    const CompaniesSyncResponse *response)
-{
-  job->reply.status = 200;
-  job->reply.body = companies_sync_response_encode (response);
-  job->reply.changes_out = response->companies->len + response->deleted->len;
-}
-
-static void
-clear_reply (Job *job)
-{
-  g_clear_pointer (&job->reply.body, g_bytes_unref);
-  job->reply.status = 0;
-  job->reply.changes_out = 0;
-  job->reply.retry_after = 0;
-}
-
-static CompaniesSyncResponse *
-apply_request (CompaniesServerStore  *store,
-               Job                   *job,
-               GError               **error)
-{
-  return companies_server_sync_apply (store, job->request,
-                                      job->has_cursor ? &job->cursor : NULL,
-                                      now_unix (), job->who, error);
-}
-
-/* One request of a group of several, in a savepoint of its own: on
- * failure only its work is undone, unless the failure took the whole
- * transaction with it (*out_lost). */
-static CompaniesSyncResponse *
-apply_in_savepoint (CompaniesServerStore  *store,
-                    Job                   *job,
-                    gboolean              *out_lost,
-                    GError               **error)
-{
-  g_autoptr(CompaniesSyncResponse) response = NULL;
-
-  *out_lost = FALSE;
-
-  if (companies_server_store_savepoint (store, error))
-    {
-      response = apply_request (store, job, error);
-      if (response != NULL && !companies_server_store_release (store, error))
-        g_clear_pointer (&response, companies_sync_response_free);
-    }
-
-  if (response == NULL)
-    *out_lost = !companies_server_store_rollback_to (store);
-
-  return g_steal_pointer (&response);
-}
-
-/* The requests of @jobs in ONE transaction of @store, with one COMMIT (one
- * fsync) for all of them: a group commit. Every reply is delivered after
- * the COMMIT, so an acknowledged write is durable.
- *
- * In a group of several, a request that fails is undone alone (its
- * savepoint) and answered with its error. FALSE when the transaction
- * cannot be kept (for a group of one: when its request failed; for
- * several: a failure that rolled it all back, a failed COMMIT): it is
- * rolled back, and no reply of the group stands. */
-static gboolean
-apply_group (CompaniesServerStore  *store,
-             Job                  **jobs,
-             guint                  n_jobs,
-             gint64                *inout_version,
-             GError               **error)
-{
-  CompaniesServerStoreState state = { 0, };
-
-  if (!companies_server_store_begin (store, error))
-    return FALSE;
-
-  for (guint i = 0; i < n_jobs; i++)
-    {
-      g_autoptr(CompaniesSyncResponse) response = NULL;
-      g_autoptr(GError) request_error = NULL;
-      gboolean lost = FALSE;
-
-      if (n_jobs == 1)
-        {
-          response = apply_request (store, jobs[i], error);
-          lost = response == NULL;
-        }
-      else
-        {
-          response = apply_in_savepoint (store, jobs[i], &lost, &request_error);
-        }
-
-      if (lost)
-        {
-          companies_server_store_rollback (store);
-          return FALSE;
-        }
-
-      if (response == NULL)
-        set_failure_reply (jobs[i], request_error, NULL);
-      else
-        set_response_reply (jobs[i], response);
-    }
-
-  /* the version this COMMIT makes the newest, for the change feed (a
-   * pull raises none) */
-  for (guint i = 0; i < n_jobs && state.last_version == 0; i++)
-    if (jobs[i]->reply.changes_in > 0 &&
-        !companies_server_store_get_state (store, &state, NULL))
-      break;
-
-  if (!companies_server_store_commit (store, error))
-    {
-      companies_server_store_rollback (store);
-      return FALSE;
-    }
-
-  *inout_version = MAX (*inout_version, state.last_version);
-  return TRUE;
-}
-
-/* The requests of @jobs as one group; when the group cannot be kept, each
- * request again as a group of one, as if never grouped; a group of one that
- * cannot be kept is answered with its error. */
-static void
-apply_requests (CompaniesServerStore  *store,
-                Job                  **jobs,
-                guint                  n_jobs,
-                gint64                *inout_version)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (apply_group (store, jobs, n_jobs, inout_version, &error))
-    return;
-
-  /* Nothing of the group was kept: no reply of it stands. */
-  for (guint i = 0; i < n_jobs; i++)
-    clear_reply (jobs[i]);
-
-  if (n_jobs == 1)
-    {
-      set_failure_reply (jobs[0], error, NULL);
-      return;
-    }
-
-  for (guint i = 0; i < n_jobs; i++)
-    apply_requests (store, &jobs[i], 1, inout_version);
-}
-
 static gboolean
 announce_commit_cb (gpointer user_data)
 {
@@ -417,13 +140,13 @@ announce_commit (CompaniesServerWorker *self,
 /* Decoded requests, all applied by the writer. */
 static void
 handle_batch (CompaniesServerWorker  *self,
-              Job                   **jobs,
+              CompaniesServerJob    **jobs,
               guint                   n_jobs)
 {
   gint64 version = self->committed;
 
   purge_if_due (self);
-  apply_requests (self->store, jobs, n_jobs, &version);
+  companies_server_jobs_apply (self->store, jobs, n_jobs, &version);
   if (version > self->committed)
     {
       self->committed = version;
@@ -437,7 +160,7 @@ handle_batch (CompaniesServerWorker  *self,
 static gboolean
 deliver_reply_cb (gpointer user_data)
 {
-  Job *job = user_data;
+  CompaniesServerJob *job = user_data;
 
   job->func (&job->reply, job->user_data);
 
@@ -446,22 +169,22 @@ deliver_reply_cb (gpointer user_data)
 
 static void
 deliver (CompaniesServerWorker *self,
-         Job                   *job)
+         CompaniesServerJob    *job)
 {
   g_clear_pointer (&job->body, g_bytes_unref);
   g_main_context_invoke_full (self->main_context, G_PRIORITY_DEFAULT,
-                              deliver_reply_cb, job, (GDestroyNotify) job_free);
+                              deliver_reply_cb, job, (GDestroyNotify) companies_server_job_free);
 }
 
 /* GET /v1/companies/{id}/history, in a transaction of its own. */
 static void
 read_history (CompaniesServerStore *store,
-              Job                  *job)
+              CompaniesServerJob   *job)
 {
   g_autoptr(GError) error = NULL;
 
   if (!companies_server_history_read (store, job->history_id, &job->reply, &error))
-    set_failure_reply (job, error, NULL);
+    companies_server_job_fail (job, error, NULL);
 }
 
 /* The reader thread: pulls and history reads, each in a read transaction
@@ -473,12 +196,12 @@ reader_thread (gpointer user_data)
 
   for (;;)
     {
-      Job *job = g_async_queue_pop (self->reads);
+      CompaniesServerJob *job = g_async_queue_pop (self->reads);
       gint64 unused = 0;
 
       if (job->quit)
         {
-          job_free (job);
+          companies_server_job_free (job);
           break;
         }
 
@@ -490,7 +213,7 @@ reader_thread (gpointer user_data)
         }
 
       companies_server_test_hook_pull ();
-      apply_requests (self->reader, &job, 1, &unused);
+      companies_server_jobs_apply (self->reader, &job, 1, &unused);
       g_clear_pointer (&job->request, companies_sync_request_free);
       deliver (self, job);
     }
@@ -505,8 +228,8 @@ decode_cb (gpointer data,
            gpointer user_data)
 {
   CompaniesServerWorker *self = user_data;
-  Job *job = data;
-  gboolean decoded = decode_request (job);
+  CompaniesServerJob *job = data;
+  gboolean decoded = companies_server_job_decode (job);
 
   /* the decoded request holds all it needs */
   g_clear_pointer (&job->body, g_bytes_unref);
@@ -525,8 +248,8 @@ compare_jobs (gconstpointer a,
               gconstpointer b,
               gpointer      user_data)
 {
-  const Job *job_a = a;
-  const Job *job_b = b;
+  const CompaniesServerJob *job_a = a;
+  const CompaniesServerJob *job_b = b;
   gsize size_a = g_bytes_get_size (job_a->body);
   gsize size_b = g_bytes_get_size (job_b->body);
 
@@ -543,11 +266,11 @@ worker_thread (gpointer user_data)
 
   for (;;)
     {
-      Job *jobs[MAX_BATCH];
-      Job *quit = NULL;
-      Job *history = NULL;
+      CompaniesServerJob *jobs[MAX_BATCH];
+      CompaniesServerJob *quit = NULL;
+      CompaniesServerJob *history = NULL;
       guint n_jobs = 0;
-      Job *job = g_async_queue_pop (self->jobs);
+      CompaniesServerJob *job = g_async_queue_pop (self->jobs);
 
       /* The requests that queued meanwhile share one transaction. */
       while (job != NULL)
@@ -583,7 +306,7 @@ worker_thread (gpointer user_data)
 
       if (quit != NULL)
         {
-          job_free (quit);
+          companies_server_job_free (quit);
           break;
         }
     }
@@ -642,13 +365,13 @@ companies_server_worker_sync (CompaniesServerWorker    *self,
                               gpointer                  user_data,
                               GDestroyNotify            destroy)
 {
-  Job *job;
+  CompaniesServerJob *job;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (body != NULL);
   g_return_if_fail (func != NULL);
 
-  job = g_new0 (Job, 1);
+  job = g_new0 (CompaniesServerJob, 1);
   job->worker = self;
   job->body = g_bytes_ref (body);
   job->who = token != NULL ? g_strdup (token->label) : NULL;
@@ -698,13 +421,13 @@ companies_server_worker_history (CompaniesServerWorker    *self,
                                  gpointer                  user_data,
                                  GDestroyNotify            destroy)
 {
-  Job *job;
+  CompaniesServerJob *job;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (id > 0);
   g_return_if_fail (func != NULL);
 
-  job = g_new0 (Job, 1);
+  job = g_new0 (CompaniesServerJob, 1);
   job->worker = self;
   job->history_id = id;
   job->func = func;
@@ -718,7 +441,7 @@ companies_server_worker_history (CompaniesServerWorker    *self,
 void
 companies_server_worker_free (CompaniesServerWorker *self)
 {
-  Job *quit;
+  CompaniesServerJob *quit;
 
   if (self == NULL)
     return;
@@ -727,7 +450,7 @@ companies_server_worker_free (CompaniesServerWorker *self)
   g_thread_pool_free (self->small_decoder, FALSE, TRUE);
   g_thread_pool_free (self->big_decoders, FALSE, TRUE);
 
-  quit = g_new0 (Job, 1);
+  quit = g_new0 (CompaniesServerJob, 1);
   quit->quit = TRUE;
   g_async_queue_push (self->jobs, quit);
   g_thread_join (self->thread);
@@ -736,7 +459,7 @@ companies_server_worker_free (CompaniesServerWorker *self)
    * finished. */
   if (self->reader_thread != NULL)
     {
-      quit = g_new0 (Job, 1);
+      quit = g_new0 (CompaniesServerJob, 1);
       quit->quit = TRUE;
       g_async_queue_push (self->reads, quit);
       g_thread_join (self->reader_thread);
