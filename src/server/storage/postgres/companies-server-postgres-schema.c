@@ -18,7 +18,8 @@
  *                            pages, each field and its version (<field>_v).
  *
  * Schema version 2: history, each company's field history, as in the
- * SQLite schema (docs/history.md); it starts empty.
+ * SQLite schema (docs/history.md); the upgrade fills it with each live
+ * company's non-empty fields as they are (companies-server-history-fill.c).
  *
  * migrations[n] takes version n to n + 1; they run in one transaction,
  * under an advisory lock, so servers that start at once take turns.
@@ -33,6 +34,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "companies-server-history-fill.h"
 #include "companies-server-postgres-schema.h"
 #include "companies-server-store-postgres-private.h"
 
@@ -201,6 +203,17 @@ insert_state (PGconn  *conn,
   return TRUE;
 }
 
+/* The first entries of the history that schema 2 made: each live
+ * company's non-empty fields as they are now. */
+static gboolean
+fill_history (PGconn  *conn,
+              GError **error)
+{
+  g_autofree char *sql = companies_server_history_fill_sql (g_get_real_time () / G_USEC_PER_SEC);
+
+  return exec (conn, sql, error);
+}
+
 /* Brings the schema to SCHEMA_VERSION in one transaction. */
 static gboolean
 migrate (PGconn  *conn,
@@ -223,7 +236,8 @@ migrate (PGconn  *conn,
         if (!exec (conn, *sql, error))
           goto failed;
 
-      if (v == 0 && !insert_state (conn, error))
+      if ((v == 0 && !insert_state (conn, error)) ||
+          (v == 1 && !fill_history (conn, error)))
         goto failed;
     }
 

@@ -21,7 +21,8 @@
  * Schema version 3: history, each company's field history (docs/history.md):
  * one row a field written (field NULL: the company was deleted), with
  * the version it took, when (UNIX seconds) and who (the token's label).
- * It starts empty: what was written before the upgrade has no history.
+ * The upgrade fills it with each live company's non-empty fields as they
+ * are (companies-server-history-fill.c), in the same transaction.
  *
  * PRAGMA application_id marks the file as ours, PRAGMA user_version holds
  * the schema version; migrations[n] takes version n to n + 1.
@@ -34,6 +35,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "companies-server-history-fill.h"
 #include "companies-server-store.h"
 #include "companies-server-sqlite-query.h"
 #include "companies-server-store-sqlite-schema.h"
@@ -139,6 +141,17 @@ check_identity (sqlite3  *db,
   return TRUE;
 }
 
+/* The first entries of the history that schema 3 made: each live
+ * company's non-empty fields as they are now. */
+static gboolean
+fill_history (sqlite3  *db,
+              GError  **error)
+{
+  g_autofree char *sql = companies_server_history_fill_sql (g_get_real_time () / G_USEC_PER_SEC);
+
+  return companies_server_sqlite_exec (db, sql, error);
+}
+
 /* Brings the schema to SCHEMA_VERSION in one transaction. */
 static gboolean
 migrate (sqlite3  *db,
@@ -155,7 +168,8 @@ migrate (sqlite3  *db,
 
   for (gint64 v = user_version; v < SCHEMA_VERSION; v++)
     {
-      if (!companies_server_sqlite_exec (db, migrations[v], error))
+      if (!companies_server_sqlite_exec (db, migrations[v], error) ||
+          (v == 2 && !fill_history (db, error)))
         goto failed;
 
       if (v == 0)
