@@ -2,14 +2,17 @@
  * PostgreSQL, and its clients go on with no reset and nothing lost
  *
  * Two installations sync with a server on SQLite (adds, updates, deletes,
- * tombstones purged once so that the purge horizon is set), then make
- * more changes without syncing. The server stops; migrate copies its file
- * into an empty PostgreSQL database of the test cluster; every record and
- * the server state must be there as they were. A server on PostgreSQL
+ * tombstones purged once so that the purge horizon is set, one write with
+ * a labelled token), then make more changes without syncing. The server
+ * stops; migrate copies its file into an empty PostgreSQL database of the
+ * test cluster; every record, every history entry (value, version, time
+ * and who) and the server state must be there as they were. A server on
+ * PostgreSQL
  * then serves both installations: no reset, their unsynced work arrives,
  * and each ends equal to the server. A second migrate into the now used
  * database is refused and changes nothing; one that fails half-way (a
- * trigger makes it) leaves its target empty. And the server's --help
+ * trigger makes it, in the records or in the history) leaves its target
+ * empty. And the server's --help
  * lists the command.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -35,6 +38,10 @@
   "country || '|' || country_v || '|' || phone || '|' || phone_v || '|' || " \
   "email || '|' || email_v || '|' || website || '|' || website_v || '|' || " \
   "notes || '|' || notes_v" order "), '') FROM company"
+/* One line a history entry, every column but seq (made anew). */
+#define HISTORY_LINE \
+  "company_id || '|' || coalesce (field, '') || '|' || coalesce (value, '') || '|' || " \
+  "version || '|' || at || '|' || coalesce (author, '')"
 #define STATE_SQL \
   "SELECT database_uuid || '|' || last_version || '|' || purge_horizon || '|' || " \
   "last_id || '|' || created_at FROM server_state"
@@ -76,6 +83,21 @@ pg_records (const char *uri)
   return cluster_sql_text (uri, RECORDS_SQL ("string_agg", ", E'\\n' ORDER BY id"));
 }
 
+/* The history in the order it was written. */
+static char *
+sqlite_history (const char *path)
+{
+  return sqlite_text (path, "SELECT coalesce (group_concat (line, char (10)), '') FROM ("
+                      "SELECT " HISTORY_LINE " AS line FROM history ORDER BY seq)");
+}
+
+static char *
+pg_history (const char *uri)
+{
+  return cluster_sql_text (uri, "SELECT coalesce (string_agg (" HISTORY_LINE ", E'\\n' "
+                           "ORDER BY seq), '') FROM history");
+}
+
 /* Runs companies-server migrate; returns its exit status, its output in
  * @out_text (stdout and stderr). */
 static int
@@ -106,6 +128,30 @@ static char *
 uuid_of (CompaniesCompany *company)
 {
   return g_strdup (companies_company_get_uuid (company));
+}
+
+/* One write with a token labelled "Ana's laptop", so that the history
+ * holds who wrote it (docs/history.md): the server again, with a tokens
+ * file, and a third installation that uses it. */
+static void
+labelled_write (E2eWorld   *world,
+                const char *uuid)
+{
+  g_autofree char *token = g_uuid_string_random ();
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+  g_autofree char *line = g_strdup_printf ("sha256:%s # Ana's laptop\n", hash);
+  g_autofree char *tokens = e2e_world_path (world, "tokens");
+  const char *args[] = { "--tokens", tokens, NULL };
+  g_autoptr(E2eClient) c = NULL;
+  g_autoptr(CompaniesCompany) changed = NULL;
+
+  companies_test_write_private (tokens, line);
+  companies_test_server_free (world->server);
+  world->server = cluster_server_start (world->server_db, args);
+  c = e2e_client_new (world, "c", e2e_world_url (world), token);
+  e2e_sync_once (c);
+  changed = e2e_set (c->store, uuid, COMPANIES_FIELD_WEBSITE, "ana.example");
+  e2e_sync_once (c);
 }
 
 /* The syncs on SQLite, and the unsynced work left in both stores:
@@ -157,6 +203,7 @@ work_on_sqlite (E2eWorld *world,
     e2e_delete (a->store, uuids[i]);
   e2e_sync_once (a);
   e2e_sync_once (b);
+  labelled_write (world, uuids[13]);
 
   /* unsynced work on both sides */
   added_a = e2e_add (a->store, "Unsynced A", "Faro", NULL);
@@ -190,6 +237,22 @@ sync_without_reset (E2eClient *client)
   g_assert_false (result->reset);
 }
 
+/* A migration that failed left @uri as a fresh database: no record, no
+ * history, the state of none. */
+static void
+assert_empty (const char *uri,
+              const char *source_state)
+{
+  g_autofree char *count = cluster_sql_text (uri, "SELECT count(*) FROM company");
+  g_autofree char *n_history = cluster_sql_text (uri, "SELECT count(*) FROM history");
+  g_autofree char *state = cluster_sql_text (uri, STATE_SQL);
+
+  g_assert_cmpstr (count, ==, "0");
+  g_assert_cmpstr (n_history, ==, "0");
+  g_assert_cmpstr (state, !=, source_state);
+  g_assert_true (g_str_has_prefix (strchr (state, '|'), "|0|0|0|"));
+}
+
 static void
 test_migrate (void)
 {
@@ -200,7 +263,9 @@ test_migrate (void)
   g_autofree char *uri = NULL, *half_uri = NULL, *text = NULL;
   g_autofree char *sqlite_rows = NULL, *sqlite_state = NULL, *horizon = NULL;
   g_autofree char *moved_rows = NULL, *moved_state = NULL, *used_rows = NULL;
-  g_autofree char *half_count = NULL, *half_state = NULL, *tombstones = NULL;
+  g_autofree char *tombstones = NULL;
+  g_autofree char *history = NULL, *moved_history = NULL, *n_history = NULL;
+  g_autofree char *moved_line = NULL;
   g_autoptr(E2eClient) a = NULL;
   g_autoptr(E2eClient) b = NULL;
   g_autoptr(GHashTable) server = NULL;
@@ -217,17 +282,27 @@ test_migrate (void)
   sqlite_state = sqlite_text (world.server_db, STATE_SQL);
   tombstones = sqlite_text (world.server_db, "SELECT count(*) FROM company WHERE deleted_at IS NOT NULL");
   g_assert_cmpstr (tombstones, ==, "2");  /* those deleted after the purge */
+  /* and history, with who wrote what when a token had a label */
+  history = sqlite_history (world.server_db);
+  g_assert_nonnull (strstr (history, "|website|ana.example|"));
+  g_assert_nonnull (strstr (history, "|Ana's laptop"));
+  n_history = sqlite_text (world.server_db, "SELECT count(*) FROM history");
+  g_assert_cmpint (g_ascii_strtoll (n_history, NULL, 10), >, N_FIRST);
+  moved_line = g_strdup_printf ("Moved %s history entries", n_history);
 
   uri = companies_test_postgres_create (cluster, "migrated", &error);
   g_assert_no_error (error);
   g_assert_cmpint (run_migrate (world.server_db, uri, &text), ==, 0);
   g_assert_nonnull (strstr (text, "Moved 36 records (2 of them deleted)"));
+  g_assert_nonnull (strstr (text, moved_line));
 
-  /* every record and the state as they were */
+  /* every record, every history entry and the state as they were */
   moved_rows = pg_records (uri);
   moved_state = cluster_sql_text (uri, STATE_SQL);
+  moved_history = pg_history (uri);
   g_assert_cmpstr (moved_rows, ==, sqlite_rows);
   g_assert_cmpstr (moved_state, ==, sqlite_state);
+  g_assert_cmpstr (moved_history, ==, history);
 
   /* the installations go on against a server on PostgreSQL */
   world.server = cluster_server_start (uri, NULL);
@@ -273,19 +348,32 @@ test_migrate (void)
   g_clear_pointer (&text, g_free);
   g_assert_cmpint (run_migrate (world.server_db, half_uri, &text), ==, 1);
   g_assert_nonnull (strstr (text, "refused record 20"));
-  half_count = cluster_sql_text (half_uri, "SELECT count(*) FROM company");
-  g_assert_cmpstr (half_count, ==, "0");
-  half_state = cluster_sql_text (half_uri, STATE_SQL);
-  g_assert_cmpstr (half_state, !=, sqlite_state);
-  g_assert_true (g_str_has_prefix (strchr (half_state, '|'), "|0|0|0|"));
+  assert_empty (half_uri, sqlite_state);
+
+  /* the history goes in the same transaction: refused there, nothing is */
+  cluster_sql_exec (half_uri,
+                    "DROP TRIGGER refuse_20 ON company; "
+                    "CREATE FUNCTION refuse_ana () RETURNS trigger LANGUAGE plpgsql AS $$ "
+                    "BEGIN IF NEW.value = 'ana.example' THEN "
+                    "RAISE EXCEPTION 'refused the history of ana'; END IF; "
+                    "RETURN NEW; END $$; "
+                    "CREATE TRIGGER refuse_ana BEFORE INSERT ON history "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_ana ()");
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpint (run_migrate (world.server_db, half_uri, &text), ==, 1);
+  g_assert_nonnull (strstr (text, "refused the history of ana"));
+  assert_empty (half_uri, sqlite_state);
 
   /* and may be run again once the cause is gone */
-  cluster_sql_exec (half_uri, "DROP TRIGGER refuse_20 ON company");
+  cluster_sql_exec (half_uri, "DROP TRIGGER refuse_ana ON history");
   g_clear_pointer (&text, g_free);
   g_assert_cmpint (run_migrate (world.server_db, half_uri, &text), ==, 0);
   g_clear_pointer (&moved_rows, g_free);
   moved_rows = pg_records (half_uri);
   g_assert_cmpstr (moved_rows, ==, sqlite_rows);
+  g_clear_pointer (&moved_history, g_free);
+  moved_history = pg_history (half_uri);
+  g_assert_cmpstr (moved_history, ==, history);
 
   e2e_world_teardown (&world, NULL);
 }

@@ -3,8 +3,9 @@
  *
  * Everything happens in one transaction: the server_state row is locked
  * first (every writer takes that lock, docs/postgresql.md), the target is
- * checked empty, the records go in through COPY, the state gets the
- * source's identity and counters, and COMMIT makes it all visible at once.
+ * checked empty, the records and then the field history go in through
+ * COPY, the state gets the source's identity and counters, and COMMIT
+ * makes it all visible at once.
  * Any failure rolls back to the empty database.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -27,6 +28,7 @@ struct _CompaniesServerImport
 {
   PGconn   *conn;
   GString  *buffer;     /* COPY text not sent yet */
+  gboolean  in_history; /* the COPY of the records ended, that of history began */
   gboolean  committed;
 };
 
@@ -102,7 +104,7 @@ companies_server_import_begin (const char  *uri,
                                GError     **error)
 {
   g_autoptr(CompaniesServerImport) self = g_new0 (CompaniesServerImport, 1);
-  gint64 n_records, last_version, last_id;
+  gint64 n_records, n_history, last_version, last_id;
 
   self->buffer = g_string_new (NULL);
   self->conn = PQconnectdb (uri);
@@ -119,11 +121,12 @@ companies_server_import_begin (const char  *uri,
     return NULL;
 
   if (!query_int (self->conn, "SELECT count(*) FROM company", &n_records, error) ||
+      !query_int (self->conn, "SELECT count(*) FROM history", &n_history, error) ||
       !query_int (self->conn, "SELECT last_version FROM server_state", &last_version, error) ||
       !query_int (self->conn, "SELECT last_id FROM server_state", &last_id, error))
     return NULL;
 
-  if (n_records != 0 || last_version != 0 || last_id != 0)
+  if (n_records != 0 || n_history != 0 || last_version != 0 || last_id != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
                    _("The PostgreSQL database is in use already (%lld records, version %lld); "
@@ -177,15 +180,14 @@ append_copy_value (GString    *buffer,
     }
 }
 
-gboolean
-companies_server_import_record (CompaniesServerImport  *self,
-                                const char * const     *values,
-                                GError                **error)
+/* One row of the COPY under way, @n_columns texts. */
+static gboolean
+append_row (CompaniesServerImport  *self,
+            const char * const     *values,
+            guint                   n_columns,
+            GError                **error)
 {
-  g_return_val_if_fail (self != NULL && !self->committed, FALSE);
-  g_return_val_if_fail (values != NULL, FALSE);
-
-  for (guint i = 0; i < COMPANIES_SERVER_IMPORT_N_COLUMNS; i++)
+  for (guint i = 0; i < n_columns; i++)
     {
       if (i > 0)
         g_string_append_c (self->buffer, '\t');
@@ -197,6 +199,17 @@ companies_server_import_record (CompaniesServerImport  *self,
     return send_buffer (self, error);
 
   return TRUE;
+}
+
+gboolean
+companies_server_import_record (CompaniesServerImport  *self,
+                                const char * const     *values,
+                                GError                **error)
+{
+  g_return_val_if_fail (self != NULL && !self->committed && !self->in_history, FALSE);
+  g_return_val_if_fail (values != NULL, FALSE);
+
+  return append_row (self, values, COMPANIES_SERVER_IMPORT_N_COLUMNS, error);
 }
 
 static gboolean
@@ -223,9 +236,32 @@ end_copy (CompaniesServerImport  *self,
 }
 
 gboolean
+companies_server_import_history (CompaniesServerImport  *self,
+                                 const char * const     *values,
+                                 GError                **error)
+{
+  g_return_val_if_fail (self != NULL && !self->committed, FALSE);
+  g_return_val_if_fail (values != NULL, FALSE);
+
+  /* the records are all in: the same transaction goes on with history */
+  if (!self->in_history)
+    {
+      if (!end_copy (self, error) ||
+          !run_expecting (self->conn,
+                          "COPY history (" COMPANIES_SERVER_IMPORT_HISTORY_COLUMNS ") FROM STDIN",
+                          PGRES_COPY_IN, error))
+        return FALSE;
+      self->in_history = TRUE;
+    }
+
+  return append_row (self, values, COMPANIES_SERVER_IMPORT_HISTORY_N_COLUMNS, error);
+}
+
+gboolean
 companies_server_import_commit (CompaniesServerImport             *self,
                                 const CompaniesServerImportState  *state,
                                 gint64                             n_records,
+                                gint64                             n_history,
                                 GError                           **error)
 {
   char numbers[4][24];
@@ -262,6 +298,17 @@ companies_server_import_commit (CompaniesServerImport             *self,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
                    _("%lld records were read, but %lld arrived in the PostgreSQL database"),
                    (long long) n_records, (long long) n_imported);
+      return FALSE;
+    }
+
+  if (!query_int (self->conn, "SELECT count(*) FROM history", &n_imported, error))
+    return FALSE;
+  if (n_imported != n_history)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   _("%lld history entries were read, but %lld arrived in the PostgreSQL "
+                     "database"),
+                   (long long) n_history, (long long) n_imported);
       return FALSE;
     }
 

@@ -19,6 +19,13 @@ G_BEGIN_DECLS
   "notes, notes_v"
 #define COMPANIES_SERVER_IMPORT_N_COLUMNS 22
 
+/* The columns of a history entry, in the order
+ * companies_server_import_history () takes them (seq is made anew, in
+ * the order the entries arrive). */
+#define COMPANIES_SERVER_IMPORT_HISTORY_COLUMNS \
+  "company_id, field, value, version, at, author"
+#define COMPANIES_SERVER_IMPORT_HISTORY_N_COLUMNS 6
+
 /* The server state a database carries (its identity and counters). */
 typedef struct
 {
@@ -33,7 +40,8 @@ typedef struct _CompaniesServerImport CompaniesServerImport;
 
 /* Connects to @uri, whose schema companies_server_store_postgres_open ()
  * made already, opens a transaction and checks that the database holds no
- * record and has handed out no version: a target in use is refused. */
+ * record, no history and has handed out no version: a target in use is
+ * refused. */
 CompaniesServerImport *companies_server_import_begin  (const char                       *uri,
                                                        GError                          **error);
 /* Adds one record: @values holds COMPANIES_SERVER_IMPORT_N_COLUMNS texts
@@ -41,10 +49,19 @@ CompaniesServerImport *companies_server_import_begin  (const char               
 gboolean               companies_server_import_record (CompaniesServerImport            *self,
                                                        const char * const               *values,
                                                        GError                          **error);
-/* Writes @state, checks that @n_records arrived, and commits. */
+/* Adds one history entry, after the last record: @values holds
+ * COMPANIES_SERVER_IMPORT_HISTORY_N_COLUMNS texts in the order of
+ * COMPANIES_SERVER_IMPORT_HISTORY_COLUMNS (NULL: SQL NULL). Give them
+ * oldest first. */
+gboolean               companies_server_import_history (CompaniesServerImport           *self,
+                                                        const char * const              *values,
+                                                        GError                         **error);
+/* Writes @state, checks that @n_records records and @n_history history
+ * entries arrived, and commits. */
 gboolean               companies_server_import_commit (CompaniesServerImport            *self,
                                                        const CompaniesServerImportState *state,
                                                        gint64                            n_records,
+                                                       gint64                            n_history,
                                                        GError                          **error);
 /* Rolls back what was not committed, and disconnects. */
 void                   companies_server_import_free   (CompaniesServerImport            *self);

@@ -2,9 +2,11 @@
  * --to URI`, which moves a SQLite deployment to PostgreSQL
  *
  * Every record goes over as it is: id, uuid, version, tombstone, each
- * field and its version; and the server state with it: the database
- * identity, the last version, the newest id and the purge horizon. So the
- * cursors clients hold stay valid, and they go on without a reset
+ * field and its version; then the field history, entry by entry, oldest
+ * first (value, version, time and who: the token labels it was written
+ * with; docs/history.md); and the server state: the database identity,
+ * the last version, the newest id and the purge horizon. So the cursors
+ * clients hold stay valid, and they go on without a reset
  * (docs/protocol.md, cursors). Stop the server first.
  *
  * The SQLite file is brought to the current schema (as the server would at
@@ -39,6 +41,7 @@ typedef struct
 {
   gint64 n_records;
   gint64 n_tombstones;
+  gint64 n_history;
 } MigrateCounts;
 
 static gboolean
@@ -107,6 +110,38 @@ copy_records (sqlite3                *db,
   return TRUE;
 }
 
+/* The history after the records, in the order it was written (seq). */
+static gboolean
+copy_history (sqlite3                *db,
+              CompaniesServerImport  *import,
+              MigrateCounts          *counts,
+              GError                **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *values[COMPANIES_SERVER_IMPORT_HISTORY_N_COLUMNS];
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "SELECT " COMPANIES_SERVER_IMPORT_HISTORY_COLUMNS
+                          " FROM history ORDER BY seq", -1, &stmt, NULL) != SQLITE_OK)
+    return sqlite_fail (db, error);
+  g_assert (sqlite3_column_count (stmt) == COMPANIES_SERVER_IMPORT_HISTORY_N_COLUMNS);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      for (guint i = 0; i < COMPANIES_SERVER_IMPORT_HISTORY_N_COLUMNS; i++)
+        values[i] = (const char *) sqlite3_column_text (stmt, i);
+
+      if (!companies_server_import_history (import, values, error))
+        return FALSE;
+      counts->n_history++;
+    }
+
+  if (rc != SQLITE_DONE)
+    return sqlite_fail (db, error);
+
+  return TRUE;
+}
+
 /* Reads the file in one read transaction, and writes the target in one. */
 static gboolean
 migrate (const char     *from,
@@ -149,7 +184,9 @@ migrate (const char     *from,
   import = companies_server_import_begin (to, error);
   if (import == NULL ||
       !copy_records (db, import, counts, error) ||
-      !companies_server_import_commit (import, &state, counts->n_records, error))
+      !copy_history (db, import, counts, error) ||
+      !companies_server_import_commit (import, &state, counts->n_records, counts->n_history,
+                                       error))
     goto out;
 
   *out_database_uuid = g_strdup (state.database_uuid);
@@ -215,5 +252,6 @@ companies_server_migrate_main (int    argc,
   g_print (_("Moved %lld records (%lld of them deleted) from %s to %s; the database is "
              "still %s.\n"),
            (long long) counts.n_records, (long long) counts.n_tombstones, from, target, database_uuid);
+  g_print (_("Moved %lld history entries with them.\n"), (long long) counts.n_history);
   return EXIT_SUCCESS;
 }
