@@ -1,6 +1,6 @@
 /* model-edits.c: the local edits of the model test's clients that must
- * reach the server, and those a delete on the server beat, which must be
- * in a notice at their client (docs/notices.md).
+ * reach the server, those a delete on the server beat, which must be in a
+ * notice at their client (docs/notices.md), and every edit made.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +16,9 @@ struct _ModelEdits
   GHashTable *unsent;
   /* the same, for edits of records the server deleted first */
   GHashTable *lost;
+  /* uuid → (GHashTable "client_id field-name" → GPtrArray of the values
+   * made, oldest first) */
+  GHashTable *made;
 };
 
 ModelEdits *
@@ -26,6 +29,8 @@ model_edits_new (void)
   self->unsent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                         (GDestroyNotify) g_hash_table_unref);
   self->lost = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                      (GDestroyNotify) g_hash_table_unref);
+  self->made = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                       (GDestroyNotify) g_hash_table_unref);
   return self;
 }
@@ -38,6 +43,7 @@ model_edits_free (ModelEdits *self)
 
   g_hash_table_unref (self->unsent);
   g_hash_table_unref (self->lost);
+  g_hash_table_unref (self->made);
   g_free (self);
 }
 
@@ -47,6 +53,50 @@ unsent_key (const char     *client_id,
             CompaniesField  field)
 {
   return g_strconcat (client_id, " ", companies_field_get_name (field), NULL);
+}
+
+/* The values made of @key on @uuid, made when @create. */
+static GPtrArray *
+made_values (ModelEdits *self,
+             const char *uuid,
+             const char *key,
+             gboolean    create)
+{
+  GHashTable *edits = g_hash_table_lookup (self->made, uuid);
+  GPtrArray *values;
+
+  if (edits == NULL && !create)
+    return NULL;
+  if (edits == NULL)
+    {
+      edits = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                     (GDestroyNotify) g_ptr_array_unref);
+      g_hash_table_insert (self->made, g_strdup (uuid), edits);
+    }
+
+  values = g_hash_table_lookup (edits, key);
+  if (values == NULL && create)
+    {
+      values = g_ptr_array_new_with_free_func (g_free);
+      g_hash_table_insert (edits, g_strdup (key), values);
+    }
+
+  return values;
+}
+
+/* @value of @key on @uuid never left its client (replaced or deleted
+ * there before a request carried it): not an edit that can vanish. */
+static void
+unmake (ModelEdits *self,
+        const char *uuid,
+        const char *key,
+        const char *value)
+{
+  GPtrArray *values = made_values (self, uuid, key, FALSE);
+
+  if (values != NULL && values->len > 0 &&
+      g_strcmp0 (g_ptr_array_index (values, values->len - 1), value) == 0)
+    g_ptr_array_remove_index (values, values->len - 1);
 }
 
 void
@@ -70,12 +120,21 @@ model_edits_expect (ModelEdits         *self,
 
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     if ((mask & COMPANIES_FIELD_BIT (i)) != 0)
-      g_hash_table_insert (edits, unsent_key (client_id, i),
-                           companies_field_normalize (i, values[i] != NULL ? values[i] : ""));
+      {
+        char *key = unsent_key (client_id, i);
+        char *value = companies_field_normalize (i, values[i] != NULL ? values[i] : "");
+        const char *replaced = g_hash_table_lookup (edits, key);
+
+        if (replaced != NULL)
+          unmake (self, uuid, key, replaced);
+        g_ptr_array_add (made_values (self, uuid, key, TRUE), g_strdup (value));
+        g_hash_table_insert (edits, key, value);
+      }
 }
 
 static void
-forget_in (GHashTable *table,
+forget_in (ModelEdits *self,
+           GHashTable *table,
            const char *client_id,
            const char *uuid)
 {
@@ -87,7 +146,10 @@ forget_in (GHashTable *table,
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     {
       g_autofree char *key = unsent_key (client_id, i);
+      const char *value = g_hash_table_lookup (edits, key);
 
+      if (value != NULL)
+        unmake (self, uuid, key, value);
       g_hash_table_remove (edits, key);
     }
   if (g_hash_table_size (edits) == 0)
@@ -99,8 +161,8 @@ model_edits_forget (ModelEdits *self,
                     const char *client_id,
                     const char *uuid)
 {
-  forget_in (self->unsent, client_id, uuid);
-  forget_in (self->lost, client_id, uuid);
+  forget_in (self, self->unsent, client_id, uuid);
+  forget_in (self, self->lost, client_id, uuid);
 }
 
 /* The server deleted @uuid: its unsent edits are lost to the delete. */
@@ -133,15 +195,18 @@ model_edits_deleted (ModelEdits *self,
   g_hash_table_unref (edits);
 }
 
-void
-model_edits_foreach_lost (ModelEdits         *self,
-                          ModelEditsLostFunc  func,
-                          gpointer            user_data)
+/* Calls @func for each value of @table (uuid → key → value, or with
+ * @many, key → GPtrArray of values). */
+static void
+foreach_edit (GHashTable         *table,
+              gboolean            many,
+              ModelEditsLostFunc  func,
+              gpointer            user_data)
 {
   GHashTableIter iter;
   gpointer uuid, edits;
 
-  g_hash_table_iter_init (&iter, self->lost);
+  g_hash_table_iter_init (&iter, table);
   while (g_hash_table_iter_next (&iter, &uuid, &edits))
     {
       GHashTableIter inner;
@@ -155,9 +220,28 @@ model_edits_foreach_lost (ModelEdits         *self,
           CompaniesField field;
 
           g_assert_true (companies_field_from_name (space + 1, &field));
-          func (client_id, uuid, field, value, user_data);
+          if (!many)
+            func (client_id, uuid, field, value, user_data);
+          for (guint i = 0; many && i < ((GPtrArray *) value)->len; i++)
+            func (client_id, uuid, field, g_ptr_array_index ((GPtrArray *) value, i), user_data);
         }
     }
+}
+
+void
+model_edits_foreach_lost (ModelEdits         *self,
+                          ModelEditsLostFunc  func,
+                          gpointer            user_data)
+{
+  foreach_edit (self->lost, FALSE, func, user_data);
+}
+
+void
+model_edits_foreach_made (ModelEdits         *self,
+                          ModelEditsLostFunc  func,
+                          gpointer            user_data)
+{
+  foreach_edit (self->made, TRUE, func, user_data);
 }
 
 /* A request of @client_id brought the fields of @change to the server. */

@@ -1,6 +1,7 @@
 /* model-edits.h: the local edits of the model test's clients: those that
- * must still reach the server, and those a delete on the server beat
- * (which must be in a notice at their client, docs/notices.md).
+ * must still reach the server, those a delete on the server beat (which
+ * must be in a notice at their client, docs/notices.md), and every edit
+ * made, for the invariant that none vanishes (model-vanish.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -47,6 +48,12 @@ typedef void (*ModelEditsLostFunc) (const char     *client_id,
                                     gpointer        user_data);
 /* Calls @func for every edit lost to a delete on the server. */
 void        model_edits_foreach_lost     (ModelEdits            *self,
+                                          ModelEditsLostFunc     func,
+                                          gpointer               user_data);
+/* Calls @func for every edit made (value by field, client and record),
+ * but those their own client replaced or deleted before they left it:
+ * those never were anywhere but in that client. */
+void        model_edits_foreach_made     (ModelEdits            *self,
                                           ModelEditsLostFunc     func,
                                           gpointer               user_data);
 

@@ -93,6 +93,14 @@ model_oracle_foreach_lost (ModelOracle        *self,
   model_edits_foreach_lost (self->edits, func, user_data);
 }
 
+void
+model_oracle_foreach_made (ModelOracle        *self,
+                           ModelEditsLostFunc  func,
+                           gpointer            user_data)
+{
+  model_edits_foreach_made (self->edits, func, user_data);
+}
+
 char *
 model_oracle_describe_unsent (ModelOracle *self)
 {

@@ -56,6 +56,10 @@ void         model_oracle_forget               (ModelOracle        *self,
 void         model_oracle_foreach_lost         (ModelOracle         *self,
                                                 ModelEditsLostFunc   func,
                                                 gpointer             user_data);
+/* Calls @func for every edit made that left its client (model-edits.h). */
+void         model_oracle_foreach_made         (ModelOracle         *self,
+                                                ModelEditsLostFunc   func,
+                                                gpointer             user_data);
 /* The edits still unsent, one a line; NULL when there is none. */
 char        *model_oracle_describe_unsent      (ModelOracle        *self);
 

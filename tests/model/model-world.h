@@ -52,6 +52,7 @@ typedef struct
   GRand               *rand;
   char                *tmpdir;
   char                *server_db;
+  const char * const  *server_args; /* the server's options, NULL-terminated */
   CompaniesTestServer *server;
   CompaniesTestProxy  *proxy;
   ModelOracle         *oracle;

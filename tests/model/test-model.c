@@ -10,7 +10,20 @@
  * the server answered, in arrival order, and checks every answer. At the
  * end every client syncs until quiet, every client must equal the server,
  * the server must equal the oracle, and no local edit may be unsent, nor
- * vanish: an edit the server's delete beat is in a notice at its client.
+ * vanish (model-vanish.c).
+ *
+ * The invariant that none vanishes: every edit a client made (value by
+ * field, record and client) is at the end the server's current value, in
+ * the record's history on the server (read over HTTP through the client
+ * library), or in a notice at that client (overwritten or deleted); an
+ * edit a delete on the server beat is in a "deleted" notice. An edit
+ * its own client replaced or deleted before a request carried it never
+ * left that client and is not counted. History is bounded
+ * (docs/history.md): the server here keeps MODEL_HISTORY_ENTRIES entries
+ * a field and any age, more than a run writes, and a field's history
+ * full to that bound is reported as such. A self-check runs the same
+ * invariant against a server keeping one entry a field, where an
+ * overwritten value does vanish, and asserts that it is found.
  *
  * Seeded and repeatable: COMPANIES_MODEL_SEED (default DEFAULT_SEED),
  * COMPANIES_MODEL_STEPS (default DEFAULT_STEPS), COMPANIES_MODEL_CLIENTS
@@ -22,6 +35,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "companies-local-store.h"
 #include "companies-local-store-notices.h"
@@ -32,6 +46,7 @@
 #include "model-world.h"
 #include "model-oracle.h"
 #include "model-text.h"
+#include "model-vanish.h"
 
 #define DEFAULT_SEED     20240521u
 #define DEFAULT_STEPS    300u
@@ -43,6 +58,8 @@
 #define MAX_UNDO         20u
 /* Percent of syncs whose response the proxy drops. */
 #define DROP_PERCENT     15
+/* History entries the server keeps a field: more than a run writes. */
+#define MODEL_HISTORY_ENTRIES 1000
 
 static guint
 env_uint (const char *name,
@@ -360,7 +377,7 @@ start_server (Model *model)
 {
   g_autoptr(GError) error = NULL;
 
-  model->server = companies_test_server_start (model->server_db, NULL, &error);
+  model->server = companies_test_server_start (model->server_db, model->server_args, &error);
   if (model->server == NULL)
     model_fail (model, "companies-server did not start: %s", error->message);
   companies_test_proxy_set_upstream (model->proxy, companies_test_server_get_url (model->server));
@@ -474,53 +491,6 @@ sync_until_quiet (Model *model)
     model_fail (model, "the clients still send changes after 8 rounds");
 }
 
-/* The notices of docs/notices.md: an edit lost to a delete on the server
- * is in a "deleted" notice at the client that made it. */
-typedef struct
-{
-  Model *model;
-  guint  checked;
-} LostCheck;
-
-static void
-check_lost_cb (const char     *client_id,
-               const char     *uuid,
-               CompaniesField  field,
-               const char     *value,
-               gpointer        user_data)
-{
-  LostCheck *check = user_data;
-  g_autoptr(GPtrArray) notices = NULL;
-  g_autoptr(GError) error = NULL;
-  ModelClient *client = NULL;
-
-  for (guint i = 0; i < check->model->clients->len; i++)
-    if (g_str_equal (((ModelClient *) g_ptr_array_index (check->model->clients, i))->client_id, client_id))
-      client = g_ptr_array_index (check->model->clients, i);
-  if (client == NULL)
-    model_fail (check->model, "an edit of record %s by an unknown client %s", uuid, client_id);
-
-  notices = companies_local_store_list_notices (client->store, &error);
-  if (notices == NULL)
-    model_fail (check->model, "%s could not list its notices: %s", client->name, error->message);
-
-  for (guint i = 0; i < notices->len; i++)
-    {
-      CompaniesNotice *notice = g_ptr_array_index (notices, i);
-
-      if (notice->kind == COMPANIES_NOTICE_DELETED && g_strcmp0 (notice->uuid, uuid) == 0 &&
-          g_strcmp0 (notice->lost_values[field], value) == 0)
-        {
-          check->checked++;
-          return;
-        }
-    }
-
-  model_fail (check->model, "%s's edit of record %s, %s = \"%s\", vanished: the server deleted "
-              "the record, and no notice at %s holds the edit", client->name, uuid,
-              companies_field_get_name (field), value, client->name);
-}
-
 static void
 test_model (void)
 {
@@ -529,7 +499,9 @@ test_model (void)
   g_autoptr(GPtrArray) fresh_list = NULL;
   g_autoptr(CompaniesSyncResult) fresh_result = NULL;
   g_autofree char *unsent = NULL;
-  LostCheck lost = { NULL, 0 };
+  g_autofree char *bound = g_strdup_printf ("%u", MODEL_HISTORY_ENTRIES);
+  const char *server_args[] = { "--history-entries", bound, "--history-days", "0", NULL };
+  guint n_lost, n_made = 0, n_in_history = 0;
   ModelClient *fresh;
   Model *model;
 
@@ -543,7 +515,7 @@ test_model (void)
   model->proxy = companies_test_proxy_new ("http://127.0.0.1:9", &error);
   g_assert_no_error (error);
   companies_test_proxy_set_recording (model->proxy, TRUE);
-  lost.model = model;
+  model->server_args = server_args;
   start_server (model);
   model_add_clients (model, companies_test_proxy_get_url (model->proxy));
 
@@ -573,8 +545,12 @@ test_model (void)
   unsent = model_oracle_describe_unsent (model->oracle);
   if (unsent != NULL)
     model_fail (model, "local edits never reached the server:\n%s", unsent);
-  /* ...nor vanished: every edit is on the server or in a notice. */
-  model_oracle_foreach_lost (model->oracle, check_lost_cb, &lost);
+  /* ...nor vanished: every edit is on the server, in its history or in a
+   * notice at its client; one a delete beat, in a "deleted" notice. */
+  n_lost = model_check_lost_in_notices (model);
+  if (!model_check_none_vanished (model, server_records, companies_test_server_get_url (model->server),
+                                  MODEL_HISTORY_ENTRIES, &n_made, &n_in_history, &error))
+    model_fail (model, "%s", error->message);
 
   g_test_message ("%u creates, %u updates, %u deletes, %u undeletes; %u syncs (%u failed), "
                   "%u responses dropped, %u SIGTERM and %u SIGKILL restarts, %u syncs with the "
@@ -586,9 +562,95 @@ test_model (void)
                   model_oracle_count_alive (model->oracle),
                   model_oracle_count_deleted (model->oracle));
 
-  g_test_message ("%u edits lost to a delete on the server, each found in a notice", lost.checked);
+  g_test_message ("%u edits lost to a delete on the server, each found in a notice", n_lost);
+  g_test_message ("%u edits made, none vanished; %u of them only the server's history holds",
+                  n_made, n_in_history);
 
   model_client_free (fresh);
+  companies_test_server_stop (model->server);
+  model_free (model);
+}
+
+/* --- the invariant can fail --- */
+
+/* @client writes @name into its record @uuid (a new record when NULL),
+ * the edit is recorded, and the client syncs. Returns the uuid. */
+static char *
+write_name_and_sync (Model       *model,
+                     ModelClient *client,
+                     const char  *uuid,
+                     const char  *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CompaniesCompany) company = NULL;
+  g_autoptr(CompaniesSyncResult) result = NULL;
+  const char *values[COMPANIES_N_FIELDS] = { NULL, };
+
+  values[COMPANIES_FIELD_NAME] = name;
+  if (uuid == NULL)
+    company = companies_local_store_create_for_sync (client->store, values, &error);
+  else
+    company = companies_local_store_update_for_sync (client->store, uuid,
+                                                     COMPANIES_FIELD_BIT (COMPANIES_FIELD_NAME),
+                                                     values, &error);
+  if (company == NULL)
+    model_fail (model, "%s could not write %s: %s", client->name, name, error->message);
+
+  expect_sent (model, client, company, COMPANIES_FIELD_BIT (COMPANIES_FIELD_NAME));
+  result = sync_client (model, client, FALSE, FALSE);
+  return g_strdup (companies_company_get_uuid (company));
+}
+
+static gboolean
+none_vanished (Model   *model,
+               guint    history_entries,
+               guint   *out_in_history,
+               GError **error)
+{
+  g_autoptr(GHashTable) records = model_read_server_state (model);
+  guint checked = 0;
+
+  return model_check_none_vanished (model, records, companies_test_server_get_url (model->server),
+                                    history_entries, &checked, out_in_history, error);
+}
+
+/* A server that keeps two entries a field: a name written three times
+ * loses its first value from the history, where nothing else holds it.
+ * The invariant must say so, and that the history was full. */
+static void
+test_oracle_self_check (void)
+{
+  const char *server_args[] = { "--history-entries", "2", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uuid = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *third = NULL;
+  ModelClient *client;
+  guint in_history = 0;
+  Model *model = model_new (DEFAULT_SEED, 3, 1);
+
+  model->proxy = companies_test_proxy_new ("http://127.0.0.1:9", &error);
+  g_assert_no_error (error);
+  companies_test_proxy_set_recording (model->proxy, TRUE);
+  model->server_args = server_args;
+  start_server (model);
+  model_add_clients (model, companies_test_proxy_get_url (model->proxy));
+  client = g_ptr_array_index (model->clients, 0);
+
+  uuid = write_name_and_sync (model, client, NULL, "Acme One");
+  second = write_name_and_sync (model, client, uuid, "Acme Two");
+  /* the first name is in the history */
+  g_assert_true (none_vanished (model, 2, &in_history, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (in_history, ==, 1);
+
+  third = write_name_and_sync (model, client, uuid, "Acme Three");
+  g_assert_false (none_vanished (model, 2, &in_history, &error));
+  g_test_message ("the self-check's failure: %s", error->message);
+  g_assert_nonnull (strstr (error->message, "name = \"Acme One\", vanished: the server holds "
+                                            "\"Acme Three\""));
+  g_assert_nonnull (strstr (error->message, "full to its bound"));
+
   companies_test_server_stop (model->server);
   model_free (model);
 }
@@ -600,6 +662,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/model/random-edits-syncs-faults", test_model);
+  g_test_add_func ("/model/oracle-self-check", test_oracle_self_check);
 
   return g_test_run ();
 }
