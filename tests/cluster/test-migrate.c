@@ -12,7 +12,8 @@
  * and each ends equal to the server. A second migrate into the now used
  * database is refused and changes nothing; one that fails half-way (a
  * trigger makes it, in the records or in the history) leaves its target
- * empty. And the server's --help
+ * empty. A file of the schema before history moves with the history its
+ * upgrade gives it (docs/history.md). And the server's --help
  * lists the command.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -378,6 +379,53 @@ test_migrate (void)
   e2e_world_teardown (&world, NULL);
 }
 
+/* A file of SQLite schema 2 (before history) is upgraded by migrate
+ * first: its live company arrives with one entry a non-empty field, by
+ * nobody known; the deleted one with none. */
+static void
+test_migrate_old_file (void)
+{
+  E2eWorld world = { NULL, };
+  CompaniesTestPostgres *cluster = companies_test_postgres_get ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(E2eClient) a = NULL;
+  g_autoptr(CompaniesCompany) kept = NULL;
+  g_autoptr(CompaniesCompany) gone = NULL;
+  g_autofree char *uri = NULL, *text = NULL, *history = NULL, *expected = NULL;
+  g_autofree char *id_text = NULL;
+  sqlite3 *db = NULL;
+
+  e2e_world_setup (&world, NULL);
+  a = e2e_client_new (&world, "a", e2e_world_url (&world), NULL);
+  kept = e2e_add (a->store, "Old Lda", "Porto", NULL);
+  gone = e2e_add (a->store, "Gone SA", "Faro", NULL);
+  e2e_sync_once (a);
+  e2e_delete (a->store, companies_company_get_uuid (gone));
+  e2e_sync_once (a);
+  g_clear_pointer (&world.server, companies_test_server_free);
+
+  g_assert_cmpint (sqlite3_open (world.server_db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE history; PRAGMA user_version = 2",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  uri = companies_test_postgres_create (cluster, "migrated_old", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_migrate (world.server_db, uri, &text), ==, 0);
+  g_assert_nonnull (strstr (text, "Moved 2 history entries"));
+
+  /* company_id|field|value|version|at|author, the author empty (NULL) */
+  history = pg_history (uri);
+  id_text = cluster_sql_text (uri, "SELECT id FROM company WHERE name = 'Old Lda'");
+  expected = g_strdup_printf ("%s|name|Old Lda|", id_text);
+  g_assert_true (g_str_has_prefix (history, expected));
+  g_assert_nonnull (strstr (history, "|city|Porto|"));
+  g_assert_true (g_str_has_suffix (history, "|"));
+  g_assert_null (strstr (history, "Gone SA"));
+
+  e2e_world_teardown (&world, NULL);
+}
+
 /* companies-server --help lists its commands, migrate among them. */
 static void
 test_help_lists_commands (void)
@@ -404,6 +452,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cluster/migrate", test_migrate);
+  g_test_add_func ("/cluster/migrate/old-file", test_migrate_old_file);
   g_test_add_func ("/cluster/migrate/help", test_help_lists_commands);
 
   return g_test_run ();
