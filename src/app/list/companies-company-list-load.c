@@ -13,13 +13,12 @@
  * worker's connection is kept from one read to the next (one read runs
  * at a time): opening the file again, with its checks, was most of a
  * read after a sync, and a change made elsewhere showed that much later.
- * A search
- * keystroke reuses the order read for the sort, while the data version
- * holds. The app's own writes go through the store's ForSync actions on
- * the main thread: the caller brackets them with _begin_write () and
- * _end_write (), which show the row at once (companies-company-list-
- * write.c) and keep the known data version, so that only writes of
- * others cause a read.
+ * A search keystroke reuses the order read for the sort, while the data
+ * version holds. The app's own writes go through the store's ForSync
+ * actions on the main thread: the caller brackets them with
+ * _begin_write () and _end_write (), which show the row at once
+ * (companies-company-list-write.c) and keep the known data version, so
+ * that only writes of others cause a read.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
