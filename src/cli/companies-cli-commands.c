@@ -15,6 +15,7 @@
 #include "companies-error.h"
 #include "companies-local-store.h"
 #include "companies-sync-client.h"
+#include "companies-sync-tls.h"
 
 /* One option a field, named as on the wire with dashes. */
 static const struct
@@ -512,6 +513,9 @@ cli_command_sync (CliContext   *cli,
   if (status != CLI_EXIT_OK)
     return status;
 
+  /* One sync, then exit: the system's authorities are not loaded when a
+   * CA file replaces them (src/sync/companies-sync-tls.c). */
+  companies_sync_tls_use_ca_file_as_default (cli->opt_ca_file);
   client = companies_sync_client_new (cli->database_path, cli->server_url, cli->token);
   if (cli->opt_ca_file != NULL)
     companies_sync_client_set_tls_ca_file (client, cli->opt_ca_file);

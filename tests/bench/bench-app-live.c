@@ -33,12 +33,33 @@ static int changes = 50;
 static int restarts = 5;
 
 static gint64 painted_at;
+/* The app's sync that the watch started, for the breakdown. */
+static gint64 sync_started_at;
+static gint64 sync_finished_at;
 
 static void
 after_paint_cb (GdkFrameClock *clock,
                 gpointer       user_data)
 {
   painted_at = g_get_monotonic_time ();
+}
+
+static void
+app_sync_started_cb (CompaniesSyncScheduler *scheduler,
+                     gpointer                user_data)
+{
+  if (sync_started_at == 0)
+    sync_started_at = g_get_monotonic_time ();
+}
+
+static void
+app_sync_finished_cb (CompaniesSyncScheduler *scheduler,
+                      CompaniesSyncResult    *result,
+                      const GError           *error,
+                      gpointer                user_data)
+{
+  if (sync_finished_at == 0 && sync_started_at != 0)
+    sync_finished_at = g_get_monotonic_time ();
 }
 
 static int
@@ -84,13 +105,24 @@ process_exited_cb (GObject      *object,
   *exited_at = g_get_monotonic_time ();
 }
 
+/* The figures of one change, in milliseconds. */
+enum
+{
+  VISIBLE,       /* the CLI's sync starting to the frame showing it */
+  AFTER_EXIT,    /* the CLI's exit to that frame (0: the frame came first) */
+  CLI,           /* the CLI's sync, process start to exit */
+  TO_APP_SYNC,   /* the CLI's start to the app's sync starting (the watch's answer) */
+  APP_SYNC,      /* the app's sync */
+  TO_ROW,        /* the app's sync ending to the row in the list */
+  TO_FRAME,      /* the row in the list to the frame painted */
+  N_FIGURES
+};
+
 /* One change: returns FALSE when it never showed. */
 static gboolean
 measure_change (CompaniesUiFixture *fixture,
                 guint               index,
-                double             *out_visible_ms,
-                double             *out_after_exit_ms,
-                double             *out_cli_ms)
+                double             *out)
 {
   g_autofree char *database = g_build_filename (fixture->tmpdir, "cli.db", NULL);
   g_autofree char *name = g_strdup_printf ("Live Bench %04u", index);
@@ -105,6 +137,7 @@ measure_change (CompaniesUiFixture *fixture,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_subprocess_launcher_unsetenv (launcher, "COMPANIES_TOKEN");
+  sync_started_at = sync_finished_at = 0;
   started = g_get_monotonic_time ();
   process = g_subprocess_launcher_spawn (launcher, &error, cli, "sync", "--database", database, "--token", "",
                                          "--server", companies_test_server_get_url (fixture->server),
@@ -124,13 +157,17 @@ measure_change (CompaniesUiFixture *fixture,
   /* The CLI must have succeeded for the change to count at all. */
   COMPANIES_UI_WAIT_FOR (exited_at != 0);
   g_assert_true (g_subprocess_get_successful (process));
-  *out_cli_ms = (exited_at - started) / 1000.0;
+  out[CLI] = (exited_at - started) / 1000.0;
 
   if (shown_at == 0 || painted_at <= shown_at)
     return FALSE;
 
-  *out_visible_ms = (painted_at - started) / 1000.0;
-  *out_after_exit_ms = MAX (painted_at - exited_at, 0) / 1000.0;
+  out[VISIBLE] = (painted_at - started) / 1000.0;
+  out[AFTER_EXIT] = MAX (painted_at - exited_at, 0) / 1000.0;
+  out[TO_APP_SYNC] = (sync_started_at - started) / 1000.0;
+  out[APP_SYNC] = (sync_finished_at - sync_started_at) / 1000.0;
+  out[TO_ROW] = (shown_at - sync_finished_at) / 1000.0;
+  out[TO_FRAME] = (painted_at - shown_at) / 1000.0;
   return TRUE;
 }
 
@@ -140,31 +177,36 @@ bench_app_live (void)
   CompaniesUiFixture fixture;
   CompaniesSyncScheduler *scheduler;
   GdkFrameClock *clock;
-  g_autoptr(GArray) visible = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) cli = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr(GArray) after_exit = g_array_new (FALSE, FALSE, sizeof (double));
+  GArray *figures[N_FIGURES];
   g_autoptr(GArray) back = g_array_new (FALSE, FALSE, sizeof (double));
   guint missed = 0;
+
+  for (guint f = 0; f < N_FIGURES; f++)
+    figures[f] = g_array_new (FALSE, FALSE, sizeof (double));
 
   companies_ui_fixture_init (&fixture, TRUE);
   companies_ui_fixture_start_app (&fixture);
   scheduler = companies_application_get_scheduler (fixture.application);
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (fixture.window));
   g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), NULL);
+  g_signal_connect (scheduler, "sync-started", G_CALLBACK (app_sync_started_cb), NULL);
+  g_signal_connect (scheduler, "sync-finished", G_CALLBACK (app_sync_finished_cb), NULL);
   COMPANIES_UI_WAIT_FOR (is_live (scheduler));
 
   for (guint i = 0; i < (guint) changes; i++)
     {
-      double visible_ms = 0, after_exit_ms = 0, cli_ms = 0;
+      double one[N_FIGURES] = { 0 };
 
-      if (measure_change (&fixture, i, &visible_ms, &after_exit_ms, &cli_ms))
+      if (measure_change (&fixture, i, one))
         {
-          g_array_append_val (visible, visible_ms);
-          g_array_append_val (after_exit, after_exit_ms);
+          for (guint f = 0; f < N_FIGURES; f++)
+            g_array_append_val (figures[f], one[f]);
         }
       else
-        missed++;
-      g_array_append_val (cli, cli_ms);
+        {
+          missed++;
+          g_array_append_val (figures[CLI], one[CLI]);
+        }
 
       /* The next change starts with the app watching again. */
       COMPANIES_UI_WAIT_FOR (is_live (scheduler));
@@ -198,13 +240,24 @@ bench_app_live (void)
           "from the CLI's sync starting to the frame showing it, %d changes "
           "(the CLI's sync alone: p50 %.0f ms; from the CLI's exit: p50 %.0f ms, p99 %.0f ms) | "
           "p50 %.0f ms, p99 %.0f ms, missed %u | p50 ≤ 100 ms, p99 ≤ 500 ms, none missed |\n",
-          changes, percentile (cli, 50), percentile (after_exit, 50), percentile (after_exit, 99),
-          percentile (visible, 50), percentile (visible, 99), missed);
+          changes, percentile (figures[CLI], 50), percentile (figures[AFTER_EXIT], 50),
+          percentile (figures[AFTER_EXIT], 99), percentile (figures[VISIBLE], 50),
+          percentile (figures[VISIBLE], 99), missed);
+  printf ("| app: where that time goes (p50 of each step): the CLI's start to the app's sync "
+          "starting (the CLI's sync, the server's notification, the watch's answer) %.0f ms; "
+          "the app's sync %.0f ms; its end to the row in the list %.0f ms; to the frame "
+          "painted %.0f ms | | |\n",
+          percentile (figures[TO_APP_SYNC], 50), percentile (figures[APP_SYNC], 50),
+          percentile (figures[TO_ROW], 50), percentile (figures[TO_FRAME], 50));
   printf ("| app: back online, synced and watching after the server returns on the same port, "
           "%d restarts | median %.0f ms, max %.0f ms | ≤ 2 s |\n",
           restarts, percentile (back, 50), percentile (back, 100));
   fflush (stdout);
 
+  for (guint f = 0; f < N_FIGURES; f++)
+    g_array_unref (figures[f]);
+  g_signal_handlers_disconnect_by_func (scheduler, app_sync_started_cb, NULL);
+  g_signal_handlers_disconnect_by_func (scheduler, app_sync_finished_cb, NULL);
   g_signal_handlers_disconnect_by_func (clock, after_paint_cb, NULL);
   companies_ui_fixture_clear (&fixture);
 }

@@ -4,6 +4,12 @@
  * may go) and a writer thread (which sends it then), so that a delayed
  * link still carries many chunks in flight, as a real one does.
  *
+ * The relay's kernel completes the client's connect at once, where a real
+ * link takes one round trip (SYN, SYN-ACK) before the client can send:
+ * so what the client sends before it has received any byte (its first
+ * flight: a TLS ClientHello, a plain request) is delayed one round trip
+ * more, and arrives when it would have over a real link.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "companies-test"
@@ -52,6 +58,7 @@ struct _Connection
   Direction              down;  /* upstream to client */
   gint                   ends;  /* directions whose writer ended */
   gint                   doomed; /* closed at the client's next bytes */
+  gint                   answered; /* the client has received a byte */
 };
 
 struct _CompaniesTestTcpProxy
@@ -101,6 +108,10 @@ reader_thread (gpointer data)
         }
       chunk->length = n > 0 ? (gsize) n : 0;
       chunk->due = g_get_monotonic_time () + delay_us;
+      /* The client's first flight: after the connect's round trip. */
+      if (direction == &direction->connection->up &&
+          !g_atomic_int_get (&direction->connection->answered))
+        chunk->due += 2 * (gint64) delay_us;
       g_async_queue_push (direction->chunks, chunk);
       if (n <= 0)
         return NULL;
@@ -124,6 +135,9 @@ writer_thread (gpointer data)
       if (chunk->length == 0)
         break;
 
+      /* Before the client can read it (and answer it). */
+      if (direction == &connection->down)
+        g_atomic_int_set (&connection->answered, TRUE);
       while (done < chunk->length)
         {
           gssize n = write (direction->to, chunk->data + done, chunk->length - done);

@@ -3,7 +3,9 @@
  * connection's bytes, unchanged (TLS passes through), to an upstream
  * port on 127.0.0.1. It counts the connections it accepted, can drop all
  * those open (a lost connection), and can delay every chunk by a fixed
- * time in each direction (a slow link: a round trip of twice the delay).
+ * time in each direction (a slow link: a round trip of twice the delay;
+ * a new connection costs one round trip more before the server hears the
+ * client, as a TCP connect over such a link does).
  * It runs in threads of its own.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later

@@ -2,7 +2,8 @@
  * (docs/live.md, "Clients"): N syncs, pushes and pulls, go over one
  * connection, counted at a TCP relay in front of companies-server, and
  * through the project's nginx (TLS); a connection the server side dropped
- * while idle costs nothing but a new one.
+ * while idle costs nothing but a new one. The relay, delayed, costs a new
+ * connection its connect's round trip, as a real link does.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +14,8 @@
 #include "e2e-helpers.h"
 
 #define N_SYNCS 8
+/* The delayed relay's one-way delay: a round trip of twice it. */
+#define ONE_WAY_MS 40
 
 /* A client behind a TCP relay in front of the world's server. */
 typedef struct
@@ -71,6 +74,40 @@ test_one_connection (Relayed       *r,
 
   g_assert_cmpuint (companies_test_tcp_proxy_get_accepted (r->relay), ==, 1);
   e2e_assert_clean (r->client->store);
+}
+
+/* A relay that delays is a link with round trips: a new connection costs
+ * its connect's round trip before the request's, a kept one only the
+ * request's (tests/common/companies-test-tcp-proxy.c). Lower bounds only:
+ * a loaded machine makes a sync slower, never faster. */
+static void
+test_delayed_link (Relayed       *r,
+                   gconstpointer  data)
+{
+  g_autoptr(CompaniesTestTcpProxy) slow = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  E2eClient *client;
+  gint64 start;
+
+  slow = companies_test_tcp_proxy_new (companies_test_server_get_port (r->world.server),
+                                       ONE_WAY_MS, &error);
+  g_assert_no_error (error);
+  url = g_strdup_printf ("http://127.0.0.1:%u", companies_test_tcp_proxy_get_port (slow));
+  client = e2e_client_new (&r->world, "slow", url, NULL);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CompaniesSyncResult) result = NULL;
+      gint64 round_trips_us = (i == 0 ? 2 : 1) * 2 * ONE_WAY_MS * 1000;
+
+      start = g_get_monotonic_time ();
+      result = e2e_sync_ok (client);
+      g_assert_cmpint (g_get_monotonic_time () - start, >=, round_trips_us);
+    }
+  g_assert_cmpuint (companies_test_tcp_proxy_get_accepted (slow), ==, 1);
+
+  e2e_client_free (client);
 }
 
 /* The server side drops the idle connection: the next sync opens a new
@@ -200,6 +237,8 @@ main (int    argc,
 
   g_test_add ("/keepalive/one-connection", Relayed, NULL,
               relayed_setup, test_one_connection, relayed_teardown);
+  g_test_add ("/keepalive/delayed-link", Relayed, NULL,
+              relayed_setup, test_delayed_link, relayed_teardown);
   g_test_add ("/keepalive/dropped-while-idle", Relayed, NULL,
               relayed_setup, test_dropped_while_idle, relayed_teardown);
   g_test_add ("/keepalive/closed-as-reused", Relayed, NULL,

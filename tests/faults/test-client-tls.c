@@ -336,9 +336,17 @@ test_cli (Fixture       *fixture,
   const char *plain_args[] = { "--database", path, "--server", fixture->url, "sync", NULL };
   const char *ca_args[] = { "--database", path, "--server", fixture->url,
                             "--ca-file", fixture->ca, "sync", NULL };
+  const char *other_args[] = { "--database", path, "--server", fixture->url,
+                               "--ca-file", fixture->other_ca, "sync", NULL };
+  g_autofree char *other_env_text = g_strconcat ("COMPANIES_CA_FILE=", fixture->other_ca, NULL);
   const char *env[] = { ca_env, NULL };
+  const char *other_env[] = { other_env_text, NULL };
   g_autoptr(FaultsCliRun) add = faults_cli_run_ok (add_args, NULL);
   g_autoptr(FaultsCliRun) refused = faults_cli_run (plain_args, NULL, 30000);
+  /* Another CA, which the CLI makes its process's default database
+   * (src/sync/companies-sync-tls.c): still refused, nothing sent. */
+  g_autoptr(FaultsCliRun) other = faults_cli_run (other_args, NULL, 30000);
+  g_autoptr(FaultsCliRun) other_by_env = faults_cli_run (plain_args, other_env, 30000);
   g_autoptr(FaultsCliRun) with_option = NULL;
   g_autoptr(FaultsCliRun) with_env = NULL;
   g_autoptr(GPtrArray) server = NULL;
@@ -349,6 +357,12 @@ test_cli (Fixture       *fixture,
   g_assert_cmpint (refused->status, ==, 3);
   g_assert_nonnull (strstr (refused->err, "not trusted"));
   g_assert_nonnull (strstr (refused->err, "--ca-file"));
+  for (FaultsCliRun *run = other; run != NULL; run = run == other ? other_by_env : NULL)
+    {
+      g_assert_true (run->exited);
+      g_assert_cmpint (run->status, ==, 3);
+      g_assert_nonnull (strstr (run->err, "not trusted"));
+    }
   server = server_list (fixture);
   g_assert_cmpuint (server->len, ==, 0);
   g_clear_pointer (&server, g_ptr_array_unref);

@@ -9,13 +9,16 @@
  * process, such as companies-cli, wrote to it). The worker reads the
  * ids in order (companies-local-store-view.c), the items already made
  * again, and works out the splices from what shows to what it read
- * (companies-id-diff.c): the main thread only applies them. A search
- * keystroke reuses the order read for the sort, while the data version
- * holds. The app's own writes go through the store's ForSync actions on
- * the main thread: the caller brackets them with _begin_write () and
- * _end_write (), which show the row at once (companies-company-list-
- * write.c) and keep the known data version, so that only writes of
- * others cause a read.
+ * (companies-id-diff.c): the main thread only applies them. The
+ * worker's connection is kept from one read to the next (one read runs
+ * at a time): opening the file again, with its checks, was most of a
+ * read after a sync, and a change made elsewhere showed that much later.
+ * A search keystroke reuses the order read for the sort, while the data
+ * version holds. The app's own writes go through the store's ForSync
+ * actions on the main thread: the caller brackets them with
+ * _begin_write () and _end_write (), which show the row at once
+ * (companies-company-list-write.c) and keep the known data version, so
+ * that only writes of others cause a read.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -35,6 +38,7 @@
 typedef struct
 {
   char                 *path;
+  CompaniesLocalStore  *store;        /* the list's reader; NULL: open one */
   CompaniesListSort     sort;
   char                 *folded;
   guint                 generation;
@@ -65,6 +69,7 @@ load_data_free (gpointer data)
   LoadData *load = data;
 
   g_free (load->path);
+  g_clear_object (&load->store);
   g_free (load->folded);
   g_clear_pointer (&load->order, g_array_unref);
   g_clear_pointer (&load->old_visible, g_array_unref);
@@ -94,10 +99,12 @@ load_thread (GTask        *task,
              GCancellable *cancellable)
 {
   LoadData *load = task_data;
-  g_autoptr(CompaniesLocalStore) store = NULL;
+  CompaniesLocalStore *store;
   GError *error = NULL;
 
-  store = companies_local_store_open (load->path, &error);
+  if (load->store == NULL)
+    load->store = companies_local_store_open (load->path, &error);
+  store = load->store;
   if (store == NULL ||
       !companies_local_store_read_list (store, &load->sort, load->folded, load->order,
                                         load->visible, cancellable, &error) ||
@@ -132,6 +139,9 @@ loaded_cb (GObject      *object,
     return;
 
   self->loading = FALSE;
+  /* A connection that failed is not kept: the next read opens anew. */
+  if (ok && self->reader == NULL)
+    self->reader = g_steal_pointer (&load->store);
 
   /* What this read was to read again waits for the next one. */
   if (!ok || load->generation != self->generation)
@@ -207,6 +217,7 @@ _companies_company_list_reload (CompaniesCompanyList *self)
 
   load = g_new0 (LoadData, 1);
   load->path = g_strdup (companies_local_store_get_path (self->store));
+  load->store = g_steal_pointer (&self->reader);
   load->sort = self->sort;
   load->folded = g_strdup (self->folded);
   load->generation = self->generation;
@@ -343,5 +354,6 @@ _companies_company_list_stop_reading (CompaniesCompanyList *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->data_version_source, g_source_remove);
+  g_clear_object (&self->reader);
   g_clear_object (&self->store);
 }

@@ -41,6 +41,7 @@ struct _CompaniesCompanyList
   /* Keeping the list in step with the database file: see
    * companies-company-list-load.c. */
   CompaniesLocalStore *store;         /* NULL: nothing to read */
+  CompaniesLocalStore *reader;        /* the worker's, kept between reads */
   CompaniesStoreStatus status;        /* read with what shows */
   gboolean             has_status;
   GCancellable        *cancellable;
