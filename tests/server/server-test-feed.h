@@ -1,5 +1,5 @@
 /* server-test-feed.h: GET /v1/changes over raw connections, for the tests
- * of the change feed (docs/protocol.md section 9)
+ * of the change feed (docs/protocol-feed.md)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -500,3 +500,55 @@ test_database_assert_intact (const char *path)
   sqlite3_finalize (stmt);
   sqlite3_close (db);
 }
+
+void
+test_tokens_fixture_set_up (TestTokensFixture *fixture,
+                            gconstpointer      data)
+{
+  fixture->dir = companies_test_make_tmpdir ();
+  fixture->tokens = g_build_filename (fixture->dir, "tokens", NULL);
+  fixture->db = g_build_filename (fixture->dir, "server.db", NULL);
+}
+
+void
+test_tokens_fixture_tear_down (TestTokensFixture *fixture,
+                               gconstpointer      data)
+{
+  companies_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->tokens);
+  g_free (fixture->db);
+}
+
+char *
+test_add_token (const char          *tokens,
+                const char * const  *extra_args,
+                int                 *out_status,
+                char               **out_stderr)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autofree char *out = NULL;
+  int status;
+
+  g_ptr_array_add (args, (gpointer) "add-token");
+  g_ptr_array_add (args, (gpointer) "--tokens");
+  g_ptr_array_add (args, (gpointer) tokens);
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) extra_args[i]);
+  g_ptr_array_add (args, NULL);
+
+  status = test_run_server_to_exit ((const char * const *) args->pdata, &out, out_stderr);
+  if (out_status != NULL)
+    *out_status = status;
+  else
+    g_assert_cmpint (status, ==, 0);
+  if (status != 0)
+    {
+      g_assert_cmpstr (out, ==, "");
+      return NULL;
+    }
+
+  g_assert_true (g_str_has_suffix (out, "\n"));
+  out[strlen (out) - 1] = '\0';
+  return g_steal_pointer (&out);
+}

@@ -103,4 +103,27 @@ int                    test_run_server_to_exit  (const char * const  *args,
                                                  char               **out_stdout,
                                                  char               **out_stderr);
 
+/* A fresh temp dir and the paths of a tokens file and a database in it,
+ * for the tests of the server's commands (g_test_add's fixture). */
+typedef struct
+{
+  char *dir;
+  char *tokens;
+  char *db;
+} TestTokensFixture;
+
+void                   test_tokens_fixture_set_up    (TestTokensFixture *fixture,
+                                                      gconstpointer      data);
+void                   test_tokens_fixture_tear_down (TestTokensFixture *fixture,
+                                                      gconstpointer      data);
+
+/* Runs `companies-server add-token --tokens @tokens` with @extra_args
+ * (NULL-terminated, or NULL) and returns the token it printed. With
+ * @out_status NULL the command must succeed; otherwise a failure returns
+ * NULL, with its status there, and asserts nothing was printed. */
+char                  *test_add_token           (const char          *tokens,
+                                                 const char * const  *extra_args,
+                                                 int                 *out_status,
+                                                 char               **out_stderr);
+
 G_END_DECLS

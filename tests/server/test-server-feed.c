@@ -1,4 +1,4 @@
-/* test-server-feed.c: GET /v1/changes (docs/protocol.md section 9) against
+/* test-server-feed.c: GET /v1/changes (docs/protocol-feed.md) against
  * a real server over raw HTTP: answered at once when the client is
  * behind, held until a commit otherwise, a heartbeat when its wait ends,
  * 400 for a bad cursor or wait, its own bound of watchers, and watchers

@@ -1,5 +1,5 @@
 /* test-server-pg-feed.c: the change feed of servers sharing one
- * PostgreSQL database (docs/protocol.md section 9): a commit through one
+ * PostgreSQL database (docs/protocol-feed.md): a commit through one
  * server wakes the watchers of another (LISTEN/NOTIFY); when the database
  * goes down and comes back, every held watcher is woken once, and
  * commits are heard again; through nginx (data/nginx/companies.conf.in) a

@@ -13,51 +13,13 @@
 
 #include "server-test-util.h"
 
-typedef struct
-{
-  char *dir;
-  char *tokens;
-  char *db;
-} Fixture;
+typedef TestTokensFixture Fixture;
 
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->dir = companies_test_make_tmpdir ();
-  fixture->tokens = g_build_filename (fixture->dir, "tokens", NULL);
-  fixture->db = g_build_filename (fixture->dir, "server.db", NULL);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  companies_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->tokens);
-  g_free (fixture->db);
-}
-
-/* Runs add-token with @extra (NULL-terminated); returns the token. */
 static char *
-add_token (const char        *tokens,
+add_token (const char         *tokens,
            const char * const *extra)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autofree char *out = NULL;
-
-  g_ptr_array_add (args, (gpointer) "add-token");
-  g_ptr_array_add (args, (gpointer) "--tokens");
-  g_ptr_array_add (args, (gpointer) tokens);
-  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
-    g_ptr_array_add (args, (gpointer) extra[i]);
-  g_ptr_array_add (args, NULL);
-
-  g_assert_cmpint (test_run_server_to_exit ((const char * const *) args->pdata, &out, NULL), ==, 0);
-  g_assert_true (g_str_has_suffix (out, "\n"));
-  out[strlen (out) - 1] = '\0';
-  return g_steal_pointer (&out);
+  return test_add_token (tokens, extra, NULL, NULL);
 }
 
 /* Posts @body to the sync path with @token; returns the status and, for
@@ -201,9 +163,9 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/server/token-labels/labels-and-list", Fixture, NULL,
-              fixture_set_up, test_labels_and_list, fixture_tear_down);
+              test_tokens_fixture_set_up, test_labels_and_list, test_tokens_fixture_tear_down);
   g_test_add ("/server/token-labels/read-only-token", Fixture, NULL,
-              fixture_set_up, test_read_only_token, fixture_tear_down);
+              test_tokens_fixture_set_up, test_read_only_token, test_tokens_fixture_tear_down);
 
   return g_test_run ();
 }

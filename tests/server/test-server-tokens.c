@@ -14,58 +14,19 @@
 
 #define TOKEN_PREFIX "cmp_"
 
-typedef struct
-{
-  char *dir;
-  char *tokens;
-  char *db;
-} Fixture;
+typedef TestTokensFixture Fixture;
 
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  data)
-{
-  fixture->dir = companies_test_make_tmpdir ();
-  fixture->tokens = g_build_filename (fixture->dir, "tokens", NULL);
-  fixture->db = g_build_filename (fixture->dir, "server.db", NULL);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  data)
-{
-  companies_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-  g_free (fixture->tokens);
-  g_free (fixture->db);
-}
-
-/* Runs add-token; returns the token printed (NULL when it failed). */
+/* Runs add-token; returns the token printed (NULL when it failed and
+ * @out_status was given). */
 static char *
 add_token (const char *tokens,
            const char *comment,
            int        *out_status,
            char      **out_stderr)
 {
-  const char *args[] = { "add-token", "--tokens", tokens, "--comment", comment, NULL };
-  g_autofree char *out = NULL;
-  int status;
+  const char *extra[] = { "--comment", comment, NULL };
 
-  if (comment == NULL)
-    args[3] = NULL;
-
-  status = test_run_server_to_exit (args, &out, out_stderr);
-  if (out_status != NULL)
-    *out_status = status;
-  if (status != 0)
-    {
-      g_assert_cmpstr (out, ==, "");
-      return NULL;
-    }
-
-  g_assert_true (g_str_has_suffix (out, "\n"));
-  out[strlen (out) - 1] = '\0';
-  return g_steal_pointer (&out);
+  return test_add_token (tokens, comment != NULL ? extra : NULL, out_status, out_stderr);
 }
 
 static char *
@@ -310,13 +271,13 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add ("/server/tokens/add-token-prints-once-stores-hash", Fixture, NULL,
-              fixture_set_up, test_add_token_prints_once_stores_hash, fixture_tear_down);
+              test_tokens_fixture_set_up, test_add_token_prints_once_stores_hash, test_tokens_fixture_tear_down);
   g_test_add ("/server/tokens/add-token-refusals", Fixture, NULL,
-              fixture_set_up, test_add_token_refusals, fixture_tear_down);
+              test_tokens_fixture_set_up, test_add_token_refusals, test_tokens_fixture_tear_down);
   g_test_add ("/server/tokens/server-accepts-hashed-and-clear-tokens", Fixture, NULL,
-              fixture_set_up, test_server_accepts_hashed_and_clear_tokens, fixture_tear_down);
+              test_tokens_fixture_set_up, test_server_accepts_hashed_and_clear_tokens, test_tokens_fixture_tear_down);
   g_test_add ("/server/tokens/server-refuses-bad-files", Fixture, NULL,
-              fixture_set_up, test_server_refuses_bad_files, fixture_tear_down);
+              test_tokens_fixture_set_up, test_server_refuses_bad_files, test_tokens_fixture_tear_down);
   g_test_add_func ("/server/tokens/help-documents-add-token", test_help_documents_add_token);
 
   return g_test_run ();

@@ -163,11 +163,12 @@ loaded_cb (GObject      *object,
   else
     {
       gint64 read_done = g_get_monotonic_time ();
+      g_autoptr(GArray) replaced = _companies_company_list_update_items (self, load->fresh);
 
-      _companies_company_list_update_items (self, load->fresh);
       self->status = load->status;
       self->has_status = load->has_status;
       _companies_company_list_show (self, load->order, load->visible, load->splices);
+      _companies_company_list_announce_replaced (self, replaced);
       self->known_data_version = self->loading_data_version;
       first = !self->loaded;
       self->loaded = TRUE;
@@ -326,6 +327,14 @@ companies_company_list_get_loaded (CompaniesCompanyList *self)
   g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), FALSE);
 
   return self->loaded;
+}
+
+gboolean
+companies_company_list_is_reading (CompaniesCompanyList *self)
+{
+  g_return_val_if_fail (COMPANIES_IS_COMPANY_LIST (self), FALSE);
+
+  return self->loading;
 }
 
 CompaniesLocalStore *

@@ -82,9 +82,13 @@ void  _companies_company_list_show          (CompaniesCompanyList *self,
                                              GArray               *visible,
                                              GArray               *splices);
 /* Updates the items made in place from @fresh (companies read again;
- * NULL where a row went). */
-void  _companies_company_list_update_items  (CompaniesCompanyList *self,
-                                             GPtrArray            *fresh);
+ * NULL where a row went). Returns the local ids now held by another row
+ * (another uuid), whose items were made anew: announce them with
+ * _announce_replaced () once the list shows what was read. */
+GArray *_companies_company_list_update_items (CompaniesCompanyList *self,
+                                              GPtrArray            *fresh);
+void  _companies_company_list_announce_replaced (CompaniesCompanyList *self,
+                                                 GArray               *replaced);
 /* Keeps @company as the item of row @local_id; returns it. */
 CompaniesCompany *_companies_company_list_cache   (CompaniesCompanyList *self,
                                                    gint64                local_id,

@@ -196,7 +196,17 @@ companies_company_list_remove (CompaniesCompanyList *self,
 
   old = uuid != NULL ? g_hash_table_lookup (self->by_uuid, uuid) : NULL;
   if (old == NULL)
-    return;
+    {
+      /* No item was made for it, so its local id is unknown here (a row
+       * never synced is gone from the file): the ids shown and the
+       * order a search reuses may still hold it, so both are read again. */
+      if (uuid != NULL && self->store != NULL)
+        {
+          self->order_stale = TRUE;
+          _companies_company_list_reload (self);
+        }
+      return;
+    }
 
   id = companies_list_company_get_local_id (old);
   remove_id (self, id);

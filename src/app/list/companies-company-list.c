@@ -98,8 +98,14 @@ cache_entry (CompaniesCompanyList *self,
        gint64                local_id,
        CompaniesCompany     *company)
 {
-  CacheEntry *entry = g_new0 (CacheEntry, 1);
+  CacheEntry *entry = g_hash_table_lookup (self->cache, &local_id);
 
+  /* A local id freed by a delete is given to the next row added: the
+   * item of the row that went goes with its uuid. */
+  if (entry != NULL)
+    uncache (self, entry);
+
+  entry = g_new0 (CacheEntry, 1);
   entry->local_id = local_id;
   entry->company = g_object_ref (company);
   entry->used = ++self->clock;
@@ -277,10 +283,12 @@ _companies_company_list_show (CompaniesCompanyList *self,
   g_clear_pointer (&self->old_visible, g_array_unref);
 }
 
-void
+GArray *
 _companies_company_list_update_items (CompaniesCompanyList *self,
                                       GPtrArray            *fresh)
 {
+  GArray *replaced = g_array_new (FALSE, FALSE, sizeof (gint64));
+
   for (guint i = 0; i < fresh->len; i++)
     {
       CompaniesCompany *company = g_ptr_array_index (fresh, i);
@@ -292,11 +300,41 @@ _companies_company_list_update_items (CompaniesCompanyList *self,
 
       id = companies_list_company_get_local_id (company);
       entry = g_hash_table_lookup (self->cache, &id);
-      if (entry != NULL && !companies_company_equal (entry->company, company))
+      if (entry == NULL || companies_company_equal (entry->company, company))
+        continue;
+
+      if (g_strcmp0 (companies_company_get_uuid (entry->company), companies_company_get_uuid (company)) != 0)
         {
-          g_object_freeze_notify (G_OBJECT (entry->company));
-          companies_company_assign (entry->company, company);
-          g_object_thaw_notify (G_OBJECT (entry->company));
+          /* Another row took the local id: a new item, announced once
+           * the list shows what was read. */
+          cache_entry (self, id, company);
+          g_array_append_val (replaced, id);
+          continue;
+        }
+
+      g_object_freeze_notify (G_OBJECT (entry->company));
+      companies_company_assign (entry->company, company);
+      g_object_thaw_notify (G_OBJECT (entry->company));
+    }
+
+  return replaced;
+}
+
+void
+_companies_company_list_announce_replaced (CompaniesCompanyList *self,
+                                           GArray               *replaced)
+{
+  for (guint i = 0; i < replaced->len; i++)
+    {
+      gint64 id = g_array_index (replaced, gint64, i);
+
+      for (guint position = 0; position < self->visible->len; position++)
+        {
+          if (g_array_index (self->visible, gint64, position) == id)
+            {
+              g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
+              break;
+            }
         }
     }
 }

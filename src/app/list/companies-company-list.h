@@ -36,6 +36,8 @@ G_DECLARE_FINAL_TYPE (CompaniesCompanyList, companies_company_list, COMPANIES, C
 CompaniesCompanyList *companies_company_list_new         (CompaniesLocalStore  *store);
 CompaniesLocalStore  *companies_company_list_get_store   (CompaniesCompanyList *self);
 gboolean              companies_company_list_get_loaded  (CompaniesCompanyList *self);
+/* Whether a read is going on: what shows may still change when it ends. */
+gboolean              companies_company_list_is_reading  (CompaniesCompanyList *self);
 /* @self as a GListModel of CompaniesCompany (transfer none). */
 GListModel           *companies_company_list_get_model   (CompaniesCompanyList *self);
 /* The number of listed companies, whatever the search. */

@@ -1,5 +1,5 @@
 /* companies-server-feed.c: GET /v1/changes, the change feed
- * (docs/protocol.md section 9)
+ * (docs/protocol-feed.md)
  *
  * A request whose cursor is behind the newest committed version (or
  * absent, a snapshot's, another database's) is answered at once

@@ -1,5 +1,5 @@
 /* companies-server-feed.h: GET /v1/changes, the change feed
- * (docs/protocol.md section 9)
+ * (docs/protocol-feed.md)
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
