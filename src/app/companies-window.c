@@ -41,8 +41,9 @@ update_view_state (CompaniesWindow *self)
 
   if (self->store == NULL)
     page = "error";
-  else if (!companies_company_list_get_loaded (self->companies))
-    page = "loading";
+  else if (!companies_company_list_get_loaded (self->companies) &&
+           g_list_model_get_n_items (companies_company_list_get_model (self->companies)) == 0)
+    page = "loading";  /* the first rows show before the whole is read */
   else if (companies_company_list_get_n_items (self->companies) == 0)
     page = "empty";
   else if (g_list_model_get_n_items (companies_company_list_get_model (self->companies)) == 0)
