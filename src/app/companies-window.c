@@ -74,6 +74,11 @@ model_items_changed_cb (CompaniesWindow *self,
                         guint            added,
                         GListModel      *model)
 {
+  /* The application's list outlives the window: a read may end while
+   * the window is being disposed, its children gone. */
+  if (self->main_stack == NULL)
+    return;
+
   if (removed != added)
     update_view_state (self);
   update_search_count (self);
@@ -129,6 +134,9 @@ list_read_finished_cb (CompaniesWindow            *self,
                        const GError               *error,
                        CompaniesCompanyList       *companies)
 {
+  if (self->main_stack == NULL)
+    return;
+
   if (error != NULL)
     companies_notification_show_error (self->notification, error->message);
 
