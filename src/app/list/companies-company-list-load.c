@@ -140,12 +140,20 @@ head_read (GArray   *order,
 {
   GTask *task = user_data;
   LoadData *load = g_task_get_task_data (task);
+  g_autoptr(GSource) source = NULL;
 
   load->head_order = order == visible ? g_array_copy (order) : g_array_ref (order);
   load->head = g_array_copy (visible);
   load->head_splices = companies_id_diff (load->old_visible, load->head, MAX_SPLICES, MAX_DIFF_WINDOW);
-  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,
-                              head_read_cb, g_object_ref (task), g_object_unref);
+
+  /* A source of the list's context, never g_main_context_invoke (): it
+   * would call head_read_cb () here, in the worker, when nobody iterates
+   * that context at the moment. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, head_read_cb, g_object_ref (task), g_object_unref);
+  g_source_set_static_name (source, "[companies] list head");
+  g_source_attach (source, g_task_get_context (task));
 }
 
 static void
