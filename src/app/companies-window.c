@@ -41,8 +41,9 @@ update_view_state (CompaniesWindow *self)
 
   if (self->store == NULL)
     page = "error";
-  else if (!companies_company_list_get_loaded (self->companies))
-    page = "loading";
+  else if (!companies_company_list_get_loaded (self->companies) &&
+           g_list_model_get_n_items (companies_company_list_get_model (self->companies)) == 0)
+    page = "loading";  /* the first rows show before the whole is read */
   else if (companies_company_list_get_n_items (self->companies) == 0)
     page = "empty";
   else if (g_list_model_get_n_items (companies_company_list_get_model (self->companies)) == 0)
@@ -73,6 +74,11 @@ model_items_changed_cb (CompaniesWindow *self,
                         guint            added,
                         GListModel      *model)
 {
+  /* The application's list outlives the window: a read may end while
+   * the window is being disposed, its children gone. */
+  if (self->main_stack == NULL)
+    return;
+
   if (removed != added)
     update_view_state (self);
   update_search_count (self);
@@ -128,6 +134,9 @@ list_read_finished_cb (CompaniesWindow            *self,
                        const GError               *error,
                        CompaniesCompanyList       *companies)
 {
+  if (self->main_stack == NULL)
+    return;
+
   if (error != NULL)
     companies_notification_show_error (self->notification, error->message);
 

@@ -8,6 +8,13 @@
  * rows in a bitmap, and keeps the rows of the order that are marked: the
  * result comes in the order without sorting it either.
  *
+ * A read may send a head ahead of the whole (the rows of a first
+ * screenful): the first ids of the order, read before the million after
+ * them, or the first matches of a search, found by walking the order and
+ * looking at each row's folded text until enough matched. The head is
+ * read in the same snapshot, so it is the start of what the read ends
+ * with.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "companies-store"
@@ -22,6 +29,9 @@
 
 /* How many rows a walk reads between two looks at its cancellable. */
 #define CANCEL_CHECK_ROWS 8192
+/* The rows a search's head looks at, at most, before it gives up (each
+ * a lookup of one row by its local id). */
+#define HEAD_SEARCH_ROWS 8192
 /* The rows one statement of companies_local_store_read_listed () reads. */
 #define READ_CHUNK 32
 
@@ -60,6 +70,8 @@ static const char state_order_desc_sql[] =
 static const char state_key_sql[] =
   "SELECT name_key, search_text, " COMPANIES_STATE_RANK_SQL " " LISTED " AND local_id = ?1";
 
+static const char search_text_sql[] =
+  "SELECT search_text " LISTED " AND local_id = ?1";
 static const char max_local_id_sql[] = "SELECT max(local_id) FROM companies";
 /* LIKE rather than instr (): SQLite's own matcher, about a third faster
  * here. Both sides are folded to lower case already, so its ASCII case
@@ -166,21 +178,22 @@ companies_list_sort_compare (const CompaniesListSort *sort,
   return -result;
 }
 
-/* Appends the local ids @sql returns to @ids. */
+/* Appends the local ids @sql returns to @ids, until @ids holds @limit. */
 static gboolean
 walk_ids (CompaniesLocalStore *self,
           const char          *sql,
           GArray              *ids,
+          guint                limit,
           GCancellable        *cancellable,
           GError             **error)
 {
   g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, sql, error);
-  int rc;
+  int rc = SQLITE_DONE;
 
   if (stmt == NULL)
     return FALSE;
 
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  while (ids->len < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
 
@@ -189,15 +202,17 @@ walk_ids (CompaniesLocalStore *self,
         return FALSE;
     }
 
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     return companies_local_store_set_error (self, rc, error);
   return TRUE;
 }
 
+/* The ids in @sort's order, the first @limit of them (G_MAXUINT: all). */
 static gboolean
 read_order (CompaniesLocalStore     *self,
             const CompaniesListSort *sort,
             GArray                  *order,
+            guint                    limit,
             GCancellable            *cancellable,
             GError                 **error)
 {
@@ -205,13 +220,78 @@ read_order (CompaniesLocalStore     *self,
 
   if (sort->field == COMPANIES_LIST_SORT_BY_STATE)
     return walk_ids (self, sort->descending ? state_order_desc_sql : state_order_sql,
-                     order, cancellable, error);
+                     order, limit, cancellable, error);
 
   if (!sort->descending)
-    return walk_ids (self, field_order_sql[i][0], order, cancellable, error);
+    return walk_ids (self, field_order_sql[i][0], order, limit, cancellable, error);
 
-  return walk_ids (self, field_order_sql[i][1], order, cancellable, error) &&
-         walk_ids (self, field_order_sql[i][2], order, cancellable, error);
+  return walk_ids (self, field_order_sql[i][1], order, limit, cancellable, error) &&
+         walk_ids (self, field_order_sql[i][2], order, limit, cancellable, error);
+}
+
+/* Appends to @out the first @limit ids of @order whose row holds
+ * @folded, looking at HEAD_SEARCH_ROWS rows at most: one lookup a row,
+ * cheap while matches are many (a first keystroke), where a pass over
+ * every row's text is not. */
+static gboolean
+search_head (CompaniesLocalStore *self,
+             const char          *folded,
+             GArray              *order,
+             guint                limit,
+             GArray              *out,
+             GError             **error)
+{
+  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, search_text_sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < MIN (order->len, HEAD_SEARCH_ROWS) && out->len < limit; i++)
+    {
+      gint64 id = g_array_index (order, gint64, i);
+      int rc;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW && strstr ((const char *) sqlite3_column_text (stmt, 0), folded) != NULL)
+        g_array_append_val (out, id);
+      else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return companies_local_store_set_error (self, rc, error);
+    }
+
+  return TRUE;
+}
+
+/* The head of what the read of @order (read when empty) and @folded
+ * ends with, handed to @head_func when there is one. */
+static gboolean
+send_head (CompaniesLocalStore     *self,
+           const CompaniesListSort *sort,
+           const char              *folded,
+           GArray                  *order,
+           guint                    head_size,
+           CompaniesListHeadFunc    head_func,
+           gpointer                 head_data,
+           GCancellable            *cancellable,
+           GError                 **error)
+{
+  g_autoptr(GArray) head = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (folded == NULL)
+    {
+      if (!read_order (self, sort, head, head_size, cancellable, error))
+        return FALSE;
+      if (head->len > 0)
+        head_func (head, head, head_data);
+      return TRUE;
+    }
+
+  if (!search_head (self, folded, order, head_size, head, error))
+    return FALSE;
+  if (head->len > 0)
+    head_func (order, head, head_data);
+  return TRUE;
 }
 
 /* Keeps in @out_visible the ids of @order whose row holds @folded. */
@@ -280,17 +360,42 @@ companies_local_store_read_list (CompaniesLocalStore     *self,
                                  GCancellable            *cancellable,
                                  GError                 **error)
 {
-  gboolean ok;
+  return companies_local_store_read_list_with_head (self, sort, folded, order, out_visible,
+                                                    0, NULL, NULL, cancellable, error);
+}
+
+gboolean
+companies_local_store_read_list_with_head (CompaniesLocalStore     *self,
+                                           const CompaniesListSort *sort,
+                                           const char              *folded,
+                                           GArray                  *order,
+                                           GArray                  *out_visible,
+                                           guint                    head_size,
+                                           CompaniesListHeadFunc    head_func,
+                                           gpointer                 head_data,
+                                           GCancellable            *cancellable,
+                                           GError                 **error)
+{
+  gboolean ok = TRUE;
 
   g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
   g_return_val_if_fail (companies_list_sort_is_valid (sort), FALSE);
   g_return_val_if_fail (order != NULL && out_visible != NULL, FALSE);
 
+  if (folded != NULL && *folded == '\0')
+    folded = NULL;
+
   if (!companies_local_store_begin (self, FALSE, error))
     return FALSE;
 
-  ok = order->len > 0 || read_order (self, sort, order, cancellable, error);
-  if (ok && (folded == NULL || *folded == '\0'))
+  /* Without a search, the head is the order's first rows, read before
+   * the rest; with one, the first matches in the order read. */
+  if (head_func != NULL && head_size > 0 && folded == NULL && order->len == 0)
+    ok = send_head (self, sort, NULL, order, head_size, head_func, head_data, cancellable, error);
+  ok = ok && (order->len > 0 || read_order (self, sort, order, G_MAXUINT, cancellable, error));
+  if (ok && head_func != NULL && head_size > 0 && folded != NULL)
+    ok = send_head (self, sort, folded, order, head_size, head_func, head_data, cancellable, error);
+  if (ok && folded == NULL)
     g_array_append_vals (out_visible, order->data, order->len);
   else if (ok)
     ok = search (self, folded, order, out_visible, cancellable, error);

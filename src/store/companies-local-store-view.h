@@ -50,6 +50,32 @@ gboolean          companies_local_store_read_list       (CompaniesLocalStore    
                                                          GCancellable            *cancellable,
                                                          GError                 **error);
 
+/* What a read hands over ahead of the whole, from its thread: @order
+ * (the order so far) and @visible (the first rows of what shows). Both
+ * are the read's own: take a reference to keep them. */
+typedef void (*CompaniesListHeadFunc) (GArray   *order,
+                                       GArray   *visible,
+                                       gpointer  user_data);
+
+/* As companies_local_store_read_list (), but when @head_func is set it
+ * is called once, before the read ends, with the first @head_size rows
+ * (or fewer) of @out_visible as it will be, when it can have them much
+ * sooner than the whole: the first rows of an order it reads, or the
+ * first matches of a search found among the first rows of the order
+ * (none when no row matched there). The head is read in the same
+ * snapshot, so @out_visible starts with it. */
+gboolean          companies_local_store_read_list_with_head
+                                                        (CompaniesLocalStore     *self,
+                                                         const CompaniesListSort *sort,
+                                                         const char              *folded,
+                                                         GArray                  *order,
+                                                         GArray                  *out_visible,
+                                                         guint                    head_size,
+                                                         CompaniesListHeadFunc    head_func,
+                                                         gpointer                 head_data,
+                                                         GCancellable            *cancellable,
+                                                         GError                 **error);
+
 /* Reads the listed companies of @ids into @out_companies (the same
  * length; NULL where a row is gone or no longer listed), each knowing
  * its local id (companies_list_company_get_local_id ()). */

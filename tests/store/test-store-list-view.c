@@ -4,7 +4,8 @@
  * state; the search folds accents and case like the list's and never
  * matches across two fields; the rows in view read by id; the sort keys
  * follow every write; a file of schema version 2 gets them when opened;
- * and every order walks an index (covering, for the columns and the
+ * a read's head is the start of what it ends with, by every sort, with
+ * and without a search; and every order walks an index (covering, for the columns and the
  * search), never a sort.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -145,6 +146,105 @@ test_search (StoreFixture  *fixture,
   g_assert_cmpuint (strlen (all), >, 0);
 }
 
+typedef struct
+{
+  guint   calls;
+  GArray *order;
+  GArray *visible;
+} Head;
+
+static void
+head_read (GArray   *order,
+           GArray   *visible,
+           gpointer  user_data)
+{
+  Head *head = user_data;
+
+  head->calls++;
+  head->order = g_array_copy (order);
+  head->visible = g_array_copy (visible);
+}
+
+/* Whether @prefix is the start of @ids. */
+static gboolean
+starts_with (GArray *ids,
+             GArray *prefix)
+{
+  return prefix->len <= ids->len &&
+         memcmp (ids->data, prefix->data, prefix->len * sizeof (gint64)) == 0;
+}
+
+/* Reads with a head of @head_size rows; checks it against the whole and
+ * returns its length (0: none sent). */
+static guint
+check_head (CompaniesLocalStore *store,
+            int                  field,
+            gboolean             descending,
+            const char          *search,
+            GArray              *order,
+            guint                head_size)
+{
+  CompaniesListSort sort = { field, descending };
+  g_autoptr(GArray) visible = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree char *folded = search != NULL ? companies_fold (search) : NULL;
+  g_autoptr(GError) error = NULL;
+  Head head = { 0 };
+  guint n;
+
+  g_assert_true (companies_local_store_read_list_with_head (store, &sort, folded, order, visible, head_size,
+                                                            head_read, &head, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (head.calls, <=, 1);
+  if (head.calls == 0)
+    return 0;
+
+  /* The first rows of the whole, as many as asked for when there are. */
+  g_assert_true (starts_with (visible, head.visible));
+  g_assert_cmpuint (head.visible->len, ==, MIN (head_size, visible->len));
+  /* The order it came with is the start of the whole order. */
+  g_assert_true (starts_with (order, head.order));
+  g_assert_cmpuint (head.order->len, >=, head.visible->len);
+  n = head.visible->len;
+  g_array_unref (head.order);
+  g_array_unref (head.visible);
+  return n;
+}
+
+/* The head a read sends ahead of the whole is its start: the order's
+ * first rows (the descending order's two walks included), or a search's
+ * first matches; none for a search that matches nothing. */
+static void
+test_head (StoreFixture  *fixture,
+           gconstpointer  data)
+{
+  static const int fields[] = {
+    COMPANIES_FIELD_NAME, COMPANIES_FIELD_CITY, COMPANIES_LIST_SORT_BY_STATE,
+  };
+
+  add_rows (fixture->store);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Firma %u", i);
+
+      g_object_unref (create (fixture->store, name, i % 3 == 0 ? "" : "Braga"));
+    }
+
+  for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+    for (int descending = 0; descending <= 1; descending++)
+      {
+        g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+        /* An order read: its head; then searches over it. */
+        g_assert_cmpuint (check_head (fixture->store, fields[f], descending, NULL, order, 45), ==, 45);
+        g_assert_cmpuint (order->len, ==, 47);
+        g_assert_cmpuint (check_head (fixture->store, fields[f], descending, "firma 1", order, 5), ==, 5);
+        g_assert_cmpuint (check_head (fixture->store, fields[f], descending, "companhia", order, 5), ==, 3);
+        g_assert_cmpuint (check_head (fixture->store, fields[f], descending, "nowhere", order, 5), ==, 0);
+        /* No search over an order read before: nothing to send ahead. */
+        g_assert_cmpuint (check_head (fixture->store, fields[f], descending, NULL, order, 5), ==, 0);
+      }
+}
+
 /* Every write path keeps the keys: an update moves the row, a delete
  * takes it out. */
 static void
@@ -250,6 +350,7 @@ main (int   argc,
 
   store_test_add ("/store-list-view/natural-order", test_natural_order);
   store_test_add ("/store-list-view/search", test_search);
+  store_test_add ("/store-list-view/head", test_head);
   store_test_add ("/store-list-view/writes-keep-keys", test_writes_keep_keys);
   store_test_add ("/store-list-view/migrates-v2", test_migrates_v2);
   store_test_add ("/store-list-view/orders-use-indexes", test_orders_use_indexes);

@@ -6,7 +6,8 @@
  * of others and its own, searches and sorts leave exactly the rows that
  * match, in order, and its items-changed signals replayed give the same
  * list; a refresh after values changed in place keeps the objects and
- * announces nothing; a text cell follows its company. No window needed.
+ * announces nothing; a read that replaces the list shows its first rows
+ * (the start of what it ends with) before the whole. No window needed.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,10 +18,11 @@
 #include <string.h>
 
 #include "companies-company-list.h"
-#include "companies-field-cell.h"
 #include "companies-fold.h"
 #include "companies-local-store-view.h"
 #include "companies-test-server.h"
+
+#include "company-list-oracle.h"
 
 typedef struct
 {
@@ -39,19 +41,6 @@ items_changed_cb (GListModel *model,
   counter->signals++;
   counter->removed += removed;
   counter->added += added;
-}
-
-static CompaniesCompany *
-make_company (guint i)
-{
-  CompaniesCompany *company = companies_company_new ();
-  g_autofree char *uuid = g_strdup_printf ("00000000-0000-4000-8000-%012u", i);
-  g_autofree char *name = g_strdup_printf ("Company %05u", i);
-
-  companies_company_set_uuid (company, uuid);
-  companies_company_set_field (company, COMPANIES_FIELD_NAME, name);
-
-  return company;
 }
 
 static void
@@ -173,187 +162,6 @@ test_first_read (void)
   g_clear_object (&store);
   g_clear_object (&list);
   companies_test_remove_tree (folder);
-}
-
-static void
-test_field_cell (void)
-{
-  g_autoptr(CompaniesCompany) company = make_company (7);
-  GtkWidget *cell = g_object_ref_sink (companies_field_cell_new (COMPANIES_FIELD_NAME, 10, 32));
-
-  companies_field_cell_bind (COMPANIES_FIELD_CELL (cell), company);
-  g_assert_cmpstr (companies_field_cell_get_text (COMPANIES_FIELD_CELL (cell)), ==, "Company 00007");
-
-  /* A refresh updates the company in place: the cell follows its field,
-   * and only its field. */
-  companies_company_set_field (company, COMPANIES_FIELD_NAME, "Renamed");
-  companies_company_set_field (company, COMPANIES_FIELD_CITY, "Braga");
-  g_assert_cmpstr (companies_field_cell_get_text (COMPANIES_FIELD_CELL (cell)), ==, "Renamed");
-
-  companies_field_cell_bind (COMPANIES_FIELD_CELL (cell), NULL);
-  g_assert_null (companies_field_cell_get_text (COMPANIES_FIELD_CELL (cell)));
-  companies_company_set_field (company, COMPANIES_FIELD_NAME, "Again");
-  g_assert_null (companies_field_cell_get_text (COMPANIES_FIELD_CELL (cell)));
-
-  g_object_unref (cell);
-}
-
-/* --- The oracle: every company read, filtered and sorted here --- */
-
-/* Natural order of two folded values, written without the store's sort
- * keys: runs of digits compare as numbers. */
-static int
-natural_compare (const char *a,
-                 const char *b)
-{
-  while (*a != '\0' && *b != '\0')
-    {
-      if (g_ascii_isdigit (*a) && g_ascii_isdigit (*b))
-        {
-          const char *end_a = a, *end_b = b;
-          int result;
-
-          while (*a == '0' && g_ascii_isdigit (a[1]))
-            a++;
-          while (*b == '0' && g_ascii_isdigit (b[1]))
-            b++;
-          for (end_a = a; g_ascii_isdigit (*end_a); end_a++);
-          for (end_b = b; g_ascii_isdigit (*end_b); end_b++);
-          if (end_a - a != end_b - b)
-            return end_a - a < end_b - b ? -1 : 1;
-          result = memcmp (a, b, end_a - a);
-          if (result != 0)
-            return result;
-          a = end_a;
-          b = end_b;
-          continue;
-        }
-
-      if (*a != *b)
-        return (guchar) *a < (guchar) *b ? -1 : 1;
-      a++;
-      b++;
-    }
-
-  return *a != '\0' ? 1 : *b != '\0' ? -1 : 0;
-}
-
-static int
-attention (CompaniesCompany *company)
-{
-  switch (companies_company_get_sync_state (company))
-    {
-    case COMPANIES_SYNC_STATE_REJECTED: return 0;
-    case COMPANIES_SYNC_STATE_PENDING_CHANGE: return 1;
-    case COMPANIES_SYNC_STATE_PENDING_ADD: return 2;
-    default: return 3;
-    }
-}
-
-/* The order the list must show: < 0 when @a comes first, 0 when either
- * may. */
-static int
-oracle_compare (const CompaniesListSort *sort,
-                CompaniesCompany        *a,
-                CompaniesCompany        *b)
-{
-  int field = sort->field == COMPANIES_LIST_SORT_BY_STATE ? COMPANIES_FIELD_NAME : sort->field;
-  g_autofree char *folded_a = companies_fold (companies_company_get_field (a, field));
-  g_autofree char *folded_b = companies_fold (companies_company_get_field (b, field));
-  int result;
-
-  if (sort->field == COMPANIES_LIST_SORT_BY_STATE)
-    {
-      result = attention (a) - attention (b);
-      if (result == 0)
-        result = natural_compare (folded_a, folded_b);
-      return sort->descending ? -result : result;
-    }
-
-  /* Empty values last, whichever way. */
-  if (*folded_a == '\0' || *folded_b == '\0')
-    return (*folded_a == '\0') - (*folded_b == '\0');
-
-  result = natural_compare (folded_a, folded_b);
-  return sort->descending ? -result : result;
-}
-
-static gboolean
-oracle_matches (CompaniesCompany *company,
-                const char       *search)
-{
-  g_autofree char *folded = companies_fold (search);
-
-  if (*folded == '\0')
-    return TRUE;
-
-  for (guint i = 0; i < COMPANIES_N_LISTED_FIELDS; i++)
-    {
-      g_autofree char *value = companies_fold (companies_company_get_field (company, companies_listed_fields[i]));
-
-      if (strstr (value, folded) != NULL)
-        return TRUE;
-    }
-
-  return FALSE;
-}
-
-/* The model shows exactly the active companies of the file that match
- * @search, in @sort's order, and @shadow (kept from its signals) agrees. */
-static void
-assert_oracle (CompaniesLocalStore     *store,
-               GListModel              *model,
-               GPtrArray               *shadow,
-               const CompaniesListSort *sort,
-               const char              *search)
-{
-  g_autoptr(GPtrArray) all = NULL;
-  g_autoptr(GHashTable) expected = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autoptr(GError) error = NULL;
-  guint n_items = g_list_model_get_n_items (model);
-
-  all = companies_local_store_list (store, FALSE, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < all->len; i++)
-    {
-      CompaniesCompany *company = g_ptr_array_index (all, i);
-
-      if (oracle_matches (company, search))
-        g_hash_table_add (expected, (gpointer) companies_company_get_uuid (company));
-    }
-
-  g_assert_cmpuint (n_items, ==, g_hash_table_size (expected));
-  g_assert_cmpuint (shadow->len, ==, n_items);
-
-  for (guint i = 0; i < n_items; i++)
-    {
-      g_autoptr(CompaniesCompany) item = g_list_model_get_item (model, i);
-
-      g_assert_true (g_ptr_array_index (shadow, i) == item);
-      g_assert_true (g_hash_table_remove (expected, companies_company_get_uuid (item)));
-      if (i > 0)
-        {
-          g_autoptr(CompaniesCompany) before = g_list_model_get_item (model, i - 1);
-
-          if (oracle_compare (sort, before, item) > 0)
-            g_error ("Row %u (%s) sorts after row %u (%s)", i - 1,
-                     companies_company_get_name (before), i, companies_company_get_name (item));
-        }
-    }
-}
-
-/* A copy of a model kept only from its items-changed signals: equal to
- * the model when the signals tell the truth. */
-static void
-shadow_items_changed_cb (GListModel *model,
-                         guint       position,
-                         guint       removed,
-                         guint       added,
-                         GPtrArray  *shadow)
-{
-  g_ptr_array_remove_range (shadow, position, removed);
-  for (guint i = 0; i < added; i++)
-    g_ptr_array_insert (shadow, position + i, g_list_model_get_item (model, position + i));
 }
 
 static void
@@ -585,25 +393,19 @@ test_oracle (void)
 /* After a sync that changed values the list is not sorted by, the list
  * announces nothing: the items made stay the same objects, updated in
  * place, and the rows keep their places. */
-static void
-test_refresh_in_place (void)
+/* A store of @n companies named "Companhia 0" to "Companhia N-1". */
+static CompaniesLocalStore *
+open_numbered (const char *path,
+               guint       n)
 {
-  g_autofree char *folder = companies_test_make_tmpdir ();
-  g_autofree char *path = g_build_filename (folder, "companies.db", NULL);
   g_autoptr(CompaniesLocalStore) store = NULL;
-  g_autoptr(CompaniesLocalStore) other = NULL;
-  g_autoptr(CompaniesCompanyList) list = NULL;
   g_autoptr(GPtrArray) values_rows = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GError) error = NULL;
-  Counter counter = { 0 };
-  GListModel *model;
-  guint n_reads = 0;
 
   store = companies_local_store_open (path, &error);
   g_assert_no_error (error);
-  for (guint i = 0; i < 1000; i++)
+  for (guint i = 0; i < n; i++)
     {
       const char **values = g_new0 (const char *, COMPANIES_N_FIELDS);
       char *name = g_strdup_printf ("Companhia %u", i);
@@ -613,7 +415,115 @@ test_refresh_in_place (void)
       g_ptr_array_add (values_rows, values);
     }
   g_assert_true (companies_local_store_import_for_sync (store, values_rows, &error));
+  g_assert_no_error (error);
 
+  return g_steal_pointer (&store);
+}
+
+/* The names the model showed at its first items-changed. */
+typedef struct
+{
+  guint      signals;
+  GPtrArray *first;
+} FirstShown;
+
+static void
+first_shown_cb (GListModel *model,
+                guint       position,
+                guint       removed,
+                guint       added,
+                FirstShown *shown)
+{
+  if (shown->signals++ > 0)
+    return;
+
+  shown->first = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(CompaniesCompany) item = g_list_model_get_item (model, i);
+
+      g_ptr_array_add (shown->first, g_strdup (companies_company_get_name (item)));
+    }
+}
+
+/* Whether @shown->first is the start of what @model shows, and as long
+ * as a head (256 rows, or all of them). */
+static void
+assert_head_shown (FirstShown *shown,
+                   GListModel *model)
+{
+  g_assert_cmpuint (shown->signals, >=, 2);
+  g_assert_cmpuint (shown->first->len, ==, MIN (256, g_list_model_get_n_items (model)));
+  for (guint i = 0; i < shown->first->len; i++)
+    {
+      g_autoptr(CompaniesCompany) item = g_list_model_get_item (model, i);
+
+      g_assert_cmpstr (g_ptr_array_index (shown->first, i), ==, companies_company_get_name (item));
+    }
+  g_clear_pointer (&shown->first, g_ptr_array_unref);
+  shown->signals = 0;
+}
+
+/* A read that replaces what shows (the first, a search) shows the first
+ * rows of its result, then the rest; a search that replaces a search
+ * still being read cancels it. The signals replayed and the oracle
+ * agree with the model after each. */
+static void
+test_head (void)
+{
+  g_autofree char *folder = companies_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (folder, "companies.db", NULL);
+  g_autoptr(CompaniesLocalStore) store = open_numbered (path, 1000);
+  g_autoptr(CompaniesCompanyList) list = companies_company_list_new (store);
+  g_autoptr(GPtrArray) shadow = g_ptr_array_new_with_free_func (g_object_unref);
+  CompaniesListSort sort = { COMPANIES_FIELD_NAME, FALSE };
+  GListModel *model = companies_company_list_get_model (list);
+  FirstShown shown = { 0 };
+  guint n_reads = 0;
+
+  g_signal_connect (model, "items-changed", G_CALLBACK (shadow_items_changed_cb), shadow);
+  g_signal_connect (model, "items-changed", G_CALLBACK (first_shown_cb), &shown);
+  g_signal_connect (list, "read-finished", G_CALLBACK (counted_read_cb), &n_reads);
+  wait_for_read (&n_reads);
+  assert_oracle (store, model, shadow, &sort, "");
+  assert_head_shown (&shown, model);
+
+  /* 271 of the 1000 hold a "1": the first 256 show first. */
+  companies_company_list_set_search (list, "1");
+  wait_for_read (&n_reads);
+  assert_oracle (store, model, shadow, &sort, "1");
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 271);
+  assert_head_shown (&shown, model);
+
+  /* Typed on before the result came: only the last search shows. */
+  companies_company_list_set_search (list, "");
+  companies_company_list_set_search (list, "2");
+  companies_company_list_set_search (list, "21");
+  wait_for_read (&n_reads);
+  assert_oracle (store, model, shadow, &sort, "21");
+
+  g_signal_handlers_disconnect_by_data (model, shadow);
+  g_signal_handlers_disconnect_by_data (model, &shown);
+  g_clear_object (&list);
+  g_clear_object (&store);
+  companies_test_remove_tree (folder);
+}
+
+static void
+test_refresh_in_place (void)
+{
+  g_autofree char *folder = companies_test_make_tmpdir ();
+  g_autofree char *path = g_build_filename (folder, "companies.db", NULL);
+  g_autoptr(CompaniesLocalStore) store = NULL;
+  g_autoptr(CompaniesLocalStore) other = NULL;
+  g_autoptr(CompaniesCompanyList) list = NULL;
+  g_autoptr(GPtrArray) held = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  Counter counter = { 0 };
+  GListModel *model;
+  guint n_reads = 0;
+
+  store = open_numbered (path, 1000);
   list = companies_company_list_new (store);
   model = companies_company_list_get_model (list);
   g_signal_connect (list, "read-finished", G_CALLBACK (counted_read_cb), &n_reads);
@@ -668,12 +578,11 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
-  gtk_init ();
 
   g_test_add_func ("/company-list/first-read", test_first_read);
   g_test_add_func ("/company-list/oracle", test_oracle);
   g_test_add_func ("/company-list/refresh-in-place", test_refresh_in_place);
-  g_test_add_func ("/company-list/field-cell", test_field_cell);
+  g_test_add_func ("/company-list/head", test_head);
 
   return g_test_run ();
 }

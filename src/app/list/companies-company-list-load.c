@@ -20,6 +20,12 @@
  * (companies-company-list-write.c) and keep the known data version, so
  * that only writes of others cause a read.
  *
+ * A read that replaces what shows (the first, a new sort or search)
+ * sends its head ahead (companies_local_store_read_list_with_head ()):
+ * the first screenful shows while the worker reads the million rows
+ * after it, and the whole follows as the rows added after the head. A
+ * read made useless by a new sort or search is cancelled.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "companies-company-list"
@@ -34,6 +40,8 @@
  * first and the last, one splice: each costs GTK's list view a pass. */
 #define MAX_SPLICES 16
 #define MAX_DIFF_WINDOW 50000
+/* The rows of a head: a few screenfuls. */
+#define HEAD_ROWS 256
 
 typedef struct
 {
@@ -47,8 +55,15 @@ typedef struct
   GArray               *order;        /* empty: read it */
   GArray               *old_visible;
   GArray               *cached_ids;
+  gboolean              wants_head;
+  GCancellable         *cancellable;  /* this read's: a newer one cancels it */
 
-  /* What the worker read */
+  /* What the worker read; the head (NULL when none was sent) with the
+   * splices to it from @old_visible, those of @visible from the head. */
+  GArray               *head_order;
+  GArray               *head;
+  GArray               *head_splices;
+  gboolean              head_shown;   /* main thread only */
   GArray               *visible;
   GArray               *splices;
   GPtrArray            *fresh;
@@ -74,6 +89,10 @@ load_data_free (gpointer data)
   g_clear_pointer (&load->order, g_array_unref);
   g_clear_pointer (&load->old_visible, g_array_unref);
   g_clear_pointer (&load->cached_ids, g_array_unref);
+  g_clear_object (&load->cancellable);
+  g_clear_pointer (&load->head_order, g_array_unref);
+  g_clear_pointer (&load->head, g_array_unref);
+  g_clear_pointer (&load->head_splices, g_array_unref);
   g_clear_pointer (&load->visible, g_array_unref);
   g_clear_pointer (&load->splices, g_array_unref);
   g_clear_pointer (&load->fresh, g_ptr_array_unref);
@@ -93,6 +112,56 @@ read_again (CompaniesLocalStore *store,
 }
 
 static void
+show_head (CompaniesCompanyList *self,
+           LoadData             *load)
+{
+  load->head_shown = TRUE;
+  _companies_company_list_show (self, load->head_order, load->head, load->head_splices);
+  g_debug ("Showed the first %u of the companies in %.1f ms", load->head->len,
+           (g_get_monotonic_time () - self->loading_started) / 1000.0);
+}
+
+/* On the main thread: the head, unless the read is already out of date
+ * or over. */
+static gboolean
+head_read_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  CompaniesCompanyList *self = g_task_get_source_object (task);
+  LoadData *load = g_task_get_task_data (task);
+
+  if (self->cancellable != NULL && !g_cancellable_is_cancelled (self->cancellable) &&
+      load->generation == self->generation && !load->head_shown && self->loading)
+    show_head (self, load);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* In the worker: the head read, handed to the main thread. */
+static void
+head_read (GArray   *order,
+           GArray   *visible,
+           gpointer  user_data)
+{
+  GTask *task = user_data;
+  LoadData *load = g_task_get_task_data (task);
+  g_autoptr(GSource) source = NULL;
+
+  load->head_order = order == visible ? g_array_copy (order) : g_array_ref (order);
+  load->head = g_array_copy (visible);
+  load->head_splices = companies_id_diff (load->old_visible, load->head, MAX_SPLICES, MAX_DIFF_WINDOW);
+
+  /* A source of the list's context, never g_main_context_invoke (): it
+   * would call head_read_cb () here, in the worker, when nobody iterates
+   * that context at the moment. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, head_read_cb, g_object_ref (task), g_object_unref);
+  g_source_set_static_name (source, "[companies] list head");
+  g_source_attach (source, g_task_get_context (task));
+}
+
+static void
 load_thread (GTask        *task,
              gpointer      source_object,
              gpointer      task_data,
@@ -106,8 +175,9 @@ load_thread (GTask        *task,
     load->store = companies_local_store_open (load->path, &error);
   store = load->store;
   if (store == NULL ||
-      !companies_local_store_read_list (store, &load->sort, load->folded, load->order,
-                                        load->visible, cancellable, &error) ||
+      !companies_local_store_read_list_with_head (store, &load->sort, load->folded, load->order,
+                                                  load->visible, load->wants_head ? HEAD_ROWS : 0,
+                                                  head_read, task, load->cancellable, &error) ||
       !read_again (store, load, &error))
     {
       g_task_return_error (task, error);
@@ -118,7 +188,8 @@ load_thread (GTask        *task,
    * last ones read. */
   if (!load->has_status)
     load->has_status = companies_local_store_get_status (store, &load->status, NULL);
-  load->splices = companies_id_diff (load->old_visible, load->visible, MAX_SPLICES, MAX_DIFF_WINDOW);
+  load->splices = companies_id_diff (load->head != NULL ? load->head : load->old_visible, load->visible,
+                                     MAX_SPLICES, MAX_DIFF_WINDOW);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -135,10 +206,14 @@ loaded_cb (GObject      *object,
 
   ok = g_task_propagate_boolean (G_TASK (result), &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  /* The list went; a read cancelled by a newer one goes on below. */
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
     return;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_clear_error (&error);
 
   self->loading = FALSE;
+  g_clear_object (&self->load_cancellable);
   /* A connection that failed is not kept: the next read opens anew. */
   if (ok && self->reader == NULL)
     self->reader = g_steal_pointer (&load->store);
@@ -152,7 +227,9 @@ loaded_cb (GObject      *object,
 
   if (!ok)
     {
-      g_debug ("Could not read the companies: %s", error->message);
+      /* Cancelled (no error): a newer read follows. */
+      if (error != NULL)
+        g_debug ("Could not read the companies: %s", error->message);
     }
   else if (load->generation != self->generation)
     {
@@ -163,8 +240,13 @@ loaded_cb (GObject      *object,
   else
     {
       gint64 read_done = g_get_monotonic_time ();
-      g_autoptr(GArray) replaced = _companies_company_list_update_items (self, load->fresh);
+      g_autoptr(GArray) replaced = NULL;
 
+      /* The head's splices first, when it has not shown yet: the read's
+       * are from it. */
+      if (load->head != NULL && !load->head_shown)
+        show_head (self, load);
+      replaced = _companies_company_list_update_items (self, load->fresh);
       self->status = load->status;
       self->has_status = load->has_status;
       _companies_company_list_show (self, load->order, load->visible, load->splices);
@@ -208,11 +290,14 @@ _companies_company_list_reload (CompaniesCompanyList *self)
 
   if (self->loading)
     {
+      /* What it reads will not show: the next read starts sooner. */
+      g_cancellable_cancel (self->load_cancellable);
       self->reload_again = TRUE;
       return;
     }
 
   self->loading = TRUE;
+  self->load_cancellable = g_cancellable_new ();
   self->loading_started = g_get_monotonic_time ();
   self->loading_data_version = companies_local_store_get_data_version (self->store);
 
@@ -227,6 +312,10 @@ _companies_company_list_reload (CompaniesCompanyList *self)
     self->order_stale = TRUE;
   load->order_stale = self->order_stale;
   load->items_stale = self->items_stale;
+  /* A read after a write keeps what shows where it is (its splices keep
+   * the selection and the scroll); the others replace it. */
+  load->wants_head = !self->items_stale;
+  load->cancellable = g_object_ref (self->load_cancellable);
   load->order = self->order_stale ? g_array_new (FALSE, FALSE, sizeof (gint64)) : g_array_ref (self->order);
   load->old_visible = g_array_ref (self->visible);
   /* The items made change only when the file did. */
@@ -362,6 +451,8 @@ _companies_company_list_stop_reading (CompaniesCompanyList *self)
 {
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
   g_clear_handle_id (&self->data_version_source, g_source_remove);
   g_clear_object (&self->reader);
   g_clear_object (&self->store);

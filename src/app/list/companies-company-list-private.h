@@ -45,6 +45,7 @@ struct _CompaniesCompanyList
   CompaniesStoreStatus status;        /* read with what shows */
   gboolean             has_status;
   GCancellable        *cancellable;
+  GCancellable        *load_cancellable;  /* the read going on's */
   gint64               known_data_version;
   gint64               loading_data_version;
   gint64               loading_started;

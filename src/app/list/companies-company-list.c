@@ -262,6 +262,7 @@ _companies_company_list_show (CompaniesCompanyList *self,
       const CompaniesIdSplice *splice = &g_array_index (splices, CompaniesIdSplice, i);
       guint removed = splice->old_end - splice->old_start;
       guint added = splice->new_end - splice->new_start;
+      gint64 started = g_get_monotonic_time ();
 
       /* GTK 4.8's list view and single selection look through every row
        * added in place of removed ones for an object they knew (to keep
@@ -272,12 +273,16 @@ _companies_company_list_show (CompaniesCompanyList *self,
           self->done_old = splice->old_end;
           self->done_new = splice->new_start;
           g_list_model_items_changed (G_LIST_MODEL (self), splice->new_start, removed, 0);
-          removed = 0;
         }
 
       self->done_new = splice->new_end;
       self->done_old = splice->old_end;
-      g_list_model_items_changed (G_LIST_MODEL (self), splice->new_start, removed, added);
+      g_list_model_items_changed (G_LIST_MODEL (self), splice->new_start,
+                                  added > BIG_SPLICE ? 0 : removed, added);
+      /* Rows added or removed after those in view cost GTK nothing (a
+       * million in 0.2 ms); rows in view replaced cost it their widgets. */
+      g_debug ("A splice at %u of %u rows removed, %u added, told in %.1f ms", splice->new_start,
+               removed, added, (g_get_monotonic_time () - started) / 1000.0);
     }
 
   g_clear_pointer (&self->old_visible, g_array_unref);
