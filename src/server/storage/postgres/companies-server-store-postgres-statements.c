@@ -3,7 +3,9 @@
  *
  * Every statement is a constant of this file (or of the schema's); input
  * only ever reaches PostgreSQL as bound parameters (PQexecPrepared,
- * PQexecParams), never in the text of a statement.
+ * PQsendQueryPrepared …), never in the text of a statement. A statement is
+ * run (its answer read at once, with those of what was sent before it) or
+ * sent (answered later: companies-server-store-postgres-pipeline.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
