@@ -8,7 +8,8 @@
  * N threads, each with a writer store of its own (as N servers would
  * have), run transactions of K adds (BEGIN and the lock, K versions and
  * inserts, the counter, COMMIT) for S seconds. Without --database it
- * starts a private cluster (tests/common/companies-test-postgres.c).
+ * starts a private durable cluster (fsync on:
+ * tests/common/companies-test-postgres.c).
  * Then it checks that the versions have no gap and no duplicate.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -95,7 +96,7 @@ main (int   argc,
 
   if (uri == NULL)
     {
-      pg = companies_test_postgres_new (&error);
+      pg = companies_test_postgres_new_durable (&error);
       if (pg != NULL)
         uri = companies_test_postgres_create (pg, "bench_versions", &error);
       if (uri == NULL)

@@ -121,26 +121,49 @@ verdict (gboolean met)
   return met ? "met" : "**not met**";
 }
 
-/* The PostgreSQL rows (bench-postgres.c), beside the SQLite figures
- * @initial and @push of the same runs. */
+/* One load row: rate, p99, and what a sync cost in CPU. */
+static void
+print_postgres_load (const BenchRunResult *results,
+                     guint                 n,
+                     gsize                 offset,
+                     const char           *title,
+                     gboolean              has_goal)
+{
+  double rate = median_of (results, n, offset + G_STRUCT_OFFSET (BenchPostgresLoad, load) +
+                           G_STRUCT_OFFSET (BenchLoadResult, syncs_per_second));
+  double p99 = median_of (results, n, offset + G_STRUCT_OFFSET (BenchPostgresLoad, load) +
+                          G_STRUCT_OFFSET (BenchLoadResult, p99_ms));
+  double server_ms = median_of (results, n, offset + G_STRUCT_OFFSET (BenchPostgresLoad, server_cpu_ms));
+  double postgres_ms = median_of (results, n,
+                                  offset + G_STRUCT_OFFSET (BenchPostgresLoad, postgres_cpu_ms));
+
+  printf ("| %s | %.0f syncs/s, p99 %.1f ms | servers %.2f + PostgreSQL %.2f ms a sync "
+          "| | %s | %s |\n",
+          title, rate, p99, server_ms, postgres_ms,
+          has_goal ? "≥ 1500 syncs/s, p99 ≤ 20 ms" : "(no goal: beside the others)",
+          has_goal ? verdict (rate >= 1500 && p99 <= 20) : "");
+}
+
+#define PG_LOAD(field) (G_STRUCT_OFFSET (BenchRunResult, pg) + G_STRUCT_OFFSET (BenchPostgresResult, field))
+
+/* The PostgreSQL rows (bench-postgres.c), beside the SQLite figures of
+ * the same push and initial sync, measured by the same code in the same
+ * run. */
 static void
 print_postgres_rows (const BenchConfig    *config,
                      const BenchRunResult *results,
-                     guint                 n,
-                     double                initial,
-                     double                push)
+                     guint                 n)
 {
-  double pg_initial = MEDIAN (pg.initial_s);
-  double pg_push = MEDIAN (pg.push_s);
-  double one_rate = MEDIAN (pg.load_one.syncs_per_second);
-  double one_p99 = MEDIAN (pg.load_one.p99_ms);
-  double two_rate = MEDIAN (pg.load_two.syncs_per_second);
-  double two_p99 = MEDIAN (pg.load_two.p99_ms);
-  double front_one_rate = MEDIAN (pg.load_nginx_one.syncs_per_second);
-  double front_one_p99 = MEDIAN (pg.load_nginx_one.p99_ms);
-  double front_rate = MEDIAN (pg.load_nginx.syncs_per_second);
-  double front_p99 = MEDIAN (pg.load_nginx.p99_ms);
+  double pg_initial = MEDIAN (pg.postgres.initial_s);
+  double pg_push = MEDIAN (pg.postgres.push_s);
+  double sqlite_initial = MEDIAN (pg.sqlite.initial_s);
+  double sqlite_push = MEDIAN (pg.sqlite.push_s);
   double rss = MEDIAN (pg.server_rss_mb);
+  g_autofree char *sqlite = NULL;
+  g_autofree char *one = NULL;
+  g_autofree char *two = NULL;
+  g_autofree char *front_one = NULL;
+  g_autofree char *front_two = NULL;
 
   for (guint i = 0; i < n; i++)
     if (!results[i].pg.measured)
@@ -149,34 +172,36 @@ print_postgres_rows (const BenchConfig    *config,
         return;
       }
 
-  /* no SQLite figures (--postgres-only): no ratio */
-  if (initial > 0 && push > 0)
-    {
-      printf ("| PostgreSQL: initial sync of %u into an empty client | %.2f s (%.2f × SQLite) "
-              "| | | ≤ 1.5 × SQLite | %s |\n",
-              config->records, pg_initial, pg_initial / initial,
-              verdict (pg_initial <= 1.5 * initial));
-      printf ("| PostgreSQL: push of %u locally created records | %.2f s (%.2f × SQLite) "
-              "| | | ≤ 1.5 × SQLite | %s |\n",
-              config->records, pg_push, pg_push / push, verdict (pg_push <= 1.5 * push));
-    }
-  else
-    printf ("| PostgreSQL: initial sync of %u / push of %u | %.2f s / %.2f s | | | "
-            "≤ 1.5 × SQLite | (SQLite not run) |\n",
-            config->records, config->records, pg_initial, pg_push);
-  printf ("| PostgreSQL: %u clients, one server, for %.0f s | %.0f syncs/s, p99 %.1f ms "
-          "| | | ≥ 1500 syncs/s, p99 ≤ 20 ms | %s |\n",
-          config->clients, config->load_seconds, one_rate, one_p99,
-          verdict (one_rate >= 1500 && one_p99 <= 20));
-  printf ("| PostgreSQL: %u clients, two servers, each client on one | %.0f syncs/s, "
-          "p99 %.1f ms | | | (no goal: beside the others) | |\n",
-          config->clients, two_rate, two_p99);
-  printf ("| PostgreSQL: %u clients, one server behind nginx (TLS, kept-alive connections) "
-          "| %.0f syncs/s, p99 %.1f ms | | | (no goal: beside the others) | |\n",
-          config->clients, front_one_rate, front_one_p99);
-  printf ("| PostgreSQL: %u clients, two servers behind nginx (TLS, kept-alive connections) "
-          "| %.0f syncs/s, p99 %.1f ms | | | ≥ 1500 syncs/s, p99 ≤ 20 ms | %s |\n",
-          config->clients, front_rate, front_p99, verdict (front_rate >= 1500 && front_p99 <= 20));
+  printf ("| SQLite (same client code, for the ratio): initial sync of %u | %.2f s | server %.2f s "
+          "| | | |\n",
+          config->records, sqlite_initial, MEDIAN (pg.sqlite.initial_server_cpu_s));
+  printf ("| PostgreSQL: initial sync of %u into an empty client | %.2f s (%.2f × SQLite) "
+          "| server %.2f + PostgreSQL %.2f s | | ≤ 1.5 × SQLite | %s |\n",
+          config->records, pg_initial, pg_initial / MAX (sqlite_initial, 1e-9),
+          MEDIAN (pg.postgres.initial_server_cpu_s), MEDIAN (pg.postgres.initial_postgres_cpu_s),
+          verdict (pg_initial <= 1.5 * sqlite_initial));
+  printf ("| SQLite (same client code, for the ratio): push of %u | %.2f s | server %.2f s | | | |\n",
+          config->records, sqlite_push, MEDIAN (pg.sqlite.push_server_cpu_s));
+  printf ("| PostgreSQL: push of %u locally created records | %.2f s (%.2f × SQLite) "
+          "| server %.2f + PostgreSQL %.2f s | | ≤ 1.5 × SQLite | %s |\n",
+          config->records, pg_push, pg_push / MAX (sqlite_push, 1e-9),
+          MEDIAN (pg.postgres.push_server_cpu_s), MEDIAN (pg.postgres.push_postgres_cpu_s),
+          verdict (pg_push <= 1.5 * sqlite_push));
+
+  one = g_strdup_printf ("PostgreSQL: %u clients, one server, for %.0f s", config->clients,
+                         config->load_seconds);
+  two = g_strdup_printf ("PostgreSQL: %u clients, two servers, each client on one", config->clients);
+  front_one = g_strdup_printf ("PostgreSQL: %u clients, one server behind nginx "
+                               "(TLS, kept-alive connections)", config->clients);
+  front_two = g_strdup_printf ("PostgreSQL: %u clients, two servers behind nginx "
+                               "(TLS, kept-alive connections)", config->clients);
+  sqlite = g_strdup_printf ("SQLite (same moment, for comparison): %u clients, one server",
+                            config->clients);
+  print_postgres_load (results, n, PG_LOAD (load_sqlite), sqlite, FALSE);
+  print_postgres_load (results, n, PG_LOAD (load_one), one, TRUE);
+  print_postgres_load (results, n, PG_LOAD (load_two), two, FALSE);
+  print_postgres_load (results, n, PG_LOAD (load_nginx_one), front_one, FALSE);
+  print_postgres_load (results, n, PG_LOAD (load_nginx), front_two, TRUE);
   printf ("| PostgreSQL: server peak RSS while serving the initial sync | %.0f MB | | | ≤ 80 MB | %s |\n",
           rss, verdict (rss <= 80));
 }
@@ -284,7 +309,7 @@ print_table (const BenchConfig    *config,
               config->records);
     }
 
-  print_postgres_rows (config, results, n, initial, push);
+  print_postgres_rows (config, results, n);
 
   printf ("\n");
   for (guint i = 0; i < n; i++)
@@ -348,7 +373,8 @@ main (int    argc,
     { "prepare-server", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &prepare_server, NULL, NULL },
     /* Only the CSV rows, for measuring them alone. */
     { "csv-only", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &csv_only, NULL, NULL },
-    /* Only the PostgreSQL rows (no SQLite figures to compare with). */
+    /* Only the PostgreSQL rows (and the SQLite push and initial sync they
+     * are compared with). */
     { "postgres-only", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &postgres_only, NULL, NULL },
     { NULL }
   };
@@ -433,7 +459,13 @@ main (int    argc,
 
   if (postgres_only)
     {
-      print_postgres_rows (&config, results, config.runs, 0, 0);
+      g_autofree char *load = load_average ();
+
+      printf ("\n%u companies; medians of %u runs; load average at end %s\n\n",
+              config.records, config.runs, load);
+      printf ("| figure | median | CPU time | limit | goal | |\n");
+      printf ("| --- | --- | --- | --- | --- | --- |\n");
+      print_postgres_rows (&config, results, config.runs);
       return 0;
     }
   print_table (&config, results, config.runs);

@@ -40,6 +40,7 @@ struct _CompaniesTestPostgres
   char     *data;
   char     *socket_dir;
   int       watchdog_fd;  /* closing it stops the cluster */
+  gboolean  durable;      /* fsync on, as in production (the benchmark's) */
 };
 
 gboolean
@@ -199,15 +200,19 @@ write_conf (CompaniesTestPostgres  *self,
   if (!g_file_get_contents (path, &conf, NULL, error))
     return FALSE;
 
-  /* Nothing listens on TCP; speed over durability. */
+  /* Nothing listens on TCP. The tests' clusters: speed over durability.
+   * A durable one keeps PostgreSQL's defaults (fsync, full page writes,
+   * synchronous_commit on, shared_buffers 128MB): a benchmark's
+   * acknowledged writes are on disk, as with SQLite's synchronous=FULL. */
   more = g_strdup_printf ("%s\n"
                           "listen_addresses = ''\n"
                           "unix_socket_directories = '%s'\n"
-                          "fsync = off\n"
-                          "full_page_writes = off\n"
-                          "shared_buffers = 16MB\n"
+                          "%s"
                           "max_connections = 200\n",
-                          conf, self->socket_dir);
+                          conf, self->socket_dir,
+                          self->durable ? "" : "fsync = off\n"
+                                               "full_page_writes = off\n"
+                                               "shared_buffers = 16MB\n");
   return g_file_set_contents (path, more, -1, error);
 }
 
@@ -259,12 +264,14 @@ start_watchdog (CompaniesTestPostgres  *self,
   return TRUE;
 }
 
-CompaniesTestPostgres *
-companies_test_postgres_new (GError **error)
+static CompaniesTestPostgres *
+new_cluster (gboolean   durable,
+             GError   **error)
 {
   g_autoptr(CompaniesTestPostgres) self = g_new0 (CompaniesTestPostgres, 1);
 
   self->watchdog_fd = -1;
+  self->durable = durable;
   self->dir = companies_test_make_tmpdir ();
   self->data = g_build_filename (self->dir, "data", NULL);
   self->socket_dir = g_strdup (self->dir);
@@ -289,6 +296,31 @@ companies_test_postgres_new (GError **error)
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+CompaniesTestPostgres *
+companies_test_postgres_new (GError **error)
+{
+  return new_cluster (FALSE, error);
+}
+
+CompaniesTestPostgres *
+companies_test_postgres_new_durable (GError **error)
+{
+  return new_cluster (TRUE, error);
+}
+
+GPid
+companies_test_postgres_get_pid (CompaniesTestPostgres *self)
+{
+  g_autofree char *path = g_build_filename (self->socket_dir, ".s.PGSQL.5432.lock", NULL);
+  g_autofree char *contents = NULL;
+
+  /* The socket's lock file starts with the postmaster's process id. */
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return 0;
+
+  return (GPid) g_ascii_strtoll (contents, NULL, 10);
 }
 
 void

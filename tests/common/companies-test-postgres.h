@@ -26,6 +26,12 @@ CompaniesTestPostgres *companies_test_postgres_get         (void);
  * test dies first). */
 CompaniesTestPostgres *companies_test_postgres_new         (GError                **error);
 void                   companies_test_postgres_free        (CompaniesTestPostgres  *self);
+/* The same, durable: fsync and synchronous_commit on, PostgreSQL's own
+ * shared_buffers (the tests' clusters run without fsync, for speed). */
+CompaniesTestPostgres *companies_test_postgres_new_durable (GError                **error);
+/* The postmaster's process id (its children are the cluster's other
+ * processes); 0 when it cannot be read. */
+GPid                   companies_test_postgres_get_pid     (CompaniesTestPostgres  *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesTestPostgres, companies_test_postgres_free)
 
 /* pg_ctl stop -m @mode ("immediate": a crash) and start again; assert

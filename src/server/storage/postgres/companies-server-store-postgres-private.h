@@ -8,7 +8,7 @@
  *                                                  connection
  *   companies-server-store-postgres-transaction.c  transactions and the server state
  *   companies-server-store-postgres-records.c      reading and writing records
- *   companies-server-store-postgres-pipeline.c     adds sent without waiting
+ *   companies-server-store-postgres-pipeline.c     statements sent without waiting
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -44,6 +44,15 @@ typedef enum
   PG_N_STMTS
 } PgStmtId;
 
+/* What a statement sent without waiting for its answer must answer
+ * (companies-server-store-postgres-pipeline.c). */
+typedef enum
+{
+  PG_PIPED_COMMAND,  /* success; a failure takes the transaction with it */
+  PG_PIPED_ADD,      /* one row inserted */
+  PG_PIPED_CHANGE,   /* one row changed */
+} PgPiped;
+
 /* The most parameters a statement takes (an update: id, version, the
  * fields, then for its history: when, who, the horizon and the count). */
 #define PG_MAX_PARAMS 15
@@ -69,9 +78,12 @@ typedef struct
                                                 * or it never connected */
   gboolean              ever_connected;
   /* the uuids of the coming adds that the database does not hold, and
-   * the adds sent but not yet answered (…-pipeline.c) */
+   * the kind (PgPiped) of each statement sent but not yet answered
+   * (…-pipeline.c) */
   GHashTable           *new_uuids;
-  guint                 pipelined;
+  GByteArray           *piped;
+  /* a command sent without waiting failed: the transaction is gone */
+  gboolean              lost;
 
   /* The server state, read and row-locked at the start of a write
    * transaction (docs/postgresql.md, "Versions commit in order"); versions
@@ -114,10 +126,27 @@ const char *companies_server_postgres_prepare      (CompaniesServerStorePostgres
                                                     PgStmtId                      id,
                                                     GError                      **error);
 /* Runs statement @id (prepared on this connection the first time) with
- * @params (NULL: none); NULL with @error unless it succeeded. */
+ * @params (NULL: none), after what was sent before it, in the same round
+ * trip; NULL with @error unless it and they succeeded. */
 PGresult  *companies_server_postgres_run           (CompaniesServerStorePostgres *self,
                                                     PgStmtId                      id,
                                                     const PgParams               *params,
+                                                    GError                      **error);
+/* Sends statement @id without waiting for its answer, which must be
+ * @kind's; read with the next statement run. */
+gboolean   companies_server_postgres_send          (CompaniesServerStorePostgres *self,
+                                                    PgPiped                       kind,
+                                                    PgStmtId                      id,
+                                                    const PgParams               *params,
+                                                    GError                      **error);
+/* The same for a constant command without parameters (BEGIN, SAVEPOINT …). */
+gboolean   companies_server_postgres_send_command  (CompaniesServerStorePostgres *self,
+                                                    const char                   *sql,
+                                                    GError                      **error);
+/* @result, or NULL with @error (and @result freed) unless it is a
+ * success: a command's or a query's. */
+PGresult  *companies_server_postgres_check_result  (PGconn                       *conn,
+                                                    PGresult                     *result,
                                                     GError                      **error);
 /* Runs a constant command without parameters (BEGIN, COMMIT …) on @conn. */
 PGresult  *companies_server_postgres_command       (PGconn                       *conn,
@@ -149,11 +178,8 @@ gboolean companies_server_postgres_get_state    (CompaniesServerStore       *sto
 gboolean companies_server_postgres_next_version (CompaniesServerStore       *store,
                                                  gint64                     *out_version,
                                                  GError                    **error);
-/* Writes the versions and ids handed out so far back to the state's row. */
-gboolean companies_server_postgres_flush_state  (CompaniesServerStorePostgres *self,
-                                                 GError                      **error);
 
-/* Adds sent without waiting (companies-server-store-postgres-pipeline.c) */
+/* Statements sent without waiting (companies-server-store-postgres-pipeline.c) */
 
 gboolean companies_server_postgres_expect_adds     (CompaniesServerStore          *store,
                                                     const char * const            *uuids,
@@ -162,13 +188,27 @@ gboolean companies_server_postgres_expect_adds     (CompaniesServerStore        
 /* TRUE (once) when @uuid is a coming add the database does not hold. */
 gboolean companies_server_postgres_pipeline_takes  (CompaniesServerStorePostgres  *self,
                                                     const char                    *uuid);
-/* Sends the insert of @params without waiting for its answer. */
-gboolean companies_server_postgres_pipeline_insert (CompaniesServerStorePostgres  *self,
+/* Sends prepared @name (or else @sql) with @params (may be NULL) without
+ * waiting; its answer must be @kind's. */
+gboolean companies_server_postgres_pipeline_send   (CompaniesServerStorePostgres  *self,
+                                                    PgPiped                        kind,
+                                                    const char                    *name,
+                                                    const char                    *sql,
                                                     const PgParams                *params,
                                                     GError                       **error);
-/* Reads the answers of the adds sent; FALSE unless each inserted its row. */
+/* Runs prepared @name (or else @sql) after what was sent, in one round
+ * trip: its result, or NULL with @error for the first failure. */
+PGresult *companies_server_postgres_pipeline_exec   (CompaniesServerStorePostgres  *self,
+                                                    const char                    *name,
+                                                    const char                    *sql,
+                                                    const PgParams                *params,
+                                                    GError                       **error);
+/* Reads the answers of what was sent; FALSE for the first failure. */
 gboolean companies_server_postgres_pipeline_flush  (CompaniesServerStorePostgres  *self,
                                                     GError                       **error);
+/* TRUE while answers are unread (with @writes_only: a write's). */
+gboolean companies_server_postgres_pipeline_busy   (CompaniesServerStorePostgres  *self,
+                                                    gboolean                       writes_only);
 
 /* Records (companies-server-store-postgres-records.c) */
 

@@ -126,7 +126,7 @@ companies_server_postgres_insert (CompaniesServerStore  *store,
   /* A uuid known to be new: sent without waiting for the answer. */
   if (companies_server_postgres_pipeline_takes (self, uuid))
     {
-      if (!companies_server_postgres_pipeline_insert (self, &params, error))
+      if (!companies_server_postgres_send (self, PG_PIPED_ADD, PG_STMT_INSERT, &params, error))
         return FALSE;
       self->last_id = id;
       self->state_dirty = TRUE;
@@ -153,24 +153,6 @@ companies_server_postgres_insert (CompaniesServerStore  *store,
   return TRUE;
 }
 
-static gboolean
-expect_one_change (const PGresult  *result,
-                   GError         **error)
-{
-  if (result == NULL)
-    return FALSE;
-
-  if (changed_rows (result) != 1)
-    {
-      g_set_error_literal (error, COMPANIES_SERVER_STORE_ERROR,
-                           COMPANIES_SERVER_STORE_ERROR_FAILED,
-                           _("The record to change is no longer there"));
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 gboolean
 companies_server_postgres_update_fields (CompaniesServerStore  *store,
                                          gint64                 id,
@@ -179,7 +161,6 @@ companies_server_postgres_update_fields (CompaniesServerStore  *store,
                                          gint64                 version,
                                          GError               **error)
 {
-  g_autoptr(PGresult) result = NULL;
   PgParams params = { .n = 0 };
 
   companies_server_postgres_params_int (&params, id);
@@ -199,9 +180,10 @@ companies_server_postgres_update_fields (CompaniesServerStore  *store,
                                         companies_server_store_history_horizon (store, store->author_at));
   companies_server_postgres_params_int (&params, companies_server_store_history_entries (store) - 1);
 
-  result = companies_server_postgres_run ((CompaniesServerStorePostgres *) store,
-                                          PG_STMT_UPDATE, &params, error);
-  return expect_one_change (result, error);
+  /* Answered with the request's next statement (its page at the latest):
+   * it must change the one row. */
+  return companies_server_postgres_send ((CompaniesServerStorePostgres *) store, PG_PIPED_CHANGE,
+                                         PG_STMT_UPDATE, &params, error);
 }
 
 gboolean
@@ -211,7 +193,6 @@ companies_server_postgres_tombstone (CompaniesServerStore  *store,
                                      gint64                 deleted_at,
                                      GError               **error)
 {
-  g_autoptr(PGresult) result = NULL;
   PgParams params = { .n = 0 };
 
   companies_server_postgres_params_int (&params, id);
@@ -220,9 +201,8 @@ companies_server_postgres_tombstone (CompaniesServerStore  *store,
   companies_server_postgres_params_int (&params, store->author_at);
   companies_server_postgres_params_text (&params, store->author);
 
-  result = companies_server_postgres_run ((CompaniesServerStorePostgres *) store,
-                                          PG_STMT_TOMBSTONE, &params, error);
-  return expect_one_change (result, error);
+  return companies_server_postgres_send ((CompaniesServerStorePostgres *) store, PG_PIPED_CHANGE,
+                                         PG_STMT_TOMBSTONE, &params, error);
 }
 
 gboolean

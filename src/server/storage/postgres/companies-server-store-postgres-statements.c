@@ -3,7 +3,9 @@
  *
  * Every statement is a constant of this file (or of the schema's); input
  * only ever reaches PostgreSQL as bound parameters (PQexecPrepared,
- * PQexecParams), never in the text of a statement.
+ * PQsendQueryPrepared …), never in the text of a statement. A statement is
+ * run (its answer read at once, with those of what was sent before it) or
+ * sent (answered later: companies-server-store-postgres-pipeline.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -69,15 +71,21 @@ static const char * const statement_sql[PG_N_STMTS] = {
     "$6::text, $2, $7::text, $2, $8::text, $2, $9::text, $2, $10::text, $2, $11::text, $2) "
     "ON CONFLICT (uuid) DO NOTHING",
   /* $12 when, $13 who; each written field keeps what is younger than
-   * $14 and its newest $15 + 1 entries (the new one is not seen here) */
+   * $14 and its newest $15 + 1 entries (the new one is not seen here).
+   * The version below which a field's entries go is looked up once a
+   * field (c, materialized), not once an entry: a field at its bound
+   * holds 50 entries by default, and a lookup for each made an update
+   * read 2500. */
   [PG_STMT_UPDATE] =
     "WITH h AS (" HISTORY_INSERT ("$1::bigint", "$12::bigint", "$13::text",
                                   "f.value IS NOT NULL") "), "
-    "p AS (DELETE FROM history x USING " FIELD_VALUES " "
-    "WHERE f.value IS NOT NULL AND x.company_id = $1::bigint AND x.field = f.field "
-    "AND (x.at < $14::bigint OR x.version <= (SELECT y.version FROM history y "
+    "c AS MATERIALIZED (SELECT f.field, (SELECT y.version FROM history y "
     "WHERE y.company_id = $1::bigint AND y.field = f.field "
-    "ORDER BY y.version DESC LIMIT 1 OFFSET $15::bigint))) "
+    "ORDER BY y.version DESC LIMIT 1 OFFSET $15::bigint) AS cutoff "
+    "FROM " FIELD_VALUES " WHERE f.value IS NOT NULL), "
+    "p AS (DELETE FROM history x USING c "
+    "WHERE x.company_id = $1::bigint AND x.field = c.field "
+    "AND (x.at < $14::bigint OR x.version <= c.cutoff)) "
     "UPDATE company SET version = $2::bigint, "
     FIELD_UPDATE ("name", "3") ", "
     FIELD_UPDATE ("address", "4") ", "
@@ -103,9 +111,15 @@ static const char * const statement_sql[PG_N_STMTS] = {
   [PG_STMT_LIST_ALL] =
     "SELECT " RECORD_COLUMNS " FROM company WHERE version > $1::bigint "
     "ORDER BY version LIMIT $2::bigint",
+  /* "Alive" as a CASE, which the planner does not estimate from the
+   * column's statistics: a table just filled (a big push, a migration)
+   * has none yet, and "deleted_at IS NULL" then reads as almost no row,
+   * for which it would read and sort the whole table for each batch of a
+   * page instead of walking the version index. */
   [PG_STMT_LIST_ALIVE] =
     "SELECT " RECORD_COLUMNS " FROM company WHERE version > $1::bigint "
-    "AND deleted_at IS NULL ORDER BY version LIMIT $2::bigint",
+    "AND CASE WHEN deleted_at IS NULL THEN true ELSE false END "
+    "ORDER BY version LIMIT $2::bigint",
   [PG_STMT_PURGE_NEWEST] =
     "SELECT coalesce(max(version), 0) FROM company "
     "WHERE deleted_at IS NOT NULL AND deleted_at <= $1::bigint",
@@ -144,10 +158,10 @@ companies_server_postgres_params_int (PgParams *params,
 }
 
 /* Commands succeed with no rows, queries with rows. */
-static PGresult *
-check_result (PGconn    *conn,
-              PGresult  *result,
-              GError   **error)
+PGresult *
+companies_server_postgres_check_result (PGconn    *conn,
+                                        PGresult  *result,
+                                        GError   **error)
 {
   ExecStatusType status = result != NULL ? PQresultStatus (result) : PGRES_FATAL_ERROR;
 
@@ -173,12 +187,13 @@ companies_server_postgres_prepare (CompaniesServerStorePostgres  *self,
       g_autoptr(PGresult) prepared = NULL;
 
       g_snprintf (name, sizeof self->names[id], "companies_%d", (int) id);
-      /* Not inside a pipeline: prepared on its own. */
+      /* Not inside a pipeline: prepared on its own, once a connection. */
       if (!companies_server_postgres_pipeline_flush (self, error))
         return NULL;
-      prepared = check_result (self->conn,
-                               PQprepare (self->conn, name, statement_sql[id], 0, NULL),
-                               error);
+      prepared = companies_server_postgres_check_result (self->conn,
+                                                         PQprepare (self->conn, name,
+                                                                    statement_sql[id], 0, NULL),
+                                                         error);
       if (prepared == NULL)
         return NULL;
       self->prepared[id] = TRUE;
@@ -187,24 +202,20 @@ companies_server_postgres_prepare (CompaniesServerStorePostgres  *self,
   return name;
 }
 
-static PGresult *
-run (CompaniesServerStorePostgres  *self,
-     PgStmtId                       id,
-     const PgParams                *params,
-     GError                       **error)
+/* Marks the connection broken when @error says the database is away. */
+static gboolean
+noted (CompaniesServerStorePostgres  *self,
+       gboolean                       ok,
+       GError                        *local_error,
+       GError                       **error)
 {
-  const char *name = companies_server_postgres_prepare (self, id, error);
+  if (!ok)
+    {
+      companies_server_postgres_note_failure (self, local_error);
+      g_propagate_error (error, local_error);
+    }
 
-  /* The adds sent before, answered first. */
-  if (name == NULL || !companies_server_postgres_pipeline_flush (self, error))
-    return NULL;
-
-  return check_result (self->conn,
-                       PQexecPrepared (self->conn, name,
-                                       params != NULL ? params->n : 0,
-                                       params != NULL ? params->values : NULL,
-                                       NULL, NULL, 0),
-                       error);
+  return ok;
 }
 
 PGresult *
@@ -214,15 +225,45 @@ companies_server_postgres_run (CompaniesServerStorePostgres  *self,
                                GError                       **error)
 {
   GError *local_error = NULL;
-  PGresult *result = run (self, id, params, &local_error);
+  const char *name = companies_server_postgres_prepare (self, id, &local_error);
+  PGresult *result = NULL;
 
-  if (result == NULL)
-    {
-      companies_server_postgres_note_failure (self, local_error);
-      g_propagate_error (error, local_error);
-    }
+  /* With what was sent before it and not yet answered: one round trip. */
+  if (name != NULL)
+    result = companies_server_postgres_pipeline_exec (self, name, NULL, params, &local_error);
 
+  noted (self, result != NULL, local_error, error);
   return result;
+}
+
+gboolean
+companies_server_postgres_send (CompaniesServerStorePostgres  *self,
+                                PgPiped                        kind,
+                                PgStmtId                       id,
+                                const PgParams                *params,
+                                GError                       **error)
+{
+  GError *local_error = NULL;
+  const char *name = companies_server_postgres_prepare (self, id, &local_error);
+
+  return noted (self,
+                name != NULL &&
+                companies_server_postgres_pipeline_send (self, kind, name, NULL, params,
+                                                         &local_error),
+                local_error, error);
+}
+
+gboolean
+companies_server_postgres_send_command (CompaniesServerStorePostgres  *self,
+                                        const char                    *sql,
+                                        GError                       **error)
+{
+  GError *local_error = NULL;
+
+  return noted (self,
+                companies_server_postgres_pipeline_send (self, PG_PIPED_COMMAND, NULL, sql, NULL,
+                                                         &local_error),
+                local_error, error);
 }
 
 PGresult *
@@ -230,7 +271,10 @@ companies_server_postgres_command (PGconn      *conn,
                                    const char  *sql,
                                    GError     **error)
 {
-  return check_result (conn, PQexecParams (conn, sql, 0, NULL, NULL, NULL, NULL, 0), error);
+  return companies_server_postgres_check_result (conn,
+                                                 PQexecParams (conn, sql, 0, NULL, NULL, NULL,
+                                                               NULL, 0),
+                                                 error);
 }
 
 gint64

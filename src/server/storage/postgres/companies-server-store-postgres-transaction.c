@@ -6,9 +6,10 @@
  * so versions commit in the order they were handed out and no cursor
  * ever passes a version that commits later (docs/postgresql.md, "Versions
  * commit in order"). Inside the turn, versions and ids are handed out
- * from memory and written back once, before COMMIT. A reader's
- * transaction is REPEATABLE READ, READ ONLY: one snapshot, which then
- * holds a prefix of the versions.
+ * from memory and written back once, in the round trip of COMMIT. A
+ * reader's transaction is REPEATABLE READ, READ ONLY: one snapshot, which
+ * then holds a prefix of the versions. BEGIN, savepoints and releases are
+ * sent without waiting, with the next statement (…-pipeline.c).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -22,18 +23,15 @@
 
 #include "companies-server-store-postgres-private.h"
 
-/* Runs a command without parameters; NULL with @error on failure. */
+/* Runs a command without parameters after what was sent before it, in
+ * one round trip; NULL with @error on failure. */
 static PGresult *
 command (CompaniesServerStorePostgres  *self,
          const char                    *sql,
          GError                       **error)
 {
   GError *local_error = NULL;
-  PGresult *result = NULL;
-
-  /* The adds sent before, answered first. */
-  if (companies_server_postgres_pipeline_flush (self, &local_error))
-    result = companies_server_postgres_command (self->conn, sql, &local_error);
+  PGresult *result = companies_server_postgres_pipeline_exec (self, NULL, sql, NULL, &local_error);
 
   if (result == NULL)
     {
@@ -45,21 +43,28 @@ command (CompaniesServerStorePostgres  *self,
 }
 
 static gboolean
-exec_command (CompaniesServerStorePostgres  *self,
-              const char                    *sql,
-              GError                       **error)
-{
-  g_autoptr(PGresult) result = command (self, sql, error);
-
-  return result != NULL;
-}
-
-static gboolean
 in_transaction (CompaniesServerStorePostgres *self)
 {
   PGTransactionStatusType status = PQtransactionStatus (self->conn);
 
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
+}
+
+/* A rollback (@sql) once every answer due was read: behind an earlier
+ * failure in the same pipeline it would be aborted, not run. FALSE when
+ * the transaction is not there to roll back, or the command failed. */
+static gboolean
+roll_back (CompaniesServerStorePostgres *self,
+           const char                   *sql)
+{
+  g_autoptr(PGresult) result = NULL;
+
+  companies_server_postgres_pipeline_flush (self, NULL);
+  if (PQstatus (self->conn) != CONNECTION_OK || self->broken || !in_transaction (self))
+    return FALSE;
+
+  result = command (self, sql, NULL);
+  return result != NULL;
 }
 
 /* Reads the state's row; the writer locks it for the rest of the
@@ -93,18 +98,31 @@ read_state (CompaniesServerStorePostgres  *self,
   return TRUE;
 }
 
+/* BEGIN and the state's row in one round trip. The writer takes its turn
+ * at once, outside any savepoint: a row lock taken inside one would go
+ * with its rollback. A reader's snapshot then holds the state its pages
+ * are read with. */
+static gboolean
+start (CompaniesServerStorePostgres  *self,
+       GError                       **error)
+{
+  const char *begin = self->read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+                                       : "BEGIN";
+
+  return companies_server_postgres_send_command (self, begin, error) &&
+         read_state (self, &self->state, &self->last_id, error);
+}
+
 gboolean
 companies_server_postgres_begin (CompaniesServerStore  *store,
                                  GError               **error)
 {
   CompaniesServerStorePostgres *self = (CompaniesServerStorePostgres *) store;
-
-  const char *begin = self->read_only ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
-                                       : "BEGIN";
   g_autoptr(GError) local_error = NULL;
 
   self->state_cached = FALSE;
   self->state_dirty = FALSE;
+  self->lost = FALSE;
   g_clear_pointer (&self->new_uuids, g_hash_table_unref);
 
   /* A connection that broke while idle (the database restarted) is
@@ -112,51 +130,23 @@ companies_server_postgres_begin (CompaniesServerStore  *store,
    * first request after an outage is served. */
   if (!companies_server_postgres_ensure_conn (self, error))
     return FALSE;
-  if (!exec_command (self, begin, &local_error))
+  if (!start (self, &local_error))
     {
+      companies_server_postgres_rollback (store);
       if (!self->broken)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
       self->last_connect_attempt = 0;
-      if (!companies_server_postgres_ensure_conn (self, error) ||
-          !exec_command (self, begin, error))
-        return FALSE;
-    }
-
-  if (self->read_only)
-    return TRUE;
-
-  /* The turn is taken at once, outside any savepoint: a row lock taken
-   * inside one would go with its rollback. */
-  if (!read_state (self, &self->state, &self->last_id, error))
-    {
-      companies_server_postgres_rollback (store);
-      return FALSE;
+      if (!companies_server_postgres_ensure_conn (self, error) || !start (self, error))
+        {
+          companies_server_postgres_rollback (store);
+          return FALSE;
+        }
     }
 
   self->state_cached = TRUE;
-  return TRUE;
-}
-
-gboolean
-companies_server_postgres_flush_state (CompaniesServerStorePostgres  *self,
-                                       GError                       **error)
-{
-  g_autoptr(PGresult) result = NULL;
-  PgParams params = { .n = 0 };
-
-  if (!self->state_dirty)
-    return TRUE;
-
-  companies_server_postgres_params_int (&params, self->state.last_version);
-  companies_server_postgres_params_int (&params, self->last_id);
-  result = companies_server_postgres_run (self, PG_STMT_SET_STATE, &params, error);
-  if (result == NULL)
-    return FALSE;
-
-  self->state_dirty = FALSE;
   return TRUE;
 }
 
@@ -167,8 +157,19 @@ companies_server_postgres_commit (CompaniesServerStore  *store,
   CompaniesServerStorePostgres *self = (CompaniesServerStorePostgres *) store;
   g_autoptr(PGresult) result = NULL;
 
-  if (!companies_server_postgres_flush_state (self, error))
-    return FALSE;
+  /* The versions and ids handed out, written back in the same round trip
+   * as COMMIT. */
+  if (self->state_dirty)
+    {
+      PgParams params = { .n = 0 };
+
+      companies_server_postgres_params_int (&params, self->state.last_version);
+      companies_server_postgres_params_int (&params, self->last_id);
+      if (!companies_server_postgres_send (self, PG_PIPED_COMMAND, PG_STMT_SET_STATE, &params,
+                                           error))
+        return FALSE;
+      self->state_dirty = FALSE;
+    }
 
   result = command (self, "COMMIT", error);
   if (result == NULL)
@@ -196,8 +197,8 @@ companies_server_postgres_rollback (CompaniesServerStore *store)
   self->state_dirty = FALSE;
   g_clear_pointer (&self->new_uuids, g_hash_table_unref);
 
-  if (PQstatus (self->conn) == CONNECTION_OK && in_transaction (self))
-    exec_command (self, "ROLLBACK", NULL);
+  roll_back (self, "ROLLBACK");
+  self->lost = FALSE;
 }
 
 gboolean
@@ -206,7 +207,8 @@ companies_server_postgres_savepoint (CompaniesServerStore  *store,
 {
   CompaniesServerStorePostgres *self = (CompaniesServerStorePostgres *) store;
 
-  if (!exec_command (self, "SAVEPOINT request", error))
+  /* Sent with the request's first statement. */
+  if (!companies_server_postgres_send_command (self, "SAVEPOINT request", error))
     return FALSE;
 
   self->saved_state = self->state;
@@ -219,7 +221,21 @@ gboolean
 companies_server_postgres_release (CompaniesServerStore  *store,
                                    GError               **error)
 {
-  return exec_command ((CompaniesServerStorePostgres *) store, "RELEASE request", error);
+  CompaniesServerStorePostgres *self = (CompaniesServerStorePostgres *) store;
+  GError *local_error = NULL;
+
+  /* The request's writes are answered inside its savepoint, so that a
+   * failed one is undone with its request alone. */
+  if (companies_server_postgres_pipeline_busy (self, TRUE) &&
+      !companies_server_postgres_pipeline_flush (self, &local_error))
+    {
+      companies_server_postgres_note_failure (self, local_error);
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+
+  /* Sent with the next request's first statement, or with COMMIT. */
+  return companies_server_postgres_send_command (self, "RELEASE request", error);
 }
 
 gboolean
@@ -229,10 +245,11 @@ companies_server_postgres_rollback_to (CompaniesServerStore *store)
 
   g_clear_pointer (&self->new_uuids, g_hash_table_unref);
 
-  /* A lost connection takes the whole transaction with it. */
-  if (PQstatus (self->conn) != CONNECTION_OK || !in_transaction (self) ||
-      !exec_command (self, "ROLLBACK TO request", NULL) ||
-      !exec_command (self, "RELEASE request", NULL))
+  /* A lost connection, or a command that failed (…-pipeline.c), takes the
+   * whole transaction with it. */
+  companies_server_postgres_pipeline_flush (self, NULL);
+  if (self->lost || !roll_back (self, "ROLLBACK TO request") ||
+      !companies_server_postgres_send_command (self, "RELEASE request", NULL))
     return FALSE;
 
   self->state = self->saved_state;

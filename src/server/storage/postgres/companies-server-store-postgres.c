@@ -154,7 +154,7 @@ companies_server_postgres_ensure_conn (CompaniesServerStorePostgres  *self,
 
   /* Prepared statements live and die with their connection. */
   memset (self->prepared, 0, sizeof self->prepared);
-  self->pipelined = 0;
+  g_byte_array_set_size (self->piped, 0);
   if (PQpipelineStatus (self->conn) != PQ_PIPELINE_OFF)
     PQexitPipelineMode (self->conn);
 
@@ -200,6 +200,7 @@ postgres_close (CompaniesServerStore *store)
 
   g_clear_pointer (&self->conn, PQfinish);
   g_clear_pointer (&self->new_uuids, g_hash_table_unref);
+  g_byte_array_unref (self->piped);
   g_free (store->database_uuid);
   g_free (self);
 }
@@ -284,6 +285,7 @@ open_connection (const char  *uri,
   self->parent.vtable = &postgres_vtable;
   self->conn = conn;
   self->read_only = read_only;
+  self->piped = g_byte_array_new ();
 
   if (PQstatus (conn) != CONNECTION_OK)
     {
