@@ -185,8 +185,7 @@ companies_notice_dup_restore_text (const CompaniesNotice *notice)
 
   field = dup_field_label (notice->field);
   lost = dup_shown_value (notice->lost);
-  return g_strdup_printf (_("Restore puts back %s as the %s, written by you; the next sync sends it."),
-                          lost, field);
+  return g_strdup_printf (_("Restore puts back %s as the %s."), lost, field);
 }
 
 char *
