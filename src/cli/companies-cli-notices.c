@@ -52,9 +52,10 @@ add_notice_json (JsonBuilder           *builder,
   else
     json_builder_add_string_value (builder, notice->lost);
   add_string_or_null (builder, "current", notice->current);
-  /* Who wrote each: this client ("you") or another one. */
-  add_string_or_null (builder, "lost_by", deleted ? "you" : "elsewhere");
-  add_string_or_null (builder, "current_by", deleted ? "elsewhere" : "you");
+  /* Who wrote each: "you" (this client), the writer's token label, or
+   * null when the server knew none (docs/notices.md) */
+  add_string_or_null (builder, "lost_by", companies_notice_get_lost_by (notice));
+  add_string_or_null (builder, "current_by", companies_notice_get_current_by (notice));
   add_string_or_null (builder, "at", at);
   json_builder_set_member_name (builder, "restorable");
   json_builder_add_boolean_value (builder, !notice->lost_cut && (deleted || notice->current != NULL));

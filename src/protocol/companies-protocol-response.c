@@ -166,6 +166,66 @@ decode_rejected (const CompaniesJsonDoc    *doc,
   return g_steal_pointer (&rejected);
 }
 
+/* The writer of revision 1.6 ("by", "at"), both optional: null or absent
+ * is unknown. */
+static gboolean
+decode_who (const CompaniesJsonDoc    *doc,
+            guint                      by_slot,
+            guint                      at_slot,
+            char                     **out_by,
+            gint64                    *out_at,
+            const CompaniesJsonPlace  *place,
+            char                     **out_path,
+            GError                   **error)
+{
+  gboolean ok;
+
+  *out_by = companies_json_member_string (doc, by_slot, "by", TRUE, &ok, place, out_path, error);
+  if (!ok)
+    return FALSE;
+  /* shown to a person: one line, not too long */
+  if (*out_by != NULL && !is_plain_text (*out_by, COMPANIES_MAX_LABEL_LENGTH))
+    return fail_text (place, "by", COMPANIES_MAX_LABEL_LENGTH, out_path, error) != NULL;
+
+  *out_at = 0;
+  if (at_slot == COMPANIES_JSON_MISSING || companies_json_doc_kind (doc, at_slot) == COMPANIES_JSON_NULL)
+    return TRUE;
+  return companies_json_member_int (doc, at_slot, "at", 0, out_at, place, out_path, error);
+}
+
+/* A field's wire name in @member, and @values checked by its rules
+ * (section 1): a client stores nothing a person could not have entered. */
+static gboolean
+decode_field_values (const CompaniesJsonDoc    *doc,
+                     guint                      token,
+                     CompaniesField            *out_field,
+                     const char * const        *values,
+                     const char * const        *members,
+                     const CompaniesJsonPlace  *place,
+                     char                     **out_path,
+                     GError                   **error)
+{
+  g_autofree char *field = NULL;
+  gboolean ok;
+
+  field = companies_json_member_string (doc, token, "field", FALSE, &ok, place, out_path, error);
+  if (!ok)
+    return FALSE;
+
+  if (!companies_field_from_name (field, out_field))
+    return companies_json_fail (error, out_path, place, "field", NULL, _("Not a field name"));
+
+  for (guint i = 0; values[i] != NULL; i++)
+    {
+      g_autoptr(GError) field_error = NULL;
+
+      if (!companies_field_validate (*out_field, values[i], &field_error))
+        return companies_json_fail (error, out_path, place, members[i], NULL, field_error->message);
+    }
+
+  return TRUE;
+}
+
 static CompaniesOverwritten *
 decode_overwritten (const CompaniesJsonDoc    *doc,
                     guint                      token,
@@ -173,9 +233,9 @@ decode_overwritten (const CompaniesJsonDoc    *doc,
                     char                     **out_path,
                     GError                   **error)
 {
-  static const char * const members[] = { "id", "field", "value", "version", NULL };
+  static const char * const members[] = { "id", "field", "value", "version", "by", "at", NULL };
+  static const char * const checked[] = { "value", NULL };
   g_autoptr(CompaniesOverwritten) overwritten = NULL;
-  g_autofree char *field = NULL;
   guint slots[G_N_ELEMENTS (members)];
   gboolean ok;
 
@@ -186,32 +246,71 @@ decode_overwritten (const CompaniesJsonDoc    *doc,
   overwritten = companies_overwritten_new ();
   if (!companies_json_member_int (doc, slots[0], "id", 1, &overwritten->id, place, out_path, error))
     return NULL;
-  field = companies_json_member_string (doc, slots[1], "field", FALSE, &ok, place, out_path, error);
-  if (!ok)
-    return NULL;
   overwritten->value = companies_json_member_string (doc, slots[2], "value", FALSE, &ok, place, out_path, error);
   if (!ok ||
       !companies_json_member_int (doc, slots[3], "version", 0, &overwritten->version, place, out_path, error))
     return NULL;
 
-  if (!companies_field_from_name (field, &overwritten->field))
-    {
-      companies_json_fail (error, out_path, place, "field", NULL,
-                           _("Not a field name"));
-      return NULL;
-    }
-
   {
-    g_autoptr(GError) field_error = NULL;
+    const char *values[] = { overwritten->value, NULL };
 
-    if (!companies_field_validate (overwritten->field, overwritten->value, &field_error))
-      {
-        companies_json_fail (error, out_path, place, "value", NULL, field_error->message);
-        return NULL;
-      }
+    if (!decode_field_values (doc, slots[1], &overwritten->field, values, checked,
+                              place, out_path, error) ||
+        !decode_who (doc, slots[4], slots[5], &overwritten->by, &overwritten->at,
+                     place, out_path, error))
+      return NULL;
   }
 
   return g_steal_pointer (&overwritten);
+}
+
+static CompaniesReplaced *
+decode_replaced (const CompaniesJsonDoc    *doc,
+                 guint                      token,
+                 const CompaniesJsonPlace  *place,
+                 char                     **out_path,
+                 GError                   **error)
+{
+  static const char * const members[] = {
+    "id", "uuid", "field", "lost", "lost_version", "current", "current_version", "by", "at", NULL
+  };
+  static const char * const checked[] = { "lost", "current", NULL };
+  g_autoptr(CompaniesReplaced) replaced = NULL;
+  guint slots[G_N_ELEMENTS (members)];
+  gboolean ok;
+
+  if (!companies_json_check_object (doc, token, place, out_path, error) ||
+      !companies_json_collect_members (doc, token, members, slots, place, out_path, error))
+    return NULL;
+
+  replaced = companies_replaced_new ();
+  if (!companies_json_member_int (doc, slots[0], "id", 1, &replaced->id, place, out_path, error))
+    return NULL;
+  replaced->uuid = companies_json_member_uuid (doc, slots[1], "uuid", place, out_path, error);
+  if (replaced->uuid == NULL)
+    return NULL;
+  replaced->lost = companies_json_member_string (doc, slots[3], "lost", FALSE, &ok, place, out_path, error);
+  if (!ok ||
+      !companies_json_member_int (doc, slots[4], "lost_version", 0, &replaced->lost_version,
+                                  place, out_path, error))
+    return NULL;
+  replaced->current = companies_json_member_string (doc, slots[5], "current", FALSE, &ok, place, out_path, error);
+  if (!ok ||
+      !companies_json_member_int (doc, slots[6], "current_version", 1, &replaced->current_version,
+                                  place, out_path, error))
+    return NULL;
+
+  {
+    const char *values[] = { replaced->lost, replaced->current, NULL };
+
+    if (!decode_field_values (doc, slots[2], &replaced->field, values, checked,
+                              place, out_path, error) ||
+        !decode_who (doc, slots[7], slots[8], &replaced->by, &replaced->at,
+                     place, out_path, error))
+      return NULL;
+  }
+
+  return g_steal_pointer (&replaced);
 }
 
 typedef enum
@@ -220,6 +319,7 @@ typedef enum
   LIST_DELETED,
   LIST_REJECTED,
   LIST_OVERWRITTEN,
+  LIST_REPLACED,
 } ListKind;
 
 static gboolean
@@ -235,7 +335,8 @@ decode_response_list (const CompaniesJsonDoc  *doc,
   const CompaniesJsonToken *array;
   guint element;
 
-  if (token == COMPANIES_JSON_MISSING && (kind == LIST_REJECTED || kind == LIST_OVERWRITTEN))
+  if (token == COMPANIES_JSON_MISSING && (kind == LIST_REJECTED || kind == LIST_OVERWRITTEN ||
+                                         kind == LIST_REPLACED))
     return TRUE;
   if (token == COMPANIES_JSON_MISSING || companies_json_doc_kind (doc, token) != COMPANIES_JSON_ARRAY)
     return companies_json_fail (error, out_path, &root, member, NULL,
@@ -261,6 +362,9 @@ decode_response_list (const CompaniesJsonDoc  *doc,
           break;
         case LIST_OVERWRITTEN:
           item = decode_overwritten (doc, element, &place, out_path, error);
+          break;
+        case LIST_REPLACED:
+          item = decode_replaced (doc, element, &place, out_path, error);
           break;
         default:
           g_assert_not_reached ();
@@ -303,7 +407,7 @@ decode_response (const CompaniesJsonDoc  *doc,
 {
   static const char * const members[] = {
     "protocol", "cursor", "has_more", "reset", "companies", "deleted",
-    "rejected", "overwritten", NULL
+    "rejected", "overwritten", "replaced", NULL
   };
   static const CompaniesJsonPlace root_place = { NULL, 0 };
   const CompaniesJsonPlace *root = &root_place;
@@ -359,8 +463,15 @@ decode_response (const CompaniesJsonDoc  *doc,
   if (!decode_response_list (doc, slots[4], "companies", LIST_COMPANIES, response->companies, out_path, error) ||
       !decode_response_list (doc, slots[5], "deleted", LIST_DELETED, response->deleted, out_path, error) ||
       !decode_response_list (doc, slots[6], "rejected", LIST_REJECTED, response->rejected, out_path, error) ||
-      !decode_response_list (doc, slots[7], "overwritten", LIST_OVERWRITTEN, response->overwritten, out_path, error))
+      !decode_response_list (doc, slots[7], "overwritten", LIST_OVERWRITTEN, response->overwritten, out_path, error) ||
+      !decode_response_list (doc, slots[8], "replaced", LIST_REPLACED, response->replaced, out_path, error))
     return NULL;
+  if (response->replaced->len > COMPANIES_MAX_REPLACED)
+    {
+      companies_json_fail (error, out_path, root, "replaced", NULL, _("Too many entries"));
+      return NULL;
+    }
+  response->who = slots[8] != COMPANIES_JSON_MISSING;
 
   return g_steal_pointer (&response);
 }
@@ -430,8 +541,20 @@ companies_sync_response_max_bytes (const CompaniesSyncRequest *request)
 
       for (guint f = 0; f < COMPANIES_N_FIELDS; f++)
         if ((change->field_mask & COMPANIES_FIELD_BIT (f)) != 0)
-          total += ENTRY_OVERHEAD + (guint64) WIRE_BYTES_PER_CHAR * companies_field_get_max_length (f);
+          total += ENTRY_OVERHEAD + (guint64) WIRE_BYTES_PER_CHAR *
+                   (companies_field_get_max_length (f) + COMPANIES_MAX_LABEL_LENGTH);
     }
+
+  /* Revision 1.6: the replaced values, two values of the longest field
+   * and a label each. */
+  {
+    guint64 longest = 0;
+
+    for (guint f = 0; f < COMPANIES_N_FIELDS; f++)
+      longest = MAX (longest, companies_field_get_max_length (f));
+    total += COMPANIES_MAX_REPLACED * (ENTRY_OVERHEAD + (guint64) WIRE_BYTES_PER_CHAR *
+                                       (2 * longest + COMPANIES_MAX_LABEL_LENGTH));
+  }
 
   return total;
 }

@@ -144,7 +144,27 @@ companies_overwritten_free (CompaniesOverwritten *overwritten)
     return;
 
   g_free (overwritten->value);
+  g_free (overwritten->by);
   g_free (overwritten);
+}
+
+CompaniesReplaced *
+companies_replaced_new (void)
+{
+  return g_new0 (CompaniesReplaced, 1);
+}
+
+void
+companies_replaced_free (CompaniesReplaced *replaced)
+{
+  if (replaced == NULL)
+    return;
+
+  g_free (replaced->uuid);
+  g_free (replaced->lost);
+  g_free (replaced->current);
+  g_free (replaced->by);
+  g_free (replaced);
 }
 
 CompaniesSyncResponse *
@@ -157,6 +177,7 @@ companies_sync_response_new (void)
   response->deleted = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_record_free);
   response->rejected = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_rejected_free);
   response->overwritten = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_overwritten_free);
+  response->replaced = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_replaced_free);
   return response;
 }
 
@@ -189,6 +210,7 @@ companies_sync_response_free (CompaniesSyncResponse *response)
   g_clear_pointer (&response->deleted, g_ptr_array_unref);
   g_clear_pointer (&response->rejected, g_ptr_array_unref);
   g_clear_pointer (&response->overwritten, g_ptr_array_unref);
+  g_clear_pointer (&response->replaced, g_ptr_array_unref);
   g_free (response);
 }
 
@@ -451,6 +473,50 @@ static const struct
 #undef KEY
 };
 
+/* ,"by":…,"at":… of revision 1.6; null for unknown. */
+static void
+append_who (GString    *out,
+            const char *by,
+            gint64      at)
+{
+  g_string_append (out, ",\"by\":");
+  append_string (out, by);
+  g_string_append (out, ",\"at\":");
+  if (at > 0)
+    append_int (out, at);
+  else
+    g_string_append (out, "null");
+}
+
+static void
+append_replaced (GString   *out,
+                 GPtrArray *replaced)
+{
+  g_string_append (out, ",\"replaced\":[");
+  for (guint i = 0; replaced != NULL && i < replaced->len; i++)
+    {
+      const CompaniesReplaced *entry = g_ptr_array_index (replaced, i);
+
+      g_string_append (out, i > 0 ? ",{\"id\":" : "{\"id\":");
+      append_int (out, entry->id);
+      g_string_append (out, ",\"uuid\":");
+      append_string (out, entry->uuid != NULL ? entry->uuid : "");
+      g_string_append (out, ",\"field\":");
+      append_string (out, companies_field_get_name (entry->field));
+      g_string_append (out, ",\"lost\":");
+      append_string (out, entry->lost != NULL ? entry->lost : "");
+      g_string_append (out, ",\"lost_version\":");
+      append_int (out, entry->lost_version);
+      g_string_append (out, ",\"current\":");
+      append_string (out, entry->current != NULL ? entry->current : "");
+      g_string_append (out, ",\"current_version\":");
+      append_int (out, entry->current_version);
+      append_who (out, entry->by, entry->at);
+      g_string_append_c (out, '}');
+    }
+  g_string_append_c (out, ']');
+}
+
 GBytes *
 companies_sync_response_encode (const CompaniesSyncResponse *response)
 {
@@ -528,9 +594,15 @@ companies_sync_response_encode (const CompaniesSyncResponse *response)
       append_string (out, overwritten->value != NULL ? overwritten->value : "");
       g_string_append (out, ",\"version\":");
       append_int (out, overwritten->version);
+      if (response->who)
+        append_who (out, overwritten->by, overwritten->at);
       g_string_append_c (out, '}');
     }
-  g_string_append (out, "]}");
+  g_string_append_c (out, ']');
+
+  if (response->who)
+    append_replaced (out, response->replaced);
+  g_string_append_c (out, '}');
 
   return g_string_free_to_bytes (out);
 }

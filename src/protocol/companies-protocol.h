@@ -28,6 +28,15 @@ G_BEGIN_DECLS
 #define COMPANIES_MAX_MESSAGE_LENGTH      1000
 #define COMPANIES_MAX_CODE_LENGTH         64
 #define COMPANIES_MAX_CURSOR_BYTES        200
+/* Revision 1.6 (docs/protocol.md section 3, "Who, and both sides"): the
+ * request header a client sends to ask for `replaced` and for the writers
+ * of `overwritten` values; a server answers at most
+ * COMPANIES_MAX_REPLACED entries of `replaced` a response. */
+#define COMPANIES_WANT_HEADER             "Companies-Want"
+#define COMPANIES_WANT_REPLACED           "replaced"
+#define COMPANIES_MAX_REPLACED            100
+/* The most characters of a writer's label in a response */
+#define COMPANIES_MAX_LABEL_LENGTH        200
 /* The most bytes of an error body a client reads (section 7, "Limits"). */
 #define COMPANIES_MAX_ERROR_BODY          (64 * 1024)
 
@@ -87,6 +96,9 @@ typedef struct
   GPtrArray *added;     /* of CompaniesChange, never NULL */
   GPtrArray *updated;
   GPtrArray *deleted;
+  /* Not in the body: the request asked for `replaced` (revision 1.6, the
+   * COMPANIES_WANT_HEADER header) */
+  gboolean   want_replaced;
 } CompaniesSyncRequest;
 
 CompaniesSyncRequest *companies_sync_request_new    (void);
@@ -141,11 +153,34 @@ typedef struct
   CompaniesField  field;
   char           *value;    /* the value that this request's update replaced */
   gint64          version;  /* the version that value was written at */
+  /* revision 1.6, when asked: who wrote that value (the token's label,
+   * NULL when unknown) and when (UNIX seconds, 0 when unknown) */
+  char           *by;
+  gint64          at;
 } CompaniesOverwritten;
 
 CompaniesOverwritten *companies_overwritten_new  (void);
 void                  companies_overwritten_free (CompaniesOverwritten *overwritten);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesOverwritten, companies_overwritten_free)
+
+/* Revision 1.6: a value this client wrote that a later write replaced
+ * without having seen it (the other side of `overwritten`). */
+typedef struct
+{
+  gint64          id;
+  char           *uuid;
+  CompaniesField  field;
+  char           *lost;             /* the value this client had written */
+  gint64          lost_version;     /* the version it was written at */
+  char           *current;          /* the value that replaced it */
+  gint64          current_version;  /* the version of that write */
+  char           *by;               /* its writer's label, NULL when unknown */
+  gint64          at;               /* when it was written (UNIX seconds) */
+} CompaniesReplaced;
+
+CompaniesReplaced *companies_replaced_new  (void);
+void               companies_replaced_free (CompaniesReplaced *replaced);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesReplaced, companies_replaced_free)
 
 typedef struct
 {
@@ -157,6 +192,10 @@ typedef struct
   GPtrArray *deleted;      /* of CompaniesRecord, values NULL */
   GPtrArray *rejected;     /* of CompaniesRejected */
   GPtrArray *overwritten;  /* of CompaniesOverwritten */
+  /* revision 1.6: encoded only when the request asked (who: the writers
+   * of `overwritten` and the `replaced` list); decoded when present */
+  gboolean   who;
+  GPtrArray *replaced;     /* of CompaniesReplaced */
 } CompaniesSyncResponse;
 
 CompaniesSyncResponse *companies_sync_response_new    (void);

@@ -580,6 +580,14 @@ apply_in_transaction (CompaniesLocalStore         *self,
       stats->overwritten++;
     }
 
+  for (guint i = 0; response->replaced != NULL && i < response->replaced->len; i++)
+    {
+      if (!companies_local_store_add_replaced_notice (self, g_ptr_array_index (response->replaced, i),
+                                                      error))
+        return FALSE;
+      stats->replaced++;
+    }
+
   if (!companies_local_store_trim_notices (self, error))
     return FALSE;
 

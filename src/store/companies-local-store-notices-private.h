@@ -16,6 +16,12 @@ G_BEGIN_DECLS
 gboolean companies_local_store_add_overwritten_notice (CompaniesLocalStore         *self,
                                                        const CompaniesOverwritten  *overwritten,
                                                        GError                     **error);
+/* The server's "replaced" entry: a later write replaced our value
+ * unseen. Stored once however often it comes (a lost response repeats
+ * it); nothing for a company no longer here. */
+gboolean companies_local_store_add_replaced_notice    (CompaniesLocalStore         *self,
+                                                       const CompaniesReplaced     *replaced,
+                                                       GError                     **error);
 /* @row, holding edits made here, is removed because the company was
  * deleted elsewhere. */
 gboolean companies_local_store_add_deleted_notice     (CompaniesLocalStore         *self,

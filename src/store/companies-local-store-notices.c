@@ -17,7 +17,15 @@
 
 static const char insert_overwritten_sql[] =
   "INSERT INTO notices (kind, uuid, id, company_name, field, lost, lost_cut, lost_version,"
-  " received_time) VALUES ('overwritten', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+  " received_time, other_by, other_at)"
+  " VALUES ('overwritten', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+/* once per replaced value: a lost response brings it again */
+static const char insert_replaced_sql[] =
+  "INSERT INTO notices (kind, uuid, id, company_name, field, lost, lost_cut, lost_version,"
+  " received_time, other_by, other_at, replaced, current, current_version)"
+  " SELECT 'overwritten', ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?12"
+  " WHERE NOT EXISTS (SELECT 1 FROM notices WHERE replaced = 1 AND uuid = ?1"
+  " AND field = ?4 AND current_version = ?12)";
 /* Every field as edited here, as a JSON object keyed by wire name. */
 static const char insert_deleted_sql[] =
   "INSERT INTO notices (kind, uuid, id, company_name, field, lost, lost_cut, edited,"
@@ -41,7 +49,8 @@ static const char trim_sql[] =
   " CASE WHEN n.kind = 'deleted' THEN json_extract (n.lost, '$.phone') END," \
   " CASE WHEN n.kind = 'deleted' THEN json_extract (n.lost, '$.email') END," \
   " CASE WHEN n.kind = 'deleted' THEN json_extract (n.lost, '$.website') END," \
-  " CASE WHEN n.kind = 'deleted' THEN json_extract (n.lost, '$.notes') END" \
+  " CASE WHEN n.kind = 'deleted' THEN json_extract (n.lost, '$.notes') END," \
+  " n.replaced, n.other_by, n.other_at, n.current, n.current_version" \
   " FROM notices n LEFT JOIN companies c ON c.uuid = n.uuid AND c.is_active = 1"
 static const char list_sql[] = SELECT_NOTICES_SQL " ORDER BY n.notice_id DESC";
 static const char lookup_sql[] = SELECT_NOTICES_SQL " WHERE n.notice_id = ?1";
@@ -59,6 +68,7 @@ companies_notice_free (CompaniesNotice *notice)
   g_free (notice->lost);
   g_strfreev (notice->lost_values);
   g_free (notice->current);
+  g_free (notice->other_by);
   g_free (notice);
 }
 
@@ -114,6 +124,48 @@ companies_local_store_add_overwritten_notice (CompaniesLocalStore         *self,
   sqlite3_bind_int (stmt, 6, cut ? 1 : 0);
   sqlite3_bind_int64 (stmt, 7, overwritten->version);
   sqlite3_bind_int64 (stmt, 8, g_get_real_time () / G_USEC_PER_SEC);
+  if (overwritten->by != NULL)
+    sqlite3_bind_text (stmt, 9, overwritten->by, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 10, overwritten->at);
+
+  return companies_local_store_step_done (self, stmt, error);
+}
+
+gboolean
+companies_local_store_add_replaced_notice (CompaniesLocalStore      *self,
+                                           const CompaniesReplaced  *replaced,
+                                           GError                  **error)
+{
+  g_autoptr(CompaniesStoreRow) row = NULL;
+  g_autoptr(CompaniesStmt) stmt = NULL;
+  g_autofree char *lost = NULL;
+  g_autofree char *current = NULL;
+  gboolean cut = FALSE, current_cut = FALSE;
+
+  if (!companies_local_store_load_row (self, replaced->uuid, 0, &row, error))
+    return FALSE;
+  if (row == NULL)
+    return TRUE;
+
+  stmt = companies_local_store_prepare (self, insert_replaced_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+
+  lost = cut_value (replaced->lost, &cut);
+  current = cut_value (replaced->current, &current_cut);
+  sqlite3_bind_text (stmt, 1, replaced->uuid, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, replaced->id);
+  sqlite3_bind_text (stmt, 3, row->values[COMPANIES_FIELD_NAME], -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, companies_field_get_name (replaced->field), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, lost, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 6, cut ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 7, replaced->lost_version);
+  sqlite3_bind_int64 (stmt, 8, g_get_real_time () / G_USEC_PER_SEC);
+  if (replaced->by != NULL)
+    sqlite3_bind_text (stmt, 9, replaced->by, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 10, replaced->at);
+  sqlite3_bind_text (stmt, 11, current, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 12, replaced->current_version);
 
   return companies_local_store_step_done (self, stmt, error);
 }
@@ -194,6 +246,10 @@ read_notice (sqlite3_stmt *stmt)
   notice->lost_version = sqlite3_column_int64 (stmt, 8);
   notice->edited = (guint) sqlite3_column_int64 (stmt, 9) & COMPANIES_ALL_FIELDS;
   notice->received_time = sqlite3_column_int64 (stmt, 10);
+  notice->replaced = sqlite3_column_int (stmt, 30) != 0;
+  notice->other_by = dup_column (stmt, 31);
+  notice->other_at = sqlite3_column_int64 (stmt, 32);
+  notice->current_version = sqlite3_column_int64 (stmt, 34);
 
   if (g_strcmp0 (kind, "deleted") == 0)
     {
@@ -209,8 +265,9 @@ read_notice (sqlite3_stmt *stmt)
   if (!companies_field_from_name ((const char *) sqlite3_column_text (stmt, 5), &notice->field))
     return NULL;
   notice->lost = dup_column (stmt, 6);
+  /* the value that replaced ours, as reported; else the field here now */
   if (company_here)
-    notice->current = dup_column (stmt, 12 + notice->field);
+    notice->current = dup_column (stmt, notice->replaced ? 33 : 12 + notice->field);
   return g_steal_pointer (&notice);
 }
 

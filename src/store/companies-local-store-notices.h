@@ -20,7 +20,8 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  COMPANIES_NOTICE_OVERWRITTEN,  /* our push replaced a value written elsewhere */
+  COMPANIES_NOTICE_OVERWRITTEN,  /* our push replaced a value written elsewhere, or
+                                  * (replaced) a later write replaced ours */
   COMPANIES_NOTICE_DELETED,      /* deleted elsewhere while edited here */
 } CompaniesNoticeKind;
 
@@ -43,6 +44,13 @@ typedef struct
    * gone. deleted: always NULL (nothing is current). */
   char                *current;
   gint64               received_time; /* unix seconds */
+  /* overwritten: TRUE when the lost value was ours and a later write that
+   * had not seen it replaced it (the other side); FALSE when our push
+   * replaced it. `current` is then the value that replaced ours. */
+  gboolean             replaced;
+  char                *other_by;     /* the other writer's label; NULL unknown */
+  gint64               other_at;     /* when the other wrote (unix s), 0 unknown */
+  gint64               current_version; /* replaced: the version of `current` */
 } CompaniesNotice;
 
 void       companies_notice_free          (CompaniesNotice *notice);
@@ -83,6 +91,11 @@ CompaniesCompany *companies_local_store_restore_notice (CompaniesLocalStore  *se
 char      *companies_notice_dup_title        (const CompaniesNotice *notice);
 char      *companies_notice_dup_details      (const CompaniesNotice *notice);
 char      *companies_notice_dup_restore_text (const CompaniesNotice *notice);
+/* Who wrote the lost and the current value: "you" for this client, the
+ * other writer's label, or NULL when the server knew none (shown as
+ * "another device"). Not translated: for the CLI's JSON. */
+const char *companies_notice_get_lost_by     (const CompaniesNotice *notice);
+const char *companies_notice_get_current_by  (const CompaniesNotice *notice);
 /* "3 older notices were dropped", or NULL for none. */
 char      *companies_notice_dup_dropped_text (gint64                 dropped);
 

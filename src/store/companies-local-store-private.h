@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 /* The schema version this build writes (PRAGMA user_version). Version 2
  * adds the add_sent and sent_changed columns (see companies-store-row.h),
  * version 3 the search text and sort keys of the list. */
-#define COMPANIES_LOCAL_STORE_SCHEMA_VERSION 4
+#define COMPANIES_LOCAL_STORE_SCHEMA_VERSION 5
 
 /* A listed (active) row's sync state in the order the list sorts by it:
  * the rows that need attention first (companies_company_get_sync_state ():

@@ -50,7 +50,8 @@ static const char status_sql[] =
   " (SELECT value IS NOT NULL FROM sync_state WHERE key = '" COMPANIES_STATE_CURSOR "')";
 static const char list_overwritten_sql[] =
   "SELECT notice_id, uuid, id, company_name, field, lost, lost_version"
-  " FROM notices WHERE kind = 'overwritten' ORDER BY notice_id DESC";
+  " FROM notices WHERE kind = 'overwritten' AND replaced = 0"
+  " ORDER BY notice_id DESC";
 static const char dismiss_overwritten_sql[] = "DELETE FROM notices WHERE notice_id = ?1";
 
 CompaniesCompany *

@@ -149,6 +149,18 @@ static const char migration_v4_sql[] =
   "         version, received_time FROM overwritten;"
   "DROP TABLE overwritten;";
 
+/* Version 5: both sides told, with who (docs/notices.md). `replaced`:
+ * 1 when the lost value was ours (a later write replaced it unseen), 0
+ * when our push replaced it; `other_by` and `other_at`: the label of the
+ * other writer (NULL: unknown) and when it wrote; for a replaced value,
+ * `current` and `current_version` are the value that replaced ours. */
+static const char migration_v5_sql[] =
+  "ALTER TABLE notices ADD COLUMN replaced INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE notices ADD COLUMN other_by TEXT;"
+  "ALTER TABLE notices ADD COLUMN other_at INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE notices ADD COLUMN current TEXT;"
+  "ALTER TABLE notices ADD COLUMN current_version INTEGER NOT NULL DEFAULT 0;";
+
 static gboolean
 migrate_to_v1 (CompaniesLocalStore *self,
                GError             **error)
@@ -232,6 +244,13 @@ migrate_to_v4 (CompaniesLocalStore *self,
          companies_local_store_trim_notices (self, error);
 }
 
+static gboolean
+migrate_to_v5 (CompaniesLocalStore *self,
+               GError             **error)
+{
+  return companies_local_store_exec (self, migration_v5_sql, error);
+}
+
 typedef gboolean (*MigrationFunc) (CompaniesLocalStore *self,
                                    GError             **error);
 
@@ -241,6 +260,7 @@ static const MigrationFunc migrations[COMPANIES_LOCAL_STORE_SCHEMA_VERSION] = {
   migrate_to_v2,
   migrate_to_v3,
   migrate_to_v4,
+  migrate_to_v5,
 };
 
 gboolean

@@ -70,6 +70,7 @@ typedef struct
   guint received;     /* companies and tombstones of the response */
   guint rejected;     /* records marked rejected (or turned back into additions) */
   guint overwritten;  /* overwritten notices stored */
+  guint replaced;     /* values of ours that others replaced unseen */
   guint deleted_edits; /* notices of edits to companies deleted elsewhere */
   guint removed;      /* rows removed at the end of a snapshot */
 } CompaniesApplyStats;

@@ -77,6 +77,39 @@ dup_field_list (guint mask)
   return g_string_free (g_steal_pointer (&list), FALSE);
 }
 
+const char *
+companies_notice_get_lost_by (const CompaniesNotice *notice)
+{
+  if (notice->kind == COMPANIES_NOTICE_DELETED || notice->replaced)
+    return "you";
+  return notice->other_by;
+}
+
+const char *
+companies_notice_get_current_by (const CompaniesNotice *notice)
+{
+  if (notice->kind == COMPANIES_NOTICE_OVERWRITTEN && !notice->replaced)
+    return "you";
+  return notice->other_by;
+}
+
+/* The other writer, as a person reads it: "Ana's laptop at 2026-12-05
+ * 10:02", or "another device" when the server knew no label. */
+static char *
+dup_other (const CompaniesNotice *notice)
+{
+  g_autofree char *when = NULL;
+
+  if (notice->other_by == NULL)
+    return g_strdup (_("another device"));
+  if (notice->other_at <= 0)
+    return g_strdup (notice->other_by);
+
+  when = dup_time (notice->other_at);
+  /* TRANSLATORS: a writer and when it wrote: "Ana's laptop at 2026-12-05 10:02" */
+  return g_strdup_printf (_("%s at %s"), notice->other_by, when);
+}
+
 char *
 companies_notice_dup_title (const CompaniesNotice *notice)
 {
@@ -87,6 +120,9 @@ companies_notice_dup_title (const CompaniesNotice *notice)
                             notice->company_name);
 
   field = dup_field_label (notice->field);
+  if (notice->replaced)
+    return g_strdup_printf (_("Your %s of “%s” was replaced by a change that had not seen it"),
+                            field, notice->company_name);
   return g_strdup_printf (_("Your change to the %s of “%s” replaced a value you had not seen"),
                           field, notice->company_name);
 }
@@ -95,6 +131,7 @@ char *
 companies_notice_dup_details (const CompaniesNotice *notice)
 {
   g_autofree char *when = dup_time (notice->received_time);
+  g_autofree char *other = dup_other (notice);
   g_autofree char *lost = NULL;
   g_autofree char *current = NULL;
 
@@ -108,16 +145,25 @@ companies_notice_dup_details (const CompaniesNotice *notice)
     }
 
   lost = dup_shown_value (notice->lost);
+  if (notice->current == NULL && notice->replaced)
+    return g_strdup_printf (_("Current: the company is gone from this device. "
+                              "Lost: %s, written by you (server version %lld)."),
+                            lost, (long long) notice->lost_version);
   if (notice->current == NULL)
     return g_strdup_printf (_("Current: the company is gone from this device. "
-                              "Lost: %s, written by another device (server version %lld), before your change reached the server."),
-                            lost, (long long) notice->lost_version);
+                              "Lost: %s, written by %s (server version %lld), before your change reached the server."),
+                            lost, other, (long long) notice->lost_version);
 
   current = dup_shown_value (notice->current);
+  if (notice->replaced)
+    return g_strdup_printf (_("Current: %s, written by %s (server version %lld) without having seen yours. "
+                              "Lost: %s, written by you (server version %lld)."),
+                            current, other, (long long) notice->current_version,
+                            lost, (long long) notice->lost_version);
   return g_strdup_printf (_("Current: %s, written by you (sent at %s). "
-                            "Lost: %s, written by another device (server version %lld) before your change reached the server; "
+                            "Lost: %s, written by %s (server version %lld) before your change reached the server; "
                             "your change had not seen it."),
-                          current, when, lost, (long long) notice->lost_version);
+                          current, when, lost, other, (long long) notice->lost_version);
 }
 
 char *

@@ -410,7 +410,13 @@ send_request (SoupSession                *session,
       g_signal_connect (message, "network-event", G_CALLBACK (network_event_cb), &attempt);
       g_signal_connect (message, "wrote-body", G_CALLBACK (wrote_body_cb), &attempt);
       if (body != NULL)
-        soup_message_set_request_body_from_bytes (message, "application/json", body);
+        {
+          soup_message_set_request_body_from_bytes (message, "application/json", body);
+          /* revision 1.6: tell us what others replaced of ours, and who
+           * (docs/protocol.md section 3); older servers ignore it */
+          soup_message_headers_replace (soup_message_get_request_headers (message),
+                                        COMPANIES_WANT_HEADER, COMPANIES_WANT_REPLACED);
+        }
       soup_message_headers_replace (soup_message_get_request_headers (message),
                                     "Accept", "application/json");
       if (config->token != NULL && *config->token != '\0')

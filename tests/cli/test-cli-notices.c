@@ -173,9 +173,33 @@ test_overwritten_restore_dismiss (Fixture       *f,
     {
       notice = json_array_get_object_element (notices, i);
       g_assert_cmpstr (json_object_get_string_member (notice, "kind"), ==, "overwritten");
-      g_assert_cmpstr (json_object_get_string_member (notice, "lost_by"), ==, "elsewhere");
+      /* a server without tokens knows no label: "another device" */
+      g_assert_true (json_object_get_null_member (notice, "lost_by"));
       g_assert_cmpstr (json_object_get_string_member (notice, "current_by"), ==, "you");
     }
+
+  /* A, whose values B replaced unseen, is told at its next sync: lost by
+   * you, current by the other writer. */
+  sync_cli (f, f->db_a);
+  {
+    g_autoptr(JsonNode) a_node = NULL;
+    JsonArray *a_notices = conflicts_json (f, f->db_a, &a_node);
+
+    g_assert_cmpuint (json_array_get_length (a_notices), ==, 2);
+    for (guint i = 0; i < 2; i++)
+      {
+        JsonObject *a_notice = json_array_get_object_element (a_notices, i);
+        gboolean is_phone = g_str_equal (json_object_get_string_member (a_notice, "field"), "phone");
+
+        g_assert_cmpstr (json_object_get_string_member (a_notice, "kind"), ==, "overwritten");
+        g_assert_cmpstr (json_object_get_string_member (a_notice, "uuid"), ==, uuid);
+        g_assert_cmpstr (json_object_get_string_member (a_notice, "lost"), ==, is_phone ? "555-0111" : "Porto");
+        g_assert_cmpstr (json_object_get_string_member (a_notice, "current"), ==, is_phone ? "555-0222" : "Braga");
+        g_assert_cmpstr (json_object_get_string_member (a_notice, "lost_by"), ==, "you");
+        g_assert_true (json_object_get_null_member (a_notice, "current_by"));
+        g_assert_true (json_object_get_boolean_member (a_notice, "restorable"));
+      }
+  }
   phone = g_str_equal (json_object_get_string_member (json_array_get_object_element (notices, 0), "field"),
                        "phone") ? 0 : 1;
   notice = json_array_get_object_element (notices, phone);

@@ -306,16 +306,21 @@ test_response_max_bytes (void)
   g_autoptr(CompaniesSyncRequest) request = companies_sync_request_new ();
   CompaniesChange *update = companies_change_new (COMPANIES_CHANGE_UPDATE);
 
+  /* The page, and the most `replaced` entries of revision 1.6: two notes
+   * and a label each. */
   request->limit = 5000;
   g_assert_cmpuint (companies_sync_response_max_bytes (request), ==,
-                    1024 + G_GUINT64_CONSTANT (5000) * (512 + 4 * 11724));
+                    1024 + G_GUINT64_CONSTANT (5000) * (512 + 4 * 11724) +
+                    100 * (512 + 4 * (2 * 10000 + 200)));
 
-  /* An update of the notes: its echo, a rejection, an overwritten notes. */
+  /* An update of the notes: its echo, a rejection, an overwritten notes
+   * with its writer's label. */
   update->field_mask = COMPANIES_FIELD_BIT (COMPANIES_FIELD_NOTES);
   g_ptr_array_add (request->updated, update);
   g_assert_cmpuint (companies_sync_response_max_bytes (request), ==,
                     1024 + G_GUINT64_CONSTANT (5001) * (512 + 4 * 11724) +
-                    (512 + 4 * (1000 + 64 + 64)) + (512 + 4 * 10000));
+                    (512 + 4 * (1000 + 64 + 64)) + (512 + 4 * (10000 + 200)) +
+                    100 * (512 + 4 * (2 * 10000 + 200)));
 }
 
 /* --- error bodies --- */

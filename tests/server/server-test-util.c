@@ -11,6 +11,9 @@
 
 #include "companies-server-sqlite-query.h"
 #include "companies-test-process.h"
+#include "companies-server-store-postgres.h"
+#include "companies-server-store-sqlite.h"
+#include "companies-test-postgres.h"
 #include "server-test-util.h"
 
 #define EXIT_WAIT_SECONDS 10
@@ -142,6 +145,39 @@ test_server_file (TestServer *self,
                   const char *name)
 {
   return g_build_filename (self->dir, name, NULL);
+}
+
+void
+test_store_fixture_set_up (TestStoreFixture *fixture,
+                           gconstpointer     unused)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  CompaniesServerStore *store;
+
+  fixture->dir = companies_test_make_tmpdir ();
+  path = g_build_filename (fixture->dir, "server.db", NULL);
+  if (companies_test_postgres_wanted ())
+    {
+      g_autofree char *uri = companies_test_postgres_database_for (path, &error);
+
+      g_assert_no_error (error);
+      store = companies_server_store_postgres_open (uri, &error);
+    }
+  else
+    store = companies_server_store_sqlite_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  fixture->store = store;
+}
+
+void
+test_store_fixture_tear_down (TestStoreFixture *fixture,
+                              gconstpointer     unused)
+{
+  g_clear_pointer (&fixture->store, companies_server_store_close);
+  companies_test_remove_tree (fixture->dir);
+  g_clear_pointer (&fixture->dir, g_free);
 }
 
 CompaniesSyncRequest *

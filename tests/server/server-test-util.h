@@ -10,6 +10,7 @@
 
 #include "companies-protocol.h"
 #include "companies-test-server.h"
+#include "companies-server-store.h"
 
 G_BEGIN_DECLS
 
@@ -40,6 +41,20 @@ char                  *test_server_file         (TestServer          *self,
                                                  const char          *name);
 
 /* A request with protocol 1, a client id, @cursor and the default limit. */
+/* A store in-process on a fresh database in a fresh temp dir: SQLite,
+ * or PostgreSQL when the suite asks for it (companies-test-postgres.h);
+ * fixture functions for g_test_add (). */
+typedef struct
+{
+  char                 *dir;
+  CompaniesServerStore *store;
+} TestStoreFixture;
+
+void                   test_store_fixture_set_up    (TestStoreFixture *fixture,
+                                                     gconstpointer     unused);
+void                   test_store_fixture_tear_down (TestStoreFixture *fixture,
+                                                     gconstpointer     unused);
+
 CompaniesSyncRequest  *test_request_new         (const char          *cursor);
 /* Field name/value pairs, NULL-terminated; @uuid NULL makes one. */
 CompaniesChange       *test_request_add         (CompaniesSyncRequest *request,

@@ -292,18 +292,20 @@ test_migration (void)
 
       g_assert_no_error (error);
       companies_test_postgres_exec (uri, "DROP TABLE history");
+      companies_test_postgres_exec (uri, "DROP TABLE replaced");
       companies_test_postgres_exec (uri, "UPDATE companies_server_schema SET version = 1");
       test_server_restart (fixture.server, NULL);
       g_assert_cmpint (companies_test_postgres_query_int (uri,
-                         "SELECT version FROM companies_server_schema"), ==, 2);
+                         "SELECT version FROM companies_server_schema"), ==, 3);
       g_assert_cmpint (companies_test_postgres_query_int (uri,
                          "SELECT count(*) FROM history"), ==, 2);
     }
   else
     {
-      sqlite_exec (fixture.server->db_path, "DROP TABLE history; PRAGMA user_version = 2");
+      sqlite_exec (fixture.server->db_path,
+                   "DROP TABLE history; DROP TABLE replaced; PRAGMA user_version = 2");
       test_server_restart (fixture.server, NULL);
-      g_assert_cmpint (test_database_query_int (fixture.server->db_path, "PRAGMA user_version"), ==, 3);
+      g_assert_cmpint (test_database_query_int (fixture.server->db_path, "PRAGMA user_version"), ==, 4);
       g_assert_cmpint (test_database_query_int (fixture.server->db_path,
                                                 "SELECT count(*) FROM history"), ==, 2);
     }

@@ -22,45 +22,8 @@
 /* Any fixed time: the rules only compare times with each other. */
 #define NOW             ((gint64) 1700000000)
 
-typedef struct
-{
-  char                 *dir;
-  CompaniesServerStore *store;
-} Fixture;
+typedef TestStoreFixture Fixture;
 
-static void
-fixture_set_up (Fixture       *fixture,
-                gconstpointer  user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  fixture->dir = companies_test_make_tmpdir ();
-  path = g_build_filename (fixture->dir, "server.db", NULL);
-  if (companies_test_postgres_wanted ())
-    {
-      g_autofree char *uri = companies_test_postgres_database_for (path, &error);
-
-      g_assert_no_error (error);
-      fixture->store = companies_server_store_postgres_open (uri, &error);
-    }
-  else
-    fixture->store = companies_server_store_sqlite_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fixture->store);
-}
-
-static void
-fixture_tear_down (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  g_clear_pointer (&fixture->store, companies_server_store_close);
-  companies_test_remove_tree (fixture->dir);
-  g_free (fixture->dir);
-}
-
-/* @request in a transaction of its own, at @now, as the worker runs a
- * group of one. */
 static CompaniesSyncResponse *
 apply_sync_at (Fixture                    *fixture,
                const CompaniesSyncRequest *request,
@@ -676,7 +639,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
 #define ADD_TEST(path, func) \
-  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add (path, Fixture, NULL, test_store_fixture_set_up, func, test_store_fixture_tear_down)
 
   ADD_TEST ("/server/merge/add-new", test_add_new);
   ADD_TEST ("/server/merge/add-idempotent", test_add_idempotent);

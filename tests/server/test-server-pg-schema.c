@@ -67,7 +67,7 @@ test_too_new (void)
 
   companies_test_postgres_exec (uri, "UPDATE companies_server_schema SET version = 99");
   err = run_refused (uri);
-  g_assert_nonnull (strstr (err, "made by a newer companies-server (schema 99, this one knows 2)"));
+  g_assert_nonnull (strstr (err, "made by a newer companies-server (schema 99, this one knows 3)"));
   g_assert_cmpint (companies_test_postgres_query_int (uri,
                      "SELECT version FROM companies_server_schema"), ==, 99);
 }

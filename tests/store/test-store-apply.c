@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "companies-local-store-notices.h"
 #include "store-test-util.h"
 
@@ -302,6 +304,78 @@ test_overwritten_notices (StoreFixture  *fixture,
   g_assert_cmpint (((CompaniesOverwrittenNotice *) g_ptr_array_index (after, 0))->field, ==, COMPANIES_FIELD_PHONE);
 }
 
+static CompaniesReplaced *
+add_replaced (CompaniesSyncResponse *response,
+              const char            *uuid,
+              const char            *current,
+              gint64                 current_version)
+{
+  CompaniesReplaced *replaced = companies_replaced_new ();
+
+  replaced->id = 1;
+  replaced->uuid = g_strdup (uuid);
+  replaced->field = COMPANIES_FIELD_PHONE;
+  replaced->lost = g_strdup ("+351 22 111");
+  replaced->lost_version = 2;
+  replaced->current = g_strdup (current);
+  replaced->current_version = current_version;
+  replaced->by = g_strdup ("Bob's phone");
+  replaced->at = 1700000000;
+  g_ptr_array_add (response->replaced, replaced);
+  return replaced;
+}
+
+/* The other side (docs/notices.md): a value of ours replaced unseen is a
+ * notice once however often the server's answer repeats it (a lost
+ * response), none for a company no longer here; Restore puts ours back
+ * as a local edit. The old list of our own pushes does not show it. */
+static void
+test_replaced_notices (StoreFixture  *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(CompaniesCompany) company = test_server_record (fixture->store, 1, 3, "Acme");
+  const char *uuid = companies_company_get_uuid (company);
+  g_autoptr(GPtrArray) notices = NULL;
+  g_autoptr(GPtrArray) pushes = NULL;
+  g_autoptr(CompaniesCompany) restored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *details = NULL;
+  CompaniesNotice *notice;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(CompaniesSyncResponse) response = test_response ("c3", FALSE, FALSE);
+
+      add_replaced (response, uuid, "+351 22 222", 3);
+      add_replaced (response, "9f0e0000-0000-4000-8000-00000000dead", "+351 22 999", 3);
+      test_apply (fixture->store, NULL, response);
+    }
+
+  notices = companies_local_store_list_notices (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (notices->len, ==, 1);
+  notice = g_ptr_array_index (notices, 0);
+  g_assert_true (notice->replaced);
+  g_assert_cmpstr (notice->uuid, ==, uuid);
+  g_assert_cmpstr (notice->lost, ==, "+351 22 111");
+  g_assert_cmpint (notice->lost_version, ==, 2);
+  g_assert_cmpstr (notice->current, ==, "+351 22 222");
+  g_assert_cmpint (notice->current_version, ==, 3);
+  g_assert_cmpstr (companies_notice_get_lost_by (notice), ==, "you");
+  g_assert_cmpstr (companies_notice_get_current_by (notice), ==, "Bob's phone");
+  details = companies_notice_dup_details (notice);
+  g_assert_nonnull (strstr (details, "written by Bob's phone at "));
+  g_assert_nonnull (strstr (details, "Lost: “+351 22 111”, written by you (server version 2)."));
+
+  pushes = companies_local_store_list_overwritten (fixture->store, &error);
+  g_assert_cmpuint (pushes->len, ==, 0);
+
+  restored = companies_local_store_restore_notice (fixture->store, notice->notice_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (companies_company_get_field (restored, COMPANIES_FIELD_PHONE), ==, "+351 22 111");
+  g_assert_true (companies_company_get_is_modified (restored));
+}
+
 /* A file of schema version 3 keeps its overwritten notices, moved into
  * the notices table. */
 static void
@@ -380,6 +454,7 @@ main (int   argc,
   store_test_add ("/store/apply/rejected-until-edited", test_rejected_until_edited);
   store_test_add ("/store/apply/rejected-update-echoed", test_rejected_update_echoed);
   store_test_add ("/store/apply/overwritten-notices", test_overwritten_notices);
+  store_test_add ("/store/apply/replaced-notices", test_replaced_notices);
   store_test_add ("/store/apply/notices-migrate-v3", test_notices_migrate_v3);
   store_test_add ("/store/apply/syncing-cache", test_syncing_cache);
 

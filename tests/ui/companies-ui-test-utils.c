@@ -109,7 +109,10 @@ companies_ui_fixture_init_with_token (CompaniesUiFixture *fixture,
     {
       /* What `companies-server add-token` writes: the digest only. */
       g_autofree char *digest = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
-      g_autofree char *line = g_strdup_printf ("sha256:%s # UI test\n", digest);
+      g_autofree char *other = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
+                                                              COMPANIES_UI_OTHER_TOKEN, -1);
+      g_autofree char *line = g_strdup_printf ("sha256:%s # UI test\nsha256:%s # %s\n", digest,
+                                               other, COMPANIES_UI_OTHER_LABEL);
       const char *args[] = { "--tokens", NULL, NULL };
 
       tokens_path = g_build_filename (fixture->tmpdir, "tokens", NULL);

@@ -50,7 +50,11 @@ void              companies_ui_test_init_session      (gboolean            with_
  * sync off unless @auto_sync, so that a test decides when syncs run. */
 void              companies_ui_fixture_init           (CompaniesUiFixture *fixture,
                                                        gboolean            auto_sync);
-/* The same with a server that accepts only @token (a bearer token). */
+/* The same with a server that accepts @token (a bearer token, labelled
+ * "UI test") and COMPANIES_UI_OTHER_TOKEN, for another client of the test
+ * (docs/notices.md: who wrote each value). */
+#define COMPANIES_UI_OTHER_TOKEN "ui-other-token-0123456789abcdef"
+#define COMPANIES_UI_OTHER_LABEL "Bob's phone"
 void              companies_ui_fixture_init_with_token (CompaniesUiFixture *fixture,
                                                         gboolean            auto_sync,
                                                         const char         *token);

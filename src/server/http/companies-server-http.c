@@ -376,6 +376,7 @@ handler_cb (SoupServer        *server,
   CompaniesServerHttp *self = user_data;
   RequestInfo *info = get_info (msg);
   g_autoptr(GBytes) body = NULL;
+  const char *want = NULL;
   gint64 history_id;
 
   /* The early handler let only these three through. */
@@ -409,12 +410,17 @@ handler_cb (SoupServer        *server,
       return;
     }
 
+  /* revision 1.6 (docs/protocol.md section 3): a header that servers
+   * before it ignore asks for `replaced` */
+  want = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
+                                        COMPANIES_WANT_HEADER);
   soup_message_body_truncate (soup_server_message_get_request_body (msg));
 
   info->in_worker = TRUE;
   self->in_flight++;
   soup_server_message_pause (msg);
   companies_server_worker_sync (self->worker, body, companies_server_auth_get_token (msg),
+                                want != NULL && soup_header_contains (want, COMPANIES_WANT_REPLACED),
                                 sync_replied_cb,
                                 g_object_ref (msg), g_object_unref);
 }

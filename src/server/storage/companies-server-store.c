@@ -26,6 +26,7 @@ companies_server_store_close (CompaniesServerStore *self)
     return;
 
   g_clear_pointer (&self->author, g_free);
+  g_clear_pointer (&self->writer, g_free);
   self->vtable->close (self);
 }
 
@@ -197,6 +198,53 @@ companies_server_store_set_author (CompaniesServerStore *self,
   g_free (self->author);
   self->author = g_strdup (author);
   self->author_at = at;
+}
+
+void
+companies_server_store_set_writer (CompaniesServerStore *self,
+                                   const char           *client_id)
+{
+  g_return_if_fail (self != NULL);
+
+  g_free (self->writer);
+  self->writer = g_strdup (client_id);
+}
+
+gboolean
+companies_server_store_find_writer (CompaniesServerStore  *self,
+                                    gint64                 id,
+                                    const char            *field,
+                                    gint64                 version,
+                                    char                 **out_client_id,
+                                    char                 **out_by,
+                                    gint64                *out_at,
+                                    GError               **error)
+{
+  *out_client_id = NULL;
+  *out_by = NULL;
+  *out_at = 0;
+  return self->vtable->find_writer (self, id, field, version, out_client_id, out_by, out_at, error);
+}
+
+gboolean
+companies_server_store_add_replaced (CompaniesServerStore     *self,
+                                     const char               *client_id,
+                                     const CompaniesReplaced  *entry,
+                                     GError                  **error)
+{
+  return self->vtable->add_replaced (self, client_id, entry, error);
+}
+
+gboolean
+companies_server_store_take_replaced (CompaniesServerStore  *self,
+                                      const char            *client_id,
+                                      gint64                 acked,
+                                      gint64                 after,
+                                      gint64                 up_to,
+                                      GPtrArray             *entries,
+                                      GError               **error)
+{
+  return self->vtable->take_replaced (self, client_id, acked, after, up_to, entries, error);
 }
 
 gint64

@@ -15,6 +15,12 @@
  * with the author set by companies_server_store_set_author (), and prune
  * the history of the fields they write to the store's bounds.
  *
+ * Both sides told (docs/notices.md): history rows also keep the writing
+ * client's id (companies_server_store_set_writer ()); find_writer reads
+ * it back, and the `replaced` entries addressed to a client are kept
+ * (add_replaced, bounded by count) until it acknowledges them or they age
+ * out with history (take_replaced, prune_history).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -22,6 +28,7 @@
 #include <glib.h>
 
 #include "companies-history-entry.h"
+#include "companies-protocol.h"
 #include "companies-server-record.h"
 
 G_BEGIN_DECLS
@@ -147,11 +154,47 @@ typedef struct
                                 guint                       max,
                                 GPtrArray                  *entries,
                                 GError                    **error);
-  /* Removes the history written before @before (UNIX seconds). */
+  /* Removes the history, and the `replaced` entries, written before
+   * @before (UNIX seconds). */
   gboolean (*prune_history)    (CompaniesServerStore       *self,
                                 gint64                      before,
                                 GError                    **error);
+
+  /* Who wrote @field (a wire name) of record @id at @version, from its
+   * history: the client id (NULL when it did not give one), the label
+   * (NULL when unknown) and the time; all unset (NULL, 0) without such
+   * an entry. */
+  gboolean (*find_writer)      (CompaniesServerStore       *self,
+                                gint64                      id,
+                                const char                 *field,
+                                gint64                      version,
+                                char                      **out_client_id,
+                                char                      **out_by,
+                                gint64                     *out_at,
+                                GError                    **error);
+  /* Keeps @entry for client @client_id, then drops that client's oldest
+   * beyond COMPANIES_MAX_REPLACED and everyone's oldest beyond
+   * COMPANIES_SERVER_REPLACED_TOTAL. */
+  gboolean (*add_replaced)     (CompaniesServerStore       *self,
+                                const char                 *client_id,
+                                const CompaniesReplaced    *entry,
+                                GError                    **error);
+  /* Drops @client_id's entries whose current_version is at most @acked
+   * (0: none), then appends to @entries (of CompaniesReplaced) those of
+   * versions @after < v <= @up_to, oldest first, at most
+   * COMPANIES_MAX_REPLACED. */
+  gboolean (*take_replaced)    (CompaniesServerStore       *self,
+                                const char                 *client_id,
+                                gint64                      acked,
+                                gint64                      after,
+                                gint64                      up_to,
+                                GPtrArray                  *entries,
+                                GError                    **error);
 } CompaniesServerStoreVTable;
+
+/* The most `replaced` entries kept for all clients together: a client
+ * keeps at most COMPANIES_MAX_REPLACED (docs/notices.md, "Bounds"). */
+#define COMPANIES_SERVER_REPLACED_TOTAL 100000
 
 /* The defaults of the history's bounds (docs/history.md). */
 #define COMPANIES_SERVER_HISTORY_DAYS    90
@@ -167,6 +210,9 @@ struct _CompaniesServerStore
   /* who writes and when, for history: companies_server_store_set_author () */
   char   *author;
   gint64  author_at;
+  /* the writing client's id, kept in history when it asked for
+   * `replaced` (NULL: not kept) */
+  char   *writer;
   /* the history's bounds: days (0: no bound by age), entries a field */
   guint   history_days;
   guint   history_entries;
@@ -187,6 +233,29 @@ void        companies_server_store_set_history_bounds (CompaniesServerStore  *se
 void        companies_server_store_set_author        (CompaniesServerStore       *self,
                                                       const char                 *author,
                                                       gint64                      at);
+/* The client id kept with the writes that follow (NULL: none), so that
+ * it can be told when a later write replaces them unseen. */
+void        companies_server_store_set_writer        (CompaniesServerStore       *self,
+                                                      const char                 *client_id);
+gboolean    companies_server_store_find_writer       (CompaniesServerStore       *self,
+                                                      gint64                      id,
+                                                      const char                 *field,
+                                                      gint64                      version,
+                                                      char                      **out_client_id,
+                                                      char                      **out_by,
+                                                      gint64                     *out_at,
+                                                      GError                    **error);
+gboolean    companies_server_store_add_replaced      (CompaniesServerStore       *self,
+                                                      const char                 *client_id,
+                                                      const CompaniesReplaced    *entry,
+                                                      GError                    **error);
+gboolean    companies_server_store_take_replaced     (CompaniesServerStore       *self,
+                                                      const char                 *client_id,
+                                                      gint64                      acked,
+                                                      gint64                      after,
+                                                      gint64                      up_to,
+                                                      GPtrArray                  *entries,
+                                                      GError                    **error);
 /* The most entries history keeps of one field of a company. */
 guint       companies_server_store_history_entries   (CompaniesServerStore       *self);
 /* The oldest time history keeps as of @now; G_MININT64 without an age

@@ -126,6 +126,7 @@ companies_server_job_decode (CompaniesServerJob *job)
       return FALSE;
     }
 
+  request->want_replaced = job->want_replaced;
   job->request = g_steal_pointer (&request);
   return TRUE;
 }

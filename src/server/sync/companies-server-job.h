@@ -23,6 +23,8 @@ typedef struct
    * it may only pull */
   char                     *who;
   gboolean                  read_only;
+  /* the request asked for `replaced` (docs/protocol.md, revision 1.6) */
+  gboolean                  want_replaced;
   /* > 0: not a sync but a read of this record's history */
   gint64                    history_id;
   /* decoded from body; NULL when the body was refused (reply set) */

@@ -12,6 +12,10 @@
  *    a cursor from another server database, ids name records of that
  *    other database: every update is rejected `not_found` and every
  *    delete ignored.
+ *    Both sides are told (docs/notices.md): an overwritten value's writer,
+ *    read from history, is named in the entry (revision 1.6), and when
+ *    that writer was a client that asked for `replaced`, an entry is kept
+ *    for it, to be answered in its next pull.
  *  - deleted: the record becomes a tombstone; missing or already deleted
  *    is fine.
  *
@@ -34,6 +38,8 @@ struct _CompaniesServerMerge
   gboolean               foreign;
   /* the label of the request's token (NULL without tokens) */
   char                  *who;
+  /* the request's client id */
+  const char            *client_id;
   /* ids of the records to return because the request named them, in order */
   GArray                *named_ids;
   GHashTable            *named_set;
@@ -46,10 +52,12 @@ companies_server_merge_new (CompaniesServerStore  *store,
                             CompaniesSyncResponse *response,
                             gint64                 now,
                             gboolean               foreign,
-                            const char            *who)
+                            const char            *who,
+                            const char            *client_id)
 {
   CompaniesServerMerge *self = g_new0 (CompaniesServerMerge, 1);
 
+  self->client_id = client_id;
   self->store = store;
   self->response = response;
   self->now = now;
@@ -226,19 +234,50 @@ companies_server_merge_add (CompaniesServerMerge   *self,
 }
 
 /* Notes in the response that @field of @record, written after the client
- * last saw the record, is being overwritten. */
-static void
-note_overwritten (CompaniesServerMerge        *self,
-                  const CompaniesServerRecord *record,
-                  CompaniesField               field)
+ * last saw the record, was overwritten by @value at @version; and keeps
+ * a `replaced` entry for the client that wrote it, when it asked for
+ * them and is not this one. */
+static gboolean
+note_overwritten (CompaniesServerMerge         *self,
+                  const CompaniesServerRecord  *record,
+                  CompaniesField                field,
+                  const char                   *value,
+                  gint64                        version,
+                  GError                      **error)
 {
   CompaniesOverwritten *overwritten = companies_overwritten_new ();
+  g_autofree char *writer = NULL;
 
   overwritten->id = record->company->id;
   overwritten->field = field;
   overwritten->value = g_strdup (record->company->values[field]);
   overwritten->version = record->field_versions[field];
   g_ptr_array_add (self->response->overwritten, overwritten);
+
+  if (!companies_server_store_find_writer (self->store, record->company->id,
+                                           companies_field_get_name (field),
+                                           overwritten->version, &writer,
+                                           &overwritten->by, &overwritten->at, error))
+    return FALSE;
+
+  if (writer != NULL && g_strcmp0 (writer, self->client_id) != 0)
+    {
+      g_autoptr(CompaniesReplaced) replaced = companies_replaced_new ();
+
+      replaced->id = record->company->id;
+      replaced->uuid = g_strdup (record->company->uuid);
+      replaced->field = field;
+      replaced->lost = g_strdup (overwritten->value);
+      replaced->lost_version = overwritten->version;
+      replaced->current = g_strdup (value);
+      replaced->current_version = version;
+      replaced->by = g_strdup (self->who);
+      replaced->at = self->now;
+      if (!companies_server_store_add_replaced (self->store, writer, replaced, error))
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean
@@ -250,6 +289,7 @@ companies_server_merge_update (CompaniesServerMerge   *self,
   char *values[COMPANIES_N_FIELDS] = { NULL, };
   CompaniesRecord *company;
   guint changed = 0;
+  guint unseen = 0;
   gint64 version = 0;
 
   if (self->foreign)
@@ -296,7 +336,7 @@ companies_server_merge_update (CompaniesServerMerge   *self,
 
       /* Someone wrote this field after the client last saw the record. */
       if (record->field_versions[i] > change->base_version)
-        note_overwritten (self, record, i);
+        unseen |= COMPANIES_FIELD_BIT (i);
     }
 
   /* Values equal to the stored ones change nothing, and take no version. */
@@ -308,6 +348,17 @@ companies_server_merge_update (CompaniesServerMerge   *self,
     {
       free_values (values);
       return FALSE;
+    }
+
+  /* Before the record below takes the new values. */
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      if ((unseen & COMPANIES_FIELD_BIT (i)) &&
+          !note_overwritten (self, record, i, values[i], version, error))
+        {
+          free_values (values);
+          return FALSE;
+        }
     }
 
   /* The record as it now stands, kept for the answer: no read back. */

@@ -27,7 +27,8 @@ CompaniesServerMerge  *companies_server_merge_new           (CompaniesServerStor
                                                              CompaniesSyncResponse  *response,
                                                              gint64                  now,
                                                              gboolean                foreign,
-                                                             const char             *who);
+                                                             const char             *who,
+                                                             const char             *client_id);
 /* The label of the request's token, NULL without tokens. */
 const char            *companies_server_merge_get_who       (CompaniesServerMerge   *self);
 void                   companies_server_merge_free          (CompaniesServerMerge   *self);

@@ -127,8 +127,10 @@ companies_server_sync_apply (CompaniesServerStore         *store,
   if (!companies_server_store_get_state (store, &before, error))
     return NULL;
 
-  /* what the writes of this request put in history */
+  /* what the writes of this request put in history; its client id only
+   * when it will ask for what later writes replace */
   companies_server_store_set_author (store, who, now);
+  companies_server_store_set_writer (store, request->want_replaced ? request->client_id : NULL);
 
   /* A null cursor, one from another database, one older than the newest
    * purged tombstone (the client may have missed a delete) or newer than
@@ -150,7 +152,7 @@ companies_server_sync_apply (CompaniesServerStore         *store,
   response->protocol = COMPANIES_PROTOCOL_VERSION;
   response->reset = first_snapshot_page || (cursor != NULL && cursor->in_snapshot);
 
-  merge = companies_server_merge_new (store, response, now, foreign, who);
+  merge = companies_server_merge_new (store, response, now, foreign, who, request->client_id);
   if (!merge_changes (store, merge, request, error))
     return NULL;
 
@@ -169,6 +171,26 @@ companies_server_sync_apply (CompaniesServerStore         *store,
 
   response->cursor = companies_server_cursor_format (database_uuid, cursor_version,
                                                      response->reset && response->has_more);
+
+  /* Revision 1.6, when asked: the values of this client that later writes
+   * replaced unseen, after its cursor and up to the new one. A cursor of
+   * no use here (none, or another database's) gets none. The cursor also
+   * acknowledges those it received before (a client stores a cursor only
+   * with the whole answer): a request with changes, on the writer, drops
+   * them; a pull may run on a read-only connection and leaves them to
+   * the bounds. */
+  response->who = request->want_replaced;
+  if (request->want_replaced)
+    {
+      gboolean ours = cursor != NULL && !foreign;
+      gint64 seen = ours ? MIN (cursor->version, after.last_version) : cursor_version;
+      gboolean writes = request->added->len + request->updated->len + request->deleted->len > 0;
+
+      if (!companies_server_store_take_replaced (store, request->client_id,
+                                                 ours && writes ? seen : 0, seen,
+                                                 cursor_version, response->replaced, error))
+        return NULL;
+    }
 
   return g_steal_pointer (&response);
 }

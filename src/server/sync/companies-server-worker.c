@@ -361,6 +361,7 @@ void
 companies_server_worker_sync (CompaniesServerWorker    *self,
                               GBytes                   *body,
                               const CompaniesServerToken *token,
+                              gboolean                  want_replaced,
                               CompaniesServerReplyFunc  func,
                               gpointer                  user_data,
                               GDestroyNotify            destroy)
@@ -376,6 +377,7 @@ companies_server_worker_sync (CompaniesServerWorker    *self,
   job->body = g_bytes_ref (body);
   job->who = token != NULL ? g_strdup (token->label) : NULL;
   job->read_only = token != NULL && token->read_only;
+  job->want_replaced = want_replaced;
   job->func = func;
   job->user_data = user_data;
   job->destroy = destroy;

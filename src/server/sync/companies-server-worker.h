@@ -40,10 +40,12 @@ CompaniesServerWorker *companies_server_worker_new  (CompaniesServerStore     *s
 /* Queues a sync request body sent with @token (NULL: the server runs
  * without tokens); @func is called with the reply, then @destroy on
  * @user_data. A read-only token's request with changes is answered 403
- * `read_only` and nothing of it is applied (docs/history.md). */
+ * `read_only` and nothing of it is applied (docs/history.md).
+ * @want_replaced: the request asked for `replaced` (revision 1.6). */
 void                   companies_server_worker_sync (CompaniesServerWorker    *self,
                                                      GBytes                   *body,
                                                      const CompaniesServerToken *token,
+                                                     gboolean                  want_replaced,
                                                      CompaniesServerReplyFunc  func,
                                                      gpointer                  user_data,
                                                      GDestroyNotify            destroy);

@@ -21,6 +21,9 @@
  * SQLite schema (docs/history.md); the upgrade fills it with each live
  * company's non-empty fields as they are (companies-server-history-fill.c).
  *
+ * Schema version 3: both sides told, as in the SQLite schema
+ * (docs/notices.md): history.client_id and the replaced table.
+ *
  * migrations[n] takes version n to n + 1; they run in one transaction,
  * under an advisory lock, so servers that start at once take turns.
  *
@@ -39,7 +42,7 @@
 #include "companies-server-store-postgres-private.h"
 
 #define APPLICATION     "companies-server"
-#define SCHEMA_VERSION  2
+#define SCHEMA_VERSION  3
 /* "CoSv": the advisory lock the migrations take. */
 #define MIGRATION_LOCK  "1131377526"
 
@@ -87,9 +90,29 @@ static const char * const migration_2[] = {
   NULL
 };
 
+static const char * const migration_3[] = {
+  "ALTER TABLE history ADD COLUMN client_id text",
+  "CREATE TABLE replaced ("
+  "  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+  "  client_id text COLLATE \"C\" NOT NULL,"
+  "  company_id bigint NOT NULL,"
+  "  uuid text NOT NULL,"
+  "  field text NOT NULL,"
+  "  lost text NOT NULL,"
+  "  lost_version bigint NOT NULL,"
+  "  current text NOT NULL,"
+  "  current_version bigint NOT NULL,"
+  "  author text,"
+  "  at bigint NOT NULL)",
+  "CREATE INDEX replaced_by_client ON replaced (client_id, current_version)",
+  "CREATE INDEX replaced_by_age ON replaced (at)",
+  NULL
+};
+
 static const char * const * const migrations[SCHEMA_VERSION] = {
   migration_1,
   migration_2,
+  migration_3,
 };
 
 static gboolean

@@ -41,6 +41,11 @@ typedef enum
   PG_STMT_FIND_UUIDS,
   PG_STMT_HISTORY_LIST,
   PG_STMT_HISTORY_PRUNE_AGE,
+  PG_STMT_HISTORY_WRITER,
+  PG_STMT_REPLACED_ADD,
+  PG_STMT_REPLACED_ACK,
+  PG_STMT_REPLACED_LIST,
+  PG_STMT_REPLACED_PRUNE_AGE,
   PG_N_STMTS
 } PgStmtId;
 
@@ -55,7 +60,7 @@ typedef enum
 
 /* The most parameters a statement takes (an update: id, version, the
  * fields, then for its history: when, who, the horizon and the count). */
-#define PG_MAX_PARAMS 15
+#define PG_MAX_PARAMS 16
 
 /* The parameters of one statement, all sent as text: numbers are written
  * into @numbers. */
@@ -254,6 +259,31 @@ gboolean companies_server_postgres_list_history     (CompaniesServerStore   *sto
                                                      GError                **error);
 gboolean companies_server_postgres_prune_history    (CompaniesServerStore   *store,
                                                      gint64                  before,
+                                                     GError                **error);
+/* A value, or NULL for SQL NULL. */
+char    *companies_server_postgres_dup_value_or_null (const PGresult        *result,
+                                                      int                    row,
+                                                      int                    column);
+
+/* Both sides told (companies-server-store-postgres-replaced.c) */
+gboolean companies_server_postgres_find_writer      (CompaniesServerStore   *store,
+                                                     gint64                  id,
+                                                     const char             *field,
+                                                     gint64                  version,
+                                                     char                  **out_client_id,
+                                                     char                  **out_by,
+                                                     gint64                 *out_at,
+                                                     GError                **error);
+gboolean companies_server_postgres_add_replaced     (CompaniesServerStore   *store,
+                                                     const char             *client_id,
+                                                     const CompaniesReplaced *entry,
+                                                     GError                **error);
+gboolean companies_server_postgres_take_replaced    (CompaniesServerStore   *store,
+                                                     const char             *client_id,
+                                                     gint64                  acked,
+                                                     gint64                  after,
+                                                     gint64                  up_to,
+                                                     GPtrArray              *entries,
                                                      GError                **error);
 
 G_END_DECLS

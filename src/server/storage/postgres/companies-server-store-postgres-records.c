@@ -122,6 +122,7 @@ companies_server_postgres_insert (CompaniesServerStore  *store,
   companies_server_postgres_params_int (&params, id);
   companies_server_postgres_params_int (&params, store->author_at);
   companies_server_postgres_params_text (&params, store->author);
+  companies_server_postgres_params_text (&params, store->writer);
 
   /* A uuid known to be new: sent without waiting for the answer. */
   if (companies_server_postgres_pipeline_takes (self, uuid))
@@ -179,6 +180,7 @@ companies_server_postgres_update_fields (CompaniesServerStore  *store,
   companies_server_postgres_params_int (&params,
                                         companies_server_store_history_horizon (store, store->author_at));
   companies_server_postgres_params_int (&params, companies_server_store_history_entries (store) - 1);
+  companies_server_postgres_params_text (&params, store->writer);
 
   /* Answered with the request's next statement (its page at the latest):
    * it must change the one row. */
@@ -200,6 +202,7 @@ companies_server_postgres_tombstone (CompaniesServerStore  *store,
   companies_server_postgres_params_int (&params, deleted_at);
   companies_server_postgres_params_int (&params, store->author_at);
   companies_server_postgres_params_text (&params, store->author);
+  companies_server_postgres_params_text (&params, store->writer);
 
   return companies_server_postgres_send ((CompaniesServerStorePostgres *) store, PG_PIPED_CHANGE,
                                          PG_STMT_TOMBSTONE, &params, error);
@@ -246,10 +249,10 @@ companies_server_postgres_purge_tombstones (CompaniesServerStore  *store,
   return TRUE;
 }
 
-static char *
-dup_value_or_null (const PGresult *result,
-                   int             row,
-                   int             column)
+char *
+companies_server_postgres_dup_value_or_null (const PGresult *result,
+                                             int             row,
+                                             int             column)
 {
   if (PQgetisnull (result, row, column))
     return NULL;
@@ -278,11 +281,11 @@ companies_server_postgres_list_history (CompaniesServerStore  *store,
     {
       CompaniesHistoryEntry *entry = companies_history_entry_new ();
 
-      entry->field = dup_value_or_null (result, row, 0);
-      entry->value = dup_value_or_null (result, row, 1);
+      entry->field = companies_server_postgres_dup_value_or_null (result, row, 0);
+      entry->value = companies_server_postgres_dup_value_or_null (result, row, 1);
       entry->version = companies_server_postgres_get_int (result, row, 2);
       entry->at = companies_server_postgres_get_int (result, row, 3);
-      entry->by = dup_value_or_null (result, row, 4);
+      entry->by = companies_server_postgres_dup_value_or_null (result, row, 4);
       g_ptr_array_add (entries, entry);
     }
 
@@ -300,5 +303,12 @@ companies_server_postgres_prune_history (CompaniesServerStore  *store,
   companies_server_postgres_params_int (&params, before);
   result = companies_server_postgres_run ((CompaniesServerStorePostgres *) store,
                                           PG_STMT_HISTORY_PRUNE_AGE, &params, error);
+  if (result == NULL)
+    return FALSE;
+  g_clear_pointer (&result, PQclear);
+
+  /* the replaced values age out with history (docs/notices.md) */
+  result = companies_server_postgres_run ((CompaniesServerStorePostgres *) store,
+                                          PG_STMT_REPLACED_PRUNE_AGE, &params, error);
   return result != NULL;
 }

@@ -38,9 +38,9 @@
 /* History is written by the same statement as the record (docs/history.md):
  * one round trip, and an add stays pipelined. The company statement is the
  * outer one, so its row count is what the caller reads. */
-#define HISTORY_INSERT(id, at, author, filter) \
-  "INSERT INTO history (company_id, field, value, version, at, author) " \
-  "SELECT " id ", f.field, f.value, $2::bigint, " at ", " author " " \
+#define HISTORY_INSERT(id, at, author, client, filter) \
+  "INSERT INTO history (company_id, field, value, version, at, author, client_id) " \
+  "SELECT " id ", f.field, f.value, $2::bigint, " at ", " author ", " client " " \
   "FROM " FIELD_VALUES " WHERE " filter " ORDER BY f.n"
 
 #define STATE_COLUMNS "SELECT last_version, purge_horizon, last_id FROM server_state WHERE singleton = 1"
@@ -58,9 +58,9 @@ static const char * const statement_sql[PG_N_STMTS] = {
     "RETURNING pg_notify ('" COMPANIES_SERVER_POSTGRES_CHANNEL "', last_version::text)",
   [PG_STMT_LOOKUP_ID] = "SELECT " RECORD_COLUMNS " FROM company WHERE id = $1::bigint",
   [PG_STMT_LOOKUP_UUID] = "SELECT " RECORD_COLUMNS " FROM company WHERE uuid = $1::text",
-  /* $13 when, $14 who; a known uuid writes no history */
+  /* $13 when, $14 who, $15 the client; a known uuid writes no history */
   [PG_STMT_INSERT] =
-    "WITH h AS (" HISTORY_INSERT ("$12::bigint", "$13::bigint", "$14::text",
+    "WITH h AS (" HISTORY_INSERT ("$12::bigint", "$13::bigint", "$14::text", "$15::text",
                                   "f.value <> '' AND NOT EXISTS "
                                   "(SELECT 1 FROM company WHERE uuid = $1::text)") ") "
     "INSERT INTO company (id, uuid, version, "
@@ -70,14 +70,14 @@ static const char * const statement_sql[PG_N_STMTS] = {
     "VALUES ($12::bigint, $1::text, $2::bigint, $3::text, $2, $4::text, $2, $5::text, $2, "
     "$6::text, $2, $7::text, $2, $8::text, $2, $9::text, $2, $10::text, $2, $11::text, $2) "
     "ON CONFLICT (uuid) DO NOTHING",
-  /* $12 when, $13 who; each written field keeps what is younger than
-   * $14 and its newest $15 + 1 entries (the new one is not seen here).
-   * The version below which a field's entries go is looked up once a
-   * field (c, materialized), not once an entry: a field at its bound
-   * holds 50 entries by default, and a lookup for each made an update
-   * read 2500. */
+  /* $12 when, $13 who, $16 the client; each written field keeps what is
+   * younger than $14 and its newest $15 + 1 entries (the new one is not
+   * seen here). The version below which a field's entries go is looked
+   * up once a field (c, materialized), not once an entry: a field at its
+   * bound holds 50 entries by default, and a lookup for each made an
+   * update read 2500. */
   [PG_STMT_UPDATE] =
-    "WITH h AS (" HISTORY_INSERT ("$1::bigint", "$12::bigint", "$13::text",
+    "WITH h AS (" HISTORY_INSERT ("$1::bigint", "$12::bigint", "$13::text", "$16::text",
                                   "f.value IS NOT NULL") "), "
     "c AS MATERIALIZED (SELECT f.field, (SELECT y.version FROM history y "
     "WHERE y.company_id = $1::bigint AND y.field = f.field "
@@ -97,10 +97,11 @@ static const char * const statement_sql[PG_N_STMTS] = {
     FIELD_UPDATE ("website", "10") ", "
     FIELD_UPDATE ("notes", "11") " "
     "WHERE id = $1::bigint AND deleted_at IS NULL",
-  /* $4 when, $5 who: a deletion's history entry has no field */
+  /* $4 when, $5 who, $6 the client: a deletion's history entry has no
+   * field */
   [PG_STMT_TOMBSTONE] =
-    "WITH h AS (INSERT INTO history (company_id, field, value, version, at, author) "
-    "SELECT $1::bigint, NULL, NULL, $2::bigint, $4::bigint, $5::text "
+    "WITH h AS (INSERT INTO history (company_id, field, value, version, at, author, client_id) "
+    "SELECT $1::bigint, NULL, NULL, $2::bigint, $4::bigint, $5::text, $6::text "
     "WHERE EXISTS (SELECT 1 FROM company WHERE id = $1::bigint AND deleted_at IS NULL)) "
     "UPDATE company SET version = $2::bigint, deleted_at = $3::bigint, "
     "name = '', name_v = $2, address = '', address_v = $2, city = '', city_v = $2, "
@@ -133,6 +134,24 @@ static const char * const statement_sql[PG_N_STMTS] = {
     "SELECT field, value, version, at, author FROM history WHERE company_id = $1::bigint "
     "ORDER BY version DESC, seq LIMIT $2::bigint",
   [PG_STMT_HISTORY_PRUNE_AGE] = "DELETE FROM history WHERE at < $1::bigint",
+  [PG_STMT_HISTORY_WRITER] =
+    "SELECT client_id, author, at FROM history WHERE company_id = $1::bigint "
+    "AND field = $2::text AND version = $3::bigint ORDER BY seq DESC LIMIT 1",
+  /* then the client's oldest beyond $11, and everyone's beyond $12 */
+  [PG_STMT_REPLACED_ADD] =
+    "WITH a AS (INSERT INTO replaced (client_id, company_id, uuid, field, lost, lost_version, "
+    "current, current_version, author, at) VALUES ($1::text, $2::bigint, $3::text, $4::text, "
+    "$5::text, $6::bigint, $7::text, $8::bigint, $9::text, $10::bigint) RETURNING seq), "
+    "c AS (DELETE FROM replaced WHERE client_id = $1::text AND seq <= (SELECT seq FROM replaced "
+    "WHERE client_id = $1::text ORDER BY seq DESC LIMIT 1 OFFSET $11::bigint - 1)) "
+    "DELETE FROM replaced WHERE seq <= (SELECT seq FROM a) - $12::bigint",
+  [PG_STMT_REPLACED_ACK] =
+    "DELETE FROM replaced WHERE client_id = $1::text AND current_version <= $2::bigint",
+  [PG_STMT_REPLACED_LIST] =
+    "SELECT company_id, uuid, field, lost, lost_version, current, current_version, author, at "
+    "FROM replaced WHERE client_id = $1::text AND current_version > $2::bigint "
+    "AND current_version <= $3::bigint ORDER BY current_version, seq LIMIT $4::bigint",
+  [PG_STMT_REPLACED_PRUNE_AGE] = "DELETE FROM replaced WHERE at < $1::bigint",
 };
 
 

@@ -226,6 +226,9 @@ static const CompaniesServerStoreVTable postgres_vtable = {
   .purge_tombstones = companies_server_postgres_purge_tombstones,
   .list_history = companies_server_postgres_list_history,
   .prune_history = companies_server_postgres_prune_history,
+  .find_writer = companies_server_postgres_find_writer,
+  .add_replaced = companies_server_postgres_add_replaced,
+  .take_replaced = companies_server_postgres_take_replaced,
 };
 
 /* Connects, then prepares the database (prepare_connection ()). With

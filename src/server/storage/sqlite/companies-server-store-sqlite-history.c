@@ -34,6 +34,7 @@ add_entry (CompaniesServerStoreSqlite  *self,
   return companies_server_sqlite_bind_text (self, stmt, 2, field, error) &&
          companies_server_sqlite_bind_text (self, stmt, 3, value, error) &&
          companies_server_sqlite_bind_text (self, stmt, 6, self->parent.author, error) &&
+         companies_server_sqlite_bind_text (self, stmt, 7, self->parent.writer, error) &&
          companies_server_sqlite_run_stmt (self, stmt, error);
 }
 
@@ -83,9 +84,9 @@ companies_server_sqlite_note_history (CompaniesServerStoreSqlite  *self,
   return TRUE;
 }
 
-static char *
-dup_text_or_null (sqlite3_stmt *stmt,
-                  int           column)
+char *
+companies_server_sqlite_dup_text_or_null (sqlite3_stmt *stmt,
+                                          int           column)
 {
   if (sqlite3_column_type (stmt, column) == SQLITE_NULL)
     return NULL;
@@ -114,11 +115,11 @@ companies_server_sqlite_list_history (CompaniesServerStore  *store,
     {
       CompaniesHistoryEntry *entry = companies_history_entry_new ();
 
-      entry->field = dup_text_or_null (stmt, 0);
-      entry->value = dup_text_or_null (stmt, 1);
+      entry->field = companies_server_sqlite_dup_text_or_null (stmt, 0);
+      entry->value = companies_server_sqlite_dup_text_or_null (stmt, 1);
       entry->version = sqlite3_column_int64 (stmt, 2);
       entry->at = sqlite3_column_int64 (stmt, 3);
-      entry->by = dup_text_or_null (stmt, 4);
+      entry->by = companies_server_sqlite_dup_text_or_null (stmt, 4);
       g_ptr_array_add (entries, entry);
     }
 
@@ -136,6 +137,14 @@ companies_server_sqlite_prune_history (CompaniesServerStore  *store,
   if (stmt == NULL)
     return FALSE;
 
+  sqlite3_bind_int64 (stmt, 1, before);
+  if (!companies_server_sqlite_run_stmt (self, stmt, error))
+    return FALSE;
+
+  /* the replaced values age out with history (docs/notices.md) */
+  stmt = companies_server_sqlite_get_stmt (self, STMT_REPLACED_PRUNE_AGE, error);
+  if (stmt == NULL)
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, before);
   return companies_server_sqlite_run_stmt (self, stmt, error);
 }

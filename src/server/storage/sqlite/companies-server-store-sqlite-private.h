@@ -44,6 +44,13 @@ typedef enum
   STMT_HISTORY_PRUNE_FIELD,
   STMT_HISTORY_PRUNE_AGE,
   STMT_HISTORY_LIST,
+  STMT_HISTORY_WRITER,
+  STMT_REPLACED_ADD,
+  STMT_REPLACED_TRIM_CLIENT,
+  STMT_REPLACED_TRIM_ALL,
+  STMT_REPLACED_ACK,
+  STMT_REPLACED_LIST,
+  STMT_REPLACED_PRUNE_AGE,
   N_STMTS
 } StmtId;
 
@@ -182,6 +189,30 @@ gboolean companies_server_sqlite_list_history     (CompaniesServerStore        *
                                                    GError                     **error);
 gboolean companies_server_sqlite_prune_history    (CompaniesServerStore        *store,
                                                    gint64                       before,
+                                                   GError                     **error);
+/* A text column, or NULL for SQL NULL. */
+char    *companies_server_sqlite_dup_text_or_null (sqlite3_stmt                *stmt,
+                                                   int                          column);
+
+/* Both sides told (companies-server-store-sqlite-replaced.c) */
+gboolean companies_server_sqlite_find_writer      (CompaniesServerStore        *store,
+                                                   gint64                       id,
+                                                   const char                  *field,
+                                                   gint64                       version,
+                                                   char                       **out_client_id,
+                                                   char                       **out_by,
+                                                   gint64                      *out_at,
+                                                   GError                     **error);
+gboolean companies_server_sqlite_add_replaced     (CompaniesServerStore        *store,
+                                                   const char                  *client_id,
+                                                   const CompaniesReplaced     *entry,
+                                                   GError                     **error);
+gboolean companies_server_sqlite_take_replaced    (CompaniesServerStore        *store,
+                                                   const char                  *client_id,
+                                                   gint64                       acked,
+                                                   gint64                       after,
+                                                   gint64                       up_to,
+                                                   GPtrArray                   *entries,
                                                    GError                     **error);
 
 G_END_DECLS

@@ -24,6 +24,11 @@
  * The upgrade fills it with each live company's non-empty fields as they
  * are (companies-server-history-fill.c), in the same transaction.
  *
+ * Schema version 4: both sides told (docs/notices.md): history.client_id,
+ * the writing client's id when it asked for `replaced`; and replaced, the
+ * values a later write replaced unseen, kept for their writer's client
+ * (client_id) until it acknowledges them, bounded by count and age.
+ *
  * PRAGMA application_id marks the file as ours, PRAGMA user_version holds
  * the schema version; migrations[n] takes version n to n + 1.
  *
@@ -42,7 +47,7 @@
 
 /* "CoSv": marks the file as a companies-server database. */
 #define APPLICATION_ID   0x436f5376
-#define SCHEMA_VERSION   3
+#define SCHEMA_VERSION   4
 
 /* What every version of the company table has after its id, and its
  * indexes (v2 only changed the id's AUTOINCREMENT). */
@@ -102,6 +107,23 @@ static const char * const migrations[SCHEMA_VERSION] = {
   ");"
   "CREATE INDEX history_by_company ON history (company_id, field, version);"
   "CREATE INDEX history_by_age ON history (at);",
+
+  "ALTER TABLE history ADD COLUMN client_id TEXT;"
+  "CREATE TABLE replaced ("
+  "  seq INTEGER PRIMARY KEY,"
+  "  client_id TEXT NOT NULL,"
+  "  company_id INTEGER NOT NULL,"
+  "  uuid TEXT NOT NULL,"
+  "  field TEXT NOT NULL,"
+  "  lost TEXT NOT NULL,"
+  "  lost_version INTEGER NOT NULL,"
+  "  current TEXT NOT NULL,"
+  "  current_version INTEGER NOT NULL,"
+  "  author TEXT,"
+  "  at INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX replaced_by_client ON replaced (client_id, current_version);"
+  "CREATE INDEX replaced_by_age ON replaced (at);",
 };
 
 /* Refuses files that are not ours: another application's database (or the

@@ -76,14 +76,33 @@ static const char * const statement_sql[N_STMTS] = {
   [STMT_RAISE_HORIZON] =
     "UPDATE server_state SET purge_horizon = max(purge_horizon, ?1) WHERE singleton = 1",
   [STMT_HISTORY_ADD] =
-    "INSERT INTO history (company_id, field, value, version, at, author) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO history (company_id, field, value, version, at, author, client_id) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
   /* older than the horizon ?3, or past the newest ?4 of the field */
   [STMT_HISTORY_PRUNE_FIELD] =
     "DELETE FROM history WHERE company_id = ?1 AND field = ?2 AND (at < ?3 OR "
     "version <= (SELECT version FROM history WHERE company_id = ?1 AND field = ?2 "
     "ORDER BY version DESC LIMIT 1 OFFSET ?4))",
   [STMT_HISTORY_PRUNE_AGE] = "DELETE FROM history WHERE at < ?1",
+  [STMT_HISTORY_WRITER] =
+    "SELECT client_id, author, at FROM history WHERE company_id = ?1 AND field = ?2 "
+    "AND version = ?3 ORDER BY seq DESC LIMIT 1",
+  [STMT_REPLACED_ADD] =
+    "INSERT INTO replaced (client_id, company_id, uuid, field, lost, lost_version, current, "
+    "current_version, author, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+  /* the client's oldest beyond ?2, then everyone's beyond ?3 */
+  [STMT_REPLACED_TRIM_CLIENT] =
+    "DELETE FROM replaced WHERE client_id = ?1 AND seq <= (SELECT seq FROM replaced "
+    "WHERE client_id = ?1 ORDER BY seq DESC LIMIT 1 OFFSET ?2)",
+  [STMT_REPLACED_TRIM_ALL] =
+    "DELETE FROM replaced WHERE seq <= (SELECT max(seq) FROM replaced) - ?1",
+  [STMT_REPLACED_ACK] =
+    "DELETE FROM replaced WHERE client_id = ?1 AND current_version <= ?2",
+  [STMT_REPLACED_LIST] =
+    "SELECT company_id, uuid, field, lost, lost_version, current, current_version, author, at "
+    "FROM replaced WHERE client_id = ?1 AND current_version > ?2 AND current_version <= ?3 "
+    "ORDER BY current_version, seq LIMIT ?4",
+  [STMT_REPLACED_PRUNE_AGE] = "DELETE FROM replaced WHERE at < ?1",
   [STMT_HISTORY_LIST] =
     "SELECT field, value, version, at, author FROM history WHERE company_id = ?1 "
     "ORDER BY version DESC, seq LIMIT ?2",

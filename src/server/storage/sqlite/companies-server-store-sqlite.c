@@ -62,6 +62,9 @@ static const CompaniesServerStoreVTable sqlite_vtable = {
   .purge_tombstones = companies_server_sqlite_purge_tombstones,
   .list_history = companies_server_sqlite_list_history,
   .prune_history = companies_server_sqlite_prune_history,
+  .find_writer = companies_server_sqlite_find_writer,
+  .add_replaced = companies_server_sqlite_add_replaced,
+  .take_replaced = companies_server_sqlite_take_replaced,
 };
 
 /* Test-only (companies-server-test-hooks.h): a database capped at a few
