@@ -69,3 +69,78 @@ companies_local_store_build_deferred_indexes (CompaniesLocalStore  *self,
 
   return companies_local_store_set_state_int (self, STATE_INDEXES_DEFERRED, 0, error);
 }
+
+/* The indexes whose keys come in no order as records are added: the
+ * list's sort keys, its search text and the name. The import drops
+ * them in its transaction and builds them again before it commits
+ * (companies-store-import.c); the partial indexes of the sync's
+ * filters stay, their keys growing with local_seq or empty. */
+static const char * const bulk_index_names[] = {
+  "companies_name_idx",
+  "companies_name_key_idx",
+  "companies_city_key_idx",
+  "companies_country_key_idx",
+  "companies_email_key_idx",
+  "companies_phone_key_idx",
+  "companies_search_idx",
+  "companies_state_key_idx",
+};
+
+GPtrArray *
+companies_local_store_drop_bulk_indexes (CompaniesLocalStore  *self,
+                                         GError              **error)
+{
+  static const char schema_sql[] =
+    "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'companies'"
+    " AND sql IS NOT NULL";
+  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, schema_sql, error);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) create_sql = g_ptr_array_new_with_free_func (g_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+
+  /* Their definitions as the file holds them, so that they come back
+   * exactly as they were (an index missing, as the snapshot's deferred
+   * name index, stays missing). */
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (g_strv_contains ((const char * const *) bulk_index_names, name))
+        {
+          g_ptr_array_add (names, g_strdup (name));
+          g_ptr_array_add (create_sql, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+        }
+    }
+  g_clear_pointer (&stmt, companies_stmt_release);
+  if (rc != SQLITE_DONE)
+    {
+      companies_local_store_set_error (self, rc, error);
+      return NULL;
+    }
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      /* A name of the list above, not the file's text. */
+      g_autofree char *drop_sql = g_strdup_printf ("DROP INDEX %s", (char *) names->pdata[i]);
+
+      if (!companies_local_store_exec (self, drop_sql, error))
+        return NULL;
+    }
+
+  return g_steal_pointer (&create_sql);
+}
+
+gboolean
+companies_local_store_create_indexes (CompaniesLocalStore  *self,
+                                      GPtrArray            *create_sql,
+                                      GError              **error)
+{
+  for (guint i = 0; i < create_sql->len; i++)
+    if (!companies_local_store_exec (self, g_ptr_array_index (create_sql, i), error))
+      return FALSE;
+
+  return TRUE;
+}
