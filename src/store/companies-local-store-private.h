@@ -161,10 +161,12 @@ gboolean           companies_local_store_build_deferred_indexes (CompaniesLocalS
                                                                  GError             **error);
 
 /* In the caller's transaction: drops the indexes that a bulk insert
- * would dirty all over, and returns their CREATE INDEX statements, for
+ * would dirty all over (but the one named @keep, or none when NULL),
+ * and returns their CREATE INDEX statements, for
  * companies_local_store_create_indexes () to build them again at the
  * end (companies-local-store-indexes.c). */
 GPtrArray         *companies_local_store_drop_bulk_indexes (CompaniesLocalStore *self,
+                                                            const char          *keep,
                                                             GError             **error);
 gboolean           companies_local_store_create_indexes (CompaniesLocalStore *self,
                                                          GPtrArray           *create_sql,

@@ -122,7 +122,7 @@ companies_store_import_add (CompaniesStoreImport  *self,
 
   if (self->dropped_sql == NULL && self->count >= self->bulk_after)
     {
-      self->dropped_sql = companies_local_store_drop_bulk_indexes (self->store, error);
+      self->dropped_sql = companies_local_store_drop_bulk_indexes (self->store, NULL, error);
       if (self->dropped_sql == NULL)
         return FALSE;
     }

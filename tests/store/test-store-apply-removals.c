@@ -181,28 +181,55 @@ test_stale_id_evicted (StoreFixture  *fixture,
   g_assert_cmpstr (companies_company_get_field (kept, COMPANIES_FIELD_CITY), ==, "Porto");
 }
 
-/* The SQL of the name index in the file, or NULL when it is missing. */
+/* The SQL of the index @name in the file, or NULL when it is missing. */
 static char *
-name_index_sql (const char *path)
+index_sql (const char *path,
+           const char *name)
 {
   sqlite3 *db = test_raw_open (path);
+  g_autofree char *count_sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema WHERE name = '%s'", name);
+  g_autofree char *sql_sql = g_strdup_printf ("SELECT sql FROM sqlite_schema WHERE name = '%s'", name);
   g_autofree char *sql = NULL;
-  gint64 n = test_raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE name = 'companies_name_idx'");
 
-  if (n == 1)
-    sql = test_raw_text (db, "SELECT sql FROM sqlite_schema WHERE name = 'companies_name_idx'");
+  if (test_raw_int (db, count_sql) == 1)
+    sql = test_raw_text (db, sql_sql);
   sqlite3_close (db);
   return g_steal_pointer (&sql);
 }
 
-/* A snapshot into an empty store builds its name index at its end, the
- * same as the schema's; one into a store holding records keeps it. Both
- * ways the file is sound and the records sorted by name. */
+static char *
+name_index_sql (const char *path)
+{
+  return index_sql (path, "companies_name_idx");
+}
+
+/* Every index's definition, in name order. */
+static char *
+all_indexes_sql (const char *path)
+{
+  sqlite3 *db = test_raw_open (path);
+  char *sql = test_raw_text (db, "SELECT group_concat (name || ': ' || ifnull (sql, ''), x'0a') FROM"
+                                 " (SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name)");
+
+  sqlite3_close (db);
+  return sql;
+}
+
+/* A snapshot into an empty store builds its name index and the list's
+ * sort indexes at its end, the same as the schema's (the search index
+ * stays all along, the list's search names it); one into a store
+ * holding records keeps them. Both ways the file is sound and the
+ * records sorted by name. */
 static void
 test_snapshot_defers_index (StoreFixture  *fixture,
                             gconstpointer  data)
 {
   g_autofree char *schema_sql = name_index_sql (fixture->path);
+  g_autofree char *schema_all = all_indexes_sql (fixture->path);
+  g_autofree char *search_sql = index_sql (fixture->path, "companies_search_idx");
+  g_autofree char *search_during = NULL;
+  g_autofree char *key_during = NULL;
+  g_autofree char *all_after = NULL;
   g_autoptr(CompaniesSyncResponse) page1 = test_response ("db.2.s", TRUE, TRUE);
   g_autoptr(CompaniesSyncResponse) page2 = test_response ("db.4", FALSE, TRUE);
   g_autoptr(CompaniesSyncResponse) again = test_response ("db.4.s", FALSE, TRUE);
@@ -224,6 +251,11 @@ test_snapshot_defers_index (StoreFixture  *fixture,
   test_apply (fixture->store, NULL, page1);
   during = name_index_sql (fixture->path);
   g_assert_null (during);
+  key_during = index_sql (fixture->path, "companies_city_key_idx");
+  g_assert_null (key_during);
+  search_during = index_sql (fixture->path, "companies_search_idx");
+  g_assert_nonnull (search_sql);
+  g_assert_cmpstr (search_during, ==, search_sql);
   list = companies_local_store_list (fixture->store, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 2);
@@ -232,6 +264,8 @@ test_snapshot_defers_index (StoreFixture  *fixture,
   test_apply (fixture->store, NULL, page2);
   after = name_index_sql (fixture->path);
   g_assert_cmpstr (after, ==, schema_sql);
+  all_after = all_indexes_sql (fixture->path);
+  g_assert_cmpstr (all_after, ==, schema_all);
   g_assert_true (companies_local_store_check_integrity (fixture->store, &error));
   g_assert_no_error (error);
 
