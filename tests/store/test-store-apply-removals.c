@@ -282,6 +282,29 @@ test_snapshot_defers_index (StoreFixture  *fixture,
   g_assert_cmpstr (after_again, ==, schema_sql);
 }
 
+/* A file whose first snapshot was cut short by an older build deferred
+ * the name index alone, with no statements kept: the next apply builds
+ * it in the schema's words. */
+static void
+test_deferred_index_of_older_build (StoreFixture  *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree char *schema_all = all_indexes_sql (fixture->path);
+  g_autoptr(CompaniesSyncResponse) response = test_response ("db.3", FALSE, FALSE);
+  g_autofree char *after = NULL;
+  sqlite3 *db = test_raw_open (fixture->path);
+
+  test_raw_exec (db, "DROP INDEX companies_name_idx;"
+                     "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('indexes_deferred', 1)");
+  sqlite3_close (db);
+
+  test_add_company (response, 1, "9f0e0000-0000-4000-8000-000000000001", 1, "Only");
+  test_apply (fixture->store, NULL, response);
+
+  after = all_indexes_sql (fixture->path);
+  g_assert_cmpstr (after, ==, schema_all);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -295,6 +318,7 @@ main (int   argc,
   store_test_add ("/store/apply/snapshot-abandoned", test_snapshot_abandoned);
   store_test_add ("/store/apply/stale-id-evicted", test_stale_id_evicted);
   store_test_add ("/store/apply/snapshot-defers-index", test_snapshot_defers_index);
+  store_test_add ("/store/apply/deferred-index-of-older-build", test_deferred_index_of_older_build);
 
   return g_test_run ();
 }
