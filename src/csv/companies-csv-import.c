@@ -1,5 +1,5 @@
 /* companies-csv-import.c: companies_csv_import (), CSV records into the
- * local store in whole batches, and companies_csv_export (), the store
+ * local store in one transaction, and companies_csv_export (), the store
  * back out as CSV, one company at a time.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -13,47 +13,15 @@
 #include "companies-csv-import.h"
 #include "companies-csv-reader.h"
 #include "companies-csv-writer.h"
+#include "companies-store-import.h"
 
-/* A batch holds copies: the reader's values last one record. Returns
- * the bytes copied. */
-static gsize
-add_copy (GPtrArray          *batch,
-          const char * const *values)
+static void
+report_progress (CompaniesCsvImportProgress *state,
+                 CompaniesCsvProgressFunc    progress,
+                 gpointer                    user_data)
 {
-  char **copy = g_new (char *, COMPANIES_N_FIELDS + 1);
-  gsize bytes = 0;
-
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    {
-      gsize length = strlen (values[i]);
-
-      copy[i] = g_memdup2 (values[i], length + 1);
-      bytes += length + 1;
-    }
-  copy[COMPANIES_N_FIELDS] = NULL;
-
-  g_ptr_array_add (batch, copy);
-  return bytes;
-}
-
-static gboolean
-commit_batch (CompaniesLocalStore         *store,
-              GPtrArray                   *batch,
-              CompaniesCsvImportProgress  *state,
-              CompaniesCsvProgressFunc     progress,
-              gpointer                     user_data,
-              GError                     **error)
-{
-  if (batch->len > 0 && !companies_local_store_import_for_sync (store, batch, error))
-    return FALSE;
-
-  state->imported += batch->len;
-  g_ptr_array_set_size (batch, 0);
-
   if (progress != NULL)
     progress (state, user_data);
-
-  return TRUE;
 }
 
 gboolean
@@ -67,9 +35,9 @@ companies_csv_import (CompaniesLocalStore        *store,
                       GError                    **error)
 {
   g_autoptr(CompaniesCsvReader) reader = NULL;
-  g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(CompaniesStoreImport) import = NULL;
   CompaniesCsvImportProgress state = { 0 };
-  gsize batch_bytes = 0;
+  guint64 reported_bytes = 0;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (store), FALSE);
@@ -78,6 +46,10 @@ companies_csv_import (CompaniesLocalStore        *store,
 
   reader = companies_csv_reader_new (input);
   if (!companies_csv_reader_read_header (reader, cancellable, error))
+    goto out;
+
+  import = companies_store_import_begin (store, error);
+  if (import == NULL)
     goto out;
 
   for (;;)
@@ -106,18 +78,26 @@ companies_csv_import (CompaniesLocalStore        *store,
           continue;
         }
 
-      batch_bytes += add_copy (batch, companies_csv_reader_get_values (reader));
-      if (batch->len == COMPANIES_CSV_IMPORT_BATCH || batch_bytes >= COMPANIES_CSV_IMPORT_BATCH_BYTES)
+      if (!companies_store_import_add (import, companies_csv_reader_get_values (reader), error))
+        goto out;
+      state.imported++;
+
+      if (state.imported % COMPANIES_CSV_IMPORT_PROGRESS_RECORDS == 0 ||
+          state.bytes_read - reported_bytes >= COMPANIES_CSV_IMPORT_PROGRESS_BYTES)
         {
-          if (!commit_batch (store, batch, &state, progress, user_data, error))
-            goto out;
-          batch_bytes = 0;
+          reported_bytes = state.bytes_read;
+          report_progress (&state, progress, user_data);
         }
     }
 
-  ok = commit_batch (store, batch, &state, progress, user_data, error);
+  ok = companies_store_import_commit (import, error);
+  if (ok)
+    report_progress (&state, progress, user_data);
 
 out:
+  /* Nothing was written unless the commit was. */
+  if (!ok)
+    state.imported = 0;
   if (out_progress != NULL)
     *out_progress = state;
   return ok;

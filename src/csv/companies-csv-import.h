@@ -11,21 +11,15 @@
 
 G_BEGIN_DECLS
 
-/* Good records are written in batches of this many, each batch one
- * transaction of companies_local_store_import_for_sync (). Each commit
- * writes every index page its rows touched, and random keys (uuids,
- * names) touch nearly all of them, so fewer, larger batches write less
- * (CPU against batches of 10000: 5.9 s for 8.5 s at 300k, 39 s for 45 s
- * at 1M), while a batch still commits well within the store's 5 s busy
- * timeout that other writers wait for. */
-#define COMPANIES_CSV_IMPORT_BATCH 50000
-/* A batch also commits once its values take this many bytes, so that
- * long notes cannot make one batch hold much of a file. */
-#define COMPANIES_CSV_IMPORT_BATCH_BYTES (16 * 1024 * 1024)
+/* The progress is reported every this many records, or this many bytes
+ * of the file read. */
+#define COMPANIES_CSV_IMPORT_PROGRESS_RECORDS 10000
+#define COMPANIES_CSV_IMPORT_PROGRESS_BYTES (4 * 1024 * 1024)
 
 typedef struct
 {
-  guint64 imported;   /* records committed */
+  guint64 imported;   /* good records: written so far, committed at the
+                       * end; 0 when the import failed */
   guint64 refused;    /* lines refused */
   guint64 bytes_read; /* of the file, so far */
 } CompaniesCsvImportProgress;
@@ -35,17 +29,20 @@ typedef struct
 typedef void (*CompaniesCsvRefusedFunc) (guint         line,
                                          const GError *reason,
                                          gpointer      user_data);
-/* Called after each committed batch. */
+/* Called as the import goes (see COMPANIES_CSV_IMPORT_PROGRESS_RECORDS)
+ * and once more after the commit. */
 typedef void (*CompaniesCsvProgressFunc) (const CompaniesCsvImportProgress *progress,
                                           gpointer                          user_data);
 
 /* Reads @input to its end: each good record is imported, each bad one
- * reported to @refused (may be NULL) and skipped. Batches commit whole or
- * not at all, so that memory stays flat and other writers (a sync, the
- * app) wait at most one batch; a failure or cancel (G_IO_ERROR_CANCELLED)
- * keeps the batches already committed and drops the one being filled,
- * and @out_progress says what was imported either way. A bad header
- * refuses the whole file before anything is written. */
+ * reported to @refused (may be NULL) and skipped. All the good records
+ * are one transaction (companies-store-import.h): they are all written,
+ * or, after a failure or a cancel (G_IO_ERROR_CANCELLED), none are and
+ * the file is as it was. Memory stays flat (one record read at a time);
+ * other writers of the file (a sync, the app) wait for the import or fail
+ * with the store's busy error. A bad header refuses the whole file before
+ * anything is written. @out_progress says what was imported and
+ * refused. */
 gboolean companies_csv_import (CompaniesLocalStore        *store,
                                GInputStream               *input,
                                CompaniesCsvRefusedFunc     refused,

@@ -13,14 +13,15 @@
 
 #include "companies-protocol.h"
 #include "companies-store-row.h"
+#include "companies-uuid.h"
 
 /* --- The ForSync actions. --- */
 
-static gboolean
-validate_values (const char * const *values,
-                 guint               mask,
-                 const char         *out_values[COMPANIES_N_FIELDS],
-                 GError            **error)
+gboolean
+companies_local_store_validate_values (const char * const *values,
+                                       guint               mask,
+                                       const char         *out_values[COMPANIES_N_FIELDS],
+                                       GError            **error)
 {
   /* A NULL optional field means "", a NULL name stays NULL so that
    * validation says it is missing. */
@@ -80,7 +81,7 @@ companies_local_store_create_in_transaction (CompaniesLocalStore *self,
 {
   g_autoptr(CompaniesStoreRow) row = companies_store_row_new ();
 
-  row->uuid = g_uuid_string_random ();
+  row->uuid = companies_uuid_new ();
   row->is_from_server = FALSE;
   row->is_modified = TRUE;
   row->is_active = TRUE;
@@ -109,7 +110,7 @@ companies_local_store_create_for_sync (CompaniesLocalStore  *self,
   g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!validate_values (values, COMPANIES_ALL_FIELDS, checked, error))
+  if (!companies_local_store_validate_values (values, COMPANIES_ALL_FIELDS, checked, error))
     return NULL;
 
   if (!companies_local_store_begin (self, TRUE, error))
@@ -123,105 +124,6 @@ companies_local_store_create_for_sync (CompaniesLocalStore  *self,
     }
 
   return g_steal_pointer (&company);
-}
-
-/* Inserts one imported row: what companies_local_store_create_in_transaction () stores, bound
- * straight from the caller's values (already validated). */
-static gboolean
-insert_imported (CompaniesLocalStore *self,
-                 CompaniesStmt       *stmt,
-                 const char * const  *values,
-                 gint64               local_seq,
-                 GError             **error)
-{
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *name = companies_field_normalize (COMPANIES_FIELD_NAME,
-                                                     values[COMPANIES_FIELD_NAME]);
-  const char *stored[COMPANIES_N_FIELDS];
-
-  sqlite3_reset (stmt);
-  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
-  sqlite3_bind_null (stmt, 2);
-  sqlite3_bind_int64 (stmt, 3, 0);
-  sqlite3_bind_int64 (stmt, 4, 0);
-  sqlite3_bind_int (stmt, 5, 0);
-  sqlite3_bind_int (stmt, 6, 1);
-  sqlite3_bind_int (stmt, 7, 1);
-  sqlite3_bind_int64 (stmt, 8, COMPANIES_ALL_FIELDS);
-  sqlite3_bind_int64 (stmt, 9, local_seq);
-  sqlite3_bind_int (stmt, 10, 0);
-  sqlite3_bind_null (stmt, 11);
-  sqlite3_bind_null (stmt, 12);
-  sqlite3_bind_null (stmt, 13);
-  sqlite3_bind_text (stmt, 14, name, -1, SQLITE_STATIC);
-  stored[COMPANIES_FIELD_NAME] = name;
-  for (guint i = 1; i < COMPANIES_N_FIELDS; i++)
-    {
-      stored[i] = values[i] != NULL ? values[i] : "";
-      sqlite3_bind_text (stmt, 14 + i, stored[i], -1, SQLITE_STATIC);
-    }
-  sqlite3_bind_int (stmt, 23, 0);
-  sqlite3_bind_int64 (stmt, 24, 0);
-  companies_store_row_bind_keys (stored, stmt, 26);
-
-  return companies_local_store_step_done (self, stmt, error);
-}
-
-gboolean
-companies_local_store_import_for_sync (CompaniesLocalStore  *self,
-                                       GPtrArray            *values_rows,
-                                       GError              **error)
-{
-  g_autoptr(CompaniesStmt) stmt = NULL;
-  gint64 counter = 0;
-
-  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
-  g_return_val_if_fail (values_rows != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  /* Everything is checked before anything is written. */
-  for (guint r = 0; r < values_rows->len; r++)
-    {
-      const char *checked[COMPANIES_N_FIELDS];
-
-      if (!validate_values (g_ptr_array_index (values_rows, r), COMPANIES_ALL_FIELDS,
-                            checked, error))
-        {
-          /* TRANSLATORS: %u is a row number of an import, %s why it failed */
-          g_prefix_error (error, _("Row %u: "), r + 1);
-          return FALSE;
-        }
-    }
-
-  if (values_rows->len == 0)
-    return TRUE;
-
-  if (!companies_local_store_begin (self, TRUE, error))
-    return FALSE;
-
-  if (!companies_local_store_get_state_int (self, COMPANIES_STATE_CHANGE_COUNTER, &counter, error) ||
-      (stmt = companies_store_row_prepare_insert (self, error)) == NULL)
-    goto failed;
-
-  for (guint r = 0; r < values_rows->len; r++)
-    {
-      const char *checked[COMPANIES_N_FIELDS];
-
-      /* Validated above; this only maps NULL to "". */
-      validate_values (g_ptr_array_index (values_rows, r), 0, checked, NULL);
-      if (!insert_imported (self, stmt, checked, counter + 1 + r, error))
-        goto failed;
-    }
-
-  if (!companies_local_store_set_state_int (self, COMPANIES_STATE_CHANGE_COUNTER,
-                                            counter + values_rows->len, error))
-    goto failed;
-
-  return companies_local_store_commit (self, error);
-
-failed:
-  companies_local_store_rollback (self);
-  return FALSE;
 }
 
 /* The update of UpdateLocalCompanyForSync, inside a transaction. Sets
@@ -295,7 +197,7 @@ companies_local_store_update_for_sync (CompaniesLocalStore  *self,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   mask &= COMPANIES_ALL_FIELDS;
-  if (!validate_values (values, mask, checked, error))
+  if (!companies_local_store_validate_values (values, mask, checked, error))
     return NULL;
 
   if (!companies_local_store_begin (self, TRUE, error))
@@ -443,8 +345,8 @@ companies_local_store_undelete_for_sync (CompaniesLocalStore  *self,
   else
     {
       /* Already gone: a new record with the same values. */
-      if (!validate_values (companies_company_get_fields (deleted),
-                            COMPANIES_ALL_FIELDS, checked, error))
+      if (!companies_local_store_validate_values (companies_company_get_fields (deleted),
+                                                  COMPANIES_ALL_FIELDS, checked, error))
         goto failed;
       company = companies_local_store_create_in_transaction (self, checked, error);
       if (company == NULL)

@@ -151,7 +151,6 @@ gboolean          companies_local_store_parse_ref      (const char          *ref
                                                         gint64              *out_id,
                                                         GError             **error);
 
-/* Takes the next value of the change counter (inside a transaction). */
 /* At the first page of a snapshot into an empty store: drops the indexes
  * that its end builds again (companies-local-store-indexes.c). */
 gboolean           companies_local_store_defer_indexes  (CompaniesLocalStore *self,
@@ -161,6 +160,26 @@ gboolean           companies_local_store_defer_indexes  (CompaniesLocalStore *se
 gboolean           companies_local_store_build_deferred_indexes (CompaniesLocalStore *self,
                                                                  GError             **error);
 
+/* In the caller's transaction: drops the indexes that a bulk insert
+ * would dirty all over (but the one named @keep, or none when NULL),
+ * and returns their CREATE INDEX statements, for
+ * companies_local_store_create_indexes () to build them again at the
+ * end (companies-local-store-indexes.c). */
+GPtrArray         *companies_local_store_drop_bulk_indexes (CompaniesLocalStore *self,
+                                                            const char          *keep,
+                                                            GError             **error);
+gboolean           companies_local_store_create_indexes (CompaniesLocalStore *self,
+                                                         GPtrArray           *create_sql,
+                                                         GError             **error);
+
+/* Values of a ForSync action checked against docs/protocol.md section 1,
+ * a NULL optional field read as "" (companies-local-store-actions.c). */
+gboolean           companies_local_store_validate_values (const char * const *values,
+                                                          guint               mask,
+                                                          const char         *out_values[COMPANIES_N_FIELDS],
+                                                          GError            **error);
+
+/* Takes the next value of the change counter (inside a transaction). */
 gboolean           companies_local_store_next_local_seq (CompaniesLocalStore *self,
                                                          gint64              *out_seq,
                                                          GError             **error);

@@ -2,7 +2,8 @@
  * export then an import gives every field back byte for byte (line
  * ends, quotes, separators, non-ASCII), imported companies wait to be
  * pushed, bad lines are skipped and numbered, a bad header writes
- * nothing, and a cancel keeps exactly the batches committed.
+ * nothing, and a cancel, even after the list's indexes were dropped for
+ * the bulk insert, leaves the store exactly as it was.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -11,12 +12,14 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "companies-csv-import.h"
 #include "companies-csv-reader.h"
 
-/* Over a batch, and many times the reader's buffer. */
-#define N_COMPANIES (COMPANIES_CSV_IMPORT_BATCH + 345)
+/* Over the size at which the import builds the list's indexes at its
+ * end (companies-store-import.c), and many times the reader's buffer. */
+#define N_COMPANIES 50345
 
 typedef struct
 {
@@ -107,8 +110,9 @@ typedef struct
 {
   GArray       *lines;   /* of guint */
   GPtrArray    *reasons; /* of char * */
-  guint         batches;
-  GCancellable *cancel_after_first;
+  guint         batches;    /* progress reports */
+  guint         cancel_at;  /* cancel at this report, if not 0 */
+  GCancellable *cancellable;
 } Seen;
 
 static void
@@ -131,8 +135,8 @@ progress_cb (const CompaniesCsvImportProgress *progress,
 
   seen->batches++;
   g_assert_cmpuint (progress->bytes_read, >, 0);
-  if (seen->cancel_after_first != NULL)
-    g_cancellable_cancel (seen->cancel_after_first);
+  if (seen->batches == seen->cancel_at)
+    g_cancellable_cancel (seen->cancellable);
 }
 
 static gboolean
@@ -157,7 +161,8 @@ seen_init (Seen *seen)
   seen->lines = g_array_new (FALSE, FALSE, sizeof (guint));
   seen->reasons = g_ptr_array_new_with_free_func (g_free);
   seen->batches = 0;
-  seen->cancel_after_first = NULL;
+  seen->cancel_at = 0;
+  seen->cancellable = NULL;
 }
 
 static void
@@ -209,7 +214,8 @@ test_round_trip (Fixture       *f,
   g_assert_cmpuint (done.imported, ==, N_COMPANIES);
   g_assert_cmpuint (done.refused, ==, 0);
   g_assert_cmpuint (seen.lines->len, ==, 0);
-  g_assert_cmpuint (seen.batches, ==, 2);
+  /* One report every 10000 records (or 4 MiB), one after the commit. */
+  g_assert_cmpuint (seen.batches, >=, N_COMPANIES / COMPANIES_CSV_IMPORT_PROGRESS_RECORDS + 1);
   seen_clear (&seen);
 
   /* Every field equal, in the same order. */
@@ -304,41 +310,85 @@ test_bad_header_writes_nothing (Fixture       *f,
   g_assert_cmpint (companies_local_store_get_data_version (f->target), ==, version);
 }
 
+/* Every schema object's definition, in name order. */
+static char *
+schema_text (CompaniesLocalStore *store)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  GString *text = g_string_new (NULL);
+
+  g_assert_cmpint (sqlite3_open_v2 (companies_local_store_get_path (store), &db, SQLITE_OPEN_READONLY,
+                                    NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name, ifnull (sql, '') FROM sqlite_schema ORDER BY name",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (text, "%s: %s\n", sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 1));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (text, FALSE);
+}
+
+/* Cancelled after 30000 records, past the point where the import drops
+ * the list's indexes: nothing is imported, the companies held before
+ * are all there, and the indexes are back. */
 static void
-test_cancel_keeps_committed (Fixture       *f,
+test_cancel_imports_nothing (Fixture       *f,
                              gconstpointer  data)
 {
   g_autofree char *path = path_in (f, "big.csv");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
   g_autoptr(GString) text = g_string_new ("name\n");
   g_autoptr(GError) error = NULL;
+  g_autofree char *schema_before = NULL;
+  g_autofree char *schema_after = NULL;
   CompaniesCsvImportProgress done = { 0 };
+  gint64 version;
   Seen seen;
 
-  for (guint i = 0; i < 2 * COMPANIES_CSV_IMPORT_BATCH + 1; i++)
+  fill_source (f, 5);
+  export_to (f->source, path);
+  seen_init (&seen);
+  g_assert_true (import_file (f->target, path, &seen, NULL, &done, &error));
+  g_assert_no_error (error);
+  seen_clear (&seen);
+  before = companies_local_store_list_unordered (f->target, &error);
+  g_assert_cmpuint (before->len, ==, 5);
+  schema_before = schema_text (f->target);
+  version = companies_local_store_get_data_version (f->target);
+
+  for (guint i = 0; i < 5 * COMPANIES_CSV_IMPORT_PROGRESS_RECORDS; i++)
     g_string_append_printf (text, "Bulk %u\n", i);
   g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
 
   seen_init (&seen);
-  seen.cancel_after_first = cancellable;
+  seen.cancel_at = 3;
+  seen.cancellable = cancellable;
   g_assert_false (import_file (f->target, path, &seen, cancellable, &done, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpuint (seen.batches, ==, 1);
+  g_assert_cmpuint (seen.batches, ==, 3);
+  g_assert_cmpuint (done.imported, ==, 0);
   seen_clear (&seen);
-
-  /* The first batch is there whole, nothing of the second. */
-  g_assert_cmpuint (done.imported, ==, COMPANIES_CSV_IMPORT_BATCH);
   g_clear_error (&error);
-  stored = companies_local_store_list_unordered (f->target, &error);
+
+  after = companies_local_store_list_unordered (f->target, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (stored->len, ==, COMPANIES_CSV_IMPORT_BATCH);
+  g_assert_cmpuint (after->len, ==, before->len);
+  for (guint i = 0; i < before->len; i++)
+    g_assert_cmpstr (companies_company_get_uuid (g_ptr_array_index (after, i)), ==,
+                     companies_company_get_uuid (g_ptr_array_index (before, i)));
+  schema_after = schema_text (f->target);
+  g_assert_cmpstr (schema_after, ==, schema_before);
+  g_assert_cmpint (companies_local_store_get_data_version (f->target), ==, version);
 }
 
-/* Long values: a batch commits by size before it reaches its count. */
+/* Long values: the progress is reported by bytes read too, long
+ * before 10000 records. */
 static void
-test_batch_bounded_in_bytes (Fixture       *f,
-                             gconstpointer  data)
+test_progress_by_bytes (Fixture       *f,
+                        gconstpointer  data)
 {
   g_autofree char *path = path_in (f, "long.csv");
   g_autofree char *notes = g_strnfill (9000, 'n');
@@ -355,8 +405,8 @@ test_batch_bounded_in_bytes (Fixture       *f,
   g_assert_true (import_file (f->target, path, &seen, NULL, &done, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (done.imported, ==, 2000);
-  /* 2000 × 9 KB is over 16 MiB: two commits, neither near 50000 rows. */
-  g_assert_cmpuint (seen.batches, ==, 2);
+  /* 2000 × 9 KB is over 17 MiB: four reports by size, one at the end. */
+  g_assert_cmpuint (seen.batches, ==, 5);
   seen_clear (&seen);
 }
 
@@ -371,10 +421,10 @@ main (int    argc,
               fixture_tear_down);
   g_test_add ("/csv/import/bad-header-writes-nothing", Fixture, NULL, fixture_set_up,
               test_bad_header_writes_nothing, fixture_tear_down);
-  g_test_add ("/csv/import/batch-bounded-in-bytes", Fixture, NULL, fixture_set_up,
-              test_batch_bounded_in_bytes, fixture_tear_down);
-  g_test_add ("/csv/import/cancel-keeps-committed", Fixture, NULL, fixture_set_up,
-              test_cancel_keeps_committed, fixture_tear_down);
+  g_test_add ("/csv/import/progress-by-bytes", Fixture, NULL, fixture_set_up,
+              test_progress_by_bytes, fixture_tear_down);
+  g_test_add ("/csv/import/cancel-imports-nothing", Fixture, NULL, fixture_set_up,
+              test_cancel_imports_nothing, fixture_tear_down);
 
   return g_test_run ();
 }

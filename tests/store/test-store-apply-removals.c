@@ -181,28 +181,55 @@ test_stale_id_evicted (StoreFixture  *fixture,
   g_assert_cmpstr (companies_company_get_field (kept, COMPANIES_FIELD_CITY), ==, "Porto");
 }
 
-/* The SQL of the name index in the file, or NULL when it is missing. */
+/* The SQL of the index @name in the file, or NULL when it is missing. */
 static char *
-name_index_sql (const char *path)
+index_sql (const char *path,
+           const char *name)
 {
   sqlite3 *db = test_raw_open (path);
+  g_autofree char *count_sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema WHERE name = '%s'", name);
+  g_autofree char *sql_sql = g_strdup_printf ("SELECT sql FROM sqlite_schema WHERE name = '%s'", name);
   g_autofree char *sql = NULL;
-  gint64 n = test_raw_int (db, "SELECT count(*) FROM sqlite_schema WHERE name = 'companies_name_idx'");
 
-  if (n == 1)
-    sql = test_raw_text (db, "SELECT sql FROM sqlite_schema WHERE name = 'companies_name_idx'");
+  if (test_raw_int (db, count_sql) == 1)
+    sql = test_raw_text (db, sql_sql);
   sqlite3_close (db);
   return g_steal_pointer (&sql);
 }
 
-/* A snapshot into an empty store builds its name index at its end, the
- * same as the schema's; one into a store holding records keeps it. Both
- * ways the file is sound and the records sorted by name. */
+static char *
+name_index_sql (const char *path)
+{
+  return index_sql (path, "companies_name_idx");
+}
+
+/* Every index's definition, in name order. */
+static char *
+all_indexes_sql (const char *path)
+{
+  sqlite3 *db = test_raw_open (path);
+  char *sql = test_raw_text (db, "SELECT group_concat (name || ': ' || ifnull (sql, ''), x'0a') FROM"
+                                 " (SELECT name, sql FROM sqlite_schema WHERE type = 'index' ORDER BY name)");
+
+  sqlite3_close (db);
+  return sql;
+}
+
+/* A snapshot into an empty store builds its name index and the list's
+ * sort indexes at its end, the same as the schema's (the search index
+ * stays all along, the list's search names it); one into a store
+ * holding records keeps them. Both ways the file is sound and the
+ * records sorted by name. */
 static void
 test_snapshot_defers_index (StoreFixture  *fixture,
                             gconstpointer  data)
 {
   g_autofree char *schema_sql = name_index_sql (fixture->path);
+  g_autofree char *schema_all = all_indexes_sql (fixture->path);
+  g_autofree char *search_sql = index_sql (fixture->path, "companies_search_idx");
+  g_autofree char *search_during = NULL;
+  g_autofree char *key_during = NULL;
+  g_autofree char *all_after = NULL;
   g_autoptr(CompaniesSyncResponse) page1 = test_response ("db.2.s", TRUE, TRUE);
   g_autoptr(CompaniesSyncResponse) page2 = test_response ("db.4", FALSE, TRUE);
   g_autoptr(CompaniesSyncResponse) again = test_response ("db.4.s", FALSE, TRUE);
@@ -224,6 +251,11 @@ test_snapshot_defers_index (StoreFixture  *fixture,
   test_apply (fixture->store, NULL, page1);
   during = name_index_sql (fixture->path);
   g_assert_null (during);
+  key_during = index_sql (fixture->path, "companies_city_key_idx");
+  g_assert_null (key_during);
+  search_during = index_sql (fixture->path, "companies_search_idx");
+  g_assert_nonnull (search_sql);
+  g_assert_cmpstr (search_during, ==, search_sql);
   list = companies_local_store_list (fixture->store, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 2);
@@ -232,6 +264,8 @@ test_snapshot_defers_index (StoreFixture  *fixture,
   test_apply (fixture->store, NULL, page2);
   after = name_index_sql (fixture->path);
   g_assert_cmpstr (after, ==, schema_sql);
+  all_after = all_indexes_sql (fixture->path);
+  g_assert_cmpstr (all_after, ==, schema_all);
   g_assert_true (companies_local_store_check_integrity (fixture->store, &error));
   g_assert_no_error (error);
 
@@ -248,6 +282,29 @@ test_snapshot_defers_index (StoreFixture  *fixture,
   g_assert_cmpstr (after_again, ==, schema_sql);
 }
 
+/* A file whose first snapshot was cut short by an older build deferred
+ * the name index alone, with no statements kept: the next apply builds
+ * it in the schema's words. */
+static void
+test_deferred_index_of_older_build (StoreFixture  *fixture,
+                                    gconstpointer  data)
+{
+  g_autofree char *schema_all = all_indexes_sql (fixture->path);
+  g_autoptr(CompaniesSyncResponse) response = test_response ("db.3", FALSE, FALSE);
+  g_autofree char *after = NULL;
+  sqlite3 *db = test_raw_open (fixture->path);
+
+  test_raw_exec (db, "DROP INDEX companies_name_idx;"
+                     "INSERT OR REPLACE INTO sync_state (key, value) VALUES ('indexes_deferred', 1)");
+  sqlite3_close (db);
+
+  test_add_company (response, 1, "9f0e0000-0000-4000-8000-000000000001", 1, "Only");
+  test_apply (fixture->store, NULL, response);
+
+  after = all_indexes_sql (fixture->path);
+  g_assert_cmpstr (after, ==, schema_all);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -261,6 +318,7 @@ main (int   argc,
   store_test_add ("/store/apply/snapshot-abandoned", test_snapshot_abandoned);
   store_test_add ("/store/apply/stale-id-evicted", test_stale_id_evicted);
   store_test_add ("/store/apply/snapshot-defers-index", test_snapshot_defers_index);
+  store_test_add ("/store/apply/deferred-index-of-older-build", test_deferred_index_of_older_build);
 
   return g_test_run ();
 }

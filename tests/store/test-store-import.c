@@ -1,6 +1,8 @@
 /* test-store-import.c: companies_local_store_import_for_sync (), the bulk
  * import: every row becomes a record exactly as the ForSync create makes
- * one, all in one transaction, and one invalid row changes nothing.
+ * one, all in one transaction, and one invalid row changes nothing; a
+ * large one builds the list's indexes again exactly as they were, and
+ * gives time-ordered uuids.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -206,6 +208,91 @@ test_import_atomic (StoreFixture  *fixture,
   g_assert_cmpstr (dump_after, ==, dump_before);
 }
 
+/* Every schema object's definition, in name order. */
+static char *
+schema_text (const char *path)
+{
+  sqlite3 *db = test_raw_open (path);
+  char *text = test_raw_text (db, "SELECT group_concat (name || ': ' || ifnull (sql, ''), x'0a')"
+                                  " FROM (SELECT name, sql FROM sqlite_schema ORDER BY name)");
+
+  sqlite3_close (db);
+  return text;
+}
+
+/* Over the size at which the import drops the list's indexes and
+ * builds them at its end (companies-store-import.c). */
+#define N_BULK 30000
+
+static void
+test_import_bulk_indexes (StoreFixture  *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = make_rows (N_BULK);
+  g_autoptr(CompaniesCompany) before = test_create (fixture->store, "Made before");
+  g_autofree char *schema_before = schema_text (fixture->path);
+  g_autofree char *schema_after = NULL;
+  g_autofree char *check = NULL;
+  sqlite3 *db;
+
+  g_assert_true (companies_local_store_import_for_sync (fixture->store, rows, &error));
+  g_assert_no_error (error);
+
+  /* The same indexes, and they hold every row (the integrity check
+   * compares each index with the table). */
+  schema_after = schema_text (fixture->path);
+  g_assert_cmpstr (schema_after, ==, schema_before);
+  db = test_raw_open (fixture->path);
+  check = test_raw_text (db, "PRAGMA integrity_check");
+  g_assert_cmpstr (check, ==, "ok");
+  g_assert_cmpint (test_raw_int (db, "SELECT count (*) FROM companies INDEXED BY companies_name_key_idx"
+                                     " WHERE is_active = 1 AND name_key > x''"), ==, N_BULK + 1);
+  g_assert_cmpint (test_raw_int (db, "SELECT count (*) FROM companies INDEXED BY companies_search_idx"
+                                     " WHERE is_active = 1 AND search_text LIKE '%import 0299%'"), ==, 10);
+
+  /* Version 7 uuids, growing with the order of the rows. */
+  g_assert_cmpint (test_raw_int (db, "SELECT count (*) FROM companies WHERE substr (uuid, 15, 1) <> '7'"),
+                   ==, 0);
+  g_assert_cmpint (test_raw_int (db, "SELECT count (*) FROM companies a JOIN companies b"
+                                     " ON b.local_id = a.local_id + 1 WHERE b.uuid <= a.uuid"), ==, 0);
+  sqlite3_close (db);
+}
+
+/* A failure at the last row of a large import, after its indexes were
+ * dropped: the rollback brings them back with the rest. */
+static void
+test_import_bulk_atomic (StoreFixture  *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = make_rows (N_BULK);
+  g_autoptr(CompaniesCompany) before = test_create (fixture->store, "Made before");
+  g_autofree char *last = g_strdup_printf ("Import %05u Ærø", N_BULK - 1);
+  g_autofree char *trigger = NULL;
+  g_autofree char *dump_before = NULL;
+  g_autofree char *dump_after = NULL;
+  g_autofree char *schema_before = NULL;
+  g_autofree char *schema_after = NULL;
+  sqlite3 *db;
+
+  db = test_raw_open (fixture->path);
+  trigger = g_strdup_printf ("CREATE TRIGGER sabotage BEFORE INSERT ON companies WHEN NEW.name = '%s'"
+                             " BEGIN SELECT RAISE (ABORT, 'sabotage'); END", last);
+  test_raw_exec (db, trigger);
+  sqlite3_close (db);
+  dump_before = test_raw_dump (fixture->path);
+  schema_before = schema_text (fixture->path);
+
+  g_assert_false (companies_local_store_import_for_sync (fixture->store, rows, &error));
+  g_assert_error (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_FAILED);
+
+  dump_after = test_raw_dump (fixture->path);
+  schema_after = schema_text (fixture->path);
+  g_assert_cmpstr (dump_after, ==, dump_before);
+  g_assert_cmpstr (schema_after, ==, schema_before);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -218,6 +305,10 @@ main (int    argc,
               store_fixture_set_up, test_import_invalid_row, store_fixture_tear_down);
   g_test_add ("/store/import/atomic", StoreFixture, NULL,
               store_fixture_set_up, test_import_atomic, store_fixture_tear_down);
+  g_test_add ("/store/import/bulk-indexes", StoreFixture, NULL,
+              store_fixture_set_up, test_import_bulk_indexes, store_fixture_tear_down);
+  g_test_add ("/store/import/bulk-atomic", StoreFixture, NULL,
+              store_fixture_set_up, test_import_bulk_atomic, store_fixture_tear_down);
 
   return g_test_run ();
 }

@@ -216,11 +216,10 @@ import_finished_cb (GObject      *source,
     summary = g_strdup_printf (_("Imported %lu companies; %lu lines refused."),
                                (gulong) done.imported, (gulong) done.refused);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    summary = g_strdup_printf (_("Import cancelled. %lu companies were imported before it stopped; "
-                                 "the rest of the file was not."), (gulong) done.imported);
+    summary = g_strdup (_("Import cancelled. Nothing was imported; the companies are as they were."));
   else
-    summary = g_strdup_printf (_("The import stopped: %s. %lu companies were imported before it."),
-                               error->message, (gulong) done.imported);
+    summary = g_strdup_printf (_("The import stopped: %s. Nothing was imported; the companies are as "
+                                 "they were."), error->message);
 
   details = join_refused (refused, done.refused);
   show_done (self, summary, details);
