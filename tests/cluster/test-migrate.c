@@ -405,7 +405,7 @@ test_migrate_old_file (void)
   g_clear_pointer (&world.server, companies_test_server_free);
 
   g_assert_cmpint (sqlite3_open (world.server_db, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE history; PRAGMA user_version = 2",
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE history; DROP TABLE replaced; PRAGMA user_version = 2",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 

@@ -23,8 +23,8 @@ G_BEGIN_DECLS
  * companies_server_import_history () takes them (seq is made anew, in
  * the order the entries arrive). */
 #define COMPANIES_SERVER_IMPORT_HISTORY_COLUMNS \
-  "company_id, field, value, version, at, author"
-#define COMPANIES_SERVER_IMPORT_HISTORY_N_COLUMNS 6
+  "company_id, field, value, version, at, author, client_id"
+#define COMPANIES_SERVER_IMPORT_HISTORY_N_COLUMNS 7
 
 /* The server state a database carries (its identity and counters). */
 typedef struct
