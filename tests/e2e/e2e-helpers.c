@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "e2e-helpers.h"
+#include "companies-local-store-notices.h"
 
 #define MAX_PAGES 1000
 
@@ -566,4 +567,15 @@ e2e_unused_port (void)
   g_socket_close (socket, NULL);
 
   return port;
+}
+
+GPtrArray *
+e2e_list_notices (E2eClient *client)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *list = companies_local_store_list_notices (client->store, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (list);
+  return list;
 }

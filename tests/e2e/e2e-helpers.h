@@ -145,6 +145,9 @@ void                 e2e_assert_unchanged_since
 void                 e2e_assert_fields_equal  (CompaniesCompany    *company,
                                                CompaniesRecord     *record);
 
+/* The client's notices, newest first (asserted readable). */
+GPtrArray           *e2e_list_notices         (E2eClient           *client);
+
 /* A loopback port on which nothing listens (a port just bound and closed). */
 guint16              e2e_unused_port          (void);
 

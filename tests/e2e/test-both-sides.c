@@ -76,17 +76,6 @@ fixture_teardown (Fixture       *fixture,
   e2e_world_teardown (&fixture->world, NULL);
 }
 
-static GPtrArray *
-list_notices (E2eClient *client)
-{
-  g_autoptr(GError) error = NULL;
-  GPtrArray *list = companies_local_store_list_notices (client->store, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (list);
-  return list;
-}
-
 static char *
 phone_of (E2eClient  *client,
           const char *uuid)
@@ -140,7 +129,7 @@ test_both_told (Fixture       *fixture,
   conflict (fixture);
 
   /* B, whose push replaced A's value: lost by Ana's laptop, current by you. */
-  b_notices = list_notices (fixture->b);
+  b_notices = e2e_list_notices (fixture->b);
   g_assert_cmpuint (b_notices->len, ==, 1);
   pusher = g_ptr_array_index (b_notices, 0);
   g_assert_cmpint (pusher->kind, ==, COMPANIES_NOTICE_OVERWRITTEN);
@@ -157,7 +146,7 @@ test_both_told (Fixture       *fixture,
   /* A, whose value was replaced: lost by you, current by Bob. */
   a_phone = phone_of (fixture->a, fixture->uuid);
   g_assert_cmpstr (a_phone, ==, "555-0222");
-  a_notices = list_notices (fixture->a);
+  a_notices = e2e_list_notices (fixture->a);
   g_assert_cmpuint (a_notices->len, ==, 1);
   other = g_ptr_array_index (a_notices, 0);
   g_assert_cmpint (other->kind, ==, COMPANIES_NOTICE_OVERWRITTEN);
@@ -179,10 +168,10 @@ test_both_told (Fixture       *fixture,
   e2e_sync_once (fixture->a);
   e2e_sync_once (fixture->b);
   e2e_sync_once (fixture->a);
-  again = list_notices (fixture->a);
+  again = e2e_list_notices (fixture->a);
   g_assert_cmpuint (again->len, ==, 1);
   g_clear_pointer (&again, g_ptr_array_unref);
-  again = list_notices (fixture->b);
+  again = e2e_list_notices (fixture->b);
   g_assert_cmpuint (again->len, ==, 1);
 }
 
@@ -194,7 +183,7 @@ restore_reaches (Fixture   *fixture,
                  E2eClient *from,
                  E2eClient *to)
 {
-  g_autoptr(GPtrArray) notices = list_notices (from);
+  g_autoptr(GPtrArray) notices = e2e_list_notices (from);
   g_autoptr(GPtrArray) from_after = NULL;
   g_autoptr(GPtrArray) to_after = NULL;
   g_autoptr(CompaniesCompany) restored = NULL;
@@ -204,7 +193,7 @@ restore_reaches (Fixture   *fixture,
   guint to_before = 0;
 
   g_assert_cmpuint (notices->len, ==, 1);
-  to_after = list_notices (to);
+  to_after = e2e_list_notices (to);
   to_before = to_after->len;
   g_clear_pointer (&to_after, g_ptr_array_unref);
 
@@ -224,9 +213,9 @@ restore_reaches (Fixture   *fixture,
   g_assert_cmpstr (from_phone, ==, "555-0111");
   g_assert_cmpstr (to_phone, ==, "555-0111");
 
-  from_after = list_notices (from);
+  from_after = e2e_list_notices (from);
   g_assert_cmpuint (from_after->len, ==, 0);
-  to_after = list_notices (to);
+  to_after = e2e_list_notices (to);
   g_assert_cmpuint (to_after->len, ==, to_before);
 }
 
@@ -308,7 +297,7 @@ test_old_client (Fixture       *fixture,
   e2e_sync_once (fixture->a);
   a_phone = phone_of (fixture->a, fixture->uuid);
   g_assert_cmpstr (a_phone, ==, "555-0999");
-  notices = list_notices (fixture->a);
+  notices = e2e_list_notices (fixture->a);
   g_assert_cmpuint (notices->len, ==, 1);
   notice = g_ptr_array_index (notices, 0);
   g_assert_true (notice->replaced);
@@ -321,7 +310,7 @@ test_old_client (Fixture       *fixture,
   a_set = e2e_set (fixture->b->store, fixture->uuid, COMPANIES_FIELD_PHONE, "555-0333");
   e2e_sync_once (fixture->b);
   g_clear_pointer (&notices, g_ptr_array_unref);
-  notices = list_notices (fixture->b);
+  notices = e2e_list_notices (fixture->b);
   g_assert_cmpuint (notices->len, ==, 1);
   notice = g_ptr_array_index (notices, 0);
   g_assert_false (notice->replaced);

@@ -38,17 +38,6 @@ fixture_teardown (Fixture       *fixture,
   e2e_world_teardown (&fixture->world, NULL);
 }
 
-static GPtrArray *
-list_notices (E2eClient *client)
-{
-  g_autoptr(GError) error = NULL;
-  GPtrArray *list = companies_local_store_list_notices (client->store, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (list);
-  return list;
-}
-
 /* A company both clients hold, synced. Returns its uuid. */
 static char *
 shared_company (Fixture    *fixture,
@@ -93,7 +82,7 @@ test_deleted_while_edited (Fixture       *fixture,
   fixture->b->store = companies_local_store_open (fixture->b->path, &error);
   g_assert_no_error (error);
 
-  notices = list_notices (fixture->b);
+  notices = e2e_list_notices (fixture->b);
   g_assert_cmpuint (notices->len, ==, 1);
   notice = g_ptr_array_index (notices, 0);
   g_assert_cmpint (notice->kind, ==, COMPANIES_NOTICE_DELETED);
@@ -115,7 +104,7 @@ test_deleted_while_edited (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (companies_company_get_uuid (restored), !=, uuid);
   g_assert_cmpint (companies_company_get_sync_state (restored), ==, COMPANIES_SYNC_STATE_PENDING_ADD);
-  after = list_notices (fixture->b);
+  after = e2e_list_notices (fixture->b);
   g_assert_cmpuint (after->len, ==, 0);
   /* A second restore of the same notice finds nothing. */
   g_assert_null (companies_local_store_restore_notice (fixture->b->store, notice->notice_id, &error));
@@ -149,7 +138,7 @@ test_deleted_unedited (Fixture       *fixture,
   e2e_sync_once (fixture->a);
   result = e2e_sync_ok (fixture->b);
   g_assert_cmpuint (result->deleted_edits, ==, 0);
-  notices = list_notices (fixture->b);
+  notices = e2e_list_notices (fixture->b);
   g_assert_cmpuint (notices->len, ==, 0);
 }
 
@@ -173,7 +162,7 @@ test_overwritten_restore (Fixture       *fixture,
   e2e_sync_once (fixture->a);
   e2e_sync_once (fixture->b);
 
-  notices = list_notices (fixture->b);
+  notices = e2e_list_notices (fixture->b);
   g_assert_cmpuint (notices->len, ==, 1);
   notice = g_ptr_array_index (notices, 0);
   g_assert_cmpint (notice->kind, ==, COMPANIES_NOTICE_OVERWRITTEN);
@@ -198,7 +187,7 @@ test_overwritten_restore (Fixture       *fixture,
   e2e_assert_store_equals (fixture->a->store, server);
   e2e_assert_store_equals (fixture->b->store, server);
   g_clear_pointer (&notices, g_ptr_array_unref);
-  notices = list_notices (fixture->b);
+  notices = e2e_list_notices (fixture->b);
   g_assert_cmpuint (notices->len, ==, 0);
 }
 
@@ -241,7 +230,7 @@ test_bounds (Fixture       *fixture,
   e2e_sync_once (fixture->a);
   e2e_sync_once (fixture->b);
 
-  notices = list_notices (fixture->b);
+  notices = e2e_list_notices (fixture->b);
   g_assert_cmpuint (notices->len, ==, COMPANIES_NOTICES_MAX);
   g_assert_true (companies_local_store_get_notices_dropped (fixture->b->store, &dropped, &error));
   g_assert_no_error (error);
@@ -265,7 +254,7 @@ test_bounds (Fixture       *fixture,
   g_assert_true (companies_local_store_dismiss_notice (fixture->b->store, newest->notice_id, &error));
   g_assert_no_error (error);
   g_clear_pointer (&notices, g_ptr_array_unref);
-  notices = list_notices (fixture->b);
+  notices = e2e_list_notices (fixture->b);
   g_assert_cmpuint (notices->len, ==, COMPANIES_NOTICES_MAX - 1);
 }
 
