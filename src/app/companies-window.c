@@ -56,15 +56,19 @@ update_view_state (CompaniesWindow *self)
 }
 
 /* "N companies" under a search; the list reads its results in the
- * background, so the count follows the model's changes. */
+ * background, so the count follows the model's changes. While a read
+ * goes on, the rows shown may be only its first screenful: the count
+ * waits for the whole (list_read_finished_cb ()). */
 static void
 update_search_count (CompaniesWindow *self)
 {
   const char *text = companies_company_list_get_search (self->companies);
   guint n_shown = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
 
-  companies_search_bar_set_count (self->search,
-                                  text != NULL && *text != '\0' ? (int) n_shown : -1);
+  if (text == NULL || *text == '\0')
+    companies_search_bar_set_count (self->search, -1);
+  else if (!companies_company_list_is_reading (self->companies))
+    companies_search_bar_set_count (self->search, (int) n_shown);
 }
 
 static void
@@ -139,6 +143,7 @@ list_read_finished_cb (CompaniesWindow            *self,
 
   if (error != NULL)
     companies_notification_show_error (self->notification, error->message);
+  update_search_count (self);
 
   /* A new sort shows the row that was selected, selected still. */
   if (self->reselect != NULL && status != NULL)

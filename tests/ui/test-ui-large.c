@@ -1,6 +1,7 @@
 /* test-ui-large.c: a first sync of a few thousand companies shows its
- * progress, and a refresh that changes 100 rows elsewhere keeps the
- * selection and the scroll position.
+ * progress, a refresh that changes 100 rows elsewhere keeps the
+ * selection and the scroll position, and a search whose first screenful
+ * shows before the rest counts only the whole result.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -57,6 +58,15 @@ progress_visible_cb (GtkWidget  *progress_bar,
 }
 
 static void
+count_label_cb (GtkLabel   *label,
+                GParamSpec *pspec,
+                GPtrArray  *texts)
+{
+  if (gtk_widget_get_visible (GTK_WIDGET (label)))
+    g_ptr_array_add (texts, g_strdup (gtk_label_get_text (label)));
+}
+
+static void
 test_large (void)
 {
   CompaniesUiFixture fixture;
@@ -66,6 +76,8 @@ test_large (void)
   CompaniesCompany *selected, *changed_rows[N_CHANGED];
   g_autoptr(CompaniesLocalStore) other = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) counts = g_ptr_array_new_with_free_func (g_free);
+  GtkWidget *count_label;
   gboolean progress_shown = FALSE;
   double scrolled_to;
   gint64 started;
@@ -133,6 +145,20 @@ test_large (void)
   g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (vadjustment), scrolled_to, 0.5);
   g_assert_cmpstr (companies_ui_get_status_text (&fixture), ==, "100 changes waiting to sync");
   companies_ui_save_screenshot (GTK_WIDGET (fixture.window), "large-1-refreshed");
+
+  /* "porto" matches 500 rows: the first 256 show before the rest, and
+   * the count never says 256. */
+  count_label = companies_ui_get_child (&fixture, "count_label");
+  g_signal_connect (count_label, "notify::label", G_CALLBACK (count_label_cb), counts);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.search", NULL));
+  gtk_editable_set_text (GTK_EDITABLE (companies_ui_get_child (&fixture, "search_entry")), "porto");
+  COMPANIES_UI_WAIT_FOR (companies_ui_count_rows (&fixture) == N_COMPANIES / G_N_ELEMENTS (cities) &&
+                         gtk_widget_get_visible (count_label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (count_label)), ==, "500 companies");
+  for (guint i = 0; i < counts->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (counts, i), ==, "500 companies");
+  g_signal_handlers_disconnect_by_func (count_label, count_label_cb, counts);
+  companies_ui_save_screenshot (GTK_WIDGET (fixture.window), "large-2-search-count");
 
   g_clear_object (&other);
   companies_ui_fixture_clear (&fixture);
