@@ -91,6 +91,36 @@ cut_value (const char *value,
   return g_strndup (value, end - value);
 }
 
+/* Parameters 1 to 10 of both inserts of a lost value: what was lost,
+ * where, and who wrote the other value when (NULL @by: unknown). */
+static void
+bind_lost_value (sqlite3_stmt *stmt,
+                 const char   *uuid,
+                 gint64        id,
+                 const char   *company_name,
+                 const char   *field_name,
+                 const char   *lost,
+                 gboolean      cut,
+                 gint64        lost_version,
+                 const char   *by,
+                 gint64        at)
+{
+  if (uuid != NULL)
+    sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, 1);
+  sqlite3_bind_int64 (stmt, 2, id);
+  sqlite3_bind_text (stmt, 3, company_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, field_name, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, lost, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 6, cut ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 7, lost_version);
+  sqlite3_bind_int64 (stmt, 8, g_get_real_time () / G_USEC_PER_SEC);
+  if (by != NULL)
+    sqlite3_bind_text (stmt, 9, by, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 10, at);
+}
+
 gboolean
 companies_local_store_add_overwritten_notice (CompaniesLocalStore         *self,
                                               const CompaniesOverwritten  *overwritten,
@@ -113,20 +143,9 @@ companies_local_store_add_overwritten_notice (CompaniesLocalStore         *self,
     return FALSE;
 
   lost = cut_value (overwritten->value, &cut);
-  if (row != NULL)
-    sqlite3_bind_text (stmt, 1, row->uuid, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null (stmt, 1);
-  sqlite3_bind_int64 (stmt, 2, overwritten->id);
-  sqlite3_bind_text (stmt, 3, row != NULL ? row->values[COMPANIES_FIELD_NAME] : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, field_name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, lost, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 6, cut ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 7, overwritten->version);
-  sqlite3_bind_int64 (stmt, 8, g_get_real_time () / G_USEC_PER_SEC);
-  if (overwritten->by != NULL)
-    sqlite3_bind_text (stmt, 9, overwritten->by, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 10, overwritten->at);
+  bind_lost_value (stmt, row != NULL ? row->uuid : NULL, overwritten->id,
+                   row != NULL ? row->values[COMPANIES_FIELD_NAME] : "", field_name,
+                   lost, cut, overwritten->version, overwritten->by, overwritten->at);
 
   return companies_local_store_step_done (self, stmt, error);
 }
@@ -153,17 +172,9 @@ companies_local_store_add_replaced_notice (CompaniesLocalStore      *self,
 
   lost = cut_value (replaced->lost, &cut);
   current = cut_value (replaced->current, &current_cut);
-  sqlite3_bind_text (stmt, 1, replaced->uuid, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, replaced->id);
-  sqlite3_bind_text (stmt, 3, row->values[COMPANIES_FIELD_NAME], -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, companies_field_get_name (replaced->field), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 5, lost, -1, SQLITE_STATIC);
-  sqlite3_bind_int (stmt, 6, cut ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 7, replaced->lost_version);
-  sqlite3_bind_int64 (stmt, 8, g_get_real_time () / G_USEC_PER_SEC);
-  if (replaced->by != NULL)
-    sqlite3_bind_text (stmt, 9, replaced->by, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 10, replaced->at);
+  bind_lost_value (stmt, replaced->uuid, replaced->id, row->values[COMPANIES_FIELD_NAME],
+                   companies_field_get_name (replaced->field), lost, cut,
+                   replaced->lost_version, replaced->by, replaced->at);
   sqlite3_bind_text (stmt, 11, current, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 12, replaced->current_version);
 

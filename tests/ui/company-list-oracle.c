@@ -170,3 +170,27 @@ shadow_items_changed_cb (GListModel *model,
     g_ptr_array_insert (shadow, position + i, g_list_model_get_item (model, position + i));
 }
 
+
+void
+counted_read_cb (CompaniesCompanyList       *list,
+                 const CompaniesStoreStatus *status,
+                 const GError               *error,
+                 guint                      *n_reads)
+{
+  g_assert_no_error ((GError *) error);
+  if (status != NULL)
+    (*n_reads)++;
+}
+
+void
+wait_for_read (guint *n_reads)
+{
+  guint before = *n_reads;
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (*n_reads == before)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}

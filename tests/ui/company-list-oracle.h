@@ -34,4 +34,13 @@ void     shadow_items_changed_cb (GListModel              *model,
                                   guint                    added,
                                   GPtrArray               *shadow);
 
+/* A read-finished handler counting the reads that show what was asked
+ * for last (those that carry the counts), and a wait for the next one
+ * (at most 30 s). */
+void     counted_read_cb         (CompaniesCompanyList       *list,
+                                  const CompaniesStoreStatus *status,
+                                  const GError               *error,
+                                  guint                      *n_reads);
+void     wait_for_read           (guint                      *n_reads);
+
 G_END_DECLS

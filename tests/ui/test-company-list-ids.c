@@ -13,6 +13,7 @@
 
 #include "companies-company-list.h"
 #include "companies-local-store-view.h"
+#include "company-list-oracle.h"
 #include "companies-test-server.h"
 
 typedef struct
@@ -20,17 +21,6 @@ typedef struct
   guint n_reads;
   guint changed_at_two;
 } Watch;
-
-static void
-read_finished_cb (CompaniesCompanyList       *list,
-                  const CompaniesStoreStatus *status,
-                  const GError               *error,
-                  Watch                      *watch)
-{
-  g_assert_no_error ((GError *) error);
-  if (status != NULL)
-    watch->n_reads++;
-}
 
 static void
 items_changed_cb (GListModel *model,
@@ -41,19 +31,6 @@ items_changed_cb (GListModel *model,
 {
   if (position <= 2 && position + removed > 2)
     watch->changed_at_two++;
-}
-
-static void
-wait_for_read (Watch *watch)
-{
-  guint before = watch->n_reads;
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (watch->n_reads == before)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
 }
 
 static CompaniesCompany *
@@ -113,8 +90,8 @@ test_local_id_taken_again (void)
 
   list = companies_company_list_new (store);
   model = companies_company_list_get_model (list);
-  g_signal_connect (list, "read-finished", G_CALLBACK (read_finished_cb), &watch);
-  wait_for_read (&watch);
+  g_signal_connect (list, "read-finished", G_CALLBACK (counted_read_cb), &watch.n_reads);
+  wait_for_read (&watch.n_reads);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
   gamma_item = g_list_model_get_item (model, 2);
   g_assert_cmpstr (companies_company_get_uuid (gamma_item), ==, companies_company_get_uuid (gamma));
@@ -131,7 +108,7 @@ test_local_id_taken_again (void)
     g_assert_cmpint (companies_list_company_get_local_id (gamma_item), ==, companies_list_company_get_local_id (read));
   }
   companies_company_list_refresh_if_changed (list);
-  wait_for_read (&watch);
+  wait_for_read (&watch.n_reads);
 
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
   assert_row (model, 2, companies_company_get_uuid (delta), "Gamma Two");
@@ -151,7 +128,7 @@ test_local_id_taken_again (void)
   epsilon = create (store, "Gamma Three");
   companies_company_list_end_write (list, version, epsilon);
   if (companies_company_list_is_reading (list))
-    wait_for_read (&watch);
+    wait_for_read (&watch.n_reads);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
   assert_row (model, 0, companies_company_get_uuid (alpha), "Alpha");
   assert_row (model, 1, companies_company_get_uuid (beta), "Beta");
@@ -162,7 +139,7 @@ test_local_id_taken_again (void)
    * for its item before the app deletes it. */
   zeta = create (other, "Zeta");
   companies_company_list_refresh_if_changed (list);
-  wait_for_read (&watch);
+  wait_for_read (&watch.n_reads);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 4);
   version = companies_company_list_begin_write (list);
   g_assert_true (companies_local_store_delete_for_sync (store, companies_company_get_uuid (zeta), &error));
@@ -170,12 +147,12 @@ test_local_id_taken_again (void)
   companies_company_list_remove (list, companies_company_get_uuid (zeta));
   companies_company_list_end_write (list, version, NULL);
   if (companies_company_list_is_reading (list))
-    wait_for_read (&watch);
+    wait_for_read (&watch.n_reads);
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 3);
   assert_row (model, 2, companies_company_get_uuid (epsilon), "Gamma Three");
 
   g_signal_handlers_disconnect_by_data (model, &watch);
-  g_signal_handlers_disconnect_by_data (list, &watch);
+  g_signal_handlers_disconnect_by_data (list, &watch.n_reads);
   g_clear_object (&list);
   g_clear_object (&other);
   g_clear_object (&store);

@@ -164,30 +164,6 @@ test_first_read (void)
   companies_test_remove_tree (folder);
 }
 
-static void
-counted_read_cb (CompaniesCompanyList       *list,
-                 const CompaniesStoreStatus *status,
-                 const GError               *error,
-                 guint                      *n_reads)
-{
-  g_assert_no_error ((GError *) error);
-  if (status != NULL)
-    (*n_reads)++;
-}
-
-static void
-wait_for_read (guint *n_reads)
-{
-  guint before = *n_reads;
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (*n_reads == before)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
-
 static const char * const name_pool[] = {
   "Companhia %u", "Société Générale %u", "Łódź Kowalski", "Ørsted %u", "São Paulo Café",
   "zeta", "Alpha %02u", "ÉVORA %u",
