@@ -116,11 +116,12 @@ companies_server_postgres_pipeline_takes (CompaniesServerStorePostgres *self,
  * when not. */
 static gboolean
 check_item (CompaniesServerStorePostgres  *self,
-            PgPiped                        kind,
+            const PgPipedItem             *item,
             const PGresult                *result,
             GError                       **error)
 {
   ExecStatusType status = PQresultStatus (result);
+  PgPiped kind = item->kind;
 
   if (status == PGRES_PIPELINE_ABORTED)
     {
@@ -133,7 +134,8 @@ check_item (CompaniesServerStorePostgres  *self,
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
     return companies_server_postgres_set_error (self->conn, result, error);
 
-  if (kind != PG_PIPED_COMMAND && strcmp (PQcmdTuples ((PGresult *) result), "1") != 0)
+  if (kind != PG_PIPED_COMMAND &&
+      g_ascii_strtoull (PQcmdTuples ((PGresult *) result), NULL, 10) != item->rows)
     {
       g_set_error_literal (error, COMPANIES_SERVER_STORE_ERROR,
                            COMPANIES_SERVER_STORE_ERROR_FAILED,
@@ -198,10 +200,12 @@ finish (CompaniesServerStorePostgres  *self,
 
       if (i == n_items)
         last = g_steal_pointer (&result);
-      else if (!check_item (self, self->piped->data[i], result, &local_error))
+      else if (!check_item (self, &g_array_index (self->piped, PgPipedItem, i), result,
+                            &local_error))
         {
           /* A command's failure takes the transaction with it. */
-          self->lost = self->lost || self->piped->data[i] == PG_PIPED_COMMAND;
+          self->lost = self->lost ||
+                       g_array_index (self->piped, PgPipedItem, i).kind == PG_PIPED_COMMAND;
           /* The rest was aborted: read, and dropped. */
           for (i++; i < n_items + (out_last != NULL) && PQstatus (self->conn) == CONNECTION_OK; i++)
             PQclear (next_result (self));
@@ -217,7 +221,7 @@ finish (CompaniesServerStorePostgres  *self,
       PQclear (sync);
     }
 
-  g_byte_array_set_size (self->piped, 0);
+  g_array_set_size (self->piped, 0);
   if (!PQexitPipelineMode (self->conn) && local_error == NULL)
     companies_server_postgres_set_error (self->conn, NULL, &local_error);
 
@@ -247,6 +251,8 @@ gboolean
 companies_server_postgres_pipeline_flush (CompaniesServerStorePostgres  *self,
                                           GError                       **error)
 {
+  if (!companies_server_postgres_adds_send (self, error))
+    return FALSE;
   if (PQpipelineStatus (self->conn) == PQ_PIPELINE_OFF)
     return TRUE;
 
@@ -257,11 +263,13 @@ gboolean
 companies_server_postgres_pipeline_busy (CompaniesServerStorePostgres *self,
                                          gboolean                      writes_only)
 {
+  if (self->n_adds > 0)
+    return TRUE;
   if (!writes_only)
     return self->piped->len > 0;
 
   for (guint i = 0; i < self->piped->len; i++)
-    if (self->piped->data[i] != PG_PIPED_COMMAND)
+    if (g_array_index (self->piped, PgPipedItem, i).kind != PG_PIPED_COMMAND)
       return TRUE;
 
   return FALSE;
@@ -293,6 +301,31 @@ send_one (CompaniesServerStorePostgres  *self,
   return TRUE;
 }
 
+/* Sends an item in pipeline mode. */
+static gboolean
+send_item (CompaniesServerStorePostgres  *self,
+           PgPiped                        kind,
+           guint                          rows,
+           const char                    *name,
+           const char                    *sql,
+           const PgParams                *params,
+           GError                       **error)
+{
+  PgPipedItem item = { kind, rows };
+
+  if (PQpipelineStatus (self->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode (self->conn))
+    return companies_server_postgres_set_error (self->conn, NULL, error);
+
+  if (!send_one (self, name, sql, params, error))
+    return FALSE;
+
+  g_array_append_val (self->piped, item);
+  if (self->piped->len >= PIPELINE_BATCH)
+    return finish (self, NULL, error);
+
+  return TRUE;
+}
+
 gboolean
 companies_server_postgres_pipeline_send (CompaniesServerStorePostgres  *self,
                                          PgPiped                        kind,
@@ -301,17 +334,20 @@ companies_server_postgres_pipeline_send (CompaniesServerStorePostgres  *self,
                                          const PgParams                *params,
                                          GError                       **error)
 {
-  if (PQpipelineStatus (self->conn) == PQ_PIPELINE_OFF && !PQenterPipelineMode (self->conn))
-    return companies_server_postgres_set_error (self->conn, NULL, error);
+  /* In the order they were made: the adds kept first. */
+  return companies_server_postgres_adds_send (self, error) &&
+         send_item (self, kind, 1, name, sql, params, error);
+}
 
-  if (!send_one (self, name, sql, params, error))
-    return FALSE;
-
-  g_byte_array_append (self->piped, (const guint8 *) &kind, 1);
-  if (self->piped->len >= PIPELINE_BATCH)
-    return finish (self, NULL, error);
-
-  return TRUE;
+gboolean
+companies_server_postgres_pipeline_send_rows (CompaniesServerStorePostgres  *self,
+                                              PgPiped                        kind,
+                                              guint                          rows,
+                                              const char                    *name,
+                                              const PgParams                *params,
+                                              GError                       **error)
+{
+  return send_item (self, kind, rows, name, NULL, params, error);
 }
 
 PGresult *
@@ -322,6 +358,9 @@ companies_server_postgres_pipeline_exec (CompaniesServerStorePostgres  *self,
                                          GError                       **error)
 {
   PGresult *result = NULL;
+
+  if (!companies_server_postgres_adds_send (self, error))
+    return NULL;
 
   /* Nothing waiting: a plain round trip. */
   if (PQpipelineStatus (self->conn) == PQ_PIPELINE_OFF)

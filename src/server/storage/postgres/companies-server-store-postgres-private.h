@@ -9,6 +9,7 @@
  *   companies-server-store-postgres-transaction.c  transactions and the server state
  *   companies-server-store-postgres-records.c      reading and writing records
  *   companies-server-store-postgres-pipeline.c     statements sent without waiting
+ *   companies-server-store-postgres-adds.c         many adds in one statement
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -17,6 +18,7 @@
 #include <glib.h>
 #include <libpq-fe.h>
 
+#include "companies-fields.h"
 #include "companies-server-store.h"
 
 G_BEGIN_DECLS
@@ -31,6 +33,7 @@ typedef enum
   PG_STMT_LOOKUP_ID,
   PG_STMT_LOOKUP_UUID,
   PG_STMT_INSERT,
+  PG_STMT_INSERT_MANY,
   PG_STMT_UPDATE,
   PG_STMT_TOMBSTONE,
   PG_STMT_LIST_ALL,
@@ -57,6 +60,25 @@ typedef enum
   PG_PIPED_ADD,      /* one row inserted */
   PG_PIPED_CHANGE,   /* one row changed */
 } PgPiped;
+
+/* A statement sent and not yet answered: what it must answer, and (adds
+ * and changes) how many rows. */
+typedef struct
+{
+  PgPiped kind;
+  guint   rows;
+} PgPipedItem;
+
+/* Adds sent as one statement (companies-server-store-postgres-adds.c):
+ * its columns as array literals, one element an add. */
+typedef enum
+{
+  PG_ADD_UUID,
+  PG_ADD_VERSION,
+  PG_ADD_ID,
+  PG_ADD_FIELDS,    /* then one a field, in the order of CompaniesField */
+  PG_ADD_N_COLUMNS = PG_ADD_FIELDS + COMPANIES_N_FIELDS
+} PgAddColumn;
 
 /* The most parameters a statement takes (an update: id, version, the
  * fields, then for its history: when, who, the horizon and the count). */
@@ -86,7 +108,10 @@ typedef struct
    * the kind (PgPiped) of each statement sent but not yet answered
    * (…-pipeline.c) */
   GHashTable           *new_uuids;
-  GByteArray           *piped;
+  GArray               *piped;                 /* of PgPipedItem */
+  /* adds of new uuids not yet sent: one statement for many (…-adds.c) */
+  GString              *adds[PG_ADD_N_COLUMNS];
+  guint                 n_adds;
   /* a command sent without waiting failed: the transaction is gone */
   gboolean              lost;
 
@@ -126,6 +151,18 @@ void       companies_server_postgres_params_text   (PgParams                    
                                                     const char                   *text);
 void       companies_server_postgres_params_int    (PgParams                     *params,
                                                     gint64                        value);
+/* Appends one parameter a character of @types: 'i' takes a gint64 (cast
+ * every argument to one), 't' a string (NULL: SQL NULL). */
+void       companies_server_postgres_params_add    (PgParams                     *params,
+                                                    const char                   *types,
+                                                    ...);
+/* Runs statement @id (as companies_server_postgres_run ()) with the
+ * parameters @types says, as companies_server_postgres_params_add (). */
+PGresult  *companies_server_postgres_query         (CompaniesServerStorePostgres *self,
+                                                    PgStmtId                      id,
+                                                    GError                      **error,
+                                                    const char                   *types,
+                                                    ...);
 /* The name of statement @id, prepared on this connection the first time. */
 const char *companies_server_postgres_prepare      (CompaniesServerStorePostgres *self,
                                                     PgStmtId                      id,
@@ -201,6 +238,14 @@ gboolean companies_server_postgres_pipeline_send   (CompaniesServerStorePostgres
                                                     const char                    *sql,
                                                     const PgParams                *params,
                                                     GError                       **error);
+/* The same for an item whose answer must be @rows rows changed, sent
+ * even before the adds kept. */
+gboolean companies_server_postgres_pipeline_send_rows (CompaniesServerStorePostgres *self,
+                                                       PgPiped                      kind,
+                                                       guint                        rows,
+                                                       const char                  *name,
+                                                       const PgParams              *params,
+                                                       GError                     **error);
 /* Runs prepared @name (or else @sql) after what was sent, in one round
  * trip: its result, or NULL with @error for the first failure. */
 PGresult *companies_server_postgres_pipeline_exec   (CompaniesServerStorePostgres  *self,
@@ -214,6 +259,25 @@ gboolean companies_server_postgres_pipeline_flush  (CompaniesServerStorePostgres
 /* TRUE while answers are unread (with @writes_only: a write's). */
 gboolean companies_server_postgres_pipeline_busy   (CompaniesServerStorePostgres  *self,
                                                     gboolean                       writes_only);
+
+/* Adds sent together (companies-server-store-postgres-adds.c) */
+
+/* Keeps the add of a uuid the database does not hold, to be sent with
+ * others in one statement (before the next statement of any other kind). */
+gboolean companies_server_postgres_adds_keep       (CompaniesServerStorePostgres  *self,
+                                                    const char                    *uuid,
+                                                    gint64                         version,
+                                                    gint64                         id,
+                                                    const char * const            *values,
+                                                    GError                       **error);
+/* Sends the adds kept, if any, without waiting: their answer must be as
+ * many rows inserted. */
+gboolean companies_server_postgres_adds_send       (CompaniesServerStorePostgres  *self,
+                                                    GError                       **error);
+/* Forgets the adds kept (their request is rolled back). */
+void     companies_server_postgres_adds_clear      (CompaniesServerStorePostgres  *self);
+/* Frees what keeping adds took (the store closes). */
+void     companies_server_postgres_adds_free       (CompaniesServerStorePostgres  *self);
 
 /* Records (companies-server-store-postgres-records.c) */
 

@@ -17,22 +17,20 @@
 
 #include "companies-server-store-postgres-private.h"
 
-/* *out_record is NULL when there is no such record. */
+/* Takes @result of a lookup: *out_record is NULL when there is no such
+ * record. */
 static gboolean
-lookup (CompaniesServerStorePostgres  *self,
-        PgStmtId                       id,
-        const PgParams                *params,
-        CompaniesServerRecord        **out_record,
-        GError                       **error)
+take_record (PGresult               *result,
+             CompaniesServerRecord **out_record)
 {
-  g_autoptr(PGresult) result = companies_server_postgres_run (self, id, params, error);
+  g_autoptr(PGresult) owned = result;
 
   *out_record = NULL;
-  if (result == NULL)
+  if (owned == NULL)
     return FALSE;
 
-  if (PQntuples (result) > 0)
-    *out_record = companies_server_postgres_read_record (result, 0);
+  if (PQntuples (owned) > 0)
+    *out_record = companies_server_postgres_read_record (owned, 0);
 
   return TRUE;
 }
@@ -43,11 +41,9 @@ companies_server_postgres_lookup_by_id (CompaniesServerStore   *store,
                                         CompaniesServerRecord **out_record,
                                         GError                **error)
 {
-  PgParams params = { .n = 0 };
-
-  companies_server_postgres_params_int (&params, id);
-  return lookup ((CompaniesServerStorePostgres *) store, PG_STMT_LOOKUP_ID, &params,
-                 out_record, error);
+  return take_record (companies_server_postgres_query ((CompaniesServerStorePostgres *) store,
+                                                       PG_STMT_LOOKUP_ID, error, "i", id),
+                      out_record);
 }
 
 gboolean
@@ -56,11 +52,9 @@ companies_server_postgres_lookup_by_uuid (CompaniesServerStore   *store,
                                           CompaniesServerRecord **out_record,
                                           GError                **error)
 {
-  PgParams params = { .n = 0 };
-
-  companies_server_postgres_params_text (&params, uuid);
-  return lookup ((CompaniesServerStorePostgres *) store, PG_STMT_LOOKUP_UUID, &params,
-                 out_record, error);
+  return take_record (companies_server_postgres_query ((CompaniesServerStorePostgres *) store,
+                                                       PG_STMT_LOOKUP_UUID, error, "t", uuid),
+                      out_record);
 }
 
 gboolean
@@ -73,13 +67,10 @@ companies_server_postgres_list_changes (CompaniesServerStore  *store,
 {
   CompaniesServerStorePostgres *self = (CompaniesServerStorePostgres *) store;
   g_autoptr(PGresult) result = NULL;
-  PgParams params = { .n = 0 };
   int n_rows;
 
-  companies_server_postgres_params_int (&params, after_version);
-  companies_server_postgres_params_int (&params, max);
-  result = companies_server_postgres_run (self, alive_only ? PG_STMT_LIST_ALIVE : PG_STMT_LIST_ALL,
-                                          &params, error);
+  result = companies_server_postgres_query (self, alive_only ? PG_STMT_LIST_ALIVE : PG_STMT_LIST_ALL,
+                                            error, "ii", after_version, (gint64) max);
   if (result == NULL)
     return FALSE;
 
@@ -88,6 +79,33 @@ companies_server_postgres_list_changes (CompaniesServerStore  *store,
     g_ptr_array_add (records, companies_server_postgres_read_record (result, i));
 
   return TRUE;
+}
+
+/* The nine field values, in the order of CompaniesField: those of @mask
+ * ("" for none), NULL for the others (a field the statement leaves). */
+static void
+params_add_fields (PgParams           *params,
+                   guint               mask,
+                   const char * const *values)
+{
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      const char *value = NULL;
+
+      if (mask & COMPANIES_FIELD_BIT (i))
+        value = values[i] != NULL ? values[i] : "";
+      companies_server_postgres_params_text (params, value);
+    }
+}
+
+/* When, who and which client: the history of the request's writes
+ * (docs/history.md). */
+static void
+params_add_authorship (PgParams             *params,
+                       CompaniesServerStore *store)
+{
+  companies_server_postgres_params_add (params, "itt", store->author_at, store->author,
+                                        store->writer);
 }
 
 /* The rows a command changed. */
@@ -115,37 +133,31 @@ companies_server_postgres_insert (CompaniesServerStore  *store,
   /* The newest id ever handed out, plus one: never a purged record's. */
   id = self->last_id + 1;
 
-  companies_server_postgres_params_text (&params, uuid);
-  companies_server_postgres_params_int (&params, version);
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    companies_server_postgres_params_text (&params, values[i] != NULL ? values[i] : "");
-  companies_server_postgres_params_int (&params, id);
-  companies_server_postgres_params_int (&params, store->author_at);
-  companies_server_postgres_params_text (&params, store->author);
-  companies_server_postgres_params_text (&params, store->writer);
-
-  /* A uuid known to be new: sent without waiting for the answer. */
+  /* A uuid known to be new: sent with others, without waiting for the
+   * answer. */
   if (companies_server_postgres_pipeline_takes (self, uuid))
     {
-      if (!companies_server_postgres_send (self, PG_PIPED_ADD, PG_STMT_INSERT, &params, error))
+      if (!companies_server_postgres_adds_keep (self, uuid, version, id, values, error))
         return FALSE;
-      self->last_id = id;
-      self->state_dirty = TRUE;
-      *out_id = id;
-      return TRUE;
     }
-
-  result = companies_server_postgres_run (self, PG_STMT_INSERT, &params, error);
-  if (result == NULL)
-    return FALSE;
-
-  /* The uuid is known: a retried add. The version goes back unused. */
-  if (changed_rows (result) == 0)
+  else
     {
-      if (self->state.last_version == version)
-        self->state.last_version--;
-      *out_id = 0;
-      return TRUE;
+      companies_server_postgres_params_add (&params, "ti", uuid, version);
+      params_add_fields (&params, COMPANIES_ALL_FIELDS, values);
+      companies_server_postgres_params_add (&params, "i", id);
+      params_add_authorship (&params, store);
+      result = companies_server_postgres_run (self, PG_STMT_INSERT, &params, error);
+      if (result == NULL)
+        return FALSE;
+
+      /* The uuid is known: a retried add. The version goes back unused. */
+      if (changed_rows (result) == 0)
+        {
+          if (self->state.last_version == version)
+            self->state.last_version--;
+          *out_id = 0;
+          return TRUE;
+        }
     }
 
   self->last_id = id;
@@ -164,23 +176,14 @@ companies_server_postgres_update_fields (CompaniesServerStore  *store,
 {
   PgParams params = { .n = 0 };
 
-  companies_server_postgres_params_int (&params, id);
-  companies_server_postgres_params_int (&params, version);
+  companies_server_postgres_params_add (&params, "ii", id, version);
   /* A NULL parameter leaves the field (and its version) as it is. */
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    {
-      const char *value = NULL;
-
-      if (mask & COMPANIES_FIELD_BIT (i))
-        value = values[i] != NULL ? values[i] : "";
-      companies_server_postgres_params_text (&params, value);
-    }
-  companies_server_postgres_params_int (&params, store->author_at);
-  companies_server_postgres_params_text (&params, store->author);
-  companies_server_postgres_params_int (&params,
-                                        companies_server_store_history_horizon (store, store->author_at));
-  companies_server_postgres_params_int (&params, companies_server_store_history_entries (store) - 1);
-  companies_server_postgres_params_text (&params, store->writer);
+  params_add_fields (&params, mask, values);
+  params_add_authorship (&params, store);
+  companies_server_postgres_params_add (&params, "ii",
+                                        companies_server_store_history_horizon (store,
+                                                                                store->author_at),
+                                        (gint64) companies_server_store_history_entries (store) - 1);
 
   /* Answered with the request's next statement (its page at the latest):
    * it must change the one row. */
@@ -197,12 +200,8 @@ companies_server_postgres_tombstone (CompaniesServerStore  *store,
 {
   PgParams params = { .n = 0 };
 
-  companies_server_postgres_params_int (&params, id);
-  companies_server_postgres_params_int (&params, version);
-  companies_server_postgres_params_int (&params, deleted_at);
-  companies_server_postgres_params_int (&params, store->author_at);
-  companies_server_postgres_params_text (&params, store->author);
-  companies_server_postgres_params_text (&params, store->writer);
+  companies_server_postgres_params_add (&params, "iii", id, version, deleted_at);
+  params_add_authorship (&params, store);
 
   return companies_server_postgres_send ((CompaniesServerStorePostgres *) store, PG_PIPED_CHANGE,
                                          PG_STMT_TOMBSTONE, &params, error);
@@ -218,8 +217,6 @@ companies_server_postgres_purge_tombstones (CompaniesServerStore  *store,
   g_autoptr(PGresult) newest_result = NULL;
   g_autoptr(PGresult) deleted = NULL;
   g_autoptr(PGresult) raised = NULL;
-  PgParams params = { .n = 0 };
-  PgParams horizon = { .n = 0 };
   gint64 newest;
 
   *out_n_purged = 0;
@@ -227,21 +224,21 @@ companies_server_postgres_purge_tombstones (CompaniesServerStore  *store,
   /* Only inside the writer's turn: one server at a time purges. */
   g_return_val_if_fail (self->state_cached, FALSE);
 
-  companies_server_postgres_params_int (&params, deleted_before);
-  newest_result = companies_server_postgres_run (self, PG_STMT_PURGE_NEWEST, &params, error);
+  newest_result = companies_server_postgres_query (self, PG_STMT_PURGE_NEWEST, error, "i",
+                                                   deleted_before);
   if (newest_result == NULL)
     return FALSE;
   newest = companies_server_postgres_get_int (newest_result, 0, 0);
   if (newest == 0)
     return TRUE;
 
-  deleted = companies_server_postgres_run (self, PG_STMT_PURGE_DELETE, &params, error);
+  deleted = companies_server_postgres_query (self, PG_STMT_PURGE_DELETE, error, "i",
+                                             deleted_before);
   if (deleted == NULL)
     return FALSE;
   *out_n_purged = changed_rows (deleted);
 
-  companies_server_postgres_params_int (&horizon, newest);
-  raised = companies_server_postgres_run (self, PG_STMT_RAISE_HORIZON, &horizon, error);
+  raised = companies_server_postgres_query (self, PG_STMT_RAISE_HORIZON, error, "i", newest);
   if (raised == NULL)
     return FALSE;
 
@@ -268,12 +265,9 @@ companies_server_postgres_list_history (CompaniesServerStore  *store,
                                         GError               **error)
 {
   g_autoptr(PGresult) result = NULL;
-  PgParams params = { .n = 0 };
 
-  companies_server_postgres_params_int (&params, id);
-  companies_server_postgres_params_int (&params, max);
-  result = companies_server_postgres_run ((CompaniesServerStorePostgres *) store,
-                                          PG_STMT_HISTORY_LIST, &params, error);
+  result = companies_server_postgres_query ((CompaniesServerStorePostgres *) store,
+                                            PG_STMT_HISTORY_LIST, error, "ii", id, (gint64) max);
   if (result == NULL)
     return FALSE;
 
@@ -297,18 +291,15 @@ companies_server_postgres_prune_history (CompaniesServerStore  *store,
                                          gint64                 before,
                                          GError               **error)
 {
+  CompaniesServerStorePostgres *self = (CompaniesServerStorePostgres *) store;
   g_autoptr(PGresult) result = NULL;
-  PgParams params = { .n = 0 };
 
-  companies_server_postgres_params_int (&params, before);
-  result = companies_server_postgres_run ((CompaniesServerStorePostgres *) store,
-                                          PG_STMT_HISTORY_PRUNE_AGE, &params, error);
+  result = companies_server_postgres_query (self, PG_STMT_HISTORY_PRUNE_AGE, error, "i", before);
   if (result == NULL)
     return FALSE;
   g_clear_pointer (&result, PQclear);
 
   /* the replaced values age out with history (docs/notices.md) */
-  result = companies_server_postgres_run ((CompaniesServerStorePostgres *) store,
-                                          PG_STMT_REPLACED_PRUNE_AGE, &params, error);
+  result = companies_server_postgres_query (self, PG_STMT_REPLACED_PRUNE_AGE, error, "i", before);
   return result != NULL;
 }

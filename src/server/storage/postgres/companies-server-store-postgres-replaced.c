@@ -27,13 +27,10 @@ companies_server_postgres_find_writer (CompaniesServerStore  *store,
                                        GError               **error)
 {
   g_autoptr(PGresult) result = NULL;
-  PgParams params = { .n = 0 };
 
-  companies_server_postgres_params_int (&params, id);
-  companies_server_postgres_params_text (&params, field);
-  companies_server_postgres_params_int (&params, version);
-  result = companies_server_postgres_run ((CompaniesServerStorePostgres *) store,
-                                          PG_STMT_HISTORY_WRITER, &params, error);
+  result = companies_server_postgres_query ((CompaniesServerStorePostgres *) store,
+                                            PG_STMT_HISTORY_WRITER, error, "iti", id, field,
+                                            version);
   if (result == NULL)
     return FALSE;
 
@@ -54,22 +51,16 @@ companies_server_postgres_add_replaced (CompaniesServerStore     *store,
                                         GError                  **error)
 {
   g_autoptr(PGresult) result = NULL;
-  PgParams params = { .n = 0 };
 
-  companies_server_postgres_params_text (&params, client_id);
-  companies_server_postgres_params_int (&params, entry->id);
-  companies_server_postgres_params_text (&params, entry->uuid);
-  companies_server_postgres_params_text (&params, companies_field_get_name (entry->field));
-  companies_server_postgres_params_text (&params, entry->lost);
-  companies_server_postgres_params_int (&params, entry->lost_version);
-  companies_server_postgres_params_text (&params, entry->current);
-  companies_server_postgres_params_int (&params, entry->current_version);
-  companies_server_postgres_params_text (&params, entry->by);
-  companies_server_postgres_params_int (&params, entry->at);
-  companies_server_postgres_params_int (&params, COMPANIES_MAX_REPLACED);
-  companies_server_postgres_params_int (&params, COMPANIES_SERVER_REPLACED_TOTAL);
-  result = companies_server_postgres_run ((CompaniesServerStorePostgres *) store,
-                                          PG_STMT_REPLACED_ADD, &params, error);
+  result = companies_server_postgres_query ((CompaniesServerStorePostgres *) store,
+                                            PG_STMT_REPLACED_ADD, error, "titttititiii",
+                                            client_id, entry->id, entry->uuid,
+                                            companies_field_get_name (entry->field),
+                                            entry->lost, entry->lost_version,
+                                            entry->current, entry->current_version,
+                                            entry->by, entry->at,
+                                            (gint64) COMPANIES_MAX_REPLACED,
+                                            (gint64) COMPANIES_SERVER_REPLACED_TOTAL);
   return result != NULL;
 }
 
@@ -84,26 +75,21 @@ companies_server_postgres_take_replaced (CompaniesServerStore  *store,
 {
   CompaniesServerStorePostgres *self = (CompaniesServerStorePostgres *) store;
   g_autoptr(PGresult) result = NULL;
-  PgParams params = { .n = 0 };
 
-  companies_server_postgres_params_text (&params, client_id);
   if (acked > 0)
     {
-      companies_server_postgres_params_int (&params, acked);
-      result = companies_server_postgres_run (self, PG_STMT_REPLACED_ACK, &params, error);
+      result = companies_server_postgres_query (self, PG_STMT_REPLACED_ACK, error, "ti",
+                                                client_id, acked);
       if (result == NULL)
         return FALSE;
       g_clear_pointer (&result, PQclear);
-      params.n = 1;
     }
 
   if (up_to <= after)
     return TRUE;
 
-  companies_server_postgres_params_int (&params, after);
-  companies_server_postgres_params_int (&params, up_to);
-  companies_server_postgres_params_int (&params, COMPANIES_MAX_REPLACED);
-  result = companies_server_postgres_run (self, PG_STMT_REPLACED_LIST, &params, error);
+  result = companies_server_postgres_query (self, PG_STMT_REPLACED_LIST, error, "tiii", client_id,
+                                            after, up_to, (gint64) COMPANIES_MAX_REPLACED);
   if (result == NULL)
     return FALSE;
 

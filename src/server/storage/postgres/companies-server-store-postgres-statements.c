@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <stdarg.h>
+
 #include "companies-server-postgres-listen.h"
 #include "companies-server-store-postgres-private.h"
 
@@ -20,6 +22,12 @@
 #define RECORD_COLUMNS \
   "id, uuid, version, deleted_at IS NOT NULL, " \
   "name, name_v, address, address_v, city, city_v, " \
+  "postal_code, postal_code_v, country, country_v, phone, phone_v, " \
+  "email, email_v, website, website_v, notes, notes_v"
+
+/* What an add writes, in this order. */
+#define COMPANY_COLUMNS \
+  "id, uuid, version, name, name_v, address, address_v, city, city_v, " \
   "postal_code, postal_code_v, country, country_v, phone, phone_v, " \
   "email, email_v, website, website_v, notes, notes_v"
 
@@ -63,29 +71,45 @@ static const char * const statement_sql[PG_N_STMTS] = {
     "WITH h AS (" HISTORY_INSERT ("$12::bigint", "$13::bigint", "$14::text", "$15::text",
                                   "f.value <> '' AND NOT EXISTS "
                                   "(SELECT 1 FROM company WHERE uuid = $1::text)") ") "
-    "INSERT INTO company (id, uuid, version, "
-    "name, name_v, address, address_v, city, city_v, "
-    "postal_code, postal_code_v, country, country_v, phone, phone_v, "
-    "email, email_v, website, website_v, notes, notes_v) "
+    "INSERT INTO company (" COMPANY_COLUMNS ") "
     "VALUES ($12::bigint, $1::text, $2::bigint, $3::text, $2, $4::text, $2, $5::text, $2, "
     "$6::text, $2, $7::text, $2, $8::text, $2, $9::text, $2, $10::text, $2, $11::text, $2) "
     "ON CONFLICT (uuid) DO NOTHING",
-  /* $12 when, $13 who, $16 the client; each written field keeps what is
-   * younger than $14 and its newest $15 + 1 entries (the new one is not
+  /* Many adds of new uuids (…-adds.c): $1 … $12 their uuids, versions,
+   * ids and fields as arrays, $13 when, $14 who, $15 the client. */
+  [PG_STMT_INSERT_MANY] =
+    "WITH r AS (SELECT * FROM unnest ($1::text[], $2::bigint[], $3::bigint[], $4::text[], "
+    "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], "
+    "$12::text[]) WITH ORDINALITY AS r (uuid, version, id, name, address, city, postal_code, "
+    "country, phone, email, website, notes, o)), "
+    "h AS (INSERT INTO history (company_id, field, value, version, at, author, client_id) "
+    "SELECT r.id, f.field, f.value, r.version, $13::bigint, $14::text, $15::text "
+    "FROM r CROSS JOIN LATERAL (VALUES (1, 'name', r.name), (2, 'address', r.address), "
+    "(3, 'city', r.city), (4, 'postal_code', r.postal_code), (5, 'country', r.country), "
+    "(6, 'phone', r.phone), (7, 'email', r.email), (8, 'website', r.website), "
+    "(9, 'notes', r.notes)) AS f (n, field, value) "
+    "WHERE f.value <> '' ORDER BY r.o, f.n) "
+    "INSERT INTO company (" COMPANY_COLUMNS ") "
+    "SELECT r.id, r.uuid, r.version, r.name, r.version, r.address, r.version, r.city, r.version, "
+    "r.postal_code, r.version, r.country, r.version, r.phone, r.version, r.email, r.version, "
+    "r.website, r.version, r.notes, r.version FROM r ORDER BY r.o "
+    "ON CONFLICT (uuid) DO NOTHING",
+  /* $12 when, $13 who, $14 the client; each written field keeps what is
+   * younger than $15 and its newest $16 + 1 entries (the new one is not
    * seen here). The version below which a field's entries go is looked
    * up once a field (c, materialized), not once an entry: a field at its
    * bound holds 50 entries by default, and a lookup for each made an
    * update read 2500. */
   [PG_STMT_UPDATE] =
-    "WITH h AS (" HISTORY_INSERT ("$1::bigint", "$12::bigint", "$13::text", "$16::text",
+    "WITH h AS (" HISTORY_INSERT ("$1::bigint", "$12::bigint", "$13::text", "$14::text",
                                   "f.value IS NOT NULL") "), "
     "c AS MATERIALIZED (SELECT f.field, (SELECT y.version FROM history y "
     "WHERE y.company_id = $1::bigint AND y.field = f.field "
-    "ORDER BY y.version DESC LIMIT 1 OFFSET $15::bigint) AS cutoff "
+    "ORDER BY y.version DESC LIMIT 1 OFFSET $16::bigint) AS cutoff "
     "FROM " FIELD_VALUES " WHERE f.value IS NOT NULL), "
     "p AS (DELETE FROM history x USING c "
     "WHERE x.company_id = $1::bigint AND x.field = c.field "
-    "AND (x.at < $14::bigint OR x.version <= c.cutoff)) "
+    "AND (x.at < $15::bigint OR x.version <= c.cutoff)) "
     "UPDATE company SET version = $2::bigint, "
     FIELD_UPDATE ("name", "3") ", "
     FIELD_UPDATE ("address", "4") ", "
@@ -174,6 +198,51 @@ companies_server_postgres_params_int (PgParams *params,
               "%" G_GINT64_FORMAT, value);
   params->values[params->n] = params->numbers[params->n];
   params->n++;
+}
+
+static void
+params_addv (PgParams   *params,
+             const char *types,
+             va_list     args)
+{
+  for (const char *type = types; *type != '\0'; type++)
+    {
+      if (*type == 'i')
+        companies_server_postgres_params_int (params, va_arg (args, gint64));
+      else if (*type == 't')
+        companies_server_postgres_params_text (params, va_arg (args, const char *));
+      else
+        g_return_if_reached ();
+    }
+}
+
+void
+companies_server_postgres_params_add (PgParams   *params,
+                                      const char *types,
+                                      ...)
+{
+  va_list args;
+
+  va_start (args, types);
+  params_addv (params, types, args);
+  va_end (args);
+}
+
+PGresult *
+companies_server_postgres_query (CompaniesServerStorePostgres  *self,
+                                 PgStmtId                       id,
+                                 GError                       **error,
+                                 const char                    *types,
+                                 ...)
+{
+  PgParams params = { .n = 0 };
+  va_list args;
+
+  va_start (args, types);
+  params_addv (&params, types, args);
+  va_end (args);
+
+  return companies_server_postgres_run (self, id, &params, error);
 }
 
 /* Commands succeed with no rows, queries with rows. */

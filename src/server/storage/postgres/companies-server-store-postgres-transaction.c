@@ -124,6 +124,7 @@ companies_server_postgres_begin (CompaniesServerStore  *store,
   self->state_dirty = FALSE;
   self->lost = FALSE;
   g_clear_pointer (&self->new_uuids, g_hash_table_unref);
+  companies_server_postgres_adds_clear (self);
 
   /* A connection that broke while idle (the database restarted) is
    * found out by its first command: connect again at once, so that the
@@ -196,6 +197,7 @@ companies_server_postgres_rollback (CompaniesServerStore *store)
   self->state_cached = FALSE;
   self->state_dirty = FALSE;
   g_clear_pointer (&self->new_uuids, g_hash_table_unref);
+  companies_server_postgres_adds_clear (self);
 
   roll_back (self, "ROLLBACK");
   self->lost = FALSE;
@@ -244,6 +246,7 @@ companies_server_postgres_rollback_to (CompaniesServerStore *store)
   CompaniesServerStorePostgres *self = (CompaniesServerStorePostgres *) store;
 
   g_clear_pointer (&self->new_uuids, g_hash_table_unref);
+  companies_server_postgres_adds_clear (self);
 
   /* A lost connection, or a command that failed (…-pipeline.c), takes the
    * whole transaction with it. */

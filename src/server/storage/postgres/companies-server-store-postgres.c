@@ -154,7 +154,8 @@ companies_server_postgres_ensure_conn (CompaniesServerStorePostgres  *self,
 
   /* Prepared statements live and die with their connection. */
   memset (self->prepared, 0, sizeof self->prepared);
-  g_byte_array_set_size (self->piped, 0);
+  g_array_set_size (self->piped, 0);
+  companies_server_postgres_adds_clear (self);
   if (PQpipelineStatus (self->conn) != PQ_PIPELINE_OFF)
     PQexitPipelineMode (self->conn);
 
@@ -200,7 +201,8 @@ postgres_close (CompaniesServerStore *store)
 
   g_clear_pointer (&self->conn, PQfinish);
   g_clear_pointer (&self->new_uuids, g_hash_table_unref);
-  g_byte_array_unref (self->piped);
+  g_array_unref (self->piped);
+  companies_server_postgres_adds_free (self);
   g_free (store->database_uuid);
   g_free (self);
 }
@@ -288,7 +290,7 @@ open_connection (const char  *uri,
   self->parent.vtable = &postgres_vtable;
   self->conn = conn;
   self->read_only = read_only;
-  self->piped = g_byte_array_new ();
+  self->piped = g_array_new (FALSE, FALSE, sizeof (PgPipedItem));
 
   if (PQstatus (conn) != CONNECTION_OK)
     {
