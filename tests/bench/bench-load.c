@@ -1,10 +1,11 @@
 /* bench-load.c: lean protocol clients putting load on the server: bare
  * HTTP (bench-http.c), one loopback connection a request, the library's
  * encoder and strict decoder. Against an https:// URL (nginx in front,
- * bench-postgres.c) each client keeps one TLS connection alive, in a
- * libsoup session made by the client library (companies-sync-http.c,
- * trusting COMPANIES_CA_FILE), and reuses it for every sync
- * (lean_post_tls ()).
+ * bench-postgres.c), or when asked to keep their connections alive as the
+ * app's client does (bench_load_run_spread ()), each client keeps one
+ * connection, in a libsoup session made by the client library
+ * (companies-sync-http.c, trusting COMPANIES_CA_FILE), and reuses it for
+ * every sync (lean_post_kept ()).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -40,9 +41,10 @@ typedef struct
 static void
 lean_client_init (LeanClient *client,
                   const char *url,
-                  const char *cursor)
+                  const char *cursor,
+                  gboolean    keep_alive)
 {
-  if (g_str_has_prefix (url, "https://"))
+  if (keep_alive || g_str_has_prefix (url, "https://"))
     {
       g_autoptr(GError) error = NULL;
 
@@ -70,13 +72,13 @@ lean_client_clear (LeanClient *client)
   g_clear_pointer (&client->uuid, g_free);
 }
 
-/* The POST of one sync over the client's TLS session. The message is
+/* The POST of one sync over the client's session. The message is
  * marked idempotent, which sync requests are (docs/protocol.md: a retried
  * push makes no duplicate): libsoup sends a POST that is not so marked on
  * a new connection every time, never on an idle kept-alive one, so each
  * sync would pay a TCP connect and a full TLS handshake. */
 static GBytes *
-lean_post_tls (LeanClient  *client,
+lean_post_kept (LeanClient  *client,
                GBytes      *body,
                guint       *out_status,
                GError     **error)
@@ -103,7 +105,7 @@ lean_post_sync (LeanClient                 *client,
   guint status = 0;
 
   if (client->session != NULL)
-    reply = lean_post_tls (client, body, &status, error);
+    reply = lean_post_kept (client, body, &status, error);
   else
     reply = bench_http_exchange (client->port, "POST", COMPANIES_SYNC_PATH, "application/json",
                                  body, &status, error);
@@ -202,6 +204,7 @@ typedef struct
 {
   const char *url;
   const char *cursor;
+  gboolean    keep_alive;
   gint64      deadline;
   GArray     *latencies_ms;  /* of double */
   guint       n_failed;
@@ -213,7 +216,7 @@ load_thread (gpointer data)
   LoadThread *thread = data;
   LeanClient client = { 0, };
 
-  lean_client_init (&client, thread->url, thread->cursor);
+  lean_client_init (&client, thread->url, thread->cursor, thread->keep_alive);
   /* the TLS handshake, once a connection, is not a sync's time */
   if (client.session != NULL && !lean_get_health (&client, NULL))
     thread->n_failed++;
@@ -246,12 +249,13 @@ bench_load_run (const char      *url,
 {
   const char *urls[] = { url, NULL };
 
-  bench_load_run_spread (urls, cursor, n_clients, seconds, out_result);
+  bench_load_run_spread (urls, cursor, FALSE, n_clients, seconds, out_result);
 }
 
 void
 bench_load_run_spread (const char * const *urls,
                        const char         *cursor,
+                       gboolean            keep_alive,
                        guint               n_clients,
                        double              seconds,
                        BenchLoadResult    *out_result)
@@ -270,6 +274,7 @@ bench_load_run_spread (const char * const *urls,
     {
       threads[i].url = urls[i % n_urls];
       threads[i].cursor = cursor;
+      threads[i].keep_alive = keep_alive;
       threads[i].deadline = deadline;
       threads[i].latencies_ms = g_array_new (FALSE, FALSE, sizeof (double));
       handles[i] = g_thread_new ("bench-load", load_thread, &threads[i]);
@@ -311,7 +316,7 @@ probe_thread (gpointer data)
   BenchProbe *probe = data;
   LeanClient client = { 0, };
 
-  lean_client_init (&client, probe->url, probe->cursor);
+  lean_client_init (&client, probe->url, probe->cursor, FALSE);
   while (!g_atomic_int_get (&probe->stop))
     {
       g_autoptr(GError) error = NULL;

@@ -29,9 +29,12 @@ void bench_load_run (const char      *url,
                      guint            n_clients,
                      double           seconds,
                      BenchLoadResult *out_result);
-/* The same, client i on urls[i % their number] (NULL-terminated). */
+/* The same, client i on urls[i % their number] (NULL-terminated); with
+ * @keep_alive, the clients keep their connection alive between syncs over
+ * plain HTTP too, as the app's client does. */
 void bench_load_run_spread (const char * const *urls,
                             const char         *cursor,
+                            gboolean            keep_alive,
                             guint               n_clients,
                             double              seconds,
                             BenchLoadResult    *out_result);

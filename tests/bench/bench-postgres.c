@@ -9,7 +9,9 @@
  * (each client on one), and the same clients through nginx
  * (data/nginx/companies.conf.in, TLS, each client keeping its connection)
  * in front of one server, then two, on the database, with the CPU time a
- * sync cost the servers and PostgreSQL. The cluster is durable (fsync
+ * sync cost the servers and PostgreSQL; the load on one server (and on
+ * SQLite's, beside it) is measured again with clients that keep their
+ * connections alive, as the app's does. The cluster is durable (fsync
  * and synchronous_commit on, as SQLite's synchronous=FULL), and the
  * benchmark's own.
  *
@@ -204,10 +206,12 @@ catch_up (const char  *path,
   return *inout_cursor != NULL;
 }
 
-/* The load of @n_clients on @urls (each client on one of them), with
- * what each sync cost the @n_servers servers and the cluster in CPU. */
+/* The load of @n_clients on @urls (each client on one of them; with
+ * @keep_alive, each keeping its connection over plain HTTP too), with what each sync cost the @n_servers servers and the cluster
+ * in CPU. */
 static void
 timed_load (const char * const  *urls,
+            gboolean             keep_alive,
             const GPid          *servers,
             guint                n_servers,
             GPid                 postmaster,
@@ -222,7 +226,7 @@ timed_load (const char * const  *urls,
   for (guint i = 0; i < n_servers; i++)
     server_cpu -= bench_process_cpu_s (servers[i]);
 
-  bench_load_run_spread (urls, cursor, n_clients, seconds, &out->load);
+  bench_load_run_spread (urls, cursor, keep_alive, n_clients, seconds, &out->load);
 
   for (guint i = 0; i < n_servers; i++)
     server_cpu += bench_process_cpu_s (servers[i]);
@@ -263,7 +267,10 @@ run_in_dir (GPtrArray              *rows,
     return FALSE;
   urls[0] = companies_test_server_get_url (first);
   pids[0] = companies_test_server_get_pid (first);
-  timed_load (urls, pids, 1, 0, cursor, n_clients, load_seconds, &out->load_sqlite);
+  timed_load (urls, FALSE, pids, 1, 0, cursor, n_clients, load_seconds, &out->load_sqlite);
+  if (!catch_up (sqlite_b_path, urls[0], &cursor, error))
+    return FALSE;
+  timed_load (urls, TRUE, pids, 1, 0, cursor, n_clients, load_seconds, &out->load_sqlite_kept);
   companies_test_server_stop (first);
   g_clear_pointer (&first, companies_test_server_free);
   g_clear_pointer (&cursor, g_free);
@@ -279,7 +286,11 @@ run_in_dir (GPtrArray              *rows,
     return FALSE;
   urls[0] = companies_test_server_get_url (first);
   pids[0] = companies_test_server_get_pid (first);
-  timed_load (urls, pids, 1, postmaster, cursor, n_clients, load_seconds, &out->load_one);
+  timed_load (urls, FALSE, pids, 1, postmaster, cursor, n_clients, load_seconds, &out->load_one);
+  if (!catch_up (b_path, urls[0], &cursor, error))
+    return FALSE;
+  timed_load (urls, TRUE, pids, 1, postmaster, cursor, n_clients, load_seconds,
+              &out->load_one_kept);
 
   second = companies_test_server_start (uri, server_args, error);
   if (second == NULL)
@@ -293,7 +304,7 @@ run_in_dir (GPtrArray              *rows,
    * fresh cursor too, not one that the load before left behind. */
   if (!catch_up (b_path, urls[0], &cursor, error))
     return FALSE;
-  timed_load (urls, pids, 2, postmaster, cursor, n_clients, load_seconds, &out->load_two);
+  timed_load (urls, FALSE, pids, 2, postmaster, cursor, n_clients, load_seconds, &out->load_two);
 
   for (guint n_servers = 1; n_servers <= 2; n_servers++)
     {
@@ -308,7 +319,7 @@ run_in_dir (GPtrArray              *rows,
         return FALSE;
       front[0] = companies_test_nginx_get_url (nginx);
       g_setenv ("COMPANIES_CA_FILE", companies_test_nginx_get_ca_file (nginx), TRUE);
-      timed_load (front, pids, n_servers, postmaster, cursor, n_clients, load_seconds,
+      timed_load (front, FALSE, pids, n_servers, postmaster, cursor, n_clients, load_seconds,
                   n_servers == 1 ? &out->load_nginx_one : &out->load_nginx);
       g_unsetenv ("COMPANIES_CA_FILE");
       log = companies_test_nginx_get_log (nginx);

@@ -42,6 +42,8 @@ typedef struct
   double            server_rss_mb;   /* peak, serving the initial sync */
   BenchPostgresLoad load_sqlite;     /* the load on one SQLite server, for comparison */
   BenchPostgresLoad load_one;        /* the load on one server */
+  BenchPostgresLoad load_sqlite_kept; /* the same two, the clients keeping */
+  BenchPostgresLoad load_one_kept;    /* their connections alive */
   BenchPostgresLoad load_two;        /* on two servers, each client on one of them */
   BenchPostgresLoad load_nginx_one;  /* on one server behind nginx, over TLS */
   BenchPostgresLoad load_nginx;      /* on two servers behind nginx, over TLS */

@@ -164,6 +164,8 @@ print_postgres_rows (const BenchConfig    *config,
   g_autofree char *two = NULL;
   g_autofree char *front_one = NULL;
   g_autofree char *front_two = NULL;
+  g_autofree char *sqlite_kept = NULL;
+  g_autofree char *one_kept = NULL;
 
   for (guint i = 0; i < n; i++)
     if (!results[i].pg.measured)
@@ -199,6 +201,12 @@ print_postgres_rows (const BenchConfig    *config,
                             config->clients);
   print_postgres_load (results, n, PG_LOAD (load_sqlite), sqlite, FALSE);
   print_postgres_load (results, n, PG_LOAD (load_one), one, TRUE);
+  sqlite_kept = g_strdup_printf ("SQLite (same moment): %u clients, one server, connections "
+                                 "kept alive (as the app's client)", config->clients);
+  one_kept = g_strdup_printf ("PostgreSQL: %u clients, one server, connections kept alive "
+                              "(as the app's client)", config->clients);
+  print_postgres_load (results, n, PG_LOAD (load_sqlite_kept), sqlite_kept, FALSE);
+  print_postgres_load (results, n, PG_LOAD (load_one_kept), one_kept, TRUE);
   print_postgres_load (results, n, PG_LOAD (load_two), two, FALSE);
   print_postgres_load (results, n, PG_LOAD (load_nginx_one), front_one, FALSE);
   print_postgres_load (results, n, PG_LOAD (load_nginx), front_two, TRUE);
