@@ -457,7 +457,8 @@ incremental:
   out->incremental_server_ms = bench_median (server_samples);
   g_clear_object (&store);
 
-  note (config, "%u clients for %.0f s", config->clients, config->load_seconds);
+  if (!config->sync_only)
+    note (config, "%u clients for %.0f s", config->clients, config->load_seconds);
   cursor = bench_client_cursor (b_path, error);
   if (cursor == NULL)
     return FALSE;
