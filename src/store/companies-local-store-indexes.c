@@ -129,6 +129,13 @@ companies_local_store_defer_push_indexes (CompaniesLocalStore  *self,
 {
   gint64 additions = 0;
   gint64 rows = 0;
+  gboolean deferred = FALSE;
+
+  /* Deferred already (the push's first batch): no count a batch. */
+  if (!companies_local_store_indexes_deferred (self, &deferred, error))
+    return FALSE;
+  if (deferred)
+    return TRUE;
 
   /* The largest local_id bounds the rows from above: cheaper than a
    * count, and it errs on the side of keeping the index. */
