@@ -607,7 +607,7 @@ apply_in_transaction (CompaniesLocalStore         *self,
       snapshot_active = 0;
     }
 
-  if (!snapshot_active && !companies_local_store_build_deferred_indexes (self, error))
+  if (!snapshot_active && !companies_local_store_build_deferred_indexes (self, TRUE, error))
     return FALSE;
 
   if (!companies_local_store_set_state_int (self, COMPANIES_STATE_SNAPSHOT_ACTIVE, snapshot_active, error) ||

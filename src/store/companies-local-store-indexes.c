@@ -1,6 +1,6 @@
 /* companies-local-store-indexes.c: the secondary indexes that the first
- * snapshot into an empty store, and a large import, build once at their
- * end instead of growing them record by record.
+ * snapshot into an empty store, a large import and a bulk push build
+ * once at their end instead of changing them record by record.
  *
  * Why: a page of 5000 records inserted into an index keyed by something
  * random (the name) dirties a page of the index a record once the index
@@ -8,7 +8,9 @@
  * WAL and then into the file. At 400,000 companies the name index alone
  * was 40 % of the initial sync's CPU and of its writes (measured with
  * perf and /usr/bin/time); CREATE INDEX sorts once instead. The list's
- * sort and search indexes (schema version 3) are the same kind.
+ * sort and search indexes (schema version 3) are the same kind, and so
+ * is the state index for a push: each answered addition moves from the
+ * pending to the synced state, at its name's place in both.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -18,6 +20,7 @@
 #include "config.h"
 
 #include "companies-local-store-private.h"
+#include "companies-local-store-sync.h"
 
 /* Set while the indexes below are missing; cleared when built again. */
 #define STATE_INDEXES_DEFERRED "indexes_deferred"
@@ -28,54 +31,6 @@
  * deferred the name index alone, in the schema's words. */
 static const char legacy_deferred_sql[] =
   "CREATE INDEX IF NOT EXISTS companies_name_idx ON companies (name COLLATE NOCASE)";
-
-gboolean
-companies_local_store_defer_indexes (CompaniesLocalStore  *self,
-                                     GError              **error)
-{
-  g_autoptr(GPtrArray) create_sql = NULL;
-  g_autofree char *joined = NULL;
-  gint64 has_rows = 0;
-
-  if (!companies_local_store_query_int (self, "SELECT EXISTS (SELECT 1 FROM companies)", &has_rows, error))
-    return FALSE;
-  if (has_rows)
-    return TRUE;
-
-  /* The search index stays: the list's search names it (INDEXED BY),
-   * and the app may search while the snapshot comes in. The others only
-   * make an order faster meanwhile. */
-  create_sql = companies_local_store_drop_bulk_indexes (self, "companies_search_idx", error);
-  if (create_sql == NULL)
-    return FALSE;
-  if (create_sql->len == 0)
-    return TRUE;
-
-  g_ptr_array_add (create_sql, NULL);
-  joined = g_strjoinv (";\n", (char **) create_sql->pdata);
-  return companies_local_store_set_state_text (self, STATE_DEFERRED_SQL, joined, error) &&
-         companies_local_store_set_state_int (self, STATE_INDEXES_DEFERRED, 1, error);
-}
-
-gboolean
-companies_local_store_build_deferred_indexes (CompaniesLocalStore  *self,
-                                              GError              **error)
-{
-  g_autofree char *create_sql = NULL;
-  gint64 deferred = 0;
-
-  if (!companies_local_store_get_state_int (self, STATE_INDEXES_DEFERRED, &deferred, error))
-    return FALSE;
-  if (!deferred)
-    return TRUE;
-
-  if (!companies_local_store_get_state_text (self, STATE_DEFERRED_SQL, &create_sql, error) ||
-      !companies_local_store_exec (self, create_sql != NULL ? create_sql : legacy_deferred_sql, error))
-    return FALSE;
-
-  return companies_local_store_set_state_text (self, STATE_DEFERRED_SQL, NULL, error) &&
-         companies_local_store_set_state_int (self, STATE_INDEXES_DEFERRED, 0, error);
-}
 
 /* The indexes whose keys come in no order as records are added: the
  * list's sort keys, its search text and the name. The import drops
@@ -97,10 +52,179 @@ static const char * const bulk_index_names[] = {
   NULL
 };
 
+/* The one a push's answers move every entry of (see the top). */
+static const char * const push_index_names[] = {
+  "companies_state_key_idx",
+  NULL
+};
+
+/* Additions waiting for the server (the push's first filter, less the
+ * refused ones): a bulk push goes on while there are. */
+static const char additions_waiting_sql[] =
+  "SELECT EXISTS (SELECT 1 FROM companies WHERE is_from_server = 0 AND is_active = 1"
+  " AND rejection_code IS NULL)";
+/* A push that defers the state index: at least this many additions,
+ * and at least half as many as the rows (below that, rebuilding the
+ * whole index costs more than moving their entries). */
+#define BULK_PUSH_MIN_ADDITIONS 20000
+static const char additions_count_sql[] =
+  "SELECT count(*) FROM (SELECT 1 FROM companies WHERE is_from_server = 0 AND is_active = 1"
+  " LIMIT ?1)";
+
+static GPtrArray *drop_indexes (CompaniesLocalStore  *self,
+                                const char * const   *names,
+                                GError              **error);
+
+/* In the caller's transaction: drops the indexes of @names the file
+ * holds and keeps their CREATE INDEX statements in sync_state, for
+ * companies_local_store_build_deferred_indexes (). Nothing when some
+ * are deferred already (they are built together). */
+static gboolean
+defer (CompaniesLocalStore  *self,
+       const char * const   *names,
+       GError              **error)
+{
+  g_autoptr(GPtrArray) create_sql = NULL;
+  g_autofree char *joined = NULL;
+  gint64 deferred = 0;
+
+  if (!companies_local_store_get_state_int (self, STATE_INDEXES_DEFERRED, &deferred, error))
+    return FALSE;
+  if (deferred)
+    return TRUE;
+
+  create_sql = drop_indexes (self, names, error);
+  if (create_sql == NULL)
+    return FALSE;
+  if (create_sql->len == 0)
+    return TRUE;
+
+  g_ptr_array_add (create_sql, NULL);
+  joined = g_strjoinv (";\n", (char **) create_sql->pdata);
+  return companies_local_store_set_state_text (self, STATE_DEFERRED_SQL, joined, error) &&
+         companies_local_store_set_state_int (self, STATE_INDEXES_DEFERRED, 1, error);
+}
+
+gboolean
+companies_local_store_defer_indexes (CompaniesLocalStore  *self,
+                                     GError              **error)
+{
+  gint64 has_rows = 0;
+
+  if (!companies_local_store_query_int (self, "SELECT EXISTS (SELECT 1 FROM companies)", &has_rows, error))
+    return FALSE;
+  if (has_rows)
+    return TRUE;
+
+  /* The search index too: its key is the folded text, random as the
+   * name (at a million companies it was most of what the snapshot
+   * wrote). Meanwhile the list's search reads the table instead
+   * (companies-local-store-view.c). */
+  return defer (self, bulk_index_names, error);
+}
+
+gboolean
+companies_local_store_defer_push_indexes (CompaniesLocalStore  *self,
+                                          GError              **error)
+{
+  gint64 additions = 0;
+  gint64 rows = 0;
+  gboolean deferred = FALSE;
+
+  /* Deferred already (the push's first batch): no count a batch. */
+  if (!companies_local_store_indexes_deferred (self, &deferred, error))
+    return FALSE;
+  if (deferred)
+    return TRUE;
+
+  /* The largest local_id bounds the rows from above: cheaper than a
+   * count, and it errs on the side of keeping the index. */
+  if (!companies_local_store_query_int (self, "SELECT ifnull (max (local_id), 0) FROM companies",
+                                        &rows, error))
+    return FALSE;
+  if (rows < BULK_PUSH_MIN_ADDITIONS)
+    return TRUE;
+
+  {
+    g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, additions_count_sql, error);
+
+    if (stmt == NULL)
+      return FALSE;
+    sqlite3_bind_int64 (stmt, 1, MAX (BULK_PUSH_MIN_ADDITIONS, (rows + 1) / 2));
+    if (sqlite3_step (stmt) != SQLITE_ROW)
+      return companies_local_store_set_error (self, sqlite3_errcode (companies_local_store_get_db (self)),
+                                              error);
+    additions = sqlite3_column_int64 (stmt, 0);
+  }
+
+  if (additions < BULK_PUSH_MIN_ADDITIONS || additions < (rows + 1) / 2)
+    return TRUE;
+
+  return defer (self, push_index_names, error);
+}
+
+gboolean
+companies_local_store_indexes_deferred (CompaniesLocalStore  *self,
+                                        gboolean             *out_deferred,
+                                        GError              **error)
+{
+  gint64 deferred = 0;
+
+  if (!companies_local_store_get_state_int (self, STATE_INDEXES_DEFERRED, &deferred, error))
+    return FALSE;
+
+  *out_deferred = deferred != 0;
+  return TRUE;
+}
+
+gboolean
+companies_local_store_build_deferred_indexes (CompaniesLocalStore  *self,
+                                              gboolean              unless_pushing,
+                                              GError              **error)
+{
+  g_autofree char *create_sql = NULL;
+  gint64 deferred = 0;
+  gint64 waiting = 0;
+
+  if (!companies_local_store_get_state_int (self, STATE_INDEXES_DEFERRED, &deferred, error))
+    return FALSE;
+  if (!deferred)
+    return TRUE;
+
+  /* A bulk push's answers keep coming: built after its last. */
+  if (unless_pushing &&
+      !companies_local_store_query_int (self, additions_waiting_sql, &waiting, error))
+    return FALSE;
+  if (waiting)
+    return TRUE;
+
+  if (!companies_local_store_get_state_text (self, STATE_DEFERRED_SQL, &create_sql, error) ||
+      !companies_local_store_exec (self, create_sql != NULL ? create_sql : legacy_deferred_sql, error))
+    return FALSE;
+
+  return companies_local_store_set_state_text (self, STATE_DEFERRED_SQL, NULL, error) &&
+         companies_local_store_set_state_int (self, STATE_INDEXES_DEFERRED, 0, error);
+}
+
 GPtrArray *
 companies_local_store_drop_bulk_indexes (CompaniesLocalStore  *self,
                                          const char           *keep,
                                          GError              **error)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  for (guint i = 0; bulk_index_names[i] != NULL; i++)
+    if (g_strcmp0 (bulk_index_names[i], keep) != 0)
+      g_ptr_array_add (names, (gpointer) bulk_index_names[i]);
+  g_ptr_array_add (names, NULL);
+
+  return drop_indexes (self, (const char * const *) names->pdata, error);
+}
+
+static GPtrArray *
+drop_indexes (CompaniesLocalStore  *self,
+              const char * const   *wanted,
+              GError              **error)
 {
   static const char schema_sql[] =
     "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'companies'"
@@ -120,7 +244,7 @@ companies_local_store_drop_bulk_indexes (CompaniesLocalStore  *self,
     {
       const char *name = (const char *) sqlite3_column_text (stmt, 0);
 
-      if (g_strv_contains (bulk_index_names, name) && g_strcmp0 (name, keep) != 0)
+      if (g_strv_contains (wanted, name))
         {
           g_ptr_array_add (names, g_strdup (name));
           g_ptr_array_add (create_sql, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
@@ -155,4 +279,31 @@ companies_local_store_create_indexes (CompaniesLocalStore  *self,
       return FALSE;
 
   return TRUE;
+}
+
+gboolean
+companies_local_store_end_sync (CompaniesLocalStore  *self,
+                                GError              **error)
+{
+  gint64 snapshot_active = 0;
+  gboolean deferred = FALSE;
+
+  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
+
+  /* Most runs: one read of sync_state, no write transaction. */
+  if (!companies_local_store_indexes_deferred (self, &deferred, error))
+    return FALSE;
+  if (!deferred)
+    return TRUE;
+
+  if (!companies_local_store_begin (self, TRUE, error))
+    return FALSE;
+  if (!companies_local_store_get_state_int (self, COMPANIES_STATE_SNAPSHOT_ACTIVE, &snapshot_active, error) ||
+      (!snapshot_active && !companies_local_store_build_deferred_indexes (self, FALSE, error)))
+    {
+      companies_local_store_rollback (self);
+      return FALSE;
+    }
+
+  return companies_local_store_commit (self, error);
 }

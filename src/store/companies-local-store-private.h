@@ -155,10 +155,21 @@ gboolean          companies_local_store_parse_ref      (const char          *ref
  * that its end builds again (companies-local-store-indexes.c). */
 gboolean           companies_local_store_defer_indexes  (CompaniesLocalStore *self,
                                                          GError             **error);
+/* In a batch's write transaction, when it sends many additions for the
+ * first time: drops the state index if the additions waiting are at
+ * least 20,000 and half the rows, a bulk push. */
+gboolean           companies_local_store_defer_push_indexes (CompaniesLocalStore *self,
+                                                             GError             **error);
 /* Builds the indexes dropped by the above, if any; at every apply with
- * no snapshot going on. */
+ * no snapshot going on (@unless_pushing: not while additions wait for
+ * the server, the bulk push's later answers), and at the end of a
+ * sync run (companies_local_store_end_sync ()). */
 gboolean           companies_local_store_build_deferred_indexes (CompaniesLocalStore *self,
+                                                                 gboolean             unless_pushing,
                                                                  GError             **error);
+gboolean           companies_local_store_indexes_deferred (CompaniesLocalStore *self,
+                                                           gboolean            *out_deferred,
+                                                           GError             **error);
 
 /* In the caller's transaction: drops the indexes that a bulk insert
  * would dirty all over (but the one named @keep, or none when NULL),

@@ -19,6 +19,9 @@
 #define PUSH_ADD_SENT    5
 #define PUSH_LOCAL_ID    6
 #define PUSH_FIRST_VALUE 7
+/* A batch with this many first sends may be part of a bulk push
+ * (companies_local_store_defer_push_indexes ()). */
+#define BULK_PUSH_BATCH 5000
 
 /* The pattern's filters exactly (so their partial indexes apply), less the
  * rejected rows and the changes made after the sync began. */
@@ -163,6 +166,10 @@ mark_adds_sent (CompaniesLocalStore  *self,
 
   if (!companies_local_store_begin (self, TRUE, error))
     return FALSE;
+
+  if (first_adds->len >= BULK_PUSH_BATCH &&
+      !companies_local_store_defer_push_indexes (self, error))
+    goto failed;
 
   for (guint n = 0; n < first_adds->len; n++)
     {

@@ -30,6 +30,11 @@ gboolean          companies_local_store_dup_cursor     (CompaniesLocalStore *sel
  * Only the cache's size: failure to change it is not an error. */
 void              companies_local_store_set_syncing    (CompaniesLocalStore *self,
                                                         gboolean             syncing);
+/* At the end of a sync run, whatever its outcome: builds the indexes a
+ * bulk push deferred (companies-local-store-indexes.c), unless a
+ * snapshot goes on (its last page builds them). */
+gboolean          companies_local_store_end_sync       (CompaniesLocalStore *self,
+                                                        GError             **error);
 /* Forgets the cursor (and any snapshot in progress) in its own
  * transaction: the next sync pulls a full snapshot. For a cursor the
  * server no longer understands. */

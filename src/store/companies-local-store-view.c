@@ -79,6 +79,12 @@ static const char max_local_id_sql[] = "SELECT max(local_id) FROM companies";
 static const char search_sql[] =
   "SELECT local_id FROM companies INDEXED BY companies_search_idx"
   " WHERE is_active = 1 AND search_text LIKE ?1 ESCAPE '\\'";
+/* While the first snapshot into an empty store builds its indexes at
+ * its end (companies-local-store-indexes.c): the table itself. */
+static const char search_scan_sql[] =
+  "SELECT local_id FROM companies WHERE is_active = 1 AND search_text LIKE ?1 ESCAPE '\\'";
+static const char search_index_sql[] =
+  "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = 'companies_search_idx')";
 
 static const char read_listed_sql[] =
   "SELECT " COMPANIES_LOCAL_STORE_COLUMNS ", local_id " LISTED " AND local_id IN ("
@@ -307,6 +313,7 @@ search (CompaniesLocalStore *self,
   g_autoptr(GString) pattern = g_string_new (NULL);
   g_autofree guint8 *marks = NULL;
   gint64 max_id = 0;
+  gint64 has_index = 0;
   guint n_seen = 0;
   int rc;
 
@@ -314,7 +321,11 @@ search (CompaniesLocalStore *self,
     return FALSE;
   marks = g_malloc0 ((gsize) max_id / 8 + 1);
 
-  stmt = companies_local_store_prepare (self, search_sql, error);
+  /* In the caller's read transaction: the index is there or not for
+   * the whole search. */
+  if (!companies_local_store_query_int (self, search_index_sql, &has_index, error))
+    return FALSE;
+  stmt = companies_local_store_prepare (self, has_index ? search_sql : search_scan_sql, error);
   if (stmt == NULL)
     return FALSE;
 

@@ -124,6 +124,14 @@ companies_sync_run (const CompaniesSyncConfig  *config,
                                           progress, progress_data);
   companies_local_store_set_syncing (store, TRUE);
   ok = companies_sync_pipeline_run (pipeline, error);
+  /* Indexes a bulk push deferred are built now even when it failed (a
+   * read-only token, the network gone): the list's sorts need them.
+   * When that fails too, the next run tries again. */
+  if (!companies_local_store_end_sync (store, &store_error))
+    {
+      g_warning ("Could not build the deferred indexes: %s", store_error->message);
+      g_clear_error (&store_error);
+    }
   companies_local_store_set_syncing (store, FALSE);
   close (lock_fd);
   if (!ok)

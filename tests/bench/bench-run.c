@@ -130,8 +130,10 @@ bench_child_sync_finish (GSubprocess  *child,
 
 /* --- Syncs in this process. --- */
 
-/* A sync in this thread: its wall time, and the CPU time it took here
- * and in the server (@server_pid). */
+/* A sync called from this thread: its wall time, and the CPU time it
+ * took in this process (the sync's own threads: its worker, the apply
+ * helper; nothing else runs here meanwhile) and in the server
+ * (@server_pid). */
 static CompaniesSyncResult *
 timed_sync (CompaniesSyncClient  *client,
             GPid                  server_pid,
@@ -140,13 +142,13 @@ timed_sync (CompaniesSyncClient  *client,
             double               *out_cpu_server_s,
             GError              **error)
 {
-  double cpu_client = bench_thread_cpu_s ();
+  double cpu_client = bench_self_cpu_s ();
   double cpu_server = bench_process_cpu_s (server_pid);
   gint64 start = bench_now_us ();
   CompaniesSyncResult *result = companies_sync_client_sync (client, NULL, error);
 
   *out_ms = (bench_now_us () - start) / 1000.0;
-  *out_cpu_client_s = bench_thread_cpu_s () - cpu_client;
+  *out_cpu_client_s = bench_self_cpu_s () - cpu_client;
   *out_cpu_server_s = bench_process_cpu_s (server_pid) - cpu_server;
   return result;
 }
@@ -378,6 +380,9 @@ run_in_dir (const BenchConfig  *config,
   out->client_rss_mb = peak_kb / 1024.0;
   out->server_rss_mb = bench_peak_rss_kb (companies_test_server_get_pid (server)) / 1024.0;
 
+  if (config->sync_only)
+    goto incremental;
+
   note (config, "limit: fetching the same pages, then parse+insert");
   snapshot = bench_snapshot_fetch (url, error);
   if (snapshot == NULL)
@@ -427,7 +432,10 @@ run_in_dir (const BenchConfig  *config,
       return FALSE;
   }
 
+incremental:
   note (config, "incremental syncs");
+  if (client == NULL)
+    client = companies_sync_client_new (b_path, url, NULL);
   store = companies_local_store_open (b_path, error);
   if (store == NULL)
     return FALSE;
@@ -449,13 +457,15 @@ run_in_dir (const BenchConfig  *config,
   out->incremental_server_ms = bench_median (server_samples);
   g_clear_object (&store);
 
-  note (config, "%u clients for %.0f s", config->clients, config->load_seconds);
+  if (!config->sync_only)
+    note (config, "%u clients for %.0f s", config->clients, config->load_seconds);
   cursor = bench_client_cursor (b_path, error);
   if (cursor == NULL)
     return FALSE;
   cpu_client = bench_self_cpu_s ();
   cpu_server = bench_process_cpu_s (pid);
-  bench_load_run (url, cursor, config->clients, config->load_seconds, &out->load);
+  if (!config->sync_only)
+    bench_load_run (url, cursor, config->clients, config->load_seconds, &out->load);
   if (out->load.n_syncs > 0)
     {
       out->load_cpu_client_ms = (bench_self_cpu_s () - cpu_client) * 1000 / out->load.n_syncs;
@@ -548,7 +558,7 @@ bench_run_once (const BenchConfig  *config,
   ok = run_in_dir (config, rows, run, dir, out_result, error);
   companies_test_remove_tree (dir);
 
-  if (ok)
+  if (ok && !config->sync_only)
     {
       note (config, "the app");
       out_result->app_measured = run_app_bench (config, out_result);

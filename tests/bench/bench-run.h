@@ -24,6 +24,10 @@ typedef struct
   guint  clients;              /* concurrent clients of the load figure */
   double load_seconds;
   gboolean verbose;
+  /* Only the sync figures: push, initial sync, incremental syncs and
+   * the small syncs while a snapshot is served (no limit, no-op, CLI,
+   * load or app), so that they run alone at a million companies. */
+  gboolean sync_only;
 } BenchConfig;
 
 typedef struct

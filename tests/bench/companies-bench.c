@@ -4,6 +4,7 @@
  * in-process parse+insert limit measured in the same run.
  *
  *   companies-bench [--records N] [--runs R] [--load-seconds S] [--clients C]
+ *                   [--sync-only]
  *
  * or COMPANIES_BENCH_RECORDS / _RUNS / _LOAD_SECONDS / _CLIENTS; the
  * PostgreSQL rows (bench-postgres.c) unless COMPANIES_BENCH_POSTGRES=0
@@ -214,6 +215,35 @@ print_postgres_rows (const BenchConfig    *config,
           rss, verdict (rss <= 80));
 }
 
+/* --sync-only: the sync rows of issue 13, with their CPU times. */
+static void
+print_sync_table (const BenchConfig    *config,
+                  const BenchRunResult *results,
+                  guint                 n)
+{
+  double initial = MEDIAN (initial_s);
+  double push = MEDIAN (push_s);
+  double incremental = MEDIAN (incremental_ms);
+  double probe_p99 = MEDIAN (probe.sync_p99_ms);
+  g_autofree char *load = load_average ();
+
+  printf ("\n%u companies, the sync figures alone; medians of %u runs; load average at end %s\n\n",
+          config->records, n, load);
+  printf ("| figure | median | CPU time (client + server) | goal at 1M |\n");
+  printf ("| --- | --- | --- | --- |\n");
+  printf ("| initial sync into an empty client | %.2f s | %.2f + %.2f s | ≤ 10 × the 100k figure |\n",
+          initial, MEDIAN (initial_cpu_client_s), MEDIAN (initial_cpu_server_s));
+  printf ("| push of locally created records | %.2f s | %.2f + %.2f s | ≤ 10 s |\n",
+          push, MEDIAN (push_cpu_client_s), MEDIAN (push_cpu_server_s));
+  printf ("| incremental, %u changed | %.1f ms | %.1f + %.1f ms (server's log %.1f ms) | ≤ 15 ms |\n",
+          config->changed, incremental, MEDIAN (incremental_cpu_client_ms),
+          MEDIAN (incremental_cpu_server_ms), MEDIAN (incremental_server_ms));
+  printf ("| small sync while a snapshot is served, p99 | %.1f ms (max %.1f ms, %u syncs) | | ≤ 20 ms |\n",
+          probe_p99, MEDIAN (probe.sync_max_ms), results[0].probe.n_syncs);
+  printf ("| client peak RSS during the initial sync | %.0f MB | | |\n", MEDIAN (client_rss_mb));
+  printf ("| server peak RSS while serving it | %.0f MB | | |\n", MEDIAN (server_rss_mb));
+}
+
 static void
 print_table (const BenchConfig    *config,
              const BenchRunResult *results,
@@ -361,6 +391,7 @@ main (int    argc,
   int loop = 1;
   gboolean csv_only = FALSE;
   gboolean postgres_only = FALSE;
+  gboolean sync_only = FALSE;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) rows = NULL;
@@ -371,6 +402,8 @@ main (int    argc,
     { "clients", 'c', 0, G_OPTION_ARG_INT, &clients, "Concurrent clients of the load figure (16)", "C" },
     { "load-seconds", 's', 0, G_OPTION_ARG_DOUBLE, &load_seconds, "Length of the load figure (10)", "S" },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &config.verbose, "Say what runs, on stderr", NULL },
+    { "sync-only", 0, 0, G_OPTION_ARG_NONE, &sync_only,
+      "Only the sync figures (push, initial, incremental, small syncs during a snapshot)", NULL },
     { "child-sync", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME, &child_sync, NULL, NULL },
     { "url", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, &url, NULL, NULL },
     /* For profiling by hand: --loop more syncs after the child's first,
@@ -432,6 +465,7 @@ main (int    argc,
   config.runs = (guint) runs;
   config.clients = (guint) clients;
   config.load_seconds = load_seconds;
+  config.sync_only = sync_only;
 
   setvbuf (stdout, NULL, _IOLBF, 0);
   printf ("Companies sync benchmark: %u companies, %u runs\n", config.records, config.runs);
@@ -456,7 +490,7 @@ main (int    argc,
           g_printerr ("Run %u failed: %s\n", run + 1, error->message);
           return 1;
         }
-      if (g_strcmp0 (g_getenv ("COMPANIES_BENCH_POSTGRES"), "0") != 0 &&
+      if (!sync_only && g_strcmp0 (g_getenv ("COMPANIES_BENCH_POSTGRES"), "0") != 0 &&
           !bench_postgres_run_once (rows, config.clients, config.load_seconds,
                                     &results[run].pg, &error))
         {
@@ -474,6 +508,11 @@ main (int    argc,
       printf ("| figure | median | CPU time | limit | goal | |\n");
       printf ("| --- | --- | --- | --- | --- | --- |\n");
       print_postgres_rows (&config, results, config.runs);
+      return 0;
+    }
+  if (sync_only)
+    {
+      print_sync_table (&config, results, config.runs);
       return 0;
     }
   print_table (&config, results, config.runs);

@@ -9,6 +9,7 @@
 
 #include "config.h"
 
+#include "companies-local-store-view.h"
 #include "store-test-util.h"
 
 static void
@@ -216,10 +217,10 @@ all_indexes_sql (const char *path)
 }
 
 /* A snapshot into an empty store builds its name index and the list's
- * sort indexes at its end, the same as the schema's (the search index
- * stays all along, the list's search names it); one into a store
- * holding records keeps them. Both ways the file is sound and the
- * records sorted by name. */
+ * sort and search indexes at its end, the same as the schema's (a
+ * search meanwhile reads the table and finds what the pages brought);
+ * one into a store holding records keeps them. Both ways the file is
+ * sound and the records sorted by name. */
 static void
 test_snapshot_defers_index (StoreFixture  *fixture,
                             gconstpointer  data)
@@ -255,7 +256,19 @@ test_snapshot_defers_index (StoreFixture  *fixture,
   g_assert_null (key_during);
   search_during = index_sql (fixture->path, "companies_search_idx");
   g_assert_nonnull (search_sql);
-  g_assert_cmpstr (search_during, ==, search_sql);
+  g_assert_null (search_during);
+  {
+    CompaniesListSort sort = { COMPANIES_FIELD_NAME, FALSE };
+    g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autoptr(GArray) visible = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+    /* "bravo" folded: the second record of the first page. */
+    g_assert_true (companies_local_store_read_list (fixture->store, &sort, "brav", order, visible,
+                                                    NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (order->len, ==, 2);
+    g_assert_cmpuint (visible->len, ==, 1);
+  }
   list = companies_local_store_list (fixture->store, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 2);
@@ -305,6 +318,72 @@ test_deferred_index_of_older_build (StoreFixture  *fixture,
   g_assert_cmpstr (after, ==, schema_all);
 }
 
+/* A push of many additions (20,000, every row) drops the state index
+ * when it builds a batch that sends 5000 or more for the first time,
+ * keeps it dropped while additions wait for the server, and the end of
+ * the sync run builds it again as the schema has it. A batch of fewer
+ * first sends keeps it. */
+static void
+test_bulk_push_defers_state_index (StoreFixture  *fixture,
+                                   gconstpointer  data)
+{
+  g_autofree char *schema_all = all_indexes_sql (fixture->path);
+  g_autofree char *state_sql = index_sql (fixture->path, "companies_state_key_idx");
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  g_autoptr(CompaniesPushBatch) small = NULL;
+  g_autoptr(CompaniesPushBatch) large = NULL;
+  g_autoptr(CompaniesSyncResponse) response = test_response ("db.3", FALSE, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *during = NULL;
+  g_autofree char *after_apply = NULL;
+  g_autofree char *after = NULL;
+  gint64 counter = 0;
+  gboolean deferred = TRUE;
+
+  for (guint i = 0; i < 20000; i++)
+    {
+      char **values = g_new0 (char *, COMPANIES_N_FIELDS + 1);
+
+      for (guint f = 0; f < COMPANIES_N_FIELDS; f++)
+        values[f] = g_strdup ("");
+      g_free (values[COMPANIES_FIELD_NAME]);
+      values[COMPANIES_FIELD_NAME] = g_strdup_printf ("Bulk %u", (i * 7919) % 20000);
+      g_ptr_array_add (rows, values);
+    }
+  g_assert_true (companies_local_store_import_for_sync (fixture->store, rows, &error));
+  g_assert_no_error (error);
+  g_assert_true (companies_local_store_get_change_counter (fixture->store, &counter, &error));
+
+  small = companies_local_store_build_push_batch (fixture->store, counter, 1000, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (small->n_changes, ==, 1000);
+  during = index_sql (fixture->path, "companies_state_key_idx");
+  g_assert_cmpstr (during, ==, state_sql);
+  g_clear_pointer (&during, g_free);
+
+  large = companies_local_store_build_push_batch (fixture->store, counter, 10000, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (large->n_changes, ==, 10000);
+  during = index_sql (fixture->path, "companies_state_key_idx");
+  g_assert_null (during);
+  g_assert_true (companies_local_store_indexes_deferred (fixture->store, &deferred, &error));
+  g_assert_true (deferred);
+
+  /* An answer while additions still wait: the index stays away. */
+  test_apply (fixture->store, NULL, response);
+  after_apply = index_sql (fixture->path, "companies_state_key_idx");
+  g_assert_null (after_apply);
+
+  g_assert_true (companies_local_store_end_sync (fixture->store, &error));
+  g_assert_no_error (error);
+  after = all_indexes_sql (fixture->path);
+  g_assert_cmpstr (after, ==, schema_all);
+  g_assert_true (companies_local_store_indexes_deferred (fixture->store, &deferred, &error));
+  g_assert_false (deferred);
+  g_assert_true (companies_local_store_check_integrity (fixture->store, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -319,6 +398,7 @@ main (int   argc,
   store_test_add ("/store/apply/stale-id-evicted", test_stale_id_evicted);
   store_test_add ("/store/apply/snapshot-defers-index", test_snapshot_defers_index);
   store_test_add ("/store/apply/deferred-index-of-older-build", test_deferred_index_of_older_build);
+  store_test_add ("/store/apply/bulk-push-defers-state-index", test_bulk_push_defers_state_index);
 
   return g_test_run ();
 }

@@ -78,6 +78,14 @@ static const char * const statement_sql[N_STMTS] = {
   [STMT_HISTORY_ADD] =
     "INSERT INTO history (company_id, field, value, version, at, author, client_id) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+  /* A new record's fields in one statement, in CompaniesField order
+   * (seq follows it, as one insert a field did): a NULL value ?6–?14
+   * is a field without an entry. */
+  [STMT_HISTORY_ADD_RECORD] =
+    "INSERT INTO history (company_id, field, value, version, at, author, client_id) "
+    "SELECT ?1, column1, column2, ?2, ?3, ?4, ?5 FROM (VALUES ('name', ?6), ('address', ?7), "
+    "('city', ?8), ('postal_code', ?9), ('country', ?10), ('phone', ?11), ('email', ?12), "
+    "('website', ?13), ('notes', ?14)) WHERE column2 IS NOT NULL",
   /* older than the horizon ?3, or past the newest ?4 of the field */
   [STMT_HISTORY_PRUNE_FIELD] =
     "DELETE FROM history WHERE company_id = ?1 AND field = ?2 AND (at < ?3 OR "
