@@ -14,7 +14,6 @@
 #include "companies-cli.h"
 #include "companies-error.h"
 #include "companies-local-store.h"
-#include "companies-sync-client.h"
 #include "companies-sync-tls.h"
 
 /* One option a field, named as on the wire with dashes. */
@@ -130,150 +129,61 @@ field_args_validate (FieldArgs *fa)
   return CLI_EXIT_OK;
 }
 
-/* A REF (server id or uuid) as UTF-8. */
-static char *
-convert_ref (const char *arg)
-{
-  g_autoptr(GError) error = NULL;
-  char *ref;
-
-  ref = cli_arg_to_utf8 (arg, &error);
-  if (ref == NULL)
-    cli_error (_("REF: %s"), error->message);
-
-  return ref;
-}
-
-CompaniesLocalStore *
-cli_open_store (CliContext *cli)
-{
-  g_autoptr(GError) error = NULL;
-  CompaniesLocalStore *store;
-
-  /* Checked for damage, so that every command refuses a damaged file
-   * alike; the store's messages name the file. */
-  store = companies_local_store_open_checked (cli->database_path, &error);
-  if (store == NULL)
-    cli_error ("%s", error->message);
-
-  return store;
-}
-
-/* The closing of add and update: the values checked, then the store
- * opened. NULL with the exit status when either fails. */
-static CompaniesLocalStore *
-field_args_open_store (FieldArgs     *fa,
-                       CliContext    *cli,
-                       CliExitStatus *out_status)
-{
-  CompaniesLocalStore *store;
-
-  *out_status = field_args_validate (fa);
-  if (*out_status != CLI_EXIT_OK)
-    return NULL;
-
-  store = cli_open_store (cli);
-  *out_status = store != NULL ? CLI_EXIT_OK : CLI_EXIT_FAILED;
-  return store;
-}
-
-/* Reports a failed store action; the data stayed as it was. */
-CliExitStatus
-cli_report_store_error (const char *ref,
-                    GError     *error)
-{
-  if (ref != NULL && g_error_matches (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_NOT_FOUND))
-    {
-      g_autofree char *shown = cli_sanitize (ref);
-
-      cli_error (_("No company has the id or uuid “%s” (see “companies-cli list”)"), shown);
-    }
-  else
-    cli_error ("%s", error->message);
-
-  return CLI_EXIT_FAILED;
-}
-
-CliExitStatus
-cli_take_ref (const char  *command,
-          GPtrArray   *positional,
-          char       **out_ref)
-{
-  if (positional->len == 0)
-    {
-      cli_usage_error (command, _("Name the company: give its server id or its uuid"));
-      return CLI_EXIT_USAGE;
-    }
-  if (positional->len > 1)
-    {
-      g_autofree char *shown = cli_sanitize (g_ptr_array_index (positional, 1));
-
-      cli_usage_error (command, _("Unexpected argument “%s”"), shown);
-      return CLI_EXIT_USAGE;
-    }
-
-  *out_ref = convert_ref (g_ptr_array_index (positional, 0));
-  return *out_ref != NULL ? CLI_EXIT_OK : CLI_EXIT_FAILED;
-}
-
-/* What tells add and update apart before their values are checked. */
-typedef struct
-{
-  const char *name;
-  const char *parameter_string;
-  const char *summary;
-  gboolean    needs_name;   /* --name must be given */
-} FieldCommand;
-
-/* The opening of add and update: the field options parsed, the global
- * options resolved, the REF taken (when @out_ref is not NULL), --name
- * required (when the command needs it), the values turned into UTF-8. */
+/* The opening of add and update: the field options parsed with the
+ * command's own (cli_run_start ()), --name required (when the command
+ * needs it), the values turned into UTF-8. */
 static CliExitStatus
-field_command_parse (const FieldCommand  *command,
-                     FieldArgs           *fa,
-                     CliContext          *cli,
-                     char              ***args,
-                     char               **out_ref)
+field_command_start (CliRun                *run,
+                     CliContext            *cli,
+                     const CliCommandSpec  *spec,
+                     gboolean               needs_name,
+                     FieldArgs             *fa,
+                     char                ***args)
 {
   g_autofree GOptionEntry *entries = field_args_make_entries (fa);
-  g_autoptr(GPtrArray) positional = NULL;
   CliExitStatus status;
 
-  status = cli_parse_command (cli, command->name, _(command->parameter_string), _(command->summary),
-                              entries, args, out_ref != NULL ? &positional : NULL);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, FALSE);
-  if (status == CLI_EXIT_OK && out_ref != NULL)
-    status = cli_take_ref (command->name, positional, out_ref);
+  status = cli_run_start (run, cli, spec, entries, args);
   if (status != CLI_EXIT_OK)
     return status;
 
-  if (command->needs_name && fa->raw[COMPANIES_FIELD_NAME] == NULL)
+  if (needs_name && fa->raw[COMPANIES_FIELD_NAME] == NULL)
     {
-      cli_usage_error (command->name, _("A company needs a name: give --name NAME"));
+      cli_usage_error (spec->name, _("A company needs a name: give --name NAME"));
       return CLI_EXIT_USAGE;
     }
 
   return field_args_convert (fa);
 }
 
+/* The closing of add and update: the values checked, then the store
+ * opened. */
+static CliExitStatus
+field_command_open_store (CliRun    *run,
+                          FieldArgs *fa)
+{
+  CliExitStatus status = field_args_validate (fa);
+
+  return status == CLI_EXIT_OK ? cli_run_open_store (run) : status;
+}
+
 CliExitStatus
 cli_command_add (CliContext   *cli,
                  char       ***args)
 {
-  static const FieldCommand add = {
+  static const CliCommandSpec add_command = {
     "add", N_("--name NAME [FIELD…]"),
     N_("Add a company and print its uuid. It goes to the server at the next sync."),
-    TRUE,
+    CLI_ARGUMENT_NONE, 0,
   };
+  g_auto(CliRun) run = { NULL, };
   g_auto(FieldArgs) fa = { 0 };
-  g_autoptr(CompaniesLocalStore) store = NULL;
   g_autoptr(CompaniesCompany) company = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *line = NULL;
   CliExitStatus status;
 
-  status = field_command_parse (&add, &fa, cli, args, NULL);
+  status = field_command_start (&run, cli, &add_command, TRUE, &fa, args);
   if (status != CLI_EXIT_OK)
     return status;
 
@@ -285,11 +195,11 @@ cli_command_add (CliContext   *cli,
     }
   fa.mask = COMPANIES_ALL_FIELDS;
 
-  store = field_args_open_store (&fa, cli, &status);
-  if (store == NULL)
+  status = field_command_open_store (&run, &fa);
+  if (status != CLI_EXIT_OK)
     return status;
 
-  company = companies_local_store_create_for_sync (store, (const char * const *) fa.values, &error);
+  company = companies_local_store_create_for_sync (run.store, (const char * const *) fa.values, &error);
   if (company == NULL)
     return cli_report_store_error (NULL, error);
 
@@ -301,21 +211,20 @@ CliExitStatus
 cli_command_update (CliContext   *cli,
                     char       ***args)
 {
-  static const FieldCommand update = {
+  static const CliCommandSpec update_command = {
     "update", N_("REF FIELD…"),
     N_("Change the given fields of a company; the others keep their value. "
        "REF is the company’s server id or its uuid. "
        "An empty value clears an optional field."),
-    FALSE,
+    CLI_ARGUMENT_REF, 0,
   };
+  g_auto(CliRun) run = { NULL, };
   g_auto(FieldArgs) fa = { 0 };
-  g_autoptr(CompaniesLocalStore) store = NULL;
   g_autoptr(CompaniesCompany) company = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *ref = NULL;
   CliExitStatus status;
 
-  status = field_command_parse (&update, &fa, cli, args, &ref);
+  status = field_command_start (&run, cli, &update_command, FALSE, &fa, args);
   if (status != CLI_EXIT_OK)
     return status;
 
@@ -325,15 +234,15 @@ cli_command_update (CliContext   *cli,
       return CLI_EXIT_USAGE;
     }
 
-  store = field_args_open_store (&fa, cli, &status);
-  if (store == NULL)
+  status = field_command_open_store (&run, &fa);
+  if (status != CLI_EXIT_OK)
     return status;
 
-  company = companies_local_store_update_for_sync (store, ref, fa.mask,
+  company = companies_local_store_update_for_sync (run.store, run.ref, fa.mask,
                                                    (const char * const *) fa.values,
                                                    &error);
   if (company == NULL)
-    return cli_report_store_error (ref, error);
+    return cli_report_store_error (run.ref, error);
 
   return CLI_EXIT_OK;
 }
@@ -342,30 +251,23 @@ CliExitStatus
 cli_command_delete (CliContext   *cli,
                     char       ***args)
 {
-  g_autoptr(CompaniesLocalStore) store = NULL;
-  g_autoptr(GPtrArray) positional = NULL;
+  static const CliCommandSpec delete_command = {
+    "delete", N_("REF"),
+    N_("Delete a company. REF is its server id or its uuid. "
+       "A company never synced is removed at once; "
+       "one from the server is removed there at the next sync."),
+    CLI_ARGUMENT_REF, CLI_NEEDS_STORE,
+  };
+  g_auto(CliRun) run = { NULL, };
   g_autoptr(GError) error = NULL;
-  g_autofree char *ref = NULL;
   CliExitStatus status;
 
-  status = cli_parse_command (cli, "delete", _("REF"),
-                              _("Delete a company. REF is its server id or its uuid. "
-                                "A company never synced is removed at once; "
-                                "one from the server is removed there at the next sync."),
-                              NULL, args, &positional);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, FALSE);
-  if (status == CLI_EXIT_OK)
-    status = cli_take_ref ("delete", positional, &ref);
+  status = cli_run_start (&run, cli, &delete_command, NULL, args);
   if (status != CLI_EXIT_OK)
     return status;
 
-  store = cli_open_store (cli);
-  if (store == NULL)
-    return CLI_EXIT_FAILED;
-
-  if (!companies_local_store_delete_for_sync (store, ref, &error))
-    return cli_report_store_error (ref, error);
+  if (!companies_local_store_delete_for_sync (run.store, run.ref, &error))
+    return cli_report_store_error (run.ref, error);
 
   return CLI_EXIT_OK;
 }
@@ -495,30 +397,29 @@ CliExitStatus
 cli_command_sync (CliContext   *cli,
                   char       ***args)
 {
+  static const CliCommandSpec sync_command = {
+    "sync", "",
+    N_("Send the local changes to the server and receive its changes, "
+       "until both sides agree. The exit status is 0 only when the sync "
+       "succeeded."),
+    CLI_ARGUMENT_NONE, CLI_NEEDS_SERVER,
+  };
+  g_auto(CliRun) run = { NULL, };
   g_autoptr(CompaniesSyncClient) client = NULL;
   g_autoptr(CompaniesSyncResult) result = NULL;
-  g_autoptr(CompaniesLocalStore) store = NULL;
   g_autoptr(GPtrArray) rejected = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *summary = NULL;
   CliExitStatus status;
 
-  status = cli_parse_command (cli, "sync", "",
-                              _("Send the local changes to the server and receive its changes, "
-                                "until both sides agree. The exit status is 0 only when the sync "
-                                "succeeded."),
-                              NULL, args, NULL);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, TRUE);
+  status = cli_run_start (&run, cli, &sync_command, NULL, args);
   if (status != CLI_EXIT_OK)
     return status;
 
   /* One sync, then exit: the system's authorities are not loaded when a
    * CA file replaces them (src/sync/companies-sync-tls.c). */
   companies_sync_tls_use_ca_file_as_default (cli->opt_ca_file);
-  client = companies_sync_client_new (cli->database_path, cli->server_url, cli->token);
-  if (cli->opt_ca_file != NULL)
-    companies_sync_client_set_tls_ca_file (client, cli->opt_ca_file);
+  client = cli_run_new_sync_client (&run);
   result = companies_sync_client_sync (client, NULL, &error);
   if (result == NULL)
     return cli_report_sync_error (cli->server_url, error);
@@ -529,9 +430,9 @@ cli_command_sync (CliContext   *cli,
 
   /* The sync succeeded; the records the server refused are listed with
    * their reasons so that someone can fix them. */
-  store = companies_local_store_open (cli->database_path, &error);
-  if (store != NULL)
-    rejected = companies_local_store_list_rejected (store, &error);
+  run.store = companies_local_store_open (cli->database_path, &error);
+  if (run.store != NULL)
+    rejected = companies_local_store_list_rejected (run.store, &error);
   if (rejected == NULL)
     {
       cli_error (_("Could not list the rejected records: %s"), error->message);
@@ -558,7 +459,13 @@ CliExitStatus
 cli_command_status (CliContext   *cli,
                     char       ***args)
 {
-  g_autoptr(CompaniesLocalStore) store = NULL;
+  static const CliCommandSpec status_command = {
+    "status", "",
+    N_("Show what the next sync would send, the records the server "
+       "refused, and when the last sync succeeded."),
+    CLI_ARGUMENT_NONE, CLI_NEEDS_STORE,
+  };
+  g_auto(CliRun) run = { NULL, };
   g_autoptr(GPtrArray) overwritten = NULL;
   g_autoptr(GPtrArray) rejected = NULL;
   g_autoptr(GError) error = NULL;
@@ -571,26 +478,14 @@ cli_command_status (CliContext   *cli,
   };
   CliExitStatus status;
 
-  status = cli_parse_command (cli, "status", "",
-                              _("Show what the next sync would send, the records the server "
-                                "refused, and when the last sync succeeded."),
-                              entries, args, NULL);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, FALSE);
+  status = cli_run_start (&run, cli, &status_command, entries, args);
   if (status != CLI_EXIT_OK)
     return status;
 
-  store = cli_open_store (cli);
-  if (store == NULL)
-    return CLI_EXIT_FAILED;
-
-  if (!companies_local_store_get_status (store, &store_status, &error) ||
-      (overwritten = companies_local_store_list_overwritten (store, &error)) == NULL ||
-      (rejected = companies_local_store_list_rejected (store, &error)) == NULL)
-    {
-      cli_error ("%s", error->message);
-      return CLI_EXIT_FAILED;
-    }
+  if (!companies_local_store_get_status (run.store, &store_status, &error) ||
+      (overwritten = companies_local_store_list_overwritten (run.store, &error)) == NULL ||
+      (rejected = companies_local_store_list_rejected (run.store, &error)) == NULL)
+    return cli_fail (error);
 
   if (json)
     text = cli_format_status_json (&store_status, overwritten->len);

@@ -26,78 +26,42 @@ refused_line_cb (guint         line,
   cli_error (_("line %u: %s"), line, shown);
 }
 
-/* Exactly one positional argument, a file name. */
-static CliExitStatus
-take_file (const char  *command,
-           GPtrArray   *positional,
-           gboolean     required,
-           GFile      **out_file)
-{
-  *out_file = NULL;
-
-  if (positional->len > 1 || (positional->len == 1 && !required))
-    {
-      g_autofree char *shown = cli_sanitize (g_ptr_array_index (positional, required ? 1 : 0));
-
-      cli_usage_error (command, _("Unexpected argument “%s”"), shown);
-      return CLI_EXIT_USAGE;
-    }
-  if (required && positional->len == 0)
-    {
-      cli_usage_error (command, _("Name the CSV file to import"));
-      return CLI_EXIT_USAGE;
-    }
-
-  if (positional->len == 1)
-    *out_file = g_file_new_for_commandline_arg (g_ptr_array_index (positional, 0));
-  return CLI_EXIT_OK;
-}
-
 CliExitStatus
 cli_command_import (CliContext   *cli,
                     char       ***args)
 {
-  g_autoptr(GPtrArray) positional = NULL;
-  g_autoptr(GFile) file = NULL;
+  static const CliCommandSpec import_command = {
+    "import", N_("FILE.csv"),
+    N_("Add the companies of a CSV file (a header line naming the fields: "
+       "name,address,city,postal_code,country,phone,email,website,notes; "
+       "comma or semicolon separated). Refused lines are listed on stderr "
+       "with their number; the others go to the server at the next sync."),
+    CLI_ARGUMENT_FILE, 0,
+  };
+  g_auto(CliRun) run = { NULL, };
   g_autoptr(GFileInputStream) input = NULL;
-  g_autoptr(CompaniesLocalStore) store = NULL;
   g_autoptr(GError) error = NULL;
   CompaniesCsvImportProgress done = { 0 };
   CliExitStatus status;
   gboolean ok;
 
-  status = cli_parse_command (cli, "import", _("FILE.csv"),
-                              _("Add the companies of a CSV file (a header line naming the fields: "
-                                "name,address,city,postal_code,country,phone,email,website,notes; "
-                                "comma or semicolon separated). Refused lines are listed on stderr "
-                                "with their number; the others go to the server at the next sync."),
-                              NULL, args, &positional);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, FALSE);
-  if (status == CLI_EXIT_OK)
-    status = take_file ("import", positional, TRUE, &file);
+  status = cli_run_start (&run, cli, &import_command, NULL, args);
   if (status != CLI_EXIT_OK)
     return status;
 
-  input = g_file_read (file, NULL, &error);
+  /* The file is opened before the store: a missing file changes nothing. */
+  input = g_file_read (run.file, NULL, &error);
   if (input == NULL)
-    {
-      cli_error ("%s", error->message);
-      return CLI_EXIT_FAILED;
-    }
+    return cli_fail (error);
 
-  store = cli_open_store (cli);
-  if (store == NULL)
-    return CLI_EXIT_FAILED;
+  status = cli_run_open_store (&run);
+  if (status != CLI_EXIT_OK)
+    return status;
 
-  ok = companies_csv_import (store, G_INPUT_STREAM (input), refused_line_cb, NULL, NULL,
+  ok = companies_csv_import (run.store, G_INPUT_STREAM (input), refused_line_cb, NULL, NULL,
                              NULL, &done, &error);
   if (!ok)
-    {
-      g_autofree char *shown = cli_sanitize (error->message);
-
-      cli_error ("%s", shown);
-    }
+    cli_fail (error);
 
   /* TRANSLATORS: the summary of an import; %lu are counts */
   g_print (_("Imported %lu, refused %lu\n"), (gulong) done.imported, (gulong) done.refused);
@@ -134,9 +98,13 @@ CliExitStatus
 cli_command_export (CliContext   *cli,
                     char       ***args)
 {
-  g_autoptr(GPtrArray) positional = NULL;
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(CompaniesLocalStore) store = NULL;
+  static const CliCommandSpec export_command = {
+    "export", "",
+    N_("Write every company as CSV (comma separated, a header of the field "
+       "names), as import reads it."),
+    CLI_ARGUMENT_NONE, CLI_NEEDS_STORE,
+  };
+  g_auto(CliRun) run = { NULL, };
   g_autoptr(GError) error = NULL;
   g_autofree char *output_path = NULL;
   guint64 count = 0;
@@ -148,38 +116,25 @@ cli_command_export (CliContext   *cli,
   CliExitStatus status;
   gboolean ok;
 
-  status = cli_parse_command (cli, "export", "",
-                              _("Write every company as CSV (comma separated, a header of the field "
-                                "names), as import reads it."),
-                              entries, args, &positional);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, FALSE);
-  if (status == CLI_EXIT_OK)
-    status = take_file ("export", positional, FALSE, &file);
+  status = cli_run_start (&run, cli, &export_command, entries, args);
   if (status != CLI_EXIT_OK)
     return status;
 
-  store = cli_open_store (cli);
-  if (store == NULL)
-    return CLI_EXIT_FAILED;
-
   if (output_path != NULL)
     {
-      file = g_file_new_for_commandline_arg (output_path);
-      ok = export_to_file (store, file, &count, &error);
+      g_autoptr(GFile) file = g_file_new_for_commandline_arg (output_path);
+
+      ok = export_to_file (run.store, file, &count, &error);
     }
   else
     {
       g_autoptr(GOutputStream) out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
 
-      ok = companies_csv_export (store, out, NULL, &count, &error);
+      ok = companies_csv_export (run.store, out, NULL, &count, &error);
     }
 
   if (!ok)
-    {
-      cli_error ("%s", error->message);
-      return CLI_EXIT_FAILED;
-    }
+    return cli_fail (error);
 
   if (output_path != NULL)
     {

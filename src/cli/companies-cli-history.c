@@ -101,13 +101,18 @@ CliExitStatus
 cli_command_history (CliContext   *cli,
                      char       ***args)
 {
-  g_autoptr(CompaniesLocalStore) store = NULL;
+  static const CliCommandSpec history_command = {
+    "history", N_("REF"),
+    N_("Show a company's history on the server, newest first: each "
+       "value a field had, its version, when and who wrote it (the "
+       "label of the writer's token). REF is its server id or its uuid."),
+    CLI_ARGUMENT_REF, CLI_NEEDS_SERVER | CLI_NEEDS_STORE,
+  };
+  g_auto(CliRun) run = { NULL, };
   g_autoptr(CompaniesCompany) company = NULL;
   g_autoptr(CompaniesSyncConfig) config = NULL;
-  g_autoptr(GPtrArray) positional = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *ref = NULL;
   g_autofree char *text = NULL;
   gboolean json = FALSE;
   const GOptionEntry options[] = {
@@ -116,24 +121,13 @@ cli_command_history (CliContext   *cli,
   };
   CliExitStatus status;
 
-  status = cli_parse_command (cli, "history", _("REF"),
-                              _("Show a company's history on the server, newest first: each "
-                                "value a field had, its version, when and who wrote it (the "
-                                "label of the writer's token). REF is its server id or its uuid."),
-                              options, args, &positional);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, TRUE);
-  if (status == CLI_EXIT_OK)
-    status = cli_take_ref ("history", positional, &ref);
+  status = cli_run_start (&run, cli, &history_command, options, args);
   if (status != CLI_EXIT_OK)
     return status;
 
-  store = cli_open_store (cli);
-  if (store == NULL)
-    return CLI_EXIT_FAILED;
-  company = companies_local_store_lookup (store, ref, &error);
+  company = companies_local_store_lookup (run.store, run.ref, &error);
   if (company == NULL)
-    return cli_report_store_error (ref, error);
+    return cli_report_store_error (run.ref, error);
 
   if (companies_company_get_id (company) <= 0)
     {

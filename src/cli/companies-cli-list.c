@@ -120,7 +120,13 @@ CliExitStatus
 cli_command_list (CliContext   *cli,
                   char       ***args)
 {
-  g_autoptr(CompaniesLocalStore) store = NULL;
+  static const CliCommandSpec list_command = {
+    "list", "",
+    N_("List the companies, sorted by name. The first column is what update "
+       "and delete take: the server id, or the uuid until the first sync."),
+    CLI_ARGUMENT_NONE, CLI_NEEDS_STORE,
+  };
+  g_auto(CliRun) run = { NULL, };
   g_autoptr(GError) error = NULL;
   ListState state = { 0 };
   CompaniesLocalStoreEachFlags flags = COMPANIES_LOCAL_STORE_EACH_BY_NAME;
@@ -134,35 +140,20 @@ cli_command_list (CliContext   *cli,
   };
   CliExitStatus status;
 
-  status = cli_parse_command (cli, "list", "",
-                              _("List the companies, sorted by name. The first column is what update "
-                                "and delete take: the server id, or the uuid until the first sync."),
-                              entries, args, NULL);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, FALSE);
+  status = cli_run_start (&run, cli, &list_command, entries, args);
   if (status != CLI_EXIT_OK)
     return status;
-
-  store = cli_open_store (cli);
-  if (store == NULL)
-    return CLI_EXIT_FAILED;
 
   if (all)
     flags |= COMPANIES_LOCAL_STORE_EACH_INCLUDE_DELETED;
 
   state.out = g_string_sized_new (WRITE_AT + 16 * 1024);
   if (json)
-    ok = print_json (store, flags, &state, &error);
+    ok = print_json (run.store, flags, &state, &error);
   else
-    ok = print_table (store, flags, &state, &error);
+    ok = print_table (run.store, flags, &state, &error);
   ok = ok && write_out (state.out, &error);
   g_string_free (state.out, TRUE);
 
-  if (!ok)
-    {
-      cli_error ("%s", error->message);
-      return CLI_EXIT_FAILED;
-    }
-
-  return CLI_EXIT_OK;
+  return ok ? CLI_EXIT_OK : cli_fail (error);
 }

@@ -122,7 +122,14 @@ CliExitStatus
 cli_command_conflicts (CliContext   *cli,
                        char       ***args)
 {
-  g_autoptr(CompaniesLocalStore) store = NULL;
+  static const CliCommandSpec conflicts_command = {
+    "conflicts", "",
+    N_("List the notices that syncs left: values your changes replaced "
+       "without having seen them, and companies deleted elsewhere while "
+       "you edited them. Newest first."),
+    CLI_ARGUMENT_NONE, CLI_NEEDS_STORE,
+  };
+  g_auto(CliRun) run = { NULL, };
   g_autoptr(GPtrArray) notices = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -134,119 +141,68 @@ cli_command_conflicts (CliContext   *cli,
   };
   CliExitStatus status;
 
-  status = cli_parse_command (cli, "conflicts", "",
-                              _("List the notices that syncs left: values your changes replaced "
-                                "without having seen them, and companies deleted elsewhere while "
-                                "you edited them. Newest first."),
-                              entries, args, NULL);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, FALSE);
+  status = cli_run_start (&run, cli, &conflicts_command, entries, args);
   if (status != CLI_EXIT_OK)
     return status;
 
-  store = cli_open_store (cli);
-  if (store == NULL)
-    return CLI_EXIT_FAILED;
-
-  notices = companies_local_store_list_notices (store, &error);
+  notices = companies_local_store_list_notices (run.store, &error);
   if (notices == NULL ||
-      !companies_local_store_get_notices_dropped (store, &dropped, &error))
-    {
-      cli_error ("%s", error->message);
-      return CLI_EXIT_FAILED;
-    }
+      !companies_local_store_get_notices_dropped (run.store, &dropped, &error))
+    return cli_fail (error);
 
   text = json ? format_json (notices) : format_text (notices, dropped);
   return cli_write_stdout (text) ? CLI_EXIT_OK : CLI_EXIT_FAILED;
-}
-
-/* The one NOTICE_ID argument of restore and dismiss. */
-static CliExitStatus
-take_notice_id (const char *command,
-                GPtrArray  *positional,
-                gint64     *out_id)
-{
-  guint64 id = 0;
-
-  if (positional->len != 1)
-    {
-      cli_usage_error (command, _("Give one notice number (see “companies-cli conflicts”)"));
-      return CLI_EXIT_USAGE;
-    }
-
-  if (!g_ascii_string_to_unsigned (g_ptr_array_index (positional, 0), 10, 1, G_MAXINT64, &id, NULL))
-    {
-      g_autofree char *shown = cli_sanitize (g_ptr_array_index (positional, 0));
-
-      cli_usage_error (command, _("“%s” is not a notice number"), shown);
-      return CLI_EXIT_USAGE;
-    }
-
-  *out_id = (gint64) id;
-  return CLI_EXIT_OK;
-}
-
-/* restore and dismiss: the same steps around one store call. */
-static CliExitStatus
-run_on_notice (CliContext   *cli,
-               char       ***args,
-               const char   *command,
-               const char   *summary,
-               gboolean      restore)
-{
-  g_autoptr(CompaniesLocalStore) store = NULL;
-  g_autoptr(GPtrArray) positional = NULL;
-  g_autoptr(CompaniesCompany) company = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 notice_id = 0;
-  CliExitStatus status;
-
-  status = cli_parse_command (cli, command, _("NOTICE_ID"), summary, NULL, args, &positional);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, FALSE);
-  if (status == CLI_EXIT_OK)
-    status = take_notice_id (command, positional, &notice_id);
-  if (status != CLI_EXIT_OK)
-    return status;
-
-  store = cli_open_store (cli);
-  if (store == NULL)
-    return CLI_EXIT_FAILED;
-
-  if (restore)
-    company = companies_local_store_restore_notice (store, notice_id, &error);
-  if (restore ? company == NULL : !companies_local_store_dismiss_notice (store, notice_id, &error))
-    {
-      cli_error ("%s", error->message);
-      return CLI_EXIT_FAILED;
-    }
-
-  if (company != NULL)
-    {
-      g_autofree char *line = g_strdup_printf ("%s\n", companies_company_get_uuid (company));
-
-      return cli_write_stdout (line) ? CLI_EXIT_OK : CLI_EXIT_FAILED;
-    }
-  return CLI_EXIT_OK;
 }
 
 CliExitStatus
 cli_command_restore (CliContext   *cli,
                      char       ***args)
 {
-  return run_on_notice (cli, args, "restore",
-                        _("Make the lost value of a notice current again and print the company’s "
-                          "uuid: an overwritten value is written back; a company deleted elsewhere "
-                          "is created again as a new company with your edited values. The next "
-                          "sync sends it. The notice is then forgotten."),
-                        TRUE);
+  static const CliCommandSpec restore_command = {
+    "restore", N_("NOTICE_ID"),
+    N_("Make the lost value of a notice current again and print the company’s "
+       "uuid: an overwritten value is written back; a company deleted elsewhere "
+       "is created again as a new company with your edited values. The next "
+       "sync sends it. The notice is then forgotten."),
+    CLI_ARGUMENT_NOTICE_ID, CLI_NEEDS_STORE,
+  };
+  g_auto(CliRun) run = { NULL, };
+  g_autoptr(CompaniesCompany) company = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  CliExitStatus status;
+
+  status = cli_run_start (&run, cli, &restore_command, NULL, args);
+  if (status != CLI_EXIT_OK)
+    return status;
+
+  company = companies_local_store_restore_notice (run.store, run.notice_id, &error);
+  if (company == NULL)
+    return cli_fail (error);
+
+  line = g_strdup_printf ("%s\n", companies_company_get_uuid (company));
+  return cli_write_stdout (line) ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 }
 
 CliExitStatus
 cli_command_dismiss (CliContext   *cli,
                      char       ***args)
 {
-  return run_on_notice (cli, args, "dismiss",
-                        _("Forget a notice, leaving the companies as they are."),
-                        FALSE);
+  static const CliCommandSpec dismiss_command = {
+    "dismiss", N_("NOTICE_ID"),
+    N_("Forget a notice, leaving the companies as they are."),
+    CLI_ARGUMENT_NOTICE_ID, CLI_NEEDS_STORE,
+  };
+  g_auto(CliRun) run = { NULL, };
+  g_autoptr(GError) error = NULL;
+  CliExitStatus status;
+
+  status = cli_run_start (&run, cli, &dismiss_command, NULL, args);
+  if (status != CLI_EXIT_OK)
+    return status;
+
+  if (!companies_local_store_dismiss_notice (run.store, run.notice_id, &error))
+    return cli_fail (error);
+
+  return CLI_EXIT_OK;
 }

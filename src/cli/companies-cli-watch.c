@@ -283,6 +283,15 @@ CliExitStatus
 cli_command_watch (CliContext   *cli,
                    char       ***args)
 {
+  static const CliCommandSpec watch_command = {
+    "watch", "",
+    N_("Keep the local list in sync with the server live: sync, then "
+       "sync again as soon as the server has a change, until "
+       "interrupted (Ctrl+C, SIGTERM: exit status 0). With --json, "
+       "print each record applied as it arrives."),
+    CLI_ARGUMENT_NONE, CLI_NEEDS_SERVER,
+  };
+  g_auto(CliRun) run = { NULL, };
   g_autoptr(CompaniesSyncClient) client = NULL;
   g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GCancellable) cancellable = NULL;
@@ -297,20 +306,11 @@ cli_command_watch (CliContext   *cli,
   guint sigterm_id;
   CliExitStatus status;
 
-  status = cli_parse_command (cli, "watch", "",
-                              _("Keep the local list in sync with the server live: sync, then "
-                                "sync again as soon as the server has a change, until "
-                                "interrupted (Ctrl+C, SIGTERM: exit status 0). With --json, "
-                                "print each record applied as it arrives."),
-                              entries, args, NULL);
-  if (status == CLI_EXIT_OK)
-    status = cli_context_resolve (cli, TRUE);
+  status = cli_run_start (&run, cli, &watch_command, entries, args);
   if (status != CLI_EXIT_OK)
     return status;
 
-  client = companies_sync_client_new (cli->database_path, cli->server_url, cli->token);
-  if (cli->opt_ca_file != NULL)
-    companies_sync_client_set_tls_ca_file (client, cli->opt_ca_file);
+  client = cli_run_new_sync_client (&run);
   companies_sync_client_set_report_applied (client, json);
 
   loop = g_main_loop_new (NULL, FALSE);

@@ -9,6 +9,7 @@
 #include "companies-company.h"
 #include "companies-fields.h"
 #include "companies-local-store.h"
+#include "companies-sync-client.h"
 #include "companies-sync-result.h"
 
 G_BEGIN_DECLS
@@ -67,6 +68,62 @@ CliExitStatus  cli_parse_command           (CliContext          *cli,
 char          *cli_arg_to_utf8             (const char          *arg,
                                             GError             **error);
 
+/* companies-cli-run.c: what a command takes before its own work. */
+typedef enum
+{
+  CLI_ARGUMENT_NONE,        /* no argument */
+  CLI_ARGUMENT_REF,         /* one: a company's server id or uuid */
+  CLI_ARGUMENT_FILE,        /* one: a file name */
+  CLI_ARGUMENT_NOTICE_ID,   /* one: a notice's number */
+} CliArgument;
+
+typedef enum
+{
+  CLI_NEEDS_STORE  = 1 << 0, /* the database, opened and checked */
+  CLI_NEEDS_SERVER = 1 << 1, /* the server's address and the token */
+} CliNeeds;
+
+/* A command as its --help shows it, and what it needs. */
+typedef struct
+{
+  const char  *name;
+  const char  *parameter_string; /* N_() */
+  const char  *summary;          /* N_() */
+  CliArgument  argument;
+  CliNeeds     needs;
+} CliCommandSpec;
+
+/* A command under way: its argument and its store, once taken. */
+typedef struct
+{
+  CliContext          *cli;
+  char                *ref;        /* CLI_ARGUMENT_REF, as UTF-8 */
+  GFile               *file;       /* CLI_ARGUMENT_FILE */
+  gint64               notice_id;  /* CLI_ARGUMENT_NOTICE_ID */
+  CompaniesLocalStore *store;      /* CLI_NEEDS_STORE, or cli_run_open_store () */
+} CliRun;
+
+void           cli_run_clear               (CliRun              *run);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
+/* Parses the command's options (@entries, may be NULL), resolves the
+ * global ones, takes its argument and opens what it needs. Returns
+ * CLI_EXIT_OK to go on, anything else (after saying why) to stop with. */
+CliExitStatus  cli_run_start               (CliRun              *run,
+                                            CliContext          *cli,
+                                            const CliCommandSpec *spec,
+                                            const GOptionEntry  *entries,
+                                            char              ***args);
+/* Opens the database, checked, into @run->store; for a command that
+ * checks its input first. */
+CliExitStatus  cli_run_open_store          (CliRun              *run);
+/* A sync client for the resolved database, server, token and CA file. */
+CompaniesSyncClient *cli_run_new_sync_client (CliRun            *run);
+/* Prints @error's message: CLI_EXIT_FAILED. */
+CliExitStatus  cli_fail                    (const GError        *error);
+/* Prints a store error (an unknown @ref named as such): CLI_EXIT_FAILED. */
+CliExitStatus  cli_report_store_error      (const char          *ref,
+                                            const GError        *error);
+
 /* companies-cli-error.c */
 void           cli_error                   (const char          *format,
                                             ...) G_GNUC_PRINTF (1, 2);
@@ -105,13 +162,6 @@ CliExitStatus  cli_command_import          (CliContext          *cli,
                                             char              ***args);
 CliExitStatus  cli_command_export          (CliContext          *cli,
                                             char              ***args);
-/* Exactly one positional argument, the REF (server id or uuid). */
-CliExitStatus  cli_take_ref                (const char          *command,
-                                            GPtrArray           *positional,
-                                            char               **out_ref);
-/* Prints a store error (an unknown @ref named as such). */
-CliExitStatus  cli_report_store_error      (const char          *ref,
-                                            GError              *error);
 /* companies-cli-history.c */
 CliExitStatus  cli_command_history         (CliContext          *cli,
                                             char              ***args);
@@ -122,9 +172,6 @@ CliExitStatus  cli_command_restore         (CliContext          *cli,
                                             char              ***args);
 CliExitStatus  cli_command_dismiss         (CliContext          *cli,
                                             char              ***args);
-/* Opens the database, checked (companies-cli-commands.c); NULL after
- * printing why. */
-CompaniesLocalStore *cli_open_store        (CliContext          *cli);
 
 /* companies-cli-output.c */
 char          *cli_sanitize                (const char          *text);

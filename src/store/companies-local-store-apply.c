@@ -12,6 +12,7 @@
 
 #include "companies-local-store-notices-private.h"
 #include "companies-local-store-sync.h"
+#include "companies-store-counts.h"
 #include "companies-store-row.h"
 #include "companies-test-hooks.h"
 
@@ -28,7 +29,7 @@
  * hold no local change (IsModified = False and IsActive = True). */
 static const char remove_unseen_sql[] =
   "DELETE FROM companies WHERE is_from_server = 1 AND snapshot_seen <> ?1"
-  " AND is_modified = 0 AND is_active = 1";
+  " AND is_modified = 0 AND is_active = 1 RETURNING " COMPANIES_COUNTS_COLUMNS;
 /* A row whose values a response leaves as they are: only its sync state
  * changes, which spares the uuid, name and value columns (and their
  * indexes) a rewrite. */
@@ -47,7 +48,7 @@ static const char adopt_unchanged_add_sql[] =
   " snapshot_seen = CASE WHEN ?3 <> 0 THEN ?3 ELSE snapshot_seen END"
   " WHERE uuid = ?4 AND is_from_server = 0 AND name = ?5 AND address = ?6 AND city = ?7"
   " AND postal_code = ?8 AND country = ?9 AND phone = ?10 AND email = ?11"
-  " AND website = ?12 AND notes = ?13";
+  " AND website = ?12 AND notes = ?13 RETURNING " COMPANIES_COUNTS_COLUMNS;
 
 static const CompaniesPushedRecord *
 find_pushed (const CompaniesPushBatch *batch,
@@ -229,7 +230,11 @@ save_row_state (CompaniesLocalStore  *self,
   sqlite3_bind_int64 (stmt, 14, row->sent_changed & COMPANIES_ALL_FIELDS);
   sqlite3_bind_int64 (stmt, 15, row->local_id);
 
-  return companies_local_store_step_done (self, stmt, error);
+  if (!companies_local_store_step_done (self, stmt, error))
+    return FALSE;
+
+  companies_store_row_note_saved (self, row);
+  return TRUE;
 }
 
 /* Runs adopt_unchanged_add_sql; *out_adopted tells whether a row matched. */
@@ -241,6 +246,7 @@ adopt_unchanged_add (CompaniesLocalStore    *self,
                      GError                **error)
 {
   g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, adopt_unchanged_add_sql, error);
+  int rc;
 
   *out_adopted = FALSE;
   if (stmt == NULL)
@@ -253,10 +259,22 @@ adopt_unchanged_add (CompaniesLocalStore    *self,
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     sqlite3_bind_text (stmt, 5 + i, record->values[i] != NULL ? record->values[i] : "", -1, SQLITE_STATIC);
 
-  if (!companies_local_store_step_done (self, stmt, error))
-    return FALSE;
+  /* The uuid names one row at most; it was a local addition, with the
+   * same activity and refusal as now. */
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      guint now = companies_store_counts_class_from_columns (stmt, 0);
+      guint before = companies_store_counts_class (FALSE, TRUE, sqlite3_column_int (stmt, 2) != 0,
+                                                   sqlite3_column_int (stmt, 3) != 0);
 
-  *out_adopted = sqlite3_changes (companies_local_store_get_db (self)) == 1;
+      companies_store_counts_note (self, before, now, 1);
+      *out_adopted = TRUE;
+      rc = sqlite3_step (stmt);
+    }
+  if (rc != SQLITE_DONE)
+    return companies_local_store_set_error (self, rc, error);
+
   return TRUE;
 }
 
@@ -601,7 +619,7 @@ apply_in_transaction (CompaniesLocalStore         *self,
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_int64 (stmt, 1, snapshot_active);
-      if (!companies_local_store_step_done (self, stmt, error))
+      if (!companies_store_counts_step_removal (self, stmt, error))
         return FALSE;
       stats->removed = (guint) sqlite3_changes (companies_local_store_get_db (self));
       snapshot_active = 0;

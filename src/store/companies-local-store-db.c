@@ -13,6 +13,7 @@
 
 #include "companies-local-store-private.h"
 #include "companies-local-store-sync.h"
+#include "companies-store-counts.h"
 #include "companies-store-fingerprint.h"
 
 void
@@ -140,6 +141,7 @@ companies_local_store_begin (CompaniesLocalStore *self,
   static const char begin_immediate_sql[] = "BEGIN IMMEDIATE";
   static const char begin_deferred_sql[] = "BEGIN";
 
+  companies_store_counts_forget (self);
   if (!exec_cached (self, write ? begin_immediate_sql : begin_deferred_sql, error))
     return FALSE;
 
@@ -159,7 +161,8 @@ companies_local_store_commit (CompaniesLocalStore *self,
 {
   static const char commit_sql[] = "COMMIT";
 
-  if (!exec_cached (self, commit_sql, error))
+  if (!companies_store_counts_flush (self, error) ||
+      !exec_cached (self, commit_sql, error))
     {
       companies_local_store_rollback (self);
       return FALSE;
@@ -176,6 +179,7 @@ companies_local_store_rollback (CompaniesLocalStore *self)
 {
   /* Not cached: a ROLLBACK must work even when preparing fails. After
    * some errors SQLite has already rolled back; then this is a no-op. */
+  companies_store_counts_forget (self);
   if (sqlite3_get_autocommit (self->db) == 0)
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -16,8 +16,9 @@ G_BEGIN_DECLS
 
 /* The schema version this build writes (PRAGMA user_version). Version 2
  * adds the add_sent and sent_changed columns (see companies-store-row.h),
- * version 3 the search text and sort keys of the list. */
-#define COMPANIES_LOCAL_STORE_SCHEMA_VERSION 5
+ * version 3 the search text and sort keys of the list, version 6 the
+ * kept counts (companies-store-counts.h). */
+#define COMPANIES_LOCAL_STORE_SCHEMA_VERSION 6
 
 /* A listed (active) row's sync state in the order the list sorts by it:
  * the rows that need attention first (companies_company_get_sync_state ():
@@ -62,6 +63,10 @@ struct _CompaniesLocalStore
   gboolean    trusted;      /* the files matched the record of the last
                              * sound state when last looked at (at a
                              * checked open, at the last write's BEGIN) */
+  /* The changes of the counts noted in the write transaction going on
+   * (companies-store-counts.h), by CompaniesCount. */
+  gint64      count_changes[5];
+  gboolean    counts_changed;
 };
 
 /* A cached statement is reset (and its bindings cleared) when the

@@ -36,18 +36,17 @@ static const char list_deleted_sql[] =
  * index over the whole table to spare the sort. */
 static const char list_rejected_sql[] =
   SELECT_COMPANY "INDEXED BY companies_rejected_idx WHERE rejection_code IS NOT NULL" BY_NAME;
-/* Deletions pending: the pattern's filter, plus the additions already sent
- * and then deleted, whose delete waits for their id (see
- * companies_local_store_delete_for_sync ()): every inactive row. */
+/* The counts as the write paths keep them (companies-store-counts.h), a
+ * read of one row at any size. Deletions pending: the pattern's filter,
+ * plus the additions already sent and then deleted, whose delete waits
+ * for their id (see companies_local_store_delete_for_sync ()): every
+ * inactive row. */
 static const char status_sql[] =
   "SELECT"
-  " (SELECT count(*) FROM companies WHERE is_from_server = 0 AND is_active = 1),"
-  " (SELECT count(*) FROM companies WHERE is_modified = 1 AND is_from_server = 1 AND is_active = 1),"
-  " (SELECT count(*) FROM companies WHERE is_active = 0),"
-  " (SELECT count(*) FROM companies WHERE rejection_code IS NOT NULL),"
-  " (SELECT count(*) FROM companies) - (SELECT count(*) FROM companies WHERE is_active = 0),"
+  " added, updated, inactive, rejected, total - inactive,"
   " (SELECT value FROM sync_state WHERE key = '" COMPANIES_STATE_LAST_SYNC_TIME "'),"
-  " (SELECT value IS NOT NULL FROM sync_state WHERE key = '" COMPANIES_STATE_CURSOR "')";
+  " (SELECT value IS NOT NULL FROM sync_state WHERE key = '" COMPANIES_STATE_CURSOR "')"
+  " FROM companies_counts";
 static const char list_overwritten_sql[] =
   "SELECT notice_id, uuid, id, company_name, field, lost, lost_version"
   " FROM notices WHERE kind = 'overwritten' AND replaced = 0"

@@ -13,6 +13,7 @@
 
 #include "companies-local-store-private.h"
 #include "companies-local-store-schema.h"
+#include "companies-store-counts.h"
 #include "companies-store-row.h"
 #include "companies-local-store-notices-private.h"
 
@@ -251,6 +252,17 @@ migrate_to_v5 (CompaniesLocalStore *self,
   return companies_local_store_exec (self, migration_v5_sql, error);
 }
 
+/* Version 6: the counts `status` shows, kept by the write paths
+ * (companies-store-counts.h) instead of counted at every read. An older
+ * build refuses the file (too new) rather than change rows without
+ * them. */
+static gboolean
+migrate_to_v6 (CompaniesLocalStore *self,
+               GError             **error)
+{
+  return companies_store_counts_create (self, error);
+}
+
 typedef gboolean (*MigrationFunc) (CompaniesLocalStore *self,
                                    GError             **error);
 
@@ -261,6 +273,7 @@ static const MigrationFunc migrations[COMPANIES_LOCAL_STORE_SCHEMA_VERSION] = {
   migrate_to_v3,
   migrate_to_v4,
   migrate_to_v5,
+  migrate_to_v6,
 };
 
 gboolean

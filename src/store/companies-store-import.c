@@ -21,6 +21,7 @@
 
 #include "companies-local-store-private.h"
 #include "companies-protocol.h"
+#include "companies-store-counts.h"
 #include "companies-store-import.h"
 #include "companies-store-row.h"
 #include "companies-uuid.h"
@@ -152,6 +153,9 @@ companies_store_import_commit (CompaniesStoreImport  *self,
   g_clear_pointer (&self->insert, companies_stmt_release);
   self->open = FALSE;
 
+  /* Every record a pending addition, as insert_record () binds it. */
+  companies_store_counts_note (self->store, 0, companies_store_counts_class (FALSE, TRUE, TRUE, FALSE),
+                               (gint64) self->count);
   if ((self->dropped_sql != NULL &&
        !companies_local_store_create_indexes (self->store, self->dropped_sql, error)) ||
       (self->count > 0 &&

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "companies-fold.h"
+#include "companies-store-counts.h"
 #include "companies-store-row.h"
 
 #define ROW_COLUMNS \
@@ -40,7 +41,8 @@ static const char row_update_sql[] =
   " add_sent = ?23, sent_changed = ?24, search_text = ?26, name_key = ?27,"
   " city_key = ?28, country_key = ?29, email_key = ?30, phone_key = ?31"
   " WHERE local_id = ?25";
-static const char row_delete_sql[] = "DELETE FROM companies WHERE local_id = ?1";
+static const char row_delete_sql[] =
+  "DELETE FROM companies WHERE local_id = ?1 RETURNING " COMPANIES_COUNTS_COLUMNS;
 
 CompaniesStoreRow *
 companies_store_row_new (void)
@@ -165,6 +167,8 @@ companies_local_store_load_row (CompaniesLocalStore *self,
       if (row->values[i] == NULL)
         row->values[i] = g_strdup ("");
     }
+  row->counted = companies_store_counts_class (row->is_from_server, row->is_modified,
+                                               row->is_active, row->rejection_code != NULL);
 
   *out_row = row;
   return TRUE;
@@ -250,7 +254,19 @@ companies_local_store_save_row (CompaniesLocalStore *self,
   if (row->local_id == 0)
     row->local_id = sqlite3_last_insert_rowid (companies_local_store_get_db (self));
 
+  companies_store_row_note_saved (self, row);
   return TRUE;
+}
+
+void
+companies_store_row_note_saved (CompaniesLocalStore *self,
+                                CompaniesStoreRow   *row)
+{
+  guint now = companies_store_counts_class (row->is_from_server, row->is_modified,
+                                            row->is_active, row->rejection_code != NULL);
+
+  companies_store_counts_note (self, row->counted, now, 1);
+  row->counted = now;
 }
 
 CompaniesStmt *
@@ -271,5 +287,5 @@ companies_local_store_remove_row (CompaniesLocalStore *self,
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, local_id);
-  return companies_local_store_step_done (self, stmt, error);
+  return companies_store_counts_step_removal (self, stmt, error);
 }

@@ -40,6 +40,9 @@ typedef struct
   char     *rejection_field;
   char     *rejection_message;
   char     *values[COMPANIES_N_FIELDS];  /* never NULL once loaded */
+  /* What the row counts in as stored (companies-store-counts.h); 0 for
+   * a row not stored yet. */
+  guint     counted;
 } CompaniesStoreRow;
 
 CompaniesStoreRow *companies_store_row_new          (void);
@@ -78,6 +81,10 @@ void               companies_store_row_bind_keys    (const char * const *values,
 gboolean           companies_local_store_save_row   (CompaniesLocalStore *self,
                                                      CompaniesStoreRow   *row,
                                                      GError             **error);
+/* Notes, after a statement saved @row's flags, the counts it moved
+ * between (companies_local_store_save_row () does it itself). */
+void               companies_store_row_note_saved   (CompaniesLocalStore *self,
+                                                     CompaniesStoreRow   *row);
 /* The INSERT of companies_local_store_save_row (), for a caller that
  * binds many new rows straight (an import): ?1 the uuid, then the 12 of
  * companies_store_row_bind_state (), the values from ?14, add_sent ?23,

@@ -628,6 +628,26 @@ companies_sync_http_get (SoupSession                *session,
                       &server_path, &not_applied, error);
 }
 
+/* A server on this machine is reached without a proxy (no proxy setting
+ * applies to loopback): asking GIO for its proxy resolver loads its
+ * modules (TLS, libproxy, GSettings and dconf, a D-Bus connection),
+ * most of a no-op `companies-cli sync`'s time (docs/scale.md). */
+static gboolean
+server_is_loopback (const char *server_url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (server_url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
 /* A session of its own for the run; with a CA file, trusting only it.
  * Its idle connections close a few seconds before the server would close
  * them (docs/live.md), so that one is rarely reused as it closes. */
@@ -659,6 +679,8 @@ companies_sync_http_session_new (const CompaniesSyncConfig  *config,
                                            NULL);
   if (database != NULL)
     soup_session_set_tls_database (session, database);
+  if (server_is_loopback (config->server_url))
+    soup_session_set_proxy_resolver (session, NULL);
 
   return session;
 }
