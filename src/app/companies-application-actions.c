@@ -93,6 +93,7 @@ static const struct {
   { "win.search", { "<Control>f", NULL } },
   { "win.undo-delete", { "<Control>z", NULL } },
   { "window.close", { "<Control>w", NULL } },
+  { "win.show-help-overlay", { "<Control>question", NULL } },
 };
 
 void

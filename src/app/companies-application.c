@@ -19,6 +19,9 @@
 #include "companies-sync-client.h"
 #include "companies-window.h"
 
+/* The page cache of the app's connections, in KiB (SQLite's default). */
+#define COMPANIES_APP_CACHE_KIB 2048
+
 struct _CompaniesApplication
 {
   AdwApplication          parent_instance;
@@ -112,6 +115,14 @@ companies_application_startup (GApplication *application)
     path = g_strdup (get_env ("COMPANIES_DATABASE"));
   else
     path = companies_local_store_get_default_path ();
+
+  /* Every connection of the app reads either a few rows or ranges far
+   * larger than a page cache (the list's ids, a search over every
+   * company: a scan gains nothing from a cache it does not fit in), or
+   * writes one company; with SQLite's own 2 MiB instead of 16 MiB, the
+   * window's and the list's connections keep about 30 MB less at a
+   * million companies. A sync takes its own 64 MiB while it runs. */
+  companies_local_store_set_default_cache_size (COMPANIES_APP_CACHE_KIB);
 
   /* The list's first read starts first, in a worker thread: it overlaps
    * with opening the display and making the window (at 100,000

@@ -201,6 +201,29 @@ set_enabled (CompaniesWindow *self,
   gtk_widget_action_set_enabled (GTK_WIDGET (self), action_name, enabled);
 }
 
+/* Made on first use, not with every window: GtkApplication builds a
+ * gtk/help-overlay.ui resource for each window it adds, before the
+ * window's first frame. */
+static void
+show_help_overlay_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (widget);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
+
+  if (overlay == NULL)
+    {
+      g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/com/example/Companies/companies-help-overlay.ui");
+
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      /* Transient for the window, hidden on close, kept with it. */
+      gtk_application_window_set_help_overlay (window, overlay);
+    }
+
+  gtk_window_present (GTK_WINDOW (overlay));
+}
+
 static void
 update_actions (CompaniesWindow *self)
 {
@@ -255,4 +278,5 @@ _companies_window_class_actions_init (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.dismiss-notice", NULL, dismiss_notice_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, _companies_window_import_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, _companies_window_export_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, show_help_overlay_action);
 }

@@ -75,6 +75,8 @@ apply_layout_cb (gpointer user_data)
   self->layout_source = 0;
   self->narrow = self->want_narrow;
   gtk_column_view_column_set_visible (country, self->want_country);
+  /* Only the rows shown follow the model (see setup_models ()). */
+  gtk_list_view_set_model (self->list_view, self->narrow ? GTK_SELECTION_MODEL (self->selection) : NULL);
   gtk_stack_set_visible_child_name (self->list_stack, self->narrow ? "rows" : "table");
 
   /* The focus stays in the list when the list changes its form. */

@@ -151,7 +151,6 @@ list_read_finished_cb (CompaniesWindow            *self,
       _companies_window_select (self, companies_company_list_lookup (self->companies,
                                                                      companies_company_get_uuid (self->reselect)));
       g_clear_object (&self->reselect);
-  g_clear_object (&self->rejected);
     }
 
   update_view_state (self);
@@ -410,8 +409,10 @@ setup_models (CompaniesWindow *self)
   self->rejected = g_list_store_new (COMPANIES_TYPE_COMPANY);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  /* The two-line rows get the model once they show
+   * (companies-window-layout.c): hidden, they would make and measure
+   * their rows for nothing, at the start and on every change. */
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
 
   _companies_window_update_sort (self);
 
@@ -465,7 +466,11 @@ companies_window_constructed (GObject *object)
   companies_notice_bar_reload (self->notices);
 
   update_view_state (self);
-  companies_status_line_update (self->status_line, NULL);
+  /* The counts come with the list's first read, from its worker: read
+   * here, on the main thread before the first frame, they scan every
+   * company. A list already read (a new window) has none to bring. */
+  if (companies_company_list_get_loaded (self->companies))
+    companies_status_line_update (self->status_line, NULL);
   _companies_window_actions_init (self);
   _companies_window_csv_init (self);
 }

@@ -186,6 +186,37 @@ companies_local_store_rollback (CompaniesLocalStore *self)
 
 /* --- Statements without the cache, for the schema and set-up. --- */
 
+/* Read by the threads that open connections. */
+static gint default_cache_kib = COMPANIES_LOCAL_STORE_IDLE_CACHE_KIB;
+
+void
+companies_local_store_set_default_cache_size (gint64 kib)
+{
+  g_return_if_fail (kib > 0 && kib <= G_MAXINT);
+
+  g_atomic_int_set (&default_cache_kib, (gint) kib);
+}
+
+gint64
+companies_local_store_get_default_cache_size (void)
+{
+  return g_atomic_int_get (&default_cache_kib);
+}
+
+void
+companies_local_store_set_cache_size (CompaniesLocalStore *self,
+                                      gint64               kib)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_if_fail (COMPANIES_IS_LOCAL_STORE (self));
+  g_return_if_fail (kib > 0);
+
+  /* Negative: KiB, not pages. Lowering the size frees the pages above it. */
+  sql = g_strdup_printf ("PRAGMA cache_size = -%" G_GINT64_FORMAT, kib);
+  sqlite3_exec (self->db, sql, NULL, NULL, NULL);
+}
+
 void
 companies_local_store_set_syncing (CompaniesLocalStore *self,
                                    gboolean             syncing)
@@ -195,10 +226,8 @@ companies_local_store_set_syncing (CompaniesLocalStore *self,
   /* Uuids are random: each record of a snapshot page lands on its own
    * page of the uuid index, about 60 MiB at a million companies; with
    * 16 MiB each record read a page back (docs/scale.md). 128 MiB
-   * measured no better than 64 MiB and took 80 MB more. Lowering the
-   * size frees the pages above it. */
-  sqlite3_exec (self->db, syncing ? "PRAGMA cache_size = -65536" : COMPANIES_LOCAL_STORE_IDLE_CACHE_SQL,
-                NULL, NULL, NULL);
+   * measured no better than 64 MiB and took 80 MB more. */
+  companies_local_store_set_cache_size (self, syncing ? 65536 : companies_local_store_get_default_cache_size ());
 }
 
 gboolean

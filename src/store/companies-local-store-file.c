@@ -35,11 +35,6 @@
 static const char * const connection_pragmas[] = {
   "PRAGMA synchronous = FULL",
   "PRAGMA foreign_keys = ON",
-  /* 16 MiB of page cache (SQLite's default is 2 MiB): a page of 5000
-   * records touches the uuid and name indexes all over; with the default
-   * an initial sync of 100,000 records spent a fifth of its time
-   * re-reading and spilling pages (measured with perf). */
-  COMPANIES_LOCAL_STORE_IDLE_CACHE_SQL,
   /* A checkpoint once the WAL holds 64 MiB (SQLite's default: 4 MiB).
    * A page of a snapshot dirties thousands of index pages; with the
    * default every commit copied them all into the file again, and the
@@ -316,6 +311,12 @@ companies_local_store_open_connection (CompaniesLocalStore *self,
   for (guint i = 0; i < G_N_ELEMENTS (connection_pragmas); i++)
     if (!companies_local_store_exec (self, connection_pragmas[i], error))
       return FALSE;
+  /* 16 MiB of page cache unless the program says otherwise (SQLite's
+   * default is 2 MiB): a page of 5000 records touches the uuid and name
+   * indexes all over; with the default an initial sync of 100,000
+   * records spent a fifth of its time re-reading and spilling pages
+   * (measured with perf). */
+  companies_local_store_set_cache_size (self, companies_local_store_get_default_cache_size ());
 
   companies_private_file_match_companions (self->open_path);
 

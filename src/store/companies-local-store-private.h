@@ -43,8 +43,11 @@ G_BEGIN_DECLS
 #define COMPANIES_STATE_SNAPSHOT_ACTIVE "snapshot_active"
 
 /* The page cache of a connection that is not syncing: 16 MiB (SQLite's
- * default is 2 MiB); see companies-local-store-file.c. */
-#define COMPANIES_LOCAL_STORE_IDLE_CACHE_SQL "PRAGMA cache_size = -16384"
+ * default is 2 MiB) unless the program sets another; see
+ * companies-local-store-file.c and companies-local-store-db.c. */
+#define COMPANIES_LOCAL_STORE_IDLE_CACHE_KIB 16384
+
+gint64 companies_local_store_get_default_cache_size (void);
 
 /* The object's fields: companies-local-store.c opens the connection,
  * companies-local-store-db.c runs its statements. */

@@ -24,9 +24,11 @@ gboolean          companies_local_store_dup_cursor     (CompaniesLocalStore *sel
                                                         char               **out_cursor,
                                                         GError             **error);
 /* Gives the connection a page cache that holds most of a large store's
- * uuid index while @syncing (64 MiB at most, taken only as pages are read), and
- * its usual 16 MiB again after (the pages above it go back to the
- * allocator), so that an idle program does not keep it.
+ * uuid index while @syncing (64 MiB at most, taken only as pages are
+ * read), and its usual size again after (16 MiB unless the program set
+ * another, companies_local_store_set_default_cache_size (); the pages
+ * above it go back to the allocator), so that an idle program does not
+ * keep it.
  * Only the cache's size: failure to change it is not an error. */
 void              companies_local_store_set_syncing    (CompaniesLocalStore *self,
                                                         gboolean             syncing);

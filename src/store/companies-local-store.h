@@ -68,6 +68,15 @@ CompaniesLocalStore *companies_local_store_open              (const char        
 CompaniesLocalStore *companies_local_store_open_checked      (const char           *path,
                                                               GError              **error);
 const char          *companies_local_store_get_path          (CompaniesLocalStore  *self);
+/* The page cache, in KiB, of the connections opened from now on in this
+ * program and of any connection after a sync (16 MiB unless set): a
+ * program that only reads ranges larger than any cache and writes one
+ * company at a time (the app) keeps less. */
+void                 companies_local_store_set_default_cache_size (gint64 kib);
+/* The page cache of this connection only, in KiB, until a sync ends;
+ * for bulk writes (an import). Failure is not an error. */
+void                 companies_local_store_set_cache_size    (CompaniesLocalStore  *self,
+                                                              gint64                kib);
 /* The installation's uuid, made at creation, stable across runs. */
 const char          *companies_local_store_get_client_id     (CompaniesLocalStore  *self);
 

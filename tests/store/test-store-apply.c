@@ -439,6 +439,47 @@ test_syncing_cache (StoreFixture  *fixture,
   g_assert_cmpstr (companies_company_get_name (pulled), ==, "Pulled");
 }
 
+static gint64
+cache_size (CompaniesLocalStore *store)
+{
+  gint64 size = 0;
+
+  g_assert_true (companies_local_store_query_int (store, "PRAGMA cache_size", &size, NULL));
+  return size;
+}
+
+/* A program's own page cache (the app's 2 MiB) for the connections it
+ * opens after setting it, and after each sync; one connection may take
+ * another (an import) until its next sync. */
+static void
+test_default_cache (StoreFixture  *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(CompaniesLocalStore) small = NULL;
+  g_autoptr(GError) error = NULL;
+
+  companies_local_store_set_default_cache_size (2048);
+  small = companies_local_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (cache_size (small), ==, -2048);
+  g_assert_cmpint (cache_size (fixture->store), ==, -16384);
+
+  companies_local_store_set_syncing (small, TRUE);
+  g_assert_cmpint (cache_size (small), ==, -65536);
+  companies_local_store_set_syncing (small, FALSE);
+  g_assert_cmpint (cache_size (small), ==, -2048);
+
+  companies_local_store_set_cache_size (small, 16384);
+  g_assert_cmpint (cache_size (small), ==, -16384);
+  companies_local_store_set_syncing (small, FALSE);
+  g_assert_cmpint (cache_size (small), ==, -2048);
+
+  /* The rest of the process keeps the usual size. */
+  companies_local_store_set_default_cache_size (16384);
+  g_assert_cmpint (companies_local_store_get_default_cache_size (), ==, 16384);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -457,6 +498,7 @@ main (int   argc,
   store_test_add ("/store/apply/replaced-notices", test_replaced_notices);
   store_test_add ("/store/apply/notices-migrate-v3", test_notices_migrate_v3);
   store_test_add ("/store/apply/syncing-cache", test_syncing_cache);
+  store_test_add ("/store/apply/default-cache", test_default_cache);
 
   return g_test_run ();
 }
