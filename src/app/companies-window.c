@@ -411,7 +411,7 @@ setup_models (CompaniesWindow *self)
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+  /* The narrow list's when it shows (companies-window-layout.c). */
 
   _companies_window_update_sort (self);
 

@@ -172,7 +172,11 @@ load_thread (GTask        *task,
   GError *error = NULL;
 
   if (load->store == NULL)
-    load->store = companies_local_store_open (load->path, &error);
+    {
+      load->store = companies_local_store_open (load->path, &error);
+      if (load->store != NULL)
+        companies_local_store_use_reader_cache (load->store);
+    }
   store = load->store;
   if (store == NULL ||
       !companies_local_store_read_list_with_head (store, &load->sort, load->folded, load->order,
