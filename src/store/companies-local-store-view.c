@@ -384,6 +384,7 @@ companies_local_store_read_list_with_head (CompaniesLocalStore     *self,
 
   if (folded != NULL && *folded == '\0')
     folded = NULL;
+  g_return_val_if_fail (out_visible != order || folded == NULL, FALSE);
 
   if (!companies_local_store_begin (self, FALSE, error))
     return FALSE;
@@ -396,7 +397,10 @@ companies_local_store_read_list_with_head (CompaniesLocalStore     *self,
   if (ok && head_func != NULL && head_size > 0 && folded != NULL)
     ok = send_head (self, sort, folded, order, head_size, head_func, head_data, cancellable, error);
   if (ok && folded == NULL)
-    g_array_append_vals (out_visible, order->data, order->len);
+    {
+      if (out_visible != order)
+        g_array_append_vals (out_visible, order->data, order->len);
+    }
   else if (ok)
     ok = search (self, folded, order, out_visible, cancellable, error);
 

@@ -41,7 +41,9 @@ int               companies_list_sort_compare           (const CompaniesListSort
  * every listed company as @sort orders them, into @order; then into
  * @out_visible those of @order whose folded listed fields hold @folded
  * (companies_fold () of the search; NULL or "" for all). A non-empty
- * @order is taken as read before with the same @sort. */
+ * @order is taken as read before with the same @sort. Without a search,
+ * @out_visible may be @order itself: what shows is then the order, kept
+ * once (8 bytes a row less). */
 gboolean          companies_local_store_read_list       (CompaniesLocalStore     *self,
                                                          const CompaniesListSort *sort,
                                                          const char              *folded,

@@ -292,8 +292,8 @@ _companies_company_list_show (CompaniesCompanyList *self,
       self->done_old = splice->old_end;
       g_list_model_items_changed (G_LIST_MODEL (self), splice->new_start,
                                   added > BIG_SPLICE ? 0 : removed, added);
-      /* Rows added or removed after those in view cost GTK nothing (a
-       * million in 0.2 ms); rows in view replaced cost it their widgets. */
+      /* Rows added or removed past the 200 GTK makes widgets for cost it
+       * nothing (a million in 0.2 ms); rows among them cost it theirs. */
       g_debug ("A splice at %u of %u rows removed, %u added, told in %.1f ms (%.1f ms of CPU)",
                splice->new_start, removed, added, (g_get_monotonic_time () - started) / 1000.0,
                thread_cpu_ms () - started_cpu);
