@@ -75,7 +75,10 @@ apply_layout_cb (gpointer user_data)
   self->layout_source = 0;
   self->narrow = self->want_narrow;
   gtk_column_view_column_set_visible (country, self->want_country);
-  /* Only the rows shown follow the model (see setup_models ()). */
+  /* GTK 4.8 makes the rows of a hidden list view too (200 of them, again
+   * whenever a search replaces what shows): the narrow list follows the
+   * model only while it shows. The table keeps it, so that its width,
+   * which decides the layout, stays that of its rows. */
   gtk_list_view_set_model (self->list_view, self->narrow ? GTK_SELECTION_MODEL (self->selection) : NULL);
   gtk_stack_set_visible_child_name (self->list_stack, self->narrow ? "rows" : "table");
 

@@ -395,6 +395,7 @@ companies_local_store_read_list_with_head (CompaniesLocalStore     *self,
 
   if (folded != NULL && *folded == '\0')
     folded = NULL;
+  g_return_val_if_fail (out_visible != order || folded == NULL, FALSE);
 
   if (!companies_local_store_begin (self, FALSE, error))
     return FALSE;
@@ -407,7 +408,10 @@ companies_local_store_read_list_with_head (CompaniesLocalStore     *self,
   if (ok && head_func != NULL && head_size > 0 && folded != NULL)
     ok = send_head (self, sort, folded, order, head_size, head_func, head_data, cancellable, error);
   if (ok && folded == NULL)
-    g_array_append_vals (out_visible, order->data, order->len);
+    {
+      if (out_visible != order)
+        g_array_append_vals (out_visible, order->data, order->len);
+    }
   else if (ok)
     ok = search (self, folded, order, out_visible, cancellable, error);
 
@@ -562,4 +566,13 @@ companies_local_store_read_list_key (CompaniesLocalStore     *self,
   *out_matches = folded == NULL || *folded == '\0' ||
                  strstr ((const char *) sqlite3_column_text (stmt, 1), folded) != NULL;
   return TRUE;
+}
+
+void
+companies_local_store_use_reader_cache (CompaniesLocalStore *self)
+{
+  g_return_if_fail (COMPANIES_IS_LOCAL_STORE (self));
+
+  /* 2 MiB: the inner pages of the indexes walked stay. */
+  companies_local_store_exec (self, "PRAGMA cache_size = -2048", NULL);
 }

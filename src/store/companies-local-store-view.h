@@ -41,7 +41,9 @@ int               companies_list_sort_compare           (const CompaniesListSort
  * every listed company as @sort orders them, into @order; then into
  * @out_visible those of @order whose folded listed fields hold @folded
  * (companies_fold () of the search; NULL or "" for all). A non-empty
- * @order is taken as read before with the same @sort. */
+ * @order is taken as read before with the same @sort. Without a search,
+ * @out_visible may be @order itself: what shows is then the order, kept
+ * once (8 bytes a row less). */
 gboolean          companies_local_store_read_list       (CompaniesLocalStore     *self,
                                                          const CompaniesListSort *sort,
                                                          const char              *folded,
@@ -104,6 +106,12 @@ gboolean          companies_local_store_read_list_key   (CompaniesLocalStore    
                                                          GBytes                 **out_key,
                                                          gboolean                *out_matches,
                                                          GError                 **error);
+
+/* Makes @self's page cache small, for a connection that only reads the
+ * list: its reads walk an index once (an order, a search) or look rows
+ * up by local id, so a large cache only holds pages it will not read
+ * again, in the app's memory. */
+void              companies_local_store_use_reader_cache (CompaniesLocalStore    *self);
 
 /* The local id of a company read by the functions above; 0 otherwise. */
 gint64            companies_list_company_get_local_id   (CompaniesCompany        *company);

@@ -5,8 +5,9 @@
  * matches across two fields; the rows in view read by id; the sort keys
  * follow every write; a file of schema version 2 gets them when opened;
  * a read's head is the start of what it ends with, by every sort, with
- * and without a search; and every order walks an index (covering, for the columns and the
- * search), never a sort.
+ * and without a search; every order walks an index (covering, for the columns and the
+ * search), never a sort; and a read without a search can keep the
+ * order and what shows in one array.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -342,6 +343,39 @@ test_orders_use_indexes (StoreFixture  *fixture,
   sqlite3_close (db);
 }
 
+/* Without a search, what shows may be the order itself: read into one
+ * array, it is the order, once. The list's reader keeps a small cache. */
+static void
+test_one_array (StoreFixture  *fixture,
+                gconstpointer  data)
+{
+  CompaniesListSort sort = { COMPANIES_FIELD_NAME, FALSE };
+  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) visible = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) both = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  gint64 cache_size = 0;
+
+  add_rows (fixture->store);
+  g_assert_true (companies_local_store_read_list (fixture->store, &sort, NULL, order, visible, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (companies_local_store_read_list (fixture->store, &sort, "", both, both, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (both->len, ==, 7);
+  g_assert_cmpmem (both->data, both->len * sizeof (gint64), visible->data, visible->len * sizeof (gint64));
+  /* Read again with that order: nothing added. */
+  g_assert_true (companies_local_store_read_list (fixture->store, &sort, NULL, both, both, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (both->len, ==, 7);
+
+  g_assert_true (companies_local_store_query_int (fixture->store, "PRAGMA cache_size", &cache_size, &error));
+  g_assert_cmpint (cache_size, !=, -2048);
+  companies_local_store_use_reader_cache (fixture->store);
+  g_assert_true (companies_local_store_query_int (fixture->store, "PRAGMA cache_size", &cache_size, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cache_size, ==, -2048);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -354,6 +388,7 @@ main (int   argc,
   store_test_add ("/store-list-view/writes-keep-keys", test_writes_keep_keys);
   store_test_add ("/store-list-view/migrates-v2", test_migrates_v2);
   store_test_add ("/store-list-view/orders-use-indexes", test_orders_use_indexes);
+  store_test_add ("/store-list-view/one-array", test_one_array);
 
   return g_test_run ();
 }

@@ -423,13 +423,13 @@ first_shown_cb (GListModel *model,
 }
 
 /* Whether @shown->first is the start of what @model shows, and as long
- * as a head (256 rows, or all of them). */
+ * as a head (64 rows, or all of them). */
 static void
 assert_head_shown (FirstShown *shown,
                    GListModel *model)
 {
   g_assert_cmpuint (shown->signals, >=, 2);
-  g_assert_cmpuint (shown->first->len, ==, MIN (256, g_list_model_get_n_items (model)));
+  g_assert_cmpuint (shown->first->len, ==, MIN (64, g_list_model_get_n_items (model)));
   for (guint i = 0; i < shown->first->len; i++)
     {
       g_autoptr(CompaniesCompany) item = g_list_model_get_item (model, i);
@@ -464,7 +464,7 @@ test_head (void)
   assert_oracle (store, model, shadow, &sort, "");
   assert_head_shown (&shown, model);
 
-  /* 271 of the 1000 hold a "1": the first 256 show first. */
+  /* 271 of the 1000 hold a "1": the first 64 show first. */
   companies_company_list_set_search (list, "1");
   wait_for_read (&n_reads);
   assert_oracle (store, model, shadow, &sort, "1");

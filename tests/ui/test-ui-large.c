@@ -146,8 +146,8 @@ test_large (void)
   g_assert_cmpstr (companies_ui_get_status_text (&fixture), ==, "100 changes waiting to sync");
   companies_ui_save_screenshot (GTK_WIDGET (fixture.window), "large-1-refreshed");
 
-  /* "porto" matches 500 rows: the first 256 show before the rest, and
-   * the count never says 256. */
+  /* "porto" matches 500 rows: the first 64 show before the rest, and
+   * the count never says 64. */
   count_label = companies_ui_get_child (&fixture, "count_label");
   g_signal_connect (count_label, "notify::label", G_CALLBACK (count_label_cb), counts);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture.window), "win.search", NULL));

@@ -40,8 +40,12 @@
  * first and the last, one splice: each costs GTK's list view a pass. */
 #define MAX_SPLICES 16
 #define MAX_DIFF_WINDOW 50000
-/* The rows of a head: a few screenfuls. */
-#define HEAD_ROWS 256
+/* The rows of a head: a tall screenful. GTK 4.8's list view makes the
+ * widgets of every row it is given up to 200, before the frame that
+ * shows them: a head of 256 had it make 200 rows where a screen shows
+ * about 30, the most of a search keystroke's time. The rows after the
+ * head get theirs when the whole result follows. */
+#define HEAD_ROWS 64
 
 typedef struct
 {
@@ -149,7 +153,10 @@ head_read (GArray   *order,
 
   load->head_order = order == visible ? g_array_copy (order) : g_array_ref (order);
   load->head = g_array_copy (visible);
-  load->head_splices = companies_id_diff (load->old_visible, load->head, MAX_SPLICES, MAX_DIFF_WINDOW);
+  /* One splice: a head replaces what shows (a first read, a new search
+   * or sort), and GTK keeps the widgets of the rows that stay within a
+   * splice as well, where each splice more costs it a pass. */
+  load->head_splices = companies_id_diff (load->old_visible, load->head, 1, MAX_DIFF_WINDOW);
 
   /* A source of the list's context, never g_main_context_invoke (): it
    * would call head_read_cb () here, in the worker, when nobody iterates
@@ -172,7 +179,11 @@ load_thread (GTask        *task,
   GError *error = NULL;
 
   if (load->store == NULL)
-    load->store = companies_local_store_open (load->path, &error);
+    {
+      load->store = companies_local_store_open (load->path, &error);
+      if (load->store != NULL)
+        companies_local_store_use_reader_cache (load->store);
+    }
   store = load->store;
   if (store == NULL ||
       !companies_local_store_read_list_with_head (store, &load->sort, load->folded, load->order,
@@ -321,7 +332,8 @@ _companies_company_list_reload (CompaniesCompanyList *self)
   /* The items made change only when the file did. */
   load->cached_ids = self->items_stale ? _companies_company_list_items_to_refresh (self)
                                        : g_array_new (FALSE, FALSE, sizeof (gint64));
-  load->visible = g_array_new (FALSE, FALSE, sizeof (gint64));
+  /* Without a search, what shows is the order itself (one array). */
+  load->visible = load->folded == NULL ? g_array_ref (load->order) : g_array_new (FALSE, FALSE, sizeof (gint64));
   /* NULL where a row went. */
   load->fresh = g_ptr_array_new_with_free_func (clear_object);
   if (!self->items_stale && self->has_status)

@@ -20,7 +20,8 @@ struct _CompaniesCompanyList
   /* Every listed company's local id (gint64) as sorted; shared with the
    * reads in the background, so never changed in place (copied first). */
   GArray              *order;
-  /* What the model shows: the ids of @order that match the search. While
+  /* What the model shows: the ids of @order that match the search (the
+   * same array as @order without a search, copied before a change too). While
    * a read's splices are announced (see _companies_company_list_splice
    * ()), the model is @visible up to @done_new then @old_visible from
    * @done_old. */

@@ -143,12 +143,12 @@ companies_company_list_upsert (CompaniesCompanyList *self,
                                             &key, &matches, NULL))
     return;
 
-  /* Out of both lists, then back where it sorts now. */
+  /* Out of both lists, then back where it sorts now: into a copy, even
+   * when the row is new (a read may hold the order, and @visible may be
+   * the same array). */
+  self->order = own_copy (self->order);
   if (find_id (self->order, id, &position))
-    {
-      self->order = own_copy (self->order);
-      g_array_remove_index (self->order, position);
-    }
+    g_array_remove_index (self->order, position);
   position = sorted_position (self, self->order, id, key);
   g_array_insert_val (self->order, position, id);
 
