@@ -568,11 +568,3 @@ companies_local_store_read_list_key (CompaniesLocalStore     *self,
   return TRUE;
 }
 
-void
-companies_local_store_use_reader_cache (CompaniesLocalStore *self)
-{
-  g_return_if_fail (COMPANIES_IS_LOCAL_STORE (self));
-
-  /* 2 MiB: the inner pages of the indexes walked stay. */
-  companies_local_store_exec (self, "PRAGMA cache_size = -2048", NULL);
-}

@@ -107,12 +107,6 @@ gboolean          companies_local_store_read_list_key   (CompaniesLocalStore    
                                                          gboolean                *out_matches,
                                                          GError                 **error);
 
-/* Makes @self's page cache small, for a connection that only reads the
- * list: its reads walk an index once (an order, a search) or look rows
- * up by local id, so a large cache only holds pages it will not read
- * again, in the app's memory. */
-void              companies_local_store_use_reader_cache (CompaniesLocalStore    *self);
-
 /* The local id of a company read by the functions above; 0 otherwise. */
 gint64            companies_list_company_get_local_id   (CompaniesCompany        *company);
 

@@ -354,7 +354,6 @@ test_one_array (StoreFixture  *fixture,
   g_autoptr(GArray) visible = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) both = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GError) error = NULL;
-  gint64 cache_size = 0;
 
   add_rows (fixture->store);
   g_assert_true (companies_local_store_read_list (fixture->store, &sort, NULL, order, visible, NULL, &error));
@@ -368,12 +367,6 @@ test_one_array (StoreFixture  *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (both->len, ==, 7);
 
-  g_assert_true (companies_local_store_query_int (fixture->store, "PRAGMA cache_size", &cache_size, &error));
-  g_assert_cmpint (cache_size, !=, -2048);
-  companies_local_store_use_reader_cache (fixture->store);
-  g_assert_true (companies_local_store_query_int (fixture->store, "PRAGMA cache_size", &cache_size, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (cache_size, ==, -2048);
 }
 
 int

@@ -46,6 +46,7 @@
  * about 30, the most of a search keystroke's time. The rows after the
  * head get theirs when the whole result follows. */
 #define HEAD_ROWS 64
+#define READER_CACHE_KIB 2048
 
 typedef struct
 {
@@ -181,8 +182,10 @@ load_thread (GTask        *task,
   if (load->store == NULL)
     {
       load->store = companies_local_store_open (load->path, &error);
+      /* Small: the list's reads walk an index once or look rows up by
+       * id, so a large cache would only hold pages never read again. */
       if (load->store != NULL)
-        companies_local_store_use_reader_cache (load->store);
+        companies_local_store_set_cache_size (load->store, READER_CACHE_KIB);
     }
   store = load->store;
   if (store == NULL ||
