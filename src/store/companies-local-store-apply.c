@@ -30,14 +30,6 @@
 static const char remove_unseen_sql[] =
   "DELETE FROM companies WHERE is_from_server = 1 AND snapshot_seen <> ?1"
   " AND is_modified = 0 AND is_active = 1 RETURNING " COMPANIES_COUNTS_COLUMNS;
-/* A row whose values a response leaves as they are: only its sync state
- * changes, which spares the uuid, name and value columns (and their
- * indexes) a rewrite. */
-static const char update_state_sql[] =
-  "UPDATE companies SET id = ?1, version = ?2, base_version = ?3, is_from_server = ?4,"
-  " is_modified = ?5, is_active = ?6, changed_fields = ?7, local_seq = ?8,"
-  " snapshot_seen = ?9, rejection_code = ?10, rejection_field = ?11,"
-  " rejection_message = ?12, add_sent = ?13, sent_changed = ?14 WHERE local_id = ?15";
 /* The answer to one of our additions whose values the server holds as
  * they are here: whatever its add_sent and changed set, nothing stays
  * pending (see apply_company ()), and no value changes. One statement
@@ -183,8 +175,7 @@ evict_stale_id (CompaniesLocalStore    *self,
   return companies_local_store_save_row (self, stale, error);
 }
 
-/* Returns whether the value changed. */
-static gboolean
+static void
 take_value (CompaniesStoreRow     *row,
             const CompaniesRecord *record,
             guint                  field)
@@ -192,49 +183,21 @@ take_value (CompaniesStoreRow     *row,
   const char *value = record->values[field] != NULL ? record->values[field] : "";
 
   if (g_strcmp0 (row->values[field], value) == 0)
-    return FALSE;
+    return;
 
   g_free (row->values[field]);
   row->values[field] = g_strdup (value);
-  return TRUE;
 }
 
-/* Takes the server's value of every field not in @keep. Returns whether
- * a value changed. */
-static gboolean
+/* Takes the server's value of every field not in @keep. */
+static void
 take_values_except (CompaniesStoreRow     *row,
                     const CompaniesRecord *record,
                     guint                  keep)
 {
-  gboolean values_changed = FALSE;
-
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     if ((keep & COMPANIES_FIELD_BIT (i)) == 0)
-      values_changed |= take_value (row, record, i);
-  return values_changed;
-}
-
-/* Saves a stored row whose values did not change. */
-static gboolean
-save_row_state (CompaniesLocalStore  *self,
-                CompaniesStoreRow    *row,
-                GError              **error)
-{
-  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, update_state_sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-
-  companies_store_row_bind_state (row, stmt, 1);
-  sqlite3_bind_int (stmt, 13, row->add_sent ? 1 : 0);
-  sqlite3_bind_int64 (stmt, 14, row->sent_changed & COMPANIES_ALL_FIELDS);
-  sqlite3_bind_int64 (stmt, 15, row->local_id);
-
-  if (!companies_local_store_step_done (self, stmt, error))
-    return FALSE;
-
-  companies_store_row_note_saved (self, row);
-  return TRUE;
+      take_value (row, record, i);
 }
 
 /* Runs adopt_unchanged_add_sql; *out_adopted tells whether a row matched. */
@@ -319,13 +282,12 @@ add_server_row (CompaniesLocalStore    *self,
  * first push never arrived, this one created the record with the current
  * values: all equal, nothing stays pending. A deleted row, sent to learn
  * its id, stays deleted: now an ordinary local delete, which the next
- * round sends. Returns whether a value changed. */
-static gboolean
+ * round sends. */
+static void
 merge_own_addition (CompaniesStoreRow     *row,
                     const CompaniesRecord *record)
 {
   guint changed = row->add_sent ? row->sent_changed : row->changed_fields;
-  gboolean values_changed = FALSE;
   guint keep = 0;
 
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
@@ -336,32 +298,29 @@ merge_own_addition (CompaniesStoreRow     *row,
           g_strcmp0 (row->values[i], value) != 0)
         keep |= COMPANIES_FIELD_BIT (i);
       else
-        values_changed |= take_value (row, record, i);
+        take_value (row, record, i);
     }
   row->changed_fields = keep;
   row->is_modified = keep != 0;
   row->base_version = record->version;
   row->add_sent = FALSE;
   row->sent_changed = 0;
-  return values_changed;
 }
 
 /* Pushed as an addition, and since made the server's by an earlier
  * response (a page that listed it, applied after this request was
  * built): the server kept its own values for the retried addition, so
- * the fields still pending here stay pending. Returns whether a value
- * changed. */
-static gboolean
+ * the fields still pending here stay pending. */
+static void
 merge_retried_addition (CompaniesStoreRow     *row,
                         const CompaniesRecord *record)
 {
   row->is_modified = row->changed_fields != 0;
-  return take_values_except (row, record, row->changed_fields);
+  take_values_except (row, record, row->changed_fields);
 }
 
-/* Pushed and not changed since: the server's state is ours. Returns
- * whether a value changed. */
-static gboolean
+/* Pushed and not changed since: the server's state is ours. */
+static void
 take_pushed_state (CompaniesStoreRow     *row,
                    const CompaniesRecord *record)
 {
@@ -369,14 +328,14 @@ take_pushed_state (CompaniesStoreRow     *row,
   row->is_modified = FALSE;
   row->is_active = TRUE;
   row->base_version = record->version;
-  return take_values_except (row, record, 0);
+  take_values_except (row, record, 0);
 }
 
 /* Changed since it was pushed, or holding changes that were not pushed
  * (made after the sync began, or rejected): the fields in the changed
  * set keep their local values and stay pending; the others take the
- * server's. Returns whether a value changed. */
-static gboolean
+ * server's. */
+static void
 merge_local_changes (CompaniesStoreRow           *row,
                      const CompaniesRecord       *record,
                      const CompaniesPushedRecord *pushed)
@@ -396,18 +355,16 @@ merge_local_changes (CompaniesStoreRow           *row,
 
   row->changed_fields = keep;
   row->is_modified = keep != 0;
-  return take_values_except (row, record, keep);
+  take_values_except (row, record, keep);
 }
 
 /* The row is the server's record now, at its version, marked seen by a
- * snapshot in progress; a stored row whose values did not change is
- * saved by its state alone. */
+ * snapshot in progress (the save writes only the columns that changed). */
 static gboolean
 save_server_row (CompaniesLocalStore    *self,
                  CompaniesStoreRow      *row,
                  const CompaniesRecord  *record,
                  gint64                  snapshot_generation,
-                 gboolean                values_changed,
                  GError                **error)
 {
   row->is_from_server = TRUE;
@@ -415,9 +372,6 @@ save_server_row (CompaniesLocalStore    *self,
   row->version = record->version;
   if (snapshot_generation != 0)
     row->snapshot_seen = snapshot_generation;
-
-  if (row->local_id != 0 && !values_changed)
-    return save_row_state (self, row, error);
 
   return companies_local_store_save_row (self, row, error);
 }
@@ -434,7 +388,6 @@ apply_company (CompaniesLocalStore       *self,
   g_autoptr(CompaniesStoreRow) row = NULL;
   const CompaniesPushedRecord *pushed;
   gboolean pushed_as_add;
-  gboolean values_changed = FALSE;
 
   if (record->uuid == NULL || record->id <= 0)
     return TRUE;
@@ -468,11 +421,11 @@ apply_company (CompaniesLocalStore       *self,
     }
   else if (!row->is_from_server)
     {
-      values_changed = merge_own_addition (row, record);
+      merge_own_addition (row, record);
     }
   else if (pushed_as_add)
     {
-      values_changed = merge_retried_addition (row, record);
+      merge_retried_addition (row, record);
     }
   else if (pushed != NULL && pushed->local_seq == row->local_seq &&
            row->rejection_code == NULL)
@@ -481,14 +434,14 @@ apply_company (CompaniesLocalStore       *self,
       if (pushed->kind == COMPANIES_CHANGE_DELETE)
         return TRUE;
 
-      values_changed = take_pushed_state (row, record);
+      take_pushed_state (row, record);
     }
   else
     {
-      values_changed = merge_local_changes (row, record, pushed);
+      merge_local_changes (row, record, pushed);
     }
 
-  return save_server_row (self, row, record, snapshot_generation, values_changed, error);
+  return save_server_row (self, row, record, snapshot_generation, error);
 }
 
 /* Records sent as deleted are removed once the response arrives, unless

@@ -41,6 +41,32 @@ static const char row_update_sql[] =
   " add_sent = ?23, sent_changed = ?24, search_text = ?26, name_key = ?27,"
   " city_key = ?28, country_key = ?29, email_key = ?30, phone_key = ?31"
   " WHERE local_id = ?25";
+/* row_update_sql's SET, column by column with its parameter: a stored
+ * row's save sets only the columns that changed, since SQLite rewrites
+ * the entries of every index that holds a column set, same value or not
+ * (14 indexes; an incremental sync's apply wrote 2.7 times the pages). */
+static const struct
+{
+  const char *name;
+  int         param;
+} update_columns[] = {
+  { "id", 2 }, { "version", 3 }, { "base_version", 4 }, { "is_from_server", 5 },
+  { "is_modified", 6 }, { "is_active", 7 }, { "changed_fields", 8 }, { "local_seq", 9 },
+  { "snapshot_seen", 10 }, { "rejection_code", 11 }, { "rejection_field", 12 },
+  { "rejection_message", 13 },
+  { "name", 14 }, { "address", 15 }, { "city", 16 }, { "postal_code", 17 }, { "country", 18 },
+  { "phone", 19 }, { "email", 20 }, { "website", 21 }, { "notes", 22 },
+  { "add_sent", 23 }, { "sent_changed", 24 },
+  { "search_text", 26 }, { "name_key", 27 }, { "city_key", 28 }, { "country_key", 29 },
+  { "email_key", 30 }, { "phone_key", 31 },
+};
+#define COLUMN_FIRST_VALUE  12
+#define COLUMN_ADD_SENT     (COLUMN_FIRST_VALUE + COMPANIES_N_FIELDS)
+#define COLUMN_SEARCH_TEXT  (COLUMN_ADD_SENT + 2)
+#define COLUMN_FIRST_KEY    (COLUMN_SEARCH_TEXT + 1)
+#define COLUMN_BIT(column)  (1u << (column))
+#define KEY_COLUMNS         (((1u << (COMPANIES_N_LISTED_FIELDS + 1)) - 1) << COLUMN_SEARCH_TEXT)
+G_STATIC_ASSERT (G_N_ELEMENTS (update_columns) == COLUMN_FIRST_KEY + COMPANIES_N_LISTED_FIELDS);
 static const char row_delete_sql[] =
   "DELETE FROM companies WHERE local_id = ?1 RETURNING " COMPANIES_COUNTS_COLUMNS;
 
@@ -68,7 +94,24 @@ companies_store_row_free (CompaniesStoreRow *row)
   g_free (row->rejection_message);
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     g_free (row->values[i]);
+  companies_store_row_free (row->stored);
   g_free (row);
+}
+
+static CompaniesStoreRow *
+row_copy (const CompaniesStoreRow *row)
+{
+  CompaniesStoreRow *copy = g_memdup2 (row, sizeof *row);
+
+  copy->uuid = g_strdup (row->uuid);
+  copy->rejection_code = g_strdup (row->rejection_code);
+  copy->rejection_field = g_strdup (row->rejection_field);
+  copy->rejection_message = g_strdup (row->rejection_message);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    copy->values[i] = g_strdup (row->values[i]);
+  copy->stored = NULL;
+
+  return copy;
 }
 
 void
@@ -169,6 +212,7 @@ companies_local_store_load_row (CompaniesLocalStore *self,
     }
   row->counted = companies_store_counts_class (row->is_from_server, row->is_modified,
                                                row->is_active, row->rejection_code != NULL);
+  row->stored = row_copy (row);
 
   *out_row = row;
   return TRUE;
@@ -227,24 +271,96 @@ companies_store_row_bind_keys (const char * const *values,
     }
 }
 
+#define DIFFERS(a, b) (!(a) != !(b))
+
+/* The columns of update_columns whose value @row changes from @stored. */
+static guint32
+changed_columns (const CompaniesStoreRow *row,
+                 const CompaniesStoreRow *stored)
+{
+  const gboolean differs[COLUMN_FIRST_VALUE] = {
+    row->id != stored->id, row->version != stored->version,
+    row->base_version != stored->base_version,
+    DIFFERS (row->is_from_server, stored->is_from_server),
+    DIFFERS (row->is_modified, stored->is_modified),
+    DIFFERS (row->is_active, stored->is_active),
+    ((row->changed_fields ^ stored->changed_fields) & COMPANIES_ALL_FIELDS) != 0,
+    row->local_seq != stored->local_seq, row->snapshot_seen != stored->snapshot_seen,
+    g_strcmp0 (row->rejection_code, stored->rejection_code) != 0,
+    g_strcmp0 (row->rejection_field, stored->rejection_field) != 0,
+    g_strcmp0 (row->rejection_message, stored->rejection_message) != 0,
+  };
+  guint32 columns = 0;
+
+  for (guint i = 0; i < COLUMN_FIRST_VALUE; i++)
+    if (differs[i])
+      columns |= COLUMN_BIT (i);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    if (g_strcmp0 (row->values[i], stored->values[i]) != 0)
+      columns |= COLUMN_BIT (COLUMN_FIRST_VALUE + i) | COLUMN_BIT (COLUMN_SEARCH_TEXT);
+  if (DIFFERS (row->add_sent, stored->add_sent))
+    columns |= COLUMN_BIT (COLUMN_ADD_SENT);
+  if (((row->sent_changed ^ stored->sent_changed) & COMPANIES_ALL_FIELDS) != 0)
+    columns |= COLUMN_BIT (COLUMN_ADD_SENT + 1);
+  for (guint i = 0; i < COMPANIES_N_LISTED_FIELDS; i++)
+    if ((columns & COLUMN_BIT (COLUMN_FIRST_VALUE + companies_listed_fields[i])) != 0)
+      columns |= COLUMN_BIT (COLUMN_FIRST_KEY + i);
+
+  return columns;
+}
+
+/* The UPDATE setting @columns, with row_update_sql's parameters. Interned:
+ * the store's statement cache is keyed by the text's address. */
+static const char *
+update_sql_for (guint32 columns)
+{
+  g_autoptr(GString) sql = g_string_new ("UPDATE companies SET ");
+  const char *separator = "";
+
+  for (guint i = 0; i < G_N_ELEMENTS (update_columns); i++)
+    if ((columns & COLUMN_BIT (i)) != 0)
+      {
+        g_string_append_printf (sql, "%s%s = ?%d", separator, update_columns[i].name,
+                                update_columns[i].param);
+        separator = ", ";
+      }
+  g_string_append (sql, " WHERE local_id = ?25");
+
+  return g_intern_string (sql->str);
+}
+
 gboolean
 companies_local_store_save_row (CompaniesLocalStore *self,
                                 CompaniesStoreRow   *row,
                                 GError             **error)
 {
   g_autoptr(CompaniesStmt) stmt = NULL;
+  guint32 columns = G_MAXUINT32;
+  const char *sql = row_update_sql;
 
-  stmt = companies_local_store_prepare (self, row->local_id == 0 ? row_insert_sql : row_update_sql, error);
+  if (row->local_id == 0)
+    sql = row_insert_sql;
+  else if (row->stored != NULL)
+    {
+      columns = changed_columns (row, row->stored);
+      if (columns == 0)
+        return TRUE;
+      sql = update_sql_for (columns);
+    }
+
+  stmt = companies_local_store_prepare (self, sql, error);
   if (stmt == NULL)
     return FALSE;
 
+  /* Every parameter, used or not: SQLite ignores a bind past the last. */
   sqlite3_bind_text (stmt, 1, row->uuid, -1, SQLITE_STATIC);
   companies_store_row_bind_state (row, stmt, 2);
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     sqlite3_bind_text (stmt, 14 + i, row->values[i] != NULL ? row->values[i] : "", -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 23, row->add_sent ? 1 : 0);
   sqlite3_bind_int64 (stmt, 24, row->sent_changed & COMPANIES_ALL_FIELDS);
-  companies_store_row_bind_keys ((const char * const *) row->values, stmt, 26);
+  if ((columns & KEY_COLUMNS) != 0)
+    companies_store_row_bind_keys ((const char * const *) row->values, stmt, 26);
   if (row->local_id != 0)
     sqlite3_bind_int64 (stmt, 25, row->local_id);
 
@@ -255,6 +371,8 @@ companies_local_store_save_row (CompaniesLocalStore *self,
     row->local_id = sqlite3_last_insert_rowid (companies_local_store_get_db (self));
 
   companies_store_row_note_saved (self, row);
+  companies_store_row_free (row->stored);
+  row->stored = row_copy (row);
   return TRUE;
 }
 

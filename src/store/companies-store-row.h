@@ -12,7 +12,8 @@
 G_BEGIN_DECLS
 
 /* One row of the companies table, as the write paths handle it. */
-typedef struct
+typedef struct _CompaniesStoreRow CompaniesStoreRow;
+struct _CompaniesStoreRow
 {
   gint64    local_id;           /* 0: not stored yet */
   char     *uuid;
@@ -43,7 +44,10 @@ typedef struct
   /* What the row counts in as stored (companies-store-counts.h); 0 for
    * a row not stored yet. */
   guint     counted;
-} CompaniesStoreRow;
+  /* The row as the file holds it (loaded or last saved), so that a save
+   * writes only the columns that changed; NULL when unknown. */
+  CompaniesStoreRow *stored;
+};
 
 CompaniesStoreRow *companies_store_row_new          (void);
 void               companies_store_row_free         (CompaniesStoreRow *row);

@@ -480,6 +480,89 @@ test_default_cache (StoreFixture  *fixture,
   g_assert_cmpint (companies_local_store_get_default_cache_size (), ==, 16384);
 }
 
+static void
+count_company_writes_cb (void          *user_data,
+                         int            operation,
+                         const char    *database,
+                         const char    *table,
+                         sqlite3_int64  rowid)
+{
+  if (g_strcmp0 (table, "companies") == 0)
+    (*(guint *) user_data)++;
+}
+
+/* Column @column of the row with @uuid, as text (hex for a key). */
+static char *
+read_column (CompaniesLocalStore *store,
+             const char          *uuid,
+             const char          *column)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM companies WHERE uuid = ?1", column);
+  sqlite3_stmt *stmt = NULL;
+  char *text;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (companies_local_store_get_db (store), sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, uuid, -1, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return text;
+}
+
+/* A row is saved column by column (companies-store-row.c): a record a
+ * response brings again as it is held writes nothing, and a changed
+ * phone moves its own sort key and the search text, not the name's. */
+static void
+test_changed_columns_only (StoreFixture  *fixture,
+                           gconstpointer  data)
+{
+  const char *uuid = "5b7f2a3e-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
+  sqlite3 *db = companies_local_store_get_db (fixture->store);
+  g_autoptr(CompaniesSyncResponse) first = test_response ("c1", FALSE, FALSE);
+  g_autoptr(CompaniesSyncResponse) again = test_response ("c2", FALSE, FALSE);
+  g_autoptr(CompaniesSyncResponse) phone = test_response ("c3", FALSE, FALSE);
+  g_autofree char *name_key = NULL, *phone_key = NULL, *search_text = NULL;
+  g_autofree char *name_key_after = NULL, *phone_key_after = NULL, *search_text_after = NULL;
+  g_autoptr(CompaniesCompany) after = NULL;
+  gint64 problems = -1;
+  guint writes = 0;
+
+  test_set_record_field (test_add_company (first, 7, uuid, 1, "Acme"),
+                         COMPANIES_FIELD_PHONE, "+351 22 111");
+  test_apply (fixture->store, NULL, first);
+  name_key = read_column (fixture->store, uuid, "hex (name_key)");
+  phone_key = read_column (fixture->store, uuid, "hex (phone_key)");
+  search_text = read_column (fixture->store, uuid, "search_text");
+
+  sqlite3_update_hook (db, count_company_writes_cb, &writes);
+  test_set_record_field (test_add_company (again, 7, uuid, 1, "Acme"),
+                         COMPANIES_FIELD_PHONE, "+351 22 111");
+  test_apply (fixture->store, NULL, again);
+  g_assert_cmpuint (writes, ==, 0);
+
+  test_set_record_field (test_add_company (phone, 7, uuid, 2, "Acme"),
+                         COMPANIES_FIELD_PHONE, "+351 22 999");
+  test_apply (fixture->store, NULL, phone);
+  sqlite3_update_hook (db, NULL, NULL);
+  g_assert_cmpuint (writes, ==, 1);
+
+  after = test_lookup (fixture->store, uuid);
+  g_assert_cmpstr (companies_company_get_field (after, COMPANIES_FIELD_PHONE), ==, "+351 22 999");
+  g_assert_cmpint (companies_company_get_version (after), ==, 2);
+  name_key_after = read_column (fixture->store, uuid, "hex (name_key)");
+  phone_key_after = read_column (fixture->store, uuid, "hex (phone_key)");
+  search_text_after = read_column (fixture->store, uuid, "search_text");
+  g_assert_cmpstr (name_key_after, ==, name_key);
+  g_assert_cmpstr (phone_key_after, !=, phone_key);
+  g_assert_cmpstr (search_text_after, !=, search_text);
+  g_assert_nonnull (strstr (search_text_after, "999"));
+  g_assert_true (companies_local_store_query_int (fixture->store,
+                                                  "SELECT count(*) FROM pragma_integrity_check"
+                                                  " WHERE integrity_check <> 'ok'",
+                                                  &problems, NULL));
+  g_assert_cmpint (problems, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -499,6 +582,7 @@ main (int   argc,
   store_test_add ("/store/apply/notices-migrate-v3", test_notices_migrate_v3);
   store_test_add ("/store/apply/syncing-cache", test_syncing_cache);
   store_test_add ("/store/apply/default-cache", test_default_cache);
+  store_test_add ("/store/apply/changed-columns-only", test_changed_columns_only);
 
   return g_test_run ();
 }
