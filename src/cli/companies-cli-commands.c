@@ -466,7 +466,6 @@ cli_command_status (CliContext   *cli,
     CLI_ARGUMENT_NONE, CLI_NEEDS_STORE,
   };
   g_auto(CliRun) run = { NULL, };
-  g_autoptr(GPtrArray) overwritten = NULL;
   g_autoptr(GPtrArray) rejected = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
@@ -483,14 +482,13 @@ cli_command_status (CliContext   *cli,
     return status;
 
   if (!companies_local_store_get_status (run.store, &store_status, &error) ||
-      (overwritten = companies_local_store_list_overwritten (run.store, &error)) == NULL ||
       (rejected = companies_local_store_list_rejected (run.store, &error)) == NULL)
     return cli_fail (error);
 
   if (json)
-    text = cli_format_status_json (&store_status, overwritten->len);
+    text = cli_format_status_json (&store_status);
   else
-    text = cli_format_status (cli->database_path, &store_status, overwritten->len, rejected);
+    text = cli_format_status (cli->database_path, &store_status, rejected);
 
   return cli_write_stdout (text) ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 }

@@ -332,8 +332,7 @@ cli_format_time_iso8601 (gint64 unix_time)
 }
 
 char *
-cli_format_status_json (const CompaniesStoreStatus *status,
-                        guint                       overwritten)
+cli_format_status_json (const CompaniesStoreStatus *status)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autofree char *last_sync = NULL;
@@ -353,7 +352,7 @@ cli_format_status_json (const CompaniesStoreStatus *status,
   json_builder_set_member_name (builder, "active");
   json_builder_add_int_value (builder, status->active);
   json_builder_set_member_name (builder, "overwritten");
-  json_builder_add_int_value (builder, overwritten);
+  json_builder_add_int_value (builder, status->overwritten);
   json_builder_set_member_name (builder, "last_sync");
   if (last_sync != NULL)
     json_builder_add_string_value (builder, last_sync);
@@ -398,7 +397,6 @@ cli_format_rejection (CompaniesCompany *company)
 char *
 cli_format_status (const char                 *database_path,
                    const CompaniesStoreStatus *status,
-                   guint                       overwritten,
                    GPtrArray                  *rejected)
 {
   g_autofree char *path = g_filename_display_name (database_path);
@@ -408,7 +406,7 @@ cli_format_status (const char                 *database_path,
   g_autofree char *pending_deleted = g_strdup_printf ("%u", status->pending_deleted);
   g_autofree char *n_rejected = g_strdup_printf ("%u", status->rejected);
   g_autofree char *n_active = g_strdup_printf ("%u", status->active);
-  g_autofree char *n_overwritten = g_strdup_printf ("%u", overwritten);
+  g_autofree char *n_overwritten = g_strdup_printf ("%u", status->overwritten);
   struct { const char *label; const char *value; } lines[] = {
     { _("Database:"), path },
     { _("Companies:"), n_active },

@@ -204,10 +204,8 @@ void           cli_append_company_json     (GString             *out,
                                             CompaniesCompany    *company);
 char          *cli_format_status           (const char          *database_path,
                                             const CompaniesStoreStatus *status,
-                                            guint                overwritten,
                                             GPtrArray           *rejected);
-char          *cli_format_status_json      (const CompaniesStoreStatus *status,
-                                            guint                overwritten);
+char          *cli_format_status_json      (const CompaniesStoreStatus *status);
 char          *cli_format_rejection        (CompaniesCompany    *company);
 char          *cli_format_time_iso8601     (gint64               unix_time);
 /* Writes UTF-8 text to stdout as is; FALSE (with a message) on failure. */

@@ -1,6 +1,6 @@
 /* companies-local-store-read.c: the reads of CompaniesLocalStore: lists,
- * lookups, the pattern's three filters, the status and the overwritten
- * notices.
+ * lookups, the pattern's three filters and the status. The notices are
+ * read in companies-local-store-notices.c.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -45,13 +45,9 @@ static const char status_sql[] =
   "SELECT"
   " added, updated, inactive, rejected, total - inactive,"
   " (SELECT value FROM sync_state WHERE key = '" COMPANIES_STATE_LAST_SYNC_TIME "'),"
-  " (SELECT value IS NOT NULL FROM sync_state WHERE key = '" COMPANIES_STATE_CURSOR "')"
+  " (SELECT value IS NOT NULL FROM sync_state WHERE key = '" COMPANIES_STATE_CURSOR "'),"
+  " (SELECT count(*) FROM notices WHERE kind = 'overwritten' AND replaced = 0)"
   " FROM companies_counts";
-static const char list_overwritten_sql[] =
-  "SELECT notice_id, uuid, id, company_name, field, lost, lost_version"
-  " FROM notices WHERE kind = 'overwritten' AND replaced = 0"
-  " ORDER BY notice_id DESC";
-static const char dismiss_overwritten_sql[] = "DELETE FROM notices WHERE notice_id = ?1";
 
 CompaniesCompany *
 companies_local_store_company_from_row (sqlite3_stmt *stmt)
@@ -267,92 +263,7 @@ companies_local_store_get_status (CompaniesLocalStore  *self,
   out_status->active = (guint) sqlite3_column_int64 (stmt, 4);
   out_status->last_sync_time = sqlite3_column_int64 (stmt, 5);
   out_status->has_cursor = sqlite3_column_int (stmt, 6) != 0;
+  out_status->overwritten = (guint) sqlite3_column_int64 (stmt, 7);
 
   return TRUE;
-}
-
-void
-companies_overwritten_notice_free (CompaniesOverwrittenNotice *notice)
-{
-  if (notice == NULL)
-    return;
-
-  g_free (notice->uuid);
-  g_free (notice->company_name);
-  g_free (notice->value);
-  g_free (notice);
-}
-
-GPtrArray *
-companies_local_store_list_overwritten (CompaniesLocalStore  *self,
-                                        GError              **error)
-{
-  g_autoptr(GPtrArray) notices = NULL;
-  g_autoptr(CompaniesStmt) stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  stmt = companies_local_store_prepare (self, list_overwritten_sql, error);
-  if (stmt == NULL)
-    return NULL;
-
-  notices = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_overwritten_notice_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      CompaniesOverwrittenNotice *notice = g_new0 (CompaniesOverwrittenNotice, 1);
-      CompaniesField field = COMPANIES_FIELD_NAME;
-
-      notice->notice_id = sqlite3_column_int64 (stmt, 0);
-      notice->uuid = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      notice->id = sqlite3_column_int64 (stmt, 2);
-      notice->company_name = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
-      if (!companies_field_from_name ((const char *) sqlite3_column_text (stmt, 4), &field))
-        {
-          /* Only our own code writes this table; skip what we cannot read. */
-          companies_overwritten_notice_free (notice);
-          continue;
-        }
-      notice->field = field;
-      notice->value = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-      notice->version = sqlite3_column_int64 (stmt, 6);
-      g_ptr_array_add (notices, notice);
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      companies_local_store_set_error (self, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&notices);
-}
-
-gboolean
-companies_local_store_dismiss_overwritten (CompaniesLocalStore  *self,
-                                           gint64                notice_id,
-                                           GError              **error)
-{
-  g_autoptr(CompaniesStmt) stmt = NULL;
-
-  g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!companies_local_store_begin (self, TRUE, error))
-    return FALSE;
-
-  stmt = companies_local_store_prepare (self, dismiss_overwritten_sql, error);
-  if (stmt == NULL)
-    goto failed;
-
-  sqlite3_bind_int64 (stmt, 1, notice_id);
-  if (!companies_local_store_step_done (self, stmt, error))
-    goto failed;
-
-  return companies_local_store_commit (self, error);
-
-failed:
-  companies_local_store_rollback (self);
-  return FALSE;
 }

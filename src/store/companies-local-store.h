@@ -33,23 +33,9 @@ typedef struct
   guint   active;           /* records a person sees (IsActive) */
   gint64  last_sync_time;   /* unix seconds of the last successful sync, 0 = never */
   gboolean has_cursor;      /* the store holds server data */
+  guint   overwritten;      /* values our pushes replaced unseen, told and not yet
+                             * dismissed (docs/notices.md) */
 } CompaniesStoreStatus;
-
-/* A value that a push of ours replaced although we had not seen it:
- * the server's "overwritten" list, kept until dismissed. */
-typedef struct
-{
-  gint64          notice_id;   /* local key, for dismissing */
-  char           *uuid;
-  gint64          id;
-  char           *company_name;
-  CompaniesField  field;
-  char           *value;       /* the value from elsewhere that we replaced */
-  gint64          version;
-} CompaniesOverwrittenNotice;
-
-void companies_overwritten_notice_free (CompaniesOverwrittenNotice *notice);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesOverwrittenNotice, companies_overwritten_notice_free)
 
 /* The default database file: $XDG_DATA_HOME/companies/companies.db
  * (g_get_user_data_dir ()), shared by the app and the CLI. */
@@ -190,13 +176,6 @@ gboolean             companies_local_store_get_status        (CompaniesLocalStor
                                                               CompaniesStoreStatus *out_status,
                                                               GError              **error);
 
-/* Notices of values overwritten by our pushes (newest first). */
-GPtrArray           *companies_local_store_list_overwritten  (CompaniesLocalStore  *self,
-                                                              GError              **error);
-gboolean             companies_local_store_dismiss_overwritten
-                                                             (CompaniesLocalStore  *self,
-                                                              gint64                notice_id,
-                                                              GError              **error);
 
 /* A number that changes whenever any connection commits a change to the
  * file (PRAGMA data_version plus this connection's own writes): lets the

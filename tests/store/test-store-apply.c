@@ -281,27 +281,35 @@ test_overwritten_notices (StoreFixture  *fixture,
   g_autoptr(GPtrArray) notices = NULL;
   g_autoptr(GPtrArray) after = NULL;
   g_autoptr(GError) error = NULL;
-  CompaniesOverwrittenNotice *notice;
+  CompaniesStoreStatus status;
+  CompaniesNotice *notice;
 
   test_add_overwritten (response, 1, COMPANIES_FIELD_PHONE, "+351 22 111", 3);
   test_add_overwritten (response, 1, COMPANIES_FIELD_CITY, "Braga", 4);
   test_apply (fixture->store, NULL, response);
 
-  notices = companies_local_store_list_overwritten (fixture->store, &error);
+  notices = companies_local_store_list_notices (fixture->store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (notices->len, ==, 2);
   notice = g_ptr_array_index (notices, 0);  /* newest first */
+  g_assert_cmpint (notice->kind, ==, COMPANIES_NOTICE_OVERWRITTEN);
+  g_assert_false (notice->replaced);
   g_assert_cmpint (notice->field, ==, COMPANIES_FIELD_CITY);
-  g_assert_cmpstr (notice->value, ==, "Braga");
-  g_assert_cmpint (notice->version, ==, 4);
+  g_assert_cmpstr (notice->lost, ==, "Braga");
+  g_assert_cmpint (notice->lost_version, ==, 4);
   g_assert_cmpint (notice->id, ==, 1);
   g_assert_cmpstr (notice->uuid, ==, companies_company_get_uuid (company));
   g_assert_cmpstr (notice->company_name, ==, "Acme");
+  g_assert_true (companies_local_store_get_status (fixture->store, &status, &error));
+  g_assert_cmpuint (status.overwritten, ==, 2);
 
-  g_assert_true (companies_local_store_dismiss_overwritten (fixture->store, notice->notice_id, &error));
-  after = companies_local_store_list_overwritten (fixture->store, &error);
+  g_assert_true (companies_local_store_dismiss_notice (fixture->store, notice->notice_id, &error));
+  g_assert_no_error (error);
+  after = companies_local_store_list_notices (fixture->store, &error);
   g_assert_cmpuint (after->len, ==, 1);
-  g_assert_cmpint (((CompaniesOverwrittenNotice *) g_ptr_array_index (after, 0))->field, ==, COMPANIES_FIELD_PHONE);
+  g_assert_cmpint (((CompaniesNotice *) g_ptr_array_index (after, 0))->field, ==, COMPANIES_FIELD_PHONE);
+  g_assert_true (companies_local_store_get_status (fixture->store, &status, &error));
+  g_assert_cmpuint (status.overwritten, ==, 1);
 }
 
 static CompaniesReplaced *
@@ -328,7 +336,8 @@ add_replaced (CompaniesSyncResponse *response,
 /* The other side (docs/notices.md): a value of ours replaced unseen is a
  * notice once however often the server's answer repeats it (a lost
  * response), none for a company no longer here; Restore puts ours back
- * as a local edit. The old list of our own pushes does not show it. */
+ * as a local edit. The status's count of values our pushes replaced
+ * does not count it. */
 static void
 test_replaced_notices (StoreFixture  *fixture,
                        gconstpointer  data)
@@ -336,7 +345,7 @@ test_replaced_notices (StoreFixture  *fixture,
   g_autoptr(CompaniesCompany) company = test_server_record (fixture->store, 1, 3, "Acme");
   const char *uuid = companies_company_get_uuid (company);
   g_autoptr(GPtrArray) notices = NULL;
-  g_autoptr(GPtrArray) pushes = NULL;
+  CompaniesStoreStatus status;
   g_autoptr(CompaniesCompany) restored = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *details = NULL;
@@ -367,8 +376,9 @@ test_replaced_notices (StoreFixture  *fixture,
   g_assert_nonnull (strstr (details, "written by Bob's phone at "));
   g_assert_nonnull (strstr (details, "Lost: “+351 22 111”, written by you (server version 2)."));
 
-  pushes = companies_local_store_list_overwritten (fixture->store, &error);
-  g_assert_cmpuint (pushes->len, ==, 0);
+  /* the other side's loss is not one our push caused */
+  g_assert_true (companies_local_store_get_status (fixture->store, &status, &error));
+  g_assert_cmpuint (status.overwritten, ==, 0);
 
   restored = companies_local_store_restore_notice (fixture->store, notice->notice_id, &error);
   g_assert_no_error (error);
