@@ -296,7 +296,7 @@ test_migration (void)
       companies_test_postgres_exec (uri, "UPDATE companies_server_schema SET version = 1");
       test_server_restart (fixture.server, NULL);
       g_assert_cmpint (companies_test_postgres_query_int (uri,
-                         "SELECT version FROM companies_server_schema"), ==, 3);
+                         "SELECT version FROM companies_server_schema"), ==, 4);
       g_assert_cmpint (companies_test_postgres_query_int (uri,
                          "SELECT count(*) FROM history"), ==, 2);
     }

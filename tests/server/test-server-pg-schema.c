@@ -4,7 +4,9 @@
  * that is not UTF8, leaving them untouched; servers started at once on an
  * empty database make one schema and one identity; a database it cannot
  * reach is waited for, and said in the log without the password; one
- * that answers and refuses is a clear error.
+ * that answers and refuses is a clear error. Schema 4 has no index on
+ * history.seq, and a database of schema 3 loses its own when a server
+ * upgrades it, with its history kept.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -67,9 +69,51 @@ test_too_new (void)
 
   companies_test_postgres_exec (uri, "UPDATE companies_server_schema SET version = 99");
   err = run_refused (uri);
-  g_assert_nonnull (strstr (err, "made by a newer companies-server (schema 99, this one knows 3)"));
+  g_assert_nonnull (strstr (err, "made by a newer companies-server (schema 99, this one knows 4)"));
   g_assert_cmpint (companies_test_postgres_query_int (uri,
                      "SELECT version FROM companies_server_schema"), ==, 99);
+}
+
+/* Indexes of history on its seq column. */
+static gint64
+seq_indexes (const char *uri)
+{
+  return companies_test_postgres_query_int (uri,
+           "SELECT count(*) FROM pg_index i JOIN pg_attribute a "
+           "ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) "
+           "WHERE i.indrelid = 'history'::regclass AND a.attname = 'seq'");
+}
+
+static void
+test_history_without_key (void)
+{
+  g_autofree char *uri = fresh_database ("upgrade");
+  g_autoptr(CompaniesTestServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+
+  server = companies_test_server_start (uri, NULL, &error);
+  g_assert_no_error (error);
+  companies_test_server_stop (server);
+  g_clear_pointer (&server, companies_test_server_free);
+  g_assert_cmpint (seq_indexes (uri), ==, 0);
+
+  /* A database of schema 3, with its key and an entry. */
+  companies_test_postgres_exec (uri, "ALTER TABLE history ADD CONSTRAINT history_pkey "
+                                     "PRIMARY KEY (seq)");
+  companies_test_postgres_exec (uri, "INSERT INTO history (company_id, field, value, version, at) "
+                                     "VALUES (1, 'name', 'Acme', 1, "
+                                     "extract (epoch FROM now ())::bigint)");
+  companies_test_postgres_exec (uri, "UPDATE companies_server_schema SET version = 3");
+  g_assert_cmpint (seq_indexes (uri), ==, 1);
+
+  server = companies_test_server_start (uri, NULL, &error);
+  g_assert_no_error (error);
+  companies_test_server_stop (server);
+  g_assert_cmpint (companies_test_postgres_query_int (uri,
+                     "SELECT version FROM companies_server_schema"), ==, 4);
+  g_assert_cmpint (seq_indexes (uri), ==, 0);
+  g_assert_cmpint (companies_test_postgres_query_int (uri,
+                     "SELECT count(*) FROM history WHERE value = 'Acme'"), ==, 1);
 }
 
 static void
@@ -227,6 +271,7 @@ main (int   argc,
 
   g_test_add_func ("/server/postgres/schema/not-ours", test_not_ours);
   g_test_add_func ("/server/postgres/schema/too-new", test_too_new);
+  g_test_add_func ("/server/postgres/schema/history-without-key", test_history_without_key);
   g_test_add_func ("/server/postgres/schema/not-utf8", test_not_utf8);
   g_test_add_func ("/server/postgres/schema/start-together", test_start_together);
   g_test_add_func ("/server/postgres/schema/unreachable", test_unreachable);
