@@ -430,7 +430,9 @@ cli_command_sync (CliContext   *cli,
 
   /* The sync succeeded; the records the server refused are listed with
    * their reasons so that someone can fix them. */
-  run.store = companies_local_store_open (cli->database_path, &error);
+  run.store = companies_sync_client_take_store (client);
+  if (run.store == NULL)
+    run.store = companies_local_store_open (cli->database_path, &error);
   if (run.store != NULL)
     rejected = companies_local_store_list_rejected (run.store, &error);
   if (rejected == NULL)

@@ -88,26 +88,39 @@ companies_store_fingerprint_path (const char *path)
   return g_strconcat (path, ".checked", NULL);
 }
 
-gboolean
-companies_store_fingerprint_is_recorded (const CompaniesStoreFingerprint *fingerprint,
-                                         const char                      *path)
+/* Reads the record of @path into @record (RECORD_MAX bytes); FALSE when
+ * there is none or it cannot be read. */
+static gboolean
+read_record (const char *path,
+             char       *record)
 {
   g_autofree char *record_path = companies_store_fingerprint_path (path);
-  char record[RECORD_MAX];
   ssize_t length;
   int fd;
-
-  if (fingerprint->text == NULL || strchr (fingerprint->text, '?') != NULL)
-    return FALSE;
 
   fd = g_open (record_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0);
   if (fd < 0)
     return FALSE;
-  length = read (fd, record, sizeof record - 1);
+  length = read (fd, record, RECORD_MAX - 1);
   close (fd);
   if (length <= 0)
     return FALSE;
   record[length] = '\0';
+
+  return TRUE;
+}
+
+gboolean
+companies_store_fingerprint_is_recorded (const CompaniesStoreFingerprint *fingerprint,
+                                         const char                      *path)
+{
+  char record[RECORD_MAX];
+
+  if (fingerprint->text == NULL || strchr (fingerprint->text, '?') != NULL)
+    return FALSE;
+
+  if (!read_record (path, record))
+    return FALSE;
 
   if (strcmp (record, fingerprint->text) != 0)
     {
@@ -125,10 +138,15 @@ companies_store_fingerprint_record (const CompaniesStoreFingerprint *fingerprint
   g_autofree char *record_path = companies_store_fingerprint_path (path);
   g_autofree char *new_path = g_strconcat (record_path, ".new-XXXXXX", NULL);
   gsize length = fingerprint->text != NULL ? strlen (fingerprint->text) : 0;
+  char record[RECORD_MAX];
   gboolean written;
   int fd;
 
   if (length == 0 || strchr (fingerprint->text, '?') != NULL)
+    return;
+  /* Already so (a command that wrote nothing, a close that had nothing
+   * to checkpoint): a rename would cost a journal write of the folder. */
+  if (read_record (path, record) && strcmp (record, fingerprint->text) == 0)
     return;
 
   fd = g_mkstemp_full (new_path, O_WRONLY | O_CLOEXEC, COMPANIES_PRIVATE_FILE_MODE);

@@ -210,8 +210,6 @@ companies_local_store_load_row (CompaniesLocalStore *self,
       if (row->values[i] == NULL)
         row->values[i] = g_strdup ("");
     }
-  row->counted = companies_store_counts_class (row->is_from_server, row->is_modified,
-                                               row->is_active, row->rejection_code != NULL);
   row->stored = row_copy (row);
 
   *out_row = row;
@@ -309,14 +307,30 @@ changed_columns (const CompaniesStoreRow *row,
   return columns;
 }
 
-/* The UPDATE setting @columns, with row_update_sql's parameters. Interned:
- * the store's statement cache is keyed by the text's address. */
+/* The UPDATE setting @columns, with row_update_sql's parameters. Made
+ * once a mask and kept for the process (a few dozen masks occur: an edit
+ * or a received record changes a few columns), at a fixed address: the
+ * store's statement cache is keyed by the text's address. */
 static const char *
 update_sql_for (guint32 columns)
 {
-  g_autoptr(GString) sql = g_string_new ("UPDATE companies SET ");
+  static GMutex lock;
+  static GHashTable *by_mask;
+  g_autoptr(GString) sql = NULL;
   const char *separator = "";
+  const char *text;
 
+  g_mutex_lock (&lock);
+  if (by_mask == NULL)
+    by_mask = g_hash_table_new (g_direct_hash, g_direct_equal);
+  text = g_hash_table_lookup (by_mask, GUINT_TO_POINTER (columns));
+  if (text != NULL)
+    {
+      g_mutex_unlock (&lock);
+      return text;
+    }
+
+  sql = g_string_new ("UPDATE companies SET ");
   for (guint i = 0; i < G_N_ELEMENTS (update_columns); i++)
     if ((columns & COLUMN_BIT (i)) != 0)
       {
@@ -325,8 +339,11 @@ update_sql_for (guint32 columns)
         separator = ", ";
       }
   g_string_append (sql, " WHERE local_id = ?25");
+  text = g_string_free (g_steal_pointer (&sql), FALSE);
+  g_hash_table_insert (by_mask, GUINT_TO_POINTER (columns), (gpointer) text);
+  g_mutex_unlock (&lock);
 
-  return g_intern_string (sql->str);
+  return text;
 }
 
 gboolean
@@ -371,20 +388,27 @@ companies_local_store_save_row (CompaniesLocalStore *self,
     row->local_id = sqlite3_last_insert_rowid (companies_local_store_get_db (self));
 
   companies_store_row_note_saved (self, row);
-  companies_store_row_free (row->stored);
-  row->stored = row_copy (row);
   return TRUE;
+}
+
+/* What @row counts in (companies-store-counts.h); 0 for none. */
+static guint
+row_counts_class (const CompaniesStoreRow *row)
+{
+  if (row == NULL)
+    return 0;
+
+  return companies_store_counts_class (row->is_from_server, row->is_modified,
+                                       row->is_active, row->rejection_code != NULL);
 }
 
 void
 companies_store_row_note_saved (CompaniesLocalStore *self,
                                 CompaniesStoreRow   *row)
 {
-  guint now = companies_store_counts_class (row->is_from_server, row->is_modified,
-                                            row->is_active, row->rejection_code != NULL);
-
-  companies_store_counts_note (self, row->counted, now, 1);
-  row->counted = now;
+  companies_store_counts_note (self, row_counts_class (row->stored), row_counts_class (row), 1);
+  companies_store_row_free (row->stored);
+  row->stored = row_copy (row);
 }
 
 CompaniesStmt *

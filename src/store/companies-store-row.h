@@ -41,11 +41,9 @@ struct _CompaniesStoreRow
   char     *rejection_field;
   char     *rejection_message;
   char     *values[COMPANIES_N_FIELDS];  /* never NULL once loaded */
-  /* What the row counts in as stored (companies-store-counts.h); 0 for
-   * a row not stored yet. */
-  guint     counted;
   /* The row as the file holds it (loaded or last saved), so that a save
-   * writes only the columns that changed; NULL when unknown. */
+   * writes only the columns that changed and notes the counts it moved
+   * between (companies-store-counts.h); NULL for a row not stored yet. */
   CompaniesStoreRow *stored;
 };
 
@@ -86,7 +84,8 @@ gboolean           companies_local_store_save_row   (CompaniesLocalStore *self,
                                                      CompaniesStoreRow   *row,
                                                      GError             **error);
 /* Notes, after a statement saved @row's flags, the counts it moved
- * between (companies_local_store_save_row () does it itself). */
+ * between (from its stored copy's), and takes @row as the stored copy
+ * (companies_local_store_save_row () does both itself). */
 void               companies_store_row_note_saved   (CompaniesLocalStore *self,
                                                      CompaniesStoreRow   *row);
 /* The INSERT of companies_local_store_save_row (), for a caller that

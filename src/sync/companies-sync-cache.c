@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "companies-sync-cache.h"
+#include "companies-sync-client-private.h"
 #include "companies-sync-http.h"
 
 struct _CompaniesSyncCache
@@ -126,4 +127,19 @@ companies_sync_cache_keep (CompaniesSyncCache         *cache,
 
   g_set_object (&cache->store, store);
   g_set_object (&cache->session, session);
+}
+
+CompaniesLocalStore *
+companies_sync_client_take_store (CompaniesSyncClient *self)
+{
+  CompaniesSyncCache *cache;
+  CompaniesLocalStore *store;
+
+  g_return_val_if_fail (COMPANIES_IS_SYNC_CLIENT (self), NULL);
+
+  cache = companies_sync_client_take_cache (self, FALSE);
+  store = g_steal_pointer (&cache->store);
+  companies_sync_client_give_back_cache (self, FALSE, cache);
+
+  return store;
 }

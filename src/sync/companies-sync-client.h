@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "companies-error.h"
+#include "companies-local-store.h"
 #include "companies-sync-result.h"
 
 G_BEGIN_DECLS
@@ -77,6 +78,12 @@ CompaniesSyncResult *companies_sync_client_sync_finish    (CompaniesSyncClient  
 CompaniesSyncResult *companies_sync_client_sync           (CompaniesSyncClient  *self,
                                                            GCancellable         *cancellable,
                                                            GError              **error);
+
+/* The store connection the last blocking sync kept, taken from the
+ * client (the next sync opens its own again), or NULL when none is kept:
+ * for a caller's reads once the sync is over, without opening the
+ * database a second time (companies-cli sync lists the refused records). */
+CompaniesLocalStore *companies_sync_client_take_store     (CompaniesSyncClient  *self);
 
 /* Holds GET /v1/changes with the cursor of the client's database until
  * the server has something newer, or @wait_seconds pass (1 to 30; 0 for

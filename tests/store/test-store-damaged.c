@@ -354,6 +354,50 @@ test_pristine_accepted (void)
   g_assert_true (g_regex_match_simple ("^Companies: +300$", out, G_REGEX_MULTILINE, 0));
 }
 
+static guint64
+record_inode (const char *path)
+{
+  g_autofree char *record = g_strconcat (path, ".checked", NULL);
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (record, &st), ==, 0);
+  return st.st_ino;
+}
+
+/* A session that writes nothing leaves the record of the last sound state
+ * as it is, not written again (a rename each open and close, for every
+ * command); one that writes replaces it. */
+static void
+test_record_kept (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = write_damaged ("record-kept", damaged.bytes);
+  g_autoptr(TestValues) values = test_values ("Added here", -1);
+  g_autoptr(CompaniesCompany) company = NULL;
+  CompaniesStoreStatus status = { 0 };
+  CompaniesLocalStore *store;
+  guint64 inode;
+
+  store = companies_local_store_open_checked (path, &error);
+  g_assert_no_error (error);
+  g_assert_finalize_object (store);
+  inode = record_inode (path);
+
+  store = companies_local_store_open_checked (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (companies_local_store_get_status (store, &status, &error));
+  g_assert_no_error (error);
+  g_assert_finalize_object (store);
+  g_assert_cmpuint (record_inode (path), ==, inode);
+
+  store = companies_local_store_open_checked (path, &error);
+  g_assert_no_error (error);
+  company = companies_local_store_create_for_sync (store, values, &error);
+  g_assert_no_error (error);
+  g_assert_finalize_object (store);
+  g_assert_cmpuint (record_inode (path), !=, inode);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -365,6 +409,7 @@ main (int   argc,
   make_pristine_store ();
 
   g_test_add_func ("/store-damaged/pristine-accepted", test_pristine_accepted);
+  g_test_add_func ("/store-damaged/record-kept", test_record_kept);
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
     {
       g_autofree char *store_path = g_strconcat ("/store-damaged/store/", kinds[i], NULL);
