@@ -23,17 +23,6 @@ static const char adopt_unchanged_add_sql[] =
   " WHERE uuid = ?4 AND is_from_server = 0 AND name = ?5 AND address = ?6 AND city = ?7"
   " AND postal_code = ?8 AND country = ?9 AND phone = ?10 AND email = ?11"
   " AND website = ?12 AND notes = ?13 RETURNING " COMPANIES_COUNTS_COLUMNS;
-/* The same for the common case, found by the row's local_id: it has not
- * changed since the batch read it (every local change takes a new
- * local_seq), so it holds the values sent, which the caller found equal
- * to the server's. No uuid lookup and no comparison of the values. */
-static const char adopt_unchanged_sent_add_sql[] =
-  "UPDATE companies SET id = ?1, version = ?2, base_version = ?2, is_from_server = 1,"
-  " is_modified = 0, changed_fields = 0, add_sent = 0, sent_changed = 0,"
-  " snapshot_seen = CASE WHEN ?3 <> 0 THEN ?3 ELSE snapshot_seen END"
-  " WHERE local_id = ?4 AND local_seq = ?5 AND uuid = ?6 AND is_from_server = 0"
-  " RETURNING " COMPANIES_COUNTS_COLUMNS;
-
 /* The same for many rows, listed by ?1, a JSON array of
  * [local_id, local_seq, id, version]: one statement where one a row was
  * a third of a bulk push's client CPU (docs/sync-1m.md). */
@@ -77,45 +66,26 @@ holds_values_sent (const CompaniesRecord       *record,
   return TRUE;
 }
 
-/* Runs adopt_unchanged_sent_add_sql when the server holds the values
- * @pushed sent, and adopt_unchanged_add_sql when that found no row;
- * *out_adopted tells whether a row matched. */
 gboolean
-companies_local_store_adopt_unchanged_add (CompaniesLocalStore          *self,
-                                           const CompaniesRecord        *record,
-                                           const CompaniesPushedRecord  *pushed,
-                                           gint64                        snapshot_generation,
-                                           gboolean                     *out_adopted,
-                                           GError                      **error)
+companies_local_store_adopt_unchanged_add (CompaniesLocalStore    *self,
+                                           const CompaniesRecord  *record,
+                                           gint64                  snapshot_generation,
+                                           gboolean               *out_adopted,
+                                           GError                **error)
 {
-  g_autoptr(CompaniesStmt) stmt = NULL;
-  gboolean by_local_id = pushed->local_id > 0 && holds_values_sent (record, pushed);
+  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, adopt_unchanged_add_sql, error);
   int rc;
 
   *out_adopted = FALSE;
+  if (stmt == NULL)
+    return FALSE;
 
-  if (by_local_id)
-    {
-      stmt = companies_local_store_prepare (self, adopt_unchanged_sent_add_sql, error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 4, pushed->local_id);
-      sqlite3_bind_int64 (stmt, 5, pushed->local_seq);
-      sqlite3_bind_text (stmt, 6, record->uuid, -1, SQLITE_STATIC);
-    }
-  else
-    {
-      stmt = companies_local_store_prepare (self, adopt_unchanged_add_sql, error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_text (stmt, 4, record->uuid, -1, SQLITE_STATIC);
-      for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-        sqlite3_bind_text (stmt, 5 + i, record->values[i] != NULL ? record->values[i] : "", -1,
-                           SQLITE_STATIC);
-    }
   sqlite3_bind_int64 (stmt, 1, record->id);
   sqlite3_bind_int64 (stmt, 2, record->version);
   sqlite3_bind_int64 (stmt, 3, snapshot_generation);
+  sqlite3_bind_text (stmt, 4, record->uuid, -1, SQLITE_STATIC);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    sqlite3_bind_text (stmt, 5 + i, record->values[i] != NULL ? record->values[i] : "", -1, SQLITE_STATIC);
 
   /* The uuid names one row at most; it was a local addition, with the
    * same activity and refusal as now. */
@@ -128,17 +98,6 @@ companies_local_store_adopt_unchanged_add (CompaniesLocalStore          *self,
     }
   if (rc != SQLITE_DONE)
     return companies_local_store_set_error (self, rc, error);
-
-  /* Changed since it was read: the values may still be the server's. */
-  if (!*out_adopted && by_local_id)
-    {
-      CompaniesPushedRecord by_values = *pushed;
-
-      g_clear_pointer (&stmt, companies_stmt_release);
-      by_values.local_id = 0;
-      return companies_local_store_adopt_unchanged_add (self, record, &by_values,
-                                                        snapshot_generation, out_adopted, error);
-    }
 
   return TRUE;
 }

@@ -11,13 +11,12 @@
 
 G_BEGIN_DECLS
 
-/* Makes @record, the answer to the addition @pushed, the row's server
+/* Makes @record, the answer to one of our additions, the row's server
  * state when the row holds the server's values (whatever its add_sent and
  * changed set, nothing stays pending) and is still a local addition;
  * *out_adopted tells whether it did. */
 gboolean companies_local_store_adopt_unchanged_add (CompaniesLocalStore          *self,
                                                     const CompaniesRecord        *record,
-                                                    const CompaniesPushedRecord  *pushed,
                                                     gint64                        snapshot_generation,
                                                     gboolean                     *out_adopted,
                                                     GError                      **error);

@@ -349,8 +349,8 @@ apply_company (CompaniesLocalStore       *self,
       gboolean adopted;
 
       if (!evict_stale_id (self, record, error) ||
-          !companies_local_store_adopt_unchanged_add (self, record, pushed, snapshot_generation,
-                                                      &adopted, error))
+          !companies_local_store_adopt_unchanged_add (self, record, snapshot_generation, &adopted,
+                                                      error))
         return FALSE;
       if (adopted)
         return TRUE;

@@ -163,11 +163,6 @@ collect_changes (CompaniesLocalStore *self,
   return TRUE;
 }
 
-/* Marks the additions of @first_adds (their first send) as sent, in one
- * transaction, before the request goes out: from now on the server may
- * hold them. Their sent_changed set is the fields whose value differs
- * from the one sent: none, unless the row changed since the batch was
- * read. */
 /* Marks the additions of @first_adds that did not change since they were
  * read, with one statement over their local_seq range (they were read in
  * local_seq order): a statement a row was 13 % of a bulk push's client
@@ -226,6 +221,11 @@ mark_range_sent (CompaniesLocalStore  *self,
   return TRUE;
 }
 
+/* Marks the additions of @first_adds (their first send) as sent, in one
+ * transaction, before the request goes out: from now on the server may
+ * hold them. Their sent_changed set is the fields whose value differs
+ * from the one sent: none, unless the row changed since the batch was
+ * read. */
 static gboolean
 mark_adds_sent (CompaniesLocalStore  *self,
                 GPtrArray            *first_adds,
