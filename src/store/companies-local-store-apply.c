@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include "companies-local-store-adopt.h"
 #include "companies-local-store-notices-private.h"
 #include "companies-local-store-sync.h"
 #include "companies-store-counts.h"
@@ -30,18 +31,6 @@
 static const char remove_unseen_sql[] =
   "DELETE FROM companies WHERE is_from_server = 1 AND snapshot_seen <> ?1"
   " AND is_modified = 0 AND is_active = 1 RETURNING " COMPANIES_COUNTS_COLUMNS;
-/* The answer to one of our additions whose values the server holds as
- * they are here: whatever its add_sent and changed set, nothing stays
- * pending (see apply_company ()), and no value changes. One statement
- * instead of loading the row and saving its state. */
-static const char adopt_unchanged_add_sql[] =
-  "UPDATE companies SET id = ?1, version = ?2, base_version = ?2, is_from_server = 1,"
-  " is_modified = 0, changed_fields = 0, add_sent = 0, sent_changed = 0,"
-  " snapshot_seen = CASE WHEN ?3 <> 0 THEN ?3 ELSE snapshot_seen END"
-  " WHERE uuid = ?4 AND is_from_server = 0 AND name = ?5 AND address = ?6 AND city = ?7"
-  " AND postal_code = ?8 AND country = ?9 AND phone = ?10 AND email = ?11"
-  " AND website = ?12 AND notes = ?13 RETURNING " COMPANIES_COUNTS_COLUMNS;
-
 static const CompaniesPushedRecord *
 find_pushed (const CompaniesPushBatch *batch,
              const char               *uuid)
@@ -198,47 +187,6 @@ take_values_except (CompaniesStoreRow     *row,
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     if ((keep & COMPANIES_FIELD_BIT (i)) == 0)
       take_value (row, record, i);
-}
-
-/* Runs adopt_unchanged_add_sql; *out_adopted tells whether a row matched. */
-static gboolean
-adopt_unchanged_add (CompaniesLocalStore    *self,
-                     const CompaniesRecord  *record,
-                     gint64                  snapshot_generation,
-                     gboolean               *out_adopted,
-                     GError                **error)
-{
-  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, adopt_unchanged_add_sql, error);
-  int rc;
-
-  *out_adopted = FALSE;
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, record->id);
-  sqlite3_bind_int64 (stmt, 2, record->version);
-  sqlite3_bind_int64 (stmt, 3, snapshot_generation);
-  sqlite3_bind_text (stmt, 4, record->uuid, -1, SQLITE_STATIC);
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    sqlite3_bind_text (stmt, 5 + i, record->values[i] != NULL ? record->values[i] : "", -1, SQLITE_STATIC);
-
-  /* The uuid names one row at most; it was a local addition, with the
-   * same activity and refusal as now. */
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      guint now = companies_store_counts_class_from_columns (stmt, 0);
-      guint before = companies_store_counts_class (FALSE, TRUE, sqlite3_column_int (stmt, 2) != 0,
-                                                   sqlite3_column_int (stmt, 3) != 0);
-
-      companies_store_counts_note (self, before, now, 1);
-      *out_adopted = TRUE;
-      rc = sqlite3_step (stmt);
-    }
-  if (rc != SQLITE_DONE)
-    return companies_local_store_set_error (self, rc, error);
-
-  return TRUE;
 }
 
 /* A record new to this store. Pushed as an addition and deleted here
@@ -401,7 +349,8 @@ apply_company (CompaniesLocalStore       *self,
       gboolean adopted;
 
       if (!evict_stale_id (self, record, error) ||
-          !adopt_unchanged_add (self, record, snapshot_generation, &adopted, error))
+          !companies_local_store_adopt_unchanged_add (self, record, snapshot_generation, &adopted,
+                                                      error))
         return FALSE;
       if (adopted)
         return TRUE;
@@ -488,6 +437,7 @@ apply_in_transaction (CompaniesLocalStore         *self,
   const char *request_cursor;
   /* The generation of the snapshot in progress, 0 = none. */
   gint64 snapshot_active = 0;
+  g_autofree gboolean *adopted = NULL;
 
   if (!companies_local_store_get_state_int (self, COMPANIES_STATE_SNAPSHOT_ACTIVE, &snapshot_active, error) ||
       !companies_local_store_dup_cursor (self, &stored_cursor, error))
@@ -534,9 +484,19 @@ apply_in_transaction (CompaniesLocalStore         *self,
       stats->received++;
     }
 
+  /* The echoes of a bulk push's additions at once, then the rest in order. */
+  if (response->companies != NULL)
+    {
+      adopted = g_new0 (gboolean, response->companies->len);
+      if (!companies_local_store_adopt_sent_adds (self, batch, response, snapshot_active,
+                                                  adopted, error))
+        return FALSE;
+    }
+
   for (guint i = 0; response->companies != NULL && i < response->companies->len; i++)
     {
-      if (!apply_company (self, batch, g_ptr_array_index (response->companies, i),
+      if (!adopted[i] &&
+          !apply_company (self, batch, g_ptr_array_index (response->companies, i),
                           snapshot_active, error))
         return FALSE;
       stats->received++;

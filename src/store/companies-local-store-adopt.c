@@ -1,0 +1,177 @@
+/* companies-local-store-adopt.c: the answers to our own additions that
+ * the server holds as they are here, for one record and for all the
+ * records of a response at once (see the header).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "companies-store"
+
+#include "config.h"
+
+#include "companies-local-store-adopt.h"
+#include "companies-store-counts.h"
+
+/* The answer to one of our additions whose values the server holds as
+ * they are here: whatever its add_sent and changed set, nothing stays
+ * pending (see apply_company ()), and no value changes. One statement
+ * instead of loading the row and saving its state. */
+static const char adopt_unchanged_add_sql[] =
+  "UPDATE companies SET id = ?1, version = ?2, base_version = ?2, is_from_server = 1,"
+  " is_modified = 0, changed_fields = 0, add_sent = 0, sent_changed = 0,"
+  " snapshot_seen = CASE WHEN ?3 <> 0 THEN ?3 ELSE snapshot_seen END"
+  " WHERE uuid = ?4 AND is_from_server = 0 AND name = ?5 AND address = ?6 AND city = ?7"
+  " AND postal_code = ?8 AND country = ?9 AND phone = ?10 AND email = ?11"
+  " AND website = ?12 AND notes = ?13 RETURNING " COMPANIES_COUNTS_COLUMNS;
+/* The same for many rows, listed by ?1, a JSON array of
+ * [local_id, local_seq, id, version]: one statement where one a row was
+ * a third of a bulk push's client CPU (docs/sync-1m.md). */
+static const char adopt_sent_adds_sql[] =
+  "UPDATE companies SET id = a.id, version = a.version, base_version = a.version,"
+  " is_from_server = 1, is_modified = 0, changed_fields = 0, add_sent = 0, sent_changed = 0,"
+  " snapshot_seen = CASE WHEN ?2 <> 0 THEN ?2 ELSE snapshot_seen END"
+  " FROM (SELECT value ->> 0 AS local_id, value ->> 1 AS local_seq, value ->> 2 AS id,"
+  " value ->> 3 AS version FROM json_each (?1)) AS a"
+  " WHERE companies.local_id = a.local_id AND companies.local_seq = a.local_seq"
+  " AND companies.is_from_server = 0 RETURNING local_id, " COMPANIES_COUNTS_COLUMNS;
+/* Whether a row holds one of those ids. */
+static const char any_id_held_sql[] =
+  "SELECT 1 FROM companies WHERE id IN (SELECT value ->> 2 FROM json_each (?1)) LIMIT 1";
+
+/* Notes the counts of the row a RETURNING of COMPANIES_COUNTS_COLUMNS
+ * from @first gave: a local addition, with the same activity and refusal
+ * as now, made the server's. */
+static void
+note_adopted (CompaniesLocalStore *self,
+              sqlite3_stmt        *stmt,
+              int                  first)
+{
+  guint now = companies_store_counts_class_from_columns (stmt, first);
+  guint before = companies_store_counts_class (FALSE, TRUE, sqlite3_column_int (stmt, first + 2) != 0,
+                                               sqlite3_column_int (stmt, first + 3) != 0);
+
+  companies_store_counts_note (self, before, now, 1);
+}
+
+/* Whether the server holds the values @pushed sent. */
+static gboolean
+holds_values_sent (const CompaniesRecord       *record,
+                   const CompaniesPushedRecord *pushed)
+{
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    if (g_strcmp0 (record->values[i] != NULL ? record->values[i] : "",
+                   pushed->change->values[i] != NULL ? pushed->change->values[i] : "") != 0)
+      return FALSE;
+
+  return TRUE;
+}
+
+gboolean
+companies_local_store_adopt_unchanged_add (CompaniesLocalStore    *self,
+                                           const CompaniesRecord  *record,
+                                           gint64                  snapshot_generation,
+                                           gboolean               *out_adopted,
+                                           GError                **error)
+{
+  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, adopt_unchanged_add_sql, error);
+  int rc;
+
+  *out_adopted = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, record->id);
+  sqlite3_bind_int64 (stmt, 2, record->version);
+  sqlite3_bind_int64 (stmt, 3, snapshot_generation);
+  sqlite3_bind_text (stmt, 4, record->uuid, -1, SQLITE_STATIC);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    sqlite3_bind_text (stmt, 5 + i, record->values[i] != NULL ? record->values[i] : "", -1, SQLITE_STATIC);
+
+  /* The uuid names one row at most; it was a local addition, with the
+   * same activity and refusal as now. */
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      note_adopted (self, stmt, 0);
+      *out_adopted = TRUE;
+      rc = sqlite3_step (stmt);
+    }
+  if (rc != SQLITE_DONE)
+    return companies_local_store_set_error (self, rc, error);
+
+  return TRUE;
+}
+
+gboolean
+companies_local_store_adopt_sent_adds (CompaniesLocalStore          *self,
+                                       const CompaniesPushBatch     *batch,
+                                       const CompaniesSyncResponse  *response,
+                                       gint64                        snapshot_generation,
+                                       gboolean                     *adopted,
+                                       GError                      **error)
+{
+  g_autoptr(GString) list = NULL;
+  /* local_id -> the index of its record in the response, plus one */
+  g_autoptr(GHashTable) by_local_id = NULL;
+  g_autoptr(CompaniesStmt) stmt = NULL;
+  int rc;
+
+  if (batch == NULL || response->companies == NULL || response->companies->len < 2)
+    return TRUE;
+
+  list = g_string_new ("[");
+  by_local_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < response->companies->len; i++)
+    {
+      const CompaniesRecord *record = g_ptr_array_index (response->companies, i);
+      const CompaniesPushedRecord *pushed;
+
+      if (record->uuid == NULL || record->id <= 0)
+        continue;
+      pushed = g_hash_table_lookup (batch->pushed, record->uuid);
+      if (pushed == NULL || pushed->kind != COMPANIES_CHANGE_ADD || pushed->local_id <= 0 ||
+          g_hash_table_contains (by_local_id, &pushed->local_id) ||
+          !holds_values_sent (record, pushed))
+        continue;
+
+      g_hash_table_insert (by_local_id, (gpointer) &pushed->local_id, GUINT_TO_POINTER (i + 1));
+
+      g_string_append_printf (list, "%s[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
+                              ",%" G_GINT64_FORMAT "]", list->len > 1 ? "," : "",
+                              pushed->local_id, pushed->local_seq, record->id, record->version);
+    }
+  g_string_append_c (list, ']');
+  if (g_hash_table_size (by_local_id) < 2)
+    return TRUE;
+
+  stmt = companies_local_store_prepare (self, any_id_held_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, list->str, (int) list->len, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return companies_local_store_set_error (self, rc, error);
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  g_clear_pointer (&stmt, companies_stmt_release);
+
+  stmt = companies_local_store_prepare (self, adopt_sent_adds_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, list->str, (int) list->len, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, snapshot_generation);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 local_id = sqlite3_column_int64 (stmt, 0);
+      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (by_local_id, &local_id));
+
+      g_assert (index > 0);
+      adopted[index - 1] = TRUE;
+      note_adopted (self, stmt, 1);
+    }
+  if (rc != SQLITE_DONE)
+    return companies_local_store_set_error (self, rc, error);
+
+  return TRUE;
+}

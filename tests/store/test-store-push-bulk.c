@@ -1,0 +1,166 @@
+/* test-store-push-bulk.c: the statements of a bulk push that handle many
+ * rows at once: the sent mark over a batch's local_seq range and the
+ * adoption of the answer's echoes (docs/sync-1m.md, round 8). They must
+ * leave each row as the record by record path did.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-store"
+
+#include "config.h"
+
+#include "companies-push-batch.h"
+#include "companies-store-counts.h"
+#include "store-test-util.h"
+
+/* The kept counts equal a count of the rows. */
+static void
+assert_counts_kept (const char *path)
+{
+  sqlite3 *db = test_raw_open (path);
+  sqlite3_stmt *kept = NULL;
+  sqlite3_stmt *scan = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, COMPANIES_COUNTS_READ_SQL, -1, &kept, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, COMPANIES_COUNTS_SCAN_SQL, -1, &scan, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (kept), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_step (scan), ==, SQLITE_ROW);
+  for (int i = 0; i < sqlite3_column_count (scan); i++)
+    g_assert_cmpint (sqlite3_column_int64 (kept, i), ==, sqlite3_column_int64 (scan, i));
+  sqlite3_finalize (kept);
+  sqlite3_finalize (scan);
+  sqlite3_close (db);
+}
+
+/* A row in the middle of the batch's range that the batch left out (in
+ * flight with an earlier batch of the pipeline, and since unmarked) is
+ * not marked sent by the statement over the range. */
+static void
+test_range_mark_skips_rows_not_read (StoreFixture  *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(CompaniesCompany) first = test_create (fixture->store, "First");
+  g_autoptr(CompaniesCompany) middle = test_create (fixture->store, "Middle");
+  g_autoptr(CompaniesCompany) last = test_create (fixture->store, "Last");
+  g_autoptr(GHashTable) exclude = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(CompaniesPushBatch) batch = NULL;
+  g_autoptr(CompaniesPushBatch) next = NULL;
+
+  g_hash_table_add (exclude, companies_push_batch_key (COMPANIES_CHANGE_ADD,
+                                                       companies_company_get_uuid (middle)));
+  batch = test_build_batch (fixture->store, exclude);
+  g_assert_cmpuint (batch->request->added->len, ==, 2);
+  g_assert_cmpint (test_add_sent (fixture->path, companies_company_get_uuid (first)), ==, 1);
+  g_assert_cmpint (test_add_sent (fixture->path, companies_company_get_uuid (middle)), ==, 0);
+  g_assert_cmpint (test_add_sent (fixture->path, companies_company_get_uuid (last)), ==, 1);
+
+  /* Its own first send marks it. */
+  next = test_build_batch (fixture->store, NULL);
+  g_assert_cmpuint (next->request->added->len, ==, 3);
+  g_assert_cmpint (test_add_sent (fixture->path, companies_company_get_uuid (middle)), ==, 1);
+  g_assert_cmpuint (test_sent_changed (fixture->path, companies_company_get_uuid (middle)), ==, 0);
+}
+
+/* An answer to four additions: two echoed as sent are adopted at once;
+ * one edited while the request was out keeps its edit pending; one the
+ * server holds with other values takes them. */
+static void
+test_bulk_adopt (StoreFixture  *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(CompaniesCompany) a = test_create (fixture->store, "A");
+  g_autoptr(CompaniesCompany) edited = test_create (fixture->store, "Edited");
+  g_autoptr(CompaniesCompany) other = test_create (fixture->store, "Other");
+  g_autoptr(CompaniesCompany) d = test_create (fixture->store, "D");
+  g_autoptr(CompaniesPushBatch) batch = test_build_batch (fixture->store, NULL);
+  g_autoptr(CompaniesSyncResponse) response = test_response ("c4", FALSE, FALSE);
+  g_autoptr(CompaniesPushBatch) next = NULL;
+  g_autoptr(CompaniesCompany) after = NULL;
+
+  g_assert_cmpuint (batch->request->added->len, ==, 4);
+  test_set_field (fixture->store, companies_company_get_uuid (edited), COMPANIES_FIELD_CITY, "Braga");
+
+  test_add_company (response, 11, companies_company_get_uuid (a), 1, "A");
+  test_add_company (response, 12, companies_company_get_uuid (edited), 2, "Edited");
+  test_add_company (response, 13, companies_company_get_uuid (other), 3, "Theirs");
+  test_add_company (response, 14, companies_company_get_uuid (d), 4, "D");
+  test_apply (fixture->store, batch, response);
+
+  after = test_lookup (fixture->store, companies_company_get_uuid (a));
+  g_assert_true (companies_company_get_is_from_server (after));
+  g_assert_false (companies_company_get_is_modified (after));
+  g_assert_cmpint (companies_company_get_id (after), ==, 11);
+  g_assert_cmpint (companies_company_get_version (after), ==, 1);
+  g_assert_cmpint (test_base_version (fixture->path, companies_company_get_uuid (a)), ==, 1);
+  g_assert_cmpint (test_add_sent (fixture->path, companies_company_get_uuid (a)), ==, 0);
+  g_clear_object (&after);
+
+  after = test_lookup (fixture->store, companies_company_get_uuid (d));
+  g_assert_true (companies_company_get_is_from_server (after));
+  g_assert_cmpint (companies_company_get_id (after), ==, 14);
+  g_assert_cmpuint (companies_company_get_changed_fields (after), ==, 0);
+  g_clear_object (&after);
+
+  /* The edit made while the request was out stays, pending. */
+  after = test_lookup (fixture->store, companies_company_get_uuid (edited));
+  g_assert_true (companies_company_get_is_from_server (after));
+  g_assert_cmpint (companies_company_get_id (after), ==, 12);
+  g_assert_true (companies_company_get_is_modified (after));
+  g_assert_cmpstr (companies_company_get_field (after, COMPANIES_FIELD_CITY), ==, "Braga");
+  g_assert_cmpuint (companies_company_get_changed_fields (after), ==,
+                    COMPANIES_FIELD_BIT (COMPANIES_FIELD_CITY));
+  g_clear_object (&after);
+
+  after = test_lookup (fixture->store, companies_company_get_uuid (other));
+  g_assert_true (companies_company_get_is_from_server (after));
+  g_assert_false (companies_company_get_is_modified (after));
+  g_assert_cmpstr (companies_company_get_field (after, COMPANIES_FIELD_NAME), ==, "Theirs");
+  g_clear_object (&after);
+
+  assert_counts_kept (fixture->path);
+  next = test_build_batch (fixture->store, NULL);
+  g_assert_cmpuint (next->request->added->len, ==, 0);
+  g_assert_cmpuint (next->request->updated->len, ==, 1);
+}
+
+/* A row holds the id the server now gives one of our additions (it came
+ * from another server database): the answer is taken record by record,
+ * which evicts that row first. */
+static void
+test_bulk_adopt_stale_id (StoreFixture  *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(CompaniesCompany) stale = test_server_record (fixture->store, 21, 1, "Stale");
+  g_autoptr(CompaniesCompany) a = test_create (fixture->store, "A");
+  g_autoptr(CompaniesCompany) b = test_create (fixture->store, "B");
+  g_autoptr(CompaniesPushBatch) batch = test_build_batch (fixture->store, NULL);
+  g_autoptr(CompaniesSyncResponse) response = test_response ("c2", FALSE, FALSE);
+  g_autoptr(CompaniesCompany) after = NULL;
+
+  test_add_company (response, 21, companies_company_get_uuid (a), 5, "A");
+  test_add_company (response, 22, companies_company_get_uuid (b), 6, "B");
+  test_apply (fixture->store, batch, response);
+
+  test_assert_gone (fixture->store, companies_company_get_uuid (stale));
+  after = test_lookup (fixture->store, companies_company_get_uuid (a));
+  g_assert_cmpint (companies_company_get_id (after), ==, 21);
+  g_assert_false (companies_company_get_is_modified (after));
+  g_clear_object (&after);
+  after = test_lookup (fixture->store, companies_company_get_uuid (b));
+  g_assert_cmpint (companies_company_get_id (after), ==, 22);
+  assert_counts_kept (fixture->path);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  store_test_add ("/store/push/range-mark-skips-rows-not-read", test_range_mark_skips_rows_not_read);
+  store_test_add ("/store/push/bulk-adopt", test_bulk_adopt);
+  store_test_add ("/store/push/bulk-adopt-stale-id", test_bulk_adopt_stale_id);
+
+  return g_test_run ();
+}
