@@ -330,13 +330,13 @@ _companies_company_list_reload (CompaniesCompanyList *self)
    * the selection and the scroll); the others replace it. */
   load->wants_head = !self->items_stale;
   load->cancellable = g_object_ref (self->load_cancellable);
-  load->order = self->order_stale ? g_array_new (FALSE, FALSE, sizeof (gint64)) : g_array_ref (self->order);
+  load->order = self->order_stale ? g_array_new (FALSE, FALSE, sizeof (CompaniesListId)) : g_array_ref (self->order);
   load->old_visible = g_array_ref (self->visible);
   /* The items made change only when the file did. */
   load->cached_ids = self->items_stale ? _companies_company_list_items_to_refresh (self)
                                        : g_array_new (FALSE, FALSE, sizeof (gint64));
   /* Without a search, what shows is the order itself (one array). */
-  load->visible = load->folded == NULL ? g_array_ref (load->order) : g_array_new (FALSE, FALSE, sizeof (gint64));
+  load->visible = load->folded == NULL ? g_array_ref (load->order) : g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
   /* NULL where a row went. */
   load->fresh = g_ptr_array_new_with_free_func (clear_object);
   if (!self->items_stale && self->has_status)
