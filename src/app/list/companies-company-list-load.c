@@ -40,12 +40,11 @@
  * first and the last, one splice: each costs GTK's list view a pass. */
 #define MAX_SPLICES 16
 #define MAX_DIFF_WINDOW 50000
-/* The rows of a head: a tall screenful. GTK 4.8's list view makes the
- * widgets of every row it is given up to 200, before the frame that
- * shows them: a head of 256 had it make 200 rows where a screen shows
- * about 30, the most of a search keystroke's time. The rows after the
- * head get theirs when the whole result follows. */
-#define HEAD_ROWS 64
+/* The rows of a head (self->head_rows): a screenful. GTK 4.8's list view
+ * makes the widgets of every row it is given up to 200, before the frame
+ * that shows them: a head of 256 had it make 200 rows where a screen
+ * shows about 30, the most of a search keystroke's time. The rows after
+ * the head get theirs when the whole result follows. */
 #define READER_CACHE_KIB 2048
 
 typedef struct
@@ -60,7 +59,7 @@ typedef struct
   GArray               *order;        /* empty: read it */
   GArray               *old_visible;
   GArray               *cached_ids;
-  gboolean              wants_head;
+  guint                 head_rows;    /* 0: none */
   GCancellable         *cancellable;  /* this read's: a newer one cancels it */
 
   /* What the worker read; the head (NULL when none was sent) with the
@@ -190,7 +189,7 @@ load_thread (GTask        *task,
   store = load->store;
   if (store == NULL ||
       !companies_local_store_read_list_with_head (store, &load->sort, load->folded, load->order,
-                                                  load->visible, load->wants_head ? HEAD_ROWS : 0,
+                                                  load->visible, load->head_rows,
                                                   head_read, task, load->cancellable, &error) ||
       !read_again (store, load, &error))
     {
@@ -328,7 +327,7 @@ _companies_company_list_reload (CompaniesCompanyList *self)
   load->items_stale = self->items_stale;
   /* A read after a write keeps what shows where it is (its splices keep
    * the selection and the scroll); the others replace it. */
-  load->wants_head = !self->items_stale;
+  load->head_rows = self->items_stale ? 0 : self->head_rows;
   load->cancellable = g_object_ref (self->load_cancellable);
   load->order = self->order_stale ? g_array_new (FALSE, FALSE, sizeof (CompaniesListId)) : g_array_ref (self->order);
   load->old_visible = g_array_ref (self->visible);

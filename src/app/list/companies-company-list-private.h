@@ -57,6 +57,7 @@ struct _CompaniesCompanyList
   guint                order_stale : 1;   /* the next read reads the order */
   guint                items_stale : 1;   /* and the items made again */
   guint                generation;        /* moves when what shows must change */
+  guint                head_rows;         /* a read's head: see _set_head_rows () */
 };
 
 enum

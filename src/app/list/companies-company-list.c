@@ -516,6 +516,7 @@ companies_company_list_init (CompaniesCompanyList *self)
   self->by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
   self->sort.field = COMPANIES_FIELD_NAME;
   self->order_stale = TRUE;
+  self->head_rows = COMPANIES_COMPANY_LIST_HEAD_ROWS;
 }
 
 CompaniesCompanyList *
@@ -610,6 +611,15 @@ companies_company_list_set_search (CompaniesCompanyList *self,
   g_free (self->folded);
   self->folded = g_steal_pointer (&folded);
   _companies_company_list_reload (self);
+}
+
+void
+companies_company_list_set_head_rows (CompaniesCompanyList *self,
+                                      guint                 n_rows)
+{
+  g_return_if_fail (COMPANIES_IS_COMPANY_LIST (self));
+
+  self->head_rows = CLAMP (n_rows, 1, COMPANIES_COMPANY_LIST_HEAD_ROWS);
 }
 
 const char *
