@@ -13,6 +13,9 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "companies-application-private.h"
 #include "companies-quit-after-sync.h"
@@ -21,6 +24,9 @@
 
 /* The page cache of the app's connections, in KiB (SQLite's default). */
 #define COMPANIES_APP_CACHE_KIB 2048
+/* Blocks from this size on are mapped on their own (glibc's default is
+ * 128 KiB, but raised to the size of each such block freed). */
+#define COMPANIES_APP_MMAP_THRESHOLD (256 * 1024)
 
 struct _CompaniesApplication
 {
@@ -123,6 +129,14 @@ companies_application_startup (GApplication *application)
    * window's and the list's connections keep about 30 MB less at a
    * million companies. A sync takes its own 64 MiB while it runs. */
   companies_local_store_set_default_cache_size (COMPANIES_APP_CACHE_KIB);
+
+#ifdef __GLIBC__
+  /* The list's arrays of ids (8 MB each at a million companies, two
+   * while a read replaces one) go back to the system when freed: with
+   * glibc's sliding threshold, the next ones came from the heaps of the
+   * threads, which kept them (docs/app-start.md). */
+  mallopt (M_MMAP_THRESHOLD, COMPANIES_APP_MMAP_THRESHOLD);
+#endif
 
   /* The list's first read starts first, in a worker thread: it overlaps
    * with opening the display and making the window (at 100,000

@@ -21,6 +21,10 @@
 #include "companies-editor-window.h"
 #include "companies-window-private.h"
 
+/* No row of the list is lower than this, in pixels, whatever the text
+ * size (the table's rows are about 32). */
+#define HEAD_ROW_MIN_HEIGHT 24
+
 G_DEFINE_FINAL_TYPE (CompaniesWindow, companies_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
@@ -385,6 +389,12 @@ companies_window_size_allocate (GtkWidget *widget,
 {
   GTK_WIDGET_CLASS (companies_window_parent_class)->size_allocate (widget, width, height, baseline);
 
+  /* A search's first rows: as many as the window's height could show
+   * (no row is under HEAD_ROW_MIN_HEIGHT pixels), not more: GTK makes
+   * each one's widgets before the frame. */
+  if (COMPANIES_WINDOW (widget)->companies != NULL)
+    companies_company_list_set_head_rows (COMPANIES_WINDOW (widget)->companies,
+                                          (guint) (height / HEAD_ROW_MIN_HEIGHT) + 1);
   _companies_window_update_layout (COMPANIES_WINDOW (widget), width);
 }
 

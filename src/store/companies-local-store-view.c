@@ -184,6 +184,26 @@ companies_list_sort_compare (const CompaniesListSort *sort,
   return -result;
 }
 
+/* The local id in @stmt's first column, FALSE when it does not fit in
+ * a CompaniesListId. */
+static gboolean
+list_id_from_column (sqlite3_stmt     *stmt,
+                     CompaniesListId  *out_id,
+                     GError          **error)
+{
+  gint64 id = sqlite3_column_int64 (stmt, 0);
+
+  if (id <= 0 || id > G_MAXUINT32)
+    {
+      g_set_error (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_FAILED,
+                   "A company’s local id (%" G_GINT64_FORMAT ") is out of the list’s range", id);
+      return FALSE;
+    }
+
+  *out_id = (CompaniesListId) id;
+  return TRUE;
+}
+
 /* Appends the local ids @sql returns to @ids, until @ids holds @limit. */
 static gboolean
 walk_ids (CompaniesLocalStore *self,
@@ -201,8 +221,10 @@ walk_ids (CompaniesLocalStore *self,
 
   while (ids->len < limit && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
+      CompaniesListId id;
 
+      if (!list_id_from_column (stmt, &id, error))
+        return FALSE;
       g_array_append_val (ids, id);
       if (ids->len % CANCEL_CHECK_ROWS == 0 && g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
@@ -254,7 +276,7 @@ search_head (CompaniesLocalStore *self,
 
   for (guint i = 0; i < MIN (order->len, HEAD_SEARCH_ROWS) && out->len < limit; i++)
     {
-      gint64 id = g_array_index (order, gint64, i);
+      CompaniesListId id = g_array_index (order, CompaniesListId, i);
       int rc;
 
       sqlite3_reset (stmt);
@@ -282,7 +304,7 @@ send_head (CompaniesLocalStore     *self,
            GCancellable            *cancellable,
            GError                 **error)
 {
-  g_autoptr(GArray) head = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) head = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
 
   if (folded == NULL)
     {
@@ -353,7 +375,7 @@ search (CompaniesLocalStore *self,
 
   for (guint i = 0; i < order->len; i++)
     {
-      gint64 id = g_array_index (order, gint64, i);
+      CompaniesListId id = g_array_index (order, CompaniesListId, i);
 
       if (id > 0 && id <= max_id && (marks[id / 8] & (1u << (id % 8))) != 0)
         g_array_append_val (out_visible, id);

@@ -37,13 +37,19 @@ int               companies_list_sort_compare           (const CompaniesListSort
                                                          GBytes                  *key_b,
                                                          gint64                   id_b);
 
-/* In one read snapshot: when @order is empty, the local ids (gint64) of
+/* A local id in the list's arrays (@order, @out_visible and a head):
+ * 4 bytes a row, not 8, so a million companies' order takes 4 MB. A read
+ * fails (COMPANIES_STORE_ERROR_FAILED) on a file whose local ids went
+ * past G_MAXUINT32, which takes that many companies ever added. */
+typedef guint32 CompaniesListId;
+
+/* In one read snapshot: when @order is empty, the local ids (CompaniesListId) of
  * every listed company as @sort orders them, into @order; then into
  * @out_visible those of @order whose folded listed fields hold @folded
  * (companies_fold () of the search; NULL or "" for all). A non-empty
  * @order is taken as read before with the same @sort. Without a search,
  * @out_visible may be @order itself: what shows is then the order, kept
- * once (8 bytes a row less). */
+ * once (4 bytes a row less). */
 gboolean          companies_local_store_read_list       (CompaniesLocalStore     *self,
                                                          const CompaniesListSort *sort,
                                                          const char              *folded,

@@ -259,8 +259,8 @@ test_snapshot_defers_index (StoreFixture  *fixture,
   g_assert_null (search_during);
   {
     CompaniesListSort sort = { COMPANIES_FIELD_NAME, FALSE };
-    g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (gint64));
-    g_autoptr(GArray) visible = g_array_new (FALSE, FALSE, sizeof (gint64));
+    g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
+    g_autoptr(GArray) visible = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
 
     /* "bravo" folded: the second record of the first page. */
     g_assert_true (companies_local_store_read_list (fixture->store, &sort, "brav", order, visible,

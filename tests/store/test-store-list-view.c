@@ -45,10 +45,11 @@ read_names (CompaniesLocalStore *store,
             CompaniesField       shown)
 {
   CompaniesListSort sort = { field, descending };
-  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) visible = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
+  g_autoptr(GArray) visible = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
   g_autofree char *folded = companies_fold (search);
   g_autofree CompaniesCompany **companies = NULL;
+  g_autofree gint64 *ids = NULL;
   g_autoptr(GString) names = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
 
@@ -56,15 +57,17 @@ read_names (CompaniesLocalStore *store,
   g_assert_no_error (error);
 
   companies = g_new0 (CompaniesCompany *, visible->len + 1);
-  g_assert_true (companies_local_store_read_listed (store, (const gint64 *) (gpointer) visible->data,
-                                                    visible->len, companies, &error));
+  ids = g_new0 (gint64, visible->len + 1);
+  for (guint i = 0; i < visible->len; i++)
+    ids[i] = g_array_index (visible, CompaniesListId, i);
+  g_assert_true (companies_local_store_read_listed (store, ids, visible->len, companies, &error));
   g_assert_no_error (error);
 
   for (guint i = 0; i < visible->len; i++)
     {
       g_assert_nonnull (companies[i]);
       g_assert_cmpint (companies_list_company_get_local_id (companies[i]), ==,
-                       g_array_index (visible, gint64, i));
+                       g_array_index (visible, CompaniesListId, i));
       g_string_append_printf (names, "%s%s", i > 0 ? "|" : "",
                               companies_company_get_field (companies[i], shown));
       g_object_unref (companies[i]);
@@ -166,13 +169,24 @@ head_read (GArray   *order,
   head->visible = g_array_copy (visible);
 }
 
+static gboolean
+has_id (GArray          *ids,
+                        CompaniesListId  id)
+{
+  for (guint i = 0; i < ids->len; i++)
+    if (g_array_index (ids, CompaniesListId, i) == id)
+      return TRUE;
+
+  return FALSE;
+}
+
 /* Whether @prefix is the start of @ids. */
 static gboolean
 starts_with (GArray *ids,
              GArray *prefix)
 {
   return prefix->len <= ids->len &&
-         memcmp (ids->data, prefix->data, prefix->len * sizeof (gint64)) == 0;
+         memcmp (ids->data, prefix->data, prefix->len * sizeof (CompaniesListId)) == 0;
 }
 
 /* Reads with a head of @head_size rows; checks it against the whole and
@@ -186,7 +200,7 @@ check_head (CompaniesLocalStore *store,
             guint                head_size)
 {
   CompaniesListSort sort = { field, descending };
-  g_autoptr(GArray) visible = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) visible = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
   g_autofree char *folded = search != NULL ? companies_fold (search) : NULL;
   g_autoptr(GError) error = NULL;
   Head head = { 0 };
@@ -233,7 +247,7 @@ test_head (StoreFixture  *fixture,
   for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
     for (int descending = 0; descending <= 1; descending++)
       {
-        g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (gint64));
+        g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
 
         /* An order read: its head; then searches over it. */
         g_assert_cmpuint (check_head (fixture->store, fields[f], descending, NULL, order, 45), ==, 45);
@@ -350,9 +364,9 @@ test_one_array (StoreFixture  *fixture,
                 gconstpointer  data)
 {
   CompaniesListSort sort = { COMPANIES_FIELD_NAME, FALSE };
-  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) visible = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) both = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
+  g_autoptr(GArray) visible = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
+  g_autoptr(GArray) both = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
   g_autoptr(GError) error = NULL;
 
   add_rows (fixture->store);
@@ -361,12 +375,40 @@ test_one_array (StoreFixture  *fixture,
   g_assert_true (companies_local_store_read_list (fixture->store, &sort, "", both, both, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (both->len, ==, 7);
-  g_assert_cmpmem (both->data, both->len * sizeof (gint64), visible->data, visible->len * sizeof (gint64));
+  g_assert_cmpmem (both->data, both->len * sizeof (CompaniesListId), visible->data, visible->len * sizeof (CompaniesListId));
   /* Read again with that order: nothing added. */
   g_assert_true (companies_local_store_read_list (fixture->store, &sort, NULL, both, both, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (both->len, ==, 7);
 
+}
+
+/* The list keeps local ids in 4 bytes: one that does not fit fails the
+ * read with an error, never a wrong row. */
+static void
+test_ids_out_of_range (StoreFixture  *fixture,
+                       gconstpointer  data)
+{
+  CompaniesListSort sort = { COMPANIES_FIELD_NAME, FALSE };
+  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
+  g_autoptr(GArray) visible = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db;
+
+  add_rows (fixture->store);
+  db = test_raw_open (fixture->path);
+  test_raw_exec (db, "UPDATE companies SET local_id = 4294967295 WHERE local_id = (SELECT max(local_id) FROM companies)");
+  g_assert_true (companies_local_store_read_list (fixture->store, &sort, "a", order, visible, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (order->len, ==, 7);
+  g_assert_true (has_id (order, G_MAXUINT32));
+
+  test_raw_exec (db, "UPDATE companies SET local_id = 4294967296 WHERE local_id = 4294967295");
+  sqlite3_close (db);
+  g_array_set_size (order, 0);
+  g_array_set_size (visible, 0);
+  g_assert_false (companies_local_store_read_list (fixture->store, &sort, NULL, order, visible, NULL, &error));
+  g_assert_error (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_FAILED);
 }
 
 int
@@ -382,6 +424,7 @@ main (int   argc,
   store_test_add ("/store-list-view/migrates-v2", test_migrates_v2);
   store_test_add ("/store-list-view/orders-use-indexes", test_orders_use_indexes);
   store_test_add ("/store-list-view/one-array", test_one_array);
+  store_test_add ("/store-list-view/ids-out-of-range", test_ids_out_of_range);
 
   return g_test_run ();
 }

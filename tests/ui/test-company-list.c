@@ -423,13 +423,14 @@ first_shown_cb (GListModel *model,
 }
 
 /* Whether @shown->first is the start of what @model shows, and as long
- * as a head (64 rows, or all of them). */
+ * as a head (@head_rows, or all of them). */
 static void
 assert_head_shown (FirstShown *shown,
-                   GListModel *model)
+                   GListModel *model,
+                   guint       head_rows)
 {
   g_assert_cmpuint (shown->signals, >=, 2);
-  g_assert_cmpuint (shown->first->len, ==, MIN (64, g_list_model_get_n_items (model)));
+  g_assert_cmpuint (shown->first->len, ==, MIN (head_rows, g_list_model_get_n_items (model)));
   for (guint i = 0; i < shown->first->len; i++)
     {
       g_autoptr(CompaniesCompany) item = g_list_model_get_item (model, i);
@@ -462,14 +463,27 @@ test_head (void)
   g_signal_connect (list, "read-finished", G_CALLBACK (counted_read_cb), &n_reads);
   wait_for_read (&n_reads);
   assert_oracle (store, model, shadow, &sort, "");
-  assert_head_shown (&shown, model);
+  assert_head_shown (&shown, model, COMPANIES_COMPANY_LIST_HEAD_ROWS);
 
   /* 271 of the 1000 hold a "1": the first 64 show first. */
   companies_company_list_set_search (list, "1");
   wait_for_read (&n_reads);
   assert_oracle (store, model, shadow, &sort, "1");
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, 271);
-  assert_head_shown (&shown, model);
+  assert_head_shown (&shown, model, COMPANIES_COMPANY_LIST_HEAD_ROWS);
+
+  /* A window tells how many rows it could show: the head is that long
+   * (271 of the 1000 hold a "3"), never longer than 64. */
+  companies_company_list_set_head_rows (list, 10);
+  companies_company_list_set_search (list, "3");
+  wait_for_read (&n_reads);
+  assert_oracle (store, model, shadow, &sort, "3");
+  assert_head_shown (&shown, model, 10);
+  companies_company_list_set_head_rows (list, 500);
+  companies_company_list_set_search (list, "4");
+  wait_for_read (&n_reads);
+  assert_oracle (store, model, shadow, &sort, "4");
+  assert_head_shown (&shown, model, COMPANIES_COMPANY_LIST_HEAD_ROWS);
 
   /* Typed on before the result came: only the last search shows. */
   companies_company_list_set_search (list, "");

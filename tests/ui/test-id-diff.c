@@ -10,12 +10,13 @@
 #include "config.h"
 
 #include "companies-id-diff.h"
+#include "companies-local-store-view.h"
 
 static GArray *
-ids_of (const gint64 *ids,
+ids_of (const CompaniesListId *ids,
         guint         n)
 {
-  GArray *array = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GArray *array = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
 
   g_array_append_vals (array, ids, n);
   return array;
@@ -30,19 +31,19 @@ test_id_diff (void)
   for (guint round = 0; round < 500; round++)
     {
       guint n = g_rand_int_range (rand, 0, 60);
-      g_autoptr(GArray) old_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_autoptr(GArray) old_ids = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
       g_autoptr(GArray) new_ids = NULL;
       g_autoptr(GArray) splices = NULL;
       g_autoptr(GArray) rebuilt = NULL;
-      gint64 next = 1000;
+      CompaniesListId next = 1000;
 
       for (guint i = 0; i < n; i++)
         {
-          gint64 id = i + 1;
+          CompaniesListId id = i + 1;
 
           g_array_append_val (old_ids, id);
         }
-      new_ids = ids_of ((const gint64 *) (gpointer) old_ids->data, old_ids->len);
+      new_ids = ids_of ((const CompaniesListId *) (gpointer) old_ids->data, old_ids->len);
 
       /* Removals, additions, moves. */
       for (guint k = g_rand_int_range (rand, 0, 8); k > 0; k--)
@@ -58,10 +59,10 @@ test_id_diff (void)
             }
           else if (new_ids->len > 1)
             {
-              gint64 id = g_array_index (new_ids, gint64, g_rand_int_range (rand, 0, new_ids->len));
+              CompaniesListId id = g_array_index (new_ids, CompaniesListId, g_rand_int_range (rand, 0, new_ids->len));
               guint at;
 
-              for (at = 0; g_array_index (new_ids, gint64, at) != id; at++);
+              for (at = 0; g_array_index (new_ids, CompaniesListId, at) != id; at++);
               g_array_remove_index (new_ids, at);
               g_array_insert_val (new_ids, g_rand_int_range (rand, 0, new_ids->len + 1), id);
             }
@@ -71,19 +72,19 @@ test_id_diff (void)
       g_assert_cmpuint (splices->len, <=, 4);
 
       /* Apply them in order, as a view replays items-changed. */
-      rebuilt = ids_of ((const gint64 *) (gpointer) old_ids->data, old_ids->len);
+      rebuilt = ids_of ((const CompaniesListId *) (gpointer) old_ids->data, old_ids->len);
       for (guint i = 0; i < splices->len; i++)
         {
           const CompaniesIdSplice *splice = &g_array_index (splices, CompaniesIdSplice, i);
 
           g_array_remove_range (rebuilt, splice->new_start, splice->old_end - splice->old_start);
           g_array_insert_vals (rebuilt, splice->new_start,
-                               &g_array_index (new_ids, gint64, splice->new_start),
+                               &g_array_index (new_ids, CompaniesListId, splice->new_start),
                                splice->new_end - splice->new_start);
         }
       g_assert_cmpuint (rebuilt->len, ==, new_ids->len);
-      g_assert_cmpmem (rebuilt->data, rebuilt->len * sizeof (gint64),
-                       new_ids->data, new_ids->len * sizeof (gint64));
+      g_assert_cmpmem (rebuilt->data, rebuilt->len * sizeof (CompaniesListId),
+                       new_ids->data, new_ids->len * sizeof (CompaniesListId));
     }
 }
 

@@ -40,12 +40,11 @@
  * first and the last, one splice: each costs GTK's list view a pass. */
 #define MAX_SPLICES 16
 #define MAX_DIFF_WINDOW 50000
-/* The rows of a head: a tall screenful. GTK 4.8's list view makes the
- * widgets of every row it is given up to 200, before the frame that
- * shows them: a head of 256 had it make 200 rows where a screen shows
- * about 30, the most of a search keystroke's time. The rows after the
- * head get theirs when the whole result follows. */
-#define HEAD_ROWS 64
+/* The rows of a head (self->head_rows): a screenful. GTK 4.8's list view
+ * makes the widgets of every row it is given up to 200, before the frame
+ * that shows them: a head of 256 had it make 200 rows where a screen
+ * shows about 30, the most of a search keystroke's time. The rows after
+ * the head get theirs when the whole result follows. */
 #define READER_CACHE_KIB 2048
 
 typedef struct
@@ -60,7 +59,7 @@ typedef struct
   GArray               *order;        /* empty: read it */
   GArray               *old_visible;
   GArray               *cached_ids;
-  gboolean              wants_head;
+  guint                 head_rows;    /* 0: none */
   GCancellable         *cancellable;  /* this read's: a newer one cancels it */
 
   /* What the worker read; the head (NULL when none was sent) with the
@@ -190,7 +189,7 @@ load_thread (GTask        *task,
   store = load->store;
   if (store == NULL ||
       !companies_local_store_read_list_with_head (store, &load->sort, load->folded, load->order,
-                                                  load->visible, load->wants_head ? HEAD_ROWS : 0,
+                                                  load->visible, load->head_rows,
                                                   head_read, task, load->cancellable, &error) ||
       !read_again (store, load, &error))
     {
@@ -328,15 +327,15 @@ _companies_company_list_reload (CompaniesCompanyList *self)
   load->items_stale = self->items_stale;
   /* A read after a write keeps what shows where it is (its splices keep
    * the selection and the scroll); the others replace it. */
-  load->wants_head = !self->items_stale;
+  load->head_rows = self->items_stale ? 0 : self->head_rows;
   load->cancellable = g_object_ref (self->load_cancellable);
-  load->order = self->order_stale ? g_array_new (FALSE, FALSE, sizeof (gint64)) : g_array_ref (self->order);
+  load->order = self->order_stale ? g_array_new (FALSE, FALSE, sizeof (CompaniesListId)) : g_array_ref (self->order);
   load->old_visible = g_array_ref (self->visible);
   /* The items made change only when the file did. */
   load->cached_ids = self->items_stale ? _companies_company_list_items_to_refresh (self)
                                        : g_array_new (FALSE, FALSE, sizeof (gint64));
   /* Without a search, what shows is the order itself (one array). */
-  load->visible = load->folded == NULL ? g_array_ref (load->order) : g_array_new (FALSE, FALSE, sizeof (gint64));
+  load->visible = load->folded == NULL ? g_array_ref (load->order) : g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
   /* NULL where a row went. */
   load->fresh = g_ptr_array_new_with_free_func (clear_object);
   if (!self->items_stale && self->has_status)
@@ -349,6 +348,12 @@ _companies_company_list_reload (CompaniesCompanyList *self)
 
   task = g_task_new (self, self->cancellable, loaded_cb, NULL);
   g_task_set_source_tag (task, _companies_company_list_reload);
+  /* loaded_cb () comes after GTK's layout and drawing (G_PRIORITY_HIGH_IDLE
+   * + 10 and + 20) that are due: when the whole is read as soon as its
+   * head (at the start the worker reads the million ids while the window
+   * is made), the head's frame is drawn first, with its 64 rows, and
+   * the rows after it get their widgets after that frame. */
+  g_task_set_priority (task, G_PRIORITY_DEFAULT_IDLE);
   g_task_set_task_data (task, load, load_data_free);
   g_task_run_in_thread (task, load_thread);
 }

@@ -17,7 +17,7 @@ struct _CompaniesCompanyList
 {
   GObject              parent_instance;
 
-  /* Every listed company's local id (gint64) as sorted; shared with the
+  /* Every listed company's local id (CompaniesListId) as sorted; shared with the
    * reads in the background, so never changed in place (copied first). */
   GArray              *order;
   /* What the model shows: the ids of @order that match the search (the
@@ -57,6 +57,7 @@ struct _CompaniesCompanyList
   guint                order_stale : 1;   /* the next read reads the order */
   guint                items_stale : 1;   /* and the items made again */
   guint                generation;        /* moves when what shows must change */
+  guint                head_rows;         /* a read's head: see _set_head_rows () */
 };
 
 enum

@@ -15,7 +15,7 @@
 static GArray *
 own_copy (GArray *ids)
 {
-  GArray *copy = g_array_sized_new (FALSE, FALSE, sizeof (gint64), ids->len + 1);
+  GArray *copy = g_array_sized_new (FALSE, FALSE, sizeof (CompaniesListId), ids->len + 1);
 
   g_array_append_vals (copy, ids->data, ids->len);
   g_array_unref (ids);
@@ -29,7 +29,7 @@ find_id (GArray *ids,
 {
   for (guint i = 0; i < ids->len; i++)
     {
-      if (g_array_index (ids, gint64, i) == id)
+      if (g_array_index (ids, CompaniesListId, i) == id)
         {
           *out_position = i;
           return TRUE;
@@ -61,7 +61,7 @@ sorted_position (CompaniesCompanyList *self,
   while (low < high)
     {
       guint middle = low + (high - low) / 2;
-      gint64 other = g_array_index (ids, gint64, middle);
+      gint64 other = g_array_index (ids, CompaniesListId, middle);
       g_autoptr(GBytes) other_key = NULL;
       gboolean matches;
 
@@ -106,6 +106,7 @@ companies_company_list_upsert (CompaniesCompanyList *self,
   CompaniesCompany *old;
   gboolean matches = FALSE;
   guint old_position = G_MAXUINT, position;
+  CompaniesListId list_id;
   gint64 id;
 
   g_return_if_fail (COMPANIES_IS_COMPANY_LIST (self));
@@ -139,9 +140,12 @@ companies_company_list_upsert (CompaniesCompanyList *self,
       _companies_company_list_cache (self, id, read);
     }
 
-  if (!companies_local_store_read_list_key (self->store, &self->sort, id, self->folded,
+  /* Out of the list's range: the next read says so. */
+  if (id <= 0 || id > G_MAXUINT32 ||
+      !companies_local_store_read_list_key (self->store, &self->sort, id, self->folded,
                                             &key, &matches, NULL))
     return;
+  list_id = (CompaniesListId) id;
 
   /* Out of both lists, then back where it sorts now: into a copy, even
    * when the row is new (a read may hold the order, and @visible may be
@@ -150,7 +154,7 @@ companies_company_list_upsert (CompaniesCompanyList *self,
   if (find_id (self->order, id, &position))
     g_array_remove_index (self->order, position);
   position = sorted_position (self, self->order, id, key);
-  g_array_insert_val (self->order, position, id);
+  g_array_insert_val (self->order, position, list_id);
 
   if (find_id (self->visible, id, &old_position))
     {
@@ -167,7 +171,7 @@ companies_company_list_upsert (CompaniesCompanyList *self,
   if (old_position == G_MAXUINT)
     self->visible = own_copy (self->visible);
   position = sorted_position (self, self->visible, id, key);
-  g_array_insert_val (self->visible, position, id);
+  g_array_insert_val (self->visible, position, list_id);
 
   if (old_position == position)
     {
@@ -180,7 +184,7 @@ companies_company_list_upsert (CompaniesCompanyList *self,
     {
       g_array_remove_index (self->visible, position);
       g_list_model_items_changed (G_LIST_MODEL (self), old_position, 1, 0);
-      g_array_insert_val (self->visible, position, id);
+      g_array_insert_val (self->visible, position, list_id);
     }
   g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
 }

@@ -140,9 +140,9 @@ id_at (CompaniesCompanyList *self,
        guint                 position)
 {
   if (self->old_visible != NULL && position >= self->done_new)
-    return g_array_index (self->old_visible, gint64, position - self->done_new + self->done_old);
+    return g_array_index (self->old_visible, CompaniesListId, position - self->done_new + self->done_old);
 
-  return g_array_index (self->visible, gint64, position);
+  return g_array_index (self->visible, CompaniesListId, position);
 }
 
 /* Reads the rows around @position that are not made yet. */
@@ -349,7 +349,7 @@ _companies_company_list_announce_replaced (CompaniesCompanyList *self,
 
       for (guint position = 0; position < self->visible->len; position++)
         {
-          if (g_array_index (self->visible, gint64, position) == id)
+          if (g_array_index (self->visible, CompaniesListId, position) == id)
             {
               g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 1);
               break;
@@ -509,13 +509,14 @@ companies_company_list_class_init (CompaniesCompanyListClass *klass)
 static void
 companies_company_list_init (CompaniesCompanyList *self)
 {
-  self->order = g_array_new (FALSE, FALSE, sizeof (gint64));
-  self->visible = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->order = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
+  self->visible = g_array_new (FALSE, FALSE, sizeof (CompaniesListId));
   self->cache = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, cache_entry_free);
   /* Keyed by each company's own uuid, which never changes. */
   self->by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
   self->sort.field = COMPANIES_FIELD_NAME;
   self->order_stale = TRUE;
+  self->head_rows = COMPANIES_COMPANY_LIST_HEAD_ROWS;
 }
 
 CompaniesCompanyList *
@@ -610,6 +611,15 @@ companies_company_list_set_search (CompaniesCompanyList *self,
   g_free (self->folded);
   self->folded = g_steal_pointer (&folded);
   _companies_company_list_reload (self);
+}
+
+void
+companies_company_list_set_head_rows (CompaniesCompanyList *self,
+                                      guint                 n_rows)
+{
+  g_return_if_fail (COMPANIES_IS_COMPANY_LIST (self));
+
+  self->head_rows = CLAMP (n_rows, 1, COMPANIES_COMPANY_LIST_HEAD_ROWS);
 }
 
 const char *

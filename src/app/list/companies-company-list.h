@@ -70,6 +70,15 @@ void                  companies_company_list_set_sort    (CompaniesCompanyList *
 void                  companies_company_list_set_search  (CompaniesCompanyList *self,
                                                           const char           *text);
 const char           *companies_company_list_get_search  (CompaniesCompanyList *self);
+/* A read that replaces what shows (the first, a new sort or search)
+ * shows its first rows ahead of the whole: at most @n_rows (a screenful
+ * and some, told by the view; COMPANIES_COMPANY_LIST_HEAD_ROWS until
+ * then, and at most). GTK 4.8 makes the widgets of every row it is given
+ * up to 200, before the frame that shows them. */
+#define COMPANIES_COMPANY_LIST_HEAD_ROWS 64
+void                  companies_company_list_set_head_rows (CompaniesCompanyList *self,
+                                                            guint                 n_rows);
+
 /* Where @company shows; FALSE when it does not. */
 gboolean              companies_company_list_find        (CompaniesCompanyList *self,
                                                           CompaniesCompany     *company,

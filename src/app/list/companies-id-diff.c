@@ -16,18 +16,19 @@
 #include "config.h"
 
 #include "companies-id-diff.h"
+#include "companies-local-store-view.h"
 
-#define ID(array, i) g_array_index ((array), gint64, (i))
+#define ID(array, i) g_array_index ((array), CompaniesListId, (i))
 
 static GHashTable *
 positions (const GArray *ids,
            guint         start,
            guint         end)
 {
-  GHashTable *table = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GHashTable *table = g_hash_table_new (NULL, NULL);
 
   for (guint i = start; i < end; i++)
-    g_hash_table_insert (table, &ID (ids, i), GUINT_TO_POINTER (i + 1));
+    g_hash_table_insert (table, GUINT_TO_POINTER (ID (ids, i)), GUINT_TO_POINTER (i + 1));
 
   return table;
 }
@@ -36,7 +37,7 @@ static guint
 position_in (GHashTable *table,
              gint64      id)
 {
-  return GPOINTER_TO_UINT (g_hash_table_lookup (table, &id));
+  return GPOINTER_TO_UINT (g_hash_table_lookup (table, GUINT_TO_POINTER ((CompaniesListId) id)));
 }
 
 static void
