@@ -212,8 +212,18 @@ companies_store_import_add (CompaniesStoreImport  *self,
   g_return_val_if_fail (self != NULL && self->open, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (!companies_local_store_validate_values (values, COMPANIES_ALL_FIELDS, checked, error))
-    return FALSE;
+  return companies_local_store_validate_values (values, COMPANIES_ALL_FIELDS, checked, error) &&
+         companies_store_import_add_valid (self, checked, error);
+}
+
+gboolean
+companies_store_import_add_valid (CompaniesStoreImport  *self,
+                                  const char * const    *checked,
+                                  GError               **error)
+{
+  g_return_val_if_fail (self != NULL && self->open, FALSE);
+  g_return_val_if_fail (checked != NULL && checked[COMPANIES_FIELD_NAME] != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (self->dropped_sql == NULL && self->count >= self->bulk_after)
     {
@@ -301,16 +311,19 @@ companies_local_store_import_for_sync (CompaniesLocalStore  *self,
                                        GError              **error)
 {
   g_autoptr(CompaniesStoreImport) import = NULL;
+  g_autoptr(GPtrArray) checked_rows = NULL;
 
   g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
   g_return_val_if_fail (values_rows != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   /* Everything is checked before anything is written. */
+  checked_rows = g_ptr_array_new_full (values_rows->len, g_free);
   for (guint r = 0; r < values_rows->len; r++)
     {
-      const char *checked[COMPANIES_N_FIELDS];
+      const char **checked = g_new (const char *, COMPANIES_N_FIELDS);
 
+      g_ptr_array_add (checked_rows, checked);
       if (!companies_local_store_validate_values (g_ptr_array_index (values_rows, r),
                                                   COMPANIES_ALL_FIELDS, checked, error))
         {
@@ -328,7 +341,7 @@ companies_local_store_import_for_sync (CompaniesLocalStore  *self,
     return FALSE;
 
   for (guint r = 0; r < values_rows->len; r++)
-    if (!companies_store_import_add (import, g_ptr_array_index (values_rows, r), error))
+    if (!companies_store_import_add_valid (import, g_ptr_array_index (checked_rows, r), error))
       return FALSE;
 
   return companies_store_import_commit (import, error);

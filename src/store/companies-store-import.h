@@ -23,6 +23,12 @@ CompaniesStoreImport *companies_store_import_begin  (CompaniesLocalStore   *stor
 gboolean              companies_store_import_add    (CompaniesStoreImport  *self,
                                                      const char * const    *values,
                                                      GError               **error);
+/* The same for @checked values that companies_fields_validate () accepted
+ * with COMPANIES_ALL_FIELDS, none NULL (as the CSV reader gives them):
+ * they are not checked again. */
+gboolean              companies_store_import_add_valid (CompaniesStoreImport *self,
+                                                        const char * const   *checked,
+                                                        GError              **error);
 guint64               companies_store_import_get_count (CompaniesStoreImport *self);
 /* Builds what the import left for its end and commits every record
  * added; on failure nothing is written. */
