@@ -12,8 +12,8 @@
  *
  * Records go in by IMPORT_BATCH_ROWS with one INSERT of that many rows:
  * each run of a statement opens a cursor on the table and on each of its
- * indexes and closes them, which cost as much as the row's own insert
- * (docs/cli-start.md, round 8).
+ * indexes and closes them again, a third of a one-row insert's
+ * instructions (docs/cli-start.md, round 8).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -98,6 +98,7 @@ prepare_batch_insert (CompaniesLocalStore  *store,
               char *end = NULL;
               guint64 param = g_ascii_strtoull (p + 1, &end, 10);
 
+              g_assert (end > p + 1);   /* numbered parameters only */
               g_string_append_printf (sql, "?%" G_GUINT64_FORMAT, param + (guint64) r * ROW_PARAMS);
               p = end - 1;
             }

@@ -17,7 +17,8 @@ typedef struct _CompaniesStoreImport CompaniesStoreImport;
 CompaniesStoreImport *companies_store_import_begin  (CompaniesLocalStore   *store,
                                                      GError               **error);
 /* Adds one record from @values (indexed by CompaniesField, NULL = ""),
- * exactly as companies_local_store_create_for_sync () makes one. An
+ * exactly as companies_local_store_create_for_sync () makes one; it is
+ * written with a batch of records, at a later call or at the commit. An
  * invalid record is a COMPANIES_VALIDATION_ERROR and writes nothing;
  * any other failure leaves the import only to be freed. */
 gboolean              companies_store_import_add    (CompaniesStoreImport  *self,
