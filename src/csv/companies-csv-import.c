@@ -78,7 +78,8 @@ companies_csv_import (CompaniesLocalStore        *store,
           continue;
         }
 
-      if (!companies_store_import_add (import, companies_csv_reader_get_values (reader), error))
+      /* The reader checked the field rules (companies_fields_validate ()). */
+      if (!companies_store_import_add_valid (import, companies_csv_reader_get_values (reader), error))
         goto out;
       state.imported++;
 

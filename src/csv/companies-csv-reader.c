@@ -176,6 +176,36 @@ append_byte (CompaniesCsvReader *self,
   g_string_append_c (self->record, (char) c);
 }
 
+/* The bytes of the buffer that the state machine of read_record () would
+ * only append one by one, taken at once: in an unquoted field, up to a
+ * separator or a line end; in a quoted one, up to a quote or a line
+ * feed (which the machine counts). */
+static void
+append_run (CompaniesCsvReader *self,
+            gboolean            quoted)
+{
+  const guint8 *from = self->buffer + self->start;
+  const guint8 *end = self->buffer + self->end;
+  const guint8 *to = from;
+  gsize room;
+  gsize length;
+
+  if (quoted)
+    while (to < end && *to != '"' && *to != '\n')
+      to++;
+  else
+    while (to < end && *to != self->separator && *to != '\n' && *to != '\r')
+      to++;
+
+  length = (gsize) (to - from);
+  room = self->record->len < COMPANIES_CSV_MAX_RECORD_BYTES ?
+         COMPANIES_CSV_MAX_RECORD_BYTES - self->record->len : 0;
+  if (length > room)
+    set_problem (self, COMPANIES_CSV_ERROR_TOO_LARGE);
+  g_string_append_len (self->record, (const char *) from, (gssize) MIN (length, room));
+  self->start += length;
+}
+
 static void
 end_field (CompaniesCsvReader *self)
 {
@@ -300,6 +330,9 @@ read_record (CompaniesCsvReader *self,
         default:
           g_assert_not_reached ();
         }
+
+      if (state == UNQUOTED || state == QUOTED)
+        append_run (self, state == QUOTED);
     }
 }
 

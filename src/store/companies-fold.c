@@ -180,8 +180,24 @@ gsize
 companies_sort_key_append (GString    *out,
                            const char *text)
 {
-  g_autofree char *folded = companies_fold (text);
+  /* Most values are short ASCII: folded on the stack, which is what
+   * companies_fold () would give (lowered, the separator dropped); a
+   * bulk import makes five keys a record. */
+  char stack[256];
+  g_autofree char *heap = NULL;
+  const char *folded = stack;
   gsize start = out->len;
+  gsize n = 0;
+  const char *t = text != NULL ? text : "";
+
+  for (; *t != '\0' && (guchar) *t < 0x80 && n < sizeof stack - 1; t++)
+    {
+      if (*t != SEPARATOR)
+        stack[n++] = *t >= 'A' && *t <= 'Z' ? *t + ('a' - 'A') : *t;
+    }
+  stack[n] = '\0';
+  if (*t != '\0')
+    folded = heap = companies_fold (text);
 
   if (*folded == '\0')
     {

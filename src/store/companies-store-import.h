@@ -17,12 +17,19 @@ typedef struct _CompaniesStoreImport CompaniesStoreImport;
 CompaniesStoreImport *companies_store_import_begin  (CompaniesLocalStore   *store,
                                                      GError               **error);
 /* Adds one record from @values (indexed by CompaniesField, NULL = ""),
- * exactly as companies_local_store_create_for_sync () makes one. An
+ * exactly as companies_local_store_create_for_sync () makes one; it is
+ * written with a batch of records, at a later call or at the commit. An
  * invalid record is a COMPANIES_VALIDATION_ERROR and writes nothing;
  * any other failure leaves the import only to be freed. */
 gboolean              companies_store_import_add    (CompaniesStoreImport  *self,
                                                      const char * const    *values,
                                                      GError               **error);
+/* The same for @checked values that companies_fields_validate () accepted
+ * with COMPANIES_ALL_FIELDS, none NULL (as the CSV reader gives them):
+ * they are not checked again. */
+gboolean              companies_store_import_add_valid (CompaniesStoreImport *self,
+                                                        const char * const   *checked,
+                                                        GError              **error);
 guint64               companies_store_import_get_count (CompaniesStoreImport *self);
 /* Builds what the import left for its end and commits every record
  * added; on failure nothing is written. */

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include "companies-fold.h"
 #include "store-test-util.h"
 
 #define N_ROWS 2500
@@ -114,6 +115,18 @@ test_import_flags (StoreFixture  *fixture,
                                      " AND address = '' AND rejection_code IS NULL"), ==, 1);
   g_assert_cmpint (test_raw_int (db, "SELECT count(*) FROM companies WHERE name = 'Import 00043 Ærø'"
                                      " AND notes = ''"), ==, 1);
+  /* In the order given, each with the next change number, whether it
+   * went in with a batch of rows or alone (the last ones). */
+  {
+    g_autofree char *out_of_order =
+      g_strdup_printf ("SELECT count(*) FROM companies WHERE local_seq > %" G_GINT64_FORMAT
+                       " AND (name <> printf ('Import %%05d Ærø', local_seq - %" G_GINT64_FORMAT " - 1)"
+                       " OR local_id <> (SELECT min (local_id) FROM companies WHERE local_seq > %"
+                       G_GINT64_FORMAT ") + local_seq - %" G_GINT64_FORMAT " - 1)",
+                       counter_before, counter_before, counter_before, counter_before);
+
+    g_assert_cmpint (test_raw_int (db, out_of_order), ==, 0);
+  }
   sqlite3_close (db);
 
   /* The store goes on as usual: a later change takes the next value. */
@@ -293,6 +306,52 @@ test_import_bulk_atomic (StoreFixture  *fixture,
   g_assert_cmpstr (schema_after, ==, schema_before);
 }
 
+/* The sort keys of the list, as the import writes them: short ASCII
+ * takes a shortcut that must give what folding first gives. */
+static void
+test_import_sort_keys (void)
+{
+  static const struct
+  {
+    const char *text;
+    const char *key;
+  } cases[] = {
+    { "Companhia 2", "companhia 12" },
+    { "Companhia 010", "companhia 210" },
+    { "ZÜRICH 007 AG", "zurich 17 ag" },
+    { "", "\xff" },
+    { "  ", "  " },
+    { "0", "10" },
+  };
+  g_autoptr(GString) long_ascii = g_string_new (NULL);
+  const char *samples[] = { "São Paulo 12", "Łódź", "ÆRØ 3", "Müller & Söhne 2000", NULL, NULL };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) key = g_string_new (NULL);
+      gsize length = companies_sort_key_append (key, cases[i].text);
+
+      g_assert_cmpuint (length, ==, key->len);
+      g_assert_cmpstr (key->str, ==, cases[i].key);
+    }
+
+  /* Longer than the shortcut's buffer, and with text outside ASCII: the
+   * key of a value is the key of its folded form. */
+  for (guint i = 0; i < 300; i++)
+    g_string_append_c (long_ascii, i % 10 == 9 ? '1' : 'A');
+  samples[G_N_ELEMENTS (samples) - 2] = long_ascii->str;
+  for (guint i = 0; samples[i] != NULL; i++)
+    {
+      g_autofree char *folded = companies_fold (samples[i]);
+      g_autoptr(GString) key = g_string_new (NULL);
+      g_autoptr(GString) folded_key = g_string_new (NULL);
+
+      companies_sort_key_append (key, samples[i]);
+      companies_sort_key_append (folded_key, folded);
+      g_assert_cmpstr (key->str, ==, folded_key->str);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -309,6 +368,7 @@ main (int    argc,
               store_fixture_set_up, test_import_bulk_indexes, store_fixture_tear_down);
   g_test_add ("/store/import/bulk-atomic", StoreFixture, NULL,
               store_fixture_set_up, test_import_bulk_atomic, store_fixture_tear_down);
+  g_test_add_func ("/store/import/sort-keys", test_import_sort_keys);
 
   return g_test_run ();
 }
