@@ -263,6 +263,126 @@ no_bus_case (void)
   assert_private_file (companies_token_store_get_file_path (store));
 }
 
+/* The Secret Service's method calls on the bus, in order, as a monitor
+ * sees them (docs/cli-start.md: a lookup searches before it opens a
+ * session). */
+typedef struct
+{
+  GMutex     mutex;
+  GPtrArray *members;
+} SeenCalls;
+
+static GDBusMessage *
+note_call (GDBusConnection *connection,
+           GDBusMessage    *message,
+           gboolean         incoming,
+           gpointer         user_data)
+{
+  SeenCalls *seen = user_data;
+
+  if (incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL
+      && g_strcmp0 (g_dbus_message_get_interface (message), "org.freedesktop.Secret.Service") == 0)
+    {
+      g_mutex_lock (&seen->mutex);
+      g_ptr_array_add (seen->members, g_strdup (g_dbus_message_get_member (message)));
+      g_mutex_unlock (&seen->mutex);
+    }
+
+  /* Dropped: GDBus would answer a call that is not its own, and a
+   * monitor that sends is disconnected. */
+  if (incoming && g_dbus_message_get_message_type (message) == G_DBUS_MESSAGE_TYPE_METHOD_CALL)
+    {
+      g_object_unref (message);
+      return NULL;
+    }
+
+  return message;
+}
+
+static GDBusConnection *
+start_monitor (CompaniesTestSession *session,
+               SeenCalls            *seen)
+{
+  const char *rules[] = { "type='method_call',interface='org.freedesktop.Secret.Service'", NULL };
+  g_autoptr(GDBusConnection) monitor = NULL;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  monitor = g_dbus_connection_new_for_address_sync (companies_test_session_get_address (session),
+                                                    G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT |
+                                                    G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+                                                    NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_dbus_connection_add_filter (monitor, note_call, seen, NULL);
+  reply = g_dbus_connection_call_sync (monitor, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus.Monitoring", "BecomeMonitor",
+                                       g_variant_new ("(^asu)", rules, 0), NULL,
+                                       G_DBUS_CALL_FLAGS_NONE, 10000, NULL, &error);
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&monitor);
+}
+
+/* The index of @member among the calls seen, waiting up to 10 s for it. */
+static int
+wait_for_call (SeenCalls  *seen,
+               const char *member)
+{
+  for (int tries = 0; tries < 1000; tries++)
+    {
+      int found = -1;
+
+      g_mutex_lock (&seen->mutex);
+      for (guint i = 0; i < seen->members->len && found < 0; i++)
+        {
+          if (g_strcmp0 (g_ptr_array_index (seen->members, i), member) == 0)
+            found = (int) i;
+        }
+      g_mutex_unlock (&seen->mutex);
+      if (found >= 0)
+        return found;
+      g_usleep (10 * 1000);
+    }
+
+  return -1;
+}
+
+static void
+session_case (void)
+{
+  g_autoptr(CompaniesTestSession) session = start_session (case_folder, TRUE);
+  g_autofree char *config = g_build_filename (case_folder, "config", NULL);
+  g_autoptr(CompaniesTokenStore) store = companies_token_store_new (config);
+  g_autoptr(GDBusConnection) monitor = NULL;
+  g_autofree char *absent = NULL, *present = NULL;
+  SeenCalls seen = { .members = g_ptr_array_new_with_free_func (g_free) };
+  int search, open;
+
+  g_mutex_init (&seen.mutex);
+  monitor = start_monitor (session, &seen);
+
+  /* Nothing kept for the server: found by a search alone, no session
+   * (its key exchange was most of a no-op `companies-cli sync`). */
+  absent = lookup (store, SERVER_A);
+  g_assert_null (absent);
+
+  /* Saving opens one, to send the secret encrypted; then the token is
+   * read back through it. */
+  save (store, SERVER_A, "token-a");
+  present = lookup (store, SERVER_A);
+  g_assert_cmpstr (present, ==, "token-a");
+
+  search = wait_for_call (&seen, "SearchItems");
+  open = wait_for_call (&seen, "OpenSession");
+  g_assert_cmpint (search, >=, 0);
+  g_assert_cmpint (open, >=, 0);
+  g_assert_cmpint (search, <, open);
+
+  g_dbus_connection_close_sync (monitor, NULL, NULL);
+  g_ptr_array_unref (seen.members);
+  g_mutex_clear (&seen.mutex);
+}
+
 /* --- The parent: one child a case --- */
 
 static void
@@ -293,6 +413,15 @@ test_migrate (void)
 }
 
 static void
+test_session (void)
+{
+  g_autofree char *folder = companies_test_make_tmpdir ();
+
+  run_in_child ("/config/token-store/session/subprocess", folder);
+  companies_test_remove_tree (folder);
+}
+
+static void
 test_no_keyring (void)
 {
   g_autofree char *folder = companies_test_make_tmpdir ();
@@ -315,11 +444,13 @@ main (int   argc,
   g_test_add_func ("/config/token-store/keyring", test_keyring);
   g_test_add_func ("/config/token-store/migrate", test_migrate);
   g_test_add_func ("/config/token-store/no-keyring-then-keyring", test_no_keyring);
+  g_test_add_func ("/config/token-store/session", test_session);
   g_test_add_func ("/config/token-store/keyring/subprocess", keyring_case);
   g_test_add_func ("/config/token-store/migrate/subprocess", migrate_case);
   g_test_add_func ("/config/token-store/no-keyring/subprocess", no_keyring_case);
   g_test_add_func ("/config/token-store/keyring-later/subprocess", keyring_later_case);
   g_test_add_func ("/config/token-store/no-bus/subprocess", no_bus_case);
+  g_test_add_func ("/config/token-store/session/subprocess", session_case);
 
   return g_test_run ();
 }
