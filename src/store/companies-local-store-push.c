@@ -23,11 +23,15 @@
  * (companies_local_store_defer_push_indexes ()). */
 #define BULK_PUSH_BATCH 5000
 
+/* The pattern's filter of the added records (so its partial index
+ * applies), less the rejected rows: what the push reads, and what its
+ * sent-mark marks. */
+#define PUSH_ADDED_FILTER "is_from_server = 0 AND is_active = 1 AND rejection_code IS NULL"
+
 /* The pattern's filters exactly (so their partial indexes apply), less the
  * rejected rows and the changes made after the sync began. */
 static const char push_added_sql[] =
-  PUSH_COLUMNS "WHERE is_from_server = 0 AND is_active = 1"
-  " AND rejection_code IS NULL AND local_seq <= ?1 ORDER BY local_seq";
+  PUSH_COLUMNS "WHERE " PUSH_ADDED_FILTER " AND local_seq <= ?1 ORDER BY local_seq";
 /* Not one of the pattern's filters: additions already sent (add_sent) and
  * then deleted here, kept until the delete reaches the server. Their
  * addition goes out again, so that the server's answer gives their id
@@ -60,11 +64,12 @@ static const char mark_unchanged_add_sent_sql[] =
  * batch did not read (left out as in flight) is put back by
  * unmark_add_sent_sql. */
 static const char mark_range_add_sent_sql[] =
-  "UPDATE companies SET add_sent = 1, sent_changed = 0 WHERE is_from_server = 0"
-  " AND is_active = 1 AND local_seq BETWEEN ?1 AND ?2 AND add_sent = 0"
-  " AND rejection_code IS NULL RETURNING local_id, local_seq";
+  "UPDATE companies SET add_sent = 1, sent_changed = 0 WHERE " PUSH_ADDED_FILTER
+  " AND add_sent = 0 AND local_seq BETWEEN ?1 AND ?2 RETURNING local_id, local_seq";
+/* ?1: a JSON array of local ids, as the adoption takes its rows. */
 static const char unmark_add_sent_sql[] =
-  "UPDATE companies SET add_sent = 0, sent_changed = 0 WHERE local_id = ?1";
+  "UPDATE companies SET add_sent = 0, sent_changed = 0"
+  " WHERE local_id IN (SELECT value FROM json_each (?1))";
 
 static gboolean
 collect_changes (CompaniesLocalStore *self,
@@ -174,7 +179,7 @@ mark_range_sent (CompaniesLocalStore  *self,
                  GError              **error)
 {
   g_autoptr(CompaniesStmt) stmt = NULL;
-  g_autoptr(GArray) not_read = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GString) not_read = g_string_new ("[");
   gint64 lowest = G_MAXINT64, highest = G_MININT64;
   int rc;
 
@@ -201,24 +206,23 @@ mark_range_sent (CompaniesLocalStore  *self,
       if (pushed != NULL && pushed->local_seq == sqlite3_column_int64 (stmt, 1))
         g_hash_table_remove (unmarked, &local_id);
       else
-        g_array_append_val (not_read, local_id);
+        g_string_append_printf (not_read, "%s%" G_GINT64_FORMAT,
+                                not_read->len > 1 ? "," : "", local_id);
     }
   if (rc != SQLITE_DONE)
     return companies_local_store_set_error (self, rc, error);
   g_clear_pointer (&stmt, companies_stmt_release);
 
-  for (guint n = 0; n < not_read->len; n++)
-    {
-      stmt = companies_local_store_prepare (self, unmark_add_sent_sql, error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, g_array_index (not_read, gint64, n));
-      if (!companies_local_store_step_done (self, stmt, error))
-        return FALSE;
-      g_clear_pointer (&stmt, companies_stmt_release);
-    }
+  /* Rows the batch left out (in flight): rare, so one statement for all. */
+  if (not_read->len == 1)
+    return TRUE;
+  g_string_append_c (not_read, ']');
+  stmt = companies_local_store_prepare (self, unmark_add_sent_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, not_read->str, (int) not_read->len, SQLITE_TRANSIENT);
 
-  return TRUE;
+  return companies_local_store_step_done (self, stmt, error);
 }
 
 /* Marks the additions of @first_adds (their first send) as sent, in one

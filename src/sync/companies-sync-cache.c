@@ -13,7 +13,6 @@
 #include <glib/gstdio.h>
 
 #include "companies-sync-cache.h"
-#include "companies-sync-client-private.h"
 #include "companies-sync-http.h"
 
 struct _CompaniesSyncCache
@@ -130,16 +129,7 @@ companies_sync_cache_keep (CompaniesSyncCache         *cache,
 }
 
 CompaniesLocalStore *
-companies_sync_client_take_store (CompaniesSyncClient *self)
+companies_sync_cache_steal_store (CompaniesSyncCache *cache)
 {
-  CompaniesSyncCache *cache;
-  CompaniesLocalStore *store;
-
-  g_return_val_if_fail (COMPANIES_IS_SYNC_CLIENT (self), NULL);
-
-  cache = companies_sync_client_take_cache (self, FALSE);
-  store = g_steal_pointer (&cache->store);
-  companies_sync_client_give_back_cache (self, FALSE, cache);
-
-  return store;
+  return g_steal_pointer (&cache->store);
 }

@@ -39,4 +39,7 @@ void                 companies_sync_cache_keep          (CompaniesSyncCache     
                                                          SoupSession                *session,
                                                          const CompaniesSyncConfig  *config);
 
+/* The kept store connection as it is, or NULL; the cache keeps none. */
+CompaniesLocalStore *companies_sync_cache_steal_store   (CompaniesSyncCache         *cache);
+
 G_END_DECLS

@@ -109,6 +109,21 @@ companies_sync_client_give_back_cache (CompaniesSyncClient *self,
   companies_sync_cache_free (cache);
 }
 
+CompaniesLocalStore *
+companies_sync_client_take_store (CompaniesSyncClient *self)
+{
+  CompaniesSyncCache *cache;
+  CompaniesLocalStore *store;
+
+  g_return_val_if_fail (COMPANIES_IS_SYNC_CLIENT (self), NULL);
+
+  cache = companies_sync_client_take_cache (self, FALSE);
+  store = companies_sync_cache_steal_store (cache);
+  companies_sync_client_give_back_cache (self, FALSE, cache);
+
+  return store;
+}
+
 /* Runs one sync with the client's cache. */
 static CompaniesSyncResult *
 run_with_cache (CompaniesSyncClient        *self,

@@ -33,8 +33,8 @@ assert_counts_kept (const char *path)
   sqlite3_close (db);
 }
 
-/* A row in the middle of the batch's range that the batch left out (in
- * flight with an earlier batch of the pipeline, and since unmarked) is
+/* Rows in the middle of the batch's range that the batch left out (in
+ * flight with an earlier batch of the pipeline, and since unmarked) are
  * not marked sent by the statement over the range. */
 static void
 test_range_mark_skips_rows_not_read (StoreFixture  *fixture,
@@ -42,6 +42,7 @@ test_range_mark_skips_rows_not_read (StoreFixture  *fixture,
 {
   g_autoptr(CompaniesCompany) first = test_create (fixture->store, "First");
   g_autoptr(CompaniesCompany) middle = test_create (fixture->store, "Middle");
+  g_autoptr(CompaniesCompany) second = test_create (fixture->store, "Second middle");
   g_autoptr(CompaniesCompany) last = test_create (fixture->store, "Last");
   g_autoptr(GHashTable) exclude = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(CompaniesPushBatch) batch = NULL;
@@ -49,16 +50,20 @@ test_range_mark_skips_rows_not_read (StoreFixture  *fixture,
 
   g_hash_table_add (exclude, companies_push_batch_key (COMPANIES_CHANGE_ADD,
                                                        companies_company_get_uuid (middle)));
+  g_hash_table_add (exclude, companies_push_batch_key (COMPANIES_CHANGE_ADD,
+                                                       companies_company_get_uuid (second)));
   batch = test_build_batch (fixture->store, exclude);
   g_assert_cmpuint (batch->request->added->len, ==, 2);
   g_assert_cmpint (test_add_sent (fixture->path, companies_company_get_uuid (first)), ==, 1);
   g_assert_cmpint (test_add_sent (fixture->path, companies_company_get_uuid (middle)), ==, 0);
+  g_assert_cmpint (test_add_sent (fixture->path, companies_company_get_uuid (second)), ==, 0);
   g_assert_cmpint (test_add_sent (fixture->path, companies_company_get_uuid (last)), ==, 1);
 
-  /* Its own first send marks it. */
+  /* Their own first send marks them. */
   next = test_build_batch (fixture->store, NULL);
-  g_assert_cmpuint (next->request->added->len, ==, 3);
+  g_assert_cmpuint (next->request->added->len, ==, 4);
   g_assert_cmpint (test_add_sent (fixture->path, companies_company_get_uuid (middle)), ==, 1);
+  g_assert_cmpint (test_add_sent (fixture->path, companies_company_get_uuid (second)), ==, 1);
   g_assert_cmpuint (test_sent_changed (fixture->path, companies_company_get_uuid (middle)), ==, 0);
 }
 
