@@ -3,10 +3,10 @@
  *
  * A read that replaces what shows sends its head (a screenful) ahead of
  * the whole (companies-company-list-load.c). When the head was spliced in
- * before the read ended, the whole's splice waits for the next frame of
- * the widget that shows the list: spliced at once, GTK would make and
- * measure the whole's rows before that frame, and the head would not show
- * sooner than the whole. The wait is bounded: the whole is spliced at once
+ * before the read ended and no frame was drawn since, the whole's splice
+ * waits for the next frame of the widget that shows the list: spliced at
+ * once, GTK would make and measure the whole's rows before that frame,
+ * and the head would not show sooner than the whole. The wait is bounded: the whole is spliced at once
  * when there is no widget, or it is not mapped (no frame comes), and after
  * FRAME_WAIT_MS at the default priority when no frame was drawn by then
  * (a frozen frame clock, a hidden surface). It never waits at idle
@@ -69,18 +69,36 @@ wait_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static GdkFrameClock *
+get_frame_clock (CompaniesCompanyList *self)
+{
+  if (self->widget == NULL || !gtk_widget_get_mapped (self->widget))
+    return NULL;
+
+  return gtk_widget_get_frame_clock (self->widget);
+}
+
+void
+_companies_company_list_head_shown (CompaniesCompanyList *self)
+{
+  GdkFrameClock *clock = get_frame_clock (self);
+
+  self->head_frame = clock != NULL ? gdk_frame_clock_get_frame_counter (clock) : -1;
+}
+
 gboolean
 _companies_company_list_wait_for_frame (CompaniesCompanyList *self,
                                         GTask                *task)
 {
-  GdkFrameClock *clock;
+  GdkFrameClock *clock = get_frame_clock (self);
 
   g_assert (self->waiting == NULL);
 
-  if (self->widget == NULL || !gtk_widget_get_mapped (self->widget))
-    return FALSE;
-  clock = gtk_widget_get_frame_clock (self->widget);
   if (clock == NULL)
+    return FALSE;
+  /* A frame began after the head's splice, and is over: the head shows
+   * (a search whose whole took longer than a frame). */
+  if (self->head_frame >= 0 && gdk_frame_clock_get_frame_counter (clock) > self->head_frame)
     return FALSE;
 
   self->waiting = g_object_ref (task);

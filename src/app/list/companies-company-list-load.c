@@ -122,6 +122,7 @@ show_head (CompaniesCompanyList *self,
 {
   load->head_shown = TRUE;
   _companies_company_list_show (self, load->head_order, load->head, load->head_splices);
+  _companies_company_list_head_shown (self);
   g_debug ("Showed the first %u of the companies in %.1f ms", load->head->len,
            (g_get_monotonic_time () - self->loading_started) / 1000.0);
 }

@@ -67,6 +67,7 @@ struct _CompaniesCompanyList
   GtkWidget           *widget;            /* weak: see _set_widget () */
   GTask               *waiting;           /* the read's task; NULL: none waits */
   GdkFrameClock       *waiting_clock;
+  gint64               head_frame;        /* the frame counter at the head's splice; -1: none */
   gint64               waiting_since;
   gulong               after_paint_id;
   guint                waiting_source;    /* the bound of the wait, then the splice */
@@ -134,6 +135,8 @@ void  _companies_company_list_finish_read   (CompaniesCompanyList *self,
  * then finishes its read; FALSE (nothing kept) when no frame would come. */
 gboolean _companies_company_list_wait_for_frame (CompaniesCompanyList *self,
                                                  GTask                *task);
+/* The head of a read was spliced in: the frame after it draws it. */
+void     _companies_company_list_head_shown     (CompaniesCompanyList *self);
 /* The read waiting for a frame (transfer full), no longer waiting; NULL
  * when none waits. */
 GTask   *_companies_company_list_stop_waiting   (CompaniesCompanyList *self);
