@@ -416,6 +416,7 @@ static void
 setup_models (CompaniesWindow *self)
 {
   self->selection = gtk_single_selection_new (g_object_ref (companies_company_list_get_model (self->companies)));
+  companies_company_list_set_widget (self->companies, GTK_WIDGET (self));
   self->rejected = g_list_store_new (COMPANIES_TYPE_COMPANY);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);

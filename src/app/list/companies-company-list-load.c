@@ -73,6 +73,7 @@ typedef struct
   GPtrArray            *fresh;
   CompaniesStoreStatus  status;
   gboolean              has_status;
+  gint64                read_done;    /* main thread: when the read ended */
 } LoadData;
 
 static void
@@ -121,6 +122,7 @@ show_head (CompaniesCompanyList *self,
 {
   load->head_shown = TRUE;
   _companies_company_list_show (self, load->head_order, load->head, load->head_splices);
+  _companies_company_list_head_shown (self);
   g_debug ("Showed the first %u of the companies in %.1f ms", load->head->len,
            (g_get_monotonic_time () - self->loading_started) / 1000.0);
 }
@@ -214,16 +216,34 @@ loaded_cb (GObject      *object,
   CompaniesCompanyList *self = COMPANIES_COMPANY_LIST (object);
   LoadData *load = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  gboolean first = FALSE;
   gboolean ok;
 
   ok = g_task_propagate_boolean (G_TASK (result), &error);
+  load->read_done = g_get_monotonic_time ();
 
   /* The list went; a read cancelled by a newer one goes on below. */
   if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
     return;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_clear_error (&error);
+
+  /* Its head shows and its frame may not be drawn yet: the whole after
+   * it (companies-company-list-frame.c). */
+  if (ok && load->generation == self->generation && load->head_shown &&
+      _companies_company_list_wait_for_frame (self, G_TASK (result)))
+    return;
+
+  _companies_company_list_finish_read (self, G_TASK (result), ok, error);
+}
+
+void
+_companies_company_list_finish_read (CompaniesCompanyList *self,
+                                     GTask                *task,
+                                     gboolean              ok,
+                                     GError               *error)
+{
+  LoadData *load = g_task_get_task_data (task);
+  gboolean first = FALSE;
 
   self->loading = FALSE;
   g_clear_object (&self->load_cancellable);
@@ -252,7 +272,7 @@ loaded_cb (GObject      *object,
     }
   else
     {
-      gint64 read_done = g_get_monotonic_time ();
+      gint64 shown_from = g_get_monotonic_time ();
       g_autoptr(GArray) replaced = NULL;
 
       /* The head's splices first, when it has not shown yet: the read's
@@ -270,8 +290,8 @@ loaded_cb (GObject      *object,
 
       g_debug ("Read %u of %u companies in %.1f ms, showed them in %.1f ms with %u splices",
                load->visible->len, load->order->len,
-               (read_done - self->loading_started) / 1000.0,
-               (g_get_monotonic_time () - read_done) / 1000.0,
+               (load->read_done - self->loading_started) / 1000.0,
+               (g_get_monotonic_time () - shown_from) / 1000.0,
                load->splices->len);
     }
 
@@ -300,6 +320,16 @@ _companies_company_list_reload (CompaniesCompanyList *self)
 
   if (self->store == NULL)
     return;
+
+  if (self->waiting != NULL)
+    {
+      g_autoptr(GTask) waiting = _companies_company_list_stop_waiting (self);
+
+      /* Read, its whole waiting for its head's frame: not what shows now,
+       * so dropped at once, and it starts the next read (reload_again). */
+      _companies_company_list_finish_read (self, waiting, TRUE, NULL);
+      return;
+    }
 
   if (self->loading)
     {
@@ -467,6 +497,9 @@ _companies_company_list_start_reading (CompaniesCompanyList *self)
 void
 _companies_company_list_stop_reading (CompaniesCompanyList *self)
 {
+  g_autoptr(GTask) waiting = _companies_company_list_stop_waiting (self);
+
+  g_clear_weak_pointer (&self->widget);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->load_cancellable);

@@ -7,6 +7,8 @@
  */
 #pragma once
 
+#include <gtk/gtk.h>
+
 #include "companies-company-list.h"
 #include "companies-id-diff.h"
 #include "companies-local-store-view.h"
@@ -58,6 +60,17 @@ struct _CompaniesCompanyList
   guint                items_stale : 1;   /* and the items made again */
   guint                generation;        /* moves when what shows must change */
   guint                head_rows;         /* a read's head: see _set_head_rows () */
+
+  /* A read's whole waiting for the frame that draws its head: see
+   * companies-company-list-frame.c. The read is still going on
+   * (@loading) while it waits. */
+  GtkWidget           *widget;            /* weak: see _set_widget () */
+  GTask               *waiting;           /* the read's task; NULL: none waits */
+  GdkFrameClock       *waiting_clock;
+  gint64               head_frame;        /* the frame counter at the head's splice; -1: none */
+  gint64               waiting_since;
+  gulong               after_paint_id;
+  guint                waiting_source;    /* the bound of the wait, then the splice */
 };
 
 enum
@@ -111,5 +124,21 @@ void  _companies_company_list_start_reading (CompaniesCompanyList *self);
 void  _companies_company_list_stop_reading  (CompaniesCompanyList *self);
 /* Reads what shows again, now or after the read going on. */
 void  _companies_company_list_reload        (CompaniesCompanyList *self);
+/* Takes in the read of @task that ended (@ok, or @error). */
+void  _companies_company_list_finish_read   (CompaniesCompanyList *self,
+                                             GTask                *task,
+                                             gboolean              ok,
+                                             GError               *error);
+
+/* companies-company-list-frame.c */
+/* Keeps @task, whose head shows, until the widget's next frame is drawn,
+ * then finishes its read; FALSE (nothing kept) when no frame would come. */
+gboolean _companies_company_list_wait_for_frame (CompaniesCompanyList *self,
+                                                 GTask                *task);
+/* The head of a read was spliced in: the frame after it draws it. */
+void     _companies_company_list_head_shown     (CompaniesCompanyList *self);
+/* The read waiting for a frame (transfer full), no longer waiting; NULL
+ * when none waits. */
+GTask   *_companies_company_list_stop_waiting   (CompaniesCompanyList *self);
 
 G_END_DECLS

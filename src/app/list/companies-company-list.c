@@ -517,6 +517,7 @@ companies_company_list_init (CompaniesCompanyList *self)
   self->sort.field = COMPANIES_FIELD_NAME;
   self->order_stale = TRUE;
   self->head_rows = COMPANIES_COMPANY_LIST_HEAD_ROWS;
+  self->head_frame = -1;
 }
 
 CompaniesCompanyList *

@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include <gio/gio.h>
+#include <gtk/gtk.h>
 
 #include "companies-company.h"
 #include "companies-local-store.h"
@@ -78,6 +78,13 @@ const char           *companies_company_list_get_search  (CompaniesCompanyList *
 #define COMPANIES_COMPANY_LIST_HEAD_ROWS 64
 void                  companies_company_list_set_head_rows (CompaniesCompanyList *self,
                                                             guint                 n_rows);
+
+/* The widget that shows the list (its window), or NULL: a read that
+ * showed its head before its end splices the whole after the widget's
+ * next frame (the head's), at most a few tens of milliseconds later, at
+ * once when the widget is not mapped. Kept as a weak reference. */
+void                  companies_company_list_set_widget  (CompaniesCompanyList *self,
+                                                          GtkWidget            *widget);
 
 /* Where @company shows; FALSE when it does not. */
 gboolean              companies_company_list_find        (CompaniesCompanyList *self,
