@@ -27,6 +27,7 @@
  * (docs/history.md, "A new record's entries"): one a non-empty field, in
  * CompaniesField order (i), of record ?1, unless its add is older than
  * the history horizon ?<horizon>. */
+G_STATIC_ASSERT (COMPANIES_N_FIELDS == 9);
 #define CREATION_FIELD(suffix) \
   "CASE f.column1 WHEN 0 THEN c.name" suffix " WHEN 1 THEN c.address" suffix \
   " WHEN 2 THEN c.city" suffix " WHEN 3 THEN c.postal_code" suffix \
