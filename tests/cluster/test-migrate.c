@@ -405,7 +405,12 @@ test_migrate_old_file (void)
   g_clear_pointer (&world.server, companies_test_server_free);
 
   g_assert_cmpint (sqlite3_open (world.server_db, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE history; DROP TABLE replaced; PRAGMA user_version = 2",
+  /* schema 2 had neither history nor the columns of schema 5 */
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE history; DROP TABLE replaced; "
+                                 "ALTER TABLE company DROP COLUMN created_at; "
+                                 "ALTER TABLE company DROP COLUMN created_by; "
+                                 "ALTER TABLE company DROP COLUMN created_client; "
+                                 "PRAGMA user_version = 2",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 

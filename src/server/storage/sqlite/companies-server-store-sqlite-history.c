@@ -6,6 +6,10 @@
  * store's bounds, so history stays bounded without a job of its own. The
  * hourly purge (companies-server-sync.c) drops what aged out elsewhere.
  *
+ * A new record's entries stay in its row (created_at, created_by,
+ * created_client, schema 5) until its first write, which writes them
+ * out before its own; the reads take them from there meanwhile.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "companies-server"
@@ -38,43 +42,20 @@ add_entry (CompaniesServerStoreSqlite  *self,
          companies_server_sqlite_run_stmt (self, stmt, error);
 }
 
-G_STATIC_ASSERT (COMPANIES_N_FIELDS == 9);
-
-/* The entries of a new record: one statement instead of one a field
- * (most of a push's CPU on the server went to those statements). */
-static gboolean
-add_record_entries (CompaniesServerStoreSqlite  *self,
-                    gint64                       id,
-                    guint                        mask,
-                    const char * const          *values,
-                    gint64                       version,
-                    GError                     **error)
+gboolean
+companies_server_sqlite_write_creation (CompaniesServerStoreSqlite  *self,
+                                        gint64                       id,
+                                        GError                     **error)
 {
-  sqlite3_stmt *stmt = companies_server_sqlite_get_stmt (self, STMT_HISTORY_ADD_RECORD, error);
+  CompaniesServerStore *store = &self->parent;
+  sqlite3_stmt *stmt = companies_server_sqlite_get_stmt (self, STMT_HISTORY_WRITE_CREATION, error);
 
   if (stmt == NULL)
     return FALSE;
 
+  /* older entries would be pruned at once: skipped */
   sqlite3_bind_int64 (stmt, 1, id);
-  sqlite3_bind_int64 (stmt, 2, version);
-  sqlite3_bind_int64 (stmt, 3, self->parent.author_at);
-  if (!companies_server_sqlite_bind_text (self, stmt, 4, self->parent.author, error) ||
-      !companies_server_sqlite_bind_text (self, stmt, 5, self->parent.writer, error))
-    return FALSE;
-
-  /* The values outlive the step: bound without a copy. */
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    {
-      int rc;
-
-      if (mask & COMPANIES_FIELD_BIT (i))
-        rc = sqlite3_bind_text (stmt, 6 + (int) i, values[i] != NULL ? values[i] : "", -1, SQLITE_STATIC);
-      else
-        rc = sqlite3_bind_null (stmt, 6 + (int) i);
-      if (rc != SQLITE_OK)
-        return companies_server_sqlite_set_error (self->db, error);
-    }
-
+  sqlite3_bind_int64 (stmt, 2, companies_server_store_history_horizon (store, store->author_at));
   return companies_server_sqlite_run_stmt (self, stmt, error);
 }
 
@@ -103,13 +84,10 @@ companies_server_sqlite_note_history (CompaniesServerStoreSqlite  *self,
                                       guint                        mask,
                                       const char * const          *values,
                                       gint64                       version,
-                                      gboolean                     prune,
                                       GError                     **error)
 {
   if (values == NULL)
     return add_entry (self, id, NULL, NULL, version, error);
-  if (!prune)
-    return add_record_entries (self, id, mask, values, version, error);
 
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     {
@@ -119,7 +97,7 @@ companies_server_sqlite_note_history (CompaniesServerStoreSqlite  *self,
         continue;
 
       if (!add_entry (self, id, field, values[i] != NULL ? values[i] : "", version, error) ||
-          (prune && !prune_field (self, id, field, error)))
+          !prune_field (self, id, field, error))
         return FALSE;
     }
 
@@ -146,13 +124,17 @@ companies_server_sqlite_list_history (CompaniesServerStore  *store,
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
   sqlite3_stmt *stmt = companies_server_sqlite_get_stmt (self, STMT_HISTORY_LIST, error);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   int rc;
 
   if (stmt == NULL)
     return FALSE;
 
+  /* the creation entries still in the record's row: none past the
+   * horizon, as the eager ones would have been pruned */
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_int64 (stmt, 2, max);
+  sqlite3_bind_int64 (stmt, 3, companies_server_store_history_horizon (store, now));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       CompaniesHistoryEntry *entry = companies_history_entry_new ();
@@ -179,6 +161,8 @@ companies_server_sqlite_prune_history (CompaniesServerStore  *store,
   if (stmt == NULL)
     return FALSE;
 
+  /* A record's creation entries still in its row need nothing: they
+   * are written out, and read, only within the horizon. */
   sqlite3_bind_int64 (stmt, 1, before);
   if (!companies_server_sqlite_run_stmt (self, stmt, error))
     return FALSE;

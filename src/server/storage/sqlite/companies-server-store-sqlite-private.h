@@ -41,7 +41,7 @@ typedef enum
   STMT_PURGE_DELETE,
   STMT_RAISE_HORIZON,
   STMT_HISTORY_ADD,
-  STMT_HISTORY_ADD_RECORD,
+  STMT_HISTORY_WRITE_CREATION,
   STMT_HISTORY_PRUNE_FIELD,
   STMT_HISTORY_PRUNE_AGE,
   STMT_HISTORY_LIST,
@@ -173,15 +173,19 @@ gboolean companies_server_sqlite_purge_tombstones (CompaniesServerStore   *store
 
 /* History (companies-server-store-sqlite-history.c) */
 
+/* Writes the creation entries of record @id into history when they are
+ * still in its row (docs/history.md), before any write to it. */
+gboolean companies_server_sqlite_write_creation   (CompaniesServerStoreSqlite  *self,
+                                                   gint64                       id,
+                                                   GError                     **error);
 /* Writes the history of a write to record @id: the fields of @mask with
- * @values, or a deletion when @values is NULL; with @prune, then keeps
- * each written field's history within the store's bounds. */
+ * @values, each then kept within the store's bounds, or a deletion when
+ * @values is NULL. */
 gboolean companies_server_sqlite_note_history     (CompaniesServerStoreSqlite  *self,
                                                    gint64                       id,
                                                    guint                        mask,
                                                    const char * const          *values,
                                                    gint64                       version,
-                                                   gboolean                     prune,
                                                    GError                     **error);
 gboolean companies_server_sqlite_list_history     (CompaniesServerStore        *store,
                                                    gint64                       id,

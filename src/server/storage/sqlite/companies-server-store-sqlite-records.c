@@ -122,8 +122,12 @@ companies_server_sqlite_insert (CompaniesServerStore  *store,
                            SQLITE_STATIC) != SQLITE_OK)
       return companies_server_sqlite_set_error (self->db, error);
   sqlite3_bind_int64 (stmt, 12, id);
-
-  if (!companies_server_sqlite_run_stmt (self, stmt, error))
+  /* its history: the creation entries, kept in the row until its first
+   * write (docs/history.md) */
+  sqlite3_bind_int64 (stmt, 13, store->author_at);
+  if (!companies_server_sqlite_bind_text (self, stmt, 14, store->author, error) ||
+      !companies_server_sqlite_bind_text (self, stmt, 15, store->writer, error) ||
+      !companies_server_sqlite_run_stmt (self, stmt, error))
     return FALSE;
 
   /* The uuid is known: a retried add. The version goes back unused. */
@@ -138,10 +142,7 @@ companies_server_sqlite_insert (CompaniesServerStore  *store,
   self->last_id = id;
   self->version_dirty = TRUE;
   *out_id = id;
-
-  /* a new record's fields have no history to prune */
-  return companies_server_sqlite_note_history (self, id, companies_server_record_filled_mask (values),
-                                               values, version, FALSE, error);
+  return TRUE;
 }
 
 static gboolean
@@ -168,9 +169,10 @@ companies_server_sqlite_update_fields (CompaniesServerStore  *store,
                                        GError               **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
-  sqlite3_stmt *stmt = companies_server_sqlite_get_stmt (self, STMT_UPDATE, error);
+  sqlite3_stmt *stmt;
 
-  if (stmt == NULL)
+  if (!companies_server_sqlite_write_creation (self, id, error) ||
+      (stmt = companies_server_sqlite_get_stmt (self, STMT_UPDATE, error)) == NULL)
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, id);
@@ -188,7 +190,7 @@ companies_server_sqlite_update_fields (CompaniesServerStore  *store,
 
   return companies_server_sqlite_run_stmt (self, stmt, error) &&
          expect_one_change (self, error) &&
-         companies_server_sqlite_note_history (self, id, mask, values, version, TRUE, error);
+         companies_server_sqlite_note_history (self, id, mask, values, version, error);
 }
 
 gboolean
@@ -199,9 +201,10 @@ companies_server_sqlite_tombstone (CompaniesServerStore  *store,
                                    GError               **error)
 {
   CompaniesServerStoreSqlite *self = (CompaniesServerStoreSqlite *) store;
-  sqlite3_stmt *stmt = companies_server_sqlite_get_stmt (self, STMT_TOMBSTONE, error);
+  sqlite3_stmt *stmt;
 
-  if (stmt == NULL)
+  if (!companies_server_sqlite_write_creation (self, id, error) ||
+      (stmt = companies_server_sqlite_get_stmt (self, STMT_TOMBSTONE, error)) == NULL)
     return FALSE;
 
   sqlite3_bind_int64 (stmt, 1, id);
@@ -210,7 +213,7 @@ companies_server_sqlite_tombstone (CompaniesServerStore  *store,
 
   return companies_server_sqlite_run_stmt (self, stmt, error) &&
          expect_one_change (self, error) &&
-         companies_server_sqlite_note_history (self, id, 0, NULL, version, FALSE, error);
+         companies_server_sqlite_note_history (self, id, 0, NULL, version, error);
 }
 
 gboolean

@@ -36,6 +36,7 @@ companies_server_sqlite_find_writer (CompaniesServerStore  *store,
 
   sqlite3_bind_int64 (stmt, 1, id);
   sqlite3_bind_int64 (stmt, 3, version);
+  sqlite3_bind_int64 (stmt, 4, G_MININT64);
   if (!companies_server_sqlite_bind_text (self, stmt, 2, field, error))
     return FALSE;
 

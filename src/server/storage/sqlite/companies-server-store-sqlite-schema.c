@@ -29,6 +29,12 @@
  * values a later write replaced unseen, kept for their writer's client
  * (client_id) until it acknowledges them, bounded by count and age.
  *
+ * Schema version 5: a new record's history written lazily (docs/history.md):
+ * company.created_at, created_by and created_client, set by an add, are
+ * its creation entries (one a non-empty field) until its first write
+ * stores them in history and sets them NULL. Older rows get NULL: their
+ * history is stored.
+ *
  * PRAGMA application_id marks the file as ours, PRAGMA user_version holds
  * the schema version; migrations[n] takes version n to n + 1.
  *
@@ -47,7 +53,7 @@
 
 /* "CoSv": marks the file as a companies-server database. */
 #define APPLICATION_ID   0x436f5376
-#define SCHEMA_VERSION   4
+#define SCHEMA_VERSION   5
 
 /* What every version of the company table has after its id, and its
  * indexes (v2 only changed the id's AUTOINCREMENT). */
@@ -124,6 +130,10 @@ static const char * const migrations[SCHEMA_VERSION] = {
   ");"
   "CREATE INDEX replaced_by_client ON replaced (client_id, current_version);"
   "CREATE INDEX replaced_by_age ON replaced (at);",
+
+  "ALTER TABLE company ADD COLUMN created_at INTEGER;"
+  "ALTER TABLE company ADD COLUMN created_by TEXT;"
+  "ALTER TABLE company ADD COLUMN created_client TEXT;",
 };
 
 /* Refuses files that are not ours: another application's database (or the

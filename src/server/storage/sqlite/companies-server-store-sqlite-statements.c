@@ -23,6 +23,29 @@
   col " = coalesce(?" n ", " col "), " \
   col "_v = CASE WHEN ?" n " IS NULL THEN " col "_v ELSE ?2 END"
 
+/* A record's creation entries while they live in its row
+ * (docs/history.md, "A new record's entries"): one a non-empty field, in
+ * CompaniesField order (i), of record ?1, unless its add is older than
+ * the history horizon ?<horizon>. */
+G_STATIC_ASSERT (COMPANIES_N_FIELDS == 9);
+#define CREATION_FIELD(suffix) \
+  "CASE f.column1 WHEN 0 THEN c.name" suffix " WHEN 1 THEN c.address" suffix \
+  " WHEN 2 THEN c.city" suffix " WHEN 3 THEN c.postal_code" suffix \
+  " WHEN 4 THEN c.country" suffix " WHEN 5 THEN c.phone" suffix \
+  " WHEN 6 THEN c.email" suffix " WHEN 7 THEN c.website" suffix \
+  " WHEN 8 THEN c.notes" suffix " END"
+
+#define CREATION_ENTRIES(horizon) \
+  "(SELECT * FROM (SELECT c.id AS company_id, f.column1 AS i, f.column2 AS field, " \
+  CREATION_FIELD ("") " AS value, " CREATION_FIELD ("_v") " AS version, " \
+  "c.created_at AS at, c.created_by AS author, c.created_client AS client_id " \
+  "FROM company AS c, (VALUES (0, 'name'), (1, 'address'), (2, 'city'), " \
+  "(3, 'postal_code'), (4, 'country'), (5, 'phone'), (6, 'email'), (7, 'website'), " \
+  "(8, 'notes')) AS f WHERE c.id = ?1 AND c.created_at >= ?" horizon ") WHERE value <> '')"
+
+/* Any write to a record has written its creation entries out first. */
+#define CREATION_WRITTEN "created_at = NULL, created_by = NULL, created_client = NULL, "
+
 static const char * const statement_sql[N_STMTS] = {
   [STMT_BEGIN] = "BEGIN IMMEDIATE",
   [STMT_BEGIN_READ] = "BEGIN",
@@ -41,11 +64,12 @@ static const char * const statement_sql[N_STMTS] = {
     "INSERT INTO company (id, uuid, version, "
     "name, name_v, address, address_v, city, city_v, "
     "postal_code, postal_code_v, country, country_v, phone, phone_v, "
-    "email, email_v, website, website_v, notes, notes_v) "
+    "email, email_v, website, website_v, notes, notes_v, "
+    "created_at, created_by, created_client) "
     "VALUES (?12, ?1, ?2, ?3, ?2, ?4, ?2, ?5, ?2, ?6, ?2, ?7, ?2, ?8, ?2, "
-    "?9, ?2, ?10, ?2, ?11, ?2) ON CONFLICT (uuid) DO NOTHING",
+    "?9, ?2, ?10, ?2, ?11, ?2, ?13, ?14, ?15) ON CONFLICT (uuid) DO NOTHING",
   [STMT_UPDATE] =
-    "UPDATE company SET version = ?2, "
+    "UPDATE company SET version = ?2, " CREATION_WRITTEN
     FIELD_UPDATE ("name", "3") ", "
     FIELD_UPDATE ("address", "4") ", "
     FIELD_UPDATE ("city", "5") ", "
@@ -57,7 +81,7 @@ static const char * const statement_sql[N_STMTS] = {
     FIELD_UPDATE ("notes", "11") " "
     "WHERE id = ?1 AND deleted_at IS NULL",
   [STMT_TOMBSTONE] =
-    "UPDATE company SET version = ?2, deleted_at = ?3, "
+    "UPDATE company SET version = ?2, deleted_at = ?3, " CREATION_WRITTEN
     "name = '', name_v = ?2, address = '', address_v = ?2, city = '', city_v = ?2, "
     "postal_code = '', postal_code_v = ?2, country = '', country_v = ?2, "
     "phone = '', phone_v = ?2, email = '', email_v = ?2, "
@@ -78,23 +102,25 @@ static const char * const statement_sql[N_STMTS] = {
   [STMT_HISTORY_ADD] =
     "INSERT INTO history (company_id, field, value, version, at, author, client_id) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-  /* A new record's fields in one statement, in CompaniesField order
-   * (seq follows it, as one insert a field did): a NULL value ?6–?14
-   * is a field without an entry. */
-  [STMT_HISTORY_ADD_RECORD] =
+  /* before the record's first write after its add */
+  [STMT_HISTORY_WRITE_CREATION] =
     "INSERT INTO history (company_id, field, value, version, at, author, client_id) "
-    "SELECT ?1, column1, column2, ?2, ?3, ?4, ?5 FROM (VALUES ('name', ?6), ('address', ?7), "
-    "('city', ?8), ('postal_code', ?9), ('country', ?10), ('phone', ?11), ('email', ?12), "
-    "('website', ?13), ('notes', ?14)) WHERE column2 IS NOT NULL",
+    "SELECT company_id, field, value, version, at, author, client_id FROM "
+    CREATION_ENTRIES ("2") " ORDER BY i",
   /* older than the horizon ?3, or past the newest ?4 of the field */
   [STMT_HISTORY_PRUNE_FIELD] =
     "DELETE FROM history WHERE company_id = ?1 AND field = ?2 AND (at < ?3 OR "
     "version <= (SELECT version FROM history WHERE company_id = ?1 AND field = ?2 "
     "ORDER BY version DESC LIMIT 1 OFFSET ?4))",
   [STMT_HISTORY_PRUNE_AGE] = "DELETE FROM history WHERE at < ?1",
+  /* a record has either stored rows or creation entries in its row;
+   * the latter at any age (?4 the smallest integer), as eager rows lived
+   * until the hourly purge */
   [STMT_HISTORY_WRITER] =
-    "SELECT client_id, author, at FROM history WHERE company_id = ?1 AND field = ?2 "
-    "AND version = ?3 ORDER BY seq DESC LIMIT 1",
+    "SELECT client_id, author, at FROM (SELECT client_id, author, at, seq FROM history "
+    "WHERE company_id = ?1 AND field = ?2 AND version = ?3 UNION ALL "
+    "SELECT client_id, author, at, 0 FROM " CREATION_ENTRIES ("4") " "
+    "WHERE field = ?2 AND version = ?3) ORDER BY seq DESC LIMIT 1",
   [STMT_REPLACED_ADD] =
     "INSERT INTO replaced (client_id, company_id, uuid, field, lost, lost_version, current, "
     "current_version, author, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -111,8 +137,11 @@ static const char * const statement_sql[N_STMTS] = {
     "FROM replaced WHERE client_id = ?1 AND current_version > ?2 AND current_version <= ?3 "
     "ORDER BY current_version, seq LIMIT ?4",
   [STMT_REPLACED_PRUNE_AGE] = "DELETE FROM replaced WHERE at < ?1",
+  /* the creation entries in field order, as eager rows were (seq) */
   [STMT_HISTORY_LIST] =
-    "SELECT field, value, version, at, author FROM history WHERE company_id = ?1 "
+    "SELECT field, value, version, at, author FROM (SELECT field, value, version, at, "
+    "author, seq FROM history WHERE company_id = ?1 UNION ALL "
+    "SELECT field, value, version, at, author, i - 9 FROM " CREATION_ENTRIES ("3") ") "
     "ORDER BY version DESC, seq LIMIT ?2",
 };
 
