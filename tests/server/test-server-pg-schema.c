@@ -87,6 +87,18 @@ seq_indexes (const char *uri)
            "WHERE i.indrelid = 'history'::regclass AND a.attname = 'seq'");
 }
 
+/* A server prepares (or upgrades) @uri's schema, and stops. */
+static void
+start_and_stop (const char *uri)
+{
+  g_autoptr(CompaniesTestServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+
+  server = companies_test_server_start (uri, NULL, &error);
+  g_assert_no_error (error);
+  companies_test_server_stop (server);
+}
+
 /* Takes a database made by this server back to schema 4's company. */
 static void
 drop_lazy_columns (const char *uri)
@@ -108,13 +120,8 @@ static void
 test_history_without_key (void)
 {
   g_autofree char *uri = fresh_database ("upgrade");
-  g_autoptr(CompaniesTestServer) server = NULL;
-  g_autoptr(GError) error = NULL;
 
-  server = companies_test_server_start (uri, NULL, &error);
-  g_assert_no_error (error);
-  companies_test_server_stop (server);
-  g_clear_pointer (&server, companies_test_server_free);
+  start_and_stop (uri);
   g_assert_cmpint (seq_indexes (uri), ==, 0);
 
   /* A database of schema 3, with its key and an entry. */
@@ -127,9 +134,7 @@ test_history_without_key (void)
   companies_test_postgres_exec (uri, "UPDATE companies_server_schema SET version = 3");
   g_assert_cmpint (seq_indexes (uri), ==, 1);
 
-  server = companies_test_server_start (uri, NULL, &error);
-  g_assert_no_error (error);
-  companies_test_server_stop (server);
+  start_and_stop (uri);
   g_assert_cmpint (companies_test_postgres_query_int (uri,
                      "SELECT version FROM companies_server_schema"), ==, 5);
   g_assert_cmpint (seq_indexes (uri), ==, 0);
@@ -144,13 +149,8 @@ static void
 test_lazy_columns (void)
 {
   g_autofree char *uri = fresh_database ("lazy");
-  g_autoptr(CompaniesTestServer) server = NULL;
-  g_autoptr(GError) error = NULL;
 
-  server = companies_test_server_start (uri, NULL, &error);
-  g_assert_no_error (error);
-  companies_test_server_stop (server);
-  g_clear_pointer (&server, companies_test_server_free);
+  start_and_stop (uri);
   g_assert_cmpint (lazy_columns (uri), ==, 3);
 
   drop_lazy_columns (uri);
@@ -166,9 +166,7 @@ test_lazy_columns (void)
   companies_test_postgres_exec (uri, "UPDATE companies_server_schema SET version = 4");
   g_assert_cmpint (lazy_columns (uri), ==, 0);
 
-  server = companies_test_server_start (uri, NULL, &error);
-  g_assert_no_error (error);
-  companies_test_server_stop (server);
+  start_and_stop (uri);
   g_assert_cmpint (companies_test_postgres_query_int (uri,
                      "SELECT version FROM companies_server_schema"), ==, 5);
   g_assert_cmpint (lazy_columns (uri), ==, 3);
