@@ -13,7 +13,10 @@
  * database is refused and changes nothing; one that fails half-way (a
  * trigger makes it, in the records or in the history) leaves its target
  * empty. A file of the schema before history moves with the history its
- * upgrade gives it (docs/history.md). And the server's --help
+ * upgrade gives it (docs/history.md). A record whose creation entries
+ * its row keeps (created_at, created_by, created_client: docs/postgresql.md,
+ * "Round 9") moves with them and shows the same history; its first write
+ * on PostgreSQL stores them before its own. And the server's --help
  * lists the command.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -25,10 +28,18 @@
 #include <sqlite3.h>
 
 #include "cluster-test-util.h"
+#include "companies-history-fetch.h"
 #include "companies-test-process.h"
 #include "e2e-helpers.h"
 
 #define N_FIRST 40
+
+/* A record's creation columns (schema 5). */
+#define CREATION_LINE \
+  "coalesce (CAST (created_at AS TEXT), '') || '|' || coalesce (created_by, '') || '|' || " \
+  "coalesce (created_client, '')"
+#define HAS_CREATION_SQL \
+  "SELECT count(*) FROM pragma_table_info ('company') WHERE name = 'created_at'"
 
 /* One line a record, every column, the same SQL for both databases. */
 #define RECORDS_SQL(aggregate, order) \
@@ -38,7 +49,7 @@
   "city || '|' || city_v || '|' || postal_code || '|' || postal_code_v || '|' || " \
   "country || '|' || country_v || '|' || phone || '|' || phone_v || '|' || " \
   "email || '|' || email_v || '|' || website || '|' || website_v || '|' || " \
-  "notes || '|' || notes_v" order "), '') FROM company"
+  "notes || '|' || notes_v || '|' || " CREATION_LINE order "), '') FROM company"
 /* One line a history entry, every column but seq (made anew). */
 #define HISTORY_LINE \
   "company_id || '|' || coalesce (field, '') || '|' || coalesce (value, '') || '|' || " \
@@ -64,18 +75,52 @@ sqlite_text (const char *path,
   return text;
 }
 
+/* Whether the file has the creation columns (a SQLite server that keeps
+ * creation entries lazily made it). */
+static gboolean
+sqlite_has_creation (const char *path)
+{
+  g_autofree char *count = sqlite_text (path, HAS_CREATION_SQL);
+
+  return g_strcmp0 (count, "0") != 0;
+}
+
 static char *
 sqlite_records (const char *path)
 {
-  /* group_concat keeps the order of an ordered subquery */
-  return sqlite_text (path, "SELECT coalesce (group_concat (line, char (10)), '') FROM ("
-                      "SELECT id || '|' || uuid || '|' || version || '|' || "
-                      "coalesce (CAST (deleted_at AS TEXT), '') || '|' || "
-                      "name || '|' || name_v || '|' || address || '|' || address_v || '|' || "
-                      "city || '|' || city_v || '|' || postal_code || '|' || postal_code_v || '|' || "
-                      "country || '|' || country_v || '|' || phone || '|' || phone_v || '|' || "
-                      "email || '|' || email_v || '|' || website || '|' || website_v || '|' || "
-                      "notes || '|' || notes_v AS line FROM company ORDER BY id)");
+  g_autofree char *sql = NULL;
+
+  /* group_concat keeps the order of an ordered subquery; a file without
+   * the creation columns has every entry stored: they move as NULL */
+  sql = g_strconcat ("SELECT coalesce (group_concat (line, char (10)), '') FROM ("
+                     "SELECT id || '|' || uuid || '|' || version || '|' || "
+                     "coalesce (CAST (deleted_at AS TEXT), '') || '|' || "
+                     "name || '|' || name_v || '|' || address || '|' || address_v || '|' || "
+                     "city || '|' || city_v || '|' || postal_code || '|' || postal_code_v || '|' || "
+                     "country || '|' || country_v || '|' || phone || '|' || phone_v || '|' || "
+                     "email || '|' || email_v || '|' || website || '|' || website_v || '|' || "
+                     "notes || '|' || notes_v || '|' || ",
+                     sqlite_has_creation (path) ? CREATION_LINE : "'||'",
+                     " AS line FROM company ORDER BY id)", NULL);
+  return sqlite_text (path, sql);
+}
+
+/* The history entries a file holds: its rows, and those its records keep
+ * (their non-empty fields), as migrate counts them. */
+static gint64
+sqlite_n_entries (const char *path)
+{
+  g_autofree char *rows = sqlite_text (path, "SELECT count(*) FROM history");
+  g_autofree char *lazy = NULL;
+
+  if (!sqlite_has_creation (path))
+    return g_ascii_strtoll (rows, NULL, 10);
+
+  lazy = sqlite_text (path, "SELECT coalesce (sum ((name <> '') + (address <> '') + (city <> '') "
+                      "+ (postal_code <> '') + (country <> '') + (phone <> '') + (email <> '') "
+                      "+ (website <> '') + (notes <> '')), 0) FROM company "
+                      "WHERE created_at IS NOT NULL");
+  return g_ascii_strtoll (rows, NULL, 10) + g_ascii_strtoll (lazy, NULL, 10);
 }
 
 static char *
@@ -265,8 +310,9 @@ test_migrate (void)
   g_autofree char *sqlite_rows = NULL, *sqlite_state = NULL, *horizon = NULL;
   g_autofree char *moved_rows = NULL, *moved_state = NULL, *used_rows = NULL;
   g_autofree char *tombstones = NULL;
-  g_autofree char *history = NULL, *moved_history = NULL, *n_history = NULL;
+  g_autofree char *history = NULL, *moved_history = NULL;
   g_autofree char *moved_line = NULL;
+  gint64 n_entries;
   g_autoptr(E2eClient) a = NULL;
   g_autoptr(E2eClient) b = NULL;
   g_autoptr(GHashTable) server = NULL;
@@ -287,9 +333,9 @@ test_migrate (void)
   history = sqlite_history (world.server_db);
   g_assert_nonnull (strstr (history, "|website|ana.example|"));
   g_assert_nonnull (strstr (history, "|Ana's laptop"));
-  n_history = sqlite_text (world.server_db, "SELECT count(*) FROM history");
-  g_assert_cmpint (g_ascii_strtoll (n_history, NULL, 10), >, N_FIRST);
-  moved_line = g_strdup_printf ("Moved %s history entries", n_history);
+  n_entries = sqlite_n_entries (world.server_db);
+  g_assert_cmpint (n_entries, >, N_FIRST);
+  moved_line = g_strdup_printf ("Moved %" G_GINT64_FORMAT " history entries", n_entries);
 
   uri = companies_test_postgres_create (cluster, "migrated", &error);
   g_assert_no_error (error);
@@ -431,6 +477,145 @@ test_migrate_old_file (void)
   e2e_world_teardown (&world, NULL);
 }
 
+/* The history a server shows of record @id, one line an entry:
+ * field|value|version|at|by. */
+static char *
+served_history (E2eWorld   *world,
+                const char *token,
+                const char *id)
+{
+  g_autofree char *url = g_strdup_printf ("%s/v1/companies/%s/history", e2e_world_url (world), id);
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  const char *data;
+  gsize length = 0;
+  guint status = 0;
+
+  body = companies_test_http ("GET", url, NULL, token, NULL, 0, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (status, ==, 200);
+  data = g_bytes_get_data (body, &length);
+  entries = companies_history_decode (data, length, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      CompaniesHistoryEntry *entry = g_ptr_array_index (entries, i);
+
+      g_string_append_printf (text, "%s%s|%s|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT "|%s",
+                              i > 0 ? "\n" : "", entry->field != NULL ? entry->field : "",
+                              entry->value != NULL ? entry->value : "", entry->version,
+                              entry->at, entry->by != NULL ? entry->by : "");
+    }
+
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* A record whose creation entries are still in its row (what a SQLite
+ * server that keeps them lazily writes for an add; one that does not is
+ * made so here, its stored entries moved into the row) moves with them:
+ * the same columns, no history rows, the same history served, and the
+ * count migrate prints includes them. Its first write on PostgreSQL
+ * stores them, then its own entry. */
+static void
+test_migrate_lazy (void)
+{
+  E2eWorld world = { NULL, };
+  CompaniesTestPostgres *cluster = companies_test_postgres_get ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(E2eClient) a = NULL;
+  g_autoptr(CompaniesCompany) added = NULL;
+  g_autoptr(CompaniesCompany) changed = NULL;
+  g_autofree char *token = g_uuid_string_random ();
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, token, -1);
+  g_autofree char *line = g_strdup_printf ("sha256:%s # Ana's laptop\n", hash);
+  g_autofree char *tokens = NULL, *uri = NULL, *text = NULL, *id = NULL, *sql = NULL;
+  g_autofree char *before = NULL, *after = NULL, *updated = NULL, *creation = NULL;
+  g_autofree char *moved_creation = NULL, *rows = NULL, *left = NULL;
+  g_auto(GStrv) lines = NULL;
+  const char *args[3] = { "--tokens", NULL, NULL };
+
+  e2e_world_setup (&world, NULL);
+  tokens = e2e_world_path (&world, "tokens");
+  args[1] = tokens;
+  companies_test_write_private (tokens, line);
+  companies_test_server_free (world.server);
+  world.server = cluster_server_start (world.server_db, args);
+  a = e2e_client_new (&world, "a", e2e_world_url (&world), token);
+  added = e2e_add (a->store, "Lazy Lda", "Porto", "+351 200 000 001");
+  e2e_sync_once (a);
+
+  id = sqlite_text (world.server_db, "SELECT id FROM company WHERE name = 'Lazy Lda'");
+  before = served_history (&world, token, id);
+  lines = g_strsplit (before, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_true (g_str_has_prefix (before, "name|Lazy Lda|"));
+  g_assert_true (g_str_has_suffix (before, "|Ana's laptop"));
+  g_clear_pointer (&world.server, companies_test_server_free);
+
+  if (!sqlite_has_creation (world.server_db))
+    {
+      sqlite3 *db = NULL;
+
+      sql = g_strdup_printf ("ALTER TABLE company ADD COLUMN created_at INTEGER; "
+                             "ALTER TABLE company ADD COLUMN created_by TEXT; "
+                             "ALTER TABLE company ADD COLUMN created_client TEXT; "
+                             "UPDATE company SET "
+                             "created_at = (SELECT at FROM history WHERE company_id = id), "
+                             "created_by = (SELECT author FROM history WHERE company_id = id), "
+                             "created_client = (SELECT client_id FROM history "
+                             "WHERE company_id = id) WHERE id = %s; "
+                             "DELETE FROM history WHERE company_id = %s", id, id);
+      g_assert_cmpint (sqlite3_open (world.server_db, &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (db);
+    }
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT " CREATION_LINE " FROM company WHERE id = %s", id);
+  creation = sqlite_text (world.server_db, sql);
+  /* when (set: lazy), who, and the client */
+  g_assert_cmpint (creation[0], !=, '|');
+  g_assert_nonnull (strstr (creation, "|Ana's laptop|"));
+  rows = sqlite_text (world.server_db, "SELECT count(*) FROM history");
+  g_assert_cmpstr (rows, ==, "0");
+
+  uri = companies_test_postgres_create (cluster, "migrated_lazy", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (run_migrate (world.server_db, uri, &text), ==, 0);
+  g_assert_nonnull (strstr (text, "Moved 3 history entries"));
+  moved_creation = cluster_sql_text (uri, sql);
+  g_assert_cmpstr (moved_creation, ==, creation);
+  g_clear_pointer (&rows, g_free);
+  rows = cluster_sql_text (uri, "SELECT count(*) FROM history");
+  g_assert_cmpstr (rows, ==, "0");
+
+  /* the same history served from PostgreSQL */
+  world.server = cluster_server_start (uri, args);
+  after = served_history (&world, token, id);
+  g_assert_cmpstr (after, ==, before);
+
+  /* a write: the creation entries stored, then its own, newest first */
+  g_clear_object (&a->client);
+  a->client = companies_sync_client_new (a->path, e2e_world_url (&world), token);
+  changed = e2e_set (a->store, companies_company_get_uuid (added), COMPANIES_FIELD_CITY, "Braga");
+  e2e_sync_once (a);
+  updated = served_history (&world, token, id);
+  g_assert_true (g_str_has_prefix (updated, "city|Braga|"));
+  g_assert_true (g_str_has_suffix (updated, before));
+  g_assert_cmpuint (strlen (updated), >, strlen (before));
+  g_assert_cmpint (updated[strlen (updated) - strlen (before) - 1], ==, '\n');
+  g_clear_pointer (&rows, g_free);
+  rows = cluster_sql_text (uri, "SELECT count(*) FROM history");
+  g_assert_cmpstr (rows, ==, "4");
+  left = cluster_sql_text (uri, "SELECT count(*) FROM company WHERE created_at IS NOT NULL "
+                           "OR created_by IS NOT NULL OR created_client IS NOT NULL");
+  g_assert_cmpstr (left, ==, "0");
+
+  e2e_world_teardown (&world, NULL);
+}
+
 /* companies-server --help lists its commands, migrate among them. */
 static void
 test_help_lists_commands (void)
@@ -458,6 +643,7 @@ main (int   argc,
 
   g_test_add_func ("/cluster/migrate", test_migrate);
   g_test_add_func ("/cluster/migrate/old-file", test_migrate_old_file);
+  g_test_add_func ("/cluster/migrate/lazy", test_migrate_lazy);
   g_test_add_func ("/cluster/migrate/help", test_help_lists_commands);
 
   return g_test_run ();

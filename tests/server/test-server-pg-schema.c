@@ -6,7 +6,10 @@
  * reach is waited for, and said in the log without the password; one
  * that answers and refuses is a clear error. Schema 4 has no index on
  * history.seq, and a database of schema 3 loses its own when a server
- * upgrades it, with its history kept.
+ * upgrades it, with its history kept. Schema 5 keeps a new record's
+ * creation entries in its row (docs/postgresql.md, "Round 9"); a
+ * database of schema 4 gets the columns, NULL for its records, whose
+ * history stays as it was.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -69,7 +72,7 @@ test_too_new (void)
 
   companies_test_postgres_exec (uri, "UPDATE companies_server_schema SET version = 99");
   err = run_refused (uri);
-  g_assert_nonnull (strstr (err, "made by a newer companies-server (schema 99, this one knows 4)"));
+  g_assert_nonnull (strstr (err, "made by a newer companies-server (schema 99, this one knows 5)"));
   g_assert_cmpint (companies_test_postgres_query_int (uri,
                      "SELECT version FROM companies_server_schema"), ==, 99);
 }
@@ -84,20 +87,45 @@ seq_indexes (const char *uri)
            "WHERE i.indrelid = 'history'::regclass AND a.attname = 'seq'");
 }
 
+/* A server prepares (or upgrades) @uri's schema, and stops. */
 static void
-test_history_without_key (void)
+start_and_stop (const char *uri)
 {
-  g_autofree char *uri = fresh_database ("upgrade");
   g_autoptr(CompaniesTestServer) server = NULL;
   g_autoptr(GError) error = NULL;
 
   server = companies_test_server_start (uri, NULL, &error);
   g_assert_no_error (error);
   companies_test_server_stop (server);
-  g_clear_pointer (&server, companies_test_server_free);
+}
+
+/* Takes a database made by this server back to schema 4's company. */
+static void
+drop_lazy_columns (const char *uri)
+{
+  companies_test_postgres_exec (uri, "ALTER TABLE company DROP COLUMN created_at, "
+                                     "DROP COLUMN created_by, DROP COLUMN created_client");
+}
+
+static gint64
+lazy_columns (const char *uri)
+{
+  return companies_test_postgres_query_int (uri,
+           "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema () "
+           "AND table_name = 'company' AND column_name IN ('created_at', 'created_by', "
+           "'created_client')");
+}
+
+static void
+test_history_without_key (void)
+{
+  g_autofree char *uri = fresh_database ("upgrade");
+
+  start_and_stop (uri);
   g_assert_cmpint (seq_indexes (uri), ==, 0);
 
   /* A database of schema 3, with its key and an entry. */
+  drop_lazy_columns (uri);
   companies_test_postgres_exec (uri, "ALTER TABLE history ADD CONSTRAINT history_pkey "
                                      "PRIMARY KEY (seq)");
   companies_test_postgres_exec (uri, "INSERT INTO history (company_id, field, value, version, at) "
@@ -106,14 +134,46 @@ test_history_without_key (void)
   companies_test_postgres_exec (uri, "UPDATE companies_server_schema SET version = 3");
   g_assert_cmpint (seq_indexes (uri), ==, 1);
 
-  server = companies_test_server_start (uri, NULL, &error);
-  g_assert_no_error (error);
-  companies_test_server_stop (server);
+  start_and_stop (uri);
   g_assert_cmpint (companies_test_postgres_query_int (uri,
-                     "SELECT version FROM companies_server_schema"), ==, 4);
+                     "SELECT version FROM companies_server_schema"), ==, 5);
   g_assert_cmpint (seq_indexes (uri), ==, 0);
   g_assert_cmpint (companies_test_postgres_query_int (uri,
                      "SELECT count(*) FROM history WHERE value = 'Acme'"), ==, 1);
+}
+
+/* A database of schema 4, with a record and its stored history: the
+ * upgrade adds the columns, NULL for it (its history is stored, not
+ * lazy), and keeps its history rows. */
+static void
+test_lazy_columns (void)
+{
+  g_autofree char *uri = fresh_database ("lazy");
+
+  start_and_stop (uri);
+  g_assert_cmpint (lazy_columns (uri), ==, 3);
+
+  drop_lazy_columns (uri);
+  companies_test_postgres_exec (uri, "INSERT INTO company (id, uuid, version, name, name_v, "
+                                     "city, city_v) VALUES (1, 'a-uuid', 2, 'Acme', 1, "
+                                     "'Porto', 2)");
+  companies_test_postgres_exec (uri, "INSERT INTO history (company_id, field, value, version, at, "
+                                     "author) VALUES (1, 'name', 'Acme', 1, "
+                                     "extract (epoch FROM now ())::bigint, 'Ana'), "
+                                     "(1, 'city', 'Porto', 2, "
+                                     "extract (epoch FROM now ())::bigint, 'Bob')");
+  companies_test_postgres_exec (uri, "UPDATE server_state SET last_version = 2, last_id = 1");
+  companies_test_postgres_exec (uri, "UPDATE companies_server_schema SET version = 4");
+  g_assert_cmpint (lazy_columns (uri), ==, 0);
+
+  start_and_stop (uri);
+  g_assert_cmpint (companies_test_postgres_query_int (uri,
+                     "SELECT version FROM companies_server_schema"), ==, 5);
+  g_assert_cmpint (lazy_columns (uri), ==, 3);
+  g_assert_cmpint (companies_test_postgres_query_int (uri,
+                     "SELECT count(*) FROM company WHERE created_at IS NULL "
+                     "AND created_by IS NULL AND created_client IS NULL"), ==, 1);
+  g_assert_cmpint (companies_test_postgres_query_int (uri, "SELECT count(*) FROM history"), ==, 2);
 }
 
 static void
@@ -272,6 +332,7 @@ main (int   argc,
   g_test_add_func ("/server/postgres/schema/not-ours", test_not_ours);
   g_test_add_func ("/server/postgres/schema/too-new", test_too_new);
   g_test_add_func ("/server/postgres/schema/history-without-key", test_history_without_key);
+  g_test_add_func ("/server/postgres/schema/lazy-columns", test_lazy_columns);
   g_test_add_func ("/server/postgres/schema/not-utf8", test_not_utf8);
   g_test_add_func ("/server/postgres/schema/start-together", test_start_together);
   g_test_add_func ("/server/postgres/schema/unreachable", test_unreachable);

@@ -178,7 +178,7 @@ test_start_before_database (void)
   while (status != 200 && g_get_monotonic_time () < deadline);
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpint (companies_test_postgres_query_int (uri, "SELECT version FROM "
-                                                           "companies_server_schema"), ==, 4);
+                                                           "companies_server_schema"), ==, 5);
 
   /* The push applies, and a pull lists it. */
   pushed = sync_when_served (server, push);

@@ -11,13 +11,22 @@
 G_BEGIN_DECLS
 
 /* The columns of a record, in the order companies_server_import_record ()
- * takes them: the same names in the SQLite and the PostgreSQL schemas. */
-#define COMPANIES_SERVER_IMPORT_COLUMNS \
+ * takes them: the same names in the SQLite and the PostgreSQL schemas.
+ * The creation columns come last: set, they are the record's creation
+ * entries, not yet in history (schema 5; docs/postgresql.md, "Round 9"). */
+#define COMPANIES_SERVER_IMPORT_FIELD_COLUMNS \
   "id, uuid, version, deleted_at, " \
   "name, name_v, address, address_v, city, city_v, postal_code, postal_code_v, " \
   "country, country_v, phone, phone_v, email, email_v, website, website_v, " \
   "notes, notes_v"
-#define COMPANIES_SERVER_IMPORT_N_COLUMNS 22
+#define COMPANIES_SERVER_IMPORT_CREATION_COLUMNS "created_at, created_by, created_client"
+#define COMPANIES_SERVER_IMPORT_COLUMNS \
+  COMPANIES_SERVER_IMPORT_FIELD_COLUMNS ", " COMPANIES_SERVER_IMPORT_CREATION_COLUMNS
+#define COMPANIES_SERVER_IMPORT_N_COLUMNS 25
+/* Where the values start (then each field's value and version), and
+ * created_at. */
+#define COMPANIES_SERVER_IMPORT_FIRST_FIELD 4
+#define COMPANIES_SERVER_IMPORT_CREATED_AT  22
 
 /* The columns of a history entry, in the order
  * companies_server_import_history () takes them (seq is made anew, in

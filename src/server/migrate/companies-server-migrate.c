@@ -4,7 +4,10 @@
  * Every record goes over as it is: id, uuid, version, tombstone, each
  * field and its version; then the field history, entry by entry, oldest
  * first (value, version, time and who: the token labels it was written
- * with; docs/history.md); and the server state: the database identity,
+ * with; docs/history.md), and a record's creation entries its row keeps
+ * until a later write stores them (created_at, created_by and
+ * created_client: docs/postgresql.md, "Round 9"); and the server state:
+ * the database identity,
  * the last version, the newest id and the purge horizon. So the cursors
  * clients hold stay valid, and they go on without a reset
  * (docs/protocol.md, cursors). Stop the server first.
@@ -41,7 +44,8 @@ typedef struct
 {
   gint64 n_records;
   gint64 n_tombstones;
-  gint64 n_history;
+  gint64 n_history;  /* rows of history */
+  gint64 n_lazy;     /* creation entries kept in records */
 } MigrateCounts;
 
 static gboolean
@@ -76,6 +80,44 @@ prepare_schemas (const char  *from,
   return TRUE;
 }
 
+/* Whether the file has the creation columns: one made by a server before
+ * them has its every history entry stored. */
+static gboolean
+has_creation_columns (sqlite3   *db,
+                      gboolean  *out_has,
+                      GError   **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, "SELECT count(*) FROM pragma_table_info ('company') "
+                          "WHERE name = 'created_at'", -1, &stmt, NULL) != SQLITE_OK ||
+      sqlite3_step (stmt) != SQLITE_ROW)
+    return sqlite_fail (db, error);
+
+  *out_has = sqlite3_column_int64 (stmt, 0) > 0;
+  return TRUE;
+}
+
+/* The entries a record's creation columns stand for: its non-empty
+ * fields. */
+static gint64
+count_creation_entries (const char * const *values)
+{
+  gint64 n = 0;
+
+  if (values[COMPANIES_SERVER_IMPORT_CREATED_AT] == NULL)
+    return 0;
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      const char *value = values[COMPANIES_SERVER_IMPORT_FIRST_FIELD + 2 * i];
+
+      n += value != NULL && *value != '\0';
+    }
+
+  return n;
+}
+
 static gboolean
 copy_records (sqlite3                *db,
               CompaniesServerImport  *import,
@@ -84,9 +126,16 @@ copy_records (sqlite3                *db,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   const char *values[COMPANIES_SERVER_IMPORT_N_COLUMNS];
+  gboolean has_creation;
   int rc;
 
-  if (sqlite3_prepare_v2 (db, "SELECT " COMPANIES_SERVER_IMPORT_COLUMNS " FROM company ORDER BY id",
+  if (!has_creation_columns (db, &has_creation, error))
+    return FALSE;
+
+  if (sqlite3_prepare_v2 (db, has_creation ?
+                          "SELECT " COMPANIES_SERVER_IMPORT_COLUMNS " FROM company ORDER BY id" :
+                          "SELECT " COMPANIES_SERVER_IMPORT_FIELD_COLUMNS ", NULL, NULL, NULL "
+                          "FROM company ORDER BY id",
                           -1, &stmt, NULL) != SQLITE_OK)
     return sqlite_fail (db, error);
   g_assert (sqlite3_column_count (stmt) == COMPANIES_SERVER_IMPORT_N_COLUMNS);
@@ -102,6 +151,7 @@ copy_records (sqlite3                *db,
       counts->n_records++;
       if (values[3] != NULL)
         counts->n_tombstones++;
+      counts->n_lazy += count_creation_entries (values);
     }
 
   if (rc != SQLITE_DONE)
@@ -252,6 +302,8 @@ companies_server_migrate_main (int    argc,
   g_print (_("Moved %lld records (%lld of them deleted) from %s to %s; the database is "
              "still %s.\n"),
            (long long) counts.n_records, (long long) counts.n_tombstones, from, target, database_uuid);
-  g_print (_("Moved %lld history entries with them.\n"), (long long) counts.n_history);
+  /* the entries moved: those stored and those the records keep */
+  g_print (_("Moved %lld history entries with them.\n"),
+           (long long) (counts.n_history + counts.n_lazy));
   return EXIT_SUCCESS;
 }

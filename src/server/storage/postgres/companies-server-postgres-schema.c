@@ -29,6 +29,13 @@
  * looks an entry up by it, and its index cost a push about a seventh of
  * PostgreSQL's time for the history (docs/postgresql.md, "Round 8").
  *
+ * Schema version 5: a new record's history written lazily (docs/history.md,
+ * docs/postgresql.md "Round 9"): company.created_at, created_by and
+ * created_client. created_at set means the record's creation entries are
+ * not in history yet: they are its non-empty fields, written when, by whom
+ * and from which client these say. Existing rows get NULL: their history
+ * is stored.
+ *
  * migrations[n] takes version n to n + 1; they run in one transaction,
  * under an advisory lock, so servers that start at once take turns.
  *
@@ -47,7 +54,7 @@
 #include "companies-server-store-postgres-private.h"
 
 #define APPLICATION     "companies-server"
-#define SCHEMA_VERSION  4
+#define SCHEMA_VERSION  5
 /* "CoSv": the advisory lock the migrations take. */
 #define MIGRATION_LOCK  "1131377526"
 
@@ -119,11 +126,18 @@ static const char * const migration_4[] = {
   NULL
 };
 
+static const char * const migration_5[] = {
+  "ALTER TABLE company ADD COLUMN created_at bigint, ADD COLUMN created_by text, "
+  "ADD COLUMN created_client text",
+  NULL
+};
+
 static const char * const * const migrations[SCHEMA_VERSION] = {
   migration_1,
   migration_2,
   migration_3,
   migration_4,
+  migration_5,
 };
 
 static gboolean

@@ -202,6 +202,9 @@ companies_server_postgres_tombstone (CompaniesServerStore  *store,
 
   companies_server_postgres_params_add (&params, "iii", id, version, deleted_at);
   params_add_authorship (&params, store);
+  companies_server_postgres_params_int (&params,
+                                        companies_server_store_history_horizon (store,
+                                                                                store->author_at));
 
   return companies_server_postgres_send ((CompaniesServerStorePostgres *) store, PG_PIPED_CHANGE,
                                          PG_STMT_TOMBSTONE, &params, error);
@@ -265,9 +268,13 @@ companies_server_postgres_list_history (CompaniesServerStore  *store,
                                         GError               **error)
 {
   g_autoptr(PGresult) result = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
+  /* the horizon: a lazy record's creation entries older than it show
+   * none, as pruned stored ones would */
   result = companies_server_postgres_query ((CompaniesServerStorePostgres *) store,
-                                            PG_STMT_HISTORY_LIST, error, "ii", id, (gint64) max);
+                                            PG_STMT_HISTORY_LIST, error, "iii", id, (gint64) max,
+                                            companies_server_store_history_horizon (store, now));
   if (result == NULL)
     return FALSE;
 

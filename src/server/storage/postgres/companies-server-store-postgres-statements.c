@@ -51,6 +51,31 @@
   "SELECT " id ", f.field, f.value, $2::bigint, " at ", " author ", " client " " \
   "FROM " FIELD_VALUES " WHERE " filter " ORDER BY f.n"
 
+/* A lazy record's creation entries (docs/postgresql.md, "Round 9"): its
+ * non-empty fields as they are, at their versions (still the add's: any
+ * later write stores them first), in the order of CompaniesField, for
+ * company row k. */
+#define CREATION_FIELDS \
+  "(VALUES (1, 'name', k.name, k.name_v), (2, 'address', k.address, k.address_v), " \
+  "(3, 'city', k.city, k.city_v), (4, 'postal_code', k.postal_code, k.postal_code_v), " \
+  "(5, 'country', k.country, k.country_v), (6, 'phone', k.phone, k.phone_v), " \
+  "(7, 'email', k.email, k.email_v), (8, 'website', k.website, k.website_v), " \
+  "(9, 'notes', k.notes, k.notes_v)) AS z (n, field, value, version)"
+
+/* Record $1's creation entries, where they are still lazy, younger than
+ * @horizon and pass @filter. Written by the write's own statement, as a
+ * sibling of its history insert: that one's version is newer, so the
+ * order of the two does not matter (history lists by version). */
+#define CREATION_INSERT(horizon, filter) \
+  "m AS (INSERT INTO history (company_id, field, value, version, at, author, client_id) " \
+  "SELECT k.id, z.field, z.value, z.version, k.created_at, k.created_by, k.created_client " \
+  "FROM company k CROSS JOIN LATERAL " CREATION_FIELDS " " \
+  "WHERE k.id = $1::bigint AND k.deleted_at IS NULL AND k.created_at IS NOT NULL " \
+  "AND k.created_at >= " horizon " AND z.value <> '' AND " filter " ORDER BY z.n)"
+
+/* The creation entries are stored (or were too old to keep). */
+#define CREATION_STORED "created_at = NULL, created_by = NULL, created_client = NULL"
+
 #define STATE_COLUMNS "SELECT last_version, purge_horizon, last_id FROM server_state WHERE singleton = 1"
 
 static const char * const statement_sql[PG_N_STMTS] = {
@@ -66,14 +91,14 @@ static const char * const statement_sql[PG_N_STMTS] = {
     "RETURNING pg_notify ('" COMPANIES_SERVER_POSTGRES_CHANNEL "', last_version::text)",
   [PG_STMT_LOOKUP_ID] = "SELECT " RECORD_COLUMNS " FROM company WHERE id = $1::bigint",
   [PG_STMT_LOOKUP_UUID] = "SELECT " RECORD_COLUMNS " FROM company WHERE uuid = $1::text",
-  /* $13 when, $14 who, $15 the client; a known uuid writes no history */
+  /* $13 when, $14 who, $15 the client: the creation entries, kept in
+   * the row until a later write stores them (CREATION_INSERT); a known
+   * uuid writes nothing */
   [PG_STMT_INSERT] =
-    "WITH h AS (" HISTORY_INSERT ("$12::bigint", "$13::bigint", "$14::text", "$15::text",
-                                  "f.value <> '' AND NOT EXISTS "
-                                  "(SELECT 1 FROM company WHERE uuid = $1::text)") ") "
-    "INSERT INTO company (" COMPANY_COLUMNS ") "
+    "INSERT INTO company (" COMPANY_COLUMNS ", created_at, created_by, created_client) "
     "VALUES ($12::bigint, $1::text, $2::bigint, $3::text, $2, $4::text, $2, $5::text, $2, "
-    "$6::text, $2, $7::text, $2, $8::text, $2, $9::text, $2, $10::text, $2, $11::text, $2) "
+    "$6::text, $2, $7::text, $2, $8::text, $2, $9::text, $2, $10::text, $2, $11::text, $2, "
+    "$13::bigint, $14::text, $15::text) "
     "ON CONFLICT (uuid) DO NOTHING",
   /* Many adds of new uuids (…-adds.c): $1 … $12 their uuids, versions,
    * ids and fields as arrays, $13 when, $14 who, $15 the client. */
@@ -81,27 +106,25 @@ static const char * const statement_sql[PG_N_STMTS] = {
     "WITH r AS (SELECT * FROM unnest ($1::text[], $2::bigint[], $3::bigint[], $4::text[], "
     "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], "
     "$12::text[]) WITH ORDINALITY AS r (uuid, version, id, name, address, city, postal_code, "
-    "country, phone, email, website, notes, o)), "
-    "h AS (INSERT INTO history (company_id, field, value, version, at, author, client_id) "
-    "SELECT r.id, f.field, f.value, r.version, $13::bigint, $14::text, $15::text "
-    "FROM r CROSS JOIN LATERAL (VALUES (1, 'name', r.name), (2, 'address', r.address), "
-    "(3, 'city', r.city), (4, 'postal_code', r.postal_code), (5, 'country', r.country), "
-    "(6, 'phone', r.phone), (7, 'email', r.email), (8, 'website', r.website), "
-    "(9, 'notes', r.notes)) AS f (n, field, value) "
-    "WHERE f.value <> '' ORDER BY r.o, f.n) "
-    "INSERT INTO company (" COMPANY_COLUMNS ") "
+    "country, phone, email, website, notes, o)) "
+    "INSERT INTO company (" COMPANY_COLUMNS ", created_at, created_by, created_client) "
     "SELECT r.id, r.uuid, r.version, r.name, r.version, r.address, r.version, r.city, r.version, "
     "r.postal_code, r.version, r.country, r.version, r.phone, r.version, r.email, r.version, "
-    "r.website, r.version, r.notes, r.version FROM r ORDER BY r.o "
+    "r.website, r.version, r.notes, r.version, $13::bigint, $14::text, $15::text "
+    "FROM r ORDER BY r.o "
     "ON CONFLICT (uuid) DO NOTHING",
   /* $12 when, $13 who, $14 the client; each written field keeps what is
    * younger than $15 and its newest $16 + 1 entries (the new one is not
    * seen here). The version below which a field's entries go is looked
    * up once a field (c, materialized), not once an entry: a field at its
    * bound holds 50 entries by default, and a lookup for each made an
-   * update read 2500. */
+   * update read 2500. A lazy record's creation entries are stored first
+   * (m), as eager history held them: the one of a written field only
+   * when the count keeps more than the new entry ($16 > 0). */
   [PG_STMT_UPDATE] =
-    "WITH h AS (" HISTORY_INSERT ("$1::bigint", "$12::bigint", "$13::text", "$14::text",
+    "WITH " CREATION_INSERT ("$15::bigint", "($16::bigint > 0 OR z.n NOT IN "
+                             "(SELECT f.n FROM " FIELD_VALUES " WHERE f.value IS NOT NULL))") ", "
+    "h AS (" HISTORY_INSERT ("$1::bigint", "$12::bigint", "$13::text", "$14::text",
                                   "f.value IS NOT NULL") "), "
     "c AS MATERIALIZED (SELECT f.field, (SELECT y.version FROM history y "
     "WHERE y.company_id = $1::bigint AND y.field = f.field "
@@ -119,19 +142,21 @@ static const char * const statement_sql[PG_N_STMTS] = {
     FIELD_UPDATE ("phone", "8") ", "
     FIELD_UPDATE ("email", "9") ", "
     FIELD_UPDATE ("website", "10") ", "
-    FIELD_UPDATE ("notes", "11") " "
+    FIELD_UPDATE ("notes", "11") ", " CREATION_STORED " "
     "WHERE id = $1::bigint AND deleted_at IS NULL",
   /* $4 when, $5 who, $6 the client: a deletion's history entry has no
-   * field */
+   * field; a lazy record's creation entries younger than $7 are stored
+   * first */
   [PG_STMT_TOMBSTONE] =
-    "WITH h AS (INSERT INTO history (company_id, field, value, version, at, author, client_id) "
+    "WITH " CREATION_INSERT ("$7::bigint", "true") ", "
+    "h AS (INSERT INTO history (company_id, field, value, version, at, author, client_id) "
     "SELECT $1::bigint, NULL, NULL, $2::bigint, $4::bigint, $5::text, $6::text "
     "WHERE EXISTS (SELECT 1 FROM company WHERE id = $1::bigint AND deleted_at IS NULL)) "
     "UPDATE company SET version = $2::bigint, deleted_at = $3::bigint, "
     "name = '', name_v = $2, address = '', address_v = $2, city = '', city_v = $2, "
     "postal_code = '', postal_code_v = $2, country = '', country_v = $2, "
     "phone = '', phone_v = $2, email = '', email_v = $2, "
-    "website = '', website_v = $2, notes = '', notes_v = $2 "
+    "website = '', website_v = $2, notes = '', notes_v = $2, " CREATION_STORED " "
     "WHERE id = $1::bigint AND deleted_at IS NULL",
   [PG_STMT_LIST_ALL] =
     "SELECT " RECORD_COLUMNS " FROM company WHERE version > $1::bigint "
@@ -154,13 +179,26 @@ static const char * const statement_sql[PG_N_STMTS] = {
     "UPDATE server_state SET purge_horizon = greatest(purge_horizon, $1::bigint) "
     "WHERE singleton = 1",
   [PG_STMT_FIND_UUIDS] = "SELECT uuid FROM company WHERE uuid = ANY ($1::text[])",
+  /* A lazy record has no stored entries: its creation ones, unless older
+   * than $3 (they would have been pruned). */
   [PG_STMT_HISTORY_LIST] =
-    "SELECT field, value, version, at, author FROM history WHERE company_id = $1::bigint "
+    "SELECT field, value, version, at, author FROM ("
+    "SELECT field, value, version, at, author, seq FROM history WHERE company_id = $1::bigint "
+    "UNION ALL SELECT z.field, z.value, z.version, k.created_at, k.created_by, z.n "
+    "FROM company k CROSS JOIN LATERAL " CREATION_FIELDS " WHERE k.id = $1::bigint "
+    "AND k.created_at IS NOT NULL AND k.created_at >= $3::bigint AND z.value <> '') e "
     "ORDER BY version DESC, seq LIMIT $2::bigint",
+  /* Lazy creation entries need nothing: the history's read and their
+   * storing leave out those older than the horizon. */
   [PG_STMT_HISTORY_PRUNE_AGE] = "DELETE FROM history WHERE at < $1::bigint",
+  /* or, for a lazy record, its creation entry of that field */
   [PG_STMT_HISTORY_WRITER] =
-    "SELECT client_id, author, at FROM history WHERE company_id = $1::bigint "
-    "AND field = $2::text AND version = $3::bigint ORDER BY seq DESC LIMIT 1",
+    "(SELECT client_id, author, at FROM history WHERE company_id = $1::bigint "
+    "AND field = $2::text AND version = $3::bigint ORDER BY seq DESC LIMIT 1) "
+    "UNION ALL (SELECT k.created_client, k.created_by, k.created_at "
+    "FROM company k CROSS JOIN LATERAL " CREATION_FIELDS " WHERE k.id = $1::bigint "
+    "AND k.created_at IS NOT NULL AND z.field = $2::text AND z.version = $3::bigint "
+    "AND z.value <> '') LIMIT 1",
   /* then the client's oldest beyond $11, and everyone's beyond $12 */
   [PG_STMT_REPLACED_ADD] =
     "WITH a AS (INSERT INTO replaced (client_id, company_id, uuid, field, lost, lost_version, "
