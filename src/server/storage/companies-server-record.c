@@ -43,15 +43,3 @@ companies_server_record_steal_to_protocol (CompaniesServerRecord *record)
 
   return company;
 }
-
-guint
-companies_server_record_filled_mask (const char * const *values)
-{
-  guint mask = 0;
-
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    if (values[i] != NULL && values[i][0] != '\0')
-      mask |= COMPANIES_FIELD_BIT (i);
-
-  return mask;
-}

@@ -32,8 +32,4 @@ void                   companies_server_record_free              (CompaniesServe
 CompaniesRecord       *companies_server_record_steal_to_protocol (CompaniesServerRecord *record);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesServerRecord, companies_server_record_free)
 
-/* The fields of @values (indexed by CompaniesField) that are not empty:
- * what a new record's history holds. */
-guint                  companies_server_record_filled_mask       (const char * const    *values);
-
 G_END_DECLS
