@@ -11,8 +11,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n-lib.h>
-
 #include "companies-sync-client-private.h"
 #include "companies-sync-run.h"
 
