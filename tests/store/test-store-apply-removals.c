@@ -274,7 +274,21 @@ test_snapshot_defers_index (StoreFixture  *fixture,
   g_assert_cmpuint (list->len, ==, 2);
   g_clear_pointer (&list, g_ptr_array_unref);
 
-  test_apply (fixture->store, NULL, page2);
+  /* The builds sort with a small cache and helper threads; the
+   * connection gets its own settings back. */
+  {
+    sqlite3 *db = companies_local_store_get_db (fixture->store);
+    gint64 cache_before = 0;
+    gint64 cache_after = 0;
+    int threads_before = sqlite3_limit (db, SQLITE_LIMIT_WORKER_THREADS, -1);
+
+    g_assert_true (companies_local_store_query_int (fixture->store, "PRAGMA cache_size", &cache_before, &error));
+    test_apply (fixture->store, NULL, page2);
+    g_assert_true (companies_local_store_query_int (fixture->store, "PRAGMA cache_size", &cache_after, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (cache_after, ==, cache_before);
+    g_assert_cmpint (sqlite3_limit (db, SQLITE_LIMIT_WORKER_THREADS, -1), ==, threads_before);
+  }
   after = name_index_sql (fixture->path);
   g_assert_cmpstr (after, ==, schema_sql);
   all_after = all_indexes_sql (fixture->path);

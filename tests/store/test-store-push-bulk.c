@@ -33,6 +33,35 @@ assert_counts_kept (const char *path)
   sqlite3_close (db);
 }
 
+/* A request with changes asks for a page as large as its push (5000 at
+ * least), so that the page holds the records just pushed; one without
+ * asks for the largest page, 10000: an initial sync of a million
+ * companies then commits 100 pages, not 200 (docs/protocol.md,
+ * "Paging"). */
+static void
+test_page_limit (StoreFixture  *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(CompaniesPushBatch) pull = NULL;
+  g_autoptr(CompaniesPushBatch) push = NULL;
+  g_autoptr(CompaniesCompany) company = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 counter = 0;
+
+  g_assert_true (companies_local_store_get_change_counter (fixture->store, &counter, &error));
+  pull = companies_local_store_build_push_batch (fixture->store, counter, 1000, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pull->n_changes, ==, 0);
+  g_assert_cmpuint (pull->request->limit, ==, COMPANIES_MAX_LIMIT);
+
+  company = test_create (fixture->store, "Acme");
+  g_assert_true (companies_local_store_get_change_counter (fixture->store, &counter, &error));
+  push = companies_local_store_build_push_batch (fixture->store, counter, 1000, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (push->n_changes, ==, 1);
+  g_assert_cmpuint (push->request->limit, ==, COMPANIES_DEFAULT_LIMIT);
+}
+
 /* Rows in the middle of the batch's range that the batch left out (in
  * flight with an earlier batch of the pipeline, and since unmarked) are
  * not marked sent by the statement over the range. */
@@ -163,6 +192,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
+  store_test_add ("/store/push/page-limit", test_page_limit);
   store_test_add ("/store/push/range-mark-skips-rows-not-read", test_range_mark_skips_rows_not_read);
   store_test_add ("/store/push/bulk-adopt", test_bulk_adopt);
   store_test_add ("/store/push/bulk-adopt-stale-id", test_bulk_adopt_stale_id);
