@@ -17,7 +17,7 @@
 /* --- Responses ---
  *
  * A response is read with the tokenizer of companies-json-scan.c rather
- * than json-glib: pages of 5000 companies are what an initial sync is made
+ * than json-glib: pages of 10000 companies are what an initial sync is made
  * of, and json-glib's tree (parse, then free) was half of the client's
  * CPU time there. The rules are the same as for requests: every member
  * known, every type checked, the first fault named by its place. */

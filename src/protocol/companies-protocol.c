@@ -240,7 +240,7 @@ companies_uuid_is_valid (const char *uuid)
 
 /* --- Encoding ---
  *
- * The servers's pages of 5000 companies are made here: the helpers append
+ * The server's pages of up to 10000 companies are made here: the helpers append
  * to the GString's buffer directly while it has room (measured: with a
  * function call, a strlen and a printf per piece, encoding was a quarter
  * of the server's time serving a snapshot). */
