@@ -26,11 +26,10 @@
 #define STATE_SNAPSHOT_GENERATION "snapshot_generation"
 #define FIRST_SNAPSHOT_GENERATION 2
 
-/* The end of a snapshot: from-server records it did not contain and that
- * hold no local change (IsModified = False and IsActive = True). */
+/* Why the table is read in order: companies-local-store-private.h. */
 static const char remove_unseen_sql[] =
-  "DELETE FROM companies WHERE is_from_server = 1 AND snapshot_seen <> ?1"
-  " AND is_modified = 0 AND is_active = 1 RETURNING " COMPANIES_COUNTS_COLUMNS;
+  COMPANIES_REMOVE_UNSEEN_SQL " RETURNING " COMPANIES_COUNTS_COLUMNS;
+
 static const CompaniesPushedRecord *
 find_pushed (const CompaniesPushBatch *batch,
              const char               *uuid)
