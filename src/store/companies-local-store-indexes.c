@@ -316,15 +316,14 @@ companies_local_store_create_indexes (CompaniesLocalStore  *self,
                                       GPtrArray            *create_sql,
                                       GError              **error)
 {
-  g_autofree char *joined = NULL;
+  g_autoptr(GString) joined = g_string_new (NULL);
 
   if (create_sql->len == 0)
     return TRUE;
 
-  g_ptr_array_add (create_sql, NULL);
-  joined = g_strjoinv (";\n", (char **) create_sql->pdata);
-  g_ptr_array_remove_index (create_sql, create_sql->len - 1);
-  return build_indexes (self, joined, error);
+  for (guint i = 0; i < create_sql->len; i++)
+    g_string_append_printf (joined, "%s;\n", (const char *) g_ptr_array_index (create_sql, i));
+  return build_indexes (self, joined->str, error);
 }
 
 gboolean

@@ -329,7 +329,6 @@ companies_local_store_build_push_batch (CompaniesLocalStore *self,
   batch->request = companies_sync_request_new ();
   batch->request->protocol = COMPANIES_PROTOCOL_VERSION;
   batch->request->client_id = g_strdup (companies_local_store_get_client_id (self));
-  batch->request->limit = COMPANIES_DEFAULT_LIMIT;
 
   /* A read transaction, so that the three lists and the cursor are one
    * consistent snapshot of the file. */
