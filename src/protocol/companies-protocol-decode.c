@@ -120,7 +120,13 @@ decode_field (const CompaniesJsonDoc    *doc,
   /* Only the name has a stored form other than the text as given: trimmed,
    * as companies_field_normalize () makes it, here without a copy. */
   if (field == COMPANIES_FIELD_NAME)
-    change->values[field] = g_strstrip (g_steal_pointer (&text));
+    {
+      gsize sent_length = strlen (text);
+
+      change->values[field] = g_strstrip (g_steal_pointer (&text));
+      if (strlen (change->values[field]) != sent_length)
+        change->trimmed_mask |= COMPANIES_FIELD_BIT (field);
+    }
   else
     change->values[field] = g_steal_pointer (&text);
   change->field_mask |= COMPANIES_FIELD_BIT (field);

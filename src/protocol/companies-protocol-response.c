@@ -320,6 +320,7 @@ typedef enum
   LIST_REJECTED,
   LIST_OVERWRITTEN,
   LIST_REPLACED,
+  LIST_CREATED,
 } ListKind;
 
 static gboolean
@@ -336,7 +337,7 @@ decode_response_list (const CompaniesJsonDoc  *doc,
   guint element;
 
   if (token == COMPANIES_JSON_MISSING && (kind == LIST_REJECTED || kind == LIST_OVERWRITTEN ||
-                                         kind == LIST_REPLACED))
+                                         kind == LIST_REPLACED || kind == LIST_CREATED))
     return TRUE;
   if (token == COMPANIES_JSON_MISSING || companies_json_doc_kind (doc, token) != COMPANIES_JSON_ARRAY)
     return companies_json_fail (error, out_path, &root, member, NULL,
@@ -355,7 +356,9 @@ decode_response_list (const CompaniesJsonDoc  *doc,
         {
         case LIST_COMPANIES:
         case LIST_DELETED:
-          item = decode_record (doc, element, kind == LIST_DELETED, &place, out_path, error);
+        case LIST_CREATED:
+          /* a created entry has a tombstone's three members */
+          item = decode_record (doc, element, kind != LIST_COMPANIES, &place, out_path, error);
           break;
         case LIST_REJECTED:
           item = decode_rejected (doc, element, &place, out_path, error);
@@ -407,7 +410,7 @@ decode_response (const CompaniesJsonDoc  *doc,
 {
   static const char * const members[] = {
     "protocol", "cursor", "has_more", "reset", "companies", "deleted",
-    "rejected", "overwritten", "replaced", NULL
+    "rejected", "overwritten", "replaced", "created", NULL
   };
   static const CompaniesJsonPlace root_place = { NULL, 0 };
   const CompaniesJsonPlace *root = &root_place;
@@ -464,7 +467,8 @@ decode_response (const CompaniesJsonDoc  *doc,
       !decode_response_list (doc, slots[5], "deleted", LIST_DELETED, response->deleted, out_path, error) ||
       !decode_response_list (doc, slots[6], "rejected", LIST_REJECTED, response->rejected, out_path, error) ||
       !decode_response_list (doc, slots[7], "overwritten", LIST_OVERWRITTEN, response->overwritten, out_path, error) ||
-      !decode_response_list (doc, slots[8], "replaced", LIST_REPLACED, response->replaced, out_path, error))
+      !decode_response_list (doc, slots[8], "replaced", LIST_REPLACED, response->replaced, out_path, error) ||
+      !decode_response_list (doc, slots[9], "created", LIST_CREATED, response->created, out_path, error))
     return NULL;
   if (response->replaced->len > COMPANIES_MAX_REPLACED)
     {
@@ -504,6 +508,103 @@ companies_sync_response_decode (const char  *data,
     }
 
   return response;
+}
+
+/* --- Created as sent (revision 1.8) --- */
+
+static gint
+compare_by_version (gconstpointer a,
+                    gconstpointer b)
+{
+  const CompaniesRecord *ra = *(CompaniesRecord * const *) a;
+  const CompaniesRecord *rb = *(CompaniesRecord * const *) b;
+
+  return (ra->version > rb->version) - (ra->version < rb->version);
+}
+
+/* The addition of @request with @uuid, NULL when none. The server
+ * creates in the request's order, so the next addition after the last
+ * one found is tried first; a table by uuid is made only when that
+ * misses. */
+static const CompaniesChange *
+find_added (const CompaniesSyncRequest  *request,
+            const char                  *uuid,
+            guint                       *next,
+            GHashTable                 **by_uuid)
+{
+  const CompaniesChange *change = NULL;
+
+  if (*next < request->added->len)
+    {
+      change = g_ptr_array_index (request->added, *next);
+      if (strcmp (change->uuid, uuid) == 0)
+        {
+          (*next)++;
+          return change;
+        }
+    }
+
+  if (*by_uuid == NULL)
+    {
+      *by_uuid = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < request->added->len; i++)
+        {
+          change = g_ptr_array_index (request->added, i);
+          g_hash_table_insert (*by_uuid, change->uuid, (gpointer) change);
+        }
+    }
+
+  return g_hash_table_lookup (*by_uuid, uuid);
+}
+
+gboolean
+companies_sync_response_take_created (CompaniesSyncResponse      *response,
+                                      const CompaniesSyncRequest *request,
+                                      GError                    **error)
+{
+  g_autoptr(GHashTable) by_uuid = NULL;
+  g_autoptr(GHashTable) taken = NULL;
+  guint next = 0;
+
+  g_return_val_if_fail (response != NULL, FALSE);
+  g_return_val_if_fail (request != NULL, FALSE);
+
+  if (response->created->len == 0)
+    return TRUE;
+
+  taken = g_hash_table_new (g_direct_hash, g_direct_equal);
+  for (guint i = 0; i < response->created->len; i++)
+    {
+      CompaniesRecord *record = g_ptr_array_index (response->created, i);
+      const CompaniesChange *change = find_added (request, record->uuid, &next, &by_uuid);
+
+      if (change == NULL || !g_hash_table_add (taken, (gpointer) change))
+        {
+          g_autofree char *path = g_strdup_printf ("created[%u].uuid", i);
+
+          g_set_error (error, COMPANIES_PROTOCOL_ERROR, COMPANIES_PROTOCOL_ERROR_INVALID_REQUEST,
+                       _("The server sent a malformed response (%s: %s)"), path,
+                       change == NULL ? _("Names no addition of the request")
+                                      : _("Comes twice"));
+          return FALSE;
+        }
+
+      for (guint f = 0; f < COMPANIES_N_FIELDS; f++)
+        {
+          const char *sent = (change->field_mask & COMPANIES_FIELD_BIT (f)) ? change->values[f] : NULL;
+
+          g_free (record->values[f]);
+          record->values[f] = g_strdup (sent != NULL ? sent : "");
+        }
+    }
+
+  /* Moved, not copied: the array gives its records up before it goes. */
+  for (guint i = 0; i < response->created->len; i++)
+    g_ptr_array_add (response->companies, g_steal_pointer (&response->created->pdata[i]));
+  g_ptr_array_set_size (response->created, 0);
+  g_ptr_array_sort (response->companies, compare_by_version);
+
+  return TRUE;
 }
 
 /* --- The largest valid response (docs/protocol-transport.md) --- */

@@ -178,6 +178,7 @@ companies_sync_response_new (void)
   response->rejected = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_rejected_free);
   response->overwritten = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_overwritten_free);
   response->replaced = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_replaced_free);
+  response->created = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_record_free);
   return response;
 }
 
@@ -211,6 +212,7 @@ companies_sync_response_free (CompaniesSyncResponse *response)
   g_clear_pointer (&response->rejected, g_ptr_array_unref);
   g_clear_pointer (&response->overwritten, g_ptr_array_unref);
   g_clear_pointer (&response->replaced, g_ptr_array_unref);
+  g_clear_pointer (&response->created, g_ptr_array_unref);
   g_free (response);
 }
 
@@ -558,6 +560,19 @@ companies_sync_response_encode (const CompaniesSyncResponse *response)
         g_string_append_c (out, ',');
       append_record_head (out, g_ptr_array_index (response->deleted, i));
       g_string_append_c (out, '}');
+    }
+
+  /* revision 1.8: the same three members an entry */
+  if (response->created != NULL && response->created->len > 0)
+    {
+      g_string_append (out, "],\"created\":[");
+      for (guint i = 0; i < response->created->len; i++)
+        {
+          if (i > 0)
+            g_string_append_c (out, ',');
+          append_record_head (out, g_ptr_array_index (response->created, i));
+          g_string_append_c (out, '}');
+        }
     }
 
   g_string_append (out, "],\"rejected\":[");

@@ -35,6 +35,10 @@ G_BEGIN_DECLS
 #define COMPANIES_WANT_HEADER             "Companies-Want"
 #define COMPANIES_WANT_REPLACED           "replaced"
 #define COMPANIES_MAX_REPLACED            100
+/* Revision 1.8 (docs/protocol.md section 3, "Created as sent"): the name
+ * in that header that asks for `created`, the records this request added
+ * answered by id, uuid and version only. */
+#define COMPANIES_WANT_CREATED            "created"
 /* The most characters of a writer's label in a response */
 #define COMPANIES_MAX_LABEL_LENGTH        200
 /* The most bytes of an error body a client reads (section 7, "Limits"). */
@@ -73,6 +77,9 @@ typedef struct
   gint64  base_version;                /* UPDATE */
   guint   field_mask;                  /* ADD, UPDATE: the fields present */
   char   *values[COMPANIES_N_FIELDS];  /* only those in field_mask are set */
+  /* Set by the decoder: the fields whose text it trimmed to their stored
+   * form (only the name has one), so values[] differ from what was sent. */
+  guint   trimmed_mask;
 
   /* Set by the decoder when the record breaks a rule of docs/protocol.md
    * section 1 (or names an unknown field, or an add lacks a name): the
@@ -97,8 +104,9 @@ typedef struct
   GPtrArray *updated;
   GPtrArray *deleted;
   /* Not in the body: the request asked for `replaced` (revision 1.6, the
-   * COMPANIES_WANT_HEADER header) */
+   * COMPANIES_WANT_HEADER header) and for `created` (revision 1.8) */
   gboolean   want_replaced;
+  gboolean   want_created;
 } CompaniesSyncRequest;
 
 CompaniesSyncRequest *companies_sync_request_new    (void);
@@ -196,6 +204,10 @@ typedef struct
    * of `overwritten` and the `replaced` list); decoded when present */
   gboolean   who;
   GPtrArray *replaced;     /* of CompaniesReplaced */
+  /* revision 1.8: additions of the request that the server holds with the
+   * values sent, as id, uuid and version (values NULL); encoded when not
+   * empty, which only a request that asked makes it */
+  GPtrArray *created;      /* of CompaniesRecord, values NULL */
 } CompaniesSyncResponse;
 
 CompaniesSyncResponse *companies_sync_response_new    (void);
@@ -220,6 +232,15 @@ GBytes                *companies_sync_response_encode (const CompaniesSyncRespon
 CompaniesSyncResponse *companies_sync_response_decode (const char  *data,
                                                        gsize        length,
                                                        GError     **error);
+
+/* Revision 1.8: turns each entry of @response's `created` into a company
+ * of its `companies`, with the values @request sent for that uuid (a
+ * field it did not send is empty), and keeps `companies` in version
+ * order. FALSE, and @response unusable, when an entry names no addition
+ * of @request or comes twice: the response is then refused as malformed. */
+gboolean               companies_sync_response_take_created (CompaniesSyncResponse      *response,
+                                                             const CompaniesSyncRequest *request,
+                                                             GError                    **error);
 
 /* The most bytes a valid response to @request may take: section 7,
  * "Limits" (the page's limit and the echoes of its changes, each record

@@ -412,10 +412,12 @@ send_request (SoupSession                *session,
       if (body != NULL)
         {
           soup_message_set_request_body_from_bytes (message, "application/json", body);
-          /* revision 1.6: tell us what others replaced of ours, and who
-           * (docs/protocol.md section 3); older servers ignore it */
+          /* revision 1.6: tell us what others replaced of ours, and who;
+           * revision 1.8: answer our additions held as sent by id
+           * (docs/protocol.md section 3); older servers ignore both */
           soup_message_headers_replace (soup_message_get_request_headers (message),
-                                        COMPANIES_WANT_HEADER, COMPANIES_WANT_REPLACED);
+                                        COMPANIES_WANT_HEADER,
+                                        COMPANIES_WANT_REPLACED ", " COMPANIES_WANT_CREATED);
         }
       soup_message_headers_replace (soup_message_get_request_headers (message),
                                     "Accept", "application/json");
@@ -571,6 +573,8 @@ companies_sync_http_post (SoupSession                *session,
 
   data = g_bytes_get_data (reply, &length);
   response = companies_sync_response_decode (data != NULL ? data : "", length, &local_error);
+  if (response != NULL && !companies_sync_response_take_created (response, request, &local_error))
+    g_clear_pointer (&response, companies_sync_response_free);
   if (response == NULL)
     {
       g_set_error (error, COMPANIES_SYNC_ERROR, COMPANIES_SYNC_ERROR_PROTOCOL,

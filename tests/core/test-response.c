@@ -325,6 +325,122 @@ test_response_max_bytes (void)
 
 /* --- error bodies --- */
 
+/* Revision 1.8: `created`, its strict form, and the values the request
+ * sent put back into `companies`. */
+static void
+test_response_created (void)
+{
+  const CompaniesProtocolError BAD = COMPANIES_PROTOCOL_ERROR_INVALID_REQUEST;
+  g_autoptr(CompaniesSyncRequest) request = companies_sync_request_new ();
+  g_autoptr(CompaniesSyncResponse) response = companies_sync_response_new ();
+  g_autoptr(CompaniesSyncResponse) decoded = NULL;
+  g_autoptr(CompaniesSyncResponse) unknown = NULL;
+  g_autoptr(CompaniesSyncResponse) twice = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *unknown_body = NULL;
+  g_autofree char *twice_body = NULL;
+  CompaniesChange *change;
+  CompaniesRecord *record;
+  gsize size;
+  const char *data;
+
+  /* Two additions: A with a name and a city, B with a name only. */
+  change = companies_change_new (COMPANIES_CHANGE_ADD);
+  change->uuid = g_strdup (UUID_A);
+  change->values[COMPANIES_FIELD_NAME] = g_strdup ("Acme");
+  change->values[COMPANIES_FIELD_CITY] = g_strdup ("Porto");
+  change->field_mask = COMPANIES_FIELD_BIT (COMPANIES_FIELD_NAME) | COMPANIES_FIELD_BIT (COMPANIES_FIELD_CITY);
+  g_ptr_array_add (request->added, change);
+  change = companies_change_new (COMPANIES_CHANGE_ADD);
+  change->uuid = g_strdup (UUID_B);
+  change->values[COMPANIES_FIELD_NAME] = g_strdup ("Beta");
+  change->field_mask = COMPANIES_FIELD_BIT (COMPANIES_FIELD_NAME);
+  g_ptr_array_add (request->added, change);
+
+  /* B created first, then A; another company between them. */
+  response->cursor = g_strdup ("c.9");
+  g_ptr_array_add (response->companies, make_company (5, "Other", 8));
+  record = companies_record_new ();
+  record->id = 11;
+  record->uuid = g_strdup (UUID_B);
+  record->version = 7;
+  g_ptr_array_add (response->created, record);
+  record = companies_record_new ();
+  record->id = 12;
+  record->uuid = g_strdup (UUID_A);
+  record->version = 9;
+  g_ptr_array_add (response->created, record);
+
+  bytes = companies_sync_response_encode (response);
+  data = g_bytes_get_data (bytes, &size);
+  g_assert_nonnull (g_strstr_len (data, size, "\"created\":[{\"id\":11,"));
+  decoded = companies_sync_response_decode (data, size, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (decoded->created->len, ==, 2);
+
+  g_assert_true (companies_sync_response_take_created (decoded, request, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (decoded->created->len, ==, 0);
+  g_assert_cmpuint (decoded->companies->len, ==, 3);
+  /* In version order, with the values sent; a field not sent is empty. */
+  record = g_ptr_array_index (decoded->companies, 0);
+  g_assert_cmpstr (record->uuid, ==, UUID_B);
+  g_assert_cmpint (record->id, ==, 11);
+  g_assert_cmpstr (record->values[COMPANIES_FIELD_NAME], ==, "Beta");
+  g_assert_cmpstr (record->values[COMPANIES_FIELD_CITY], ==, "");
+  record = g_ptr_array_index (decoded->companies, 1);
+  g_assert_cmpint (record->id, ==, 5);
+  record = g_ptr_array_index (decoded->companies, 2);
+  g_assert_cmpstr (record->uuid, ==, UUID_A);
+  g_assert_cmpint (record->version, ==, 9);
+  g_assert_cmpstr (record->values[COMPANIES_FIELD_CITY], ==, "Porto");
+
+  /* An entry that names no addition of the request, or one twice. */
+  unknown_body = q (RHEAD ",'companies':[],'deleted':[],'created':[{'id':3,'uuid':'"
+                    "9f0e0000-0000-4000-8000-0000000000ff','version':4}]}");
+  unknown = companies_sync_response_decode (unknown_body, strlen (unknown_body), &error);
+  g_assert_no_error (error);
+  g_assert_false (companies_sync_response_take_created (unknown, request, &error));
+  g_assert_error (error, COMPANIES_PROTOCOL_ERROR, BAD);
+  g_assert_nonnull (strstr (error->message, "created[0].uuid"));
+  g_clear_error (&error);
+  twice_body = q (RHEAD ",'companies':[],'deleted':[],'created':[{'id':3,'uuid':'" UUID_A "','version':4},"
+                  "{'id':3,'uuid':'" UUID_A "','version':4}]}");
+  twice = companies_sync_response_decode (twice_body, strlen (twice_body), &error);
+  g_assert_no_error (error);
+  g_assert_false (companies_sync_response_take_created (twice, request, &error));
+  g_assert_nonnull (strstr (error->message, "created[1].uuid"));
+
+  /* A created entry has exactly a tombstone's members. */
+  assert_response_fails (RHEAD ",'companies':[],'deleted':[],'created':[{'id':3,'uuid':'" UUID_A "'}]}",
+                         BAD, "created[0].version");
+  assert_response_fails (RHEAD ",'companies':[],'deleted':[],'created':[{'id':3,'uuid':'" UUID_A "',"
+                         "'version':4,'name':'A'}]}", BAD, "created[0].name");
+  assert_response_fails (RHEAD ",'companies':[],'deleted':[],'created':{}}", BAD, "created");
+}
+
+/* The decoder notes a name it trimmed: the server then answers it in
+ * full, not as `created`. */
+static void
+test_request_trimmed_name (void)
+{
+  g_autofree char *body = q ("{'protocol':1,'client_id':'5d1c0000-0000-4000-8000-000000000000',"
+                             "'added':[{'uuid':'" UUID_A "','fields':{'name':'  Acme ','city':' Porto '}},"
+                             "{'uuid':'" UUID_B "','fields':{'name':'Beta'}}]}");
+  g_autoptr(CompaniesSyncRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  const CompaniesChange *a, *b;
+
+  request = companies_sync_request_decode (body, strlen (body), NULL, &error);
+  g_assert_no_error (error);
+  a = g_ptr_array_index (request->added, 0);
+  b = g_ptr_array_index (request->added, 1);
+  g_assert_cmpstr (a->values[COMPANIES_FIELD_NAME], ==, "Acme");
+  g_assert_cmpuint (a->trimmed_mask, ==, COMPANIES_FIELD_BIT (COMPANIES_FIELD_NAME));
+  g_assert_cmpuint (b->trimmed_mask, ==, 0);
+}
+
 static void
 test_error_body (void)
 {
@@ -426,6 +542,8 @@ main (int   argc,
   g_test_add_func ("/protocol/response/strict", test_response_strict);
   g_test_add_func ("/protocol/response/values", test_response_values);
   g_test_add_func ("/protocol/response/max-bytes", test_response_max_bytes);
+  g_test_add_func ("/protocol/response/created", test_response_created);
+  g_test_add_func ("/protocol/request/trimmed-name", test_request_trimmed_name);
   g_test_add_func ("/protocol/error-body", test_error_body);
   g_test_add_func ("/protocol/large-pages", test_large_pages);
 

@@ -411,7 +411,8 @@ handler_cb (SoupServer        *server,
     }
 
   /* revision 1.6 (docs/protocol.md section 3): a header that servers
-   * before it ignore asks for `replaced` */
+   * before it ignore asks for `replaced`, and since revision 1.8 for
+   * `created` */
   want = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
                                         COMPANIES_WANT_HEADER);
   soup_message_body_truncate (soup_server_message_get_request_body (msg));
@@ -421,6 +422,7 @@ handler_cb (SoupServer        *server,
   soup_server_message_pause (msg);
   companies_server_worker_sync (self->worker, body, companies_server_auth_get_token (msg),
                                 want != NULL && soup_header_contains (want, COMPANIES_WANT_REPLACED),
+                                want != NULL && soup_header_contains (want, COMPANIES_WANT_CREATED),
                                 sync_replied_cb,
                                 g_object_ref (msg), g_object_unref);
 }

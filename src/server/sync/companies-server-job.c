@@ -127,6 +127,7 @@ companies_server_job_decode (CompaniesServerJob *job)
     }
 
   request->want_replaced = job->want_replaced;
+  request->want_created = job->want_created;
   job->request = g_steal_pointer (&request);
   return TRUE;
 }
@@ -137,7 +138,8 @@ set_response_reply (CompaniesServerJob          *job,
 {
   job->reply.status = 200;
   job->reply.body = companies_sync_response_encode (response);
-  job->reply.changes_out = response->companies->len + response->deleted->len;
+  job->reply.changes_out = response->companies->len + response->deleted->len +
+                           response->created->len;
 }
 
 static void

@@ -25,6 +25,8 @@ typedef struct
   gboolean                  read_only;
   /* the request asked for `replaced` (docs/protocol.md, revision 1.6) */
   gboolean                  want_replaced;
+  /* and for `created` (revision 1.8) */
+  gboolean                  want_created;
   /* > 0: not a sync but a read of this record's history */
   gint64                    history_id;
   /* decoded from body; NULL when the body was refused (reply set) */

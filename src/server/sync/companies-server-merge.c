@@ -25,6 +25,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "companies-server-merge.h"
@@ -45,7 +47,16 @@ struct _CompaniesServerMerge
   GHashTable            *named_set;
   /* the records this request wrote, as stored: id → CompaniesServerRecord */
   GHashTable            *written;
+  /* revision 1.8, when the request asked: the records it created with
+   * the values it sent, id → CreatedAsSent */
+  GHashTable            *created_as_sent;
 };
+
+typedef struct
+{
+  gint64 id;
+  gint64 version;
+} CreatedAsSent;
 
 CompaniesServerMerge *
 companies_server_merge_new (CompaniesServerStore  *store,
@@ -79,6 +90,7 @@ companies_server_merge_free (CompaniesServerMerge *self)
   g_array_unref (self->named_ids);
   g_hash_table_unref (self->named_set);
   g_hash_table_unref (self->written);
+  g_clear_pointer (&self->created_as_sent, g_hash_table_unref);
   g_free (self->who);
   g_free (self);
 }
@@ -93,6 +105,49 @@ const GArray *
 companies_server_merge_get_named_ids (CompaniesServerMerge *self)
 {
   return self->named_ids;
+}
+
+void
+companies_server_merge_answer_created (CompaniesServerMerge *self)
+{
+  if (self->created_as_sent == NULL)
+    self->created_as_sent = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, g_free);
+}
+
+gboolean
+companies_server_merge_created_as_sent (CompaniesServerMerge        *self,
+                                        const CompaniesServerRecord *record)
+{
+  const CreatedAsSent *created;
+
+  if (self->created_as_sent == NULL || record->deleted)
+    return FALSE;
+
+  created = g_hash_table_lookup (self->created_as_sent, &record->company->id);
+  return created != NULL && created->version == record->company->version;
+}
+
+/* Whether @values, as the server stores them, are those @change sent (a
+ * field it did not send is empty): normalizing, here or when the request
+ * was decoded, may have changed one. */
+static gboolean
+stored_as_sent (const CompaniesChange *change,
+                char * const          *values)
+{
+  if (change->trimmed_mask != 0)
+    return FALSE;
+
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    {
+      const char *sent = "";
+
+      if ((change->field_mask & COMPANIES_FIELD_BIT (i)) && change->values[i] != NULL)
+        sent = change->values[i];
+      if (strcmp (values[i], sent) != 0)
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 CompaniesServerRecord *
@@ -215,6 +270,15 @@ companies_server_merge_add (CompaniesServerMerge   *self,
         }
       name_record (self, existing->company->id);
       return TRUE;
+    }
+
+  if (self->created_as_sent != NULL && stored_as_sent (change, values))
+    {
+      CreatedAsSent *created = g_new (CreatedAsSent, 1);
+
+      created->id = id;
+      created->version = version;
+      g_hash_table_replace (self->created_as_sent, &created->id, created);
     }
 
   /* The new record as stored, kept for the answer: no read back. */

@@ -57,6 +57,14 @@ gboolean               companies_server_merge_delete        (CompaniesServerMerg
 /* The ids (gint64) of the records the changes named, in order, once each:
  * the response carries their current state. */
 const GArray          *companies_server_merge_get_named_ids (CompaniesServerMerge   *self);
+/* Revision 1.8: the request asked for `created` (docs/protocol.md
+ * section 3, "Created as sent"). Call before the changes are merged. */
+void                   companies_server_merge_answer_created (CompaniesServerMerge *self);
+/* Whether @record, as it stands, is one the request created with the
+ * values it sent (only when it asked for `created`): the answer then
+ * gives its id, uuid and version only. */
+gboolean               companies_server_merge_created_as_sent (CompaniesServerMerge        *self,
+                                                               const CompaniesServerRecord *record);
 /* The record @id as this merge wrote it, moved out; NULL when the merge
  * did not keep it (read it from the store then). */
 CompaniesServerRecord *companies_server_merge_steal_written (CompaniesServerMerge   *self,

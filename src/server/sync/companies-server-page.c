@@ -67,6 +67,18 @@ companies_server_page_record_bytes (const CompaniesServerRecord *record)
   return bytes;
 }
 
+/* The bytes of @record's entry in this answer: an entry of `created`
+ * (revision 1.8) has the head only. */
+static gsize
+entry_bytes (CompaniesServerMerge        *merge,
+             const CompaniesServerRecord *record)
+{
+  if (companies_server_merge_created_as_sent (merge, record))
+    return RECORD_HEAD_BYTES;
+
+  return companies_server_page_record_bytes (record);
+}
+
 static gint
 compare_by_version (gconstpointer a,
                     gconstpointer b)
@@ -103,7 +115,7 @@ collect_echoes (CompaniesServerStore  *store,
       if (record == NULL)
         continue;
 
-      *out_bytes += companies_server_page_record_bytes (record);
+      *out_bytes += entry_bytes (merge, record);
       g_hash_table_replace (echoes, &record->company->id, record);
     }
 
@@ -147,7 +159,7 @@ companies_server_page_build (CompaniesServerStore   *store,
         {
           CompaniesServerRecord *record = g_ptr_array_index (batch, i);
           gboolean echoed = g_hash_table_contains (echoes, &record->company->id);
-          gsize record_bytes = echoed ? 0 : companies_server_page_record_bytes (record);
+          gsize record_bytes = echoed ? 0 : entry_bytes (merge, record);
 
           if (records->len == limit ||
               (records->len > 0 && bytes + record_bytes > COMPANIES_MAX_PAGE_BYTES))
@@ -188,10 +200,18 @@ companies_server_page_build (CompaniesServerStore   *store,
   for (guint i = 0; i < records->len; i++)
     {
       CompaniesServerRecord *record = g_ptr_array_index (records, i);
+      gboolean created = companies_server_merge_created_as_sent (merge, record);
+      CompaniesRecord *company = companies_server_record_steal_to_protocol (record);
 
       /* The records are dropped with the page: their strings move. */
-      g_ptr_array_add (record->deleted ? response->deleted : response->companies,
-                       companies_server_record_steal_to_protocol (record));
+      if (created)
+        {
+          for (guint f = 0; f < COMPANIES_N_FIELDS; f++)
+            g_clear_pointer (&company->values[f], g_free);
+          g_ptr_array_add (response->created, company);
+        }
+      else
+        g_ptr_array_add (record->deleted ? response->deleted : response->companies, company);
     }
 
   return TRUE;

@@ -14,7 +14,7 @@ typedef struct
   guint   status;       /* the HTTP status */
   GBytes *body;         /* application/json */
   guint   changes_in;   /* added + updated + deleted of the request */
-  guint   changes_out;  /* companies + deleted of the response */
+  guint   changes_out;  /* companies + deleted + created of the response */
   guint   retry_after;  /* seconds for a Retry-After header, 0 for none */
 } CompaniesServerReply;
 

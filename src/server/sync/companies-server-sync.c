@@ -153,6 +153,8 @@ companies_server_sync_apply (CompaniesServerStore         *store,
   response->reset = first_snapshot_page || (cursor != NULL && cursor->in_snapshot);
 
   merge = companies_server_merge_new (store, response, now, foreign, who, request->client_id);
+  if (request->want_created)
+    companies_server_merge_answer_created (merge);
   if (!merge_changes (store, merge, request, error))
     return NULL;
 

@@ -362,6 +362,7 @@ companies_server_worker_sync (CompaniesServerWorker    *self,
                               GBytes                   *body,
                               const CompaniesServerToken *token,
                               gboolean                  want_replaced,
+                              gboolean                  want_created,
                               CompaniesServerReplyFunc  func,
                               gpointer                  user_data,
                               GDestroyNotify            destroy)
@@ -378,6 +379,7 @@ companies_server_worker_sync (CompaniesServerWorker    *self,
   job->who = token != NULL ? g_strdup (token->label) : NULL;
   job->read_only = token != NULL && token->read_only;
   job->want_replaced = want_replaced;
+  job->want_created = want_created;
   job->func = func;
   job->user_data = user_data;
   job->destroy = destroy;

@@ -41,11 +41,13 @@ CompaniesServerWorker *companies_server_worker_new  (CompaniesServerStore     *s
  * without tokens); @func is called with the reply, then @destroy on
  * @user_data. A read-only token's request with changes is answered 403
  * `read_only` and nothing of it is applied (docs/history.md).
- * @want_replaced: the request asked for `replaced` (revision 1.6). */
+ * @want_replaced: the request asked for `replaced` (revision 1.6);
+ * @want_created: for `created` (revision 1.8). */
 void                   companies_server_worker_sync (CompaniesServerWorker    *self,
                                                      GBytes                   *body,
                                                      const CompaniesServerToken *token,
                                                      gboolean                  want_replaced,
+                                                     gboolean                  want_created,
                                                      CompaniesServerReplyFunc  func,
                                                      gpointer                  user_data,
                                                      GDestroyNotify            destroy);
