@@ -158,6 +158,48 @@ test_bulk_adopt (StoreFixture  *fixture,
   g_assert_cmpuint (next->request->updated->len, ==, 1);
 }
 
+/* An answer whose echoes are all as sent, of rows unchanged since: one
+ * statement adopts them all without reading them back (docs/sync-1m.md,
+ * round 11), and the kept counts follow. */
+static void
+test_bulk_adopt_all_as_sent (StoreFixture  *fixture,
+                             gconstpointer  data)
+{
+  const char *names[] = { "A", "B", "C" };
+  g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(CompaniesPushBatch) batch = NULL;
+  g_autoptr(CompaniesSyncResponse) response = test_response ("c3", FALSE, FALSE);
+  g_autoptr(CompaniesPushBatch) next = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_ptr_array_add (created, test_create (fixture->store, names[i]));
+  batch = test_build_batch (fixture->store, NULL);
+  for (guint i = 0; i < created->len; i++)
+    {
+      const char *uuid = companies_company_get_uuid (g_ptr_array_index (created, i));
+
+      g_assert_cmpint (test_add_sent (fixture->path, uuid), ==, 1);
+      test_add_company (response, 31 + i, uuid, 7 + i, names[i]);
+    }
+  test_apply (fixture->store, batch, response);
+
+  for (guint i = 0; i < created->len; i++)
+    {
+      const char *uuid = companies_company_get_uuid (g_ptr_array_index (created, i));
+      g_autoptr(CompaniesCompany) after = test_lookup (fixture->store, uuid);
+
+      g_assert_true (companies_company_get_is_from_server (after));
+      g_assert_false (companies_company_get_is_modified (after));
+      g_assert_cmpint (companies_company_get_id (after), ==, 31 + i);
+      g_assert_cmpint (companies_company_get_version (after), ==, 7 + i);
+      g_assert_cmpint (test_base_version (fixture->path, uuid), ==, 7 + i);
+      g_assert_cmpint (test_add_sent (fixture->path, uuid), ==, 0);
+    }
+  assert_counts_kept (fixture->path);
+  next = test_build_batch (fixture->store, NULL);
+  g_assert_cmpuint (next->n_changes, ==, 0);
+}
+
 /* A row holds the id the server now gives one of our additions (it came
  * from another server database): the answer is taken record by record,
  * which evicts that row first. */
@@ -196,6 +238,7 @@ main (int   argc,
   store_test_add ("/store/push/range-mark-skips-rows-not-read", test_range_mark_skips_rows_not_read);
   store_test_add ("/store/push/bulk-adopt", test_bulk_adopt);
   store_test_add ("/store/push/bulk-adopt-stale-id", test_bulk_adopt_stale_id);
+  store_test_add ("/store/push/bulk-adopt-all-as-sent", test_bulk_adopt_all_as_sent);
 
   return g_test_run ();
 }
