@@ -47,6 +47,23 @@ static const char adopt_listed_adds_sql[] =
   " WHERE companies.local_id = a.local_id AND companies.local_seq = a.local_seq"
   " AND companies.is_from_server = 0 AND companies.is_active = 1"
   " AND companies.rejection_code IS NULL";
+/* The same for a run of rows whose local_id, local_seq, server id and
+ * version all grow by one from row to row (?1 to ?2 the local_ids, ?3,
+ * ?4, ?5 what local_seq, id and version add to local_id): what a bulk
+ * push of imported records into a server nobody else writes to gets, in
+ * one run a batch. No JSON to read. */
+static const char adopt_run_sql[] =
+  "UPDATE companies SET id = local_id + ?4, version = local_id + ?5, base_version = local_id + ?5,"
+  " is_from_server = 1, is_modified = 0, changed_fields = 0, add_sent = 0, sent_changed = 0,"
+  " snapshot_seen = CASE WHEN ?6 <> 0 THEN ?6 ELSE snapshot_seen END"
+  " WHERE local_id BETWEEN ?1 AND ?2 AND local_seq = local_id + ?3 AND is_from_server = 0"
+  " AND is_active = 1 AND rejection_code IS NULL";
+/* Whether a row holds an id of a run. */
+static const char any_id_in_run_sql[] =
+  "SELECT 1 FROM companies WHERE id BETWEEN ?1 AND ?2 LIMIT 1";
+/* More runs than this in a batch: the JSON list is cheaper. */
+#define MAX_RUNS 64
+
 /* Whether a row holds one of those ids. */
 static const char any_id_held_sql[] =
   "SELECT 1 FROM companies WHERE id IN (SELECT value ->> 2 FROM json_each (?1)) LIMIT 1";
@@ -115,6 +132,109 @@ companies_local_store_adopt_unchanged_add (CompaniesLocalStore    *self,
   return TRUE;
 }
 
+/* One echo that the bulk adoption may take. */
+typedef struct
+{
+  gint64 local_id;
+  gint64 local_seq;
+  gint64 id;
+  gint64 version;
+  guint  index;      /* of its record in the response */
+} SentAdd;
+
+static gint
+compare_local_id (gconstpointer a,
+                  gconstpointer b)
+{
+  const SentAdd *sa = a, *sb = b;
+
+  return (sa->local_id > sb->local_id) - (sa->local_id < sb->local_id);
+}
+
+/* Whether @b continues the run that @a ends. */
+static gboolean
+continues_run (const SentAdd *a,
+               const SentAdd *b)
+{
+  return b->local_id == a->local_id + 1 && b->local_seq == a->local_seq + 1 &&
+         b->id == a->id + 1 && b->version == a->version + 1;
+}
+
+/* Takes @adds (sorted by local_id) by runs, all or none: *out_taken tells
+ * which. None when they make too many runs, when a row holds one of
+ * their ids (the record by record path evicts it), or when some row is
+ * no longer as the batch read it (the JSON list's statements decide). */
+static gboolean
+adopt_by_runs (CompaniesLocalStore  *self,
+               GArray               *adds,
+               gint64                snapshot_generation,
+               gboolean             *adopted,
+               gboolean             *out_taken,
+               GError              **error)
+{
+  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint64 changed = 0;
+
+  *out_taken = FALSE;
+  for (guint i = 0; i < adds->len; i++)
+    if (i == 0 || !continues_run (&g_array_index (adds, SentAdd, i - 1), &g_array_index (adds, SentAdd, i)))
+      {
+        if (starts->len == MAX_RUNS)
+          return TRUE;
+        g_array_append_val (starts, i);
+      }
+
+  if (!companies_local_store_exec (self, "SAVEPOINT adopt_runs", error))
+    return FALSE;
+  for (guint r = 0; r < starts->len; r++)
+    {
+      guint first = g_array_index (starts, guint, r);
+      guint last = r + 1 < starts->len ? g_array_index (starts, guint, r + 1) - 1 : adds->len - 1;
+      const SentAdd *head = &g_array_index (adds, SentAdd, first);
+      const SentAdd *tail = &g_array_index (adds, SentAdd, last);
+      g_autoptr(CompaniesStmt) held = companies_local_store_prepare (self, any_id_in_run_sql, error);
+      g_autoptr(CompaniesStmt) stmt = NULL;
+      int rc;
+
+      if (held == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (held, 1, head->id);
+      sqlite3_bind_int64 (held, 2, tail->id);
+      rc = sqlite3_step (held);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return companies_local_store_set_error (self, rc, error);
+      if (rc == SQLITE_ROW)
+        break;
+
+      stmt = companies_local_store_prepare (self, adopt_run_sql, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, head->local_id);
+      sqlite3_bind_int64 (stmt, 2, tail->local_id);
+      sqlite3_bind_int64 (stmt, 3, head->local_seq - head->local_id);
+      sqlite3_bind_int64 (stmt, 4, head->id - head->local_id);
+      sqlite3_bind_int64 (stmt, 5, head->version - head->local_id);
+      sqlite3_bind_int64 (stmt, 6, snapshot_generation);
+      if (!companies_local_store_step_done (self, stmt, error))
+        return FALSE;
+      changed += (guint64) sqlite3_changes (companies_local_store_get_db (self));
+    }
+
+  /* Each local_id of a run is one row of the list: as many rows changed
+   * as listed means every one was as the batch read it. */
+  if (changed != adds->len)
+    return companies_local_store_exec (self, "ROLLBACK TO adopt_runs; RELEASE adopt_runs", error);
+
+  if (!companies_local_store_exec (self, "RELEASE adopt_runs", error))
+    return FALSE;
+  for (guint i = 0; i < adds->len; i++)
+    adopted[g_array_index (adds, SentAdd, i).index] = TRUE;
+  companies_store_counts_note (self, companies_store_counts_class (FALSE, TRUE, TRUE, FALSE),
+                               companies_store_counts_class (TRUE, FALSE, TRUE, FALSE), adds->len);
+  *out_taken = TRUE;
+  return TRUE;
+}
+
 gboolean
 companies_local_store_adopt_sent_adds (CompaniesLocalStore          *self,
                                        const CompaniesPushBatch     *batch,
@@ -126,14 +246,16 @@ companies_local_store_adopt_sent_adds (CompaniesLocalStore          *self,
   g_autoptr(GString) list = NULL;
   /* local_id -> the index of its record in the response, plus one */
   g_autoptr(GHashTable) by_local_id = NULL;
+  g_autoptr(GArray) adds = NULL;
   g_autoptr(CompaniesStmt) stmt = NULL;
+  gboolean taken = FALSE;
   int rc;
 
   if (batch == NULL || response->companies == NULL || response->companies->len < 2)
     return TRUE;
 
-  list = g_string_new ("[");
   by_local_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  adds = g_array_sized_new (FALSE, FALSE, sizeof (SentAdd), response->companies->len);
   for (guint i = 0; i < response->companies->len; i++)
     {
       const CompaniesRecord *record = g_ptr_array_index (response->companies, i);
@@ -148,14 +270,29 @@ companies_local_store_adopt_sent_adds (CompaniesLocalStore          *self,
         continue;
 
       g_hash_table_insert (by_local_id, (gpointer) &pushed->local_id, GUINT_TO_POINTER (i + 1));
+      g_array_append_vals (adds, &(SentAdd) { pushed->local_id, pushed->local_seq, record->id,
+                                              record->version, i }, 1);
+    }
+  if (adds->len < 2)
+    return TRUE;
+
+  g_array_sort (adds, compare_local_id);
+  if (!adopt_by_runs (self, adds, snapshot_generation, adopted, &taken, error))
+    return FALSE;
+  if (taken)
+    return TRUE;
+
+  list = g_string_sized_new (adds->len * 40);
+  g_string_append_c (list, '[');
+  for (guint i = 0; i < adds->len; i++)
+    {
+      const SentAdd *add = &g_array_index (adds, SentAdd, i);
 
       g_string_append_printf (list, "%s[%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT ",%" G_GINT64_FORMAT
-                              ",%" G_GINT64_FORMAT "]", list->len > 1 ? "," : "",
-                              pushed->local_id, pushed->local_seq, record->id, record->version);
+                              ",%" G_GINT64_FORMAT "]", i > 0 ? "," : "",
+                              add->local_id, add->local_seq, add->id, add->version);
     }
   g_string_append_c (list, ']');
-  if (g_hash_table_size (by_local_id) < 2)
-    return TRUE;
 
   stmt = companies_local_store_prepare (self, any_id_held_sql, error);
   if (stmt == NULL)

@@ -158,46 +158,70 @@ test_bulk_adopt (StoreFixture  *fixture,
   g_assert_cmpuint (next->request->updated->len, ==, 1);
 }
 
-/* An answer whose echoes are all as sent, of rows unchanged since: one
- * statement adopts them all without reading them back (docs/sync-1m.md,
- * round 11), and the kept counts follow. */
+/* @n additions, all echoed as sent, of rows unchanged since: the server
+ * gives the i-th id 31 + @id_step * i and version 7 + @id_step * i. */
 static void
-test_bulk_adopt_all_as_sent (StoreFixture  *fixture,
-                             gconstpointer  data)
+assert_all_adopted (StoreFixture *fixture,
+                    guint         n,
+                    gint64        id_step)
 {
-  const char *names[] = { "A", "B", "C" };
   g_autoptr(GPtrArray) created = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(CompaniesPushBatch) batch = NULL;
   g_autoptr(CompaniesSyncResponse) response = test_response ("c3", FALSE, FALSE);
   g_autoptr(CompaniesPushBatch) next = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    g_ptr_array_add (created, test_create (fixture->store, names[i]));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("Company %u", i);
+
+      g_ptr_array_add (created, test_create (fixture->store, name));
+    }
   batch = test_build_batch (fixture->store, NULL);
-  for (guint i = 0; i < created->len; i++)
+  for (guint i = 0; i < n; i++)
     {
       const char *uuid = companies_company_get_uuid (g_ptr_array_index (created, i));
+      g_autofree char *name = g_strdup_printf ("Company %u", i);
 
       g_assert_cmpint (test_add_sent (fixture->path, uuid), ==, 1);
-      test_add_company (response, 31 + i, uuid, 7 + i, names[i]);
+      test_add_company (response, 31 + id_step * i, uuid, 7 + id_step * i, name);
     }
   test_apply (fixture->store, batch, response);
 
-  for (guint i = 0; i < created->len; i++)
+  for (guint i = 0; i < n; i++)
     {
       const char *uuid = companies_company_get_uuid (g_ptr_array_index (created, i));
       g_autoptr(CompaniesCompany) after = test_lookup (fixture->store, uuid);
 
       g_assert_true (companies_company_get_is_from_server (after));
       g_assert_false (companies_company_get_is_modified (after));
-      g_assert_cmpint (companies_company_get_id (after), ==, 31 + i);
-      g_assert_cmpint (companies_company_get_version (after), ==, 7 + i);
-      g_assert_cmpint (test_base_version (fixture->path, uuid), ==, 7 + i);
+      g_assert_cmpint (companies_company_get_id (after), ==, 31 + id_step * i);
+      g_assert_cmpint (companies_company_get_version (after), ==, 7 + id_step * i);
+      g_assert_cmpint (test_base_version (fixture->path, uuid), ==, 7 + id_step * i);
       g_assert_cmpint (test_add_sent (fixture->path, uuid), ==, 0);
     }
   assert_counts_kept (fixture->path);
   next = test_build_batch (fixture->store, NULL);
   g_assert_cmpuint (next->n_changes, ==, 0);
+}
+
+/* An answer whose echoes are all as sent, of rows unchanged since, with
+ * ids and versions that grow with the rows: one statement a run adopts
+ * them, without reading them back (docs/sync-1m.md, round 11), and the
+ * kept counts follow. */
+static void
+test_bulk_adopt_runs (StoreFixture  *fixture,
+                      gconstpointer  data)
+{
+  assert_all_adopted (fixture, 3, 1);
+}
+
+/* The same with ids that make a run a row, more runs than the statement
+ * a run takes: one statement over the JSON list adopts them all. */
+static void
+test_bulk_adopt_scattered_ids (StoreFixture  *fixture,
+                               gconstpointer  data)
+{
+  assert_all_adopted (fixture, 70, 2);
 }
 
 /* A row holds the id the server now gives one of our additions (it came
@@ -238,7 +262,8 @@ main (int   argc,
   store_test_add ("/store/push/range-mark-skips-rows-not-read", test_range_mark_skips_rows_not_read);
   store_test_add ("/store/push/bulk-adopt", test_bulk_adopt);
   store_test_add ("/store/push/bulk-adopt-stale-id", test_bulk_adopt_stale_id);
-  store_test_add ("/store/push/bulk-adopt-all-as-sent", test_bulk_adopt_all_as_sent);
+  store_test_add ("/store/push/bulk-adopt-runs", test_bulk_adopt_runs);
+  store_test_add ("/store/push/bulk-adopt-scattered-ids", test_bulk_adopt_scattered_ids);
 
   return g_test_run ();
 }
