@@ -2,7 +2,9 @@
  * as sent", revision 1.8) on a real companies-server over HTTP, SQLite or
  * PostgreSQL: a request that asks gets its new records held as sent by
  * id, uuid and version only, and the full record of every other; a
- * request that does not ask gets the answer of revision 1.7.
+ * request that does not ask gets the answer of revision 1.7. And the
+ * page of a push made of its own writes (not read back) is the page a
+ * pull gets.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -173,6 +175,91 @@ test_retried_add_in_full (void)
   test_server_free (server);
 }
 
+/* The page of a push at the head of the changes is made of the request's
+ * own writes, taken from what it wrote rather than read back
+ * (companies-server-page.c): it must be the page a pull from the same
+ * cursor gets, by count, cursor and content. @update_twice updates and
+ * deletes one record, which leaves a version no echo holds: the store is
+ * read then. */
+static void
+assert_own_page_is_pulled_page (gboolean update_twice)
+{
+  TestServer *server = test_server_start (FALSE, NULL);
+  g_autoptr(CompaniesSyncRequest) first = three_adds ();
+  g_autoptr(CompaniesSyncRequest) push = NULL;
+  g_autoptr(CompaniesSyncResponse) before = NULL;
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  g_autoptr(CompaniesSyncResponse) pulled = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_body = NULL;
+  g_autofree char *server_url = test_server_url (server, "");
+  CompaniesRecord *a, *b;
+  guint status = 0;
+
+  first_body = post_sync (server, first, NULL);
+  before = decode (first_body);
+  a = find_by_uuid (before->companies, UUID_A);
+  b = find_by_uuid (before->companies, UUID_B);
+
+  /* From the head: four adds, an update, a delete: six writes, a page of
+   * four. With @update_twice the delete is of the record updated. */
+  push = test_request_new (before->cursor);
+  push->limit = 4;
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *uuid = g_strdup_printf ("9f0e0000-0000-4000-8000-00000000d00%u", i);
+      g_autofree char *name = g_strdup_printf ("New %u", i);
+
+      test_request_add (push, uuid, "name", name, NULL);
+    }
+  test_request_update (push, a->id, a->version, "phone", "333", NULL);
+  test_request_delete (push, update_twice ? a->id : b->id);
+  {
+    g_autofree char *body = post_sync (server, push, NULL);
+
+    response = decode (body);
+  }
+  g_assert_true (response->has_more);
+
+  /* The same page, pulled from the same cursor. */
+  pulled = companies_test_pull (server_url, NULL, before->cursor, 4, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (response->cursor, ==, pulled->cursor);
+  g_assert_cmpint (response->has_more, ==, pulled->has_more);
+  g_assert_cmpuint (pulled->companies->len + pulled->deleted->len, ==, 4);
+  for (guint i = 0; i < pulled->companies->len; i++)
+    {
+      CompaniesRecord *want = g_ptr_array_index (pulled->companies, i);
+      CompaniesRecord *got = test_find_company (response->companies, want->id);
+
+      g_assert_nonnull (got);
+      g_assert_cmpint (got->version, ==, want->version);
+      for (guint f = 0; f < COMPANIES_N_FIELDS; f++)
+        g_assert_cmpstr (got->values[f], ==, want->values[f]);
+    }
+  for (guint i = 0; i < pulled->deleted->len; i++)
+    {
+      CompaniesRecord *want = g_ptr_array_index (pulled->deleted, i);
+
+      g_assert_nonnull (test_find_company (response->deleted, want->id));
+    }
+  /* And every write of the request is there, the page's or an echo. */
+  g_assert_cmpuint (response->companies->len + response->deleted->len, ==, update_twice ? 5 : 6);
+  test_server_free (server);
+}
+
+static void
+test_own_page (void)
+{
+  assert_own_page_is_pulled_page (FALSE);
+}
+
+static void
+test_own_page_with_a_gap (void)
+{
+  assert_own_page_is_pulled_page (TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -182,6 +269,8 @@ main (int   argc,
   g_test_add_func ("/server/created/by-id", test_created_by_id);
   g_test_add_func ("/server/created/not-asked", test_not_asked);
   g_test_add_func ("/server/created/retried-add-in-full", test_retried_add_in_full);
+  g_test_add_func ("/server/page/own-writes", test_own_page);
+  g_test_add_func ("/server/page/own-writes-with-a-gap", test_own_page_with_a_gap);
 
   return g_test_run ();
 }

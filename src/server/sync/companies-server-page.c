@@ -122,6 +122,88 @@ collect_echoes (CompaniesServerStore  *store,
   return g_steal_pointer (&echoes);
 }
 
+/* The echoes this request wrote (versions above @written_after, up to
+ * @last_version), in version order; NULL unless they are every version
+ * of that span: each write takes the next version, and a record written
+ * twice, or a delete (read back, not kept), leaves a gap that only the
+ * store can fill. */
+static GPtrArray *
+own_writes (GHashTable *echoes,
+            gint64      written_after,
+            gint64      last_version)
+{
+  g_autoptr(GPtrArray) own = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, echoes);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      CompaniesServerRecord *record = value;
+
+      if (record->company->version > written_after)
+        g_ptr_array_add (own, record);
+    }
+
+  if ((gint64) own->len != last_version - written_after)
+    return NULL;
+  g_ptr_array_sort (own, compare_by_version);
+  for (guint i = 0; i < own->len; i++)
+    {
+      CompaniesServerRecord *record = g_ptr_array_index (own, i);
+
+      if (record->company->version != written_after + 1 + (gint64) i)
+        return NULL;
+    }
+
+  return g_steal_pointer (&own);
+}
+
+/* The page so far, and where it stands. */
+typedef struct
+{
+  CompaniesSyncResponse *response;
+  GPtrArray             *records;
+  GHashTable            *echoes;
+  guint                  limit;
+  gsize                  bytes;
+  gint64                 read_after;
+  gboolean               done;
+} Page;
+
+/* Puts the change @record (owned, or an echo of page->echoes) into the
+ * page, or ends the page when it is full: has_more. */
+static void
+take_change (Page                  *page,
+             CompaniesServerMerge  *merge,
+             CompaniesServerRecord *record)
+{
+  gboolean echoed = g_hash_table_lookup (page->echoes, &record->company->id) != NULL;
+  gsize record_bytes = echoed ? 0 : entry_bytes (merge, record);
+
+  if (page->records->len == page->limit ||
+      (page->records->len > 0 && page->bytes + record_bytes > COMPANIES_MAX_PAGE_BYTES))
+    {
+      page->response->has_more = TRUE;
+      page->done = TRUE;
+      return;
+    }
+
+  page->bytes += record_bytes;
+  page->read_after = record->company->version;
+  if (echoed)
+    {
+      CompaniesServerRecord *echo = NULL;
+
+      /* The echo's copy goes; the one taken stays (they are the same
+       * record when it came from the echoes). */
+      g_hash_table_steal_extended (page->echoes, &record->company->id, NULL, (gpointer *) &echo);
+      if (echo != record)
+        companies_server_record_free (echo);
+    }
+  g_ptr_array_add (page->records, record);
+}
+
 gboolean
 companies_server_page_build (CompaniesServerStore   *store,
                              CompaniesServerMerge   *merge,
@@ -129,58 +211,70 @@ companies_server_page_build (CompaniesServerStore   *store,
                              gint64                  after_version,
                              gboolean                alive_only,
                              guint                   limit,
+                             gint64                  written_after,
                              gint64                  last_version,
                              gint64                 *out_cursor_version,
                              GError                **error)
 {
   g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_server_record_free);
   g_autoptr(GHashTable) echoes = NULL;
-  gint64 read_after = after_version;
-  gboolean done = FALSE;
-  gsize bytes = 0;
+  g_autoptr(GPtrArray) own = NULL;
+  /* The store is read up to this version; the request's own writes
+   * after it come from the echoes, when they are all there. */
+  gint64 read_up_to = G_MAXINT64;
+  Page page = { response, NULL, NULL, limit, 0, after_version, FALSE };
 
   g_return_val_if_fail (limit > 0, FALSE);
 
-  echoes = collect_echoes (store, merge, &bytes, error);
+  echoes = collect_echoes (store, merge, &page.bytes, error);
   if (echoes == NULL)
     return FALSE;
+  page.records = records;
+  page.echoes = echoes;
+
+  own = written_after < last_version ? own_writes (echoes, written_after, last_version) : NULL;
+  if (own != NULL)
+    read_up_to = written_after;
 
   response->has_more = FALSE;
-  while (!done)
+  while (!page.done && page.read_after < read_up_to)
     {
       g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_server_record_free);
       guint wanted = MIN (PAGE_BATCH, limit + 1 - records->len);
+      gboolean past = FALSE;
 
       /* One more than the limit tells whether more changes wait. */
-      if (!companies_server_store_list_changes (store, read_after, alive_only, wanted, batch, error))
+      if (!companies_server_store_list_changes (store, page.read_after, alive_only, wanted, batch, error))
         return FALSE;
 
-      for (guint i = 0; i < batch->len && !done; i++)
+      for (guint i = 0; i < batch->len && !page.done && !past; i++)
         {
           CompaniesServerRecord *record = g_ptr_array_index (batch, i);
-          gboolean echoed = g_hash_table_contains (echoes, &record->company->id);
-          gsize record_bytes = echoed ? 0 : entry_bytes (merge, record);
 
-          if (records->len == limit ||
-              (records->len > 0 && bytes + record_bytes > COMPANIES_MAX_PAGE_BYTES))
+          past = record->company->version > read_up_to;
+          if (!past)
             {
-              response->has_more = TRUE;
-              done = TRUE;
-              break;
+              take_change (&page, merge, record);
+              if (!page.done)
+                batch->pdata[i] = NULL;
             }
-
-          bytes += record_bytes;
-          if (echoed)
-            g_hash_table_remove (echoes, &record->company->id);
-          read_after = record->company->version;
-          g_ptr_array_add (records, g_steal_pointer (&batch->pdata[i]));
         }
 
-      if (batch->len < wanted)
-        done = TRUE;
+      if (past || batch->len < wanted)
+        break;
     }
 
-  *out_cursor_version = response->has_more ? read_after : last_version;
+  /* The request's own writes after what was read, in version order: the
+   * store holds them as the echoes do. */
+  for (guint i = 0; own != NULL && i < own->len && !page.done; i++)
+    {
+      CompaniesServerRecord *record = g_ptr_array_index (own, i);
+
+      if (!alive_only || !record->deleted)
+        take_change (&page, merge, record);
+    }
+
+  *out_cursor_version = response->has_more ? page.read_after : last_version;
 
   /* The echoes the page lacks. */
   {

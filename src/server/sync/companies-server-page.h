@@ -19,13 +19,16 @@ G_BEGIN_DECLS
  * encoded records counting the echoes, but at least one. Then adds the
  * records the request named (@merge) that the page lacks. The cursor's
  * version goes to *@out_cursor_version: the last record of the page when
- * has_more, else @last_version. */
+ * has_more, else @last_version. The versions after @written_after are
+ * this request's writes: when its echoes hold each of them, they are not
+ * read back from the store. */
 gboolean companies_server_page_build        (CompaniesServerStore   *store,
                                              CompaniesServerMerge   *merge,
                                              CompaniesSyncResponse  *response,
                                              gint64                  after_version,
                                              gboolean                alive_only,
                                              guint                   limit,
+                                             gint64                  written_after,
                                              gint64                  last_version,
                                              gint64                 *out_cursor_version,
                                              GError                **error);

@@ -168,7 +168,8 @@ companies_server_sync_apply (CompaniesServerStore         *store,
   /* The first page of a snapshot lists alive records only: the client
    * drops whatever the snapshot lacks. */
   if (!companies_server_page_build (store, merge, response, after_version, first_snapshot_page,
-                                    limit, after.last_version, &cursor_version, error))
+                                    limit, before.last_version, after.last_version,
+                                    &cursor_version, error))
     return NULL;
 
   response->cursor = companies_server_cursor_format (database_uuid, cursor_version,
