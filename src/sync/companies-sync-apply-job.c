@@ -24,6 +24,11 @@ struct _CompaniesSyncApplyJob
   CompaniesSyncInFlight *in_flight;   /* NULL: no batch to build */
   CompaniesPushBatch    *next;
   GError                *error;
+  /* What finishing needs of the batch and response, which the helper
+   * frees: tens of thousands of strings, off the thread that sends. */
+  gboolean               keep_records;  /* the response's, for the result */
+  guint                  n_changes;
+  gboolean               reset;
 };
 
 static gpointer
@@ -34,6 +39,11 @@ apply_job_thread (gpointer data)
   if (job->response != NULL)
     job->applied = companies_local_store_apply_response (job->store, job->batch, job->response,
                                                          &job->stats, &job->error);
+  job->n_changes = job->batch != NULL ? job->batch->n_changes : 0;
+  job->reset = job->response != NULL && job->response->reset;
+  g_clear_pointer (&job->batch, companies_push_batch_free);
+  if (!job->keep_records)
+    g_clear_pointer (&job->response, companies_sync_response_free);
 
   if (job->in_flight != NULL && job->error == NULL)
     job->next = companies_sync_in_flight_next_batch (job->in_flight, job->store, &job->error);
@@ -45,10 +55,12 @@ companies_sync_apply_job_start (CompaniesLocalStore   *store,
                                 CompaniesPushBatch    *batch,
                                 CompaniesSyncResponse *response,
                                 CompaniesSyncInFlight *in_flight,
+                                gboolean               keep_records,
                                 gboolean               overlap)
 {
   CompaniesSyncApplyJob *job = g_new0 (CompaniesSyncApplyJob, 1);
 
+  job->keep_records = keep_records;
   job->store = store;
   job->batch = batch;
   job->response = response;
@@ -78,14 +90,15 @@ companies_sync_apply_job_finish (CompaniesSyncApplyJob  *job,
       companies_test_hook ("after-apply");
 
       result->requests++;
-      result->sent += job->batch->n_changes;
+      result->sent += job->n_changes;
       result->received += job->stats.received;
       result->rejected += job->stats.rejected;
       result->overwritten += job->stats.overwritten;
       result->deleted_edits += job->stats.deleted_edits;
-      result->reset |= job->response->reset;
-      companies_sync_result_add_applied (result, job->response->companies,
-                                         job->response->deleted);
+      result->reset |= job->reset;
+      if (job->response != NULL)
+        companies_sync_result_add_applied (result, job->response->companies,
+                                           job->response->deleted);
     }
   *out_applied = job->applied;
 

@@ -18,11 +18,15 @@ typedef struct _CompaniesSyncApplyJob CompaniesSyncApplyJob;
 /* Starts applying @response (may be NULL), the answer to @batch (both
  * taken), and when @in_flight is not NULL building the next batch from it,
  * in a helper thread (@overlap) or here and now. Until the job is
- * finished, the caller touches neither @store nor @in_flight. */
+ * finished, the caller touches neither @store nor @in_flight.
+ * @keep_records: the result reports the records applied (see
+ * CompaniesSyncResult); else they are freed with the batch in the
+ * helper. */
 CompaniesSyncApplyJob *companies_sync_apply_job_start  (CompaniesLocalStore    *store,
                                                         CompaniesPushBatch     *batch,
                                                         CompaniesSyncResponse  *response,
                                                         CompaniesSyncInFlight  *in_flight,
+                                                        gboolean                keep_records,
                                                         gboolean                overlap);
 /* Joins @job and frees it. When it applied its response, counts it into
  * @result and sets *@out_applied; *@out_next (may be NULL) gets the batch

@@ -203,8 +203,8 @@ apply_now (CompaniesSyncPipeline  *self,
            CompaniesSyncResponse  *response,
            GError                **error)
 {
-  return finish_job (self, companies_sync_apply_job_start (self->store, batch, response,
-                                                           NULL, FALSE),
+  return finish_job (self, companies_sync_apply_job_start (self->store, batch, response, NULL,
+                                                           self->result.applied != NULL, FALSE),
                      NULL, error);
 }
 
@@ -217,7 +217,8 @@ start_applying_pending (CompaniesSyncPipeline *self,
 {
   return companies_sync_apply_job_start (self->store, g_steal_pointer (&self->pending_batch),
                                          g_steal_pointer (&self->pending),
-                                         prebuild ? self->in_flight : NULL, TRUE);
+                                         prebuild ? self->in_flight : NULL,
+                                         self->result.applied != NULL, TRUE);
 }
 
 /* --- The steps of a round. --- */
