@@ -9,7 +9,11 @@
  * answer that no client takes within its timeout.
  *
  * The changes are read in small batches, so the server never holds much
- * more than one page in memory.
+ * more than one page in memory. A request's own writes are not read back:
+ * they are the changes after the version where it started, and the page
+ * takes them as the merge holds them, when they are each of those
+ * versions (a client pushing at the head of the changes reads nothing
+ * back; docs/sync-1m.md, round 11).
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
