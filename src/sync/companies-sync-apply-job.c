@@ -25,7 +25,8 @@ struct _CompaniesSyncApplyJob
   CompaniesPushBatch    *next;
   GError                *error;
   /* What finishing needs of the batch and response, which the helper
-   * frees: tens of thousands of strings, off the thread that sends. */
+   * frees: tens of thousands of strings, off the thread that sends the
+   * next request. */
   gboolean               keep_records;  /* the response's, for the result */
   guint                  n_changes;
   gboolean               reset;
@@ -42,7 +43,10 @@ apply_job_thread (gpointer data)
   job->n_changes = job->batch != NULL ? job->batch->n_changes : 0;
   job->reset = job->response != NULL && job->response->reset;
   g_clear_pointer (&job->batch, companies_push_batch_free);
-  if (!job->keep_records)
+  /* A push's answer too: there the sending thread waits on the server
+   * and is the slower. Not a pull's: there this thread, which inserts the
+   * page, is (docs/sync-1m.md, round 11). */
+  if (!job->keep_records && job->n_changes > 0)
     g_clear_pointer (&job->response, companies_sync_response_free);
 
   if (job->in_flight != NULL && job->error == NULL)

@@ -20,8 +20,8 @@ typedef struct _CompaniesSyncApplyJob CompaniesSyncApplyJob;
  * in a helper thread (@overlap) or here and now. Until the job is
  * finished, the caller touches neither @store nor @in_flight.
  * @keep_records: the result reports the records applied (see
- * CompaniesSyncResult); else they are freed with the batch in the
- * helper. */
+ * CompaniesSyncResult); else a push's response is freed with its batch
+ * in the helper. */
 CompaniesSyncApplyJob *companies_sync_apply_job_start  (CompaniesLocalStore    *store,
                                                         CompaniesPushBatch     *batch,
                                                         CompaniesSyncResponse  *response,
