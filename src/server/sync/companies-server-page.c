@@ -129,8 +129,7 @@ collect_echoes (CompaniesServerStore  *store,
 /* The echoes this request wrote (versions above @written_after, up to
  * @last_version), in version order; NULL unless they are every version
  * of that span: each write takes the next version, and a record written
- * twice, or a delete (read back, not kept), leaves a gap that only the
- * store can fill. */
+ * twice leaves a gap that only the store can fill. */
 static GPtrArray *
 own_writes (GHashTable *echoes,
             gint64      written_after,
