@@ -151,6 +151,20 @@ compare_local_id (gconstpointer a,
   return (sa->local_id > sb->local_id) - (sa->local_id < sb->local_id);
 }
 
+/* Notes that one statement took every row of @adds: each was an active,
+ * unrefused local addition (the statements require it), now the
+ * server's. */
+static void
+note_all_adopted (CompaniesLocalStore *self,
+                  GArray              *adds,
+                  gboolean            *adopted)
+{
+  for (guint i = 0; i < adds->len; i++)
+    adopted[g_array_index (adds, SentAdd, i).index] = TRUE;
+  companies_store_counts_note (self, companies_store_counts_class (FALSE, TRUE, TRUE, FALSE),
+                               companies_store_counts_class (TRUE, FALSE, TRUE, FALSE), adds->len);
+}
+
 /* Whether @b continues the run that @a ends. */
 static gboolean
 continues_run (const SentAdd *a,
@@ -227,10 +241,7 @@ adopt_by_runs (CompaniesLocalStore  *self,
 
   if (!companies_local_store_exec (self, "RELEASE adopt_runs", error))
     return FALSE;
-  for (guint i = 0; i < adds->len; i++)
-    adopted[g_array_index (adds, SentAdd, i).index] = TRUE;
-  companies_store_counts_note (self, companies_store_counts_class (FALSE, TRUE, TRUE, FALSE),
-                               companies_store_counts_class (TRUE, FALSE, TRUE, FALSE), adds->len);
+  note_all_adopted (self, adds, adopted);
   *out_taken = TRUE;
   return TRUE;
 }
@@ -318,19 +329,11 @@ companies_local_store_adopt_sent_adds (CompaniesLocalStore          *self,
   if (!companies_local_store_step_done (self, stmt, error))
     return FALSE;
   g_clear_pointer (&stmt, companies_stmt_release);
-  if ((guint) sqlite3_changes (companies_local_store_get_db (self)) == g_hash_table_size (by_local_id))
+  if ((guint) sqlite3_changes (companies_local_store_get_db (self)) == adds->len)
     {
-      GHashTableIter iter;
-      gpointer value;
-
       if (!companies_local_store_exec (self, "RELEASE adopt_listed", error))
         return FALSE;
-      g_hash_table_iter_init (&iter, by_local_id);
-      while (g_hash_table_iter_next (&iter, NULL, &value))
-        adopted[GPOINTER_TO_UINT (value) - 1] = TRUE;
-      companies_store_counts_note (self, companies_store_counts_class (FALSE, TRUE, TRUE, FALSE),
-                                   companies_store_counts_class (TRUE, FALSE, TRUE, FALSE),
-                                   g_hash_table_size (by_local_id));
+      note_all_adopted (self, adds, adopted);
       return TRUE;
     }
   if (!companies_local_store_exec (self, "ROLLBACK TO adopt_listed; RELEASE adopt_listed", error))

@@ -55,21 +55,6 @@ decode (const char *body)
   return response;
 }
 
-static CompaniesRecord *
-find_by_uuid (GPtrArray  *records,
-              const char *uuid)
-{
-  for (guint i = 0; i < records->len; i++)
-    {
-      CompaniesRecord *record = g_ptr_array_index (records, i);
-
-      if (g_strcmp0 (record->uuid, uuid) == 0)
-        return record;
-    }
-
-  return NULL;
-}
-
 /* Three adds: two as the server stores them (one with a field left out),
  * one whose name the server trims. */
 static CompaniesSyncRequest *
@@ -100,8 +85,8 @@ test_created_by_id (void)
 
   /* The two held as sent: head only, on the wire too. */
   g_assert_cmpuint (response->created->len, ==, 2);
-  a = find_by_uuid (response->created, UUID_A);
-  b = find_by_uuid (response->created, UUID_B);
+  a = test_find_company_by_uuid (response->created, UUID_A);
+  b = test_find_company_by_uuid (response->created, UUID_B);
   g_assert_nonnull (a);
   g_assert_nonnull (b);
   g_assert_cmpint (a->id, >, 0);
@@ -111,10 +96,10 @@ test_created_by_id (void)
 
   /* The trimmed one in full, and once only. */
   g_assert_cmpuint (response->companies->len, ==, 1);
-  c = find_by_uuid (response->companies, UUID_C);
+  c = test_find_company_by_uuid (response->companies, UUID_C);
   g_assert_nonnull (c);
   g_assert_cmpstr (c->values[COMPANIES_FIELD_NAME], ==, "Gamma");
-  g_assert_null (find_by_uuid (response->created, UUID_C));
+  g_assert_null (test_find_company_by_uuid (response->created, UUID_C));
 
   /* With the request's values, the answer is the server's records. */
   g_assert_true (companies_sync_response_take_created (response, request, &error));
@@ -141,7 +126,7 @@ test_not_asked (void)
   g_assert_null (strstr (body, "\"created\""));
   g_assert_cmpuint (response->created->len, ==, 0);
   g_assert_cmpuint (response->companies->len, ==, 3);
-  g_assert_cmpstr (find_by_uuid (response->companies, UUID_A)->values[COMPANIES_FIELD_CITY], ==,
+  g_assert_cmpstr (test_find_company_by_uuid (response->companies, UUID_A)->values[COMPANIES_FIELD_CITY], ==,
                    "Porto");
   test_server_free (server);
 }
@@ -167,11 +152,11 @@ test_retried_add_in_full (void)
   response = decode (body);
 
   g_assert_cmpuint (response->created->len, ==, 1);
-  g_assert_nonnull (find_by_uuid (response->created, UUID_D));
-  a = find_by_uuid (response->companies, UUID_A);
+  g_assert_nonnull (test_find_company_by_uuid (response->created, UUID_D));
+  a = test_find_company_by_uuid (response->companies, UUID_A);
   g_assert_nonnull (a);
   g_assert_cmpstr (a->values[COMPANIES_FIELD_PHONE], ==, "222");
-  g_assert_null (find_by_uuid (response->created, UUID_A));
+  g_assert_null (test_find_company_by_uuid (response->created, UUID_A));
   test_server_free (server);
 }
 
@@ -198,8 +183,8 @@ assert_own_page_is_pulled_page (gboolean update_twice)
 
   first_body = post_sync (server, first, NULL);
   before = decode (first_body);
-  a = find_by_uuid (before->companies, UUID_A);
-  b = find_by_uuid (before->companies, UUID_B);
+  a = test_find_company_by_uuid (before->companies, UUID_A);
+  b = test_find_company_by_uuid (before->companies, UUID_B);
 
   /* From the head: four adds, an update, a delete: six writes, a page of
    * four. With @update_twice the delete is of the record updated. */
