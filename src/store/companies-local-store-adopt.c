@@ -26,27 +26,22 @@ static const char adopt_unchanged_add_sql[] =
 /* The same for many rows, listed by ?1, a JSON array of
  * [local_id, local_seq, id, version]: one statement where one a row was
  * a third of a bulk push's client CPU (docs/sync-1m.md). */
+#define ADOPT_LISTED_ADDS \
+  "UPDATE companies SET id = a.id, version = a.version, base_version = a.version," \
+  " is_from_server = 1, is_modified = 0, changed_fields = 0, add_sent = 0, sent_changed = 0," \
+  " snapshot_seen = CASE WHEN ?2 <> 0 THEN ?2 ELSE snapshot_seen END" \
+  " FROM (SELECT value ->> 0 AS local_id, value ->> 1 AS local_seq, value ->> 2 AS id," \
+  " value ->> 3 AS version FROM json_each (?1)) AS a" \
+  " WHERE companies.local_id = a.local_id AND companies.local_seq = a.local_seq" \
+  " AND companies.is_from_server = 0"
 static const char adopt_sent_adds_sql[] =
-  "UPDATE companies SET id = a.id, version = a.version, base_version = a.version,"
-  " is_from_server = 1, is_modified = 0, changed_fields = 0, add_sent = 0, sent_changed = 0,"
-  " snapshot_seen = CASE WHEN ?2 <> 0 THEN ?2 ELSE snapshot_seen END"
-  " FROM (SELECT value ->> 0 AS local_id, value ->> 1 AS local_seq, value ->> 2 AS id,"
-  " value ->> 3 AS version FROM json_each (?1)) AS a"
-  " WHERE companies.local_id = a.local_id AND companies.local_seq = a.local_seq"
-  " AND companies.is_from_server = 0 RETURNING local_id, " COMPANIES_COUNTS_COLUMNS;
+  ADOPT_LISTED_ADDS " RETURNING local_id, " COMPANIES_COUNTS_COLUMNS;
 /* The same without RETURNING, for rows still as the batch read them (an
  * active local addition, not refused): when it takes every row listed,
  * their class is known and nothing needs reading back. RETURNING cost
  * about a tenth of the statement (docs/sync-1m.md, round 11). */
 static const char adopt_listed_adds_sql[] =
-  "UPDATE companies SET id = a.id, version = a.version, base_version = a.version,"
-  " is_from_server = 1, is_modified = 0, changed_fields = 0, add_sent = 0, sent_changed = 0,"
-  " snapshot_seen = CASE WHEN ?2 <> 0 THEN ?2 ELSE snapshot_seen END"
-  " FROM (SELECT value ->> 0 AS local_id, value ->> 1 AS local_seq, value ->> 2 AS id,"
-  " value ->> 3 AS version FROM json_each (?1)) AS a"
-  " WHERE companies.local_id = a.local_id AND companies.local_seq = a.local_seq"
-  " AND companies.is_from_server = 0 AND companies.is_active = 1"
-  " AND companies.rejection_code IS NULL";
+  ADOPT_LISTED_ADDS " AND companies.is_active = 1 AND companies.rejection_code IS NULL";
 /* The same for a run of rows whose local_id, local_seq, server id and
  * version all grow by one from row to row (?1 to ?2 the local_ids, ?3,
  * ?4, ?5 what local_seq, id and version add to local_id): what a bulk
@@ -246,6 +241,23 @@ adopt_by_runs (CompaniesLocalStore  *self,
   return TRUE;
 }
 
+/* @sql, an adoption over the JSON list @list, prepared and bound. */
+static CompaniesStmt *
+prepare_listed (CompaniesLocalStore  *self,
+                const char           *sql,
+                const GString        *list,
+                gint64                snapshot_generation,
+                GError              **error)
+{
+  CompaniesStmt *stmt = companies_local_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, list->str, (int) list->len, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, snapshot_generation);
+  return stmt;
+}
+
 gboolean
 companies_local_store_adopt_sent_adds (CompaniesLocalStore          *self,
                                        const CompaniesPushBatch     *batch,
@@ -321,12 +333,8 @@ companies_local_store_adopt_sent_adds (CompaniesLocalStore          *self,
    * run, and the statement that reads each row back decides. */
   if (!companies_local_store_exec (self, "SAVEPOINT adopt_listed", error))
     return FALSE;
-  stmt = companies_local_store_prepare (self, adopt_listed_adds_sql, error);
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_text (stmt, 1, list->str, (int) list->len, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, snapshot_generation);
-  if (!companies_local_store_step_done (self, stmt, error))
+  stmt = prepare_listed (self, adopt_listed_adds_sql, list, snapshot_generation, error);
+  if (stmt == NULL || !companies_local_store_step_done (self, stmt, error))
     return FALSE;
   g_clear_pointer (&stmt, companies_stmt_release);
   if ((guint) sqlite3_changes (companies_local_store_get_db (self)) == adds->len)
@@ -339,11 +347,9 @@ companies_local_store_adopt_sent_adds (CompaniesLocalStore          *self,
   if (!companies_local_store_exec (self, "ROLLBACK TO adopt_listed; RELEASE adopt_listed", error))
     return FALSE;
 
-  stmt = companies_local_store_prepare (self, adopt_sent_adds_sql, error);
+  stmt = prepare_listed (self, adopt_sent_adds_sql, list, snapshot_generation, error);
   if (stmt == NULL)
     return FALSE;
-  sqlite3_bind_text (stmt, 1, list->str, (int) list->len, SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 2, snapshot_generation);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 local_id = sqlite3_column_int64 (stmt, 0);
