@@ -410,9 +410,8 @@ handler_cb (SoupServer        *server,
       return;
     }
 
-  /* revision 1.6 (docs/protocol.md section 3): a header that servers
-   * before it ignore asks for `replaced`, and since revision 1.8 for
-   * `created` */
+  /* revisions 1.6 and 1.8 (docs/protocol.md section 3): a header that
+   * servers before them ignore asks for `replaced` and `created` */
   want = soup_message_headers_get_list (soup_server_message_get_request_headers (msg),
                                         COMPANIES_WANT_HEADER);
   soup_message_body_truncate (soup_server_message_get_request_body (msg));
