@@ -193,7 +193,7 @@ adopt_by_runs (CompaniesLocalStore  *self,
         g_array_append_val (starts, i);
       }
 
-  if (!companies_local_store_exec (self, "SAVEPOINT adopt_runs", error))
+  if (!companies_local_store_savepoint (self, error))
     return FALSE;
   for (guint r = 0; r < starts->len; r++)
     {
@@ -231,13 +231,11 @@ adopt_by_runs (CompaniesLocalStore  *self,
 
   /* Each local_id of a run is one row of the list: as many rows changed
    * as listed means every one was as the batch read it. */
-  if (changed != adds->len)
-    return companies_local_store_exec (self, "ROLLBACK TO adopt_runs; RELEASE adopt_runs", error);
-
-  if (!companies_local_store_exec (self, "RELEASE adopt_runs", error))
+  *out_taken = changed == adds->len;
+  if (!companies_local_store_savepoint_end (self, *out_taken, error))
     return FALSE;
-  note_all_adopted (self, adds, adopted);
-  *out_taken = TRUE;
+  if (*out_taken)
+    note_all_adopted (self, adds, adopted);
   return TRUE;
 }
 
@@ -331,21 +329,20 @@ companies_local_store_adopt_sent_adds (CompaniesLocalStore          *self,
 
   /* Every row listed at once, or none: a savepoint takes back a partial
    * run, and the statement that reads each row back decides. */
-  if (!companies_local_store_exec (self, "SAVEPOINT adopt_listed", error))
+  if (!companies_local_store_savepoint (self, error))
     return FALSE;
   stmt = prepare_listed (self, adopt_listed_adds_sql, list, snapshot_generation, error);
   if (stmt == NULL || !companies_local_store_step_done (self, stmt, error))
     return FALSE;
   g_clear_pointer (&stmt, companies_stmt_release);
-  if ((guint) sqlite3_changes (companies_local_store_get_db (self)) == adds->len)
+  taken = (guint) sqlite3_changes (companies_local_store_get_db (self)) == adds->len;
+  if (!companies_local_store_savepoint_end (self, taken, error))
+    return FALSE;
+  if (taken)
     {
-      if (!companies_local_store_exec (self, "RELEASE adopt_listed", error))
-        return FALSE;
       note_all_adopted (self, adds, adopted);
       return TRUE;
     }
-  if (!companies_local_store_exec (self, "ROLLBACK TO adopt_listed; RELEASE adopt_listed", error))
-    return FALSE;
 
   stmt = prepare_listed (self, adopt_sent_adds_sql, list, snapshot_generation, error);
   if (stmt == NULL)

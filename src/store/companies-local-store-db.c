@@ -108,6 +108,23 @@ companies_local_store_prepare (CompaniesLocalStore *self,
 }
 
 gboolean
+companies_local_store_savepoint (CompaniesLocalStore  *self,
+                                 GError              **error)
+{
+  return companies_local_store_exec (self, "SAVEPOINT all_or_none", error);
+}
+
+gboolean
+companies_local_store_savepoint_end (CompaniesLocalStore  *self,
+                                     gboolean              keep,
+                                     GError              **error)
+{
+  return companies_local_store_exec (self, keep ? "RELEASE all_or_none"
+                                                : "ROLLBACK TO all_or_none; RELEASE all_or_none",
+                                     error);
+}
+
+gboolean
 companies_local_store_step_done (CompaniesLocalStore *self,
                                  CompaniesStmt       *stmt,
                                  GError             **error)

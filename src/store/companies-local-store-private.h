@@ -119,6 +119,15 @@ CompaniesStmt    *companies_local_store_prepare        (CompaniesLocalStore *sel
 gboolean          companies_local_store_set_error      (CompaniesLocalStore *self,
                                                         int                  rc,
                                                         GError             **error);
+/* For statements that must take every row they aim at or none, inside a
+ * write transaction: opens a savepoint; its end keeps what ran since
+ * (@keep) or takes it back, and closes it (a bulk push's statements that
+ * count their rows instead of reading them back). */
+gboolean          companies_local_store_savepoint      (CompaniesLocalStore *self,
+                                                        GError             **error);
+gboolean          companies_local_store_savepoint_end  (CompaniesLocalStore *self,
+                                                        gboolean             keep,
+                                                        GError             **error);
 /* Steps a statement that returns no rows to SQLITE_DONE. */
 gboolean          companies_local_store_step_done      (CompaniesLocalStore *self,
                                                         CompaniesStmt       *stmt,

@@ -63,18 +63,18 @@ static const char mark_unchanged_add_sent_sql[] =
  * those that changed since (a new local_seq). A row of the range that the
  * batch did not read (left out as in flight) is put back by
  * unmark_add_sent_sql. */
+#define MARK_RANGE_SENT \
+  "UPDATE companies SET add_sent = 1, sent_changed = 0 WHERE " PUSH_ADDED_FILTER \
+  " AND add_sent = 0 AND local_seq BETWEEN ?1 AND ?2"
 static const char mark_range_add_sent_sql[] =
-  "UPDATE companies SET add_sent = 1, sent_changed = 0 WHERE " PUSH_ADDED_FILTER
-  " AND add_sent = 0 AND local_seq BETWEEN ?1 AND ?2 RETURNING local_id, local_seq";
+  MARK_RANGE_SENT " RETURNING local_id, local_seq";
 /* The same without RETURNING. local_seq only grows (a change takes the
  * next one), and an addition in flight is marked, so the rows it can
  * mark are the batch's first sends that did not change since: when it
  * marks as many rows as those, it marked them all, and nothing needs
  * reading back (RETURNING was a third of the statement's cost,
  * docs/sync-1m.md, round 11). */
-static const char mark_range_unread_sql[] =
-  "UPDATE companies SET add_sent = 1, sent_changed = 0 WHERE " PUSH_ADDED_FILTER
-  " AND add_sent = 0 AND local_seq BETWEEN ?1 AND ?2";
+static const char mark_range_unread_sql[] = MARK_RANGE_SENT;
 /* ?1: a JSON array of local ids, as the adoption takes its rows. */
 static const char unmark_add_sent_sql[] =
   "UPDATE companies SET add_sent = 0, sent_changed = 0"
@@ -190,6 +190,7 @@ mark_range_sent (CompaniesLocalStore  *self,
   g_autoptr(CompaniesStmt) stmt = NULL;
   g_autoptr(GString) not_read = g_string_new ("[");
   gint64 lowest = G_MAXINT64, highest = G_MININT64;
+  gboolean marked_all;
   int rc;
 
   for (guint n = 0; n < first_adds->len; n++)
@@ -203,7 +204,7 @@ mark_range_sent (CompaniesLocalStore  *self,
 
   /* All of them at once, or a savepoint takes the statement back and the
    * one that reads each row back decides. */
-  if (!companies_local_store_exec (self, "SAVEPOINT mark_range", error))
+  if (!companies_local_store_savepoint (self, error))
     return FALSE;
   stmt = companies_local_store_prepare (self, mark_range_unread_sql, error);
   if (stmt == NULL)
@@ -213,13 +214,14 @@ mark_range_sent (CompaniesLocalStore  *self,
   if (!companies_local_store_step_done (self, stmt, error))
     return FALSE;
   g_clear_pointer (&stmt, companies_stmt_release);
-  if ((guint) sqlite3_changes (companies_local_store_get_db (self)) == first_adds->len)
+  marked_all = (guint) sqlite3_changes (companies_local_store_get_db (self)) == first_adds->len;
+  if (!companies_local_store_savepoint_end (self, marked_all, error))
+    return FALSE;
+  if (marked_all)
     {
       g_hash_table_remove_all (unmarked);
-      return companies_local_store_exec (self, "RELEASE mark_range", error);
+      return TRUE;
     }
-  if (!companies_local_store_exec (self, "ROLLBACK TO mark_range; RELEASE mark_range", error))
-    return FALSE;
 
   stmt = companies_local_store_prepare (self, mark_range_add_sent_sql, error);
   if (stmt == NULL)
