@@ -345,6 +345,7 @@ main (int   argc,
     { NULL }
   };
 
+  companies_server_sqlite_configure ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

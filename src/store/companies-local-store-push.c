@@ -123,13 +123,8 @@ collect_changes (CompaniesLocalStore *self,
       CompaniesChange *change;
       CompaniesPushedRecord *pushed;
 
-      if (exclude != NULL)
-        {
-          g_autofree char *key = companies_push_batch_key (kind, uuid);
-
-          if (g_hash_table_contains (exclude, key))
-            continue;
-        }
+      if (exclude != NULL && companies_push_batch_keys_contain (exclude, kind, uuid))
+        continue;
 
       change = companies_change_new (kind);
       switch (kind)

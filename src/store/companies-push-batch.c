@@ -23,16 +23,40 @@ companies_push_batch_free (CompaniesPushBatch *batch)
   g_free (batch);
 }
 
-char *
-companies_push_batch_key (CompaniesChangeKind  kind,
-                          const char          *uuid)
+/* Writes the key into @key, which holds @length + 3 bytes. Called for
+ * every record pushed: no printf. */
+static char *
+write_key (char                *key,
+           CompaniesChangeKind  kind,
+           const char          *uuid,
+           gsize                length)
 {
-  /* Called for every record pushed: no printf. */
-  gsize length = strlen (uuid);
-  char *key = g_malloc (length + 3);
-
   key[0] = (char) ('0' + (int) kind);
   key[1] = ':';
   memcpy (key + 2, uuid, length + 1);
   return key;
+}
+
+char *
+companies_push_batch_key (CompaniesChangeKind  kind,
+                          const char          *uuid)
+{
+  gsize length = strlen (uuid);
+
+  return write_key (g_malloc (length + 3), kind, uuid, length);
+}
+
+gboolean
+companies_push_batch_keys_contain (GHashTable          *keys,
+                                   CompaniesChangeKind  kind,
+                                   const char          *uuid)
+{
+  gsize length = strlen (uuid);
+  char room[COMPANIES_PUSH_BATCH_KEY_ROOM];
+  g_autofree char *allocated = NULL;
+
+  if (length + 3 > sizeof room)
+    return g_hash_table_contains (keys, allocated = companies_push_batch_key (kind, uuid));
+
+  return g_hash_table_contains (keys, write_key (room, kind, uuid, length));
 }

@@ -39,4 +39,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesPushBatch, companies_push_batch_free)
 char               *companies_push_batch_key           (CompaniesChangeKind  kind,
                                                         const char          *uuid);
 
+/* Room for the key of a record with a uuid of the usual 36 characters. */
+#define COMPANIES_PUSH_BATCH_KEY_ROOM 48
+
+/* Whether @keys holds the key of @uuid pushed as @kind; a lookup without
+ * an allocation when the key fits COMPANIES_PUSH_BATCH_KEY_ROOM (it runs
+ * for every record a bulk push reads). */
+gboolean            companies_push_batch_keys_contain  (GHashTable          *keys,
+                                                        CompaniesChangeKind  kind,
+                                                        const char          *uuid);
+
 G_END_DECLS

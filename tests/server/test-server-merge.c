@@ -596,6 +596,54 @@ test_rollback (Fixture       *fixture,
   g_assert_cmpuint (pull_response->companies->len, ==, 1);
 }
 
+/* A request applied, rolled back and applied again (a group that cannot
+ * be kept is applied again one request at a time) stores what it sent:
+ * the merge only reads the changes. Asked for `created`, a record stored
+ * as sent is answered by its head, one whose name was trimmed in full. */
+static void
+test_add_again_after_rollback (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
+  g_autoptr(CompaniesSyncResponse) undone = NULL;
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  g_autoptr(CompaniesServerRecord) stored_plain = NULL;
+  g_autoptr(CompaniesServerRecord) stored_padded = NULL;
+  g_autoptr(GError) error = NULL;
+  CompaniesChange *padded, *plain;
+  CompaniesRecord *created, *full;
+
+  padded = test_request_add (request, NULL, "name", "  Acme  ", "city", "Lyon", NULL);
+  plain = test_request_add (request, NULL, "name", "Globex", "phone", "+33 1", NULL);
+  request->want_created = TRUE;
+
+  g_assert_true (companies_server_store_begin (fixture->store, &error));
+  undone = companies_server_sync_apply (fixture->store, request, NULL, NOW, NULL, &error);
+  g_assert_no_error (error);
+  companies_server_store_rollback (fixture->store);
+  g_assert_cmpstr (padded->values[COMPANIES_FIELD_NAME], ==, "  Acme  ");
+  g_assert_cmpstr (plain->values[COMPANIES_FIELD_PHONE], ==, "+33 1");
+
+  response = apply_sync (fixture, request);
+  g_assert_cmpuint (response->created->len, ==, 1);
+  g_assert_cmpuint (response->companies->len, ==, 1);
+  created = g_ptr_array_index (response->created, 0);
+  full = g_ptr_array_index (response->companies, 0);
+  g_assert_cmpstr (created->uuid, ==, plain->uuid);
+  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+    g_assert_null (created->values[i]);
+  g_assert_cmpstr (full->uuid, ==, padded->uuid);
+  g_assert_cmpstr (full->values[COMPANIES_FIELD_NAME], ==, "Acme");
+
+  stored_plain = lookup (fixture, created->id);
+  stored_padded = lookup (fixture, full->id);
+  g_assert_cmpstr (stored_plain->company->values[COMPANIES_FIELD_NAME], ==, "Globex");
+  g_assert_cmpstr (stored_plain->company->values[COMPANIES_FIELD_PHONE], ==, "+33 1");
+  g_assert_cmpstr (stored_plain->company->values[COMPANIES_FIELD_CITY], ==, "");
+  g_assert_cmpstr (stored_padded->company->values[COMPANIES_FIELD_NAME], ==, "Acme");
+  g_assert_cmpstr (stored_padded->company->values[COMPANIES_FIELD_CITY], ==, "Lyon");
+}
+
 /* A group's savepoint: a request rolled back to its savepoint leaves the
  * group's earlier work, and its versions are handed out again. */
 static void
@@ -655,6 +703,7 @@ main (int   argc,
   ADD_TEST ("/server/merge/purge", test_purge);
   ADD_TEST ("/server/merge/rollback", test_rollback);
   ADD_TEST ("/server/merge/savepoint", test_savepoint);
+  ADD_TEST ("/server/merge/add-again-after-rollback", test_add_again_after_rollback);
 
 #undef ADD_TEST
 

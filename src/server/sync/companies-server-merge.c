@@ -127,27 +127,22 @@ companies_server_merge_created_as_sent (CompaniesServerMerge        *self,
   return created != NULL && created->version == record->company->version;
 }
 
-/* Whether @values, as the server stores them, are those @change sent (a
- * field it did not send is empty): normalizing, here or when the request
- * was decoded, may have changed one. */
+/* Whether the server stores exactly the values @change sent (a field it
+ * did not send is empty): the decoder trims the name and notes when that
+ * changed it (trimmed_mask); any other value is stored as sent. */
 static gboolean
-stored_as_sent (const CompaniesChange *change,
-                char * const          *values)
+stored_as_sent (const CompaniesChange *change)
 {
-  if (change->trimmed_mask != 0)
-    return FALSE;
+  return change->trimmed_mask == 0;
+}
 
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    {
-      const char *sent = "";
+/* Whether @name is as companies_field_normalize () would store it. */
+static gboolean
+name_is_normal (const char *name)
+{
+  gsize length = strlen (name);
 
-      if ((change->field_mask & COMPANIES_FIELD_BIT (i)) && change->values[i] != NULL)
-        sent = change->values[i];
-      if (strcmp (values[i], sent) != 0)
-        return FALSE;
-    }
-
-  return TRUE;
+  return length == 0 || (!g_ascii_isspace (name[0]) && !g_ascii_isspace (name[length - 1]));
 }
 
 CompaniesServerRecord *
@@ -225,10 +220,11 @@ companies_server_merge_add (CompaniesServerMerge   *self,
                             GError                **error)
 {
   g_autoptr(CompaniesServerRecord) existing = NULL;
+  g_autofree char *normal_name = NULL;
   CompaniesServerRecord *record;
-  char *values[COMPANIES_N_FIELDS] = { NULL, };
+  const char *values[COMPANIES_N_FIELDS];
+  gboolean created_as_sent;
   gint64 version, id = 0;
-  gboolean ok;
 
   if (change->reject_code != NULL)
     {
@@ -237,27 +233,26 @@ companies_server_merge_add (CompaniesServerMerge   *self,
       return TRUE;
     }
 
+  /* The values are stored as the change holds them, without a copy: the
+   * change outlives the insert, and is only read (a group of requests
+   * that fails is applied again one by one). */
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     {
-      const char *value = "";
-
+      values[i] = "";
       if ((change->field_mask & COMPANIES_FIELD_BIT (i)) && change->values[i] != NULL)
-        value = change->values[i];
-      values[i] = companies_field_normalize (i, value);
+        values[i] = change->values[i];
     }
+  if (!name_is_normal (values[COMPANIES_FIELD_NAME]))
+    values[COMPANIES_FIELD_NAME] = normal_name =
+      companies_field_normalize (COMPANIES_FIELD_NAME, values[COMPANIES_FIELD_NAME]);
 
   /* The insert itself finds a known uuid (and then writes nothing). */
-  ok = companies_server_store_next_version (self->store, &version, error) &&
-       companies_server_store_insert (self->store, change->uuid,
-                                      (const char * const *) values, version,
-                                      &id, error);
+  if (!companies_server_store_next_version (self->store, &version, error) ||
+      !companies_server_store_insert (self->store, change->uuid, values, version, &id, error))
+    return FALSE;
 
-  if (!ok || id == 0)
+  if (id == 0)
     {
-      free_values (values);
-      if (!ok)
-        return FALSE;
-
       /* A retried push: return the record as it is now. */
       if (!companies_server_store_lookup_by_uuid (self->store, change->uuid, &existing, error))
         return FALSE;
@@ -272,7 +267,9 @@ companies_server_merge_add (CompaniesServerMerge   *self,
       return TRUE;
     }
 
-  if (self->created_as_sent != NULL && stored_as_sent (change, values))
+  created_as_sent = self->created_as_sent != NULL && normal_name == NULL &&
+                    stored_as_sent (change);
+  if (created_as_sent)
     {
       CreatedAsSent *created = g_new (CreatedAsSent, 1);
 
@@ -281,14 +278,16 @@ companies_server_merge_add (CompaniesServerMerge   *self,
       g_hash_table_replace (self->created_as_sent, &created->id, created);
     }
 
-  /* The new record as stored, kept for the answer: no read back. */
+  /* The new record as stored, kept for the answer: no read back. One
+   * answered by id (created as sent) goes without its values. */
   record = companies_server_record_new ();
   record->company->id = id;
   record->company->uuid = g_strdup (change->uuid);
   record->company->version = version;
   for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
     {
-      record->company->values[i] = values[i];
+      if (!created_as_sent)
+        record->company->values[i] = g_strdup (values[i]);
       record->field_versions[i] = version;
     }
   keep_written (self, record);

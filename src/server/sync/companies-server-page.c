@@ -135,7 +135,7 @@ own_writes (GHashTable *echoes,
             gint64      written_after,
             gint64      last_version)
 {
-  g_autoptr(GPtrArray) own = g_ptr_array_new ();
+  g_autoptr(GPtrArray) own = g_ptr_array_sized_new (g_hash_table_size (echoes));
   GHashTableIter iter;
   gpointer value;
 
@@ -219,7 +219,7 @@ companies_server_page_build (CompaniesServerStore   *store,
                              gint64                 *out_cursor_version,
                              GError                **error)
 {
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) companies_server_record_free);
+  g_autoptr(GPtrArray) records = NULL;
   g_autoptr(GHashTable) echoes = NULL;
   g_autoptr(GPtrArray) own = NULL;
   /* The store is read up to this version; the request's own writes
@@ -232,6 +232,10 @@ companies_server_page_build (CompaniesServerStore   *store,
   echoes = collect_echoes (store, merge, &page.bytes, error);
   if (echoes == NULL)
     return FALSE;
+  /* Sized once: growing a large array moves it, and glibc consolidates
+   * its free lists at each move (seen in perf). */
+  records = g_ptr_array_new_full (MIN (limit, PAGE_BATCH) + g_hash_table_size (echoes),
+                                  (GDestroyNotify) companies_server_record_free);
   page.records = records;
   page.echoes = echoes;
 
@@ -297,18 +301,22 @@ companies_server_page_build (CompaniesServerStore   *store,
   for (guint i = 0; i < records->len; i++)
     {
       CompaniesServerRecord *record = g_ptr_array_index (records, i);
-      gboolean created = companies_server_merge_created_as_sent (merge, record);
-      CompaniesRecord *company = companies_server_record_steal_to_protocol (record);
+      CompaniesRecord *company;
 
-      /* The records are dropped with the page: their strings move. */
-      if (created)
+      /* The records are dropped with the page: their strings move. One
+       * created as sent goes by its head alone (the merge kept no values
+       * for it). */
+      if (companies_server_merge_created_as_sent (merge, record))
         {
+          company = g_steal_pointer (&record->company);
           for (guint f = 0; f < COMPANIES_N_FIELDS; f++)
             g_clear_pointer (&company->values[f], g_free);
           g_ptr_array_add (response->created, company);
+          continue;
         }
-      else
-        g_ptr_array_add (record->deleted ? response->deleted : response->companies, company);
+
+      company = companies_server_record_steal_to_protocol (record);
+      g_ptr_array_add (record->deleted ? response->deleted : response->companies, company);
     }
 
   return TRUE;

@@ -89,6 +89,15 @@ apply_test_page_cap (CompaniesServerStoreSqlite  *self,
   return TRUE;
 }
 
+void
+companies_server_sqlite_configure (void)
+{
+  /* SQLite's allocation statistics take a process-wide mutex at every
+   * allocation: 3 % of the server's time in a bulk push (perf,
+   * docs/sync-1m.md, round 12). Nothing here reads them. */
+  sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 /* Opens a connection of the backend: the writer's (creating the database
  * and migrating its schema) or a reader's (read-only, on a database the
  * writer prepared already). */

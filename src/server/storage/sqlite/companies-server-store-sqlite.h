@@ -8,6 +8,10 @@
 
 G_BEGIN_DECLS
 
+/* Sets SQLite up for this process; call it first, before any SQLite use
+ * (later it changes nothing). */
+void                  companies_server_sqlite_configure    (void);
+
 /* Opens (creating it if needed) the database at @path, migrates its schema
  * to the current version, and returns a store that must be used from one
  * thread at a time. Fails with COMPANIES_SERVER_STORE_ERROR and a message
