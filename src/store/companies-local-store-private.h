@@ -81,6 +81,10 @@ struct _CompaniesLocalStore
    * (companies-store-counts.h), by CompaniesCount. */
   gint64      count_changes[5];
   gboolean    counts_changed;
+  /* Saves that made a row a pending addition (a row of the push's
+   * partial index) that was not one: a span of additions read before
+   * may then hold one more (CompaniesPushRange). */
+  guint64     additions_reentered;
 };
 
 /* A cached statement is reset (and its bindings cleared) when the

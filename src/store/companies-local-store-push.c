@@ -31,7 +31,13 @@
 /* The pattern's filters exactly (so their partial indexes apply), less the
  * rejected rows and the changes made after the sync began. */
 static const char push_added_sql[] =
-  PUSH_COLUMNS "WHERE " PUSH_ADDED_FILTER " AND local_seq <= ?1 ORDER BY local_seq";
+  PUSH_COLUMNS "WHERE " PUSH_ADDED_FILTER " AND local_seq > ?2 AND local_seq <= ?1"
+  " ORDER BY local_seq";
+/* The rows of companies_added_idx in a span of local_seq, from the index
+ * alone (CompaniesPushRange). */
+static const char count_added_span_sql[] =
+  "SELECT count(*) FROM companies WHERE is_from_server = 0 AND is_active = 1"
+  " AND local_seq BETWEEN ?1 AND ?2";
 /* Not one of the pattern's filters: additions already sent (add_sent) and
  * then deleted here, kept until the delete reaches the server. Their
  * addition goes out again, so that the server's answer gives their id
@@ -80,15 +86,21 @@ static const char unmark_add_sent_sql[] =
   "UPDATE companies SET add_sent = 0, sent_changed = 0"
   " WHERE local_id IN (SELECT value FROM json_each (?1))";
 
+/* Adds to @batch the rows @sql reads with local_seq in (@after_local_seq,
+ * @max_local_seq] (a statement without ?2 has no lower bound), leaving
+ * out those of @exclude; the span of the rows taken grows @taken (may be
+ * NULL). */
 static gboolean
 collect_changes (CompaniesLocalStore *self,
                  CompaniesPushBatch  *batch,
                  CompaniesChangeKind  kind,
                  const char          *sql,
+                 gint64               after_local_seq,
                  gint64               max_local_seq,
                  guint                max_changes,
                  GHashTable          *exclude,
                  GPtrArray           *first_adds,
+                 CompaniesPushRange  *taken,
                  GError             **error)
 {
   g_autoptr(CompaniesStmt) stmt = NULL;
@@ -117,6 +129,7 @@ collect_changes (CompaniesLocalStore *self,
     }
 
   sqlite3_bind_int64 (stmt, 1, max_local_seq);
+  sqlite3_bind_int64 (stmt, 2, after_local_seq);  /* past the last: ignored */
   while (batch->n_changes < max_changes && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       const char *uuid = (const char *) sqlite3_column_text (stmt, 0);
@@ -159,6 +172,13 @@ collect_changes (CompaniesLocalStore *self,
       g_hash_table_replace (batch->pushed, g_strdup (uuid), pushed);
 
       pushed->local_id = sqlite3_column_int64 (stmt, PUSH_LOCAL_ID);
+      if (taken != NULL)
+        {
+          if (taken->count == 0)
+            taken->lo = pushed->local_seq;
+          taken->hi = pushed->local_seq;
+          taken->count++;
+        }
       if (kind == COMPANIES_CHANGE_ADD && sqlite3_column_int (stmt, PUSH_ADD_SENT) == 0)
         g_ptr_array_add (first_adds, pushed);
 
@@ -335,12 +355,108 @@ failed:
   return FALSE;
 }
 
+/* The rows of companies_added_idx with local_seq in [@lo, @hi]. */
+static gboolean
+count_added_span (CompaniesLocalStore  *self,
+                  gint64                lo,
+                  gint64                hi,
+                  gint64               *out_count,
+                  GError              **error)
+{
+  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, count_added_span_sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, lo);
+  sqlite3_bind_int64 (stmt, 2, hi);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return companies_local_store_set_error (self, sqlite3_errcode (companies_local_store_get_db (self)),
+                                            error);
+  *out_count = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* Whether the rows of @in_flight's span are still exactly the additions
+ * its batch read: no row left the span (a local change gives a new
+ * local_seq, above every span; an answer adopts or refuses it) and none
+ * came in (only a save that makes a row an addition again can, and
+ * each is counted). Then they are all in flight, and reading them only
+ * to leave them out can be skipped. */
+static gboolean
+span_still_in_flight (CompaniesLocalStore       *self,
+                      const CompaniesPushRange  *in_flight,
+                      gboolean                  *out_still,
+                      GError                   **error)
+{
+  gint64 count = 0;
+
+  *out_still = FALSE;
+  if (in_flight == NULL || in_flight->count == 0 ||
+      in_flight->reentered != self->additions_reentered)
+    return TRUE;
+
+  if (!count_added_span (self, in_flight->lo, in_flight->hi, &count, error))
+    return FALSE;
+  *out_still = count == in_flight->count;
+  return TRUE;
+}
+
+/* The additions: those of push_added_sql, around the span of the batch
+ * in flight when it can be skipped; then those sent and deleted since. */
+static gboolean
+collect_additions (CompaniesLocalStore       *self,
+                   CompaniesPushBatch        *batch,
+                   gint64                     max_local_seq,
+                   guint                      max_changes,
+                   GHashTable                *exclude,
+                   const CompaniesPushRange  *in_flight,
+                   GPtrArray                 *first_adds,
+                   GError                   **error)
+{
+  CompaniesPushRange taken = { 0, };
+  gboolean skip = FALSE;
+  gint64 count = 0;
+
+  if (!span_still_in_flight (self, in_flight, &skip, error))
+    return FALSE;
+
+  if (skip)
+    {
+      if (!collect_changes (self, batch, COMPANIES_CHANGE_ADD, push_added_sql, G_MININT64,
+                            MIN (max_local_seq, in_flight->lo - 1), max_changes, exclude,
+                            first_adds, &taken, error) ||
+          !collect_changes (self, batch, COMPANIES_CHANGE_ADD, push_added_sql, in_flight->hi,
+                            max_local_seq, max_changes, exclude, first_adds, &taken, error))
+        return FALSE;
+    }
+  else if (!collect_changes (self, batch, COMPANIES_CHANGE_ADD, push_added_sql, G_MININT64,
+                             max_local_seq, max_changes, exclude, first_adds, &taken, error))
+    {
+      return FALSE;
+    }
+
+  /* This batch's own span, for the next one: when the index holds no
+   * other row in it (none left out, none refused). */
+  if (taken.count > 0 && !count_added_span (self, taken.lo, taken.hi, &count, error))
+    return FALSE;
+  if (taken.count > 0 && count == taken.count)
+    {
+      batch->added_range = taken;
+      batch->added_range.reentered = self->additions_reentered;
+    }
+
+  return collect_changes (self, batch, COMPANIES_CHANGE_ADD, push_sent_then_deleted_sql,
+                          G_MININT64, max_local_seq, max_changes, exclude, first_adds, NULL,
+                          error);
+}
+
 CompaniesPushBatch *
-companies_local_store_build_push_batch (CompaniesLocalStore *self,
-                                        gint64               max_local_seq,
-                                        guint                max_changes,
-                                        GHashTable          *exclude,
-                                        GError             **error)
+companies_local_store_build_push_batch_skipping (CompaniesLocalStore       *self,
+                                                 gint64                     max_local_seq,
+                                                 guint                      max_changes,
+                                                 GHashTable                *exclude,
+                                                 const CompaniesPushRange  *in_flight,
+                                                 GError                   **error)
 {
   g_autoptr(CompaniesPushBatch) batch = NULL;
   /* CompaniesPushedRecord * of additions sent for the first time (owned
@@ -362,14 +478,12 @@ companies_local_store_build_push_batch (CompaniesLocalStore *self,
     return NULL;
 
   if (!companies_local_store_dup_cursor (self, &batch->request->cursor, error) ||
-      !collect_changes (self, batch, COMPANIES_CHANGE_ADD, push_added_sql,
-                        max_local_seq, max_changes, exclude, first_adds, error) ||
-      !collect_changes (self, batch, COMPANIES_CHANGE_ADD, push_sent_then_deleted_sql,
-                        max_local_seq, max_changes, exclude, first_adds, error) ||
-      !collect_changes (self, batch, COMPANIES_CHANGE_UPDATE, push_updated_sql,
-                        max_local_seq, max_changes, exclude, first_adds, error) ||
-      !collect_changes (self, batch, COMPANIES_CHANGE_DELETE, push_deleted_sql,
-                        max_local_seq, max_changes, exclude, first_adds, error))
+      !collect_additions (self, batch, max_local_seq, max_changes, exclude, in_flight,
+                          first_adds, error) ||
+      !collect_changes (self, batch, COMPANIES_CHANGE_UPDATE, push_updated_sql, G_MININT64,
+                        max_local_seq, max_changes, exclude, first_adds, NULL, error) ||
+      !collect_changes (self, batch, COMPANIES_CHANGE_DELETE, push_deleted_sql, G_MININT64,
+                        max_local_seq, max_changes, exclude, first_adds, NULL, error))
     {
       companies_local_store_rollback (self);
       return NULL;
@@ -391,6 +505,17 @@ companies_local_store_build_push_batch (CompaniesLocalStore *self,
     return NULL;
 
   return g_steal_pointer (&batch);
+}
+
+CompaniesPushBatch *
+companies_local_store_build_push_batch (CompaniesLocalStore  *self,
+                                        gint64                max_local_seq,
+                                        guint                 max_changes,
+                                        GHashTable           *exclude,
+                                        GError              **error)
+{
+  return companies_local_store_build_push_batch_skipping (self, max_local_seq, max_changes,
+                                                          exclude, NULL, error);
 }
 
 gboolean

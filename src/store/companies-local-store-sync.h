@@ -60,6 +60,17 @@ CompaniesPushBatch *companies_local_store_build_push_batch
                                                         guint                max_changes,
                                                         GHashTable          *exclude,
                                                         GError             **error);
+/* The same, while the batch whose added_range is @in_flight (may be
+ * NULL) is in flight, its keys in @exclude: its additions are not read
+ * again when they are still all that span holds (a bulk push's next
+ * batch reads 10000 rows instead of 20000). The result is the same. */
+CompaniesPushBatch *companies_local_store_build_push_batch_skipping
+                                                       (CompaniesLocalStore       *self,
+                                                        gint64                     max_local_seq,
+                                                        guint                      max_changes,
+                                                        GHashTable                *exclude,
+                                                        const CompaniesPushRange  *in_flight,
+                                                        GError                   **error);
 
 /* The request of @batch surely never reached the server, or the server
  * applied none of it (it answered an error status): the additions that

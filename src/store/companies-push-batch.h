@@ -20,6 +20,20 @@ typedef struct
   gboolean             first_send;  /* an addition this batch marked add_sent */
 } CompaniesPushedRecord;
 
+/* The additions a batch read from the push's filter, as the span of
+ * local_seq they fill: when the batch was read, the filter's partial
+ * index (companies_added_idx) held nothing else in [lo, hi]. While the
+ * batch is in flight, the next one need not read them again only to
+ * leave them out (companies_local_store_build_push_batch_skipping ()).
+ * count 0: no span. */
+typedef struct
+{
+  gint64   lo;
+  gint64   hi;
+  guint    count;
+  guint64  reentered;  /* the store's additions_reentered then */
+} CompaniesPushRange;
+
 /* A request ready to send: the pending changes (the pattern's three filters,
  * skipping rejected rows), the cursor and client id, and for every pushed
  * record its local_seq at the time (uuid -> CompaniesPushedRecord). */
@@ -28,6 +42,7 @@ typedef struct
   CompaniesSyncRequest *request;
   GHashTable           *pushed;     /* char *uuid -> CompaniesPushedRecord * */
   guint                 n_changes;
+  CompaniesPushRange    added_range;
 } CompaniesPushBatch;
 
 void                companies_push_batch_free          (CompaniesPushBatch *batch);

@@ -402,10 +402,19 @@ row_counts_class (const CompaniesStoreRow *row)
                                        row->is_active, row->rejection_code != NULL);
 }
 
+/* Whether @row is in companies_added_idx: a pending local addition. */
+static gboolean
+is_pending_addition (const CompaniesStoreRow *row)
+{
+  return row != NULL && !row->is_from_server && row->is_active;
+}
+
 void
 companies_store_row_note_saved (CompaniesLocalStore *self,
                                 CompaniesStoreRow   *row)
 {
+  if (is_pending_addition (row) && !is_pending_addition (row->stored))
+    self->additions_reentered++;
   companies_store_counts_note (self, row_counts_class (row->stored), row_counts_class (row), 1);
   companies_store_row_free (row->stored);
   row->stored = row_copy (row);

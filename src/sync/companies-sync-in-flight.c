@@ -13,6 +13,7 @@
 struct _CompaniesSyncInFlight
 {
   GHashTable *keys;           /* companies_push_batch_key () of each record */
+  CompaniesPushRange last_added;  /* of the batch built last */
   gint64      max_local_seq;
   guint       batch_size;
 };
@@ -54,10 +55,14 @@ companies_sync_in_flight_next_batch (CompaniesSyncInFlight  *self,
   GHashTableIter iter;
   gpointer key, value;
 
-  batch = companies_local_store_build_push_batch (store, self->max_local_seq, self->batch_size,
-                                                  self->keys, error);
+  /* The batch built last is the one in flight now (the one before it was
+   * answered and applied): its additions need not be read again. */
+  batch = companies_local_store_build_push_batch_skipping (store, self->max_local_seq,
+                                                           self->batch_size, self->keys,
+                                                           &self->last_added, error);
   if (batch == NULL)
     return NULL;
+  self->last_added = batch->added_range;
 
   g_hash_table_iter_init (&iter, batch->pushed);
   while (g_hash_table_iter_next (&iter, &key, &value))
@@ -76,6 +81,9 @@ companies_sync_in_flight_release (CompaniesSyncInFlight    *self,
 {
   GHashTableIter iter;
   gpointer key, value;
+
+  /* Its additions are no longer left out: none may be skipped. */
+  self->last_added = (CompaniesPushRange) { 0, };
 
   g_hash_table_iter_init (&iter, batch->pushed);
   while (g_hash_table_iter_next (&iter, &key, &value))

@@ -96,6 +96,160 @@ test_range_mark_skips_rows_not_read (StoreFixture  *fixture,
   g_assert_cmpuint (test_sent_changed (fixture->path, companies_company_get_uuid (middle)), ==, 0);
 }
 
+/* A batch built with the span of the batch in flight: every key of
+ * @in_flight is left out, as CompaniesSyncInFlight does. */
+static CompaniesPushBatch *
+build_skipping (StoreFixture       *fixture,
+                guint               max_changes,
+                GHashTable         *in_flight_keys,
+                CompaniesPushBatch *in_flight)
+{
+  g_autoptr(GError) error = NULL;
+  CompaniesPushBatch *batch;
+  GHashTableIter iter;
+  gpointer key, value;
+  gint64 counter = 0;
+
+  g_assert_true (companies_local_store_get_change_counter (fixture->store, &counter, &error));
+  batch = companies_local_store_build_push_batch_skipping (fixture->store, counter, max_changes,
+                                                           in_flight_keys,
+                                                           in_flight != NULL ? &in_flight->added_range : NULL,
+                                                           &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (batch);
+
+  g_hash_table_iter_init (&iter, batch->pushed);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_add (in_flight_keys,
+                      companies_push_batch_key (((CompaniesPushedRecord *) value)->kind, key));
+  return batch;
+}
+
+static char *
+added_uuids (CompaniesPushBatch *batch)
+{
+  GString *uuids = g_string_new (NULL);
+
+  for (guint i = 0; i < batch->request->added->len; i++)
+    {
+      const CompaniesChange *change = g_ptr_array_index (batch->request->added, i);
+
+      g_string_append_printf (uuids, "%s%s", i > 0 ? "," : "", change->uuid);
+    }
+
+  return g_string_free (uuids, FALSE);
+}
+
+/* The next batch, read while one is in flight, skips that batch's span
+ * and takes the same additions as when it reads them all. */
+static void
+test_skip_in_flight (StoreFixture  *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) keys_again = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(CompaniesPushBatch) first = NULL;
+  g_autoptr(CompaniesPushBatch) skipping = NULL;
+  g_autoptr(CompaniesPushBatch) reading = NULL;
+  g_autofree char *skipped_uuids = NULL;
+  g_autofree char *read_uuids = NULL;
+  const char *names[] = { "A", "B", "C", "D", "E", "F", "G" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_object_unref (test_create (fixture->store, names[i]));
+
+  first = build_skipping (fixture, 3, keys, NULL);
+  g_assert_cmpuint (first->added_range.count, ==, 3);
+  g_assert_cmpint (first->added_range.hi - first->added_range.lo, ==, 2);
+
+  skipping = build_skipping (fixture, 3, keys, first);
+  for (guint i = 0; i < first->request->added->len; i++)
+    g_hash_table_add (keys_again,
+                      companies_push_batch_key (COMPANIES_CHANGE_ADD,
+                                                ((CompaniesChange *) g_ptr_array_index (first->request->added, i))->uuid));
+  reading = build_skipping (fixture, 3, keys_again, NULL);
+
+  skipped_uuids = added_uuids (skipping);
+  read_uuids = added_uuids (reading);
+  g_assert_cmpuint (skipping->request->added->len, ==, 3);
+  g_assert_cmpstr (skipped_uuids, ==, read_uuids);
+  g_assert_cmpint (skipping->added_range.lo, >, first->added_range.hi);
+}
+
+/* A row made an addition again by an answer (its id unknown to the
+ * server), with a local_seq inside the span of the batch in flight, is
+ * pushed, even when the span holds as many rows as before (one of the
+ * batch's went: adopted). */
+static void
+test_skip_not_after_reentry (StoreFixture  *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(CompaniesCompany) server = test_server_record (fixture->store, 7, 1, "Server");
+  g_autoptr(CompaniesCompany) a = test_create (fixture->store, "A");
+  g_autoptr(CompaniesCompany) b = NULL;
+  g_autoptr(CompaniesCompany) c = NULL;
+  g_autoptr(CompaniesPushBatch) first = NULL;
+  g_autoptr(CompaniesPushBatch) next = NULL;
+  g_autoptr(CompaniesSyncResponse) response = test_response ("c2", FALSE, FALSE);
+  const CompaniesChange *added;
+
+  test_set_field (fixture->store, "7", COMPANIES_FIELD_CITY, "Porto");
+  b = test_create (fixture->store, "B");
+  c = test_create (fixture->store, "C");
+
+  first = build_skipping (fixture, 10, keys, NULL);
+  g_assert_cmpuint (first->request->added->len, ==, 3);
+  g_assert_cmpuint (first->request->updated->len, ==, 1);
+  g_assert_cmpuint (first->added_range.count, ==, 3);
+
+  test_add_company (response, 20, companies_company_get_uuid (a), 2, "A");
+  test_add_rejected (response, NULL, 7, COMPANIES_REJECT_NOT_FOUND, NULL, "Gone");
+  test_apply (fixture->store, first, response);
+
+  next = build_skipping (fixture, 10, keys, first);
+  g_assert_cmpuint (next->request->added->len, ==, 1);
+  added = g_ptr_array_index (next->request->added, 0);
+  g_assert_cmpstr (added->uuid, ==, companies_company_get_uuid (server));
+}
+
+/* The same made by another connection to the file (another program's
+ * sync), which this store's count of re-entries does not see: the span
+ * then holds one row more than its batch read, and is read. */
+static void
+test_skip_not_after_reentry_elsewhere (StoreFixture  *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(CompaniesCompany) server = test_server_record (fixture->store, 7, 1, "Server");
+  g_autoptr(CompaniesCompany) a = test_create (fixture->store, "A");
+  g_autoptr(CompaniesCompany) b = NULL;
+  g_autoptr(CompaniesLocalStore) other = NULL;
+  g_autoptr(CompaniesPushBatch) first = NULL;
+  g_autoptr(CompaniesPushBatch) others = NULL;
+  g_autoptr(CompaniesPushBatch) next = NULL;
+  g_autoptr(CompaniesSyncResponse) response = test_response ("c2", FALSE, FALSE);
+  g_autoptr(GError) error = NULL;
+  const CompaniesChange *added;
+
+  test_set_field (fixture->store, "7", COMPANIES_FIELD_CITY, "Porto");
+  b = test_create (fixture->store, "B");
+
+  first = build_skipping (fixture, 10, keys, NULL);
+  g_assert_cmpuint (first->added_range.count, ==, 2);
+
+  other = companies_local_store_open (fixture->path, &error);
+  g_assert_no_error (error);
+  others = test_build_batch (other, NULL);
+  test_add_rejected (response, NULL, 7, COMPANIES_REJECT_NOT_FOUND, NULL, "Gone");
+  test_apply (other, others, response);
+
+  next = build_skipping (fixture, 10, keys, first);
+  g_assert_cmpuint (next->request->added->len, ==, 1);
+  added = g_ptr_array_index (next->request->added, 0);
+  g_assert_cmpstr (added->uuid, ==, companies_company_get_uuid (server));
+}
+
 /* An answer to four additions: two echoed as sent are adopted at once;
  * one edited while the request was out keeps its edit pending; one the
  * server holds with other values takes them. */
@@ -260,6 +414,10 @@ main (int   argc,
 
   store_test_add ("/store/push/page-limit", test_page_limit);
   store_test_add ("/store/push/range-mark-skips-rows-not-read", test_range_mark_skips_rows_not_read);
+  store_test_add ("/store/push/skip-in-flight", test_skip_in_flight);
+  store_test_add ("/store/push/skip-not-after-reentry", test_skip_not_after_reentry);
+  store_test_add ("/store/push/skip-not-after-reentry-elsewhere",
+                  test_skip_not_after_reentry_elsewhere);
   store_test_add ("/store/push/bulk-adopt", test_bulk_adopt);
   store_test_add ("/store/push/bulk-adopt-stale-id", test_bulk_adopt_stale_id);
   store_test_add ("/store/push/bulk-adopt-runs", test_bulk_adopt_runs);
