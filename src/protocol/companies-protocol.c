@@ -385,29 +385,14 @@ append_fields (GString            *out,
 }
 
 GBytes *
-companies_sync_request_encode (const CompaniesSyncRequest *request)
+companies_sync_request_encode_changes (const CompaniesSyncRequest *request)
 {
   GString *out;
-  gboolean first = TRUE;
 
   g_return_val_if_fail (request != NULL, NULL);
 
   out = g_string_sized_new (256);
-  g_string_append_c (out, '{');
-  append_key (out, &first, "protocol");
-  append_int (out, request->protocol);
-  append_key (out, &first, "client_id");
-  append_string (out, request->client_id);
-  append_key (out, &first, "cursor");
-  append_string (out, request->cursor);
-  if (request->limit != 0)
-    {
-      append_key (out, &first, "limit");
-      append_int (out, request->limit);
-    }
-
-  append_key (out, &first, "added");
-  g_string_append_c (out, '[');
+  g_string_append (out, "\"added\":[");
   for (guint i = 0; request->added != NULL && i < request->added->len; i++)
     {
       const CompaniesChange *change = g_ptr_array_index (request->added, i);
@@ -420,8 +405,7 @@ companies_sync_request_encode (const CompaniesSyncRequest *request)
     }
   g_string_append_c (out, ']');
 
-  append_key (out, &first, "updated");
-  g_string_append_c (out, '[');
+  g_string_append (out, ",\"updated\":[");
   for (guint i = 0; request->updated != NULL && i < request->updated->len; i++)
     {
       const CompaniesChange *change = g_ptr_array_index (request->updated, i);
@@ -436,8 +420,7 @@ companies_sync_request_encode (const CompaniesSyncRequest *request)
     }
   g_string_append_c (out, ']');
 
-  append_key (out, &first, "deleted");
-  g_string_append_c (out, '[');
+  g_string_append (out, ",\"deleted\":[");
   for (guint i = 0; request->deleted != NULL && i < request->deleted->len; i++)
     {
       const CompaniesChange *change = g_ptr_array_index (request->deleted, i);
@@ -446,9 +429,53 @@ companies_sync_request_encode (const CompaniesSyncRequest *request)
       append_int (out, change->id);
       g_string_append_c (out, '}');
     }
-  g_string_append (out, "]}");
+  g_string_append_c (out, ']');
 
   return g_string_free_to_bytes (out);
+}
+
+GBytes *
+companies_sync_request_encode_with_changes (const CompaniesSyncRequest *request,
+                                            GBytes                     *changes)
+{
+  GString *out;
+  gboolean first = TRUE;
+  gsize length = 0;
+  const char *data;
+
+  g_return_val_if_fail (request != NULL, NULL);
+  g_return_val_if_fail (changes != NULL, NULL);
+
+  data = g_bytes_get_data (changes, &length);
+  out = g_string_sized_new (length + 256);
+  g_string_append_c (out, '{');
+  append_key (out, &first, "protocol");
+  append_int (out, request->protocol);
+  append_key (out, &first, "client_id");
+  append_string (out, request->client_id);
+  append_key (out, &first, "cursor");
+  append_string (out, request->cursor);
+  if (request->limit != 0)
+    {
+      append_key (out, &first, "limit");
+      append_int (out, request->limit);
+    }
+  g_string_append_c (out, ',');
+  g_string_append_len (out, data, (gssize) length);
+  g_string_append_c (out, '}');
+
+  return g_string_free_to_bytes (out);
+}
+
+GBytes *
+companies_sync_request_encode (const CompaniesSyncRequest *request)
+{
+  g_autoptr(GBytes) changes = NULL;
+
+  g_return_val_if_fail (request != NULL, NULL);
+
+  changes = companies_sync_request_encode_changes (request);
+  return companies_sync_request_encode_with_changes (request, changes);
 }
 
 static void

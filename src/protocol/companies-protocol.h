@@ -114,6 +114,15 @@ void                  companies_sync_request_free   (CompaniesSyncRequest *reque
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CompaniesSyncRequest, companies_sync_request_free)
 
 GBytes               *companies_sync_request_encode (const CompaniesSyncRequest *request);
+/* The same in two parts: the lists of changes ("added":[…],"updated":
+ * […],"deleted":[…]), which a push encodes while the request before it
+ * is out; then the request around them, once its cursor is known. The
+ * bytes are those of companies_sync_request_encode (). */
+GBytes               *companies_sync_request_encode_changes
+                                                    (const CompaniesSyncRequest *request);
+GBytes               *companies_sync_request_encode_with_changes
+                                                    (const CompaniesSyncRequest *request,
+                                                     GBytes                     *changes);
 
 /* Strict decoding of a request body. Envelope faults (not JSON, not UTF-8
  * JSON, wrong types anywhere, a malformed uuid, unknown top-level members,

@@ -19,6 +19,7 @@ companies_push_batch_free (CompaniesPushBatch *batch)
     return;
 
   g_clear_pointer (&batch->pushed, g_hash_table_unref);
+  g_clear_pointer (&batch->encoded_changes, g_bytes_unref);
   g_clear_pointer (&batch->request, companies_sync_request_free);
   g_free (batch);
 }

@@ -43,6 +43,9 @@ typedef struct
   GHashTable           *pushed;     /* char *uuid -> CompaniesPushedRecord * */
   guint                 n_changes;
   CompaniesPushRange    added_range;
+  /* The request's lists of changes, encoded ahead (NULL: not yet): they
+   * do not change once the batch is built, unlike its cursor. */
+  GBytes               *encoded_changes;
 } CompaniesPushBatch;
 
 void                companies_push_batch_free          (CompaniesPushBatch *batch);

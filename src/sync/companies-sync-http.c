@@ -530,13 +530,16 @@ companies_sync_http_post (SoupSession                *session,
                           const CompaniesSyncConfig  *config,
                           const char                 *url,
                           const CompaniesSyncRequest *request,
+                          GBytes                     *encoded_changes,
                           char                      **out_server_path,
                           gboolean                   *out_not_applied,
                           GCancellable               *cancellable,
                           GError                    **error)
 {
   g_autoptr(SoupMessage) message = NULL;
-  g_autoptr(GBytes) body = companies_sync_request_encode (request);
+  g_autoptr(GBytes) body = encoded_changes != NULL
+                           ? companies_sync_request_encode_with_changes (request, encoded_changes)
+                           : companies_sync_request_encode (request);
   g_autoptr(CompaniesSyncDeadline) deadline = NULL;
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GBytes) reply = NULL;

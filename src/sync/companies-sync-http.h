@@ -34,11 +34,14 @@ SoupSession           *companies_sync_http_session_new (const CompaniesSyncConfi
  * the request with an error body, *out_server_path is its "path".
  * *out_not_applied tells a failure that proves nothing of the request was
  * applied (never sent, or refused with an error status: docs/protocol.md
- * section 4) from one that leaves it unknown (a lost response). */
+ * section 4) from one that leaves it unknown (a lost response).
+ * @encoded_changes, when not NULL, are @request's changes as
+ * companies_sync_request_encode_changes () wrote them. */
 CompaniesSyncResponse *companies_sync_http_post        (SoupSession                *session,
                                                         const CompaniesSyncConfig  *config,
                                                         const char                 *url,
                                                         const CompaniesSyncRequest *request,
+                                                        GBytes                     *encoded_changes,
                                                         char                      **out_server_path,
                                                         gboolean                   *out_not_applied,
                                                         GCancellable               *cancellable,

@@ -63,6 +63,9 @@ companies_sync_in_flight_next_batch (CompaniesSyncInFlight  *self,
   if (batch == NULL)
     return NULL;
   self->last_added = batch->added_range;
+  /* Here, in the apply helper while the request before is out, and not
+   * in the thread that sends it (docs/sync-1m.md, round 12). */
+  batch->encoded_changes = companies_sync_request_encode_changes (batch->request);
 
   g_hash_table_iter_init (&iter, batch->pushed);
   while (g_hash_table_iter_next (&iter, &key, &value))

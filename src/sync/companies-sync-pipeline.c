@@ -239,7 +239,8 @@ send_request (CompaniesSyncPipeline  *self,
     job = start_applying_pending (self, batch_full);
 
   round->response = companies_sync_http_post (self->session, self->config, self->url,
-                                              self->batch->request, &round->server_path,
+                                              self->batch->request, self->batch->encoded_changes,
+                                              &round->server_path,
                                               &round->not_applied, self->cancellable,
                                               &round->send_error);
 

@@ -76,6 +76,53 @@ test_request_defaults (void)
   g_assert_cmpuint (request->limit, ==, 10000);
 }
 
+/* A push encodes its lists of changes before its cursor is known (while
+ * the request before it is out): the request around them, cursor set
+ * afterwards, is the request encoded at once. */
+static void
+test_request_in_two_parts (void)
+{
+  g_autoptr(CompaniesSyncRequest) request = companies_sync_request_new ();
+  g_autoptr(CompaniesSyncRequest) empty = companies_sync_request_new ();
+  g_autoptr(GBytes) changes = NULL;
+  g_autoptr(GBytes) empty_changes = NULL;
+  g_autoptr(GBytes) joined = NULL;
+  g_autoptr(GBytes) at_once = NULL;
+  g_autoptr(GBytes) empty_joined = NULL;
+  g_autoptr(GBytes) empty_at_once = NULL;
+  CompaniesChange *change;
+
+  request->client_id = g_strdup (CLIENT_ID);
+  request->limit = 5000;
+  change = companies_change_new (COMPANIES_CHANGE_ADD);
+  change->uuid = g_strdup (UUID_A);
+  change->values[COMPANIES_FIELD_NAME] = g_strdup ("Acme \"Quoted\"");
+  change->field_mask = COMPANIES_FIELD_BIT (COMPANIES_FIELD_NAME);
+  g_ptr_array_add (request->added, change);
+  change = companies_change_new (COMPANIES_CHANGE_DELETE);
+  change->id = 7;
+  g_ptr_array_add (request->deleted, change);
+
+  changes = companies_sync_request_encode_changes (request);
+  request->cursor = g_strdup ("db.42.s");
+  joined = companies_sync_request_encode_with_changes (request, changes);
+  at_once = companies_sync_request_encode (request);
+  g_assert_true (g_bytes_equal (joined, at_once));
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (joined, NULL), g_bytes_get_size (joined),
+                                  "\"cursor\":\"db.42.s\""));
+
+  empty->client_id = g_strdup (CLIENT_ID);
+  empty_changes = companies_sync_request_encode_changes (empty);
+  empty_joined = companies_sync_request_encode_with_changes (empty, empty_changes);
+  empty_at_once = companies_sync_request_encode (empty);
+  g_assert_true (g_bytes_equal (empty_joined, empty_at_once));
+  g_assert_cmpmem (g_bytes_get_data (empty_joined, NULL), g_bytes_get_size (empty_joined),
+                   "{\"protocol\":1,\"client_id\":\"" CLIENT_ID "\",\"cursor\":null,\"limit\":5000,"
+                   "\"added\":[],\"updated\":[],\"deleted\":[]}",
+                   strlen ("{\"protocol\":1,\"client_id\":\"" CLIENT_ID "\",\"cursor\":null,\"limit\":5000,"
+                           "\"added\":[],\"updated\":[],\"deleted\":[]}"));
+}
+
 static void
 test_request_round_trip (void)
 {
@@ -220,6 +267,7 @@ main (int   argc,
   g_test_add_func ("/protocol/error-codes", test_error_codes);
   g_test_add_func ("/protocol/request/defaults", test_request_defaults);
   g_test_add_func ("/protocol/request/round-trip", test_request_round_trip);
+  g_test_add_func ("/protocol/request/in-two-parts", test_request_in_two_parts);
   g_test_add_func ("/protocol/request/normalizes", test_request_normalizes);
   g_test_add_func ("/protocol/request/hostile-text", test_request_hostile_text);
 
