@@ -140,6 +140,17 @@ added_uuids (CompaniesPushBatch *batch)
   return g_string_free (uuids, FALSE);
 }
 
+static void
+assert_pushes_only_addition (CompaniesPushBatch *batch,
+                             CompaniesCompany   *company)
+{
+  const CompaniesChange *added;
+
+  g_assert_cmpuint (batch->request->added->len, ==, 1);
+  added = g_ptr_array_index (batch->request->added, 0);
+  g_assert_cmpstr (added->uuid, ==, companies_company_get_uuid (company));
+}
+
 /* The next batch, read while one is in flight, skips that batch's span
  * and takes the same additions as when it reads them all. */
 static void
@@ -192,7 +203,6 @@ test_skip_not_after_reentry (StoreFixture  *fixture,
   g_autoptr(CompaniesPushBatch) first = NULL;
   g_autoptr(CompaniesPushBatch) next = NULL;
   g_autoptr(CompaniesSyncResponse) response = test_response ("c2", FALSE, FALSE);
-  const CompaniesChange *added;
 
   test_set_field (fixture->store, "7", COMPANIES_FIELD_CITY, "Porto");
   b = test_create (fixture->store, "B");
@@ -208,9 +218,7 @@ test_skip_not_after_reentry (StoreFixture  *fixture,
   test_apply (fixture->store, first, response);
 
   next = build_skipping (fixture, 10, keys, first);
-  g_assert_cmpuint (next->request->added->len, ==, 1);
-  added = g_ptr_array_index (next->request->added, 0);
-  g_assert_cmpstr (added->uuid, ==, companies_company_get_uuid (server));
+  assert_pushes_only_addition (next, server);
 }
 
 /* The same made by another connection to the file (another program's
@@ -230,7 +238,6 @@ test_skip_not_after_reentry_elsewhere (StoreFixture  *fixture,
   g_autoptr(CompaniesPushBatch) next = NULL;
   g_autoptr(CompaniesSyncResponse) response = test_response ("c2", FALSE, FALSE);
   g_autoptr(GError) error = NULL;
-  const CompaniesChange *added;
 
   test_set_field (fixture->store, "7", COMPANIES_FIELD_CITY, "Porto");
   b = test_create (fixture->store, "B");
@@ -245,9 +252,7 @@ test_skip_not_after_reentry_elsewhere (StoreFixture  *fixture,
   test_apply (other, others, response);
 
   next = build_skipping (fixture, 10, keys, first);
-  g_assert_cmpuint (next->request->added->len, ==, 1);
-  added = g_ptr_array_index (next->request->added, 0);
-  g_assert_cmpstr (added->uuid, ==, companies_company_get_uuid (server));
+  assert_pushes_only_addition (next, server);
 }
 
 /* An answer to four additions: two echoed as sent are adopted at once;
