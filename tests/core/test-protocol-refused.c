@@ -165,7 +165,13 @@ test_request_text_errors (void)
   g_autofree char *with_nul = NULL;
   g_autofree char *bad_utf8 = NULL;
   g_autofree char *overlong = NULL;
+  g_autofree char *good = NULL;
   g_autoptr(CompaniesSyncRequest) request = NULL;
+  /* a bad byte, a cut sequence, an overlong one, a surrogate, a lead
+   * byte past U+10FFFF, a lone continuation byte */
+  static const char * const bad_after_good[] = {
+    "\xff", "\xe2\x82", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf5\x80\x80\x80", "\x80"
+  };
   gsize length;
 
   /* Invalid UTF-8 anywhere in the body. */
@@ -173,6 +179,23 @@ test_request_text_errors (void)
   assert_request_fails_raw (bad_utf8, strlen (bad_utf8), JSON, NULL);
   overlong = g_strdup_printf ("%s,\"cursor\":\"\xc0\xaf\"}", head);
   assert_request_fails_raw (overlong, strlen (overlong), JSON, NULL);
+  /* Each character is checked on its own: a bad one after good ones of
+   * two, three and four bytes, and good ones alone. */
+  for (guint i = 0; i < G_N_ELEMENTS (bad_after_good); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("%s,\"added\":[{\"uuid\":\"" UUID_A "\","
+                                               "\"fields\":{\"name\":\"Ação € 😀 %s\"}}]}",
+                                               head, bad_after_good[i]);
+
+      assert_request_fails_raw (body, strlen (body), JSON, NULL);
+    }
+  good = g_strdup_printf ("%s,\"added\":[{\"uuid\":\"" UUID_A "\","
+                          "\"fields\":{\"name\":\"Ação € 😀 ok\"}}]}", head);
+  request = companies_sync_request_decode (good, strlen (good), NULL, NULL);
+  g_assert_nonnull (request);
+  g_assert_cmpstr (((CompaniesChange *) g_ptr_array_index (request->added, 0))->values[COMPANIES_FIELD_NAME],
+                   ==, "Ação € 😀 ok");
+  g_clear_pointer (&request, companies_sync_request_free);
 
   /* A raw NUL byte inside the body. */
   with_nul = g_strdup_printf ("%s,\"cursor\":\"aXb\"}", head);
