@@ -2,8 +2,8 @@
  * 3) called in-process, on a real SQLite store in a temp dir (a PostgreSQL
  * one in the suite server-pg): per-field last write wins, overwritten
  * notices, deletes win, idempotent adds by uuid, cursors from another
- * database, tombstones and their purge, and what a rolled-back request or
- * savepoint leaves behind.
+ * database, tombstones and their purge. What a rolled-back request or
+ * savepoint leaves is in test-server-merge-rollback.c.
  *
  * Each sync runs in a transaction the test opens and commits, as the
  * worker does.
@@ -16,100 +16,13 @@
 #include "companies-server-store-sqlite.h"
 #include "companies-test-postgres.h"
 #include "companies-server-sync.h"
+#include "server-test-merge.h"
 #include "server-test-util.h"
 
 #define SECONDS_PER_DAY (24 * 60 * 60)
-/* Any fixed time: the rules only compare times with each other. */
-#define NOW             ((gint64) 1700000000)
+#define NOW             SERVER_TEST_MERGE_NOW
 
 typedef TestStoreFixture Fixture;
-
-static CompaniesSyncResponse *
-apply_sync_at (Fixture                    *fixture,
-               const CompaniesSyncRequest *request,
-               gint64                      now)
-{
-  g_autoptr(CompaniesSyncResponse) response = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  CompaniesServerCursor cursor;
-  gboolean has_cursor = FALSE;
-
-  g_assert_true (companies_server_sync_read_cursor (request, &cursor, &has_cursor,
-                                                    &path, &error));
-  g_assert_no_error (error);
-
-  g_assert_true (companies_server_store_begin (fixture->store, &error));
-  response = companies_server_sync_apply (fixture->store, request,
-                                          has_cursor ? &cursor : NULL, now, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (response);
-  g_assert_true (companies_server_store_commit (fixture->store, &error));
-  g_assert_no_error (error);
-
-  return g_steal_pointer (&response);
-}
-
-static CompaniesSyncResponse *
-apply_sync (Fixture                    *fixture,
-            const CompaniesSyncRequest *request)
-{
-  return apply_sync_at (fixture, request, NOW);
-}
-
-/* The record as stored, with its per-field versions. */
-static CompaniesServerRecord *
-lookup (Fixture *fixture,
-        gint64   id)
-{
-  g_autoptr(GError) error = NULL;
-  CompaniesServerRecord *record = NULL;
-
-  g_assert_true (companies_server_store_begin (fixture->store, &error));
-  g_assert_true (companies_server_store_lookup_by_id (fixture->store, id, &record, &error));
-  g_assert_no_error (error);
-  g_assert_true (companies_server_store_commit (fixture->store, &error));
-
-  return record;
-}
-
-static CompaniesServerStoreState
-get_state (Fixture *fixture)
-{
-  g_autoptr(GError) error = NULL;
-  CompaniesServerStoreState state = { 0, };
-
-  g_assert_true (companies_server_store_get_state (fixture->store, &state, &error));
-  g_assert_no_error (error);
-
-  return state;
-}
-
-/* Adds one company named @name in @city and returns its id; *out_version
- * is its version. */
-static gint64
-add_company (Fixture    *fixture,
-             const char *uuid,
-             const char *name,
-             const char *city,
-             gint64     *out_version)
-{
-  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
-  g_autoptr(CompaniesSyncResponse) response = NULL;
-  CompaniesChange *change;
-  CompaniesRecord *company;
-
-  /* Without a cursor: the answer holds every company, this one too. */
-  change = test_request_add (request, uuid, "name", name, "city", city, NULL);
-  response = apply_sync (fixture, request);
-  g_assert_cmpuint (response->rejected->len, ==, 0);
-
-  company = test_find_company_by_uuid (response->companies, change->uuid);
-  g_assert_nonnull (company);
-  if (out_version != NULL)
-    *out_version = company->version;
-  return company->id;
-}
 
 /* A client that saw @base_version renames @id. */
 static CompaniesSyncResponse *
@@ -121,7 +34,7 @@ rename_company (Fixture    *fixture,
   g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
 
   test_request_update (request, id, base_version, "name", name, NULL);
-  return apply_sync (fixture, request);
+  return server_test_merge_apply (fixture, request);
 }
 
 /* Deletes @id at @now. */
@@ -133,19 +46,7 @@ delete_company (Fixture *fixture,
   g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
 
   test_request_delete (request, id);
-  return apply_sync_at (fixture, request, now);
-}
-
-/* A sync without changes from a cursor of this database at @version. */
-static CompaniesSyncResponse *
-pull_after (Fixture *fixture,
-            gint64   version)
-{
-  const char *database_uuid = companies_server_store_get_database_uuid (fixture->store);
-  g_autofree char *cursor = companies_server_cursor_format (database_uuid, version, FALSE);
-  g_autoptr(CompaniesSyncRequest) request = test_request_new (cursor);
-
-  return apply_sync (fixture, request);
+  return server_test_merge_apply_at (fixture, request, now);
 }
 
 static CompaniesOverwritten *
@@ -178,7 +79,7 @@ test_add_new (Fixture       *fixture,
 
   first_add = test_request_add (request, NULL, "name", "  Acme  ", "city", "Lyon", NULL);
   second_add = test_request_add (request, NULL, "name", "Globex", NULL);
-  response = apply_sync (fixture, request);
+  response = server_test_merge_apply (fixture, request);
 
   g_assert_true (response->reset);
   g_assert_cmpuint (response->rejected->len, ==, 0);
@@ -193,9 +94,9 @@ test_add_new (Fixture       *fixture,
   g_assert_cmpstr (first->values[COMPANIES_FIELD_NAME], ==, "Acme");
   g_assert_cmpstr (first->values[COMPANIES_FIELD_CITY], ==, "Lyon");
   g_assert_cmpstr (first->values[COMPANIES_FIELD_PHONE], ==, "");
-  g_assert_cmpint (get_state (fixture).last_version, ==, second->version);
+  g_assert_cmpint (server_test_merge_state (fixture).last_version, ==, second->version);
 
-  stored = lookup (fixture, first->id);
+  stored = server_test_merge_lookup (fixture, first->id);
   g_assert_nonnull (stored);
   g_assert_false (stored->deleted);
   g_assert_cmpstr (stored->company->uuid, ==, first->uuid);
@@ -219,28 +120,28 @@ test_add_idempotent (Fixture       *fixture,
   g_autoptr(CompaniesServerRecord) stored = NULL;
   CompaniesRecord *company;
   gint64 version;
-  gint64 id = add_company (fixture, uuid, "Acme", "Lyon", &version);
+  gint64 id = server_test_merge_add_company (fixture, uuid, "Acme", "Lyon", &version);
 
   test_request_add (retry, uuid, "name", "Acme renamed", NULL);
-  response = apply_sync (fixture, retry);
+  response = server_test_merge_apply (fixture, retry);
   g_assert_cmpuint (response->rejected->len, ==, 0);
   company = test_find_company (response->companies, id);
   g_assert_nonnull (company);
   g_assert_cmpint (company->version, ==, version);
   g_assert_cmpstr (company->values[COMPANIES_FIELD_NAME], ==, "Acme");
   g_assert_cmpstr (company->values[COMPANIES_FIELD_CITY], ==, "Lyon");
-  g_assert_cmpint (get_state (fixture).last_version, ==, version);
+  g_assert_cmpint (server_test_merge_state (fixture).last_version, ==, version);
 
   /* Deleted meanwhile: a late retry does not bring it back. */
   companies_sync_response_free (delete_company (fixture, id, NOW));
-  g_assert_cmpint (get_state (fixture).last_version, ==, version + 1);
+  g_assert_cmpint (server_test_merge_state (fixture).last_version, ==, version + 1);
 
   test_request_add (late, uuid, "name", "Acme again", NULL);
-  late_response = apply_sync (fixture, late);
+  late_response = server_test_merge_apply (fixture, late);
   g_assert_cmpuint (late_response->companies->len, ==, 0);
   g_assert_nonnull (test_find_company (late_response->deleted, id));
-  g_assert_cmpint (get_state (fixture).last_version, ==, version + 1);
-  stored = lookup (fixture, id);
+  g_assert_cmpint (server_test_merge_state (fixture).last_version, ==, version + 1);
+  stored = server_test_merge_lookup (fixture, id);
   g_assert_true (stored->deleted);
 }
 
@@ -258,11 +159,11 @@ test_add_many_with_retries (Fixture       *fixture,
   g_autoptr(GPtrArray) new_uuids = g_ptr_array_new_with_free_func (g_free);
   gint64 alive_version, deleted_version, before;
   CompaniesRecord *kept;
-  gint64 alive_id = add_company (fixture, alive_uuid, "Kept", "Braga", &alive_version);
-  gint64 deleted_id = add_company (fixture, deleted_uuid, "Gone", "Faro", &deleted_version);
+  gint64 alive_id = server_test_merge_add_company (fixture, alive_uuid, "Kept", "Braga", &alive_version);
+  gint64 deleted_id = server_test_merge_add_company (fixture, deleted_uuid, "Gone", "Faro", &deleted_version);
 
   companies_sync_response_free (delete_company (fixture, deleted_id, NOW));
-  before = get_state (fixture).last_version;
+  before = server_test_merge_state (fixture).last_version;
 
   for (guint i = 0; i < 10; i++)
     {
@@ -273,7 +174,7 @@ test_add_many_with_retries (Fixture       *fixture,
       if (i == 3 || i == 6)
         test_request_add (request, i == 3 ? alive_uuid : deleted_uuid, "name", "Again", NULL);
     }
-  response = apply_sync (fixture, request);
+  response = server_test_merge_apply (fixture, request);
   g_assert_cmpuint (response->rejected->len, ==, 0);
 
   kept = test_find_company (response->companies, alive_id);
@@ -288,12 +189,12 @@ test_add_many_with_retries (Fixture       *fixture,
 
       g_assert_nonnull (company);
       g_assert_cmpint (company->id, >, deleted_id);
-      stored = lookup (fixture, company->id);
+      stored = server_test_merge_lookup (fixture, company->id);
       g_assert_cmpstr (stored->company->uuid, ==, new_uuids->pdata[i]);
       g_assert_cmpint (stored->company->version, ==, company->version);
     }
   /* Ten new versions, none for the retries. */
-  g_assert_cmpint (get_state (fixture).last_version, ==, before + 10);
+  g_assert_cmpint (server_test_merge_state (fixture).last_version, ==, before + 10);
 }
 
 /* Two clients that saw the same version write different fields: both
@@ -309,11 +210,11 @@ test_update_per_field (Fixture       *fixture,
   g_autoptr(CompaniesServerRecord) stored = NULL;
   CompaniesRecord *company;
   gint64 version;
-  gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
+  gint64 id = server_test_merge_add_company (fixture, NULL, "Acme", "Lyon", &version);
 
   rename_response = rename_company (fixture, id, version, "Acme SA");
   test_request_update (move, id, version, "city", "Paris", NULL);
-  move_response = apply_sync (fixture, move);
+  move_response = server_test_merge_apply (fixture, move);
 
   g_assert_cmpuint (rename_response->overwritten->len, ==, 0);
   g_assert_cmpuint (move_response->overwritten->len, ==, 0);
@@ -323,7 +224,7 @@ test_update_per_field (Fixture       *fixture,
   g_assert_cmpstr (company->values[COMPANIES_FIELD_CITY], ==, "Paris");
   g_assert_cmpint (company->version, ==, version + 2);
 
-  stored = lookup (fixture, id);
+  stored = server_test_merge_lookup (fixture, id);
   g_assert_cmpint (stored->field_versions[COMPANIES_FIELD_NAME], ==, version + 1);
   g_assert_cmpint (stored->field_versions[COMPANIES_FIELD_CITY], ==, version + 2);
   g_assert_cmpint (stored->field_versions[COMPANIES_FIELD_PHONE], ==, version);
@@ -344,12 +245,12 @@ test_update_last_write_wins (Fixture       *fixture,
   CompaniesOverwritten *overwritten;
   CompaniesRecord *company;
   gint64 version;
-  gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
+  gint64 id = server_test_merge_add_company (fixture, NULL, "Acme", "Lyon", &version);
 
   first_response = rename_company (fixture, id, version, "Acme SA");
 
   test_request_update (stale, id, version, "name", "Acme Ltd", "city", "Lyon", NULL);
-  stale_response = apply_sync (fixture, stale);
+  stale_response = server_test_merge_apply (fixture, stale);
   company = test_find_company (stale_response->companies, id);
   g_assert_cmpstr (company->values[COMPANIES_FIELD_NAME], ==, "Acme Ltd");
   g_assert_cmpint (company->version, ==, version + 2);
@@ -376,7 +277,7 @@ test_update_same_value (Fixture       *fixture,
   g_autoptr(CompaniesSyncResponse) response = NULL;
   CompaniesRecord *company;
   gint64 version;
-  gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
+  gint64 id = server_test_merge_add_company (fixture, NULL, "Acme", "Lyon", &version);
 
   first_response = rename_company (fixture, id, version, "Acme SA");
 
@@ -386,7 +287,7 @@ test_update_same_value (Fixture       *fixture,
   company = test_find_company (response->companies, id);
   g_assert_nonnull (company);
   g_assert_cmpint (company->version, ==, version + 1);
-  g_assert_cmpint (get_state (fixture).last_version, ==, version + 1);
+  g_assert_cmpint (server_test_merge_state (fixture).last_version, ==, version + 1);
 }
 
 /* Deletes win: an update of a tombstone is dropped without a rejection,
@@ -403,7 +304,7 @@ test_delete_wins (Fixture       *fixture,
   g_autoptr(CompaniesServerRecord) stored = NULL;
   CompaniesRecord *tombstone;
   gint64 version;
-  gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
+  gint64 id = server_test_merge_add_company (fixture, NULL, "Acme", "Lyon", &version);
 
   delete_response = delete_company (fixture, id, NOW);
   tombstone = test_find_company (delete_response->deleted, id);
@@ -419,11 +320,11 @@ test_delete_wins (Fixture       *fixture,
 
   test_request_delete (again, id);
   test_request_delete (again, id + 1000);
-  again_response = apply_sync (fixture, again);
+  again_response = server_test_merge_apply (fixture, again);
   g_assert_cmpuint (again_response->rejected->len, ==, 0);
-  g_assert_cmpint (get_state (fixture).last_version, ==, version + 1);
+  g_assert_cmpint (server_test_merge_state (fixture).last_version, ==, version + 1);
 
-  stored = lookup (fixture, id);
+  stored = server_test_merge_lookup (fixture, id);
   g_assert_true (stored->deleted);
   g_assert_cmpint (stored->company->version, ==, version + 1);
   g_assert_null (stored->company->values[COMPANIES_FIELD_NAME]);
@@ -439,7 +340,7 @@ test_update_unknown (Fixture       *fixture,
 
   g_assert_nonnull (rejected);
   g_assert_cmpstr (rejected->code, ==, COMPANIES_REJECT_NOT_FOUND);
-  g_assert_cmpint (get_state (fixture).last_version, ==, 0);
+  g_assert_cmpint (server_test_merge_state (fixture).last_version, ==, 0);
 }
 
 /* A cursor of another server database: its ids are not ours, so updates
@@ -455,13 +356,13 @@ test_foreign_cursor (Fixture       *fixture,
   g_autoptr(CompaniesServerRecord) stored = NULL;
   CompaniesRejected *rejected;
   gint64 version;
-  gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
+  gint64 id = server_test_merge_add_company (fixture, NULL, "Acme", "Lyon", &version);
 
   cursor = companies_server_cursor_format (other_uuid, version, FALSE);
   request = test_request_new (cursor);
   test_request_update (request, id, version, "name", "Not this one", NULL);
   test_request_delete (request, id);
-  response = apply_sync (fixture, request);
+  response = server_test_merge_apply (fixture, request);
 
   g_assert_true (response->reset);
   rejected = test_find_rejected (response, NULL, id);
@@ -469,10 +370,10 @@ test_foreign_cursor (Fixture       *fixture,
   g_assert_cmpstr (rejected->code, ==, COMPANIES_REJECT_NOT_FOUND);
   g_assert_cmpuint (response->deleted->len, ==, 0);
 
-  stored = lookup (fixture, id);
+  stored = server_test_merge_lookup (fixture, id);
   g_assert_false (stored->deleted);
   g_assert_cmpstr (stored->company->values[COMPANIES_FIELD_NAME], ==, "Acme");
-  g_assert_cmpint (get_state (fixture).last_version, ==, version);
+  g_assert_cmpint (server_test_merge_state (fixture).last_version, ==, version);
 }
 
 /* A cursor this server could not have made is refused before any
@@ -504,12 +405,12 @@ test_page_after_cursor (Fixture       *fixture,
   g_autoptr(CompaniesSyncResponse) pull_response = NULL;
   g_autoptr(CompaniesSyncResponse) snapshot_response = NULL;
   gint64 first_version, second_version;
-  gint64 first = add_company (fixture, NULL, "First", "Lyon", &first_version);
-  gint64 second = add_company (fixture, NULL, "Second", "Paris", &second_version);
+  gint64 first = server_test_merge_add_company (fixture, NULL, "First", "Lyon", &first_version);
+  gint64 second = server_test_merge_add_company (fixture, NULL, "Second", "Paris", &second_version);
 
   delete_response = delete_company (fixture, first, NOW);
 
-  pull_response = pull_after (fixture, first_version);
+  pull_response = server_test_merge_pull_after (fixture, first_version);
   g_assert_false (pull_response->reset);
   g_assert_false (pull_response->has_more);
   g_assert_cmpuint (pull_response->companies->len, ==, 1);
@@ -518,7 +419,7 @@ test_page_after_cursor (Fixture       *fixture,
   g_assert_nonnull (test_find_company (pull_response->deleted, first));
   g_assert_cmpint (test_cursor_version (pull_response->cursor), ==, second_version + 1);
 
-  snapshot_response = apply_sync (fixture, snapshot);
+  snapshot_response = server_test_merge_apply (fixture, snapshot);
   g_assert_true (snapshot_response->reset);
   g_assert_cmpuint (snapshot_response->companies->len, ==, 1);
   g_assert_cmpuint (snapshot_response->deleted->len, ==, 0);
@@ -536,8 +437,8 @@ test_purge (Fixture       *fixture,
   g_autoptr(CompaniesServerRecord) kept = NULL;
   g_autoptr(GError) error = NULL;
   gint64 old_version, new_version;
-  gint64 old_id = add_company (fixture, NULL, "Old", "Lyon", &old_version);
-  gint64 new_id = add_company (fixture, NULL, "New", "Paris", &new_version);
+  gint64 old_id = server_test_merge_add_company (fixture, NULL, "Old", "Lyon", &old_version);
+  gint64 new_id = server_test_merge_add_company (fixture, NULL, "New", "Paris", &new_version);
   guint n_purged = 0;
 
   companies_sync_response_free (delete_company (fixture, old_id, NOW - 100 * SECONDS_PER_DAY));
@@ -549,135 +450,21 @@ test_purge (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (n_purged, ==, 1);
 
-  purged = lookup (fixture, old_id);
+  purged = server_test_merge_lookup (fixture, old_id);
   g_assert_null (purged);
-  kept = lookup (fixture, new_id);
+  kept = server_test_merge_lookup (fixture, new_id);
   g_assert_nonnull (kept);
   g_assert_true (kept->deleted);
 
   /* The horizon is the purged tombstone's version. */
-  g_assert_cmpint (get_state (fixture).purge_horizon, ==, new_version + 1);
+  g_assert_cmpint (server_test_merge_state (fixture).purge_horizon, ==, new_version + 1);
 
   /* A client that synced before that tombstone may have missed the
    * delete: it gets a snapshot. */
-  pull_response = pull_after (fixture, new_version);
+  pull_response = server_test_merge_pull_after (fixture, new_version);
   g_assert_true (pull_response->reset);
 
-  g_assert_cmpint (add_company (fixture, NULL, "Later", "Nice", NULL), >, new_id);
-}
-
-/* What a caller's rollback leaves: nothing of the request, and the
- * version sequence where it was. */
-static void
-test_rollback (Fixture       *fixture,
-               gconstpointer  user_data)
-{
-  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
-  g_autoptr(CompaniesSyncResponse) response = NULL;
-  g_autoptr(CompaniesSyncResponse) pull_response = NULL;
-  g_autoptr(CompaniesServerRecord) stored = NULL;
-  g_autoptr(GError) error = NULL;
-  gint64 version;
-  gint64 id = add_company (fixture, NULL, "Acme", "Lyon", &version);
-
-  test_request_add (request, NULL, "name", "Rolled back", NULL);
-  test_request_update (request, id, version, "name", "Acme SA", NULL);
-  g_assert_true (companies_server_store_begin (fixture->store, &error));
-  response = companies_server_sync_apply (fixture->store, request, NULL, NOW, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (response->companies->len, ==, 2);
-  companies_server_store_rollback (fixture->store);
-
-  g_assert_cmpint (get_state (fixture).last_version, ==, version);
-  stored = lookup (fixture, id);
-  g_assert_cmpstr (stored->company->values[COMPANIES_FIELD_NAME], ==, "Acme");
-
-  pull_response = pull_after (fixture, 0);
-  g_assert_cmpuint (pull_response->companies->len, ==, 1);
-}
-
-/* A request applied, rolled back and applied again (a group that cannot
- * be kept is applied again one request at a time) stores what it sent:
- * the merge only reads the changes. Asked for `created`, a record stored
- * as sent is answered by its head, one whose name was trimmed in full. */
-static void
-test_add_again_after_rollback (Fixture       *fixture,
-                               gconstpointer  user_data)
-{
-  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
-  g_autoptr(CompaniesSyncResponse) undone = NULL;
-  g_autoptr(CompaniesSyncResponse) response = NULL;
-  g_autoptr(CompaniesServerRecord) stored_plain = NULL;
-  g_autoptr(CompaniesServerRecord) stored_padded = NULL;
-  g_autoptr(GError) error = NULL;
-  CompaniesChange *padded, *plain;
-  CompaniesRecord *created, *full;
-
-  padded = test_request_add (request, NULL, "name", "  Acme  ", "city", "Lyon", NULL);
-  plain = test_request_add (request, NULL, "name", "Globex", "phone", "+33 1", NULL);
-  request->want_created = TRUE;
-
-  g_assert_true (companies_server_store_begin (fixture->store, &error));
-  undone = companies_server_sync_apply (fixture->store, request, NULL, NOW, NULL, &error);
-  g_assert_no_error (error);
-  companies_server_store_rollback (fixture->store);
-  g_assert_cmpstr (padded->values[COMPANIES_FIELD_NAME], ==, "  Acme  ");
-  g_assert_cmpstr (plain->values[COMPANIES_FIELD_PHONE], ==, "+33 1");
-
-  response = apply_sync (fixture, request);
-  g_assert_cmpuint (response->created->len, ==, 1);
-  g_assert_cmpuint (response->companies->len, ==, 1);
-  created = g_ptr_array_index (response->created, 0);
-  full = g_ptr_array_index (response->companies, 0);
-  g_assert_cmpstr (created->uuid, ==, plain->uuid);
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    g_assert_null (created->values[i]);
-  g_assert_cmpstr (full->uuid, ==, padded->uuid);
-  g_assert_cmpstr (full->values[COMPANIES_FIELD_NAME], ==, "Acme");
-
-  stored_plain = lookup (fixture, created->id);
-  stored_padded = lookup (fixture, full->id);
-  g_assert_cmpstr (stored_plain->company->values[COMPANIES_FIELD_NAME], ==, "Globex");
-  g_assert_cmpstr (stored_plain->company->values[COMPANIES_FIELD_PHONE], ==, "+33 1");
-  g_assert_cmpstr (stored_plain->company->values[COMPANIES_FIELD_CITY], ==, "");
-  g_assert_cmpstr (stored_padded->company->values[COMPANIES_FIELD_NAME], ==, "Acme");
-  g_assert_cmpstr (stored_padded->company->values[COMPANIES_FIELD_CITY], ==, "Lyon");
-}
-
-/* A group's savepoint: a request rolled back to its savepoint leaves the
- * group's earlier work, and its versions are handed out again. */
-static void
-test_savepoint (Fixture       *fixture,
-                gconstpointer  user_data)
-{
-  g_autoptr(CompaniesSyncRequest) kept = test_request_new (NULL);
-  g_autoptr(CompaniesSyncRequest) undone = test_request_new (NULL);
-  g_autoptr(CompaniesSyncResponse) kept_response = NULL;
-  g_autoptr(CompaniesSyncResponse) undone_response = NULL;
-  g_autoptr(CompaniesSyncResponse) pull_response = NULL;
-  g_autoptr(GError) error = NULL;
-  CompaniesRecord *company;
-
-  test_request_add (kept, NULL, "name", "Kept", NULL);
-  test_request_add (undone, NULL, "name", "Undone", NULL);
-
-  g_assert_true (companies_server_store_begin (fixture->store, &error));
-  g_assert_true (companies_server_store_savepoint (fixture->store, &error));
-  kept_response = companies_server_sync_apply (fixture->store, kept, NULL, NOW, NULL, &error);
-  g_assert_true (companies_server_store_release (fixture->store, &error));
-  g_assert_true (companies_server_store_savepoint (fixture->store, &error));
-  undone_response = companies_server_sync_apply (fixture->store, undone, NULL, NOW, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (companies_server_store_rollback_to (fixture->store));
-  g_assert_true (companies_server_store_commit (fixture->store, &error));
-  g_assert_no_error (error);
-
-  g_assert_cmpint (get_state (fixture).last_version, ==, 1);
-  pull_response = pull_after (fixture, 0);
-  g_assert_cmpuint (pull_response->companies->len, ==, 1);
-  company = g_ptr_array_index (pull_response->companies, 0);
-  g_assert_cmpstr (company->values[COMPANIES_FIELD_NAME], ==, "Kept");
-  g_assert_cmpint (company->version, ==, 1);
+  g_assert_cmpint (server_test_merge_add_company (fixture, NULL, "Later", "Nice", NULL), >, new_id);
 }
 
 int
@@ -701,9 +488,6 @@ main (int   argc,
   ADD_TEST ("/server/merge/bad-cursor", test_bad_cursor);
   ADD_TEST ("/server/merge/page-after-cursor", test_page_after_cursor);
   ADD_TEST ("/server/merge/purge", test_purge);
-  ADD_TEST ("/server/merge/rollback", test_rollback);
-  ADD_TEST ("/server/merge/savepoint", test_savepoint);
-  ADD_TEST ("/server/merge/add-again-after-rollback", test_add_again_after_rollback);
 
 #undef ADD_TEST
 
