@@ -137,13 +137,54 @@ typedef struct
   guint  index;      /* of its record in the response */
 } SentAdd;
 
+/* By local_id, then by the record's place in the response. */
 static gint
 compare_local_id (gconstpointer a,
                   gconstpointer b)
 {
   const SentAdd *sa = a, *sb = b;
 
-  return (sa->local_id > sb->local_id) - (sa->local_id < sb->local_id);
+  if (sa->local_id != sb->local_id)
+    return (sa->local_id > sb->local_id) - (sa->local_id < sb->local_id);
+  return (sa->index > sb->index) - (sa->index < sb->index);
+}
+
+/* Sorts @adds by local_id and keeps, of a row the response answers more
+ * than once, its first record. */
+static void
+sort_unique (GArray *adds)
+{
+  guint kept = 0;
+
+  g_array_sort (adds, compare_local_id);
+  for (guint i = 0; i < adds->len; i++)
+    if (kept == 0 || g_array_index (adds, SentAdd, i).local_id !=
+                     g_array_index (adds, SentAdd, kept - 1).local_id)
+      g_array_index (adds, SentAdd, kept++) = g_array_index (adds, SentAdd, i);
+  g_array_set_size (adds, kept);
+}
+
+/* The entry of @adds (sorted and unique) for @local_id; NULL when none. */
+static const SentAdd *
+find_add (GArray *adds,
+          gint64  local_id)
+{
+  guint low = 0, high = adds->len;
+
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+      const SentAdd *add = &g_array_index (adds, SentAdd, middle);
+
+      if (add->local_id == local_id)
+        return add;
+      if (add->local_id < local_id)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+
+  return NULL;
 }
 
 /* Notes that one statement took every row of @adds: each was an active,
@@ -265,8 +306,6 @@ companies_local_store_adopt_sent_adds (CompaniesLocalStore          *self,
                                        GError                      **error)
 {
   g_autoptr(GString) list = NULL;
-  /* local_id -> the index of its record in the response, plus one */
-  g_autoptr(GHashTable) by_local_id = NULL;
   g_autoptr(GArray) adds = NULL;
   g_autoptr(CompaniesStmt) stmt = NULL;
   gboolean taken = FALSE;
@@ -275,7 +314,6 @@ companies_local_store_adopt_sent_adds (CompaniesLocalStore          *self,
   if (batch == NULL || response->companies == NULL || response->companies->len < 2)
     return TRUE;
 
-  by_local_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   adds = g_array_sized_new (FALSE, FALSE, sizeof (SentAdd), response->companies->len);
   for (guint i = 0; i < response->companies->len; i++)
     {
@@ -286,18 +324,16 @@ companies_local_store_adopt_sent_adds (CompaniesLocalStore          *self,
         continue;
       pushed = g_hash_table_lookup (batch->pushed, record->uuid);
       if (pushed == NULL || pushed->kind != COMPANIES_CHANGE_ADD || pushed->local_id <= 0 ||
-          g_hash_table_contains (by_local_id, &pushed->local_id) ||
           !holds_values_sent (record, pushed))
         continue;
 
-      g_hash_table_insert (by_local_id, (gpointer) &pushed->local_id, GUINT_TO_POINTER (i + 1));
       g_array_append_vals (adds, &(SentAdd) { pushed->local_id, pushed->local_seq, record->id,
                                               record->version, i }, 1);
     }
+  sort_unique (adds);
   if (adds->len < 2)
     return TRUE;
 
-  g_array_sort (adds, compare_local_id);
   if (!adopt_by_runs (self, adds, snapshot_generation, adopted, &taken, error))
     return FALSE;
   if (taken)
@@ -349,11 +385,10 @@ companies_local_store_adopt_sent_adds (CompaniesLocalStore          *self,
     return FALSE;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      gint64 local_id = sqlite3_column_int64 (stmt, 0);
-      guint index = GPOINTER_TO_UINT (g_hash_table_lookup (by_local_id, &local_id));
+      const SentAdd *add = find_add (adds, sqlite3_column_int64 (stmt, 0));
 
-      g_assert (index > 0);
-      adopted[index - 1] = TRUE;
+      g_assert (add != NULL);
+      adopted[add->index] = TRUE;
       note_adopted (self, stmt, 1);
     }
   if (rc != SQLITE_DONE)

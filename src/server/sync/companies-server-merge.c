@@ -127,24 +127,6 @@ companies_server_merge_created_as_sent (CompaniesServerMerge        *self,
   return created != NULL && created->version == record->company->version;
 }
 
-/* Whether the server stores exactly the values @change sent (a field it
- * did not send is empty): the decoder trims the name and notes when that
- * changed it (trimmed_mask); any other value is stored as sent. */
-static gboolean
-stored_as_sent (const CompaniesChange *change)
-{
-  return change->trimmed_mask == 0;
-}
-
-/* Whether @name is as companies_field_normalize () would store it. */
-static gboolean
-name_is_normal (const char *name)
-{
-  gsize length = strlen (name);
-
-  return length == 0 || (!g_ascii_isspace (name[0]) && !g_ascii_isspace (name[length - 1]));
-}
-
 CompaniesServerRecord *
 companies_server_merge_steal_written (CompaniesServerMerge *self,
                                       gint64                id)
@@ -220,7 +202,7 @@ companies_server_merge_add (CompaniesServerMerge   *self,
                             GError                **error)
 {
   g_autoptr(CompaniesServerRecord) existing = NULL;
-  g_autofree char *normal_name = NULL;
+  g_autofree char *name = NULL;
   CompaniesServerRecord *record;
   const char *values[COMPANIES_N_FIELDS];
   gboolean created_as_sent;
@@ -242,9 +224,14 @@ companies_server_merge_add (CompaniesServerMerge   *self,
       if ((change->field_mask & COMPANIES_FIELD_BIT (i)) && change->values[i] != NULL)
         values[i] = change->values[i];
     }
-  if (!name_is_normal (values[COMPANIES_FIELD_NAME]))
-    values[COMPANIES_FIELD_NAME] = normal_name =
-      companies_field_normalize (COMPANIES_FIELD_NAME, values[COMPANIES_FIELD_NAME]);
+  /* Only the name has a stored form of its own (trimmed). */
+  name = companies_field_normalize (COMPANIES_FIELD_NAME, values[COMPANIES_FIELD_NAME]);
+  /* The server stores exactly the values the client sent (a field it did
+   * not send is empty) unless the name was trimmed: by the decoder, which
+   * notes it (trimmed_mask), or here. */
+  created_as_sent = self->created_as_sent != NULL && change->trimmed_mask == 0 &&
+                    strcmp (name, values[COMPANIES_FIELD_NAME]) == 0;
+  values[COMPANIES_FIELD_NAME] = name;
 
   /* The insert itself finds a known uuid (and then writes nothing). */
   if (!companies_server_store_next_version (self->store, &version, error) ||
@@ -267,8 +254,6 @@ companies_server_merge_add (CompaniesServerMerge   *self,
       return TRUE;
     }
 
-  created_as_sent = self->created_as_sent != NULL && normal_name == NULL &&
-                    stored_as_sent (change);
   if (created_as_sent)
     {
       CreatedAsSent *created = g_new (CreatedAsSent, 1);
