@@ -13,6 +13,11 @@ G_BEGIN_DECLS
 /* Any fixed time: the rules only compare times with each other. */
 #define SERVER_TEST_MERGE_NOW ((gint64) 1700000000)
 
+/* A test on a fresh store of its own. */
+#define SERVER_TEST_MERGE_ADD(path, func) \
+  g_test_add (path, TestStoreFixture, NULL, test_store_fixture_set_up, func, \
+              test_store_fixture_tear_down)
+
 /* Applies @request at @now (SERVER_TEST_MERGE_NOW) and commits; asserts
  * success. */
 CompaniesSyncResponse     *server_test_merge_apply_at    (TestStoreFixture           *fixture,

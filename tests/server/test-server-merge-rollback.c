@@ -135,14 +135,9 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD_TEST(path, func) \
-  g_test_add (path, Fixture, NULL, test_store_fixture_set_up, func, test_store_fixture_tear_down)
-
-  ADD_TEST ("/server/merge/rollback", test_rollback);
-  ADD_TEST ("/server/merge/savepoint", test_savepoint);
-  ADD_TEST ("/server/merge/add-again-after-rollback", test_add_again_after_rollback);
-
-#undef ADD_TEST
+  SERVER_TEST_MERGE_ADD ("/server/merge/rollback", test_rollback);
+  SERVER_TEST_MERGE_ADD ("/server/merge/savepoint", test_savepoint);
+  SERVER_TEST_MERGE_ADD ("/server/merge/add-again-after-rollback", test_add_again_after_rollback);
 
   return g_test_run ();
 }

@@ -473,23 +473,18 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-#define ADD_TEST(path, func) \
-  g_test_add (path, Fixture, NULL, test_store_fixture_set_up, func, test_store_fixture_tear_down)
-
-  ADD_TEST ("/server/merge/add-new", test_add_new);
-  ADD_TEST ("/server/merge/add-idempotent", test_add_idempotent);
-  ADD_TEST ("/server/merge/add-many-with-retries", test_add_many_with_retries);
-  ADD_TEST ("/server/merge/update-per-field", test_update_per_field);
-  ADD_TEST ("/server/merge/update-last-write-wins", test_update_last_write_wins);
-  ADD_TEST ("/server/merge/update-same-value", test_update_same_value);
-  ADD_TEST ("/server/merge/delete-wins", test_delete_wins);
-  ADD_TEST ("/server/merge/update-unknown", test_update_unknown);
-  ADD_TEST ("/server/merge/foreign-cursor", test_foreign_cursor);
-  ADD_TEST ("/server/merge/bad-cursor", test_bad_cursor);
-  ADD_TEST ("/server/merge/page-after-cursor", test_page_after_cursor);
-  ADD_TEST ("/server/merge/purge", test_purge);
-
-#undef ADD_TEST
+  SERVER_TEST_MERGE_ADD ("/server/merge/add-new", test_add_new);
+  SERVER_TEST_MERGE_ADD ("/server/merge/add-idempotent", test_add_idempotent);
+  SERVER_TEST_MERGE_ADD ("/server/merge/add-many-with-retries", test_add_many_with_retries);
+  SERVER_TEST_MERGE_ADD ("/server/merge/update-per-field", test_update_per_field);
+  SERVER_TEST_MERGE_ADD ("/server/merge/update-last-write-wins", test_update_last_write_wins);
+  SERVER_TEST_MERGE_ADD ("/server/merge/update-same-value", test_update_same_value);
+  SERVER_TEST_MERGE_ADD ("/server/merge/delete-wins", test_delete_wins);
+  SERVER_TEST_MERGE_ADD ("/server/merge/update-unknown", test_update_unknown);
+  SERVER_TEST_MERGE_ADD ("/server/merge/foreign-cursor", test_foreign_cursor);
+  SERVER_TEST_MERGE_ADD ("/server/merge/bad-cursor", test_bad_cursor);
+  SERVER_TEST_MERGE_ADD ("/server/merge/page-after-cursor", test_page_after_cursor);
+  SERVER_TEST_MERGE_ADD ("/server/merge/purge", test_purge);
 
   return g_test_run ();
 }
