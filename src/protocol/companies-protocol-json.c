@@ -472,6 +472,30 @@ companies_json_member_uuid (const CompaniesJsonDoc    *doc,
   return g_steal_pointer (&uuid);
 }
 
+gboolean
+companies_uuid_is_valid (const char *uuid)
+{
+  if (uuid == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < 36; i++)
+    {
+      char c = uuid[i];
+
+      if (i == 8 || i == 13 || i == 18 || i == 23)
+        {
+          if (c != '-')
+            return FALSE;
+        }
+      else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+        {
+          return FALSE;
+        }
+    }
+
+  return uuid[36] == '\0';
+}
+
 /* --- Error bodies --- */
 
 gboolean

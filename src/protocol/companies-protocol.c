@@ -216,30 +216,6 @@ companies_sync_response_free (CompaniesSyncResponse *response)
   g_free (response);
 }
 
-gboolean
-companies_uuid_is_valid (const char *uuid)
-{
-  if (uuid == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < 36; i++)
-    {
-      char c = uuid[i];
-
-      if (i == 8 || i == 13 || i == 18 || i == 23)
-        {
-          if (c != '-')
-            return FALSE;
-        }
-      else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-        {
-          return FALSE;
-        }
-    }
-
-  return uuid[36] == '\0';
-}
-
 /* --- Encoding ---
  *
  * The server's pages of up to 10000 companies are made here: the helpers append
