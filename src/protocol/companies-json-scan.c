@@ -408,6 +408,23 @@ companies_json_doc_dup_string (const CompaniesJsonDoc *doc,
   return unescape (doc->data + t->start, t->length);
 }
 
+char *
+companies_json_doc_insert_string (const CompaniesJsonDoc *doc,
+                                  guint                   token,
+                                  GStringChunk           *chunk)
+{
+  const CompaniesJsonToken *t = &doc->tokens[token];
+  g_autofree char *unescaped = NULL;
+
+  g_return_val_if_fail (t->kind == COMPANIES_JSON_STRING, NULL);
+
+  if (!t->escaped)
+    return g_string_chunk_insert_len (chunk, doc->data + t->start, t->length);
+
+  unescaped = unescape (doc->data + t->start, t->length);
+  return g_string_chunk_insert (chunk, unescaped);
+}
+
 gboolean
 companies_json_doc_string_equals (const CompaniesJsonDoc *doc,
                                   guint                   token,

@@ -71,6 +71,10 @@ gboolean     companies_json_doc_string_equals  (const CompaniesJsonDoc *doc,
 /* A string token's text, unescaped, newly allocated. */
 char        *companies_json_doc_dup_string     (const CompaniesJsonDoc *doc,
                                                 guint                   token);
+/* The same, copied into @chunk, which owns it. */
+char        *companies_json_doc_insert_string  (const CompaniesJsonDoc *doc,
+                                                guint                   token,
+                                                GStringChunk           *chunk);
 /* FALSE unless @token is an integer that fits in a gint64. */
 gboolean     companies_json_doc_get_int        (const CompaniesJsonDoc *doc,
                                                 guint                   token,

@@ -17,10 +17,16 @@
 
 #define MAX_CURSOR_BYTES 200
 
-/* --- Requests --- */
+/* --- Requests ---
+ *
+ * A decoded request holds its changes in one block and their text in one
+ * string chunk (request->decoded_changes and ->decoded_text): at 10000
+ * additions a request, a string each was eleven allocations a change,
+ * and freeing them about 5 % of the server's time in a bulk push. */
 
 static void
 reject (CompaniesChange *change,
+        GStringChunk    *text,
         const char      *code,
         const char      *field,
         const char      *message)
@@ -28,9 +34,9 @@ reject (CompaniesChange *change,
   if (change->reject_code != NULL)
     return;
 
-  change->reject_code = g_strdup (code);
-  change->reject_field = g_strdup (field);
-  change->reject_message = g_strdup (message);
+  change->reject_code = g_string_chunk_insert (text, code);
+  change->reject_field = field != NULL ? g_string_chunk_insert (text, field) : NULL;
+  change->reject_message = g_string_chunk_insert (text, message);
 }
 
 /* A name fit to echo as a rejection's field: short, valid text. */
@@ -80,13 +86,14 @@ decode_field (const CompaniesJsonDoc    *doc,
               int                        known,
               guint                      value,
               CompaniesChange           *change,
+              GStringChunk              *text,
               const CompaniesJsonPlace  *place,
               char                     **out_path,
               GError                   **error)
 {
   g_autoptr(GError) field_error = NULL;
-  g_autofree char *text = NULL;
   CompaniesField field;
+  char *copy;
 
   if (companies_json_doc_kind (doc, value) != COMPANIES_JSON_STRING)
     {
@@ -103,32 +110,29 @@ decode_field (const CompaniesJsonDoc    *doc,
         g_strdup_printf (_("There is no field named “%s”"),
                          echoable_name (name) != NULL ? name : "?");
 
-      reject (change, COMPANIES_REJECT_UNKNOWN_FIELD, echoable_name (name), message);
+      reject (change, text, COMPANIES_REJECT_UNKNOWN_FIELD, echoable_name (name), message);
       return TRUE;
     }
 
   field = (CompaniesField) known;
-  text = companies_json_doc_dup_string (doc, value);
-  if (!companies_field_validate (field, text, &field_error))
+  copy = companies_json_doc_insert_string (doc, value, text);
+  if (!companies_field_validate (field, copy, &field_error))
     {
-      reject (change, COMPANIES_REJECT_INVALID_FIELD,
+      reject (change, text, COMPANIES_REJECT_INVALID_FIELD,
               companies_field_get_name (field), field_error->message);
       return TRUE;
     }
 
-  g_free (change->values[field]);
   /* Only the name has a stored form other than the text as given: trimmed,
    * as companies_field_normalize () makes it, here without a copy. */
   if (field == COMPANIES_FIELD_NAME)
     {
-      gsize sent_length = strlen (text);
+      gsize sent_length = strlen (copy);
 
-      change->values[field] = g_strstrip (g_steal_pointer (&text));
-      if (strlen (change->values[field]) != sent_length)
+      if (strlen (g_strstrip (copy)) != sent_length)
         change->trimmed_mask |= COMPANIES_FIELD_BIT (field);
     }
-  else
-    change->values[field] = g_steal_pointer (&text);
+  change->values[field] = copy;
   change->field_mask |= COMPANIES_FIELD_BIT (field);
 
   return TRUE;
@@ -171,6 +175,7 @@ static gboolean
 decode_fields (const CompaniesJsonDoc    *doc,
                guint                      fields,
                CompaniesChange           *change,
+               GStringChunk              *text,
                const CompaniesJsonPlace  *place,
                char                     **out_path,
                GError                   **error)
@@ -217,7 +222,7 @@ decode_fields (const CompaniesJsonDoc    *doc,
           if (!g_hash_table_add (done, name))
             continue;
           if (!decode_field (doc, keys[chosen], field_from_key (doc, keys[chosen]),
-                             keys[chosen] + 1, change, place, out_path, error))
+                             keys[chosen] + 1, change, text, place, out_path, error))
             return FALSE;
         }
 
@@ -246,7 +251,7 @@ decode_fields (const CompaniesJsonDoc    *doc,
           decoded |= COMPANIES_FIELD_BIT (known[m]);
           chosen = last_of[known[m]];
           if (!decode_field (doc, keys[chosen], known[chosen], keys[chosen] + 1,
-                             change, place, out_path, error))
+                             change, text, place, out_path, error))
             return FALSE;
           continue;
         }
@@ -260,95 +265,93 @@ decode_fields (const CompaniesJsonDoc    *doc,
           chosen = e;
 
       if (!decode_field (doc, keys[chosen], known[chosen], keys[chosen] + 1,
-                         change, place, out_path, error))
+                         change, text, place, out_path, error))
         return FALSE;
     }
 
   return TRUE;
 }
 
-static CompaniesChange *
+/* Each decodes into @change, a zeroed slot of the request's block. */
+static gboolean
 decode_added (const CompaniesJsonDoc    *doc,
               guint                      token,
               GHashTable                *seen,
+              CompaniesChange           *change,
+              GStringChunk              *text,
               const CompaniesJsonPlace  *place,
               char                     **out_path,
               GError                   **error)
 {
   static const char * const members[] = { "uuid", "fields", NULL };
-  g_autoptr(CompaniesChange) change = NULL;
   guint slots[G_N_ELEMENTS (members)];
-  char *uuid;
 
   if (!companies_json_check_object (doc, token, place, out_path, error) ||
       !companies_json_collect_members (doc, token, members, slots, place, out_path, error) ||
-      (uuid = companies_json_member_uuid (doc, slots[0], "uuid", place, out_path, error)) == NULL)
-    return NULL;
+      (change->uuid = companies_json_member_uuid (doc, slots[0], "uuid", text,
+                                                  place, out_path, error)) == NULL)
+    return FALSE;
 
-  change = companies_change_new (COMPANIES_CHANGE_ADD);
-  change->uuid = uuid;
-  if (g_hash_table_contains (seen, uuid))
-    {
-      companies_json_fail (error, out_path, place, "uuid", NULL,
-                           _("The same uuid is added twice"));
-      return NULL;
-    }
+  if (g_hash_table_contains (seen, change->uuid))
+    return companies_json_fail (error, out_path, place, "uuid", NULL,
+                                _("The same uuid is added twice"));
 
-  if (!decode_fields (doc, slots[1], change, place, out_path, error))
-    return NULL;
+  if (!decode_fields (doc, slots[1], change, text, place, out_path, error))
+    return FALSE;
 
   if ((change->field_mask & COMPANIES_FIELD_BIT (COMPANIES_FIELD_NAME)) == 0)
-    reject (change, COMPANIES_REJECT_MISSING_FIELD,
+    reject (change, text, COMPANIES_REJECT_MISSING_FIELD,
             companies_field_get_name (COMPANIES_FIELD_NAME), _("Name is required"));
 
   g_hash_table_add (seen, change->uuid);
 
-  return g_steal_pointer (&change);
+  return TRUE;
 }
 
-static CompaniesChange *
+static gboolean
 decode_updated_or_deleted (const CompaniesJsonDoc    *doc,
                            guint                      token,
-                           CompaniesChangeKind        kind,
                            GHashTable                *seen,
+                           CompaniesChange           *change,
+                           GStringChunk              *text,
                            const CompaniesJsonPlace  *place,
                            char                     **out_path,
                            GError                   **error)
 {
   static const char * const update_members[] = { "id", "base_version", "fields", NULL };
   static const char * const delete_members[] = { "id", NULL };
-  gboolean is_update = kind == COMPANIES_CHANGE_UPDATE;
-  g_autoptr(CompaniesChange) change = companies_change_new (kind);
+  gboolean is_update = change->kind == COMPANIES_CHANGE_UPDATE;
   guint slots[G_N_ELEMENTS (update_members)];
 
   if (!companies_json_check_object (doc, token, place, out_path, error) ||
       !companies_json_collect_members (doc, token, is_update ? update_members : delete_members,
                                        slots, place, out_path, error) ||
       !companies_json_member_int (doc, slots[0], "id", 1, &change->id, place, out_path, error))
-    return NULL;
+    return FALSE;
 
   if (g_hash_table_contains (seen, &change->id))
-    {
-      companies_json_fail (error, out_path, place, "id", NULL,
-                           is_update ? _("The same id is updated twice") : _("The same id is deleted twice"));
-      return NULL;
-    }
+    return companies_json_fail (error, out_path, place, "id", NULL,
+                                is_update ? _("The same id is updated twice") : _("The same id is deleted twice"));
 
   if (is_update &&
       (!companies_json_member_int (doc, slots[1], "base_version", 0, &change->base_version,
                                    place, out_path, error) ||
-       !decode_fields (doc, slots[2], change, place, out_path, error)))
-    return NULL;
+       !decode_fields (doc, slots[2], change, text, place, out_path, error)))
+    return FALSE;
 
   g_hash_table_add (seen, &change->id);
-  return g_steal_pointer (&change);
+  return TRUE;
 }
 
+/* The changes of @array go to @changes, decoded into the request's block
+ * from @block on. */
 static gboolean
 decode_list (const CompaniesJsonDoc  *doc,
              guint                    array,
              const char              *list,
              CompaniesChangeKind      kind,
+             CompaniesChange         *block,
+             GStringChunk            *text,
              GPtrArray               *changes,
              char                   **out_path,
              GError                 **error)
@@ -364,21 +367,25 @@ decode_list (const CompaniesJsonDoc  *doc,
   else
     seen = g_hash_table_new (g_int64_hash, g_int64_equal);
 
-  g_ptr_array_set_size (changes, 0);
+  /* The block owns the changes; the list only points into it. */
+  g_ptr_array_set_free_func (changes, NULL);
+  g_ptr_array_set_size (changes, doc->tokens[array].count);
   element = array + 1;
   for (guint i = 0; i < doc->tokens[array].count; i++)
     {
       CompaniesJsonPlace place = { list, i };
-      CompaniesChange *change;
+      CompaniesChange *change = &block[i];
+      gboolean ok;
 
+      change->kind = kind;
       if (kind == COMPANIES_CHANGE_ADD)
-        change = decode_added (doc, element, seen, &place, out_path, error);
+        ok = decode_added (doc, element, seen, change, text, &place, out_path, error);
       else
-        change = decode_updated_or_deleted (doc, element, kind, seen, &place, out_path, error);
+        ok = decode_updated_or_deleted (doc, element, seen, change, text, &place, out_path, error);
 
-      if (change == NULL)
+      if (!ok)
         return FALSE;
-      g_ptr_array_add (changes, change);
+      changes->pdata[i] = change;
       element = doc->tokens[element].next;
     }
 
@@ -394,10 +401,14 @@ decode_request (const CompaniesJsonDoc  *doc,
     "protocol", "client_id", "cursor", "limit", "added", "updated", "deleted", NULL
   };
   static const char * const lists[] = { "added", "updated", "deleted" };
+  static const CompaniesChangeKind kinds[] = {
+    COMPANIES_CHANGE_ADD, COMPANIES_CHANGE_UPDATE, COMPANIES_CHANGE_DELETE
+  };
   static const CompaniesJsonPlace root_place = { NULL, 0 };
   const CompaniesJsonPlace *root = &root_place;
   g_autoptr(CompaniesSyncRequest) request = NULL;
   guint slots[G_N_ELEMENTS (members)];
+  CompaniesChange *block;
   gint64 value;
   gsize n_changes = 0;
 
@@ -426,7 +437,8 @@ decode_request (const CompaniesJsonDoc  *doc,
 
   request = companies_sync_request_new ();
   request->protocol = value;
-  request->client_id = companies_json_member_uuid (doc, slots[1], "client_id", root, out_path, error);
+  request->client_id = companies_json_member_uuid (doc, slots[1], "client_id", NULL,
+                                                   root, out_path, error);
   if (request->client_id == NULL)
     return NULL;
 
@@ -484,10 +496,21 @@ decode_request (const CompaniesJsonDoc  *doc,
       return NULL;
     }
 
-  if (!decode_list (doc, slots[4], "added", COMPANIES_CHANGE_ADD, request->added, out_path, error) ||
-      !decode_list (doc, slots[5], "updated", COMPANIES_CHANGE_UPDATE, request->updated, out_path, error) ||
-      !decode_list (doc, slots[6], "deleted", COMPANIES_CHANGE_DELETE, request->deleted, out_path, error))
-    return NULL;
+  if (n_changes == 0)
+    return g_steal_pointer (&request);
+
+  /* The text of the changes is at most the body's. */
+  request->decoded_changes = block = g_new0 (CompaniesChange, n_changes);
+  request->decoded_text = g_string_chunk_new (doc->tokens[0].length + 1);
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      GPtrArray *changes = i == 0 ? request->added : i == 1 ? request->updated : request->deleted;
+
+      if (!decode_list (doc, slots[4 + i], lists[i], kinds[i], block,
+                        request->decoded_text, changes, out_path, error))
+        return NULL;
+      block += changes->len;
+    }
 
   return g_steal_pointer (&request);
 }

@@ -446,11 +446,13 @@ char *
 companies_json_member_uuid (const CompaniesJsonDoc    *doc,
                             guint                      token,
                             const char                *member,
+                            GStringChunk              *chunk,
                             const CompaniesJsonPlace  *place,
                             char                     **out_path,
                             GError                   **error)
 {
   g_autofree char *uuid = NULL;
+  const char *text = NULL;
 
   if (token == COMPANIES_JSON_MISSING)
     {
@@ -460,16 +462,17 @@ companies_json_member_uuid (const CompaniesJsonDoc    *doc,
     }
 
   if (companies_json_doc_kind (doc, token) == COMPANIES_JSON_STRING)
-    uuid = companies_json_doc_dup_string (doc, token);
+    text = chunk != NULL ? companies_json_doc_insert_string (doc, token, chunk)
+                         : (uuid = companies_json_doc_dup_string (doc, token));
 
-  if (!companies_uuid_is_valid (uuid))
+  if (!companies_uuid_is_valid (text))
     {
       companies_json_fail (error, out_path, place, member, NULL,
                            _("Must be a lower-case UUID"));
       return NULL;
     }
 
-  return g_steal_pointer (&uuid);
+  return chunk != NULL ? (char *) text : g_steal_pointer (&uuid);
 }
 
 gboolean

@@ -91,10 +91,12 @@ char        *companies_json_member_string      (const CompaniesJsonDoc    *doc,
                                                 const CompaniesJsonPlace  *place,
                                                 char                     **out_path,
                                                 GError                   **error);
-/* A lower-case uuid, newly allocated, or NULL on failure. */
+/* A lower-case uuid, copied into @chunk (newly allocated when it is
+ * NULL), or NULL on failure. */
 char        *companies_json_member_uuid        (const CompaniesJsonDoc    *doc,
                                                 guint                      token,
                                                 const char                *member,
+                                                GStringChunk              *chunk,
                                                 const CompaniesJsonPlace  *place,
                                                 char                     **out_path,
                                                 GError                   **error);

@@ -52,7 +52,7 @@ decode_record (const CompaniesJsonDoc    *doc,
 
   record = companies_record_new ();
   if (!companies_json_member_int (doc, slots[0], "id", 1, &record->id, place, out_path, error) ||
-      (record->uuid = companies_json_member_uuid (doc, slots[1], "uuid", place, out_path, error)) == NULL ||
+      (record->uuid = companies_json_member_uuid (doc, slots[1], "uuid", NULL, place, out_path, error)) == NULL ||
       !companies_json_member_int (doc, slots[2], "version", 0, &record->version, place, out_path, error))
     return NULL;
 
@@ -286,7 +286,7 @@ decode_replaced (const CompaniesJsonDoc    *doc,
   replaced = companies_replaced_new ();
   if (!companies_json_member_int (doc, slots[0], "id", 1, &replaced->id, place, out_path, error))
     return NULL;
-  replaced->uuid = companies_json_member_uuid (doc, slots[1], "uuid", place, out_path, error);
+  replaced->uuid = companies_json_member_uuid (doc, slots[1], "uuid", NULL, place, out_path, error);
   if (replaced->uuid == NULL)
     return NULL;
   replaced->lost = companies_json_member_string (doc, slots[3], "lost", FALSE, &ok, place, out_path, error);

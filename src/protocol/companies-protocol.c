@@ -91,6 +91,8 @@ companies_sync_request_free (CompaniesSyncRequest *request)
   g_clear_pointer (&request->added, g_ptr_array_unref);
   g_clear_pointer (&request->updated, g_ptr_array_unref);
   g_clear_pointer (&request->deleted, g_ptr_array_unref);
+  g_free (request->decoded_changes);
+  g_clear_pointer (&request->decoded_text, g_string_chunk_free);
   g_free (request);
 }
 

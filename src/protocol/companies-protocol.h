@@ -107,6 +107,11 @@ typedef struct
    * COMPANIES_WANT_HEADER header) and for `created` (revision 1.8) */
   gboolean   want_replaced;
   gboolean   want_created;
+  /* Set by the decoder: the changes of its lists in one block and all
+   * their text in one string chunk, freed with the request (its lists
+   * then free no change one by one). */
+  CompaniesChange *decoded_changes;
+  GStringChunk    *decoded_text;
 } CompaniesSyncRequest;
 
 CompaniesSyncRequest *companies_sync_request_new    (void);
