@@ -66,6 +66,52 @@ at (Scanner *scanner,
   return scanner->pos < scanner->length && scanner->data[scanner->pos] == c;
 }
 
+/* The code unit of the escape \uXXXX at @data[@i], or -1 when there is
+ * none there. */
+static gint
+escape_unit (const char *data,
+             gsize       i,
+             gsize       length)
+{
+  gint unit = 0;
+
+  if (i + 6 > length || data[i] != '\\' || data[i + 1] != 'u')
+    return -1;
+
+  for (gsize k = i + 2; k < i + 6; k++)
+    {
+      gint digit = g_ascii_xdigit_value (data[k]);
+
+      if (digit < 0)
+        return -1;
+      unit = unit * 16 + digit;
+    }
+
+  return unit;
+}
+
+/* Just past the escape \uXXXX at @data[@i] (both escapes of a surrogate
+ * pair), or 0 when it is malformed or not text: \u0000 (which would cut a
+ * C string short) or a lone surrogate. */
+static gsize
+escape_text_end (const char *data,
+                 gsize       i,
+                 gsize       length)
+{
+  gint unit = escape_unit (data, i, length);
+  gint low;
+
+  if (unit <= 0 || (unit >= 0xdc00 && unit <= 0xdfff))
+    return 0;
+  if (unit < 0xd800 || unit > 0xdbff)
+    return i + 6;
+
+  low = escape_unit (data, i + 6, length);
+  if (low < 0xdc00 || low > 0xdfff)
+    return 0;
+  return i + 12;
+}
+
 /* At the opening quote. */
 static gboolean
 scan_string (Scanner *scanner)
@@ -107,15 +153,14 @@ scan_string (Scanner *scanner)
       c = (guchar) data[i + 1];
       if (c == 'u')
         {
-          if (i + 5 >= scanner->length)
-            break;
-          for (guint k = 2; k < 6; k++)
-            if (!g_ascii_isxdigit (data[i + k]))
-              {
-                scanner->pos = i;
-                return FALSE;
-              }
-          i += 6;
+          gsize after = escape_text_end (data, i, scanner->length);
+
+          if (after == 0)
+            {
+              scanner->pos = i;
+              return FALSE;
+            }
+          i = after;
         }
       else if (strchr ("\"\\/bfnrt", c) != NULL && c != '\0')
         {

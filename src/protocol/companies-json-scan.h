@@ -50,7 +50,9 @@ typedef struct
 
 /* Tokenizes @data, which must be valid UTF-8; token 0 is the root. On
  * a syntax error returns FALSE and sets *out_offset (if not NULL) to the
- * byte where it was found. Nesting deeper than @max_depth also fails. */
+ * byte where it was found. Nesting deeper than @max_depth also fails, and
+ * so does an escape that is not text (\u0000, a lone surrogate): every
+ * string unescapes to valid UTF-8 without NUL. */
 gboolean     companies_json_doc_init           (CompaniesJsonDoc  *doc,
                                                 const char        *data,
                                                 gsize              length,

@@ -1,10 +1,12 @@
 /* companies-protocol-json.c: the JSON helpers of the strict decoders, and
  * the error body decoder.
  *
- * Before the tokenizer sees a body, a byte scan refuses invalid UTF-8,
- * nesting deeper than the format has (so that hostile input cannot make
- * the parser recurse deeply) and the escape \u0000 (which would cut a C
- * string short).
+ * A body must be UTF-8 text; the tokenizer then refuses nesting deeper
+ * than the format has (so that hostile input cannot make it recurse
+ * deeply) and escapes that are not text, such as \u0000 (which would cut
+ * a C string short). A body it refuses goes through a byte scan that
+ * names what is wrong first, as it did when that scan ran before the
+ * tokenizer.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -104,7 +106,8 @@ is_utf8 (const char *data,
   return TRUE;
 }
 
-/* Refuses what the decoders must not see: invalid UTF-8 (or a NUL byte),
+/* The first error of a body, for one the tokenizer refused. Refuses what
+ * the decoders must not see: invalid UTF-8 (or a NUL byte),
  * nesting deeper than MAX_DEPTH, the escape \u0000 in any string, lone
  * surrogate escapes (\ud800 without a low surrogate after it), raw
  * control characters in strings, and what json-glib would accept although
@@ -244,6 +247,13 @@ companies_json_scan (const char        *data,
 
   if (data == NULL)
     data = "";
+
+  /* The tokenizer refuses all that prescan () does on UTF-8 text, in the
+   * same pass: a body it takes is scanned once. One it refuses is scanned
+   * again, for the error prescan () gives first. */
+  if (length <= G_MAXSSIZE && is_utf8 (data, length) &&
+      companies_json_doc_init (doc, data, length, MAX_DEPTH, NULL))
+    return TRUE;
 
   if (!prescan (data, length, error))
     return FALSE;

@@ -29,6 +29,8 @@ test_syntax (void)
   const char * const good[] = {
     "{}", "[]", " {\"a\" : [1, -2, 3.5, 1e3, -0, 0.5E-2, true, false, null, \"x\"]} ",
     "\"just a string\"", "0", "[[[[[[[1]]]]]]]", "{\"\":{}}", "\"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\"",
+    /* surrogate pairs, and an escaped backslash before "ud800" (text) */
+    "\"\\ud83d\\ude00\"", "\"\\ud83d\\ude00\\ud83d\\ude01 x\"", "\"\\\\ud800\"",
     NULL
   };
   const char * const bad[] = {
@@ -36,6 +38,10 @@ test_syntax (void)
     "[01]", "[1.]", "[.5]", "[+1]", "[1e]", "[--1]", "[tru]", "[True]", "[nul]", "[NaN]",
     "[\"a\" \"b\"]", "{} {}", "[1] x", "\"\\x\"", "\"\\u12\"", "\"\\u12g4\"", "\"tab\there\"",
     "\"open", "[[[[[[[[[1]]]]]]]]]", "{\"a\":1 \"b\":2}",
+    /* escapes that are not text: companies_json_scan () takes what the
+     * tokenizer takes without a second look */
+    "\"\\u0000\"", "\"a\\u0000b\"", "\"\\ud800\"", "\"\\udc00\"", "\"\\ude00\\ud83d\"",
+    "\"\\ud83d\\u0041\"", "\"\\ud83dx\"", "\"\\ud83d\\\\ude00\"", "{\"\\u0000\":1}",
     NULL
   };
 

@@ -212,8 +212,19 @@ test_request_text_errors (void)
   g_assert_cmpstr (request->cursor, ==, "\\\\u0000");
   assert_request_fails (HEAD ",'cursor':'\\\\\\u0000'}", REQ, NULL);
 
-  /* A lone surrogate is not text. */
+  /* A lone surrogate is not text; a pair is. */
   assert_request_fails (HEAD ",'added':[{'uuid':'" UUID_A "','fields':{'name':'\\ud800'}}]}", JSON, NULL);
+  assert_request_fails (HEAD ",'added':[{'uuid':'" UUID_A "','fields':{'name':'\\udc00 A'}}]}", JSON, NULL);
+  assert_request_fails (HEAD ",'added':[{'uuid':'" UUID_A "','fields':{'name':'\\ud83d\\u0041'}}]}", JSON, NULL);
+  assert_request_fails (HEAD ",'added':[{'uuid':'" UUID_A "','fields':{'n\\ud800':'A'}}]}", JSON, NULL);
+  g_clear_pointer (&request, companies_sync_request_free);
+  request = decode_request_ok (HEAD ",'added':[{'uuid':'" UUID_A "','fields':{'name':'\\ud83d\\ude00'}}]}");
+  g_assert_cmpstr (change_at (request->added, 0)->values[COMPANIES_FIELD_NAME], ==, "😀");
+
+  /* The text errors come before a syntax error later in the body, as
+   * they did when the text was checked before the tokenizer ran. */
+  assert_request_fails (HEAD ",'cursor':'\\u0000',}", REQ, NULL);
+  assert_request_fails (HEAD ",'cursor':'\\u0000' 'x'}", REQ, NULL);
 }
 
 static void
