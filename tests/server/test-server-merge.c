@@ -106,6 +106,57 @@ test_add_new (Fixture       *fixture,
     g_assert_cmpint (stored->field_versions[i], ==, first->version);
 }
 
+static guint
+count_id (GPtrArray *records,
+          gint64     id)
+{
+  guint count = 0;
+
+  for (guint i = 0; i < records->len; i++)
+    count += ((CompaniesRecord *) g_ptr_array_index (records, i))->id == id;
+
+  return count;
+}
+
+/* The records a request creates are answered once, whatever else of it
+ * names them (an add of the same uuid again, an update, a delete); one
+ * whose name the server trims is answered in full although the request
+ * asked for `created` (a change made in-process is not trimmed by the
+ * decoder). */
+static void
+test_add_answered_once (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(CompaniesSyncRequest) request = test_request_new (NULL);
+  g_autoptr(CompaniesSyncResponse) response = NULL;
+  gint64 before = server_test_merge_add_company (fixture, NULL, "Before", "Lyon", NULL);
+  gint64 acme = before + 1, globex = before + 2, initech = before + 3, hooli = before + 4;
+  CompaniesChange *padded;
+  CompaniesRecord *company;
+
+  request->want_created = TRUE;
+  padded = test_request_add (request, NULL, "name", "Acme", NULL);
+  test_request_add (request, NULL, "name", "Globex", NULL);
+  test_request_add (request, NULL, "name", " Initech\t", NULL);
+  test_request_add (request, NULL, "name", "Hooli", NULL);
+  test_request_add (request, padded->uuid, "name", "Acme again", NULL);
+  test_request_update (request, globex, 0, "city", "Paris", NULL);
+  test_request_update (request, before, 0, "city", "Nice", NULL);
+  test_request_delete (request, acme);
+  response = server_test_merge_apply (fixture, request);
+
+  for (gint64 id = before; id <= hooli; id++)
+    g_assert_cmpuint (count_id (response->companies, id) + count_id (response->deleted, id) +
+                      count_id (response->created, id), ==, 1);
+  g_assert_cmpuint (count_id (response->deleted, acme), ==, 1);
+  g_assert_cmpuint (count_id (response->companies, globex), ==, 1);
+  g_assert_cmpuint (response->created->len, ==, 1);
+  g_assert_cmpuint (count_id (response->created, hooli), ==, 1);
+  company = test_find_company (response->companies, initech);
+  g_assert_nonnull (company);
+  g_assert_cmpstr (company->values[COMPANIES_FIELD_NAME], ==, "Initech");
+}
+
 /* An add whose uuid is known, alive or deleted, writes nothing, takes no
  * version and answers the record as it stands. */
 static void
@@ -474,6 +525,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   SERVER_TEST_MERGE_ADD ("/server/merge/add-new", test_add_new);
+  SERVER_TEST_MERGE_ADD ("/server/merge/add-answered-once", test_add_answered_once);
   SERVER_TEST_MERGE_ADD ("/server/merge/add-idempotent", test_add_idempotent);
   SERVER_TEST_MERGE_ADD ("/server/merge/add-many-with-retries", test_add_many_with_retries);
   SERVER_TEST_MERGE_ADD ("/server/merge/update-per-field", test_update_per_field);

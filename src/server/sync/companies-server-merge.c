@@ -45,6 +45,10 @@ struct _CompaniesServerMerge
   /* ids of the records to return because the request named them, in order */
   GArray                *named_ids;
   GHashTable            *named_set;
+  /* the first id this merge gave a new record, 0 before: ids are handed
+   * out in order within the transaction, so every id from it on is one
+   * of its new records, named when it was created and not in named_set */
+  gint64                 first_new_id;
   /* the records this request wrote, as stored: id → CompaniesServerRecord */
   GHashTable            *written;
   /* revision 1.8, when the request asked: the records it created with
@@ -143,12 +147,23 @@ name_record (CompaniesServerMerge *self,
 {
   gint64 *key;
 
-  if (g_hash_table_contains (self->named_set, &id))
+  if ((self->first_new_id != 0 && id >= self->first_new_id) ||
+      g_hash_table_contains (self->named_set, &id))
     return;
 
   key = g_new (gint64, 1);
   *key = id;
   g_hash_table_add (self->named_set, key);
+  g_array_append_val (self->named_ids, id);
+}
+
+/* A record this merge created: named once, without the set. */
+static void
+name_new_record (CompaniesServerMerge *self,
+                 gint64                id)
+{
+  if (self->first_new_id == 0)
+    self->first_new_id = id;
   g_array_append_val (self->named_ids, id);
 }
 
@@ -196,6 +211,16 @@ free_values (char **values)
     g_clear_pointer (&values[i], g_free);
 }
 
+/* Whether @text is as companies_field_normalize () makes a name:
+ * g_strstrip () would leave it as it is. */
+static gboolean
+is_trimmed (const char *text)
+{
+  gsize length = strlen (text);
+
+  return length == 0 || (!g_ascii_isspace (text[0]) && !g_ascii_isspace (text[length - 1]));
+}
+
 gboolean
 companies_server_merge_add (CompaniesServerMerge   *self,
                             const CompaniesChange  *change,
@@ -224,14 +249,15 @@ companies_server_merge_add (CompaniesServerMerge   *self,
       if ((change->field_mask & COMPANIES_FIELD_BIT (i)) && change->values[i] != NULL)
         values[i] = change->values[i];
     }
-  /* Only the name has a stored form of its own (trimmed). */
-  name = companies_field_normalize (COMPANIES_FIELD_NAME, values[COMPANIES_FIELD_NAME]);
+  /* Only the name has a stored form of its own (trimmed); a decoded one
+   * has it already. */
+  if (!is_trimmed (values[COMPANIES_FIELD_NAME]))
+    values[COMPANIES_FIELD_NAME] = name =
+      companies_field_normalize (COMPANIES_FIELD_NAME, values[COMPANIES_FIELD_NAME]);
   /* The server stores exactly the values the client sent (a field it did
    * not send is empty) unless the name was trimmed: by the decoder, which
    * notes it (trimmed_mask), or here. */
-  created_as_sent = self->created_as_sent != NULL && change->trimmed_mask == 0 &&
-                    strcmp (name, values[COMPANIES_FIELD_NAME]) == 0;
-  values[COMPANIES_FIELD_NAME] = name;
+  created_as_sent = self->created_as_sent != NULL && change->trimmed_mask == 0 && name == NULL;
 
   /* The insert itself finds a known uuid (and then writes nothing). */
   if (!companies_server_store_next_version (self->store, &version, error) ||
@@ -277,7 +303,7 @@ companies_server_merge_add (CompaniesServerMerge   *self,
     }
   keep_written (self, record);
 
-  name_record (self, id);
+  name_new_record (self, id);
   return TRUE;
 }
 
