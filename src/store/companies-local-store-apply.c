@@ -13,6 +13,7 @@
 #include "companies-local-store-adopt.h"
 #include "companies-local-store-notices-private.h"
 #include "companies-local-store-sync.h"
+#include "companies-sent-spans.h"
 #include "companies-store-counts.h"
 #include "companies-store-row.h"
 #include "companies-test-hooks.h"
@@ -568,7 +569,10 @@ companies_local_store_apply_response (CompaniesLocalStore         *self,
   if (!companies_local_store_begin (self, TRUE, error))
     return FALSE;
 
-  if (!apply_in_transaction (self, batch, response, &stats, error))
+  /* The batch is answered: the marks of its additions not adopted stay,
+   * in their rows (companies-sent-spans.h). */
+  if (!apply_in_transaction (self, batch, response, &stats, error) ||
+      (batch != NULL && !companies_sent_spans_settle (self, batch->sent_span_id, error)))
     {
       companies_local_store_rollback (self);
       return FALSE;

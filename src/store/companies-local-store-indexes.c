@@ -21,6 +21,7 @@
 
 #include "companies-local-store-private.h"
 #include "companies-local-store-sync.h"
+#include "companies-sent-spans.h"
 
 /* Set while the indexes below are missing; cleared when built again. */
 #define STATE_INDEXES_DEFERRED "indexes_deferred"
@@ -334,6 +335,11 @@ companies_local_store_end_sync (CompaniesLocalStore  *self,
   gboolean deferred = FALSE;
 
   g_return_val_if_fail (COMPANIES_IS_LOCAL_STORE (self), FALSE);
+
+  /* No batch is in flight now: the spans of those never answered (a
+   * lost response) become marks in their rows. */
+  if (!companies_sent_spans_settle_all (self, error))
+    return FALSE;
 
   /* Most runs: one read of sync_state, no write transaction. */
   if (!companies_local_store_indexes_deferred (self, &deferred, error))

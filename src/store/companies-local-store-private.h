@@ -17,8 +17,9 @@ G_BEGIN_DECLS
 /* The schema version this build writes (PRAGMA user_version). Version 2
  * adds the add_sent and sent_changed columns (see companies-store-row.h),
  * version 3 the search text and sort keys of the list, version 6 the
- * kept counts (companies-store-counts.h). */
-#define COMPANIES_LOCAL_STORE_SCHEMA_VERSION 6
+ * kept counts (companies-store-counts.h), version 7 the sent spans
+ * (companies-sent-spans.h). */
+#define COMPANIES_LOCAL_STORE_SCHEMA_VERSION 7
 
 /* A listed (active) row's sync state in the order the list sorts by it:
  * the rows that need attention first (companies_company_get_sync_state ():

@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "companies-local-store-sync.h"
+#include "companies-sent-spans.h"
 #include "companies-store-row.h"
 
 #define PUSH_COLUMNS \
@@ -89,7 +90,8 @@ static const char unmark_add_sent_sql[] =
 /* Adds to @batch the rows @sql reads with local_seq in (@after_local_seq,
  * @max_local_seq] (a statement without ?2 has no lower bound), leaving
  * out those of @exclude; the span of the rows taken grows @taken (may be
- * NULL). */
+ * NULL). An addition not marked add_sent, by its column or by one of
+ * @sent_spans (may be NULL; pending additions only), is a first send. */
 static gboolean
 collect_changes (CompaniesLocalStore *self,
                  CompaniesPushBatch  *batch,
@@ -101,6 +103,7 @@ collect_changes (CompaniesLocalStore *self,
                  GHashTable          *exclude,
                  GPtrArray           *first_adds,
                  CompaniesPushRange  *taken,
+                 const GArray        *sent_spans,
                  GError             **error)
 {
   g_autoptr(CompaniesStmt) stmt = NULL;
@@ -179,7 +182,8 @@ collect_changes (CompaniesLocalStore *self,
           taken->hi = pushed->local_seq;
           taken->count++;
         }
-      if (kind == COMPANIES_CHANGE_ADD && sqlite3_column_int (stmt, PUSH_ADD_SENT) == 0)
+      if (kind == COMPANIES_CHANGE_ADD && sqlite3_column_int (stmt, PUSH_ADD_SENT) == 0 &&
+          (sent_spans == NULL || !companies_sent_spans_array_holds (sent_spans, pushed->local_seq)))
         g_ptr_array_add (first_adds, pushed);
 
       g_ptr_array_add (list, change);
@@ -189,6 +193,56 @@ collect_changes (CompaniesLocalStore *self,
   if (batch->n_changes < max_changes && rc != SQLITE_DONE)
     return companies_local_store_set_error (self, rc, error);
 
+  return TRUE;
+}
+
+/* The rows of companies_added_idx with local_seq in [@lo, @hi]. */
+static gboolean
+count_added_span (CompaniesLocalStore  *self,
+                  gint64                lo,
+                  gint64                hi,
+                  gint64               *out_count,
+                  GError              **error)
+{
+  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, count_added_span_sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, lo);
+  sqlite3_bind_int64 (stmt, 2, hi);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return companies_local_store_set_error (self, sqlite3_errcode (companies_local_store_get_db (self)),
+                                            error);
+  *out_count = sqlite3_column_int64 (stmt, 0);
+  return TRUE;
+}
+
+/* Marks the first sends of @batch by its span (companies-sent-spans.h),
+ * when it can: the span holds only the batch's additions, and none
+ * changed since they were read (a change takes a new local_seq, out of
+ * the span, and the count drops; only a save that makes a row an
+ * addition again brings one in, and those are counted). *out_marked
+ * FALSE: it could not, and nothing was written. */
+static gboolean
+mark_span_sent (CompaniesLocalStore  *self,
+                CompaniesPushBatch   *batch,
+                gboolean             *out_marked,
+                GError              **error)
+{
+  const CompaniesPushRange *range = &batch->added_range;
+  gint64 count = 0;
+
+  *out_marked = FALSE;
+  if (range->count == 0 || range->reentered != self->additions_reentered)
+    return TRUE;
+  if (!count_added_span (self, range->lo, range->hi, &count, error))
+    return FALSE;
+  if (count != range->count)
+    return TRUE;
+
+  if (!companies_sent_spans_mark (self, range->lo, range->hi, &batch->sent_span_id, error))
+    return FALSE;
+  *out_marked = TRUE;
   return TRUE;
 }
 
@@ -278,10 +332,12 @@ mark_range_sent (CompaniesLocalStore  *self,
  * read. */
 static gboolean
 mark_adds_sent (CompaniesLocalStore  *self,
+                CompaniesPushBatch   *batch,
                 GPtrArray            *first_adds,
                 GError              **error)
 {
   g_autoptr(GHashTable) unmarked = NULL;
+  gboolean marked = FALSE;
 
   if (first_adds->len == 0)
     return TRUE;
@@ -293,9 +349,12 @@ mark_adds_sent (CompaniesLocalStore  *self,
       !companies_local_store_defer_push_indexes (self, error))
     goto failed;
 
+  if (!mark_span_sent (self, batch, &marked, error))
+    goto failed;
+
   /* unmarked: local_id -> CompaniesPushedRecord * still to mark */
   unmarked = g_hash_table_new (g_int64_hash, g_int64_equal);
-  if (!mark_range_sent (self, first_adds, unmarked, error))
+  if (!marked && !mark_range_sent (self, first_adds, unmarked, error))
     goto failed;
 
   for (guint n = 0; n < first_adds->len; n++)
@@ -355,27 +414,6 @@ failed:
   return FALSE;
 }
 
-/* The rows of companies_added_idx with local_seq in [@lo, @hi]. */
-static gboolean
-count_added_span (CompaniesLocalStore  *self,
-                  gint64                lo,
-                  gint64                hi,
-                  gint64               *out_count,
-                  GError              **error)
-{
-  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, count_added_span_sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, lo);
-  sqlite3_bind_int64 (stmt, 2, hi);
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    return companies_local_store_set_error (self, sqlite3_errcode (companies_local_store_get_db (self)),
-                                            error);
-  *out_count = sqlite3_column_int64 (stmt, 0);
-  return TRUE;
-}
-
 /* Whether the rows of @in_flight's span are still exactly the additions
  * its batch read: no row left the span (a local change gives a new
  * local_seq, above every span; an answer adopts or refuses it) and none
@@ -414,23 +452,30 @@ collect_additions (CompaniesLocalStore       *self,
                    GError                   **error)
 {
   CompaniesPushRange taken = { 0, };
+  g_autoptr(GArray) sent_spans = NULL;
   gboolean skip = FALSE;
   gint64 count = 0;
 
   if (!span_still_in_flight (self, in_flight, &skip, error))
     return FALSE;
 
+  sent_spans = companies_sent_spans_read (self, error);
+  if (sent_spans == NULL)
+    return FALSE;
+
   if (skip)
     {
       if (!collect_changes (self, batch, COMPANIES_CHANGE_ADD, push_added_sql, G_MININT64,
                             MIN (max_local_seq, in_flight->lo - 1), max_changes, exclude,
-                            first_adds, &taken, error) ||
+                            first_adds, &taken, sent_spans, error) ||
           !collect_changes (self, batch, COMPANIES_CHANGE_ADD, push_added_sql, in_flight->hi,
-                            max_local_seq, max_changes, exclude, first_adds, &taken, error))
+                            max_local_seq, max_changes, exclude, first_adds, &taken,
+                            sent_spans, error))
         return FALSE;
     }
   else if (!collect_changes (self, batch, COMPANIES_CHANGE_ADD, push_added_sql, G_MININT64,
-                             max_local_seq, max_changes, exclude, first_adds, &taken, error))
+                             max_local_seq, max_changes, exclude, first_adds, &taken,
+                             sent_spans, error))
     {
       return FALSE;
     }
@@ -445,9 +490,10 @@ collect_additions (CompaniesLocalStore       *self,
       batch->added_range.reentered = self->additions_reentered;
     }
 
+  /* Not pending additions: their add_sent column is their mark. */
   return collect_changes (self, batch, COMPANIES_CHANGE_ADD, push_sent_then_deleted_sql,
                           G_MININT64, max_local_seq, max_changes, exclude, first_adds, NULL,
-                          error);
+                          NULL, error);
 }
 
 CompaniesPushBatch *
@@ -481,9 +527,9 @@ companies_local_store_build_push_batch_skipping (CompaniesLocalStore       *self
       !collect_additions (self, batch, max_local_seq, max_changes, exclude, in_flight,
                           first_adds, error) ||
       !collect_changes (self, batch, COMPANIES_CHANGE_UPDATE, push_updated_sql, G_MININT64,
-                        max_local_seq, max_changes, exclude, first_adds, NULL, error) ||
+                        max_local_seq, max_changes, exclude, first_adds, NULL, NULL, error) ||
       !collect_changes (self, batch, COMPANIES_CHANGE_DELETE, push_deleted_sql, G_MININT64,
-                        max_local_seq, max_changes, exclude, first_adds, NULL, error))
+                        max_local_seq, max_changes, exclude, first_adds, NULL, NULL, error))
     {
       companies_local_store_rollback (self);
       return NULL;
@@ -501,7 +547,7 @@ companies_local_store_build_push_batch_skipping (CompaniesLocalStore       *self
   batch->request->limit = batch->n_changes == 0 ? COMPANIES_MAX_LIMIT
                           : CLAMP (batch->n_changes, COMPANIES_DEFAULT_LIMIT, COMPANIES_MAX_LIMIT);
 
-  if (!mark_adds_sent (self, first_adds, error))
+  if (!mark_adds_sent (self, batch, first_adds, error))
     return NULL;
 
   return g_steal_pointer (&batch);
@@ -539,6 +585,11 @@ companies_local_store_unmark_adds_sent (CompaniesLocalStore       *self,
 
   if (!companies_local_store_begin (self, TRUE, error))
     return FALSE;
+
+  /* The rows still in the span are unsent again with it; those changed
+   * since hold the mark in their column. */
+  if (!companies_sent_spans_release (self, batch->sent_span_id, error))
+    goto failed;
 
   g_hash_table_iter_init (&iter, batch->pushed);
   while (g_hash_table_iter_next (&iter, &key, &value))

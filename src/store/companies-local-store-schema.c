@@ -13,6 +13,7 @@
 
 #include "companies-local-store-private.h"
 #include "companies-local-store-schema.h"
+#include "companies-sent-spans.h"
 #include "companies-store-counts.h"
 #include "companies-store-row.h"
 #include "companies-local-store-notices-private.h"
@@ -263,6 +264,16 @@ migrate_to_v6 (CompaniesLocalStore *self,
   return companies_store_counts_create (self, error);
 }
 
+/* Version 7: the add_sent mark of a batch's first sends as one span
+ * (companies-sent-spans.h). An older build refuses the file (too new)
+ * rather than read the rows of a span as never sent. */
+static gboolean
+migrate_to_v7 (CompaniesLocalStore *self,
+               GError             **error)
+{
+  return companies_sent_spans_create (self, error);
+}
+
 typedef gboolean (*MigrationFunc) (CompaniesLocalStore *self,
                                    GError             **error);
 
@@ -274,6 +285,7 @@ static const MigrationFunc migrations[COMPANIES_LOCAL_STORE_SCHEMA_VERSION] = {
   migrate_to_v4,
   migrate_to_v5,
   migrate_to_v6,
+  migrate_to_v7,
 };
 
 gboolean

@@ -32,9 +32,11 @@ gboolean          companies_local_store_dup_cursor     (CompaniesLocalStore *sel
  * Only the cache's size: failure to change it is not an error. */
 void              companies_local_store_set_syncing    (CompaniesLocalStore *self,
                                                         gboolean             syncing);
-/* At the end of a sync run, whatever its outcome: builds the indexes a
- * bulk push deferred (companies-local-store-indexes.c), unless a
- * snapshot goes on (its last page builds them). */
+/* At the end of a sync run, whatever its outcome: writes the sent marks
+ * of batches never answered into their rows (companies-sent-spans.h),
+ * and builds the indexes a bulk push deferred
+ * (companies-local-store-indexes.c), unless a snapshot goes on (its last
+ * page builds them). */
 gboolean          companies_local_store_end_sync       (CompaniesLocalStore *self,
                                                         GError             **error);
 /* Forgets the cursor (and any snapshot in progress) in its own
@@ -52,8 +54,9 @@ gboolean          companies_local_store_set_last_sync_time (CompaniesLocalStore 
  * companies_push_batch_key ()) is in @exclude (may be NULL). The request's
  * lists may all be empty; it always carries the cursor and client id.
  * Additions sent for the first time are marked add_sent (see
- * companies-store-row.h) in a transaction of their own before it returns:
- * from then on the server may hold them. */
+ * companies-store-row.h), by one span when they fill one
+ * (companies-sent-spans.h), in a transaction of their own before it
+ * returns: from then on the server may hold them. */
 CompaniesPushBatch *companies_local_store_build_push_batch
                                                        (CompaniesLocalStore *self,
                                                         gint64               max_local_seq,

@@ -43,6 +43,9 @@ typedef struct
   GHashTable           *pushed;     /* char *uuid -> CompaniesPushedRecord * */
   guint                 n_changes;
   CompaniesPushRange    added_range;
+  /* The span that marks its first sends (companies-sent-spans.h), 0:
+   * none, they are marked row by row. */
+  gint64                sent_span_id;
   /* The request's lists of changes, encoded ahead (NULL: not yet): they
    * do not change once the batch is built, unlike its cursor. */
   GBytes               *encoded_changes;

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "companies-fold.h"
+#include "companies-sent-spans.h"
 #include "companies-store-counts.h"
 #include "companies-store-row.h"
 
@@ -167,7 +168,8 @@ companies_local_store_load_row (CompaniesLocalStore *self,
                                 GError             **error)
 {
   g_autoptr(CompaniesStmt) stmt = NULL;
-  CompaniesStoreRow *row;
+  g_autoptr(CompaniesStoreRow) row = NULL;
+  gboolean held = FALSE;
   int rc;
 
   *out_row = NULL;
@@ -211,8 +213,21 @@ companies_local_store_load_row (CompaniesLocalStore *self,
         row->values[i] = g_strdup ("");
     }
   row->stored = row_copy (row);
+  g_clear_pointer (&stmt, companies_stmt_release);
 
-  *out_row = row;
+  /* A pending addition of a batch's span is marked sent by the span; the
+   * stored copy keeps the column, so that a save writes the mark into
+   * the row before the span goes (companies-sent-spans.h). */
+  if (!row->add_sent && !row->is_from_server && row->is_active &&
+      !companies_sent_spans_hold (self, row->local_seq, &held, error))
+    return FALSE;
+  if (held)
+    {
+      row->add_sent = TRUE;
+      row->sent_changed = 0;
+    }
+
+  *out_row = g_steal_pointer (&row);
   return TRUE;
 }
 
@@ -346,6 +361,13 @@ update_sql_for (guint32 columns)
   return text;
 }
 
+/* Whether @row is in companies_added_idx: a pending local addition. */
+static gboolean
+is_pending_addition (const CompaniesStoreRow *row)
+{
+  return row != NULL && !row->is_from_server && row->is_active;
+}
+
 gboolean
 companies_local_store_save_row (CompaniesLocalStore *self,
                                 CompaniesStoreRow   *row,
@@ -354,6 +376,12 @@ companies_local_store_save_row (CompaniesLocalStore *self,
   g_autoptr(CompaniesStmt) stmt = NULL;
   guint32 columns = G_MAXUINT32;
   const char *sql = row_update_sql;
+
+  /* Made a pending addition, not sent: a span that holds its local_seq
+   * (it kept the one it had) would mark it sent (companies-sent-spans.h). */
+  if (is_pending_addition (row) && !row->add_sent && !is_pending_addition (row->stored) &&
+      !companies_sent_spans_settle_holding (self, row->local_seq, error))
+    return FALSE;
 
   if (row->local_id == 0)
     sql = row_insert_sql;
@@ -400,13 +428,6 @@ row_counts_class (const CompaniesStoreRow *row)
 
   return companies_store_counts_class (row->is_from_server, row->is_modified,
                                        row->is_active, row->rejection_code != NULL);
-}
-
-/* Whether @row is in companies_added_idx: a pending local addition. */
-static gboolean
-is_pending_addition (const CompaniesStoreRow *row)
-{
-  return row != NULL && !row->is_from_server && row->is_active;
 }
 
 void

@@ -31,7 +31,9 @@ struct _CompaniesStoreRow
    * of such a row keeps it (IsActive=False) until the server's id is known
    * and the delete has reached the server. Both are meaningless once
    * IsFromServer. changed_fields keeps its meaning: every field, for an
-   * addition. */
+   * addition. Loaded as the column, or set when a batch's span marks the
+   * row (companies-sent-spans.h): the stored copy then keeps the column,
+   * so that a save writes the mark into the row. */
   gboolean  add_sent;
   guint     sent_changed;
   guint     changed_fields;

@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "companies-test-process.h"
 #include "companies-test-server.h"
 #include "cli-test-helpers.h"
@@ -288,6 +290,59 @@ cli_fingerprint (CliFixture *f,
   g_assert_cmpint (status.status, ==, 0);
 
   return g_strdup_printf ("db %s\nwal %s\n%s%s", db_sum, wal_sum, list.out, status.out);
+}
+
+/* Every row of every table of @db, as text, in each table's key order. */
+static char *
+dump_tables (const char *db_path)
+{
+  GString *out = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *tables = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM sqlite_schema WHERE type = 'table'"
+                                       " ORDER BY name", -1, &tables, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (tables) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (tables, 0);
+      g_autofree char *sql = g_strdup_printf ("SELECT * FROM \"%s\"", name);
+      sqlite3_stmt *rows = NULL;
+
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &rows, NULL), ==, SQLITE_OK);
+      g_string_append_printf (out, "table %s\n", name);
+      while (sqlite3_step (rows) == SQLITE_ROW)
+        {
+          for (int i = 0; i < sqlite3_column_count (rows); i++)
+            {
+              const char *value = (const char *) sqlite3_column_text (rows, i);
+
+              g_string_append_printf (out, "%s%s", i > 0 ? "|" : "", value != NULL ? value : "NULL");
+            }
+          g_string_append_c (out, '\n');
+        }
+      sqlite3_finalize (rows);
+    }
+  sqlite3_finalize (tables);
+  sqlite3_close (db);
+
+  return g_string_free (out, FALSE);
+}
+
+char *
+cli_content_fingerprint (CliFixture *f,
+                         const char *db)
+{
+  g_auto(CliRun) list = { 0 };
+  g_auto(CliRun) status = { 0 };
+  g_autofree char *tables = dump_tables (db);
+
+  cli_run (f, &list, "--database", db, "list", "--json", "--all", NULL);
+  g_assert_cmpint (list.status, ==, 0);
+  cli_run (f, &status, "--database", db, "status", "--json", NULL);
+  g_assert_cmpint (status.status, ==, 0);
+
+  return g_strdup_printf ("%s%s%s", tables, list.out, status.out);
 }
 
 char *

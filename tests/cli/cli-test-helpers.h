@@ -71,6 +71,13 @@ JsonObject *cli_find_name        (JsonNode            *list,
 char       *cli_fingerprint      (CliFixture          *f,
                                   const char          *db);
 
+/* The same without the file's bytes: every table's rows instead. For a
+ * run that may write and take back (a sync that built a batch and never
+ * sent it): SQLite leaves a deleted row's bytes in the page's free
+ * space. */
+char       *cli_content_fingerprint (CliFixture          *f,
+                                     const char          *db);
+
 /* Asserts @text is one uuid and a newline; returns the uuid. */
 char       *cli_assert_uuid_line (const char          *text);
 

@@ -200,18 +200,25 @@ test_base_version (const char *path,
   return row_int (path, "SELECT base_version FROM companies WHERE uuid = ?1", uuid);
 }
 
+/* A span of sent_spans marks the pending addition (see
+ * companies-sent-spans.h in src/store). */
+#define SPAN_HOLDS \
+  "is_from_server = 0 AND is_active = 1 AND add_sent = 0" \
+  " AND EXISTS (SELECT 1 FROM sent_spans WHERE local_seq BETWEEN lo AND hi)"
+
 gint64
 test_add_sent (const char *path,
                const char *uuid)
 {
-  return row_int (path, "SELECT add_sent FROM companies WHERE uuid = ?1", uuid);
+  return row_int (path, "SELECT add_sent OR (" SPAN_HOLDS ") FROM companies WHERE uuid = ?1", uuid);
 }
 
 guint
 test_sent_changed (const char *path,
                    const char *uuid)
 {
-  return (guint) row_int (path, "SELECT sent_changed FROM companies WHERE uuid = ?1", uuid);
+  return (guint) row_int (path, "SELECT CASE WHEN " SPAN_HOLDS " THEN 0 ELSE sent_changed END"
+                          " FROM companies WHERE uuid = ?1", uuid);
 }
 
 CompaniesSyncResponse *

@@ -362,7 +362,7 @@ test_counts_upgrade (StoreFixture  *fixture,
 
   /* Back to version 5, with rows added behind the counts' back. */
   db = test_raw_open (fixture->path);
-  test_raw_exec (db, "DROP TABLE companies_counts;"
+  test_raw_exec (db, "DROP TABLE companies_counts; DROP TABLE sent_spans;"
                      "UPDATE companies SET rejection_code = 'invalid_field' WHERE local_id % 3 = 0;"
                      "PRAGMA user_version = 5;");
   sqlite3_close (db);
@@ -371,19 +371,20 @@ test_counts_upgrade (StoreFixture  *fixture,
   g_assert_no_error (error);
   assert_counts_exact (fixture->store, fixture->path);
   db = test_raw_open (fixture->path);
-  g_assert_cmpint (test_raw_int (db, "PRAGMA user_version"), ==, 6);
+  g_assert_cmpint (test_raw_int (db, "PRAGMA user_version"), ==, COMPANIES_LOCAL_STORE_SCHEMA_VERSION);
   g_assert_cmpint (test_raw_int (db, "SELECT rejected FROM companies_counts"), >, 0);
+  g_assert_cmpint (test_raw_int (db, "SELECT count(*) FROM sent_spans"), ==, 0);
   sqlite3_close (db);
   g_assert_finalize_object (g_steal_pointer (&fixture->store));
 
   /* An older build meets a file of a newer version: refused, untouched. */
   db = test_raw_open (fixture->path);
-  test_raw_exec (db, "PRAGMA user_version = 7;");
+  test_raw_exec (db, "PRAGMA user_version = 8;");
   sqlite3_close (db);
   g_assert_null (companies_local_store_open (fixture->path, &error));
   g_assert_error (error, COMPANIES_STORE_ERROR, COMPANIES_STORE_ERROR_TOO_NEW);
   db = test_raw_open (fixture->path);
-  test_raw_exec (db, "PRAGMA user_version = 6;");
+  test_raw_exec (db, "PRAGMA user_version = 7;");
   sqlite3_close (db);
   g_clear_error (&error);
   fixture->store = companies_local_store_open (fixture->path, &error);
