@@ -109,8 +109,11 @@ companies_record_free (CompaniesRecord *record)
     return;
 
   g_free (record->uuid);
-  for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
-    g_free (record->values[i]);
+  if (record->values_block != NULL)
+    g_free (record->values_block);
+  else
+    for (guint i = 0; i < COMPANIES_N_FIELDS; i++)
+      g_free (record->values[i]);
   g_free (record);
 }
 

@@ -150,6 +150,10 @@ typedef struct
   char   *uuid;
   gint64  version;
   char   *values[COMPANIES_N_FIELDS];
+  /* When not NULL, the values lie in this one block, which the record
+   * owns (companies_sync_response_take_created ()): read them, do not
+   * free or replace one. */
+  char   *values_block;
 } CompaniesRecord;
 
 CompaniesRecord *companies_record_new  (void);
