@@ -66,12 +66,10 @@ at (Scanner *scanner,
   return scanner->pos < scanner->length && scanner->data[scanner->pos] == c;
 }
 
-/* The code unit of the escape \uXXXX at @data[@i], or -1 when there is
- * none there. */
-static gint
-escape_unit (const char *data,
-             gsize       i,
-             gsize       length)
+gint
+companies_json_escape_unit (const char *data,
+                            gsize       i,
+                            gsize       length)
 {
   gint unit = 0;
 
@@ -98,7 +96,7 @@ escape_text_end (const char *data,
                  gsize       i,
                  gsize       length)
 {
-  gint unit = escape_unit (data, i, length);
+  gint unit = companies_json_escape_unit (data, i, length);
   gint low;
 
   if (unit <= 0 || (unit >= 0xdc00 && unit <= 0xdfff))
@@ -106,7 +104,7 @@ escape_text_end (const char *data,
   if (unit < 0xd800 || unit > 0xdbff)
     return i + 6;
 
-  low = escape_unit (data, i + 6, length);
+  low = companies_json_escape_unit (data, i + 6, length);
   if (low < 0xdc00 || low > 0xdfff)
     return 0;
   return i + 12;

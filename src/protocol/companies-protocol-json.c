@@ -32,30 +32,6 @@ scan_failed (GError                 **error,
   return FALSE;
 }
 
-/* The code unit of the escape \uXXXX whose 'u' is at @data[@i], or -1
- * when there is none. */
-static gint
-escape_unit (const char *data,
-             gsize       length,
-             gsize       i)
-{
-  gint unit = 0;
-
-  if (i + 4 >= length || data[i] != 'u')
-    return -1;
-
-  for (gsize k = i + 1; k <= i + 4; k++)
-    {
-      gint digit = g_ascii_xdigit_value (data[k]);
-
-      if (digit < 0)
-        return -1;
-      unit = unit * 16 + digit;
-    }
-
-  return unit;
-}
-
 /* g_utf8_validate () with a length, which also refuses NUL bytes: the
  * ASCII bytes eight at a time, and each other character on its own.
  * Bodies are mostly ASCII with a few accented letters all along; checking
@@ -164,7 +140,7 @@ prescan (const char  *data,
                                         _("The body is not valid JSON"));
                   continue;
                 }
-              unit = escape_unit (data, length, i);
+              unit = companies_json_escape_unit (data, i - 1, length);
               if (unit < 0)
                 return scan_failed (error, COMPANIES_PROTOCOL_ERROR_INVALID_JSON,
                                     _("The body is not valid JSON"));
@@ -175,8 +151,7 @@ prescan (const char  *data,
                * not UTF-8: only a high one followed by a low one is text. */
               if (unit >= 0xd800 && unit <= 0xdbff)
                 {
-                  gint low = i + 5 < length && data[i + 5] == '\\'
-                            ? escape_unit (data, length, i + 6) : -1;
+                  gint low = companies_json_escape_unit (data, i + 5, length);
 
                   if (low < 0xdc00 || low > 0xdfff)
                     return scan_failed (error, COMPANIES_PROTOCOL_ERROR_INVALID_JSON,
