@@ -48,17 +48,17 @@ typedef struct
   guint               n_tokens;
 } CompaniesJsonDoc;
 
-/* Tokenizes @data, which must be valid UTF-8; token 0 is the root. On
- * a syntax error returns FALSE and sets *out_offset (if not NULL) to the
- * byte where it was found. Nesting deeper than @max_depth also fails, and
- * so does an escape that is not text (\u0000, a lone surrogate): every
- * string unescapes to valid UTF-8 without NUL. */
 /* The code unit of the escape \uXXXX whose backslash is at @data[@i], or
  * -1 when there is none there. */
 gint         companies_json_escape_unit        (const char        *data,
                                                 gsize              i,
                                                 gsize              length);
 
+/* Tokenizes @data, which must be valid UTF-8; token 0 is the root. On
+ * a syntax error returns FALSE and sets *out_offset (if not NULL) to the
+ * byte where it was found. Nesting deeper than @max_depth also fails, and
+ * so does an escape that is not text (\u0000, a lone surrogate): every
+ * string unescapes to valid UTF-8 without NUL. */
 gboolean     companies_json_doc_init           (CompaniesJsonDoc  *doc,
                                                 const char        *data,
                                                 gsize              length,

@@ -217,12 +217,32 @@ count_added_span (CompaniesLocalStore  *self,
   return TRUE;
 }
 
-/* Marks the first sends of @batch by its span (companies-sent-spans.h),
- * when it can: the span holds only the batch's additions, and none
- * changed since they were read (a change takes a new local_seq, out of
- * the span, and the count drops; only a save that makes a row an
- * addition again brings one in, and those are counted). *out_marked
- * FALSE: it could not, and nothing was written. */
+/* Whether the rows of @range's span are still exactly the additions its
+ * batch read, unchanged: no row left the span (a local change gives a
+ * new local_seq, above every span; an answer adopts or refuses it) and
+ * none came in (only a save that makes a row an addition again can, and
+ * each is counted). @range may be NULL (no span). */
+static gboolean
+span_unchanged (CompaniesLocalStore       *self,
+                const CompaniesPushRange  *range,
+                gboolean                  *out_unchanged,
+                GError                   **error)
+{
+  gint64 count = 0;
+
+  *out_unchanged = FALSE;
+  if (range == NULL || range->count == 0 || range->reentered != self->additions_reentered)
+    return TRUE;
+
+  if (!count_added_span (self, range->lo, range->hi, &count, error))
+    return FALSE;
+  *out_unchanged = count == range->count;
+  return TRUE;
+}
+
+/* Marks the first sends of @batch by its span (companies-sent-spans.h)
+ * when the span still holds only the batch's additions, as read.
+ * *out_marked FALSE: it could not, and nothing was written. */
 static gboolean
 mark_span_sent (CompaniesLocalStore  *self,
                 CompaniesPushBatch   *batch,
@@ -230,20 +250,13 @@ mark_span_sent (CompaniesLocalStore  *self,
                 GError              **error)
 {
   const CompaniesPushRange *range = &batch->added_range;
-  gint64 count = 0;
 
-  *out_marked = FALSE;
-  if (range->count == 0 || range->reentered != self->additions_reentered)
-    return TRUE;
-  if (!count_added_span (self, range->lo, range->hi, &count, error))
+  if (!span_unchanged (self, range, out_marked, error))
     return FALSE;
-  if (count != range->count)
+  if (!*out_marked)
     return TRUE;
 
-  if (!companies_sent_spans_mark (self, range->lo, range->hi, &batch->sent_span_id, error))
-    return FALSE;
-  *out_marked = TRUE;
-  return TRUE;
+  return companies_sent_spans_mark (self, range->lo, range->hi, &batch->sent_span_id, error);
 }
 
 /* Marks the additions of @first_adds that did not change since they were
@@ -414,31 +427,6 @@ failed:
   return FALSE;
 }
 
-/* Whether the rows of @in_flight's span are still exactly the additions
- * its batch read: no row left the span (a local change gives a new
- * local_seq, above every span; an answer adopts or refuses it) and none
- * came in (only a save that makes a row an addition again can, and
- * each is counted). Then they are all in flight, and reading them only
- * to leave them out can be skipped. */
-static gboolean
-span_still_in_flight (CompaniesLocalStore       *self,
-                      const CompaniesPushRange  *in_flight,
-                      gboolean                  *out_still,
-                      GError                   **error)
-{
-  gint64 count = 0;
-
-  *out_still = FALSE;
-  if (in_flight == NULL || in_flight->count == 0 ||
-      in_flight->reentered != self->additions_reentered)
-    return TRUE;
-
-  if (!count_added_span (self, in_flight->lo, in_flight->hi, &count, error))
-    return FALSE;
-  *out_still = count == in_flight->count;
-  return TRUE;
-}
-
 /* The additions: those of push_added_sql, around the span of the batch
  * in flight when it can be skipped; then those sent and deleted since. */
 static gboolean
@@ -456,7 +444,9 @@ collect_additions (CompaniesLocalStore       *self,
   gboolean skip = FALSE;
   gint64 count = 0;
 
-  if (!span_still_in_flight (self, in_flight, &skip, error))
+  /* Its rows are then all in flight: reading them only to leave them out
+   * can be skipped. */
+  if (!span_unchanged (self, in_flight, &skip, error))
     return FALSE;
 
   sent_spans = companies_sent_spans_read (self, error);

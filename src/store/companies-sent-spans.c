@@ -40,6 +40,23 @@ companies_sent_spans_create (CompaniesLocalStore  *self,
   return companies_local_store_exec (self, create_sql, error);
 }
 
+/* Runs @sql, which takes a span's bounds as ?1 and ?2 and returns no row. */
+static gboolean
+step_on_span (CompaniesLocalStore  *self,
+              const char           *sql,
+              gint64                lo,
+              gint64                hi,
+              GError              **error)
+{
+  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, lo);
+  sqlite3_bind_int64 (stmt, 2, hi);
+  return companies_local_store_step_done (self, stmt, error);
+}
+
 gboolean
 companies_sent_spans_mark (CompaniesLocalStore  *self,
                            gint64                lo,
@@ -47,15 +64,9 @@ companies_sent_spans_mark (CompaniesLocalStore  *self,
                            gint64               *out_span_id,
                            GError              **error)
 {
-  g_autoptr(CompaniesStmt) stmt = companies_local_store_prepare (self, insert_sql, error);
-
   g_return_val_if_fail (lo <= hi, FALSE);
 
-  if (stmt == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, lo);
-  sqlite3_bind_int64 (stmt, 2, hi);
-  if (!companies_local_store_step_done (self, stmt, error))
+  if (!step_on_span (self, insert_sql, lo, hi, error))
     return FALSE;
 
   *out_span_id = sqlite3_last_insert_rowid (companies_local_store_get_db (self));
@@ -90,17 +101,8 @@ end_span (CompaniesLocalStore  *self,
   hi = sqlite3_column_int64 (stmt, 1);
   g_clear_pointer (&stmt, companies_stmt_release);
 
-  if (keep_marks)
-    {
-      stmt = companies_local_store_prepare (self, write_marks_sql, error);
-      if (stmt == NULL)
-        return FALSE;
-      sqlite3_bind_int64 (stmt, 1, lo);
-      sqlite3_bind_int64 (stmt, 2, hi);
-      if (!companies_local_store_step_done (self, stmt, error))
-        return FALSE;
-      g_clear_pointer (&stmt, companies_stmt_release);
-    }
+  if (keep_marks && !step_on_span (self, write_marks_sql, lo, hi, error))
+    return FALSE;
 
   stmt = companies_local_store_prepare (self, delete_sql, error);
   if (stmt == NULL)
